@@ -1,0 +1,293 @@
+"""The NATS JetStream bus: broker set-up, streams, subscriptions with inbox, retry and dead letters.
+
+Every subscription is a durable pull consumer with manual acknowledgement:
+
+* a handler that succeeds commits its effect and its inbox row, then acks;
+* a handler that fails is nacked with a growing delay (back-off) and redelivered;
+* after ``max_deliver`` attempts, or at once for a message that cannot be parsed, the message
+  is copied to the ``DEADLETTER`` stream (``deadletter.<consumer>``) with the error, and acked;
+  ``python -m kraftsamla_common.deadletter`` lists them and replays them to their consumer.
+
+Never FastStream's default (``REJECT_ON_ERROR``), which would drop a message on a passing
+database error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from faststream import AckPolicy
+from faststream.nats import JStream, NatsBroker, PullSub
+from faststream.nats.annotations import NatsMessage
+from faststream.nats.opentelemetry import NatsTelemetryMiddleware
+from nats.js.api import ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
+from nats.js.errors import BadRequestError, NotFoundError
+from opentelemetry import context as otel_context
+from opentelemetry import propagate, trace
+from opentelemetry.sdk.trace import TracerProvider
+
+from . import events
+from .db import Database
+from .events import DEADLETTER, Envelope, EventData, StreamSpec, service_of, stream_for
+from .messaging import UnitOfWork, claim_inbox
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Envelope[Any], UnitOfWork], Awaitable[None]]
+
+DUPLICATE_WINDOW_SECONDS = 600.0
+
+
+@dataclass
+class Subscription:
+    event: type[EventData]
+    handler: Handler
+    name: str
+
+
+@dataclass
+class Subscriptions:
+    """A service's table of event handlers: the one place its subscriptions are listed."""
+
+    items: list[Subscription] = field(default_factory=list)
+
+    def on(self, event: type[EventData]) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self.items.append(Subscription(event=event, handler=handler, name=handler.__name__))
+            return handler
+
+        return register
+
+
+def durable_name(service: str, sub: Subscription) -> str:
+    return f"{service}-{sub.name}".replace("_", "-")
+
+
+def stream_config(spec: StreamSpec) -> StreamConfig:
+    return StreamConfig(
+        name=spec.name,
+        subjects=spec.subjects,
+        storage=StorageType.FILE,
+        duplicate_window=DUPLICATE_WINDOW_SECONDS,
+    )
+
+
+class Bus:
+    """One service's connection to the bus."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        tracer_provider: TracerProvider | None = None,
+        *,
+        on_commit: Callable[[], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.service = settings.service
+        self.db = db
+        self.on_commit = on_commit or (lambda: None)
+        self.broker = NatsBroker(
+            settings.nats_url,
+            middlewares=[NatsTelemetryMiddleware(tracer_provider=tracer_provider)],
+            max_reconnect_attempts=-1,
+            reconnect_time_wait=1,
+            connect_timeout=5,
+            graceful_timeout=15,
+            logger=logging.getLogger(f"kraftsamla.{self.service}.bus"),
+            # One line per message is noise at thousands of events a second; keep it for debugging.
+            log_level=logging.DEBUG,
+        )
+        self.own_stream = stream_for(self.service)
+        self.consumed_streams: set[str] = set()
+        self._tracer = trace.get_tracer("kraftsamla.bus", tracer_provider=tracer_provider)
+
+    # ------------------------------------------------------------------ subscriptions
+
+    def bind(self, subscriptions: Subscriptions) -> None:
+        for sub in subscriptions.items:
+            self._bind(sub)
+
+    def _bind(self, sub: Subscription) -> None:
+        stream = stream_for(service_of(sub.event.event_type)).name
+        self.consumed_streams.add(stream)
+        durable = durable_name(self.service, sub)
+        config = ConsumerConfig(
+            durable_name=durable,
+            deliver_policy=DeliverPolicy.ALL,
+            ack_wait=self.settings.ack_wait_seconds,
+            # A safety net behind our own dead-lettering (which acts at max_deliver).
+            max_deliver=self.settings.max_deliver + 2,
+        )
+
+        async def consume(msg: NatsMessage) -> None:
+            await self._handle(sub, durable, msg)
+
+        consume.__name__ = sub.name
+        self.broker.subscriber(
+            f"s3.*.{sub.event.event_type}",
+            stream=JStream(stream, declare=False),
+            durable=durable,
+            config=config,
+            pull_sub=PullSub(batch_size=self.settings.consumer_batch_size, timeout=1.0),
+            ack_policy=AckPolicy.MANUAL,
+            title=f"{durable}:{sub.event.event_type}",
+            description=sub.event.description,
+        )(consume)
+
+    async def _handle(self, sub: Subscription, consumer: str, msg: NatsMessage) -> None:
+        raw = msg.raw_message
+        delivered = raw.metadata.num_delivered if raw.metadata else 1
+        try:
+            env = events.parse(msg.body)
+        except Exception as exc:
+            await self.dead_letter(msg, consumer, f"cannot parse event: {exc}")
+            return
+        span = trace.get_current_span()
+        span.set_attributes(
+            {
+                "kraftsamla.region": env.region,
+                "kraftsamla.event_type": env.type,
+                "kraftsamla.event_id": str(env.id),
+                "messaging.consumer.group.name": consumer,
+            }
+        )
+        heartbeat = asyncio.create_task(self._keep_alive(msg))
+        try:
+            emitted = await self._apply(sub, consumer, env)
+        except Exception as exc:
+            heartbeat.cancel()
+            if delivered >= self.settings.max_deliver:
+                log.exception("%s: %s failed %d times; dead-lettered", consumer, env.id, delivered)
+                await self.dead_letter(msg, consumer, repr(exc))
+            else:
+                backoff = self.settings.backoff_seconds
+                delay = backoff[min(delivered - 1, len(backoff) - 1)]
+                log.warning(
+                    "%s: %s failed (attempt %d): %r; retry in %ss", consumer, env.id, delivered, exc, delay
+                )
+                await msg.nack(delay=delay)
+            return
+        heartbeat.cancel()
+        if emitted:
+            self.on_commit()
+        await msg.ack()
+
+    async def _apply(self, sub: Subscription, consumer: str, env: Envelope[Any]) -> bool:
+        """Run the handler and record the inbox row in one transaction; False if a duplicate."""
+        with self._tracer.start_as_current_span(
+            f"handle {env.type}",
+            attributes={
+                "kraftsamla.region": env.region,
+                "kraftsamla.event_type": env.type,
+                "kraftsamla.event_id": str(env.id),
+                "kraftsamla.consumer": consumer,
+            },
+        ):
+            async with self.db.sessions() as session, session.begin():
+                if not await claim_inbox(session, consumer, env.id):
+                    return False
+                uow = UnitOfWork(
+                    session, source=self.service, correlation_id=env.correlation_id, causation_id=env.id
+                )
+                await sub.handler(env, uow)
+                await uow.flush()
+                return bool(uow.emitted)
+
+    async def _keep_alive(self, msg: NatsMessage) -> None:
+        """Tell JetStream a slow handler is still working, so it is not redelivered meanwhile."""
+        interval = max(self.settings.ack_wait_seconds / 3, 0.5)
+        while True:
+            await asyncio.sleep(interval)
+            await msg.in_progress()
+
+    async def dead_letter(self, msg: NatsMessage, consumer: str, error: str) -> None:
+        raw = msg.raw_message
+        log.error("%s: message %s dead-lettered: %s", consumer, raw.subject, error[:300])
+        headers = dict(raw.headers or {})
+        seq = raw.metadata.sequence.stream if raw.metadata else 0
+        headers.update(
+            {
+                "Nats-Msg-Id": f"{consumer}:{seq}",
+                "Kraftsamla-Error": error[:1000],
+                "Kraftsamla-Consumer": consumer,
+                "Kraftsamla-Original-Subject": raw.subject,
+            }
+        )
+        await self.broker.publish(
+            msg.body, f"deadletter.{consumer}", headers=headers, stream=DEADLETTER.name, timeout=10
+        )
+        await msg.ack()
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        await self.broker.connect()
+        js = self.broker.connection.jetstream()
+        for spec in (self.own_stream, DEADLETTER):
+            await self._declare(js, spec)
+        await self._wait_for_streams(js)
+        await self.broker.start()
+
+    async def _declare(self, js: Any, spec: StreamSpec) -> None:
+        config = stream_config(spec)
+        try:
+            await js.add_stream(config)
+        except BadRequestError:
+            await js.update_stream(config)
+
+    async def _wait_for_streams(self, js: Any) -> None:
+        """Consumers bind to streams their producers declare; wait for producers started later."""
+        deadline = asyncio.get_running_loop().time() + self.settings.stream_wait_seconds
+        for name in sorted(self.consumed_streams):
+            while True:
+                try:
+                    await js.stream_info(name)
+                    break
+                except NotFoundError:
+                    if asyncio.get_running_loop().time() > deadline:
+                        raise RuntimeError(f"stream {name} does not exist; is its service running?") from None
+                    log.info("waiting for stream %s", name)
+                    await asyncio.sleep(0.5)
+
+    async def stop(self) -> None:
+        await self.broker.stop()
+
+    async def ping(self) -> bool:
+        conn = getattr(self.broker, "_connection", None)
+        return bool(conn is not None and conn.is_connected)
+
+    # ------------------------------------------------------------------ outbox relay
+
+    async def publish_rows(self, rows: Sequence[Any]) -> None:
+        """Publish outbox rows concurrently, each under the trace context stored with it."""
+        stream = self.own_stream.name
+
+        async def one(row: Any) -> None:
+            token = otel_context.attach(propagate.extract(row.headers))
+            try:
+                with self._tracer.start_as_current_span(
+                    f"outbox relay {row.type}",
+                    kind=trace.SpanKind.INTERNAL,
+                    attributes={
+                        "kraftsamla.region": row.region,
+                        "kraftsamla.event_type": row.type,
+                        "kraftsamla.event_id": row.event_id,
+                    },
+                ):
+                    await self.broker.publish(
+                        row.payload,
+                        row.subject,
+                        stream=stream,
+                        timeout=10,
+                        headers={"Nats-Msg-Id": row.event_id, "Kraftsamla-Event-Type": row.type},
+                    )
+            finally:
+                otel_context.detach(token)
+
+        await asyncio.gather(*(one(r) for r in rows))

@@ -1,0 +1,242 @@
+"""Transactional outbox and idempotent inbox, for SQLite and PostgreSQL.
+
+A state change and the events it raises are written in one transaction (``UnitOfWork``);
+the ``OutboxRelay`` publishes committed rows to JetStream, waits for the PubAck, then marks
+them sent. It selects every unsent row, so rows committed out of order are never skipped;
+on PostgreSQL rows are claimed with ``FOR UPDATE SKIP LOCKED`` so relays in several replicas
+never publish the same row at once. A relay that dies after publishing and before marking
+re-publishes with the same ``Nats-Msg-Id``, which JetStream de-duplicates.
+
+Consumers record ``(consumer, event id)`` in ``inbox`` in the same transaction as their effect;
+a redelivered event finds its row and is skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from opentelemetry import propagate
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .db import Database, UtcDateTime
+from .events import Envelope, EventData, new_id, utcnow
+
+log = logging.getLogger(__name__)
+
+metadata = MetaData()
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("seq", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True),
+    Column("event_id", String(36), nullable=False, unique=True),
+    Column("type", String(120), nullable=False),
+    Column("region", String(64), nullable=False),
+    Column("subject", String(255), nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+    Column("headers", JSON, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("sent_at", UtcDateTime(), nullable=True),
+)
+Index(
+    "ix_outbox_unsent",
+    outbox.c.seq,
+    postgresql_where=outbox.c.sent_at.is_(None),
+    sqlite_where=outbox.c.sent_at.is_(None),
+)
+
+inbox = Table(
+    "inbox",
+    metadata,
+    Column("consumer", String(120), primary_key=True),
+    Column("event_id", String(36), primary_key=True),
+    Column("processed_at", UtcDateTime(), nullable=False),
+)
+
+
+def create_messaging_tables() -> None:
+    """Create ``outbox`` and ``inbox`` from inside a service's first Alembic migration."""
+    from alembic import op
+
+    metadata.create_all(op.get_bind())
+
+
+class UnitOfWork:
+    """A database transaction plus the events it raises, committed together."""
+
+    def __init__(
+        self,
+        session: AsyncSession,
+        *,
+        source: str,
+        correlation_id: UUID | None = None,
+        causation_id: UUID | None = None,
+        on_commit: Callable[[], None] | None = None,
+    ) -> None:
+        self.session = session
+        self.on_commit = on_commit
+        self.source = source
+        self.correlation_id = correlation_id or new_id()
+        self.causation_id = causation_id
+        self.emitted: list[Envelope[EventData]] = []
+        self._rows: list[dict[str, Any]] = []
+
+    def emit(self, data: EventData, *, region: str, subject: object) -> Envelope[EventData]:
+        """Queue an event; it is written to the outbox with the transaction."""
+        # Parametrised with the payload's own class, so every field of the payload is serialised.
+        typed: Any = Envelope[type(data)]  # type: ignore[misc]
+        env: Envelope[EventData] = typed(
+            id=new_id(),
+            type=data.event_type,
+            source=self.source,
+            region=region,
+            subject=str(subject),
+            time=utcnow(),
+            correlation_id=self.correlation_id,
+            causation_id=self.causation_id,
+            data=data,
+        )
+        headers: dict[str, str] = {}
+        # The trace of the request that raised the event continues when the relay publishes it.
+        propagate.inject(headers)
+        self._rows.append(
+            {
+                "event_id": str(env.id),
+                "type": env.type,
+                "region": region,
+                "subject": f"s3.{region}.{env.type}",
+                "payload": env.model_dump_json().encode(),
+                "headers": headers,
+                "created_at": env.time,
+            }
+        )
+        self.emitted.append(env)
+        return env
+
+    async def flush(self) -> None:
+        if self._rows:
+            await self.session.execute(outbox.insert(), self._rows)
+            self._rows = []
+
+    async def commit(self) -> None:
+        """Write queued events and commit; then wake the relay so they leave at once."""
+        await self.flush()
+        await self.session.commit()
+        if self.emitted and self.on_commit is not None:
+            self.on_commit()
+
+
+def insert_ignore(session: AsyncSession, table: Table) -> Any:
+    """``INSERT … ON CONFLICT DO NOTHING`` for the session's dialect."""
+    dialect = session.get_bind().dialect.name
+    mod = postgresql if dialect == "postgresql" else sqlite
+    return mod.insert(table).on_conflict_do_nothing()
+
+
+async def claim_inbox(session: AsyncSession, consumer: str, event_id: UUID) -> bool:
+    """Record that ``consumer`` handles ``event_id``; False if it already has."""
+    result = await session.execute(
+        insert_ignore(session, inbox).values(consumer=consumer, event_id=str(event_id), processed_at=utcnow())
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+Publish = Callable[[Sequence[Any]], Awaitable[None]]
+"""Publishes outbox rows to the bus and returns when every one is acknowledged."""
+
+
+class OutboxRelay:
+    """Publishes committed outbox rows to JetStream in order of commit discovery."""
+
+    def __init__(
+        self, db: Database, publish: Publish, *, batch_size: int = 500, poll_seconds: float = 1.0
+    ) -> None:
+        self.db = db
+        self.publish = publish
+        self.batch_size = batch_size
+        self.poll_seconds = poll_seconds
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Called after a commit that wrote outbox rows: publish now instead of at the next poll."""
+        self._wake.set()
+
+    async def publish_pending(self) -> int:
+        """Publish one batch of unsent rows; return how many were sent."""
+        async with self.db.sessions() as session, session.begin():
+            query = (
+                select(
+                    outbox.c.seq,
+                    outbox.c.event_id,
+                    outbox.c.subject,
+                    outbox.c.payload,
+                    outbox.c.headers,
+                    outbox.c.type,
+                    outbox.c.region,
+                )
+                .where(outbox.c.sent_at.is_(None))
+                .order_by(outbox.c.seq)
+                .limit(self.batch_size)
+            )
+            if not self.db.is_sqlite:
+                query = query.with_for_update(skip_locked=True)
+            rows = (await session.execute(query)).all()
+            if not rows:
+                return 0
+            await self.publish(rows)
+            await session.execute(
+                update(outbox).where(outbox.c.seq.in_([r.seq for r in rows])).values(sent_at=utcnow())
+            )
+        return len(rows)
+
+    async def run(self) -> None:
+        """Relay until cancelled; errors (bus or database away) are retried with back-off."""
+        delay = 0.2
+        while True:
+            try:
+                sent = await self.publish_pending()
+                delay = 0.2
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("outbox relay: %s; retrying in %.1fs", exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+                continue
+            if sent:
+                continue
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
+
+    async def backlog(self) -> tuple[int, datetime | None]:
+        """Unsent rows and the creation time of the oldest."""
+        from sqlalchemy import func
+
+        async with self.db.sessions() as session:
+            count, oldest = (
+                await session.execute(
+                    select(func.count(), func.min(outbox.c.created_at)).where(outbox.c.sent_at.is_(None))
+                )
+            ).one()
+        return int(count), oldest

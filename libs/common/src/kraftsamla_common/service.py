@@ -1,0 +1,177 @@
+"""Builds a service process: a FastAPI app plus its FastStream subscribers, one database,
+the outbox relay, health checks and telemetry. Every service is assembled the same way."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from collections.abc import AsyncIterator, Callable, Coroutine
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+from . import errors, telemetry
+from .auth import ApiKeys
+from .bus import Bus, Subscriptions
+from .db import Database
+from .messaging import OutboxRelay, UnitOfWork
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ServiceSpec:
+    """What makes one service: its name, routes, subscriptions and migrations."""
+
+    name: str
+    title: str
+    description: str
+    router: APIRouter
+    subscriptions: Subscriptions
+    migrations: Path
+    version: str = "0.1.0"
+    background: list[Callable[[ServiceContext], Coroutine[Any, Any, None]]] = field(default_factory=list)
+    """Long-running tasks started with the service (e.g. report regeneration)."""
+
+
+@dataclass
+class ServiceContext:
+    """The running service's parts, reachable from routes as ``request.app.state.ctx``."""
+
+    settings: Settings
+    db: Database
+    bus: Bus
+    relay: OutboxRelay
+    api_keys: ApiKeys
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    state: dict[str, Any] = field(default_factory=dict)
+
+
+def configure_logging() -> None:
+    level = os.environ.get("KRAFTSAMLA_LOG_LEVEL", "INFO").upper()
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
+    settings = (settings or Settings()).for_service(spec.name)
+    provider = telemetry.setup(spec.name)
+    db = Database(settings.database_url)
+    relay_ref: list[OutboxRelay] = []
+    bus = Bus(settings, db, provider, on_commit=lambda: relay_ref[0].wake())
+    relay = OutboxRelay(
+        db, bus.publish_rows, batch_size=settings.relay_batch_size, poll_seconds=settings.relay_poll_seconds
+    )
+    relay_ref.append(relay)
+    bus.bind(spec.subscriptions)
+    ctx = ServiceContext(
+        settings=settings, db=db, bus=bus, relay=relay, api_keys=ApiKeys(settings.api_keys_file)
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await db.migrate(spec.migrations)
+        await bus.start()
+        ctx.tasks.append(asyncio.create_task(relay.run(), name=f"{spec.name}-outbox-relay"))
+        for job in spec.background:
+            ctx.tasks.append(asyncio.create_task(job(ctx), name=f"{spec.name}-{job.__name__}"))
+        log.info("%s ready on %s:%s", spec.name, settings.host, settings.port)
+        try:
+            yield
+        finally:
+            for task in ctx.tasks:
+                task.cancel()
+            await asyncio.gather(*ctx.tasks, return_exceptions=True)
+            await bus.stop()
+            await db.dispose()
+            telemetry.shutdown()
+
+    app = FastAPI(
+        title=spec.title,
+        description=spec.description,
+        version=spec.version,
+        lifespan=lifespan,
+        docs_url=f"/{spec.name}/docs",
+        openapi_url=f"/{spec.name}/openapi.json",
+        redoc_url=None,
+    )
+    app.state.ctx = ctx
+    app.state.api_keys = ctx.api_keys
+    errors.install(app)
+
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "service": spec.name}
+
+    async def readyz() -> JSONResponse:
+        checks = {"database": await db.ping(), "nats": await bus.ping()}
+        ok = all(checks.values())
+        return JSONResponse(
+            {
+                "status": "ready" if ok else "not ready",
+                "service": spec.name,
+                "checks": {k: "ok" if v else "failing" for k, v in checks.items()},
+            },
+            status_code=200 if ok else 503,
+        )
+
+    for prefix in ("", f"/{spec.name}"):
+        app.add_api_route(
+            f"{prefix}/healthz", healthz, methods=["GET"], tags=["health"], include_in_schema=bool(prefix)
+        )
+        app.add_api_route(
+            f"{prefix}/readyz", readyz, methods=["GET"], tags=["health"], include_in_schema=bool(prefix)
+        )
+    app.include_router(spec.router)
+    FastAPIInstrumentor.instrument_app(app, tracer_provider=provider, excluded_urls="healthz,readyz")
+    return app
+
+
+def run(spec: ServiceSpec) -> None:
+    """Entry point of ``python -m kraftsamla_<service>``."""
+    import uvicorn
+
+    configure_logging()
+    settings = Settings().for_service(spec.name)
+    app = create_app(spec, settings)
+    uvicorn.run(
+        app, host=settings.host, port=settings.port, log_level="warning", timeout_graceful_shutdown=10
+    )
+
+
+# ---------------------------------------------------------------------- route dependencies
+
+
+def _correlation_id(request: Request) -> UUID | None:
+    value = request.headers.get("x-correlation-id")
+    try:
+        return UUID(value) if value else None
+    except ValueError:
+        return None
+
+
+async def unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
+    """A transaction for one request; the route commits it with ``await uow.commit()``."""
+    ctx: ServiceContext = request.app.state.ctx
+    async with ctx.db.sessions() as session:
+        yield UnitOfWork(
+            session,
+            source=ctx.settings.service,
+            correlation_id=_correlation_id(request),
+            on_commit=ctx.relay.wake,
+        )
+
+
+def service_context(request: Request) -> ServiceContext:
+    ctx: ServiceContext = request.app.state.ctx
+    return ctx
+
+
+UowDep = Annotated[UnitOfWork, Depends(unit_of_work)]
+ContextDep = Annotated[ServiceContext, Depends(service_context)]

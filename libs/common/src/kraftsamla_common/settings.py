@@ -1,0 +1,53 @@
+"""Settings shared by every service: one class, environment variables prefixed ``KRAFTSAMLA_``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_PORTS = {"plans": 8101, "actors": 8102, "assessment": 8103, "reporting": 8104}
+
+
+class Settings(BaseSettings):
+    """Runtime configuration of one service process.
+
+    Every field is read from ``KRAFTSAMLA_<FIELD>`` (e.g. ``KRAFTSAMLA_DATABASE_URL``).
+    """
+
+    model_config = SettingsConfigDict(env_prefix="KRAFTSAMLA_", extra="ignore")
+
+    service: str = Field(default="", description="Service name; set by the service itself.")
+    host: str = "127.0.0.1"
+    port: int = 0
+    data_dir: Path = Path("data")
+    database_url: str = ""
+    nats_url: str = "nats://127.0.0.1:4222"
+    api_keys_file: Path | None = None
+
+    # Bus: delivery and retry policy of every durable consumer.
+    max_deliver: int = 8
+    ack_wait_seconds: float = 60.0
+    backoff_seconds: list[float] = [0.5, 2.0, 5.0, 15.0, 30.0, 60.0]
+    consumer_batch_size: int = 256
+    stream_wait_seconds: float = 60.0
+
+    # Outbox relay.
+    relay_batch_size: int = 500
+    relay_poll_seconds: float = 1.0
+
+    # Reporting: how long a burst of changes is gathered before a report is regenerated.
+    report_debounce_seconds: float = 0.3
+
+    def for_service(self, name: str) -> Settings:
+        """Fill in the per-service defaults (port, SQLite file) that depend on the service name."""
+        data_dir = self.data_dir.resolve()
+        updates: dict[str, object] = {"service": name, "data_dir": data_dir}
+        if not self.port:
+            updates["port"] = DEFAULT_PORTS.get(name, 8100)
+        if not self.database_url:
+            updates["database_url"] = f"sqlite+aiosqlite:///{data_dir / f'{name}.db'}"
+        if self.api_keys_file is None:
+            updates["api_keys_file"] = data_dir / "api-keys.json"
+        return self.model_copy(update=updates)
