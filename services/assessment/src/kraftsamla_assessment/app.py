@@ -1,0 +1,17 @@
+"""The assessment service: applications from funding systems, their strategic assessment and reassessment."""
+
+from pathlib import Path
+
+from kraftsamla_common.service import ServiceSpec
+
+from .api import router
+from .subscriptions import subscriptions
+
+spec = ServiceSpec(
+    name="assessment",
+    title="Kraftsamla assessment",
+    description="Applications from funding systems, assessed against the region's S3 action plans with their reasons.",
+    router=router,
+    subscriptions=subscriptions,
+    migrations=Path(__file__).parent / "migrations",
+)

@@ -1,0 +1,73 @@
+"""Persistence of the plans service."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from kraftsamla_common.db import UtcDateTime
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Programme(Base):
+    """A region's S3 programme (program för smart specialisering)."""
+
+    __tablename__ = "programmes"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    reference: Mapped[str | None] = mapped_column(String(100))
+    period_start: Mapped[int] = mapped_column(Integer)
+    period_end: Mapped[int] = mapped_column(Integer)
+    vision: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class StrengthArea(Base):
+    """A prioritised strength area (styrkeområde) of a programme."""
+
+    __tablename__ = "strength_areas"
+    __table_args__ = (UniqueConstraint("programme_id", "code"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), index=True)
+    programme_id: Mapped[str] = mapped_column(ForeignKey("programmes.id"))
+    code: Mapped[str] = mapped_column(String(64))
+    name: Mapped[dict[str, Any]] = mapped_column(JSON)
+    description: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    nace_codes: Mapped[list[Any]] = mapped_column(JSON)
+    sdgs: Mapped[list[Any]] = mapped_column(JSON)
+
+
+class ActionPlan(Base):
+    """The action plan (handlingsplan) of one strength area: an editable draft and its versions."""
+
+    __tablename__ = "action_plans"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), index=True)
+    strength_area_id: Mapped[str] = mapped_column(ForeignKey("strength_areas.id"), unique=True)
+    draft: Mapped[dict[str, Any]] = mapped_column(JSON)
+    draft_revision: Mapped[int] = mapped_column(Integer, default=1)
+    current_version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ActionPlanVersion(Base):
+    """An immutable, numbered, published version of an action plan."""
+
+    __tablename__ = "action_plan_versions"
+    __table_args__ = (UniqueConstraint("action_plan_id", "number"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), index=True)
+    action_plan_id: Mapped[str] = mapped_column(ForeignKey("action_plans.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    published_by: Mapped[str] = mapped_column(String(120))
+    next_review: Mapped[date | None] = mapped_column(Date)

@@ -1,0 +1,483 @@
+"""Events the reporting service listens to, and the regeneration of reports they cause.
+
+Every handler updates a read model and marks its region dirty (``dirty_regions``) in the same
+transaction as its inbox row, so a crash can never lose a regeneration that is due. It then
+wakes the background job ``regenerate_reports``, which gathers a burst of changes (the debounce)
+and builds one report version per dirty region. A dirty row is deleted only if its change counter
+did not move while the report was built; a change that arrived meanwhile leaves it dirty, and the
+next round picks it up. Thousands of events therefore yield a handful of report versions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from opentelemetry import context as otel_context
+from opentelemetry import propagate, trace
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kraftsamla_common.bus import Subscriptions
+from kraftsamla_common.events import (
+    ActionPlanPublished,
+    ActorRegistered,
+    ApplicationAssessed,
+    ApplicationReceived,
+    Envelope,
+    ProgrammeCreated,
+    ReassessmentCompleted,
+    ReportGenerated,
+    new_id,
+    utcnow,
+)
+from kraftsamla_common.messaging import UnitOfWork
+from kraftsamla_common.service import ServiceContext
+
+from . import domain
+from .models import (
+    ActorRM,
+    ApplicationRM,
+    Base,
+    DirtyRegion,
+    PlanVersionRM,
+    ProgrammeRM,
+    ReassessmentRM,
+    Report,
+    SourceMark,
+)
+
+log = logging.getLogger(__name__)
+
+subscriptions = Subscriptions()
+
+POLL_SECONDS = 1.0
+"""Fallback: dirty regions are looked for at least this often, signal or not (e.g. after a restart)."""
+BURST_FACTOR = 10
+"""A burst is gathered until it is quiet for the debounce, but never longer than this many debounces."""
+
+
+def utc(value: datetime) -> datetime:
+    """Aware UTC (SQLite hands back naive datetimes; times are stored in UTC so they compare as text)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# --------------------------------------------------------------------------- wake-up signal
+
+
+class Wakeups:
+    """In-process signal from the handlers to the regeneration job(s) of this process.
+
+    Handlers set it inside their transaction, before commit, so the job always re-reads
+    ``dirty_regions`` after its debounce; the table, not the signal, is the truth.
+    """
+
+    def __init__(self) -> None:
+        self._events: set[asyncio.Event] = set()
+
+    def register(self) -> asyncio.Event:
+        signal = asyncio.Event()
+        self._events.add(signal)
+        return signal
+
+    def unregister(self, signal: asyncio.Event) -> None:
+        self._events.discard(signal)
+
+    def set(self) -> None:
+        for signal in self._events:
+            signal.set()
+
+
+wakeups = Wakeups()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _insert(session: AsyncSession, model: type[Base]) -> Any:
+    """A dialect ``INSERT`` that offers ``on_conflict_do_update`` / ``on_conflict_do_nothing``."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(model)
+    return sqlite.insert(model)
+
+
+async def _upsert(
+    session: AsyncSession, model: type[Base], key: list[str], values: dict[str, Any], where: Any = None
+) -> None:
+    """Insert ``values``, or overwrite the non-key columns when ``where`` holds for the stored row."""
+    stmt = _insert(session, model).values(**values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=key, set_={k: stmt.excluded[k] for k in values if k not in key}, where=where
+    )
+    await session.execute(stmt)
+
+
+async def _changed(event: Envelope[Any], uow: UnitOfWork) -> None:
+    """Record provenance and mark the event's region dirty, in the handler's transaction."""
+    session = uow.session
+    when = utc(event.time)
+    stmt = _insert(session, SourceMark).values(
+        region=event.region, service=event.source, last_event_id=str(event.id), last_event_time=when
+    )
+    await session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["region", "service"],
+            set_={
+                "last_event_id": stmt.excluded.last_event_id,
+                "last_event_time": stmt.excluded.last_event_time,
+            },
+            where=SourceMark.last_event_time <= stmt.excluded.last_event_time,
+        )
+    )
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    dirty = _insert(session, DirtyRegion).values(
+        region=event.region, changes=1, traceparent=carrier.get("traceparent"), marked_at=utcnow()
+    )
+    await session.execute(
+        dirty.on_conflict_do_update(
+            index_elements=["region"],
+            set_={
+                "changes": DirtyRegion.changes + 1,
+                "traceparent": func.coalesce(dirty.excluded.traceparent, DirtyRegion.traceparent),
+                "marked_at": dirty.excluded.marked_at,
+            },
+        )
+    )
+    wakeups.set()
+
+
+# --------------------------------------------------------------------------- handlers
+
+
+@subscriptions.on(ProgrammeCreated)
+async def on_programme_created(event: Envelope[ProgrammeCreated], uow: UnitOfWork) -> None:
+    d = event.data
+    areas = [
+        {"id": str(sa.id), "code": sa.code, "name": sa.name.model_dump(exclude_none=True)}
+        for sa in d.strength_areas
+    ]
+    await _upsert(
+        uow.session,
+        ProgrammeRM,
+        ["programme_id"],
+        {
+            "programme_id": str(d.programme_id),
+            "region": event.region,
+            "title": d.title,
+            "strength_areas": areas,
+            "created_at": utc(event.time),
+        },
+    )
+    await _changed(event, uow)
+
+
+@subscriptions.on(ActionPlanPublished)
+async def on_action_plan_published(event: Envelope[ActionPlanPublished], uow: UnitOfWork) -> None:
+    """Keep the latest version of each action plan; an older version arriving late changes nothing."""
+    d = event.data
+    stmt = _insert(uow.session, PlanVersionRM)
+    await _upsert(
+        uow.session,
+        PlanVersionRM,
+        ["action_plan_id"],
+        {
+            "action_plan_id": str(d.action_plan_id),
+            "region": event.region,
+            "programme_id": str(d.programme_id),
+            "strength_area_id": str(d.strength_area.id),
+            "strength_area_code": d.strength_area.code,
+            "strength_area_name": d.strength_area.name.model_dump(exclude_none=True),
+            "version": d.version,
+            "published_at": utc(d.published_at),
+            "priorities": len(d.plan.priorities),
+        },
+        where=PlanVersionRM.version < stmt.excluded.version,
+    )
+    await _changed(event, uow)
+
+
+@subscriptions.on(ActorRegistered)
+async def on_actor_registered(event: Envelope[ActorRegistered], uow: UnitOfWork) -> None:
+    d = event.data
+    await _upsert(
+        uow.session,
+        ActorRM,
+        ["actor_id"],
+        {
+            "actor_id": str(d.actor_id),
+            "region": event.region,
+            "helix": d.helix,
+            "municipality": d.municipality,
+        },
+    )
+    await _changed(event, uow)
+
+
+async def _application_details(event: Envelope[Any], uow: UnitOfWork) -> None:
+    """Status, amount and places of an application, as of the latest event that carried them."""
+    d: ApplicationReceived | ApplicationAssessed = event.data
+    stmt = _insert(uow.session, ApplicationRM)
+    await _upsert(
+        uow.session,
+        ApplicationRM,
+        ["application_id"],
+        {
+            "application_id": str(d.application_id),
+            "region": event.region,
+            "status": d.status,
+            "requested_amount": d.requested_amount,
+            "currency": d.currency,
+            "municipalities": list(d.municipalities),
+            "details_at": utc(event.time),
+        },
+        where=ApplicationRM.details_at <= stmt.excluded.details_at,
+    )
+
+
+@subscriptions.on(ApplicationReceived)
+async def on_application_received(event: Envelope[ApplicationReceived], uow: UnitOfWork) -> None:
+    await _application_details(event, uow)
+    await _changed(event, uow)
+
+
+@subscriptions.on(ApplicationAssessed)
+async def on_application_assessed(event: Envelope[ApplicationAssessed], uow: UnitOfWork) -> None:
+    """Details plus the assessment; an assessment older than the stored one is ignored."""
+    d = event.data
+    when = utc(event.time)
+    await _application_details(event, uow)
+    await uow.session.execute(
+        update(ApplicationRM)
+        .where(
+            ApplicationRM.application_id == str(d.application_id),
+            or_(ApplicationRM.assessed_at.is_(None), ApplicationRM.assessed_at <= when),
+        )
+        .values(
+            plan_key=d.plan_key,
+            strength_area_id=str(d.strength_area_id) if d.strength_area_id else None,
+            level=d.level,
+            score=d.score,
+            recommendation=d.recommendation,
+            assessed_at=when,
+        )
+    )
+    await _changed(event, uow)
+
+
+@subscriptions.on(ReassessmentCompleted)
+async def on_reassessment_completed(event: Envelope[ReassessmentCompleted], uow: UnitOfWork) -> None:
+    d = event.data
+    stmt = _insert(uow.session, ReassessmentRM)
+    await _upsert(
+        uow.session,
+        ReassessmentRM,
+        ["region"],
+        {
+            "region": event.region,
+            "reassessment_id": str(d.reassessment_id),
+            "plan_key": d.plan_key,
+            "assessed": d.assessed,
+            "unchanged": d.unchanged,
+            "moved": len(d.moved),
+            "summary": d.summary,
+            "completed_at": utc(event.time),
+        },
+        where=ReassessmentRM.completed_at <= stmt.excluded.completed_at,
+    )
+    await _changed(event, uow)
+
+
+# --------------------------------------------------------------------------- regeneration
+
+
+async def load_inputs(session: AsyncSession, region: str) -> domain.ReportInputs:
+    """The read models of one region, as the pure report builder takes them."""
+    programmes = (
+        await session.scalars(
+            select(ProgrammeRM).where(ProgrammeRM.region == region).order_by(ProgrammeRM.created_at)
+        )
+    ).all()
+    plans = (await session.scalars(select(PlanVersionRM).where(PlanVersionRM.region == region))).all()
+    apps = (await session.scalars(select(ApplicationRM).where(ApplicationRM.region == region))).all()
+    actors = (await session.scalars(select(ActorRM).where(ActorRM.region == region))).all()
+    reassessment = await session.get(ReassessmentRM, region)
+    sources = (await session.scalars(select(SourceMark).where(SourceMark.region == region))).all()
+    return domain.ReportInputs(
+        region=region,
+        programmes=[
+            domain.ProgrammeIn(
+                programme_id=p.programme_id,
+                title=p.title,
+                strength_areas=[
+                    domain.StrengthAreaIn(id=sa["id"], code=sa["code"], name=sa["name"])
+                    for sa in p.strength_areas
+                ],
+            )
+            for p in programmes
+        ],
+        plans=[
+            domain.PlanIn(
+                action_plan_id=p.action_plan_id,
+                strength_area_id=p.strength_area_id,
+                strength_area_code=p.strength_area_code,
+                strength_area_name=p.strength_area_name,
+                version=p.version,
+                published_at=utc(p.published_at),
+                priorities=p.priorities,
+            )
+            for p in plans
+        ],
+        applications=[
+            domain.ApplicationIn(
+                application_id=a.application_id,
+                status=a.status,
+                requested_amount=a.requested_amount,
+                currency=a.currency,
+                municipalities=a.municipalities,
+                plan_key=a.plan_key,
+                strength_area_id=a.strength_area_id,
+                level=a.level,
+                recommendation=a.recommendation,
+            )
+            for a in apps
+        ],
+        actors=[domain.ActorIn(helix=a.helix, municipality=a.municipality) for a in actors],
+        last_reassessment=domain.ReassessmentIn(
+            reassessment_id=reassessment.reassessment_id,
+            plan_key=reassessment.plan_key,
+            summary=reassessment.summary,
+            assessed=reassessment.assessed,
+            unchanged=reassessment.unchanged,
+            moved=reassessment.moved,
+            completed_at=utc(reassessment.completed_at),
+        )
+        if reassessment
+        else None,
+        sources={
+            s.service: domain.SourceIn(last_event_id=s.last_event_id, last_event_time=utc(s.last_event_time))
+            for s in sources
+        },
+    )
+
+
+async def generate_report(ctx: ServiceContext, region: str, traceparent: str | None) -> int | None:
+    """Build and store the next report version of a dirty region; its number, or None if it was not dirty.
+
+    Runs in the trace that last dirtied the region, so one trace goes from the change to the report.
+    """
+    token = otel_context.attach(propagate.extract({"traceparent": traceparent} if traceparent else {}))
+    try:
+        tracer = trace.get_tracer("kraftsamla.reporting")
+        with tracer.start_as_current_span(
+            "generate report", attributes={"kraftsamla.region": region}
+        ) as span:
+            async with ctx.db.sessions() as session, session.begin():
+                dirty = await session.get(DirtyRegion, region)
+                if dirty is None:
+                    return None
+                # Read the counter before the read models: a change committed after this read moves it.
+                changes = dirty.changes
+                inputs = await load_inputs(session, region)
+                now = utcnow()
+                content, built_from = domain.build_report(inputs, now)
+                last = await session.scalar(select(func.max(Report.number)).where(Report.region == region))
+                number = (last or 0) + 1
+                report = Report(
+                    id=str(new_id()),
+                    region=region,
+                    number=number,
+                    generated_at=now,
+                    built_from=built_from.model_dump(mode="json"),
+                    content=content.model_dump(mode="json"),
+                )
+                session.add(report)
+                await session.execute(
+                    delete(DirtyRegion).where(DirtyRegion.region == region, DirtyRegion.changes == changes)
+                )
+                uow = UnitOfWork(session, source=ctx.settings.service)
+                uow.emit(
+                    ReportGenerated(
+                        report_id=UUID(report.id),
+                        number=number,
+                        plan_versions=built_from.plan_versions,
+                        generated_at=now,
+                    ),
+                    region=region,
+                    subject=report.id,
+                )
+                await uow.flush()
+            span.set_attributes(
+                {
+                    "kraftsamla.report_number": number,
+                    "kraftsamla.changes": changes,
+                    "kraftsamla.applications": len(inputs.applications),
+                }
+            )
+            return number
+    finally:
+        otel_context.detach(token)
+
+
+async def regenerate_due(ctx: ServiceContext) -> int:
+    """One round: a report for every dirty region; how many were generated."""
+    async with ctx.db.sessions() as session:
+        due = (
+            await session.execute(
+                select(DirtyRegion.region, DirtyRegion.traceparent).order_by(DirtyRegion.marked_at)
+            )
+        ).all()
+    generated = 0
+    for region, traceparent in due:
+        try:
+            if await generate_report(ctx, region, traceparent) is not None:
+                generated += 1
+        except Exception:
+            # The region stays dirty and is retried in a later round.
+            log.exception("report of region %s could not be generated", region)
+    if generated:
+        ctx.relay.wake()
+    return generated
+
+
+async def _gather_burst(signal: asyncio.Event, quiet: float, longest: float) -> None:
+    """Return once no change was signalled for ``quiet`` seconds, or after ``longest`` seconds at most."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + longest
+    while (remaining := deadline - loop.time()) > 0:
+        signal.clear()
+        try:
+            await asyncio.wait_for(signal.wait(), timeout=min(quiet, remaining))
+        except TimeoutError:
+            return
+
+
+async def regenerate_reports(ctx: ServiceContext) -> None:
+    """Background job: wait for changes, let a burst settle, then regenerate the dirty regions' reports."""
+    signal = wakeups.register()
+    ctx.state["reports_wakeup"] = signal
+    debounce = ctx.settings.report_debounce_seconds
+    failures = 0
+    try:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(signal.wait(), timeout=POLL_SECONDS)
+            if signal.is_set():
+                await _gather_burst(signal, debounce, debounce * BURST_FACTOR)
+            # Cleared before the table is read: a change signalled from here on starts another round.
+            signal.clear()
+            try:
+                await regenerate_due(ctx)
+                failures = 0
+            except Exception as exc:  # the database is away: retry with back-off
+                failures += 1
+                delay = min(0.5 * 2**failures, 30.0)
+                log.warning("report regeneration failed: %r; retrying in %.1fs", exc, delay)
+                await asyncio.sleep(delay)
+    finally:
+        wakeups.unregister(signal)
