@@ -1,0 +1,239 @@
+"""``python -m kraftsamla_local up``: the whole platform on one machine.
+
+NATS JetStream, the four services on SQLite and the Caddy gateway, all keeping their state in
+one data dir, so a second ``up`` finds everything where the first one left it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import logging
+import os
+import secrets
+import signal
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+from . import demo
+from .servers import Gateway, ManagedProcess, NatsServer, ServiceProcess, stop_all
+
+log = logging.getLogger("kraftsamla_local")
+
+# Service name → (port variable, default port); the same defaults as kraftsamla_common.settings.
+SERVICE_PORTS: dict[str, tuple[str, int]] = {
+    "plans": ("KRAFTSAMLA_PLANS_PORT", 8101),
+    "actors": ("KRAFTSAMLA_ACTORS_PORT", 8102),
+    "assessment": ("KRAFTSAMLA_ASSESSMENT_PORT", 8103),
+    "reporting": ("KRAFTSAMLA_REPORTING_PORT", 8104),
+}
+
+DEMO_REGIONS = ("jamtland-harjedalen", "kronoberg", "lappi")
+REGION_ROLES = ("admin", "assessor", "viewer", "integrator")
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str
+    region: str  # a region id, or "*" for the operator
+    role: str
+
+
+# The demo identities: one operator for every region, then each role in each demo region.
+DEMO_IDENTITIES: tuple[Identity, ...] = (
+    Identity("operator", "*", "operator"),
+    *(Identity(f"{region}-{role}", region, role) for region in DEMO_REGIONS for role in REGION_ROLES),
+)
+
+DEMO_MARKER = ".demo-loaded"
+
+
+class Shutdown(Exception):
+    """Raised from the signal handler so every wait unwinds to the single cleanup path."""
+
+
+def _on_signal(signum: int, frame: FrameType | None) -> None:
+    raise Shutdown(signal.Signals(signum).name)
+
+
+def _sha256(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def ensure_api_keys(data_dir: Path) -> list[dict[str, str]]:
+    """The demo keys in plaintext, generated on first start and kept across restarts.
+
+    ``demo-api-keys.json`` holds the plaintext (for the banner and the demo loader);
+    ``api-keys.json`` holds only hashes, which is what the services read. Keys someone added
+    to ``api-keys.json`` by hand are kept.
+    """
+    plain_path = data_dir / "demo-api-keys.json"
+    hashed_path = data_dir / "api-keys.json"
+    keys: list[dict[str, str]] = json.loads(plain_path.read_text()) if plain_path.exists() else []
+    known = {k["name"] for k in keys}
+    for ident in DEMO_IDENTITIES:
+        if ident.name not in known:
+            keys.append(
+                {
+                    "name": ident.name,
+                    "key": secrets.token_urlsafe(24),
+                    "region": ident.region,
+                    "role": ident.role,
+                }
+            )
+    _write_private(plain_path, json.dumps(keys, indent=2) + "\n")
+
+    doc = json.loads(hashed_path.read_text()) if hashed_path.exists() else {"keys": []}
+    hashes = {k["sha256"] for k in doc["keys"]}
+    names = {k["name"] for k in doc["keys"]}
+    for k in keys:
+        if _sha256(k["key"]) not in hashes and k["name"] not in names:
+            doc["keys"].append(
+                {"name": k["name"], "sha256": _sha256(k["key"]), "region": k["region"], "role": k["role"]}
+            )
+    _write_private(hashed_path, json.dumps(doc, indent=2) + "\n")
+    return keys
+
+
+def _write_private(path: Path, text: str) -> None:
+    # Write then rename, so a service re-reading the key file never sees half of it.
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(text)
+    tmp.chmod(0o600)
+    tmp.replace(path)
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def banner(gateway: Gateway, nats: NatsServer, data_dir: Path, keys: list[dict[str, str]]) -> str:
+    lines = [
+        "",
+        "Kraftsamla is running.",
+        "",
+        f"  gateway    {gateway.url}/",
+    ]
+    lines += [f"  {name:<10} {gateway.url}/{name}/docs" for name in SERVICE_PORTS]
+    lines += [
+        f"  NATS       {nats.url}",
+        f"  data dir   {data_dir}",
+        "",
+        "Demo API keys (header X-API-Key):",
+        "",
+    ]
+    width = max(len(k["name"]) for k in keys)
+    region_width = max(len(k["region"]) for k in keys)
+    lines.append(f"  {'name':<{width}}  {'region':<{region_width}}  {'role':<10}  key")
+    lines += [
+        f"  {k['name']:<{width}}  {k['region']:<{region_width}}  {k['role']:<10}  {k['key']}" for k in keys
+    ]
+    operator = next(k for k in keys if k["role"] == "operator")
+    lines += [
+        "",
+        "Try:",
+        f"  curl -H 'X-API-Key: {operator['key']}' {gateway.url}/plans/regions/kronoberg/programmes",
+        "",
+        "Press Ctrl-C to stop.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def up(args: argparse.Namespace) -> int:
+    data_dir = Path(args.data_dir).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    keys = ensure_api_keys(data_dir)
+    keys_file = data_dir / "api-keys.json"
+
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
+    processes: list[ManagedProcess] = []
+    try:
+        nats = NatsServer(data_dir / "nats", port=args.nats_port, log_path=data_dir / "logs" / "nats.log")
+        log.info("starting NATS JetStream on port %d", args.nats_port)
+        processes.append(nats.start())
+
+        services = [
+            ServiceProcess(
+                name,
+                port=_env_int(var, default),
+                nats_url=nats.url,
+                data_dir=data_dir,
+                api_keys_file=keys_file,
+            )
+            for name, (var, default) in SERVICE_PORTS.items()
+        ]
+        for service in services:
+            log.info("starting %s on port %d", service.name, service.port)
+            processes.append(service.start())
+        for service in services:
+            service.wait_ready(args.ready_timeout)
+            log.info("%s is ready", service.name)
+
+        gateway = Gateway({s.name: s.port for s in services}, port=args.gateway_port, data_dir=data_dir)
+        processes.append(gateway.start())
+
+        marker = data_dir / DEMO_MARKER
+        if not args.no_demo and not marker.exists():
+            operator_key = next(k["key"] for k in keys if k["role"] == "operator")
+            asyncio.run(demo.load(gateway.url, operator_key))
+            marker.write_text(time.strftime("%Y-%m-%dT%H:%M:%S%z\n"))
+
+        print(banner(gateway, nats, data_dir, keys), flush=True)
+
+        # Watch: any child exiting on its own is a failure of the whole platform.
+        while True:
+            for proc in processes:
+                if not proc.running():
+                    print(
+                        f"\n{proc.name} exited unexpectedly (code {proc.returncode()}); "
+                        f"last lines of {proc.log_path}:\n{proc.log_tail()}\n",
+                        file=sys.stderr,
+                    )
+                    return 1
+            time.sleep(0.5)
+    except Shutdown as sig:
+        log.info("%s received, stopping", sig)
+        return 0
+    except KeyboardInterrupt:
+        return 0
+    except (RuntimeError, TimeoutError, FileNotFoundError) as exc:
+        print(f"\nkraftsamla: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        # A second Ctrl-C must not interrupt the orderly stop.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        stop_all()
+        log.info("stopped")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kraftsamla", description="Run Kraftsamla on this machine.")
+    sub = p.add_subparsers(dest="command", required=True)
+    u = sub.add_parser("up", help="start NATS, the four services and the gateway")
+    u.add_argument("--data-dir", default=os.environ.get("KRAFTSAMLA_DATA_DIR", "./data"))
+    u.add_argument("--gateway-port", type=int, default=_env_int("KRAFTSAMLA_GATEWAY_PORT", 8000))
+    u.add_argument("--nats-port", type=int, default=_env_int("KRAFTSAMLA_NATS_PORT", 14222))
+    u.add_argument("--no-demo", action="store_true", help="do not load demo data on first start")
+    u.add_argument("--ready-timeout", type=float, default=120.0, help="seconds to wait for each service")
+    return p
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", datefmt="%H:%M:%S")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per readiness poll is noise
+    args = parser().parse_args(argv)
+    if args.command == "up":
+        sys.exit(up(args))
+
+
+if __name__ == "__main__":
+    main()

