@@ -20,7 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
+import httpx
+
 from . import demo
+from .demo_content import REGIONS
 from .servers import Gateway, ManagedProcess, NatsServer, ServiceProcess, stop_all
 
 log = logging.getLogger("kraftsamla_local")
@@ -33,7 +36,7 @@ SERVICE_PORTS: dict[str, tuple[str, int]] = {
     "reporting": ("KRAFTSAMLA_REPORTING_PORT", 8104),
 }
 
-DEMO_REGIONS = ("jamtland-harjedalen", "kronoberg", "lappi")
+DEMO_REGIONS = tuple(r["region"] for r in REGIONS)
 REGION_ROLES = ("admin", "assessor", "viewer", "integrator")
 
 
@@ -182,9 +185,12 @@ def up(args: argparse.Namespace) -> int:
 
         marker = data_dir / DEMO_MARKER
         if not args.no_demo and not marker.exists():
-            operator_key = next(k["key"] for k in keys if k["role"] == "operator")
-            asyncio.run(demo.load(gateway.url, operator_key))
-            marker.write_text(time.strftime("%Y-%m-%dT%H:%M:%S%z\n"))
+            try:
+                asyncio.run(demo.load(gateway.url, keys))
+                marker.write_text(time.strftime("%Y-%m-%dT%H:%M:%S%z\n"))
+            except (demo.DemoLoadError, httpx.HTTPError) as exc:
+                # The platform runs without it; the next start tries again (loading is repeatable).
+                log.warning("demo data could not be loaded: %s", exc)
 
         print(banner(gateway, nats, data_dir, keys), flush=True)
 

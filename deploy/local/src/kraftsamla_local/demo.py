@@ -1,12 +1,93 @@
-"""Demo data loaded through the public API on the first ``up`` of a fresh data dir."""
+"""Demo data loaded through the public API on the first ``up`` of a fresh data dir.
+
+Everything goes through the gateway with the demo regions' own keys, as a region or a funding
+system would send it. Loading is safe to repeat: actors are de-duplicated by identifier,
+applications are upserts by the funding system's id, and a region whose programme exists is
+not given a second one. Applications are sent before the plans are published, so the first
+publication already shows a reassessment.
+"""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
+
+import httpx
+
+from .demo_content import INTEGRATOR_SOURCES, REGIONS
 
 log = logging.getLogger(__name__)
 
 
-async def load(base_url: str, operator_key: str) -> None:
-    """Fill a fresh platform with demo data, through the gateway at ``base_url``."""
-    log.info("demo data: nothing to load yet")
+class DemoLoadError(RuntimeError):
+    pass
+
+
+def _check(r: httpx.Response, *ok: int) -> dict[str, Any]:
+    if r.status_code not in ok:
+        raise DemoLoadError(
+            f"{r.request.method} {r.request.url.path} answered {r.status_code}: {r.text[:500]}"
+        )
+    body: dict[str, Any] = r.json()
+    return body
+
+
+async def load_region(
+    http: httpx.AsyncClient, region: dict[str, Any], keys: dict[str, str]
+) -> dict[str, int]:
+    rid = region["region"]
+    admin = {"X-API-Key": keys[f"{rid}-admin"]}
+    integrator = {"X-API-Key": keys[f"{rid}-integrator"]}
+    counts = {"actors": 0, "applications": 0, "published": 0}
+
+    for actor in region["actors"]:
+        _check(await http.post(f"/actors/regions/{rid}/actors", json=actor, headers=admin), 200, 201)
+        counts["actors"] += 1
+
+    source = INTEGRATOR_SOURCES[rid]
+    for application in region["applications"]:
+        body = {"source": source, **application}
+        _check(
+            await http.post(f"/assessment/regions/{rid}/applications", json=body, headers=integrator),
+            200,
+            201,
+        )
+        counts["applications"] += 1
+
+    programmes = _check(await http.get(f"/plans/regions/{rid}/programmes", headers=admin), 200)["data"]
+    programme = next((p for p in programmes if p["title"] == region["programme"]["title"]), None)
+    if programme is None:
+        programme = _check(
+            await http.post(f"/plans/regions/{rid}/programmes", json=region["programme"], headers=admin), 201
+        )
+    for area in programme["strength_areas"]:
+        content = region["plans"].get(area["code"])
+        if content is None:
+            continue
+        url = f"/plans/regions/{rid}/action-plans/{area['action_plan_id']}"
+        r = await http.get(url, headers=admin)
+        plan = _check(r, 200)
+        if plan["current_version"] > 0:
+            continue
+        r = await http.put(f"{url}/draft", json=content, headers={**admin, "If-Match": r.headers["ETag"]})
+        _check(r, 200)
+        _check(
+            await http.post(f"{url}/publish", json={"note": "Demodata: första versionen"}, headers=admin), 201
+        )
+        counts["published"] += 1
+    return counts
+
+
+async def load(base_url: str, keys: list[dict[str, str]]) -> None:
+    """Fill a fresh platform with the demo regions, through the gateway at ``base_url``."""
+    by_name = {k["name"]: k["key"] for k in keys}
+    async with httpx.AsyncClient(base_url=base_url, timeout=60) as http:
+        for region in REGIONS:
+            counts = await load_region(http, region, by_name)
+            log.info(
+                "demo data: %s — %d actors, %d applications, %d action plans published",
+                region["name"],
+                counts["actors"],
+                counts["applications"],
+                counts["published"],
+            )

@@ -1,0 +1,1254 @@
+"""Demo content: four regions' S3 work, drawn from public documents and marked as demo data.
+
+Sources: Region Jämtland Härjedalen's S3 programme 2021–2027 (RUN/430/2018) and its follow-up
+report 2024 (RUN/12/2024); Destination Jokkmokk's plan for smart specialisation in the
+destination; Destination Åsnen's long-term operating organisation; the Regional Council of
+Lapland's strategy renewal (FOKUS). Where those documents are silent (sub-goal figures,
+vocabularies, most application texts, the Norrbotten, Kronoberg and Lapland strength areas),
+the content is written for the demo. Organisation identifiers are fictitious numbers with valid
+check digits; no person is named.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Json = dict[str, Any]
+
+DEMO_NOTE = "Demodata – illustrativt innehåll."
+
+
+def priority(
+    pid: str,
+    title: str,
+    level: str,
+    vocabulary: list[str],
+    *,
+    lang: str = "sv",
+    valid_from: str = "2025-01-01",
+    valid_until: str = "2027-12-31",
+) -> Json:
+    return {
+        "id": pid,
+        "title": {lang: title},
+        "level": level,
+        "vocabulary": vocabulary,
+        "valid_from": valid_from,
+        "valid_until": valid_until,
+    }
+
+
+def sub_goal(
+    gid: str,
+    title: str,
+    indicator: str,
+    baseline: float,
+    baseline_year: int,
+    target: float,
+    target_year: int,
+    *,
+    lang: str = "sv",
+) -> Json:
+    return {
+        "id": gid,
+        "title": {lang: title},
+        "indicator": indicator,
+        "baseline": baseline,
+        "baseline_year": baseline_year,
+        "target": target,
+        "target_year": target_year,
+    }
+
+
+def effect_chain(
+    inputs: list[str], activities: list[str], outputs: list[str], outcomes: list[str], impact: list[str]
+) -> Json:
+    return {"input": inputs, "activity": activities, "output": outputs, "outcome": outcomes, "impact": impact}
+
+
+# --------------------------------------------------------------------------- Jämtland Härjedalen
+
+JH_GOVERNANCE = {
+    "steering_group": "Styrgrupp med regionala nyckelaktörer från offentlig sektor, näringsliv, akademi och organisationer.",
+    "partnership": "Ett brett partnerskap av länets aktörer inom styrkeområdet; öppet för alla som vill bidra.",
+    "roles": [
+        {
+            "role": "processledare",
+            "mandate": "Driver styrkeområdets sexstegsprocess på uppdrag av Region Jämtland Härjedalen.",
+            "responsibility": "Handlingsplanen, aktörsmöten, strategiska bedömningar av ansökningar.",
+        },
+        {
+            "role": "samordnare",
+            "mandate": "Håller ihop arbetet med smart specialisering för alla fyra styrkeområden.",
+            "responsibility": "Uppföljning, årshjul för aktörsmöten, återrapportering till regionala utvecklingsnämnden.",
+        },
+    ],
+}
+
+JH_EVIDENCE = [
+    {
+        "title": "Program för smart specialisering i Jämtland Härjedalen 2021–2027",
+        "reference": "RUN/430/2018",
+    },
+    {"title": "Uppföljningsrapport Smart specialisering (S3) 2024", "reference": "RUN/12/2024"},
+]
+
+JH_PLANS: dict[str, Json] = {
+    "jord-skog-vatten": {
+        "analysis": {
+            "current_state": "Länets areella näringar – jordbruk, skogsbruk, vattenbruk och livsmedelsförädling – finns i hela länet och bär mycket av landsbygdens sysselsättning.",
+            "challenges": [
+                "Låg förädlingsgrad: råvara lämnar länet oförädlad.",
+                "Generationsväxling och kompetensförsörjning i de gröna näringarna.",
+                "Klimatanpassning av skogs- och jordbruk.",
+            ],
+            "evidence": JH_EVIDENCE,
+        },
+        "governance": JH_GOVERNANCE,
+        "vision": {
+            "sv": "Jämtland Härjedalen är känt för hållbart brukade skogar, marker och vatten som förädlas i länet."
+        },
+        "sub_goals": [
+            sub_goal(
+                "foradling",
+                "Mer av råvaran förädlas i länet",
+                "Antal livsmedelsförädlande företag",
+                145,
+                2022,
+                180,
+                2027,
+            ),
+            sub_goal(
+                "kompetens",
+                "Fler unga väljer de gröna näringarna",
+                "Antal elever på naturbruksprogram",
+                210,
+                2022,
+                260,
+                2027,
+            ),
+        ],
+        "priorities": [
+            priority(
+                "lokal-livsmedelsforadling",
+                "Lokal livsmedelsförädling",
+                "bredd",
+                ["livsmedel", "förädling", "mathantverk", "lokalproducerad", "mejeri", "slakteri"],
+            ),
+            priority(
+                "hallbart-skogsbruk",
+                "Hållbart skogsbruk och skogens nya produkter",
+                "spets",
+                ["skogsbruk", "skogsnäring", "biobaserad", "trä", "träbyggande", "bioekonomi"],
+            ),
+            priority(
+                "vattenbruk", "Vattenbruk och fiske", "bredd", ["vattenbruk", "fiskodling", "fiske", "röding"]
+            ),
+            priority(
+                "grona-naringar-kompetens",
+                "Kompetensförsörjning i de gröna näringarna",
+                "bas",
+                ["naturbruk", "lantbruk", "jordbruk", "landsbygdsutveckling", "kompetensförsörjning"],
+            ),
+        ],
+        "policy_mix": {
+            "initiatives": [
+                {
+                    "title": "Regelbundna möten med kommunernas landsbygdsutvecklare",
+                    "target_groups": ["utvecklare"],
+                    "funding_sources": ["regionala projektmedel"],
+                },
+                {
+                    "title": "Förstudier om smart specialisering inom naturbruk",
+                    "target_groups": ["utförare"],
+                    "funding_sources": ["ERUF"],
+                },
+            ],
+            "funding_sources": ["ERUF", "Landsbygdsprogrammet", "regionala projektmedel"],
+            "portfolio": [{"year": 2026, "projects": 4}, {"year": 2027, "projects": 5}],
+        },
+        "evaluation": {
+            "effect_chain": effect_chain(
+                ["projektmedel", "processledning"],
+                ["aktörsmöten", "förstudier"],
+                ["nya samverkansprojekt"],
+                ["ökad förädlingsgrad"],
+                ["fler arbetstillfällen på landsbygden"],
+            ),
+            "indicators": [{"code": "RCO01", "name": "Företag som får stöd"}],
+        },
+        "next_review": "2027-03-31",
+    },
+    "hallbar-energi": {
+        "analysis": {
+            "current_state": "Länet producerar mer förnybar el än det använder (vattenkraft och vindkraft) och har forskning och innovationsmiljöer kring energi.",
+            "challenges": [
+                "Elnätens kapacitet begränsar nya etableringar.",
+                "Lokal förädling av överskottsel, t.ex. vätgas genom elektrolys.",
+                "Energieffektivisering i små och medelstora företag.",
+            ],
+            "evidence": [
+                *JH_EVIDENCE,
+                {
+                    "title": "Peak Innovations förstudie: Innovationsarena för Hållbar Energi i Jämtlands län",
+                    "reference": "förstudie 2023",
+                },
+            ],
+        },
+        "governance": JH_GOVERNANCE,
+        "vision": {
+            "sv": "Jämtland Härjedalen är ett föregångslän där förnybar energi skapar nya företag och arbetstillfällen."
+        },
+        "sub_goals": [
+            sub_goal(
+                "effektivisering",
+                "Energieffektivare företag",
+                "Andel SMF med energikartläggning (%)",
+                12,
+                2022,
+                30,
+                2027,
+            ),
+            sub_goal(
+                "innovationsarena",
+                "En innovationsarena för hållbar energi är etablerad",
+                "Antal aktörer i innovationsarenan",
+                8,
+                2023,
+                40,
+                2027,
+            ),
+        ],
+        "priorities": [
+            priority(
+                "vatgas",
+                "Vätgas och elektrobränslen",
+                "spets",
+                ["vätgas", "elektrolys", "elektrobränsle", "vätgasproduktion"],
+            ),
+            priority(
+                "energiomstallning",
+                "Energiomställning i industri och transporter",
+                "bredd",
+                ["energiomställning", "elektrifiering", "laddinfrastruktur", "fossilfri"],
+            ),
+            priority(
+                "energieffektivisering",
+                "Energieffektivisering",
+                "bas",
+                ["energieffektivisering", "energikartläggning", "energibesparing"],
+            ),
+            priority(
+                "fornybar-produktion",
+                "Förnybar elproduktion och lagring",
+                "bredd",
+                ["vindkraft", "solenergi", "solceller", "energilagring", "vattenkraft"],
+            ),
+        ],
+        "policy_mix": {
+            "initiatives": [
+                {
+                    "title": "Innovationsarena för Hållbar Energi",
+                    "target_groups": ["utvecklare", "utförare"],
+                    "funding_sources": ["ERUF", "Energimyndigheten"],
+                },
+                {
+                    "title": "Aktörsmöten med nyckelaktörer",
+                    "target_groups": ["beslutsfattare"],
+                    "funding_sources": ["regionala projektmedel"],
+                },
+            ],
+            "funding_sources": ["ERUF", "Energimyndigheten", "Vinnova", "Interreg"],
+            "portfolio": [{"year": 2026, "projects": 3}, {"year": 2027, "projects": 4}],
+        },
+        "evaluation": {
+            "effect_chain": effect_chain(
+                ["projektmedel", "forskningsmiljöer"],
+                ["innovationsarena", "testbäddar"],
+                ["nya energiprojekt", "energikartläggningar"],
+                ["minskad energianvändning i SMF"],
+                ["fossilfritt län"],
+            ),
+            "indicators": [{"code": "RCR29", "name": "Beräknade utsläpp av växthusgaser"}],
+        },
+        "next_review": "2027-03-31",
+    },
+    "upplevelser": {
+        "analysis": {
+            "current_state": "Besöksnäring, kultur, friluftsliv och kulturella och kreativa branscher är stora i länet, med fjällen, Storsjön och en levande sydsamisk kultur.",
+            "challenges": [
+                "Säsongsberoende och svårighet att bygga helårsverksamhet.",
+                "Tillgänglighet och transporter till och inom länet.",
+                "Kompetensförsörjning i besöksnäringen.",
+            ],
+            "evidence": JH_EVIDENCE,
+        },
+        "governance": JH_GOVERNANCE,
+        "vision": {
+            "sv": "Jämtland Härjedalen är en hållbar helårsdestination med upplevelser av internationell klass."
+        },
+        "sub_goals": [
+            sub_goal(
+                "helarsturism",
+                "Fler gästnätter utanför högsäsong",
+                "Gästnätter maj–november (tusental)",
+                820,
+                2022,
+                1000,
+                2027,
+            ),
+            sub_goal(
+                "kkb",
+                "Fler företag i kulturella och kreativa branscher",
+                "Antal KKB-företag",
+                1150,
+                2022,
+                1300,
+                2027,
+            ),
+        ],
+        "priorities": [
+            priority(
+                "hallbar-destination",
+                "Hållbar destinationsutveckling",
+                "bredd",
+                ["destinationsutveckling", "besöksnäring", "turism", "hållbar destination", "helårsturism"],
+            ),
+            priority(
+                "natur-och-friluftsliv",
+                "Natur- och friluftsupplevelser",
+                "spets",
+                ["naturturism", "friluftsliv", "fjäll", "vandring", "skidåkning", "cykling"],
+            ),
+            priority(
+                "samisk-kultur",
+                "Sydsamisk kultur och kulturarv",
+                "spets",
+                ["samisk", "sydsamisk", "kulturarv", "renskötsel"],
+            ),
+            priority(
+                "kkb",
+                "Kulturella och kreativa branscher",
+                "bredd",
+                ["kultur", "kreativa", "musik", "film", "design", "konsthantverk"],
+            ),
+        ],
+        "policy_mix": {
+            "initiatives": [
+                {
+                    "title": "Plan för kulturella och kreativa branscher",
+                    "target_groups": ["utvecklare", "utförare"],
+                    "funding_sources": ["ERUF", "regionala projektmedel"],
+                },
+                {
+                    "title": "Möten inom Upplevelser efter behov",
+                    "target_groups": ["utförare"],
+                    "funding_sources": [],
+                },
+            ],
+            "funding_sources": ["ERUF", "Interreg", "Tillväxtverket", "regionala projektmedel"],
+            "portfolio": [{"year": 2026, "projects": 5}, {"year": 2027, "projects": 5}],
+        },
+        "evaluation": {
+            "effect_chain": effect_chain(
+                ["projektmedel", "destinationsbolag"],
+                ["produktutveckling", "kompetensinsatser"],
+                ["nya helårserbjudanden"],
+                ["fler gästnätter utanför säsong"],
+                ["fler helårsarbetstillfällen"],
+            ),
+            "indicators": [{"code": "RCR77", "name": "Besökare på kultur- och turistplatser som fått stöd"}],
+        },
+        "next_review": "2027-03-31",
+    },
+    "digitala-losningar": {
+        "analysis": {
+            "current_state": "Länet har en växande IT-bransch, e-hälsa och digitala tjänster för glesbygd, och stående möten för styrkeområdet varje månad.",
+            "challenges": [
+                "Kompetensbrist inom IT och systemutveckling.",
+                "Bredband och digital tillgänglighet i glesbygd.",
+                "Digital omställning i små företag.",
+            ],
+            "evidence": JH_EVIDENCE,
+        },
+        "governance": JH_GOVERNANCE,
+        "vision": {
+            "sv": "Digitala lösningar från Jämtland Härjedalen gör det lätt att leva och verka i hela länet."
+        },
+        "sub_goals": [
+            sub_goal(
+                "digital-omstallning",
+                "Fler SMF har genomfört digital omställning",
+                "Antal SMF i digitaliseringsinsatser",
+                60,
+                2022,
+                200,
+                2027,
+            ),
+        ],
+        "priorities": [
+            priority(
+                "digital-omstallning",
+                "Cirkulär och digital omställning i företag",
+                "bredd",
+                ["digital omställning", "digitalisering", "cirkulär", "automation"],
+            ),
+            priority(
+                "e-halsa",
+                "Digitala tjänster för välfärd och glesbygd",
+                "spets",
+                ["e-hälsa", "välfärdsteknik", "distansoberoende", "glesbygd"],
+            ),
+            priority(
+                "it-kompetens",
+                "IT-kompetens och digital infrastruktur",
+                "bas",
+                ["bredband", "it-kompetens", "systemutveckling", "programmering"],
+            ),
+        ],
+        "policy_mix": {
+            "initiatives": [
+                {
+                    "title": "Twin Peak – subkommitté för cirkulär och digital omställning",
+                    "target_groups": ["utförare"],
+                    "funding_sources": ["ERUF"],
+                },
+            ],
+            "funding_sources": ["ERUF", "Vinnova", "Interreg"],
+            "portfolio": [{"year": 2026, "projects": 3}],
+        },
+        "evaluation": {
+            "effect_chain": effect_chain(
+                ["projektmedel"],
+                ["digitaliseringscheckar", "rådgivning"],
+                ["företag med digitaliseringsplan"],
+                ["ökad produktivitet"],
+                ["konkurrenskraftiga företag i hela länet"],
+            ),
+            "indicators": [
+                {
+                    "code": "RCO13",
+                    "name": "Värde av digitala tjänster, produkter och processer som utvecklats för företag",
+                }
+            ],
+        },
+        "next_review": "2027-03-31",
+    },
+}
+
+# --------------------------------------------------------------------------- the regions
+
+REGIONS: list[Json] = [
+    {
+        "region": "jamtland-harjedalen",
+        "name": "Region Jämtland Härjedalen",
+        "programme": {
+            "title": "Program för smart specialisering i Jämtland Härjedalen 2021–2027",
+            "reference": "RUN/430/2018",
+            "period_start": 2021,
+            "period_end": 2027,
+            "vision": {
+                "sv": "Jämtland Härjedalen 2050: ett hållbart län där människor och företag växer i hela länet."
+            },
+            "strength_areas": [
+                {
+                    "code": "jord-skog-vatten",
+                    "name": {"sv": "Jord, skog och vatten", "en": "Soil, forest and water"},
+                    "description": {"sv": "Areella näringar och förädlingen av deras råvaror."},
+                    "nace_codes": ["A01", "A02", "A03", "C10", "C16"],
+                    "sdgs": [2, 12, 15],
+                },
+                {
+                    "code": "hallbar-energi",
+                    "name": {"sv": "Hållbar energi", "en": "Sustainable energy"},
+                    "description": {
+                        "sv": "Förnybar energiproduktion, energieffektivisering och energiomställning."
+                    },
+                    "nace_codes": ["D35", "C27", "M72"],
+                    "sdgs": [7, 9, 13],
+                },
+                {
+                    "code": "upplevelser",
+                    "name": {"sv": "Upplevelser", "en": "Experiences"},
+                    "description": {
+                        "sv": "Besöksnäring, kultur, friluftsliv och kulturella och kreativa branscher."
+                    },
+                    "nace_codes": ["I55", "N79", "R90", "R93"],
+                    "sdgs": [8, 11, 12],
+                },
+                {
+                    "code": "digitala-losningar",
+                    "name": {"sv": "Digitala lösningar", "en": "Digital solutions"},
+                    "description": {"sv": "IT-tjänster, e-hälsa och digital omställning."},
+                    "nace_codes": ["J62", "J63", "Q86"],
+                    "sdgs": [4, 9],
+                },
+            ],
+        },
+        "plans": JH_PLANS,
+        "actors": [
+            {
+                "name": "Region Jämtland Härjedalen",
+                "country": "SE",
+                "identifier": "232100-0008",
+                "helix": "public",
+                "municipality": "2380",
+                "nace": "84.11",
+            },
+            {
+                "name": "Peak Innovation",
+                "country": "SE",
+                "identifier": "559900-0006",
+                "helix": "business",
+                "municipality": "2380",
+                "nace": "70.22",
+                "size_class": "small",
+            },
+            {
+                "name": "Mittuniversitetet",
+                "country": "SE",
+                "identifier": "202100-0001",
+                "helix": "academia",
+                "municipality": "2380",
+                "nace": "85.42",
+            },
+            {
+                "name": "Torsta",
+                "country": "SE",
+                "identifier": "232100-0016",
+                "helix": "public",
+                "municipality": "2309",
+                "nace": "85.32",
+            },
+            {
+                "name": "IUC Z-GROUP",
+                "country": "SE",
+                "identifier": "559900-0014",
+                "helix": "business",
+                "municipality": "2380",
+                "nace": "70.22",
+                "size_class": "small",
+            },
+            {
+                "name": "Coompanion Jämtlands län",
+                "country": "SE",
+                "identifier": "769600-0004",
+                "helix": "civil_society",
+                "municipality": "2380",
+                "nace": "70.22",
+                "size_class": "micro",
+            },
+            {
+                "name": "Stiftelsen Gaaltije",
+                "country": "SE",
+                "identifier": "802400-0005",
+                "helix": "civil_society",
+                "municipality": "2380",
+                "nace": "91.02",
+                "size_class": "micro",
+            },
+            {
+                "name": "Ragunda kommun",
+                "country": "SE",
+                "identifier": "212000-0001",
+                "helix": "public",
+                "municipality": "2303",
+                "nace": "84.11",
+            },
+            {
+                "name": "Länsstyrelsen Jämtlands län",
+                "country": "SE",
+                "identifier": "202100-0019",
+                "helix": "state_agency",
+                "municipality": "2380",
+                "nace": "84.11",
+            },
+            {
+                "name": "Fjällvärme AB",
+                "country": "SE",
+                "identifier": "559900-0022",
+                "helix": "business",
+                "municipality": "2321",
+                "nace": "35.30",
+                "size_class": "medium",
+            },
+        ],
+        "applications": [
+            {
+                "external_id": "20230114",
+                "kind": "feasibility_study",
+                "title": "Förstudie: Innovationsarena för Hållbar Energi i Jämtlands län",
+                "summary": "Förstudien kartlägger behovet av en innovationsarena för hållbar energi: vätgas från elektrolys med länets överskottsel, energiomställning i industrin och testbäddar för energilagring.",
+                "applicant_identifier": "559900-0006",
+                "funding_programme": "ERUF Mellersta Norrland",
+                "requested_amount": 1_450_000,
+                "municipalities": ["2380", "2309", "2321"],
+            },
+            {
+                "external_id": "20230877",
+                "kind": "implementation_project",
+                "title": "Twin Peak – cirkulär och digital omställning",
+                "summary": "Stöd till små och medelstora företag i digital omställning och cirkulära affärsmodeller: digitalisering av produktion, automation och nya tjänster.",
+                "applicant_identifier": "559900-0006",
+                "funding_programme": "ERUF Mellersta Norrland",
+                "requested_amount": 4_800_000,
+                "municipalities": ["2380", "2361", "2313"],
+            },
+            {
+                "external_id": "20230412",
+                "kind": "implementation_project",
+                "title": "Sydsamiska upplevelser året runt",
+                "summary": "Genomförandeprojekt i ERUF 1:4 som utvecklar sydsamiska kulturupplevelser och naturturism tillsammans med renskötande samebyar, för en hållbar helårsturism.",
+                "applicant_identifier": "802400-0005",
+                "funding_programme": "ERUF Mellersta Norrland 1:4",
+                "requested_amount": 2_300_000,
+                "municipalities": ["2380", "2326", "2361"],
+            },
+            {
+                "external_id": "20230301",
+                "kind": "feasibility_study",
+                "title": "Förstudie smart specialisering: naturbruk och lokal livsmedelsförädling",
+                "summary": "Torsta undersöker hur naturbruksutbildning, lantbruk och lokal livsmedelsförädling kan samverka med länets företag inom mejeri och mathantverk.",
+                "applicant_identifier": "232100-0016",
+                "funding_programme": "ERUF Mellersta Norrland",
+                "requested_amount": 620_000,
+                "municipalities": ["2309"],
+            },
+            {
+                "external_id": "20230302",
+                "kind": "feasibility_study",
+                "title": "Förstudie smart specialisering: industrins kompetensförsörjning",
+                "summary": "IUC kartlägger tillverkande företags behov av automation och kompetens och hur de kan nås genom digitalisering.",
+                "applicant_identifier": "559900-0014",
+                "funding_programme": "ERUF Mellersta Norrland",
+                "requested_amount": 540_000,
+                "municipalities": ["2380", "2305"],
+            },
+            {
+                "external_id": "20230303",
+                "kind": "feasibility_study",
+                "title": "Förstudie smart specialisering: social ekonomi på landsbygden",
+                "summary": "Coompanion undersöker hur kooperativ och sociala företag kan bidra till landsbygdsutveckling och lokal service i hela länet.",
+                "applicant_identifier": "769600-0004",
+                "funding_programme": "ERUF Mellersta Norrland",
+                "requested_amount": 480_000,
+                "municipalities": ["2303", "2313", "2326"],
+            },
+            {
+                "external_id": "FS-2024-0042",
+                "kind": "business_support",
+                "title": "Solceller och energilagring för värmeverk",
+                "summary": "Företagsstöd för investering i solceller och energilagring som minskar energianvändningen och ger fossilfri drift.",
+                "applicant_identifier": "559900-0022",
+                "funding_programme": "Regionalt företagsstöd",
+                "requested_amount": 350_000,
+                "municipalities": ["2321"],
+            },
+            {
+                "external_id": "FS-2024-0057",
+                "kind": "business_support",
+                "title": "Marknadsföring av butik",
+                "summary": "Stöd till ny skyltning och annonsering för en butik i centrum.",
+                "funding_programme": "Regionalt företagsstöd",
+                "requested_amount": 90_000,
+                "municipalities": ["2380"],
+            },
+        ],
+    },
+    {
+        "region": "norrbotten",
+        "name": "Region Norrbotten",
+        "programme": {
+            "title": "Smart specialisering i Norrbotten (demo)",
+            "reference": None,
+            "period_start": 2021,
+            "period_end": 2027,
+            "vision": {
+                "sv": "Norrbotten – en arktisk region där gröna industrier och upplevelser växer tillsammans."
+            },
+            "strength_areas": [
+                {
+                    "code": "upplevelser",
+                    "name": {"sv": "Upplevelsenäring", "en": "Experience industry"},
+                    "description": {"sv": "Besöksnäring i Swedish Lapland, natur- och kulturupplevelser."},
+                    "nace_codes": ["I55", "N79", "R93"],
+                    "sdgs": [8, 12, 15],
+                },
+                {
+                    "code": "gron-industri",
+                    "name": {"sv": "Grön industriell omställning", "en": "Green industrial transition"},
+                    "description": {"sv": "Fossilfritt stål, vätgas och hållbara råvaror."},
+                    "nace_codes": ["C24", "B07", "D35"],
+                    "sdgs": [7, 9, 13],
+                },
+            ],
+        },
+        "plans": {
+            "upplevelser": {
+                "analysis": {
+                    "current_state": "Besöksnäringen är den bransch med störst utvecklingspotential i flera inlandskommuner, visar 100 intervjuer i Jokkmokks kommun (2019).",
+                    "challenges": ["Ingen naturlig 'koncernledning' för en destination.", "Säsongsberoende."],
+                    "evidence": [
+                        {
+                            "title": "Swedish Lapland Visitors Boards nulägesanalys (2019)",
+                            "reference": "WSP 2019",
+                        }
+                    ],
+                },
+                "governance": {
+                    "steering_group": "Swedish Lapland Visitors Board med destinationerna som delägare.",
+                    "partnership": "Destinationernas företagskluster, kommuner och regionen.",
+                },
+                "vision": {"sv": "Swedish Lapland är en hållbar, exportmogen destination året runt."},
+                "sub_goals": [
+                    sub_goal(
+                        "exportmogna",
+                        "Fler exportmogna upplevelseföretag",
+                        "Antal exportmogna företag",
+                        120,
+                        2020,
+                        200,
+                        2027,
+                    ),
+                ],
+                "priorities": [
+                    priority(
+                        "hallbar-destination",
+                        "Hållbar destinationsutveckling",
+                        "bredd",
+                        ["destinationsutveckling", "besöksnäring", "destination", "turism", "samverkan"],
+                    ),
+                    priority(
+                        "arktiska-upplevelser",
+                        "Arktiska natur- och kulturupplevelser",
+                        "spets",
+                        ["naturturism", "samisk", "norrsken", "vinterturism", "kulturupplevelser"],
+                    ),
+                ],
+                "policy_mix": {
+                    "funding_sources": ["ERUF Övre Norrland", "Interreg Aurora", "regionala projektmedel"]
+                },
+                "evaluation": {
+                    "effect_chain": effect_chain(
+                        ["projektmedel"],
+                        ["strategiarbete"],
+                        ["lokala strategier"],
+                        ["samordnad destination"],
+                        ["fler arbetstillfällen"],
+                    )
+                },
+                "next_review": "2027-02-28",
+            },
+            "gron-industri": {
+                "analysis": {
+                    "current_state": "Stora investeringar i fossilfritt stål och vätgas förändrar länets arbetsmarknad.",
+                    "challenges": ["Kompetensförsörjning och bostäder."],
+                },
+                "governance": {"steering_group": "Regional styrgrupp för industriell omställning."},
+                "vision": {"sv": "Norrbotten leder den gröna industriella omställningen."},
+                "sub_goals": [
+                    sub_goal(
+                        "leverantorer",
+                        "Fler leverantörer till de nya industrierna",
+                        "Antal leverantörsföretag",
+                        300,
+                        2022,
+                        450,
+                        2027,
+                    )
+                ],
+                "priorities": [
+                    priority(
+                        "fossilfritt-stal",
+                        "Fossilfritt stål och vätgas",
+                        "spets",
+                        ["fossilfritt", "stål", "vätgas", "elektrolys"],
+                    ),
+                    priority(
+                        "leverantorsutveckling",
+                        "Leverantörsutveckling",
+                        "bredd",
+                        ["leverantör", "underleverantör", "industri", "kompetensförsörjning"],
+                    ),
+                ],
+                "next_review": "2027-02-28",
+            },
+        },
+        "actors": [
+            {
+                "name": "Destination Jokkmokk ek. förening",
+                "country": "SE",
+                "identifier": "769600-0012",
+                "helix": "business",
+                "municipality": "2510",
+                "nace": "79.90",
+                "size_class": "micro",
+            },
+            {
+                "name": "Jokkmokks kommun",
+                "country": "SE",
+                "identifier": "212000-0019",
+                "helix": "public",
+                "municipality": "2510",
+                "nace": "84.11",
+            },
+            {
+                "name": "Strukturum i Jokkmokk AB",
+                "country": "SE",
+                "identifier": "559900-0030",
+                "helix": "public",
+                "municipality": "2510",
+                "nace": "70.22",
+                "size_class": "micro",
+            },
+            {
+                "name": "Swedish Lapland Visitors Board",
+                "country": "SE",
+                "identifier": "559900-0048",
+                "helix": "business",
+                "municipality": "2580",
+                "nace": "79.90",
+                "size_class": "small",
+            },
+            {
+                "name": "Luleå tekniska universitet",
+                "country": "SE",
+                "identifier": "202100-0027",
+                "helix": "academia",
+                "municipality": "2580",
+                "nace": "85.42",
+            },
+        ],
+        "applications": [
+            {
+                "external_id": "20190921",
+                "kind": "project",
+                "title": "Smart specialisering i destinationen Jokkmokk",
+                "summary": "En strategisk och taktisk hållbar utvecklingsplan för den lokala destinationen Jokkmokk, kopplad till regional smart specialisering och Regional besöksnäringsstrategi 2030.",
+                "description": "Destination Jokkmokk ek. förening tar fram en lokal strategi med handlingsplaner för besöksnäringen: lokal nulägesanalys, en transparent samverkansorganisation, tydligt ansvar, mandat och rollfördelning, och workshops med beslutsfattare, utvecklare och utförare. Projektet bidrar till en bred lokal arbetsmarknad, hög delaktighet och attraktiva livsmiljöer.",
+                "applicant_identifier": "769600-0012",
+                "funding_programme": "Regionala projektmedel",
+                "requested_amount": 750_000,
+                "municipalities": ["2510"],
+            },
+        ],
+    },
+    {
+        "region": "kronoberg",
+        "name": "Region Kronoberg",
+        "programme": {
+            "title": "Smart specialisering i Kronoberg (demo)",
+            "reference": None,
+            "period_start": 2021,
+            "period_end": 2027,
+            "vision": {"sv": "Gröna Kronoberg: hållbar tillväxt ur skogen, industrin och upplevelserna."},
+            "strength_areas": [
+                {
+                    "code": "skog-och-tra",
+                    "name": {"sv": "Skog och trä", "en": "Forest and wood"},
+                    "nace_codes": ["A02", "C16", "F41"],
+                    "sdgs": [9, 12, 15],
+                },
+                {
+                    "code": "besoksnaring",
+                    "name": {"sv": "Besöksnäring och upplevelser", "en": "Visitor economy"},
+                    "description": {"sv": "Natur- och kulturbaserad turism, bl.a. Åsnen och Glasriket."},
+                    "nace_codes": ["I55", "N79"],
+                    "sdgs": [8, 14, 15],
+                },
+            ],
+        },
+        "plans": {
+            "skog-och-tra": {
+                "analysis": {
+                    "current_state": "Skogen är länets viktigaste råvara; träbyggande och förädling växer.",
+                    "challenges": ["Högre förädlingsvärde."],
+                },
+                "governance": {
+                    "steering_group": "Styrgrupp för skog och trä med näringsliv, Linnéuniversitetet och kommunerna."
+                },
+                "vision": {"sv": "Kronoberg är ledande inom hållbart träbyggande."},
+                "sub_goals": [
+                    sub_goal(
+                        "trabyggande",
+                        "Mer träbyggande",
+                        "Andel nya flerbostadshus i trä (%)",
+                        20,
+                        2022,
+                        40,
+                        2027,
+                    )
+                ],
+                "priorities": [
+                    priority(
+                        "trabyggande",
+                        "Industriellt träbyggande",
+                        "spets",
+                        ["träbyggande", "trähus", "massivträ", "trä"],
+                    ),
+                    priority(
+                        "skogens-foradling",
+                        "Skogens förädling",
+                        "bredd",
+                        ["skogsbruk", "förädling", "bioekonomi", "sågverk"],
+                    ),
+                ],
+                "next_review": "2027-01-31",
+            },
+            "besoksnaring": {
+                "analysis": {
+                    "current_state": "Åsnens nationalpark och sjösystemet ger en destination med växande internationellt intresse.",
+                    "challenges": ["Långsiktig finansiering av destinationsarbetet."],
+                },
+                "governance": {
+                    "steering_group": "Strategisk organisationsgrupp; referensgrupp; Advisory Board.",
+                    "roles": [
+                        {
+                            "role": "huvudman",
+                            "mandate": "AB Destination Småland har utökat ägaruppdrag som huvudman för destinationsutvecklingen i Åsnen.",
+                            "responsibility": "Årliga handlingsplaner i samråd med företagsnätverket och kommunerna.",
+                        }
+                    ],
+                },
+                "vision": {"sv": "Åsnen är en exportmogen destination enligt VisitSwedens kriterier."},
+                "sub_goals": [
+                    sub_goal(
+                        "exportmogen",
+                        "Exportmogna företag kring Åsnen",
+                        "Antal exportmogna företag",
+                        5,
+                        2020,
+                        15,
+                        2027,
+                    )
+                ],
+                "priorities": [
+                    priority(
+                        "exportmogen-destination",
+                        "Exportmogen destination",
+                        "spets",
+                        ["exportmogen", "destination", "destinationsutveckling", "nationalpark"],
+                    ),
+                    priority(
+                        "naturturism",
+                        "Natur- och sjöupplevelser",
+                        "bredd",
+                        ["naturturism", "kanot", "fiske", "cykling", "vandring"],
+                    ),
+                ],
+                "next_review": "2027-01-31",
+            },
+        },
+        "actors": [
+            {
+                "name": "AB Destination Småland",
+                "country": "SE",
+                "identifier": "559900-0055",
+                "helix": "public",
+                "municipality": "0780",
+                "nace": "79.90",
+                "size_class": "small",
+            },
+            {
+                "name": "Alvesta kommun",
+                "country": "SE",
+                "identifier": "212000-0027",
+                "helix": "public",
+                "municipality": "0764",
+                "nace": "84.11",
+            },
+            {
+                "name": "Tingsryds kommun",
+                "country": "SE",
+                "identifier": "212000-0035",
+                "helix": "public",
+                "municipality": "0763",
+                "nace": "84.11",
+            },
+            {
+                "name": "Växjö kommun",
+                "country": "SE",
+                "identifier": "212000-0043",
+                "helix": "public",
+                "municipality": "0780",
+                "nace": "84.11",
+            },
+            {
+                "name": "Linnéuniversitetet",
+                "country": "SE",
+                "identifier": "202100-0035",
+                "helix": "academia",
+                "municipality": "0780",
+                "nace": "85.42",
+            },
+            {
+                "name": "Länsstyrelsen i Kronobergs län",
+                "country": "SE",
+                "identifier": "202100-0043",
+                "helix": "state_agency",
+                "municipality": "0780",
+                "nace": "84.11",
+            },
+            {
+                "name": "Företagsnätverket kring Åsnen",
+                "country": "SE",
+                "identifier": "802400-0013",
+                "helix": "civil_society",
+                "municipality": "0763",
+                "nace": "94.11",
+                "size_class": "micro",
+            },
+        ],
+        "applications": [
+            {
+                "external_id": "KRO-2019-031",
+                "kind": "project",
+                "title": "Destination Åsnen – långsiktig driftsorganisation",
+                "summary": "En förankrad plan för den långsiktiga utvecklingen av destinationen Åsnen: uppdrag, verksamhetsform, rollfördelning och långsiktig finansiering, för en exportmogen destination enligt VisitSwedens kriterier.",
+                "description": "Djupintervjuer, seminarier med en strategisk organisationsgrupp, referensgruppsmöten och ett Advisory Board. Alvesta, Tingsryd och Växjö kommuner bidrar med basfinansiering och en avsiktsförklaring.",
+                "applicant_identifier": "559900-0055",
+                "funding_programme": "ERUF Småland och öarna",
+                "requested_amount": 1_900_000,
+                "municipalities": ["0764", "0763", "0780"],
+            },
+            {
+                "external_id": "KRO-2024-112",
+                "kind": "implementation_project",
+                "title": "Trähus i flera våningar – industriell produktion",
+                "summary": "Utveckling av industriellt träbyggande med massivträ för flerbostadshus.",
+                "funding_programme": "ERUF Småland och öarna",
+                "requested_amount": 3_200_000,
+                "municipalities": ["0780", "0765"],
+            },
+        ],
+    },
+    {
+        "region": "lappi",
+        "name": "Lapin liitto – Regional Council of Lapland",
+        "programme": {
+            "title": "Lapin älykkään erikoistumisen strategia (demo)",
+            "reference": None,
+            "period_start": 2023,
+            "period_end": 2027,
+            "vision": {
+                "fi": "Lappi on arktisen osaamisen ja kestävän elinkeinoelämän edelläkävijä.",
+                "en": "Lapland leads in arctic know-how and sustainable business.",
+            },
+            "strength_areas": [
+                {
+                    "code": "arktiset-luonnonvarat",
+                    "name": {"fi": "Arktiset luonnonvarat", "en": "Arctic natural resources"},
+                    "nace_codes": ["A02", "B07", "C17"],
+                    "sdgs": [9, 12, 15],
+                },
+                {
+                    "code": "arktinen-matkailu",
+                    "name": {
+                        "fi": "Arktinen matkailu ja elämystalous",
+                        "en": "Arctic tourism and experience economy",
+                    },
+                    "nace_codes": ["I55", "N79"],
+                    "sdgs": [8, 12],
+                },
+                {
+                    "code": "arktinen-testaus",
+                    "name": {"fi": "Arktinen testaus ja teknologia", "en": "Arctic testing and technology"},
+                    "nace_codes": ["M71", "M72"],
+                    "sdgs": [9],
+                },
+            ],
+        },
+        "plans": {
+            "arktiset-luonnonvarat": {
+                "analysis": {
+                    "current_state": "Metsä- ja kaivosteollisuus sekä biotalous ovat Lapin vientivetoisen talouden perusta."
+                },
+                "vision": {"fi": "Lapin luonnonvarat jalostetaan kestävästi ja vastuullisesti."},
+                "sub_goals": [
+                    sub_goal(
+                        "jalostus",
+                        "Jalostusarvon kasvu",
+                        "Jalostusarvo (milj. €)",
+                        1200,
+                        2022,
+                        1500,
+                        2027,
+                        lang="fi",
+                    )
+                ],
+                "priorities": [
+                    priority(
+                        "biotalous",
+                        "Kestävä biotalous",
+                        "bredd",
+                        ["biotalous", "metsä", "puu", "kiertotalous"],
+                        lang="fi",
+                    ),
+                    priority(
+                        "kaivannaiset",
+                        "Vastuullinen kaivostoiminta",
+                        "spets",
+                        ["kaivos", "mineraali", "akkumineraali"],
+                        lang="fi",
+                    ),
+                ],
+                "next_review": "2027-04-30",
+            },
+            "arktinen-matkailu": {
+                "analysis": {
+                    "current_state": "Matkailu kasvaa ympärivuotisesti, mutta kausivaihtelu on suuri."
+                },
+                "vision": {"fi": "Lappi on kestävän arktisen matkailun kärkikohde."},
+                "sub_goals": [
+                    sub_goal(
+                        "yopymiset",
+                        "Ympärivuotinen matkailu",
+                        "Kesäkauden yöpymiset (tuhatta)",
+                        900,
+                        2022,
+                        1200,
+                        2027,
+                        lang="fi",
+                    )
+                ],
+                "priorities": [
+                    priority(
+                        "kestava-matkailu",
+                        "Kestävä ympärivuotinen matkailu",
+                        "bredd",
+                        ["matkailu", "ympärivuotinen", "elämys", "luontomatkailu"],
+                        lang="fi",
+                    ),
+                    priority(
+                        "saamelaiskulttuuri",
+                        "Saamelaiskulttuuri ja revontulet",
+                        "spets",
+                        ["saamelais", "revontul", "kulttuuri"],
+                        lang="fi",
+                    ),
+                ],
+                "next_review": "2027-04-30",
+            },
+            "arktinen-testaus": {
+                "analysis": {
+                    "current_state": "Lapissa on kansainvälisesti tunnettuja talvitestauskeskuksia."
+                },
+                "vision": {"fi": "Lappi on maailman johtava arktisen testauksen alue."},
+                "sub_goals": [
+                    sub_goal(
+                        "testaus",
+                        "Testausliiketoiminnan kasvu",
+                        "Testauksen liikevaihto (milj. €)",
+                        150,
+                        2022,
+                        220,
+                        2027,
+                        lang="fi",
+                    )
+                ],
+                "priorities": [
+                    priority(
+                        "talvitestaus",
+                        "Talvitestaus",
+                        "spets",
+                        ["testaus", "talvitestaus", "ajoneuvo", "kylmä"],
+                        lang="fi",
+                    ),
+                    priority(
+                        "digitalisaatio",
+                        "Digitalisaatio ja innovaatiosprintit",
+                        "bas",
+                        ["digitalisaatio", "innovaatio", "datakeskus"],
+                        lang="fi",
+                    ),
+                ],
+                "next_review": "2027-04-30",
+            },
+        },
+        "actors": [
+            {
+                "name": "Lapin liitto",
+                "country": "FI",
+                "identifier": "9900001-8",
+                "helix": "public",
+                "municipality": "698",
+                "nace": "84.11",
+            },
+            {
+                "name": "Lapin yliopisto",
+                "country": "FI",
+                "identifier": "9900002-6",
+                "helix": "academia",
+                "municipality": "698",
+                "nace": "85.42",
+            },
+            {
+                "name": "Lapin ammattikorkeakoulu",
+                "country": "FI",
+                "identifier": "9900003-4",
+                "helix": "academia",
+                "municipality": "698",
+                "nace": "85.42",
+            },
+            {
+                "name": "Lapin kauppakamari",
+                "country": "FI",
+                "identifier": "9900004-2",
+                "helix": "civil_society",
+                "municipality": "698",
+                "nace": "94.11",
+            },
+            {
+                "name": "Arctic Testing Oy (demo)",
+                "country": "FI",
+                "identifier": "9900005-0",
+                "helix": "business",
+                "municipality": "148",
+                "nace": "71.20",
+                "size_class": "small",
+            },
+        ],
+        "applications": [
+            {
+                "external_id": "LAP-2023-07",
+                "kind": "project",
+                "title": "FOKUS – Lapin älykkään erikoistumisen strategian uudistaminen",
+                "summary": "Osallistava strategiatyö: työpajat, kyselyt ja innovaatiosprintit yritysten, kuntien, korkeakoulujen ja kauppakamarin kanssa sekä toimeenpanosuunnitelma ja klusteritoiminnan kriteerit.",
+                "applicant_identifier": "9900001-8",
+                "funding_programme": "EAKR Itä- ja Pohjois-Suomi",
+                "requested_amount": 380_000,
+                "currency": "EUR",
+                "municipalities": ["698"],
+            },
+            {
+                "external_id": "LAP-2024-19",
+                "kind": "implementation_project",
+                "title": "Talvitestauksen datakeskus",
+                "summary": "Ajoneuvojen talvitestauksen data ja digitalisaatio kylmissä olosuhteissa.",
+                "applicant_identifier": "9900005-0",
+                "funding_programme": "EAKR Itä- ja Pohjois-Suomi",
+                "requested_amount": 650_000,
+                "currency": "EUR",
+                "municipalities": ["148", "261"],
+            },
+            {
+                "external_id": "LAP-2024-22",
+                "kind": "project",
+                "title": "Ympärivuotinen luontomatkailu Itä-Lapissa",
+                "summary": "Kestävän luontomatkailun ja elämysten kehittäminen ympärivuotisesti.",
+                "funding_programme": "EAKR Itä- ja Pohjois-Suomi",
+                "requested_amount": 240_000,
+                "currency": "EUR",
+                "municipalities": ["758"],
+            },
+        ],
+    },
+]
+
+INTEGRATOR_SOURCES = {
+    "jamtland-harjedalen": "nyps2020",
+    "norrbotten": "nyps2020",
+    "kronoberg": "nyps2020",
+    "lappi": "eura2021",
+}
+"""The funding system each demo region's applications come from (its ``source``)."""
