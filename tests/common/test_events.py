@@ -11,11 +11,11 @@ import pytest
 from kraftsamla_common import asyncapi, events
 from kraftsamla_common.events import (
     CATALOGUE,
+    ActionPlanContent,
     ActionPlanPublished,
-    ActionPlanVersionSnapshot,
     Envelope,
     LocalizedText,
-    PrioritySnapshot,
+    Priority,
     StrengthAreaSnapshot,
     new_id,
 )
@@ -32,9 +32,9 @@ def published() -> ActionPlanPublished:
         version=3,
         published_at=datetime(2026, 3, 1, tzinfo=UTC),
         published_by="jh-admin",
-        plan=ActionPlanVersionSnapshot(
+        plan=ActionPlanContent(
             priorities=[
-                PrioritySnapshot(
+                Priority(
                     id="vatgas",
                     title=LocalizedText(sv="Vätgas"),
                     level="spets",

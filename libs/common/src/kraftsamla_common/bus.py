@@ -25,7 +25,7 @@ from faststream.nats import JStream, NatsBroker, PullSub
 from faststream.nats.annotations import NatsMessage
 from faststream.nats.opentelemetry import NatsTelemetryMiddleware
 from nats.js.api import ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
-from nats.js.errors import BadRequestError, NotFoundError
+from nats.js.errors import BadRequestError, NotFoundError, ServerError, ServiceUnavailableError
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from opentelemetry.sdk.trace import TracerProvider
@@ -234,12 +234,22 @@ class Bus:
         await self._wait_for_streams(js)
         await self.broker.start()
 
-    async def _declare(self, js: Any, spec: StreamSpec) -> None:
+    async def _declare(self, js: Any, spec: StreamSpec, attempts: int = 10) -> None:
+        """Create or update the stream; a passing server error (JetStream not yet ready, a deleted
+        stream's store still being removed) is retried for a few seconds."""
         config = stream_config(spec)
-        try:
-            await js.add_stream(config)
-        except BadRequestError:
-            await js.update_stream(config)
+        for attempt in range(attempts):
+            try:
+                try:
+                    await js.add_stream(config)
+                except BadRequestError:
+                    await js.update_stream(config)
+                return
+            except (ServerError, ServiceUnavailableError) as exc:
+                if attempt == attempts - 1:
+                    raise
+                log.warning("declaring stream %s: %s; retrying", spec.name, exc)
+                await asyncio.sleep(0.2 * (attempt + 1))
 
     async def _wait_for_streams(self, js: Any) -> None:
         """Consumers bind to streams their producers declare; wait for producers started later."""

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -125,6 +126,17 @@ def install(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
         return problem_response(
             exc.status_code, title, detail, instance=request.url.path, headers=getattr(exc, "headers", None)
+        )
+
+    @app.exception_handler(IntegrityError)
+    async def _race(request: Request, exc: IntegrityError) -> JSONResponse:
+        # Checks run before every write; a constraint that still fires means a concurrent write won.
+        log.info("constraint held against a concurrent write on %s %s", request.method, request.url.path)
+        return problem_response(
+            409,
+            "Conflict",
+            "A concurrent request changed the same data first; read it again and retry.",
+            instance=request.url.path,
         )
 
     @app.exception_handler(Exception)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
@@ -175,3 +175,27 @@ def service_context(request: Request) -> ServiceContext:
 
 UowDep = Annotated[UnitOfWork, Depends(unit_of_work)]
 ContextDep = Annotated[ServiceContext, Depends(service_context)]
+
+
+MAX_PAGE_SIZE = 500
+
+
+@dataclass(frozen=True)
+class Page:
+    """Which slice of a list a caller asks for (``?limit=&offset=``); lists answer ``{data, count}``."""
+
+    limit: int
+    offset: int
+
+    def slice(self, items: list[Any]) -> list[Any]:
+        return items[self.offset : self.offset + self.limit]
+
+
+def page(
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page")] = 50,
+    offset: Annotated[int, Query(ge=0, description="Items to skip")] = 0,
+) -> Page:
+    return Page(limit=limit, offset=offset)
+
+
+PageDep = Annotated[Page, Depends(page)]
