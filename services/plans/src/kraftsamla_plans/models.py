@@ -26,7 +26,12 @@ class Programme(Base):
     period_start: Mapped[int] = mapped_column(Integer)
     period_end: Mapped[int] = mapped_column(Integer)
     vision: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    adopted_on: Mapped[date | None] = mapped_column(Date)
+    adopted_by: Mapped[str | None] = mapped_column(String(500))
+    adoption_paragraph: Mapped[str | None] = mapped_column(String(50))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class StrengthArea(Base):
@@ -40,6 +45,7 @@ class StrengthArea(Base):
     code: Mapped[str] = mapped_column(String(64))
     name: Mapped[dict[str, Any]] = mapped_column(JSON)
     description: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    process_leader_id: Mapped[str | None] = mapped_column(String(36))
     nace_codes: Mapped[list[Any]] = mapped_column(JSON)
     sdgs: Mapped[list[Any]] = mapped_column(JSON)
 
@@ -54,6 +60,9 @@ class ActionPlan(Base):
     draft: Mapped[dict[str, Any]] = mapped_column(JSON)
     draft_revision: Mapped[int] = mapped_column(Integer, default=1)
     current_version: Mapped[int] = mapped_column(Integer, default=0)
+    last_published_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    next_review: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
@@ -71,3 +80,43 @@ class ActionPlanVersion(Base):
     published_at: Mapped[datetime] = mapped_column(UtcDateTime())
     published_by: Mapped[str] = mapped_column(String(120))
     next_review: Mapped[date | None] = mapped_column(Date)
+
+
+class LocalPlan(Base):
+    """A destination's or municipality's plan (lokal plan), linked to the regional strength areas."""
+
+    __tablename__ = "local_plans"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), index=True)
+    draft: Mapped[dict[str, Any]] = mapped_column(JSON)
+    draft_revision: Mapped[int] = mapped_column(Integer, default=1)
+    current_version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class LocalPlanVersion(Base):
+    """An immutable, numbered, published version of a local plan."""
+
+    __tablename__ = "local_plan_versions"
+    __table_args__ = (UniqueConstraint("local_plan_id", "number"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), index=True)
+    local_plan_id: Mapped[str] = mapped_column(ForeignKey("local_plans.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    published_by: Mapped[str] = mapped_column(String(120))
+
+
+class KnownActor(Base):
+    """Read model: actors (and later groups and people) the actors service announced, by region,
+    so references can be named without calling it."""
+
+    __tablename__ = "known_actors"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(300))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

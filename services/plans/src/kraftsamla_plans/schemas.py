@@ -1,39 +1,61 @@
-"""Request and response models of the plans API."""
+"""Request and response models of the plans API.
+
+The content of action plans and local plans (``ActionPlanContent``, ``LocalPlanContent``) is
+defined once in the event catalogue: what a region writes is what the published event carries.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from kraftsamla_common.events import Level, LocalizedText
-
-Code = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="Short stable code")]
+from kraftsamla_common.events import (
+    ActionPlanContent,
+    Adoption,
+    Code,
+    Level,
+    LocalizedText,
+    LocalPlanContent,
+    NaceCode,
+    Sdg,
+)
 
 
 class Write(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# --------------------------------------------------------------------------- programmes
+
+
 class StrengthAreaCreate(Write):
     code: Code
     name: LocalizedText
     description: LocalizedText | None = None
-    nace_codes: list[Annotated[str, Field(pattern=r"^[A-U](\d{2}(\.\d{1,2})?)?$")]] = []
-    sdgs: list[Annotated[int, Field(ge=1, le=17)]] = []
+    process_leader_id: UUID | None = Field(
+        default=None,
+        description="The process leader (processledare): an actor or person of the actors service",
+    )
+    nace_codes: Annotated[list[NaceCode], Field(max_length=50)] = []
+    sdgs: Annotated[list[Sdg], Field(max_length=17)] = []
 
-    @model_validator(mode="after")
-    def _named(self) -> StrengthAreaCreate:
-        if not self.name.any():
-            raise ValueError("a strength area needs a name in at least one language")
-        return self
+
+class StrengthAreaUpdate(Write):
+    """Fields to change; those left out stay as they are."""
+
+    name: LocalizedText | None = None
+    description: LocalizedText | None = None
+    process_leader_id: UUID | None = None
+    nace_codes: Annotated[list[NaceCode], Field(max_length=50)] | None = None
+    sdgs: Annotated[list[Sdg], Field(max_length=17)] | None = None
 
 
 class ProgrammeCreate(Write):
     title: Annotated[str, Field(min_length=1, max_length=300)]
-    reference: Annotated[str, Field(max_length=100)] | None = None
+    reference: Annotated[str, Field(max_length=100)] | None = Field(default=None, examples=["RUN/430/2018"])
     period_start: Annotated[int, Field(ge=2000, le=2100)]
     period_end: Annotated[int, Field(ge=2000, le=2100)]
     vision: LocalizedText | None = None
@@ -49,11 +71,30 @@ class ProgrammeCreate(Write):
         return self
 
 
+class ProgrammeUpdate(Write):
+    """Fields to change; those left out stay as they are."""
+
+    title: Annotated[str, Field(min_length=1, max_length=300)] | None = None
+    reference: Annotated[str, Field(max_length=100)] | None = None
+    period_start: Annotated[int, Field(ge=2000, le=2100)] | None = None
+    period_end: Annotated[int, Field(ge=2000, le=2100)] | None = None
+    vision: LocalizedText | None = None
+
+
+class ActorRef(BaseModel):
+    """A reference to the actors service, with the name when the actor is known to this region."""
+
+    id: UUID
+    name: str | None = Field(description="None while the actors service has not announced it to this region")
+
+
 class StrengthAreaPublic(BaseModel):
     id: UUID
+    programme_id: UUID
     code: str
     name: LocalizedText
     description: LocalizedText | None
+    process_leader: ActorRef | None
     nace_codes: list[str]
     sdgs: list[int]
     action_plan_id: UUID
@@ -67,7 +108,12 @@ class ProgrammePublic(BaseModel):
     period_start: int
     period_end: int
     vision: LocalizedText | None
+    status: Literal["draft", "adopted"]
+    adoption: Adoption | None
+    revision: int
     strength_areas: list[StrengthAreaPublic]
+    created_at: datetime
+    updated_at: datetime
 
 
 class ProgrammesPublic(BaseModel):
@@ -75,51 +121,47 @@ class ProgrammesPublic(BaseModel):
     count: int
 
 
-class PriorityIn(Write):
-    """A priority (prioritering): what to focus on, for how long, and the words that describe it."""
-
-    id: Code
-    title: LocalizedText
-    level: Level
-    vocabulary: Annotated[list[Annotated[str, Field(min_length=2, max_length=80)]], Field(max_length=200)]
-    valid_from: date
-    valid_until: date
+# --------------------------------------------------------------------------- action plans
 
 
-class SubGoalIn(Write):
-    """A sub-goal (delmål) with an indicator, baseline and target."""
+class ReviewStatus(BaseModel):
+    """Whether the plan is revised often enough: at least twice a year (every six months)."""
 
-    id: Code
-    title: LocalizedText
-    indicator: Annotated[str, Field(min_length=1, max_length=300)]
-    baseline: float | None = None
-    baseline_year: int | None = None
-    target: float | None = None
-    target_year: int | None = None
-
-
-class ActionPlanDraft(Write):
-    """The editable content of an action plan, structured by the six steps."""
-
-    analysis: dict[str, object] = {}
-    governance: dict[str, object] = {}
-    vision: LocalizedText | None = None
-    sub_goals: list[SubGoalIn] = []
-    priorities: Annotated[list[PriorityIn], Field(max_length=100)] = []
-    policy_mix: dict[str, object] = {}
-    evaluation: dict[str, object] = {}
-    next_review: date | None = None
+    last_revised: datetime | None = Field(description="When a version was last published")
+    next_review: date | None
+    overdue: bool
+    reason: str | None
 
 
 class ActionPlanPublic(BaseModel):
     id: UUID
     region: str
+    programme_id: UUID
     strength_area_id: UUID
     strength_area_code: str
-    draft: ActionPlanDraft
+    strength_area_name: LocalizedText
+    draft: ActionPlanContent
     draft_revision: int
     current_version: int
+    review: ReviewStatus
     updated_at: datetime
+
+
+class ActionPlanSummary(BaseModel):
+    id: UUID
+    programme_id: UUID
+    strength_area_id: UUID
+    strength_area_code: str
+    strength_area_name: LocalizedText
+    current_version: int
+    draft_revision: int
+    review: ReviewStatus
+    updated_at: datetime
+
+
+class ActionPlansPublic(BaseModel):
+    data: list[ActionPlanSummary]
+    count: int
 
 
 class PublishRequest(Write):
@@ -129,7 +171,7 @@ class PublishRequest(Write):
 class ActionPlanVersionPublic(BaseModel):
     action_plan_id: UUID
     number: int
-    content: ActionPlanDraft
+    content: ActionPlanContent
     note: str | None
     published_at: datetime
     published_by: str
@@ -138,3 +180,153 @@ class ActionPlanVersionPublic(BaseModel):
 class ActionPlanVersionsPublic(BaseModel):
     data: list[ActionPlanVersionPublic]
     count: int
+
+
+class FieldChange(BaseModel):
+    field: str
+    before: Any
+    after: Any
+
+
+class ItemChange(BaseModel):
+    id: str
+    changes: list[FieldChange]
+
+
+class ItemsDiff(BaseModel):
+    """Items of a list keyed by id (priorities, sub-goals, initiatives): what came, went and changed."""
+
+    added: list[dict[str, Any]]
+    removed: list[dict[str, Any]]
+    changed: list[ItemChange]
+
+
+class PlanDiff(BaseModel):
+    action_plan_id: UUID
+    from_version: int | Literal["draft"]
+    to_version: int | Literal["draft"]
+    priorities: ItemsDiff
+    sub_goals: ItemsDiff
+    initiatives: ItemsDiff
+    sections_changed: list[str] = Field(description="Other parts of the plan whose content differs")
+
+
+# --------------------------------------------------------------------------- local plans
+
+
+class LocalPlanPublic(BaseModel):
+    id: UUID
+    region: str
+    draft: LocalPlanContent
+    draft_revision: int
+    current_version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class LocalPlanSummary(BaseModel):
+    id: UUID
+    title: str
+    owner: str
+    municipalities: list[str]
+    current_version: int
+    updated_at: datetime
+
+
+class LocalPlansPublic(BaseModel):
+    data: list[LocalPlanSummary]
+    count: int
+
+
+class LocalPlanVersionPublic(BaseModel):
+    local_plan_id: UUID
+    number: int
+    content: LocalPlanContent
+    note: str | None
+    published_at: datetime
+    published_by: str
+
+
+class LocalPlanVersionsPublic(BaseModel):
+    data: list[LocalPlanVersionPublic]
+    count: int
+
+
+# --------------------------------------------------------------------------- alignment
+
+
+class PriorityRef(BaseModel):
+    strength_area_id: UUID
+    strength_area_code: str
+    priority_id: str
+    title: LocalizedText
+    level: Level
+    valid_now: bool
+
+
+class ServedBy(BaseModel):
+    local_plan_id: UUID
+    title: str
+    action_ids: list[str] = Field(
+        description="Actions that serve the priority; empty when the plan as a whole does"
+    )
+
+
+class PriorityAlignment(BaseModel):
+    priority: PriorityRef
+    served_by: list[ServedBy]
+
+
+class ActionAlignment(BaseModel):
+    action_id: str
+    title: str
+    priority_ids: list[str] = Field(description="Current regional priorities the action serves")
+    strength_area_ids: list[UUID] = Field(description="Strength areas it is linked to")
+    stale_links: list[str] = Field(
+        description="Links to priorities or sub-goals no longer in the current plans"
+    )
+
+
+class LocalPlanAlignment(BaseModel):
+    local_plan_id: UUID
+    title: str
+    version: int | Literal["draft"]
+    actions: list[ActionAlignment]
+    actions_serving_no_priority: list[str] = Field(
+        description="Ids of actions that serve no regional priority"
+    )
+    priorities_served: list[str]
+
+
+class Alignment(BaseModel):
+    """Local plans against the regional programme, both ways."""
+
+    local_plans: list[LocalPlanAlignment]
+    priorities: list[PriorityAlignment]
+    unserved_priorities: list[PriorityRef] = Field(description="Regional priorities no local plan serves")
+
+
+# --------------------------------------------------------------------------- EU enabling condition 1.1
+
+
+class Evidence(BaseModel):
+    source: str = Field(description="Where in the platform: programme, strength area, action plan, actors…")
+    description: str
+    ref: str | None = Field(default=None, description="Id of the object, where there is one")
+
+
+class Criterion(BaseModel):
+    number: int
+    title: str
+    status: Literal["met", "partial", "missing"]
+    evidence: list[Evidence]
+    missing: list[str]
+
+
+class Checklist(BaseModel):
+    """The fulfilment criteria of EU enabling condition 1.1 (Regulation (EU) 2021/1060, Annex IV)."""
+
+    programme_id: UUID
+    evaluated_at: datetime
+    criteria: list[Criterion]
+    met: int
