@@ -6,11 +6,11 @@ from datetime import date
 from uuid import uuid4
 
 from kraftsamla_assessment import domain
-from kraftsamla_common.events import LocalizedText, PrioritySnapshot
+from kraftsamla_common.events import LocalizedText, Priority
 
 
-def prio(pid: str, level: str, *terms: str) -> PrioritySnapshot:
-    return PrioritySnapshot(
+def prio(pid: str, level: str, *terms: str) -> Priority:
+    return Priority(
         id=pid,
         title=LocalizedText(sv=pid),
         level=level,  # type: ignore[arg-type]
@@ -20,7 +20,7 @@ def prio(pid: str, level: str, *terms: str) -> PrioritySnapshot:
     )
 
 
-def plan(code: str, *priorities: PrioritySnapshot, version: int = 1) -> domain.StrengthAreaPlan:
+def plan(code: str, *priorities: Priority, version: int = 1) -> domain.StrengthAreaPlan:
     return domain.StrengthAreaPlan(uuid4(), uuid4(), code, version, priorities)
 
 

@@ -18,13 +18,12 @@ from conftest import headers, running, service_settings
 from helpers import eventually, stream_messages
 from kraftsamla_assessment.app import spec
 from kraftsamla_common import events
-from kraftsamla_common.bus import stream_config
 from kraftsamla_common.events import (
+    ActionPlanContent,
     ActionPlanPublished,
-    ActionPlanVersionSnapshot,
     Envelope,
     LocalizedText,
-    PrioritySnapshot,
+    Priority,
     StrengthAreaSnapshot,
     new_id,
     utcnow,
@@ -47,9 +46,9 @@ def plan_event(
         version=version,
         published_at=utcnow(),
         published_by="test",
-        plan=ActionPlanVersionSnapshot(
+        plan=ActionPlanContent(
             priorities=[
-                PrioritySnapshot(
+                Priority(
                     id="vatgas",
                     title=LocalizedText(sv="Vätgas"),
                     level=level,  # type: ignore[arg-type]
@@ -87,9 +86,7 @@ def application(n: int, text: str = "Förstudie om vätgas från elektrolys i Ö
 @pytest.fixture
 async def js(nats_url: str) -> AsyncIterator[Any]:
     nc = await nats.connect(nats_url)
-    jetstream = nc.jetstream()
-    await jetstream.add_stream(stream_config(events.stream_for("plans")))
-    yield jetstream
+    yield nc.jetstream()
     await nc.close()
 
 

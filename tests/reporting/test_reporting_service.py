@@ -21,10 +21,9 @@ from nats.js.api import PubAck
 from sqlalchemy import func, select
 
 from conftest import OPERATOR, headers, running, service_settings
-from kraftsamla_common.bus import stream_config
 from kraftsamla_common.events import (
+    ActionPlanContent,
     ActionPlanPublished,
-    ActionPlanVersionSnapshot,
     ActorRegistered,
     ApplicationAssessed,
     ApplicationReceived,
@@ -32,14 +31,13 @@ from kraftsamla_common.events import (
     EventData,
     LocalizedText,
     PlanVersionRef,
-    PrioritySnapshot,
+    Priority,
     ProgrammeCreated,
     ReassessmentCompleted,
     StrengthAreaSnapshot,
     new_id,
     plan_key,
     service_of,
-    stream_for,
     subject_for,
     utcnow,
 )
@@ -57,12 +55,8 @@ DIGITAL = StrengthAreaSnapshot(id=new_id(), code="digitalt", name=LocalizedText(
 
 @pytest.fixture
 async def js(nats_url: str) -> AsyncIterator[JetStreamContext]:
-    """JetStream with the producers' streams declared, as plans, actors and assessment do on start."""
     nc = await nats.connect(nats_url)
-    context = nc.jetstream()
-    for service in ("plans", "actors", "assessment"):
-        await context.add_stream(stream_config(stream_for(service)))
-    yield context
+    yield nc.jetstream()
     await nc.close()
 
 
@@ -168,7 +162,7 @@ def published(
     prog: ProgrammeCreated, area: StrengthAreaSnapshot, plan_id: UUID, version: int
 ) -> ActionPlanPublished:
     today = utcnow().date()
-    priority = PrioritySnapshot(
+    priority = Priority(
         id=f"p{version}",
         title=LocalizedText(sv="Vätgas"),
         level="spets",
@@ -184,7 +178,7 @@ def published(
         version=version,
         published_at=utcnow(),
         published_by="jh-admin",
-        plan=ActionPlanVersionSnapshot(priorities=[priority]),
+        plan=ActionPlanContent(priorities=[priority]),
     )
 
 
@@ -397,13 +391,13 @@ async def test_the_same_event_twice_has_its_effect_once(
 ) -> None:
     client = reporting
     env = envelope(received(new_id(), 42_000.0), region)
-    first = await publish(js, env, msg_id="first-delivery")
+    first = await publish(js, env, msg_id=f"first-delivery-{env.id}")
     report = await eventually(lambda: latest(client, region), what="the first report")
     await settled(client, region)
     count = await report_count(client, region)
 
     # Same envelope id, another Nats-Msg-Id: JetStream stores it again, the inbox must skip it.
-    second = await publish(js, env, msg_id="second-delivery")
+    second = await publish(js, env, msg_id=f"second-delivery-{env.id}")
     assert not first.duplicate and not second.duplicate and second.seq > first.seq
 
     async def consumed() -> bool | None:

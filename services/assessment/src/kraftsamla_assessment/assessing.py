@@ -12,7 +12,7 @@ from kraftsamla_common.events import (
     AssessmentTrigger,
     Level,
     MovedApplication,
-    PrioritySnapshot,
+    Priority,
     ReassessmentCompleted,
     StrengthAreaFit,
     new_id,
@@ -35,7 +35,7 @@ async def load_matcher(uow: UnitOfWork, region: str) -> domain.Matcher | None:
                 strength_area_id=UUID(p.strength_area_id),
                 code=p.strength_area_code,
                 version=p.version,
-                priorities=tuple(PrioritySnapshot.model_validate(x) for x in p.priorities),
+                priorities=tuple(Priority.model_validate(x) for x in p.priorities),
             )
             for p in plans
         ]

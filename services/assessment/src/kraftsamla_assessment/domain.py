@@ -20,7 +20,7 @@ from uuid import UUID
 import ahocorasick
 import snowballstemmer
 
-from kraftsamla_common.events import Level, PlanVersionRef, PrioritySnapshot, plan_key
+from kraftsamla_common.events import Level, PlanVersionRef, Priority, plan_key
 
 Recommendation = Literal["strong", "moderate", "weak", "none"]
 Language = Literal["sv", "fi", "en"]
@@ -91,7 +91,7 @@ class StrengthAreaPlan:
     strength_area_id: UUID
     code: str
     version: int
-    priorities: tuple[PrioritySnapshot, ...]
+    priorities: tuple[Priority, ...]
 
 
 @dataclass(frozen=True)

@@ -118,8 +118,8 @@ def plan_refs(plans: Sequence[PlanIn]) -> list[PlanVersionRef]:
 
 
 def _localized(name: dict[str, Any]) -> LocalizedText | None:
-    text = LocalizedText(**{k: v for k, v in name.items() if k in ("sv", "en", "fi")})
-    return text if text.any() else None
+    texts = {k: v for k, v in name.items() if k in ("sv", "en", "fi") and v}
+    return LocalizedText(**texts) if texts else None
 
 
 def _plan_lines(inputs: ReportInputs) -> list[PlanLine]:

@@ -30,7 +30,10 @@ from kraftsamla_common.events import (
     ApplicationAssessed,
     ApplicationReceived,
     Envelope,
+    ProgrammeAdopted,
     ProgrammeCreated,
+    ProgrammeState,
+    ProgrammeUpdated,
     ReassessmentCompleted,
     ReportGenerated,
     new_id,
@@ -155,9 +158,10 @@ async def _changed(event: Envelope[Any], uow: UnitOfWork) -> None:
 # --------------------------------------------------------------------------- handlers
 
 
-@subscriptions.on(ProgrammeCreated)
-async def on_programme_created(event: Envelope[ProgrammeCreated], uow: UnitOfWork) -> None:
-    d = event.data
+async def _programme(event: Envelope[Any], uow: UnitOfWork) -> None:
+    """Every programme event carries the whole programme: keep it as announced."""
+    d: ProgrammeState = event.data
+    stmt = _insert(uow.session, ProgrammeRM)
     areas = [
         {"id": str(sa.id), "code": sa.code, "name": sa.name.model_dump(exclude_none=True)}
         for sa in d.strength_areas
@@ -173,8 +177,25 @@ async def on_programme_created(event: Envelope[ProgrammeCreated], uow: UnitOfWor
             "strength_areas": areas,
             "created_at": utc(event.time),
         },
+        # An older state of the programme arriving late changes nothing.
+        where=ProgrammeRM.created_at <= stmt.excluded.created_at,
     )
     await _changed(event, uow)
+
+
+@subscriptions.on(ProgrammeCreated)
+async def on_programme_created(event: Envelope[ProgrammeCreated], uow: UnitOfWork) -> None:
+    await _programme(event, uow)
+
+
+@subscriptions.on(ProgrammeUpdated)
+async def on_programme_updated(event: Envelope[ProgrammeUpdated], uow: UnitOfWork) -> None:
+    await _programme(event, uow)
+
+
+@subscriptions.on(ProgrammeAdopted)
+async def on_programme_adopted(event: Envelope[ProgrammeAdopted], uow: UnitOfWork) -> None:
+    await _programme(event, uow)
 
 
 @subscriptions.on(ActionPlanPublished)
