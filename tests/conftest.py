@@ -20,6 +20,8 @@ import httpx
 import nats
 import pytest
 
+from kraftsamla_common.bus import stream_config
+from kraftsamla_common.events import CATALOGUE, DEADLETTER, service_of, stream_for
 from kraftsamla_common.service import ServiceSpec, create_app
 from kraftsamla_common.settings import Settings
 from kraftsamla_local import servers
@@ -76,11 +78,28 @@ def nats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 async def nats_url(nats_server: str) -> AsyncIterator[str]:
-    """The session's NATS server with every stream deleted: each test starts from an empty bus."""
+    """The session's NATS server, emptied: each producing service's stream (and DEADLETTER) exists,
+    as on a running platform, with no messages and no consumers; any other stream is gone.
+
+    Streams are purged rather than deleted and re-created: nats-server may still be removing a
+    deleted stream's store when the same name is created again ("error creating store for stream").
+    """
     nc = await nats.connect(nats_server)
     js = nc.jetstream()
+    platform = {
+        stream_for(service).name: stream_for(service) for service in {service_of(t) for t in CATALOGUE}
+    }
+    platform[DEADLETTER.name] = DEADLETTER
     for info in await js.streams_info():
-        await js.delete_stream(info.config.name)
+        name = info.config.name
+        if name not in platform:
+            await js.delete_stream(name)
+            continue
+        for consumer in await js.consumers_info(name):
+            await js.delete_consumer(name, consumer.name)
+        await js.purge_stream(name)
+    for spec in platform.values():
+        await js.add_stream(stream_config(spec))
     await nc.close()
     yield nats_server
 

@@ -178,8 +178,8 @@ async def test_redelivered_event_has_its_effect_once(db: Database, nats_url: str
         env = _actor_event(region)
         subject = events.subject_for(env.type, region)
         # The same event twice under different message ids, as a redelivery after a lost ack would be.
-        for msg_id in ("first", "second"):
-            await js.publish(subject, env.model_dump_json().encode(), headers={"Nats-Msg-Id": msg_id})
+        for _ in range(2):
+            await js.publish(subject, env.model_dump_json().encode(), headers={"Nats-Msg-Id": str(new_id())})
         marker = _actor_event(region)
         await js.publish(subject, marker.model_dump_json().encode(), headers={"Nats-Msg-Id": str(marker.id)})
 

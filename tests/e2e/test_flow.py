@@ -9,6 +9,7 @@ import os
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,7 @@ PROGRAMME = {
     ],
 }
 ENERGY_DRAFT = {
+    "next_review": (date.today() + timedelta(days=90)).isoformat(),
     "priorities": [
         {
             "id": "vatgas",
@@ -94,7 +96,7 @@ ENERGY_DRAFT = {
             "valid_from": "2026-01-01",
             "valid_until": "2027-12-31",
         }
-    ]
+    ],
 }
 TEXTS = [
     "Förstudie om vätgas från elektrolys i Östersund.",
