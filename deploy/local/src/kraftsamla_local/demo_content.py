@@ -52,7 +52,7 @@ def sub_goal(
     return {
         "id": gid,
         "title": {lang: title},
-        "indicator": indicator,
+        "indicator": {"name": indicator},
         "baseline": baseline,
         "baseline_year": baseline_year,
         "target": target,
@@ -61,16 +61,57 @@ def sub_goal(
 
 
 def effect_chain(
-    inputs: list[str], activities: list[str], outputs: list[str], outcomes: list[str], impact: list[str]
+    inputs: list[str],
+    activities: list[str],
+    outputs: list[str],
+    outcomes: list[str],
+    impact: list[str],
+    *,
+    indicators: list[Json] = (),  # type: ignore[assignment]
 ) -> Json:
-    return {"input": inputs, "activity": activities, "output": outputs, "outcome": outcomes, "impact": impact}
+    """An effect chain; ERDF output indicators (RCO) measure the first output, result indicators
+    (RCR) the first outcome, others the impact."""
+    chain = {
+        "input": inputs,
+        "activity": activities,
+        "output": outputs,
+        "outcome": outcomes,
+        "impact": impact,
+    }
+    steps: Json = {
+        step: [{"description": d, "indicators": []} for d in texts] for step, texts in chain.items()
+    }
+    for indicator in indicators:
+        code = indicator.get("code", "")
+        step = "output" if code.startswith("RCO") else "outcome" if code.startswith("RCR") else "impact"
+        steps[step][0]["indicators"].append(indicator)
+    return steps
+
+
+def initiative(
+    iid: str,
+    title: str,
+    *,
+    target_groups: list[str],
+    funding: list[str],
+    addresses: list[str] = (),  # type: ignore[assignment]
+    priorities: list[str] = (),  # type: ignore[assignment]
+) -> Json:
+    return {
+        "id": iid,
+        "title": title,
+        "target_groups": target_groups,
+        "funding_sources": funding,
+        "addresses": list(addresses),
+        "priority_ids": list(priorities),
+    }
 
 
 # --------------------------------------------------------------------------- Jämtland Härjedalen
 
 JH_GOVERNANCE = {
-    "steering_group": "Styrgrupp med regionala nyckelaktörer från offentlig sektor, näringsliv, akademi och organisationer.",
-    "partnership": "Ett brett partnerskap av länets aktörer inom styrkeområdet; öppet för alla som vill bidra.",
+    "description": "Styrgrupp med regionala nyckelaktörer från offentlig sektor, näringsliv, akademi och "
+    "organisationer, och ett brett partnerskap av länets aktörer inom styrkeområdet, öppet för alla som vill bidra.",
     "roles": [
         {
             "role": "processledare",
@@ -153,19 +194,37 @@ JH_PLANS: dict[str, Json] = {
         ],
         "policy_mix": {
             "initiatives": [
+                initiative(
+                    "landsbygdsutvecklare",
+                    "Regelbundna möten med kommunernas landsbygdsutvecklare",
+                    target_groups=["developers"],
+                    funding=["regional"],
+                    priorities=["grona-naringar-kompetens"],
+                ),
+                initiative(
+                    "forstudier-naturbruk",
+                    "Förstudier om smart specialisering inom naturbruk",
+                    target_groups=["performers"],
+                    funding=["erdf"],
+                    addresses=["innovation_system"],
+                    priorities=["lokal-livsmedelsforadling", "hallbart-skogsbruk"],
+                ),
+            ],
+            "portfolio": [
                 {
-                    "title": "Regelbundna möten med kommunernas landsbygdsutvecklare",
-                    "target_groups": ["utvecklare"],
-                    "funding_sources": ["regionala projektmedel"],
+                    "title": "Förstudie: naturbruk och livsmedelsförädling",
+                    "year": 2026,
+                    "funding_source": "erdf",
+                    "budget": 620000,
+                    "initiative_id": "forstudier-naturbruk",
                 },
                 {
-                    "title": "Förstudier om smart specialisering inom naturbruk",
-                    "target_groups": ["utförare"],
-                    "funding_sources": ["ERUF"],
+                    "title": "Genomförandeprojekt: lokal förädling",
+                    "year": 2027,
+                    "funding_source": "erdf",
+                    "initiative_id": "forstudier-naturbruk",
                 },
             ],
-            "funding_sources": ["ERUF", "Landsbygdsprogrammet", "regionala projektmedel"],
-            "portfolio": [{"year": 2026, "projects": 4}, {"year": 2027, "projects": 5}],
         },
         "evaluation": {
             "effect_chain": effect_chain(
@@ -174,10 +233,12 @@ JH_PLANS: dict[str, Json] = {
                 ["nya samverkansprojekt"],
                 ["ökad förädlingsgrad"],
                 ["fler arbetstillfällen på landsbygden"],
+                indicators=[
+                    {"code": "RCO01", "name": "Företag som får stöd"},
+                    {"name": "Förädlingsvärde i livsmedelsindustrin", "unit": "MSEK"},
+                ],
             ),
-            "indicators": [{"code": "RCO01", "name": "Företag som får stöd"}],
         },
-        "next_review": "2027-03-31",
     },
     "hallbar-energi": {
         "analysis": {
@@ -247,19 +308,43 @@ JH_PLANS: dict[str, Json] = {
         ],
         "policy_mix": {
             "initiatives": [
+                initiative(
+                    "innovationsarena",
+                    "Innovationsarena för Hållbar Energi",
+                    target_groups=["developers", "performers"],
+                    funding=["erdf", "energy_agency"],
+                    addresses=["innovation_system", "industrial_transition"],
+                    priorities=["vatgas", "energiomstallning"],
+                ),
+                initiative(
+                    "aktorsmoten-energi",
+                    "Aktörsmöten med nyckelaktörer",
+                    target_groups=["decision_makers"],
+                    funding=["regional"],
+                ),
+                initiative(
+                    "originn",
+                    "ORIGINN – policyutveckling för smart specialisering (Interreg Europe)",
+                    target_groups=["decision_makers"],
+                    funding=["interreg"],
+                    addresses=["international_cooperation"],
+                ),
+            ],
+            "portfolio": [
                 {
-                    "title": "Innovationsarena för Hållbar Energi",
-                    "target_groups": ["utvecklare", "utförare"],
-                    "funding_sources": ["ERUF", "Energimyndigheten"],
+                    "title": "Förstudie: Innovationsarena för Hållbar Energi",
+                    "year": 2026,
+                    "funding_source": "erdf",
+                    "budget": 1450000,
+                    "initiative_id": "innovationsarena",
                 },
                 {
-                    "title": "Aktörsmöten med nyckelaktörer",
-                    "target_groups": ["beslutsfattare"],
-                    "funding_sources": ["regionala projektmedel"],
+                    "title": "Testbädd för vätgas och energilagring",
+                    "year": 2027,
+                    "funding_source": "energy_agency",
+                    "initiative_id": "innovationsarena",
                 },
             ],
-            "funding_sources": ["ERUF", "Energimyndigheten", "Vinnova", "Interreg"],
-            "portfolio": [{"year": 2026, "projects": 3}, {"year": 2027, "projects": 4}],
         },
         "evaluation": {
             "effect_chain": effect_chain(
@@ -268,10 +353,15 @@ JH_PLANS: dict[str, Json] = {
                 ["nya energiprojekt", "energikartläggningar"],
                 ["minskad energianvändning i SMF"],
                 ["fossilfritt län"],
+                indicators=[
+                    {
+                        "code": "RCO16",
+                        "name": "Deltagande institutionella aktörer i entreprenöriell upptäcktsprocess",
+                    },
+                    {"code": "RCR29", "name": "Beräknade utsläpp av växthusgaser", "unit": "ton CO2e"},
+                ],
             ),
-            "indicators": [{"code": "RCR29", "name": "Beräknade utsläpp av växthusgaser"}],
         },
-        "next_review": "2027-03-31",
     },
     "upplevelser": {
         "analysis": {
@@ -335,19 +425,30 @@ JH_PLANS: dict[str, Json] = {
         ],
         "policy_mix": {
             "initiatives": [
-                {
-                    "title": "Plan för kulturella och kreativa branscher",
-                    "target_groups": ["utvecklare", "utförare"],
-                    "funding_sources": ["ERUF", "regionala projektmedel"],
-                },
-                {
-                    "title": "Möten inom Upplevelser efter behov",
-                    "target_groups": ["utförare"],
-                    "funding_sources": [],
-                },
+                initiative(
+                    "kkb-plan",
+                    "Plan för kulturella och kreativa branscher",
+                    target_groups=["developers", "performers"],
+                    funding=["erdf", "regional"],
+                    priorities=["kkb"],
+                ),
+                initiative(
+                    "moten-upplevelser",
+                    "Möten inom Upplevelser efter behov",
+                    target_groups=["performers"],
+                    funding=[],
+                    priorities=["hallbar-destination"],
+                ),
             ],
-            "funding_sources": ["ERUF", "Interreg", "Tillväxtverket", "regionala projektmedel"],
-            "portfolio": [{"year": 2026, "projects": 5}, {"year": 2027, "projects": 5}],
+            "portfolio": [
+                {
+                    "title": "Sydsamiska upplevelser året runt",
+                    "year": 2026,
+                    "funding_source": "erdf",
+                    "budget": 2300000,
+                },
+                {"title": "Helårsdestination fjäll", "year": 2027, "funding_source": "growth_agency"},
+            ],
         },
         "evaluation": {
             "effect_chain": effect_chain(
@@ -356,10 +457,9 @@ JH_PLANS: dict[str, Json] = {
                 ["nya helårserbjudanden"],
                 ["fler gästnätter utanför säsong"],
                 ["fler helårsarbetstillfällen"],
+                indicators=[{"code": "RCR77", "name": "Besökare på kultur- och turistplatser som fått stöd"}],
             ),
-            "indicators": [{"code": "RCR77", "name": "Besökare på kultur- och turistplatser som fått stöd"}],
         },
-        "next_review": "2027-03-31",
     },
     "digitala-losningar": {
         "analysis": {
@@ -408,14 +508,31 @@ JH_PLANS: dict[str, Json] = {
         ],
         "policy_mix": {
             "initiatives": [
-                {
-                    "title": "Twin Peak – subkommitté för cirkulär och digital omställning",
-                    "target_groups": ["utförare"],
-                    "funding_sources": ["ERUF"],
-                },
+                initiative(
+                    "twin-peak",
+                    "Twin Peak – subkommitté för cirkulär och digital omställning",
+                    target_groups=["performers"],
+                    funding=["erdf"],
+                    addresses=["digitalisation", "industrial_transition"],
+                    priorities=["digital-omstallning"],
+                ),
+                initiative(
+                    "s3-cop",
+                    "S3 Community of Practice – policyexpert",
+                    target_groups=["decision_makers"],
+                    funding=["other"],
+                    addresses=["international_cooperation"],
+                ),
             ],
-            "funding_sources": ["ERUF", "Vinnova", "Interreg"],
-            "portfolio": [{"year": 2026, "projects": 3}],
+            "portfolio": [
+                {
+                    "title": "Twin Peak",
+                    "year": 2026,
+                    "funding_source": "erdf",
+                    "budget": 4800000,
+                    "initiative_id": "twin-peak",
+                }
+            ],
         },
         "evaluation": {
             "effect_chain": effect_chain(
@@ -424,15 +541,15 @@ JH_PLANS: dict[str, Json] = {
                 ["företag med digitaliseringsplan"],
                 ["ökad produktivitet"],
                 ["konkurrenskraftiga företag i hela länet"],
+                indicators=[
+                    {
+                        "code": "RCO13",
+                        "name": "Värde av digitala tjänster, produkter och processer som utvecklats för företag",
+                        "unit": "EUR",
+                    }
+                ],
             ),
-            "indicators": [
-                {
-                    "code": "RCO13",
-                    "name": "Värde av digitala tjänster, produkter och processer som utvecklats för företag",
-                }
-            ],
         },
-        "next_review": "2027-03-31",
     },
 }
 
@@ -485,7 +602,9 @@ REGIONS: list[Json] = [
                 },
             ],
         },
+        "adoption": {"adopted_on": "2020-11-25", "body": "Regionfullmäktige", "paragraph": "§ 128"},
         "plans": JH_PLANS,
+        "local_plans": [],
         "actors": [
             {
                 "name": "Region Jämtland Härjedalen",
@@ -696,8 +815,7 @@ REGIONS: list[Json] = [
                     ],
                 },
                 "governance": {
-                    "steering_group": "Swedish Lapland Visitors Board med destinationerna som delägare.",
-                    "partnership": "Destinationernas företagskluster, kommuner och regionen.",
+                    "description": "Swedish Lapland Visitors Board med destinationerna som delägare; destinationernas företagskluster, kommuner och regionen.",
                 },
                 "vision": {"sv": "Swedish Lapland är en hållbar, exportmogen destination året runt."},
                 "sub_goals": [
@@ -726,7 +844,22 @@ REGIONS: list[Json] = [
                     ),
                 ],
                 "policy_mix": {
-                    "funding_sources": ["ERUF Övre Norrland", "Interreg Aurora", "regionala projektmedel"]
+                    "initiatives": [
+                        initiative(
+                            "lokala-strategier",
+                            "Lokala destinationsstrategier kopplade till smart specialisering",
+                            target_groups=["decision_makers", "developers"],
+                            funding=["erdf", "regional"],
+                            priorities=["hallbar-destination"],
+                        ),
+                        initiative(
+                            "aurora",
+                            "Gränsöverskridande destinationsutveckling (Interreg Aurora)",
+                            target_groups=["developers"],
+                            funding=["interreg"],
+                            addresses=["international_cooperation"],
+                        ),
+                    ],
                 },
                 "evaluation": {
                     "effect_chain": effect_chain(
@@ -735,16 +868,15 @@ REGIONS: list[Json] = [
                         ["lokala strategier"],
                         ["samordnad destination"],
                         ["fler arbetstillfällen"],
-                    )
+                    ),
                 },
-                "next_review": "2027-02-28",
             },
             "gron-industri": {
                 "analysis": {
                     "current_state": "Stora investeringar i fossilfritt stål och vätgas förändrar länets arbetsmarknad.",
                     "challenges": ["Kompetensförsörjning och bostäder."],
                 },
-                "governance": {"steering_group": "Regional styrgrupp för industriell omställning."},
+                "governance": {"description": "Regional styrgrupp för industriell omställning."},
                 "vision": {"sv": "Norrbotten leder den gröna industriella omställningen."},
                 "sub_goals": [
                     sub_goal(
@@ -771,9 +903,82 @@ REGIONS: list[Json] = [
                         ["leverantör", "underleverantör", "industri", "kompetensförsörjning"],
                     ),
                 ],
-                "next_review": "2027-02-28",
             },
         },
+        "local_plans": [
+            {
+                "title": "Smart specialisering i destinationen Jokkmokk – strategisk och taktisk hållbar utvecklingsplan",
+                "owner": "Destination Jokkmokk ek. förening",
+                "owner_identifier": "769600-0012",
+                "municipalities": ["2510"],
+                "levels": ["strategic", "tactical"],
+                "period_start": 2020,
+                "period_end": 2030,
+                "vision": "Leader Polaris (där Jokkmokks kommun ingår) är ett smart, tillgängligt och tillåtande område där människor vill leva, verka och bo.",
+                "goals": [
+                    "En bred lokal arbetsmarknad och ett differentierat, konkurrenskraftigt näringsliv.",
+                    "Hög delaktighet, samverkan och kompetens hos individer och aktörer i området.",
+                    "Attraktiva och tillgängliga livsmiljöer där människor vill leva och bo.",
+                ],
+                "target_groups": ["decision_makers", "developers", "performers"],
+                "actions": [
+                    {
+                        "id": "besoksnaringsstrategi-2030",
+                        "title": "Delta i framtagandet av Regional besöksnäringsstrategi 2030",
+                        "level": "strategic",
+                        "target_groups": ["decision_makers"],
+                        "responsible": "Destination Jokkmokk (lokalt destinationsvarumärke och företagskluster)",
+                        "responsible_identifier": "769600-0012",
+                        "mandate": "Delägare i Swedish Lapland Visitors Board",
+                        "start": "2020-01-01",
+                        "end": "2020-12-31",
+                        "serves": [{"strength_area": "upplevelser", "priority_id": "hallbar-destination"}],
+                    },
+                    {
+                        "id": "s3-swedish-lapland",
+                        "title": "Delta i Smart specialisering inom destinationen Swedish Lapland",
+                        "level": "strategic",
+                        "target_groups": ["decision_makers", "developers"],
+                        "responsible": "Destination Jokkmokk ek. förening",
+                        "responsible_identifier": "769600-0012",
+                        "serves": [{"strength_area": "upplevelser", "priority_id": "hallbar-destination"}],
+                    },
+                    {
+                        "id": "lokal-nulagesanalys",
+                        "title": "Lokal nulägesanalys: utvecklingsmöjligheter, utmaningar, resurser och brister",
+                        "level": "tactical",
+                        "target_groups": ["developers"],
+                        "responsible": "Strukturum i Jokkmokk AB",
+                        "responsible_identifier": "559900-0030",
+                        "serves": [{"strength_area": "upplevelser"}],
+                    },
+                    {
+                        "id": "samverkansorganisation",
+                        "title": "En transparent samverkansorganisation med ansvar, mandat och rollfördelning på alla nivåer",
+                        "level": "tactical",
+                        "target_groups": ["decision_makers", "developers"],
+                        "responsible": "Destination Jokkmokk ek. förening",
+                        "responsible_identifier": "769600-0012",
+                        "serves": [{"strength_area": "upplevelser", "priority_id": "hallbar-destination"}],
+                    },
+                    {
+                        "id": "produktutveckling",
+                        "title": "Varumärkesplattform, produktutveckling och kommunikation med medlemsföretagen",
+                        "level": "tactical",
+                        "target_groups": ["performers"],
+                        "responsible": "Destination Jokkmokk ek. förening",
+                        "serves": [{"strength_area": "upplevelser", "priority_id": "arktiska-upplevelser"}],
+                    },
+                    {
+                        "id": "workshops",
+                        "title": "Workshoppar med föreläsningar och praktiska övningar i blandade grupper",
+                        "level": "tactical",
+                        "target_groups": ["decision_makers", "developers", "performers"],
+                        "responsible": "Destination Jokkmokk ek. förening",
+                    },
+                ],
+            }
+        ],
         "actors": [
             {
                 "name": "Destination Jokkmokk ek. förening",
@@ -865,7 +1070,7 @@ REGIONS: list[Json] = [
                     "challenges": ["Högre förädlingsvärde."],
                 },
                 "governance": {
-                    "steering_group": "Styrgrupp för skog och trä med näringsliv, Linnéuniversitetet och kommunerna."
+                    "description": "Styrgrupp för skog och trä med näringsliv, Linnéuniversitetet och kommunerna."
                 },
                 "vision": {"sv": "Kronoberg är ledande inom hållbart träbyggande."},
                 "sub_goals": [
@@ -893,7 +1098,6 @@ REGIONS: list[Json] = [
                         ["skogsbruk", "förädling", "bioekonomi", "sågverk"],
                     ),
                 ],
-                "next_review": "2027-01-31",
             },
             "besoksnaring": {
                 "analysis": {
@@ -901,7 +1105,7 @@ REGIONS: list[Json] = [
                     "challenges": ["Långsiktig finansiering av destinationsarbetet."],
                 },
                 "governance": {
-                    "steering_group": "Strategisk organisationsgrupp; referensgrupp; Advisory Board.",
+                    "description": "Strategisk organisationsgrupp; referensgrupp; Advisory Board.",
                     "roles": [
                         {
                             "role": "huvudman",
@@ -936,9 +1140,112 @@ REGIONS: list[Json] = [
                         ["naturturism", "kanot", "fiske", "cykling", "vandring"],
                     ),
                 ],
-                "next_review": "2027-01-31",
             },
         },
+        "local_plans": [
+            {
+                "title": "Destination Åsnen – långsiktig driftsorganisation och utvecklingsplan",
+                "owner": "AB Destination Småland (huvudman)",
+                "owner_identifier": "559900-0055",
+                "municipalities": ["0764", "0763", "0780"],
+                "levels": ["strategic", "tactical"],
+                "period_start": 2020,
+                "period_end": 2027,
+                "vision": "Åsnen är en exportmogen destination enligt VisitSwedens kriterier.",
+                "goals": [
+                    "En förankrad plan för den långsiktiga utvecklingen utifrån uppdrag, huvudmannaskap och finansiering."
+                ],
+                "target_groups": ["decision_makers", "developers", "performers"],
+                "actions": [
+                    {
+                        "id": "huvudman",
+                        "title": "AB Destination Småland är huvudman för destinationsutvecklingen i Åsnen",
+                        "level": "strategic",
+                        "target_groups": ["decision_makers"],
+                        "responsible": "AB Destination Småland",
+                        "responsible_identifier": "559900-0055",
+                        "mandate": "Utökat ägaruppdrag som huvudman för destinationsutvecklingen i Åsnen",
+                        "start": "2020-10-01",
+                        "serves": [
+                            {"strength_area": "besoksnaring", "priority_id": "exportmogen-destination"}
+                        ],
+                    },
+                    {
+                        "id": "arliga-handlingsplaner",
+                        "title": "Årliga handlingsplaner i samråd med företagsnätverket och kommunerna",
+                        "level": "tactical",
+                        "target_groups": ["developers"],
+                        "responsible": "AB Destination Småland",
+                        "responsible_identifier": "559900-0055",
+                        "serves": [
+                            {"strength_area": "besoksnaring", "priority_id": "exportmogen-destination"}
+                        ],
+                    },
+                    {
+                        "id": "foretagsnatverket",
+                        "title": "Företagsnätverket ger input till handlingsplanerna och utvecklar natur- och sjöupplevelser",
+                        "level": "tactical",
+                        "target_groups": ["performers"],
+                        "responsible": "Företagsnätverket kring Åsnen",
+                        "responsible_identifier": "802400-0013",
+                        "serves": [{"strength_area": "besoksnaring", "priority_id": "naturturism"}],
+                    },
+                    {
+                        "id": "advisory-board",
+                        "title": "Advisory Board med akademin, handelskammaren, landshövdingen, en bankstiftelse och näringsliv utanför Åsnenområdet",
+                        "level": "strategic",
+                        "target_groups": ["decision_makers"],
+                        "responsible": "AB Destination Småland",
+                        "serves": [{"strength_area": "besoksnaring"}],
+                    },
+                ],
+                "financing": [
+                    {
+                        "party": "Alvesta kommun",
+                        "party_identifier": "212000-0027",
+                        "year": 2020,
+                        "kind": "decision",
+                        "note": "Basfinansiering enligt kommunalt beslut",
+                    },
+                    {
+                        "party": "Tingsryds kommun",
+                        "party_identifier": "212000-0035",
+                        "year": 2020,
+                        "kind": "decision",
+                        "note": "Basfinansiering enligt kommunalt beslut",
+                    },
+                    {
+                        "party": "Växjö kommun",
+                        "party_identifier": "212000-0043",
+                        "year": 2020,
+                        "kind": "decision",
+                        "note": "Basfinansiering enligt kommunalt beslut",
+                    },
+                    {
+                        "party": "Alvesta kommun",
+                        "party_identifier": "212000-0027",
+                        "year": 2021,
+                        "kind": "letter_of_intent",
+                        "note": "Avsiktsförklaring om långsiktigt engagemang",
+                    },
+                    {
+                        "party": "Tingsryds kommun",
+                        "party_identifier": "212000-0035",
+                        "year": 2021,
+                        "kind": "letter_of_intent",
+                        "note": "Avsiktsförklaring om långsiktigt engagemang",
+                    },
+                    {
+                        "party": "Växjö kommun",
+                        "party_identifier": "212000-0043",
+                        "year": 2021,
+                        "kind": "letter_of_intent",
+                        "note": "Avsiktsförklaring om långsiktigt engagemang",
+                    },
+                ],
+                "serves": [{"strength_area": "besoksnaring"}],
+            }
+        ],
         "actors": [
             {
                 "name": "AB Destination Småland",
@@ -1092,7 +1399,6 @@ REGIONS: list[Json] = [
                         lang="fi",
                     ),
                 ],
-                "next_review": "2027-04-30",
             },
             "arktinen-matkailu": {
                 "analysis": {
@@ -1127,7 +1433,6 @@ REGIONS: list[Json] = [
                         lang="fi",
                     ),
                 ],
-                "next_review": "2027-04-30",
             },
             "arktinen-testaus": {
                 "analysis": {
@@ -1162,7 +1467,6 @@ REGIONS: list[Json] = [
                         lang="fi",
                     ),
                 ],
-                "next_review": "2027-04-30",
             },
         },
         "actors": [
