@@ -42,20 +42,6 @@ def test_invalid_swedish_organisationsnummer_is_refused(raw: str) -> None:
         domain.normalise_se_orgnr(raw)
 
 
-def test_luhn() -> None:
-    assert domain.luhn_valid("2021005752")
-    assert domain.luhn_valid("5560125790")
-    assert not domain.luhn_valid("2021005751")
-    assert not domain.luhn_valid("20210O5752")
-
-
-def test_ytunnus_check_digit() -> None:
-    assert domain.ytunnus_check_digit("0112038") == 9  # Nokia Oyj
-    assert domain.ytunnus_check_digit("0000000") == 0  # remainder 0 gives 0
-    assert domain.ytunnus_check_digit("0000030") is None  # remainder 1: no valid check digit
-    assert domain.ytunnus_check_digit("1234567") == 1
-
-
 @pytest.mark.parametrize("raw", ["0112038-9", " 0112038-9 ", "1234567-1"])
 def test_valid_finnish_ytunnus(raw: str) -> None:
     assert domain.normalise_fi_ytunnus(raw) == raw.strip()
@@ -66,7 +52,7 @@ def test_valid_finnish_ytunnus(raw: str) -> None:
     "raw",
     [
         "0112038-8",  # wrong check digit
-        "0000030-1",  # remainder 1 is never valid
+        "0000030-1",  # remainder 1 gives no valid check digit
         "0000030-0",
         "01120389",  # hyphen missing
         "112038-9",  # six digits
@@ -86,27 +72,47 @@ def test_identifier_is_checked_against_its_country() -> None:
         domain.normalise_identifier("SE", "0112038-9")
 
 
-def test_municipality_code_format() -> None:
-    assert domain.municipality_valid("SE", "2380")  # Östersund
-    assert domain.municipality_valid("FI", "091")  # Helsinki
-    assert not domain.municipality_valid("SE", "091")
-    assert not domain.municipality_valid("FI", "2380")
-    assert not domain.municipality_valid("SE", "23a0")
+def test_municipality_codes_are_checked_against_the_register() -> None:
+    assert domain.check_municipality("SE", "2380").name == "Östersund"
+    assert domain.check_municipality("FI", "698").name == "Rovaniemi"
+    assert domain.check_municipality("SE", "0764").county == "07"  # Alvesta, Kronobergs län
+    for country, code in [("SE", "091"), ("FI", "2380"), ("SE", "2399"), ("FI", "999"), ("SE", "23a0")]:
+        with pytest.raises(domain.InvalidCode):
+            domain.check_municipality(country, code)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("code", ["62.01", "J62", "62", "J", "62.0", "62.010", "A01.1"])
-def test_nace_code_format_accepted(code: str) -> None:
-    assert domain.nace_valid(code)
+@pytest.mark.parametrize(
+    ("code", "canonical"),
+    [
+        ("62.01", "62.01"),
+        ("6201", "62.01"),
+        ("J62", "62"),
+        ("J62.01", "62.01"),
+        ("62", "62"),
+        ("J", "J"),
+        ("62.0", "62.0"),
+        ("62.010", "62.010"),  # SNI 2007 detailed group
+        ("A01.1", "01.1"),
+        (" 85.42 ", "85.42"),
+    ],
+)
+def test_nace_codes_are_normalised(code: str, canonical: str) -> None:
+    assert domain.normalise_nace(code) == canonical
 
 
-@pytest.mark.parametrize("code", ["6", "620", "62.", "62.0101", "j62", "X62", "J 62", ""])
-def test_nace_code_format_refused(code: str) -> None:
-    assert not domain.nace_valid(code)
+@pytest.mark.parametrize(
+    "code",
+    ["6", "62.0101", "X62", "K62", "99.99", "62.05", "00", "J 62", "", "Z"],
+)
+def test_unknown_or_malformed_nace_codes_are_refused(code: str) -> None:
+    with pytest.raises(domain.InvalidCode):
+        domain.normalise_nace(code)
 
 
 def test_registration_errors_name_every_field() -> None:
-    identifier, errors = domain.registration_errors("SE", "202100-5753", "091", "6")
-    assert identifier is None
+    identifier, nace, errors = domain.registration_errors("SE", "202100-5753", "091", "6")
+    assert identifier is None and nace is None
     assert [e["pointer"] for e in errors] == ["/identifier", "/municipality", "/nace"]
-    identifier, errors = domain.registration_errors("SE", "16202100-5752", "2380", "85.42")
-    assert (identifier, errors) == ("202100-5752", [])
+    assert "check digit" in errors[0]["message"]
+    identifier, nace, errors = domain.registration_errors("SE", "16202100-5752", "2380", "85.42")
+    assert (identifier, nace, errors) == ("202100-5752", "85.42", [])
