@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -33,6 +34,7 @@ from .models import (
     ActionPlan,
     ActionPlanVersion,
     KnownActor,
+    KnownEngagement,
     LocalPlan,
     LocalPlanVersion,
     Programme,
@@ -430,6 +432,20 @@ async def programme_checklist(programme_id: UUID, scope: ReadScope, uow: UowDep)
             str(g) for g in (content.governance.steering_group_id, content.governance.partnership_id) if g
         ]
     names = await _known_names(uow, scope.region, refs)
+    now = utcnow()
+    since = now.date() - timedelta(days=365)
+    tallies: dict[str, list[int]] = {}
+    for e in (
+        await uow.session.scalars(
+            select(KnownEngagement).where(
+                KnownEngagement.region == scope.region, KnownEngagement.held_on >= since
+            )
+        )
+    ).all():
+        for sa_id in e.strength_area_ids:
+            tally = tallies.setdefault(sa_id, [0, 0])
+            tally[0] += 1
+            tally[1] += e.participations
     state = domain.ProgrammeState(
         programme_id=UUID(p.id),
         title=p.title,
@@ -446,11 +462,12 @@ async def programme_checklist(programme_id: UUID, scope: ReadScope, uow: UowDep)
                 published=published.get(plan.id, (None, None))[0],
                 published_at=published.get(plan.id, (None, None))[1],
                 action_plan_id=UUID(plan.id),
+                engagements=tallies.get(sa.id, [0, 0])[0],
+                participations=tallies.get(sa.id, [0, 0])[1],
             )
             for sa, plan in rows
         ],
     )
-    now = utcnow()
     criteria = domain.checklist(state, lambda ident: names.get(str(ident)), now)
     return Checklist(
         programme_id=UUID(p.id),

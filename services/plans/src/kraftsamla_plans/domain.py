@@ -357,6 +357,9 @@ class AreaState:
     published: ActionPlanContent | None
     published_at: datetime | None
     action_plan_id: UUID
+    engagements: int = 0
+    """Engagements recorded for the area over the past twelve months."""
+    participations: int = 0
 
 
 @dataclass(frozen=True)
@@ -447,6 +450,15 @@ def checklist(
                 c[3].missing.append(f"{name}: no {label}")
             else:
                 c[3].add("actors", f"{name}: {label} {known_actor(group_id) or group_id}", group_id)
+        if area.engagements:
+            c[3].add(
+                "actors",
+                f"{name}: {area.engagements} engagements with {area.participations} participations "
+                "in the past twelve months",
+                area.strength_area_id,
+            )
+        else:
+            c[3].missing.append(f"{name}: no engagement (actor meeting, workshop…) in the past twelve months")
         # 5–7. Initiatives by what they address (Interreg counts as cooperation across borders).
         for index, addresses in (
             (4, "innovation_system"),

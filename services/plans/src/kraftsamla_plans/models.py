@@ -111,12 +111,25 @@ class LocalPlanVersion(Base):
 
 
 class KnownActor(Base):
-    """Read model: actors (and later groups and people) the actors service announced, by region,
-    so references can be named without calling it."""
+    """Read model: actors, groups and people (by role, never by name) the actors service
+    announced, by region, so references can be named without calling it."""
 
     __tablename__ = "known_actors"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     region: Mapped[str] = mapped_column(String(64), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(300))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class KnownEngagement(Base):
+    """Read model: engagements the actors service recorded, as evidence of stakeholder
+    involvement (EU enabling condition 1.1, criterion 4)."""
+
+    __tablename__ = "known_engagements"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), index=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    strength_area_ids: Mapped[list[str]] = mapped_column(JSON)
+    participations: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
