@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -14,7 +14,10 @@ from kraftsamla_common.events import LocalizedText, PlanVersionRef, plan_key
 from .schemas import (
     HELIX_KEYS,
     LEVEL_KEYS,
+    Activities,
     ActorCounts,
+    AreaActivity,
+    AreaPartnership,
     AssessmentCoverage,
     BuiltFrom,
     Cell,
@@ -76,6 +79,25 @@ class ActorIn:
 
 
 @dataclass(frozen=True)
+class MembershipIn:
+    group_id: str
+    strength_area_id: str | None
+    actor_id: str
+    helix: str
+    joined_on: date
+    left_on: date | None = None
+
+
+@dataclass(frozen=True)
+class EngagementIn:
+    held_on: date
+    strength_area_ids: Sequence[str] = ()
+    person_ids: Sequence[str] = ()
+    actor_ids: Sequence[str] = ()
+    participations: int = 0
+
+
+@dataclass(frozen=True)
 class ReassessmentIn:
     reassessment_id: str
     plan_key: str
@@ -101,6 +123,8 @@ class ReportInputs:
     plans: Sequence[PlanIn] = ()
     applications: Sequence[ApplicationIn] = ()
     actors: Sequence[ActorIn] = ()
+    memberships: Sequence[MembershipIn] = ()
+    engagements: Sequence[EngagementIn] = ()
     last_reassessment: ReassessmentIn | None = None
     sources: dict[str, SourceIn] = field(default_factory=dict)
 
@@ -219,6 +243,64 @@ def _actors(inputs: ReportInputs) -> ActorCounts:
     return ActorCounts(total=len(inputs.actors), by_helix=by_helix)
 
 
+def _area_codes(inputs: ReportInputs) -> dict[str, str]:
+    return {sa.id: sa.code for p in inputs.programmes for sa in p.strength_areas}
+
+
+def _activity(engagements: Sequence[EngagementIn]) -> dict[str, int]:
+    return {
+        "engagements": len(engagements),
+        "participations": sum(e.participations for e in engagements),
+        "unique_people": len({p for e in engagements for p in e.person_ids}),
+        "unique_actors": len({a for e in engagements for a in e.actor_ids}),
+    }
+
+
+def _activities(inputs: ReportInputs, year: int) -> Activities:
+    held = [e for e in inputs.engagements if e.held_on.year == year]
+    codes = _area_codes(inputs)
+    areas = list(codes) + sorted({s for e in held for s in e.strength_area_ids} - set(codes))
+    lines = [
+        AreaActivity(
+            strength_area_id=UUID(a),
+            strength_area_code=codes.get(a),
+            **_activity([e for e in held if a in e.strength_area_ids]),
+        )
+        for a in areas
+    ]
+    loose = [e for e in held if not e.strength_area_ids]
+    if loose:
+        lines.append(AreaActivity(strength_area_id=None, strength_area_code=None, **_activity(loose)))
+    return Activities(year=year, by_strength_area=lines, **_activity(held))
+
+
+def _partnerships(inputs: ReportInputs, day: date) -> list[AreaPartnership]:
+    active = [m for m in inputs.memberships if m.joined_on <= day and (m.left_on is None or day < m.left_on)]
+    codes = _area_codes(inputs)
+    out = []
+    for area in list(codes) + ([None] if any(m.strength_area_id is None for m in active) else []):
+        members = [m for m in active if m.strength_area_id == area]
+        helix_of = {m.actor_id: m.helix for m in members}
+        by_helix = dict.fromkeys(HELIX_KEYS, 0) | Counter(helix_of.values())
+        public = by_helix.get("public", 0) + by_helix.get("state_agency", 0)
+        missing = [
+            h
+            for h in ("public", "business", "academia", "civil_society")
+            if not (public if h == "public" else by_helix.get(h, 0))
+        ]
+        out.append(
+            AreaPartnership(
+                strength_area_id=UUID(area) if area else None,
+                strength_area_code=codes.get(area) if area else None,
+                groups=len({m.group_id for m in members}),
+                actors=len(helix_of),
+                by_helix=by_helix,
+                missing_helix=missing,
+            )
+        )
+    return out
+
+
 def build_report(inputs: ReportInputs, generated_at: datetime) -> tuple[ReportContent, BuiltFrom]:
     """The region's report and what it was built from."""
     refs = plan_refs(inputs.plans)
@@ -238,6 +320,8 @@ def build_report(inputs: ReportInputs, generated_at: datetime) -> tuple[ReportCo
         portfolio=_portfolio(inputs, plans),
         assessments=_coverage(inputs, key),
         actors=_actors(inputs),
+        activities=_activities(inputs, generated_at.year),
+        partnerships=_partnerships(inputs, generated_at.date()),
         last_reassessment=ReassessmentLine(
             reassessment_id=UUID(r.reassessment_id),
             plan_key=r.plan_key,

@@ -3,10 +3,10 @@ whose report is due (``dirty_regions``) and the numbered report versions."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, Float, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -47,6 +47,37 @@ class ActorRM(Base):
     region: Mapped[str] = mapped_column(String(64), index=True)
     helix: Mapped[str] = mapped_column(String(32))
     municipality: Mapped[str | None] = mapped_column(String(32))
+    merged_into: Mapped[str | None] = mapped_column(String(36))
+    at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class MembershipRM(Base):
+    """A membership of a group, as last announced."""
+
+    __tablename__ = "rm_memberships"
+    membership_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), index=True)
+    group_id: Mapped[str] = mapped_column(String(36))
+    strength_area_id: Mapped[str | None] = mapped_column(String(36))
+    actor_id: Mapped[str] = mapped_column(String(36))
+    helix: Mapped[str] = mapped_column(String(32))
+    joined_on: Mapped[date] = mapped_column(Date)
+    left_on: Mapped[date | None] = mapped_column(Date)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class EngagementRM(Base):
+    """An engagement, as last announced; participants by pseudonymous id."""
+
+    __tablename__ = "rm_engagements"
+    engagement_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), index=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    strength_area_ids: Mapped[list[Any]] = mapped_column(JSON)
+    person_ids: Mapped[list[Any]] = mapped_column(JSON)
+    actor_ids: Mapped[list[Any]] = mapped_column(JSON)
+    participations: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class ApplicationRM(Base):

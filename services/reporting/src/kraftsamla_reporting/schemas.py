@@ -88,6 +88,38 @@ class ActorCounts(Out):
     by_helix: dict[str, int]
 
 
+class AreaActivity(Out):
+    strength_area_id: UUID | None
+    """``None``: engagements not tied to a strength area."""
+    strength_area_code: str | None
+    engagements: int
+    participations: int
+    unique_people: int
+    unique_actors: int
+
+
+class Activities(Out):
+    """Engagements (actor meetings, workshops, surveys…) held in the report's calendar year."""
+
+    year: int
+    engagements: int
+    participations: int
+    unique_people: int
+    unique_actors: int
+    by_strength_area: list[AreaActivity]
+
+
+class AreaPartnership(Out):
+    """The actors in a strength area's groups on the day the report was built."""
+
+    strength_area_id: UUID | None
+    strength_area_code: str | None
+    groups: int
+    actors: int
+    by_helix: dict[str, int]
+    missing_helix: list[str]
+
+
 class ReassessmentLine(Out):
     reassessment_id: UUID
     plan_key: str
@@ -107,6 +139,8 @@ class ReportContent(Out):
     assessments: AssessmentCoverage
     actors: ActorCounts
     last_reassessment: ReassessmentLine | None
+    activities: Activities | None = None
+    partnerships: list[AreaPartnership] = []
 
 
 class ReportSummary(Out):

@@ -19,17 +19,22 @@ from uuid import UUID
 
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kraftsamla_common.bus import Subscriptions
 from kraftsamla_common.events import (
     ActionPlanPublished,
+    ActorMerged,
     ActorRegistered,
+    ActorState,
+    ActorUpdated,
     ApplicationAssessed,
     ApplicationReceived,
+    EngagementRecorded,
     Envelope,
+    MembershipChanged,
     ProgrammeAdopted,
     ProgrammeCreated,
     ProgrammeState,
@@ -48,6 +53,8 @@ from .models import (
     ApplicationRM,
     Base,
     DirtyRegion,
+    EngagementRM,
+    MembershipRM,
     PlanVersionRM,
     ProgrammeRM,
     ReassessmentRM,
@@ -223,9 +230,9 @@ async def on_action_plan_published(event: Envelope[ActionPlanPublished], uow: Un
     await _changed(event, uow)
 
 
-@subscriptions.on(ActorRegistered)
-async def on_actor_registered(event: Envelope[ActorRegistered], uow: UnitOfWork) -> None:
-    d = event.data
+async def _actor(event: Envelope[Any], uow: UnitOfWork) -> None:
+    d: ActorState = event.data
+    stmt = _insert(uow.session, ActorRM)
     await _upsert(
         uow.session,
         ActorRM,
@@ -235,8 +242,99 @@ async def on_actor_registered(event: Envelope[ActorRegistered], uow: UnitOfWork)
             "region": event.region,
             "helix": d.helix,
             "municipality": d.municipality,
+            "at": utc(event.time),
         },
+        where=or_(ActorRM.at.is_(None), ActorRM.at <= stmt.excluded.at),
     )
+    await _changed(event, uow)
+
+
+@subscriptions.on(ActorRegistered)
+async def on_actor_registered(event: Envelope[ActorRegistered], uow: UnitOfWork) -> None:
+    await _actor(event, uow)
+
+
+@subscriptions.on(ActorUpdated)
+async def on_actor_updated(event: Envelope[ActorUpdated], uow: UnitOfWork) -> None:
+    await _actor(event, uow)
+
+
+@subscriptions.on(ActorMerged)
+async def on_actor_merged(event: Envelope[ActorMerged], uow: UnitOfWork) -> None:
+    """A merged duplicate no longer counts; its memberships and engagements arrive re-announced."""
+    d = event.data
+    await uow.session.execute(
+        update(ActorRM)
+        .where(ActorRM.actor_id == str(d.actor_id), ActorRM.region == event.region)
+        .values(merged_into=str(d.into_actor_id))
+    )
+    await _changed(event, uow)
+
+
+@subscriptions.on(MembershipChanged)
+async def on_membership_changed(event: Envelope[MembershipChanged], uow: UnitOfWork) -> None:
+    d = event.data
+    key = str(d.membership_id)
+    if d.removed:
+        await uow.session.execute(
+            delete(MembershipRM).where(
+                MembershipRM.membership_id == key,
+                MembershipRM.region == event.region,
+                MembershipRM.at <= utc(event.time),
+            )
+        )
+    else:
+        stmt = _insert(uow.session, MembershipRM)
+        await _upsert(
+            uow.session,
+            MembershipRM,
+            ["membership_id"],
+            {
+                "membership_id": key,
+                "region": event.region,
+                "group_id": str(d.group_id),
+                "strength_area_id": str(d.strength_area_id) if d.strength_area_id else None,
+                "actor_id": str(d.actor_id),
+                "helix": d.helix,
+                "joined_on": d.joined_on,
+                "left_on": d.left_on,
+                "at": utc(event.time),
+            },
+            where=and_(MembershipRM.region == event.region, MembershipRM.at <= stmt.excluded.at),
+        )
+    await _changed(event, uow)
+
+
+@subscriptions.on(EngagementRecorded)
+async def on_engagement_recorded(event: Envelope[EngagementRecorded], uow: UnitOfWork) -> None:
+    d = event.data
+    key = str(d.engagement_id)
+    if d.deleted:
+        await uow.session.execute(
+            delete(EngagementRM).where(
+                EngagementRM.engagement_id == key,
+                EngagementRM.region == event.region,
+                EngagementRM.at <= utc(event.time),
+            )
+        )
+    else:
+        stmt = _insert(uow.session, EngagementRM)
+        await _upsert(
+            uow.session,
+            EngagementRM,
+            ["engagement_id"],
+            {
+                "engagement_id": key,
+                "region": event.region,
+                "held_on": d.held_on,
+                "strength_area_ids": [str(x) for x in d.strength_area_ids],
+                "person_ids": [str(x) for x in d.person_ids],
+                "actor_ids": [str(x) for x in d.actor_ids],
+                "participations": d.participations,
+                "at": utc(event.time),
+            },
+            where=and_(EngagementRM.region == event.region, EngagementRM.at <= stmt.excluded.at),
+        )
     await _changed(event, uow)
 
 
@@ -326,7 +424,11 @@ async def load_inputs(session: AsyncSession, region: str) -> domain.ReportInputs
     ).all()
     plans = (await session.scalars(select(PlanVersionRM).where(PlanVersionRM.region == region))).all()
     apps = (await session.scalars(select(ApplicationRM).where(ApplicationRM.region == region))).all()
-    actors = (await session.scalars(select(ActorRM).where(ActorRM.region == region))).all()
+    actors = (
+        await session.scalars(select(ActorRM).where(ActorRM.region == region, ActorRM.merged_into.is_(None)))
+    ).all()
+    memberships = (await session.scalars(select(MembershipRM).where(MembershipRM.region == region))).all()
+    engagements = (await session.scalars(select(EngagementRM).where(EngagementRM.region == region))).all()
     reassessment = await session.get(ReassessmentRM, region)
     sources = (await session.scalars(select(SourceMark).where(SourceMark.region == region))).all()
     return domain.ReportInputs(
@@ -369,6 +471,27 @@ async def load_inputs(session: AsyncSession, region: str) -> domain.ReportInputs
             for a in apps
         ],
         actors=[domain.ActorIn(helix=a.helix, municipality=a.municipality) for a in actors],
+        memberships=[
+            domain.MembershipIn(
+                group_id=m.group_id,
+                strength_area_id=m.strength_area_id,
+                actor_id=m.actor_id,
+                helix=m.helix,
+                joined_on=m.joined_on,
+                left_on=m.left_on,
+            )
+            for m in memberships
+        ],
+        engagements=[
+            domain.EngagementIn(
+                held_on=e.held_on,
+                strength_area_ids=e.strength_area_ids,
+                person_ids=e.person_ids,
+                actor_ids=e.actor_ids,
+                participations=e.participations,
+            )
+            for e in engagements
+        ],
         last_reassessment=domain.ReassessmentIn(
             reassessment_id=reassessment.reassessment_id,
             plan_key=reassessment.plan_key,
