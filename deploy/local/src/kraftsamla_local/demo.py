@@ -9,13 +9,14 @@ publication already shows a reassessment.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import date, timedelta
 from typing import Any
 
 import httpx
 
-from .demo_content import INTEGRATOR_SOURCES, REGIONS
+from .demo_content import DEMO_NOTE, INTEGRATOR_SOURCES, PARTNERSHIPS, REGIONS
 
 log = logging.getLogger(__name__)
 
@@ -24,13 +25,12 @@ class DemoLoadError(RuntimeError):
     pass
 
 
-def _check(r: httpx.Response, *ok: int) -> dict[str, Any]:
+def _check(r: httpx.Response, *ok: int) -> Any:
     if r.status_code not in ok:
         raise DemoLoadError(
             f"{r.request.method} {r.request.url.path} answered {r.status_code}: {r.text[:500]}"
         )
-    body: dict[str, Any] = r.json()
-    return body
+    return r.json()
 
 
 async def load_region(
@@ -97,7 +97,76 @@ async def load_region(
         url = f"/plans/regions/{rid}/local-plans/{created['id']}/publish"
         _check(await http.post(url, json={"note": "Demodata"}, headers=admin), 201)
         counts["local_plans"] += 1
+
+    counts["engagements"] = await load_partnerships(http, rid, admin, area_ids, actor_ids)
     return counts
+
+
+def _months_back(today: date, months: int) -> date:
+    total = today.year * 12 + today.month - 1 - months
+    return date(total // 12, total % 12 + 1, 15)
+
+
+async def load_partnerships(
+    http: httpx.AsyncClient,
+    rid: str,
+    admin: dict[str, str],
+    area_ids: dict[str, str],
+    actor_ids: dict[str, str],
+) -> int:
+    """The region's settings, groups, annual cycle and a year of engagements, through the actors API."""
+    content = PARTNERSHIPS.get(rid)
+    if content is None:
+        return 0
+    base = f"/actors/regions/{rid}"
+    # The actors service learns the strength areas from the plans service's events; wait for them.
+    for _ in range(200):
+        known = {sa["id"] for sa in _check(await http.get(f"{base}/strength-areas", headers=admin), 200)}
+        if set(area_ids.values()) <= known:
+            break
+        await asyncio.sleep(0.1)
+    else:
+        raise DemoLoadError(f"{rid}: the actors service did not learn the strength areas in time")
+    _check(await http.put(f"{base}/settings", json=content["settings"], headers=admin), 200)
+    existing = {
+        g["name"] for g in _check(await http.get(f"{base}/groups?limit=500", headers=admin), 200)["data"]
+    }
+    for g in content["groups"]:
+        if g["name"] in existing:
+            continue
+        body = {"kind": g["kind"], "name": g["name"], "strength_area_id": area_ids.get(g["strength_area"])}
+        created = _check(await http.post(f"{base}/groups", json=body, headers=admin), 201)
+        for m in g["members"]:
+            member = {"actor_id": actor_ids[m["identifier"]], "role": m["role"], "joined_on": m["joined_on"]}
+            _check(await http.post(f"{base}/groups/{created['id']}/members", json=member, headers=admin), 201)
+    if _check(await http.get(f"{base}/cycles", headers=admin), 200)["count"]:
+        return 0
+    today = date.today()
+    recorded = 0
+    for meeting in content["meetings"]:
+        cycle = meeting["cycle"]
+        area_id = area_ids[cycle["strength_area"]]
+        body = {
+            "strength_area_id": area_id,
+            "kind": cycle["kind"],
+            "title": cycle["title"],
+            "frequency": cycle["frequency"],
+            "starts_on": _months_back(today, 12).replace(day=1).isoformat(),
+        }
+        _check(await http.post(f"{base}/cycles", json=body, headers=admin), 201)
+        for months in meeting["held_months_ago"]:
+            engagement = {
+                "kind": cycle["kind"],
+                "title": cycle["title"],
+                "held_on": _months_back(today, months).isoformat(),
+                "strength_area_ids": [area_id],
+                "participants": [{"actor_id": actor_ids[i]} for i in meeting["actors"]],
+                "head_count": meeting["head_count"],
+                "notes": DEMO_NOTE,
+            }
+            _check(await http.post(f"{base}/engagements", json=engagement, headers=admin), 201)
+            recorded += 1
+    return recorded
 
 
 def _resolve(value: Any, area_ids: dict[str, str], actor_ids: dict[str, str]) -> Any:
@@ -124,10 +193,12 @@ async def load(base_url: str, keys: list[dict[str, str]]) -> None:
         for region in REGIONS:
             counts = await load_region(http, region, by_name)
             log.info(
-                "demo data: %s — %d actors, %d applications, %d action plans and %d local plans published",
+                "demo data: %s — %d actors, %d applications, %d action plans and %d local plans published, "
+                "%d engagements",
                 region["name"],
                 counts["actors"],
                 counts["applications"],
                 counts["published"],
                 counts["local_plans"],
+                counts["engagements"],
             )

@@ -1556,3 +1556,198 @@ INTEGRATOR_SOURCES = {
     "lappi": "eura2021",
 }
 """The funding system each demo region's applications come from (its ``source``)."""
+
+
+# --------------------------------------------------------------------------- partnerships and engagement
+#
+# Groups name their members by organisation identifier and strength areas by code. Recurring
+# meetings (``cycles``) are planned for the past year, and ``meetings`` are held in the months
+# listed (counted back from the month the demo is loaded), with the organisations listed and a
+# head count of others. Contact people are left out: the demo holds no personal data.
+
+
+def group(
+    kind: str, name: str, area: str | None, members: list[tuple[str, str]], joined: str = "2021-01-01"
+) -> Json:
+    return {
+        "kind": kind,
+        "name": name,
+        "strength_area": area,
+        "members": [{"identifier": i, "role": role, "joined_on": joined} for i, role in members],
+    }
+
+
+def meetings(
+    area: str, kind: str, title: str, frequency: str, months_ago: list[int], actors: list[str], others: int
+) -> Json:
+    return {
+        "cycle": {"strength_area": area, "kind": kind, "title": title, "frequency": frequency},
+        "held_months_ago": months_ago,
+        "actors": actors,
+        "head_count": others,
+    }
+
+
+PARTNERSHIPS: dict[str, Json] = {
+    "jamtland-harjedalen": {
+        "settings": {"country": "SE", "county": "23", "dominance_threshold": 0.5},
+        "groups": [
+            group(
+                "steering_group",
+                "Styrgrupp Digitala lösningar",
+                "digitala-losningar",
+                [
+                    ("232100-0008", "chair"),
+                    ("559900-0006", "member"),
+                    ("202100-0001", "member"),
+                    ("769600-0004", "member"),
+                ],
+            ),
+            group(
+                "partnership",
+                "Brett partnerskap Digitala lösningar",
+                "digitala-losningar",
+                [
+                    ("559900-0006", "coordinator"),
+                    ("559900-0014", "member"),
+                    ("212000-0001", "member"),
+                    ("202100-0001", "member"),
+                ],
+            ),
+            group(
+                "steering_group",
+                "Styrgrupp Upplevelser",
+                "upplevelser",
+                [
+                    ("232100-0008", "chair"),
+                    ("802400-0005", "member"),
+                    ("232100-0016", "member"),
+                    ("202100-0019", "member"),
+                ],
+            ),
+            group(
+                "partnership",
+                "Brett partnerskap Hållbar energi",
+                "hallbar-energi",
+                [("559900-0022", "member"), ("232100-0008", "coordinator"), ("202100-0001", "member")],
+            ),
+        ],
+        "meetings": [
+            meetings(
+                "digitala-losningar",
+                "actor_meeting",
+                "Stående möte Digitala lösningar",
+                "monthly",
+                [1, 2, 3, 4, 5, 7, 8, 9, 10, 11],
+                ["559900-0006", "559900-0014", "202100-0001"],
+                6,
+            ),
+            meetings(
+                "hallbar-energi",
+                "actor_meeting",
+                "Öppet aktörsmöte om färdplanen",
+                "twice_a_year",
+                [2, 8],
+                ["559900-0022", "232100-0008", "202100-0001", "212000-0001"],
+                25,
+            ),
+            meetings(
+                "upplevelser",
+                "workshop",
+                "Workshop Upplevelser",
+                "quarterly",
+                [1, 4, 10],
+                ["802400-0005", "232100-0016"],
+                12,
+            ),
+        ],
+    },
+    "norrbotten": {
+        "settings": {"country": "SE", "county": "25", "dominance_threshold": 0.5},
+        "groups": [
+            group(
+                "partnership",
+                "Partnerskap upplevelsenäring",
+                "upplevelser",
+                [
+                    ("769600-0012", "coordinator"),
+                    ("212000-0019", "member"),
+                    ("559900-0030", "member"),
+                    ("559900-0048", "member"),
+                    ("202100-0027", "member"),
+                ],
+            ),
+        ],
+        "meetings": [
+            meetings(
+                "upplevelser",
+                "dialogue_meeting",
+                "Dialogmöte destinationsutveckling Jokkmokk",
+                "quarterly",
+                [2, 5, 8, 11],
+                ["769600-0012", "212000-0019", "559900-0030"],
+                9,
+            ),
+        ],
+    },
+    "kronoberg": {
+        "settings": {"country": "SE", "county": "07", "dominance_threshold": 0.5},
+        "groups": [
+            group(
+                "steering_group",
+                "Styrgrupp Destination Åsnen",
+                "besoksnaring",
+                [
+                    ("559900-0055", "chair"),
+                    ("212000-0027", "member"),
+                    ("212000-0035", "member"),
+                    ("212000-0043", "member"),
+                ],
+            ),
+            group(
+                "advisory_board",
+                "Advisory Board Åsnen",
+                "besoksnaring",
+                [("202100-0035", "member"), ("202100-0043", "member"), ("802400-0013", "member")],
+            ),
+        ],
+        "meetings": [
+            meetings(
+                "besoksnaring",
+                "actor_meeting",
+                "Företagsnätverket kring Åsnen",
+                "every_two_months",
+                [1, 3, 5, 7, 9, 11],
+                ["802400-0013", "559900-0055"],
+                20,
+            ),
+        ],
+    },
+    "lappi": {
+        "settings": {"country": "FI", "county": "19", "dominance_threshold": 0.5},
+        "groups": [
+            group(
+                "partnership",
+                "Arktisen testauksen kumppanuus",
+                "arktinen-testaus",
+                [
+                    ("9900001-8", "coordinator"),
+                    ("9900002-6", "member"),
+                    ("9900003-4", "member"),
+                    ("9900005-0", "member"),
+                ],
+            ),
+        ],
+        "meetings": [
+            meetings(
+                "arktinen-testaus",
+                "innovation_sprint",
+                "Innovaatiosprintti",
+                "twice_a_year",
+                [3, 9],
+                ["9900005-0", "9900003-4"],
+                15,
+            ),
+        ],
+    },
+}
