@@ -1631,6 +1631,50 @@ PARTNERSHIPS: dict[str, Json] = {
                 "hallbar-energi",
                 [("559900-0022", "member"), ("232100-0008", "coordinator"), ("202100-0001", "member")],
             ),
+            group(
+                "steering_group",
+                "Styrgrupp Hållbar energi",
+                "hallbar-energi",
+                [
+                    ("232100-0008", "chair"),
+                    ("559900-0022", "member"),
+                    ("202100-0001", "member"),
+                    ("202100-0019", "member"),
+                ],
+            ),
+            group(
+                "steering_group",
+                "Styrgrupp Jord, skog och vatten",
+                "jord-skog-vatten",
+                [
+                    ("232100-0008", "chair"),
+                    ("232100-0016", "member"),
+                    ("202100-0019", "member"),
+                    ("769600-0004", "member"),
+                ],
+            ),
+            group(
+                "partnership",
+                "Brett partnerskap Jord, skog och vatten",
+                "jord-skog-vatten",
+                [
+                    ("232100-0016", "coordinator"),
+                    ("559900-0014", "member"),
+                    ("212000-0001", "member"),
+                    ("802400-0005", "member"),
+                ],
+            ),
+            group(
+                "partnership",
+                "Brett partnerskap Upplevelser",
+                "upplevelser",
+                [
+                    ("802400-0005", "member"),
+                    ("559900-0006", "member"),
+                    ("212000-0001", "member"),
+                    ("769600-0004", "member"),
+                ],
+            ),
         ],
         "meetings": [
             meetings(
@@ -1677,6 +1721,18 @@ PARTNERSHIPS: dict[str, Json] = {
                     ("202100-0027", "member"),
                 ],
             ),
+            group(
+                "steering_group",
+                "Styrgrupp upplevelsenäring",
+                "upplevelser",
+                [("212000-0019", "chair"), ("769600-0012", "member"), ("202100-0027", "member")],
+            ),
+            group(
+                "partnership",
+                "Partnerskap grön industriell omställning",
+                "gron-industri",
+                [("202100-0027", "coordinator"), ("559900-0030", "member"), ("212000-0019", "member")],
+            ),
         ],
         "meetings": [
             meetings(
@@ -1710,6 +1766,23 @@ PARTNERSHIPS: dict[str, Json] = {
                 "besoksnaring",
                 [("202100-0035", "member"), ("202100-0043", "member"), ("802400-0013", "member")],
             ),
+            group(
+                "partnership",
+                "Brett partnerskap Skog och trä",
+                "skog-och-tra",
+                [
+                    ("202100-0035", "coordinator"),
+                    ("212000-0043", "member"),
+                    ("212000-0027", "member"),
+                    ("802400-0013", "member"),
+                ],
+            ),
+            group(
+                "steering_group",
+                "Styrgrupp Skog och trä",
+                "skog-och-tra",
+                [("212000-0043", "chair"), ("202100-0035", "member"), ("202100-0043", "member")],
+            ),
         ],
         "meetings": [
             meetings(
@@ -1736,6 +1809,24 @@ PARTNERSHIPS: dict[str, Json] = {
                     ("9900003-4", "member"),
                     ("9900005-0", "member"),
                 ],
+            ),
+            group(
+                "steering_group",
+                "Arktisen testauksen ohjausryhmä",
+                "arktinen-testaus",
+                [("9900001-8", "chair"), ("9900004-2", "member"), ("9900002-6", "member")],
+            ),
+            group(
+                "partnership",
+                "Arktisten luonnonvarojen kumppanuus",
+                "arktiset-luonnonvarat",
+                [("9900001-8", "coordinator"), ("9900002-6", "member"), ("9900004-2", "member")],
+            ),
+            group(
+                "partnership",
+                "Arktisen matkailun kumppanuus",
+                "arktinen-matkailu",
+                [("9900003-4", "member"), ("9900004-2", "coordinator"), ("9900001-8", "member")],
             ),
         ],
         "meetings": [
