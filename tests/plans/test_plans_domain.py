@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from uuid import uuid4
 
-from kraftsamla_common.events import ActionPlanContent, LocalPlanContent
+from kraftsamla_common.events import ActionPlanContent, LocalizedText, LocalPlanContent
 from kraftsamla_plans import domain
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -159,3 +159,37 @@ def test_local_plan_errors_refuse_links_outside_the_region() -> None:
     )
     # A priority still in the draft may be linked to; an unknown strength area may not.
     assert [e["pointer"] for e in domain.local_plan_errors(plan, regional)] == ["/serves/0/strength_area_id"]
+
+
+def test_checklist_stakeholder_criterion_takes_groups_and_engagements_from_the_actors_service() -> None:
+    steering = str(uuid4())
+
+    def state(**area: object) -> domain.ProgrammeState:
+        a = domain.AreaState(
+            strength_area_id=uuid4(),
+            code="energi",
+            name=LocalizedText(sv="Energi"),
+            process_leader_id=None,
+            nace_codes=[],
+            published=content(priorities=[prio("vatgas")]),
+            published_at=NOW,
+            action_plan_id=uuid4(),
+            **area,  # type: ignore[arg-type]
+        )
+        return domain.ProgrammeState(uuid4(), "Program", None, None, None, [a])
+
+    bare = domain.checklist(state(), lambda _: None, NOW)[3]
+    assert bare.status == "missing"
+    assert "Energi: no steering group" in bare.missing and "Energi: no partnership" in bare.missing
+    assert any("no engagement" in m for m in bare.missing)
+
+    known = domain.checklist(
+        state(groups=(("steering_group", steering, "Styrgrupp Energi"),), engagements=4, participations=60),
+        lambda _: None,
+        NOW,
+    )[3]
+    assert known.status == "partial" and known.missing == ["Energi: no partnership"]
+    descriptions = [e.description for e in known.evidence]
+    assert "Energi: steering group Styrgrupp Energi" in descriptions
+    assert any("4 engagements with 60 participations" in d for d in descriptions)
+    assert [e.ref for e in known.evidence if "Styrgrupp" in e.description] == [steering]

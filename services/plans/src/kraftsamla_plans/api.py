@@ -446,6 +446,16 @@ async def programme_checklist(programme_id: UUID, scope: ReadScope, uow: UowDep)
             tally = tallies.setdefault(sa_id, [0, 0])
             tally[0] += 1
             tally[1] += e.participations
+    groups: dict[str, list[tuple[str, str, str]]] = {}
+    for g in (
+        await uow.session.scalars(
+            select(KnownActor)
+            .where(KnownActor.region == scope.region, KnownActor.kind == "group")
+            .order_by(KnownActor.name)
+        )
+    ).all():
+        if g.strength_area_id and g.group_kind:
+            groups.setdefault(g.strength_area_id, []).append((g.group_kind, g.id, g.name))
     state = domain.ProgrammeState(
         programme_id=UUID(p.id),
         title=p.title,
@@ -464,6 +474,7 @@ async def programme_checklist(programme_id: UUID, scope: ReadScope, uow: UowDep)
                 action_plan_id=UUID(plan.id),
                 engagements=tallies.get(sa.id, [0, 0])[0],
                 participations=tallies.get(sa.id, [0, 0])[1],
+                groups=tuple(groups.get(sa.id, [])),
             )
             for sa, plan in rows
         ],

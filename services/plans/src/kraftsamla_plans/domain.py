@@ -360,6 +360,8 @@ class AreaState:
     engagements: int = 0
     """Engagements recorded for the area over the past twelve months."""
     participations: int = 0
+    groups: tuple[tuple[str, str, str], ...] = ()
+    """Groups the actors service ties to the area: (kind, id, name)."""
 
 
 @dataclass(frozen=True)
@@ -446,10 +448,15 @@ def checklist(
             ("steering group", plan.governance.steering_group_id),
             ("partnership", plan.governance.partnership_id),
         ):
-            if group_id is None:
-                c[3].missing.append(f"{name}: no {label}")
-            else:
+            if group_id is not None:
                 c[3].add("actors", f"{name}: {label} {known_actor(group_id) or group_id}", group_id)
+                continue
+            kind = label.replace(" ", "_")
+            found = [(ident, title) for k, ident, title in area.groups if k == kind]
+            if found:
+                c[3].add("actors", f"{name}: {label} {found[0][1]}", UUID(found[0][0]))
+            else:
+                c[3].missing.append(f"{name}: no {label}")
         if area.engagements:
             c[3].add(
                 "actors",

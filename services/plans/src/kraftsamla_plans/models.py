@@ -120,6 +120,10 @@ class KnownActor(Base):
     kind: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(300))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    group_kind: Mapped[str | None] = mapped_column(String(30))
+    """For a group: partnership, steering_group, …"""
+    strength_area_id: Mapped[str | None] = mapped_column(String(36))
+    """For a group: the strength area it serves."""
 
 
 class KnownEngagement(Base):

@@ -54,6 +54,10 @@ async def on_actor_updated(event: Envelope[ActorUpdated], uow: UnitOfWork) -> No
 async def _group(event: Envelope[Any], uow: UnitOfWork) -> None:
     d: GroupState = event.data
     await _known(uow, event.region, str(d.group_id), "group", d.name, event.time)
+    known = await uow.session.get(KnownActor, str(d.group_id))
+    if known is not None and known.region == event.region and known.updated_at == event.time:
+        known.group_kind = d.kind
+        known.strength_area_id = str(d.strength_area_id) if d.strength_area_id else None
 
 
 @subscriptions.on(GroupCreated)

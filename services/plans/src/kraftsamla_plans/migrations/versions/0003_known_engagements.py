@@ -1,4 +1,5 @@
-"""Engagements known from the actors service, as evidence for the 1.1 checklist.
+"""Engagements and groups' kinds and strength areas known from the actors service, as evidence
+for the 1.1 checklist.
 
 Revision ID: 0003
 Revises: 0002
@@ -14,6 +15,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("known_actors") as t:
+        t.add_column(sa.Column("group_kind", sa.String(30)))
+        t.add_column(sa.Column("strength_area_id", sa.String(36)))
     op.create_table(
         "known_engagements",
         sa.Column("id", sa.String(36), primary_key=True),
