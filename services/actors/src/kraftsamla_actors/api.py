@@ -31,7 +31,7 @@ from kraftsamla_common.events import (
     new_id,
     utcnow,
 )
-from kraftsamla_common.service import PageDep, UowDep
+from kraftsamla_common.service import Page, PageDep, UowDep
 
 from . import domain, reference
 from .models import (
@@ -101,6 +101,19 @@ AtQuery = Annotated[date | None, Query(description="The date to ask about (defau
 
 def _today() -> date:
     return utcnow().date()
+
+
+async def _paged(
+    uow: UowDep, model: type[Any], where: Sequence[ColumnElement[bool]], order: Sequence[Any], page: Page
+) -> tuple[list[Any], int]:
+    """One page of ``model`` rows matching ``where``, and how many match in all."""
+    rows = (
+        await uow.session.scalars(
+            select(model).where(*where).order_by(*order).limit(page.limit).offset(page.offset)
+        )
+    ).all()
+    total = await uow.session.scalar(select(func.count()).select_from(model).where(*where))
+    return list(rows), total or 0
 
 
 async def _actor(uow: UowDep, region: str, actor_id: UUID | str, *, live: bool = False) -> Actor:
@@ -483,17 +496,17 @@ async def list_actors(
                 )
             )
         )
-    actors = (
-        await uow.session.scalars(
-            select(Actor)
-            .where(*where)
-            .order_by(Actor.created_at, Actor.id)
-            .limit(page.limit)
-            .offset(page.offset)
-        )
-    ).all()
-    total = await uow.session.scalar(select(func.count()).select_from(Actor).where(*where))
-    return ActorsPublic(data=[_actor_public(a) for a in actors], count=total or 0)
+    actors, total = await _paged(
+        uow,
+        Actor,
+        where,
+        (
+            Actor.created_at,
+            Actor.id,
+        ),
+        page,
+    )
+    return ActorsPublic(data=[_actor_public(a) for a in actors], count=total)
 
 
 @router.get("/actors/{actor_id}", response_model=ActorPublic)
@@ -616,17 +629,17 @@ async def list_people(
         where.append(Person.actor_id == str(actor_id))
     if not include_erased:
         where.append(Person.erased_at.is_(None))
-    rows = (
-        await uow.session.scalars(
-            select(Person)
-            .where(*where)
-            .order_by(Person.created_at, Person.id)
-            .limit(page.limit)
-            .offset(page.offset)
-        )
-    ).all()
-    total = await uow.session.scalar(select(func.count()).select_from(Person).where(*where))
-    return PeoplePublic(data=[_person_public(p) for p in rows], count=total or 0)
+    rows, total = await _paged(
+        uow,
+        Person,
+        where,
+        (
+            Person.created_at,
+            Person.id,
+        ),
+        page,
+    )
+    return PeoplePublic(data=[_person_public(p) for p in rows], count=total)
 
 
 @router.get("/people/{person_id}", response_model=PersonPublic)
@@ -724,17 +737,17 @@ async def list_groups(
         where.append(Group.kind == kind)
     if strength_area_id is not None:
         where.append(Group.strength_area_id == str(strength_area_id))
-    rows = (
-        await uow.session.scalars(
-            select(Group)
-            .where(*where)
-            .order_by(Group.created_at, Group.id)
-            .limit(page.limit)
-            .offset(page.offset)
-        )
-    ).all()
-    total = await uow.session.scalar(select(func.count()).select_from(Group).where(*where))
-    return GroupsPublic(data=[await _group_public(uow, g) for g in rows], count=total or 0)
+    rows, total = await _paged(
+        uow,
+        Group,
+        where,
+        (
+            Group.created_at,
+            Group.id,
+        ),
+        page,
+    )
+    return GroupsPublic(data=[await _group_public(uow, g) for g in rows], count=total)
 
 
 @router.get("/groups/{group_id}", response_model=GroupPublic)
@@ -868,17 +881,17 @@ async def list_members(
     where: list[ColumnElement[bool]] = [Membership.group_id == g.id]
     if at is not None:
         where += _active(at)
-    rows = (
-        await uow.session.scalars(
-            select(Membership)
-            .where(*where)
-            .order_by(Membership.joined_on, Membership.id)
-            .limit(page.limit)
-            .offset(page.offset)
-        )
-    ).all()
-    total = await uow.session.scalar(select(func.count()).select_from(Membership).where(*where))
-    return MembersPublic(data=[await _member_public(uow, m, at or _today()) for m in rows], count=total or 0)
+    rows, total = await _paged(
+        uow,
+        Membership,
+        where,
+        (
+            Membership.joined_on,
+            Membership.id,
+        ),
+        page,
+    )
+    return MembersPublic(data=[await _member_public(uow, m, at or _today()) for m in rows], count=total)
 
 
 async def _membership(uow: UowDep, g: Group, membership_id: UUID) -> Membership:
