@@ -172,13 +172,12 @@ async def _municipality_errors(
     if code is None:
         return []
     settings = await _settings(uow, region)
-    found = (
-        reference.municipality(settings.country, code) if settings else reference.municipality_by_code(code)
-    )
-    if found is not None:
-        return []
-    where = f" of {settings.country}" if settings else ""
-    return [{"pointer": pointer, "message": f"{code!r} is not a municipality code{where}"}]
+    country: reference.Country = settings.country if settings else ("SE" if len(code) == 4 else "FI")  # type: ignore[assignment]
+    try:
+        domain.check_municipality(country, code)
+    except domain.InvalidCode as exc:
+        return [{"pointer": pointer, "message": str(exc)}]
+    return []
 
 
 async def _unknown_areas(uow: UowDep, region: str, ids: Iterable[UUID], pointer: str) -> list[dict[str, Any]]:
@@ -204,7 +203,7 @@ async def _unknown_areas(uow: UowDep, region: str, ids: Iterable[UUID], pointer:
 
 
 def _settings_public(s: RegionSettings) -> SettingsPublic:
-    names = {m.code: m.name for m in reference.municipalities_of_country(s.country)}
+    names = {m.code: m.name for m in reference.municipalities_of(s.country)}
     return SettingsPublic(
         region=s.region,
         country=s.country,  # type: ignore[arg-type]
@@ -496,16 +495,7 @@ async def list_actors(
                 )
             )
         )
-    actors, total = await _paged(
-        uow,
-        Actor,
-        where,
-        (
-            Actor.created_at,
-            Actor.id,
-        ),
-        page,
-    )
+    actors, total = await _paged(uow, Actor, where, (Actor.created_at, Actor.id), page)
     return ActorsPublic(data=[_actor_public(a) for a in actors], count=total)
 
 
@@ -569,8 +559,10 @@ async def merge_actor(actor_id: UUID, body: MergeRequest, scope: EditScope, uow:
     for m in (await uow.session.scalars(select(Membership).where(Membership.actor_id == target.id))).all():
         await _emit_membership(uow, scope.region, await _group(uow, scope.region, m.group_id), m)
     moved = select(Participant.engagement_id).where(Participant.actor_id == target.id)
-    for e in (await uow.session.scalars(select(Engagement).where(Engagement.id.in_(moved)))).all():
-        uow.emit(_engagement_event(e, await _participants(uow, e)), region=scope.region, subject=e.id)
+    affected = (await uow.session.scalars(select(Engagement).where(Engagement.id.in_(moved)))).all()
+    listed = await _participants(uow, affected)
+    for e in affected:
+        uow.emit(_engagement_event(e, listed[e.id]), region=scope.region, subject=e.id)
     await uow.commit()
     return _actor_public(target)
 
@@ -629,16 +621,7 @@ async def list_people(
         where.append(Person.actor_id == str(actor_id))
     if not include_erased:
         where.append(Person.erased_at.is_(None))
-    rows, total = await _paged(
-        uow,
-        Person,
-        where,
-        (
-            Person.created_at,
-            Person.id,
-        ),
-        page,
-    )
+    rows, total = await _paged(uow, Person, where, (Person.created_at, Person.id), page)
     return PeoplePublic(data=[_person_public(p) for p in rows], count=total)
 
 
@@ -737,16 +720,7 @@ async def list_groups(
         where.append(Group.kind == kind)
     if strength_area_id is not None:
         where.append(Group.strength_area_id == str(strength_area_id))
-    rows, total = await _paged(
-        uow,
-        Group,
-        where,
-        (
-            Group.created_at,
-            Group.id,
-        ),
-        page,
-    )
+    rows, total = await _paged(uow, Group, where, (Group.created_at, Group.id), page)
     return GroupsPublic(data=[await _group_public(uow, g) for g in rows], count=total)
 
 
@@ -1038,14 +1012,18 @@ async def _engagement(uow: UowDep, region: str, engagement_id: UUID) -> Engageme
     return e
 
 
-async def _participants(uow: UowDep, e: Engagement) -> list[Participant]:
-    return list(
-        (
-            await uow.session.scalars(
-                select(Participant).where(Participant.engagement_id == e.id).order_by(Participant.position)
-            )
-        ).all()
-    )
+async def _participants(uow: UowDep, engagements: Sequence[Engagement]) -> dict[str, list[Participant]]:
+    """The listed participants of each engagement, in the order given, in one query."""
+    found: dict[str, list[Participant]] = {e.id: [] for e in engagements}
+    if found:
+        rows = await uow.session.scalars(
+            select(Participant)
+            .where(Participant.engagement_id.in_(list(found)))
+            .order_by(Participant.engagement_id, Participant.position)
+        )
+        for p in rows.all():
+            found[p.engagement_id].append(p)
+    return found
 
 
 def _engagement_public(e: Engagement, people: Sequence[Participant]) -> EngagementPublic:
@@ -1193,7 +1171,7 @@ async def correct_engagement(
 async def delete_engagement(engagement_id: UUID, scope: LeadScope, uow: UowDep) -> Response:
     """Delete an engagement recorded in error."""
     e = await _engagement(uow, scope.region, engagement_id)
-    rows = await _participants(uow, e)
+    rows = (await _participants(uow, [e]))[e.id]
     uow.emit(_engagement_event(e, rows, deleted=True), region=scope.region, subject=e.id)
     await uow.session.execute(delete(Participant).where(Participant.engagement_id == e.id))
     await uow.session.delete(e)
@@ -1254,15 +1232,14 @@ async def list_engagements(
     if strength_area_id is not None:
         found = [e for e in found if str(strength_area_id) in e.strength_area_ids]
     shown = page.slice(found)
-    return EngagementsPublic(
-        data=[_engagement_public(e, await _participants(uow, e)) for e in shown], count=len(found)
-    )
+    listed = await _participants(uow, shown)
+    return EngagementsPublic(data=[_engagement_public(e, listed[e.id]) for e in shown], count=len(found))
 
 
 @router.get("/engagements/{engagement_id}", response_model=EngagementPublic)
 async def get_engagement(engagement_id: UUID, scope: ReadScope, uow: UowDep) -> EngagementPublic:
     e = await _engagement(uow, scope.region, engagement_id)
-    return _engagement_public(e, await _participants(uow, e))
+    return _engagement_public(e, (await _participants(uow, [e]))[e.id])
 
 
 def _figures(p: domain.Participation) -> dict[str, Any]:
@@ -1284,14 +1261,7 @@ async def participation(
     included) and unique participants (people, and actors reached), in all and per strength area."""
     lo, hi = _period(date_from, date_to)
     engagements = await _engagements_in(uow, scope.region, lo, hi)
-    by_engagement: dict[str, list[Participant]] = {e.id: [] for e in engagements}
-    if engagements:
-        for p in (
-            await uow.session.scalars(
-                select(Participant).where(Participant.engagement_id.in_(list(by_engagement)))
-            )
-        ).all():
-            by_engagement[p.engagement_id].append(p)
+    by_engagement = await _participants(uow, engagements)
     attendances = [
         domain.Attendance(
             kind=e.kind,

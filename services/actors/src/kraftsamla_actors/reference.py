@@ -44,13 +44,10 @@ def municipality_by_code(code: str) -> Municipality | None:
     return municipality("SE" if len(code) == 4 else "FI", code)
 
 
-def municipalities_of_country(country: str) -> list[Municipality]:
-    return sorted((m for m in municipalities().values() if m.country == country), key=lambda m: m.code)
-
-
-def municipalities_of(country: str, county: str) -> list[Municipality]:
+def municipalities_of(country: str, county: str | None = None) -> list[Municipality]:
+    """The municipalities of a country, or of one of its counties (län, maakunta), by code."""
     return sorted(
-        (m for m in municipalities().values() if m.country == country and m.county == county),
+        (m for m in municipalities().values() if m.country == country and county in (None, m.county)),
         key=lambda m: m.code,
     )
 

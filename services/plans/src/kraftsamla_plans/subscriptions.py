@@ -28,12 +28,18 @@ from .models import KnownActor, KnownEngagement
 subscriptions = Subscriptions()
 
 
-async def _known(uow: UnitOfWork, region: str, ident: str, kind: str, name: str, at: datetime) -> None:
+async def _known(
+    uow: UnitOfWork, region: str, ident: str, kind: str, name: str, at: datetime, **more: str | None
+) -> None:
     known = await uow.session.get(KnownActor, ident)
     if known is None:
-        uow.session.add(KnownActor(id=ident, region=region, kind=kind, name=name[:300], updated_at=at))
+        uow.session.add(
+            KnownActor(id=ident, region=region, kind=kind, name=name[:300], updated_at=at, **more)
+        )
     elif known.region == region and known.updated_at <= at:
         known.name, known.updated_at = name[:300], at
+        for field, value in more.items():
+            setattr(known, field, value)
 
 
 async def _actor(event: Envelope[Any], uow: UnitOfWork) -> None:
@@ -53,11 +59,17 @@ async def on_actor_updated(event: Envelope[ActorUpdated], uow: UnitOfWork) -> No
 
 async def _group(event: Envelope[Any], uow: UnitOfWork) -> None:
     d: GroupState = event.data
-    await _known(uow, event.region, str(d.group_id), "group", d.name, event.time)
-    known = await uow.session.get(KnownActor, str(d.group_id))
-    if known is not None and known.region == event.region and known.updated_at == event.time:
-        known.group_kind = d.kind
-        known.strength_area_id = str(d.strength_area_id) if d.strength_area_id else None
+    area = str(d.strength_area_id) if d.strength_area_id else None
+    await _known(
+        uow,
+        event.region,
+        str(d.group_id),
+        "group",
+        d.name,
+        event.time,
+        group_kind=d.kind,
+        strength_area_id=area,
+    )
 
 
 @subscriptions.on(GroupCreated)

@@ -271,71 +271,55 @@ async def on_actor_merged(event: Envelope[ActorMerged], uow: UnitOfWork) -> None
     await _changed(event, uow)
 
 
+async def _latest(
+    event: Envelope[Any], uow: UnitOfWork, model: Any, key: str, values: dict[str, Any], *, gone: bool
+) -> None:
+    """Keep an entity of the event's region as its newest event announced it, or delete it when
+    ``gone``; an older event arriving late changes nothing."""
+    column, when = getattr(model, key), utc(event.time)
+    if gone:
+        await uow.session.execute(
+            delete(model).where(column == values[key], model.region == event.region, model.at <= when)
+        )
+    else:
+        stmt = _insert(uow.session, model)
+        await _upsert(
+            uow.session,
+            model,
+            [key],
+            {**values, "region": event.region, "at": when},
+            where=and_(model.region == event.region, model.at <= stmt.excluded.at),
+        )
+    await _changed(event, uow)
+
+
 @subscriptions.on(MembershipChanged)
 async def on_membership_changed(event: Envelope[MembershipChanged], uow: UnitOfWork) -> None:
     d = event.data
-    key = str(d.membership_id)
-    if d.removed:
-        await uow.session.execute(
-            delete(MembershipRM).where(
-                MembershipRM.membership_id == key,
-                MembershipRM.region == event.region,
-                MembershipRM.at <= utc(event.time),
-            )
-        )
-    else:
-        stmt = _insert(uow.session, MembershipRM)
-        await _upsert(
-            uow.session,
-            MembershipRM,
-            ["membership_id"],
-            {
-                "membership_id": key,
-                "region": event.region,
-                "group_id": str(d.group_id),
-                "strength_area_id": str(d.strength_area_id) if d.strength_area_id else None,
-                "actor_id": str(d.actor_id),
-                "helix": d.helix,
-                "joined_on": d.joined_on,
-                "left_on": d.left_on,
-                "at": utc(event.time),
-            },
-            where=and_(MembershipRM.region == event.region, MembershipRM.at <= stmt.excluded.at),
-        )
-    await _changed(event, uow)
+    values = {
+        "membership_id": str(d.membership_id),
+        "group_id": str(d.group_id),
+        "strength_area_id": str(d.strength_area_id) if d.strength_area_id else None,
+        "actor_id": str(d.actor_id),
+        "helix": d.helix,
+        "joined_on": d.joined_on,
+        "left_on": d.left_on,
+    }
+    await _latest(event, uow, MembershipRM, "membership_id", values, gone=d.removed)
 
 
 @subscriptions.on(EngagementRecorded)
 async def on_engagement_recorded(event: Envelope[EngagementRecorded], uow: UnitOfWork) -> None:
     d = event.data
-    key = str(d.engagement_id)
-    if d.deleted:
-        await uow.session.execute(
-            delete(EngagementRM).where(
-                EngagementRM.engagement_id == key,
-                EngagementRM.region == event.region,
-                EngagementRM.at <= utc(event.time),
-            )
-        )
-    else:
-        stmt = _insert(uow.session, EngagementRM)
-        await _upsert(
-            uow.session,
-            EngagementRM,
-            ["engagement_id"],
-            {
-                "engagement_id": key,
-                "region": event.region,
-                "held_on": d.held_on,
-                "strength_area_ids": [str(x) for x in d.strength_area_ids],
-                "person_ids": [str(x) for x in d.person_ids],
-                "actor_ids": [str(x) for x in d.actor_ids],
-                "participations": d.participations,
-                "at": utc(event.time),
-            },
-            where=and_(EngagementRM.region == event.region, EngagementRM.at <= stmt.excluded.at),
-        )
-    await _changed(event, uow)
+    values = {
+        "engagement_id": str(d.engagement_id),
+        "held_on": d.held_on,
+        "strength_area_ids": [str(x) for x in d.strength_area_ids],
+        "person_ids": [str(x) for x in d.person_ids],
+        "actor_ids": [str(x) for x in d.actor_ids],
+        "participations": d.participations,
+    }
+    await _latest(event, uow, EngagementRM, "engagement_id", values, gone=d.deleted)
 
 
 async def _application_details(event: Envelope[Any], uow: UnitOfWork) -> None:
