@@ -1,12 +1,15 @@
-"""The assessment rule on its own: stems, compounds, languages, evidence, recommendation."""
+"""The assessment rules on their own: stems, compounds, languages, evidence, placement,
+sustainability and goal conflicts, Agenda 2030, geography, the rubric, reviews and move reasons."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from uuid import uuid4
 
+import pytest
+
 from kraftsamla_assessment import domain
-from kraftsamla_common.events import LocalizedText, Priority
+from kraftsamla_common.events import LocalizedText, Priority, Rubric
 
 
 def prio(pid: str, level: str, *terms: str) -> Priority:
@@ -31,11 +34,15 @@ ENERGY = plan(
 )
 FOREST = plan("jord-skog-vatten", prio("skogsbruk", "bredd", "skogsbruk", "metsätalous", "bioekonomi"))
 TOURISM = plan("upplevelser", prio("hallbar-turism", "bas", "matkailu", "besöksnäring", "turism"))
-MATCHER = domain.Matcher([ENERGY, FOREST, TOURISM])
+MATCHER = domain.Assessor([ENERGY, FOREST, TOURISM])
+
+
+def facts(text: str, **kw: object) -> domain.Facts:
+    return domain.Facts(title="Ansökan", summary=text, **kw)  # type: ignore[arg-type]
 
 
 def test_inflected_and_compound_swedish_words_match() -> None:
-    r = MATCHER.assess("Projektet stärker skogsbruket och energiomställningen i länets kommuner.")
+    r = MATCHER.assess(facts("Projektet stärker skogsbruket och energiomställningen i länets kommuner."))
     codes = {f.code: f for f in r.fits}
     assert "skogsbruk" in codes["jord-skog-vatten"].matched_terms
     assert "omställning" in codes["energi"].matched_terms  # inside the compound "energiomställningen"
@@ -44,7 +51,7 @@ def test_inflected_and_compound_swedish_words_match() -> None:
 
 def test_finnish_text_matches_finnish_vocabulary() -> None:
     r = MATCHER.assess(
-        "Hanke kehittää Lapin matkailun palveluja ja metsätalouden uusia tuotteita yhdessä yritysten kanssa."
+        facts("Hanke kehittää Lapin matkailun palveluja ja metsätalouden uusia tuotteita yritysten kanssa.")
     )
     codes = {f.code for f in r.fits}
     assert codes == {"upplevelser", "jord-skog-vatten"}
@@ -55,45 +62,208 @@ def test_finnish_text_matches_finnish_vocabulary() -> None:
 
 def test_short_stems_do_not_match_inside_unrelated_words() -> None:
     # "vätg" (the stem of vätgas) must not match inside another word; "turism" must not match "naturism".
-    r = MATCHER.assess("En studie om naturismens historia och utvätgning.")
+    r = MATCHER.assess(facts("En studie om naturismens historia och utvätgning."))
     assert r.fits == []
-    assert r.recommendation == "none" and r.level is None and r.strength_area_id is None
-    assert [f.code for f in MATCHER.assess("Satsning på naturturism i fjällen.").fits] == ["upplevelser"]
+    assert r.level is None and r.strength_area_id is None
+    assert [f.code for f in MATCHER.assess(facts("Satsning på naturturism i fjällen.")).fits] == [
+        "upplevelser"
+    ]
 
 
-def test_best_fit_decides_area_level_and_recommendation_with_reasons() -> None:
+def test_best_fit_decides_area_and_level_with_reasons() -> None:
     text = "Vätgas från elektrolys, omställning och energieffektivisering i industrin."
-    r = MATCHER.assess(text)
+    r = MATCHER.assess(facts(text))
     assert r.strength_area_id == ENERGY.strength_area_id
-    assert r.score == 1.0 and r.recommendation == "strong"
+    assert r.fits[0].score == 1.0
     assert r.level in {"spets", "bredd"}
     assert "energi" in r.rationale and "vätgas" in r.rationale
     assert r.plan_key == MATCHER.key
     assert {p.version for p in r.plan_versions} == {1}
 
 
+def test_placement_weighs_priorities_and_the_language_of_each_level() -> None:
+    spets = MATCHER.assess(facts("Vätgas och elektrolys: forskning och en internationell testbädd."))
+    assert spets.level == "spets"
+    assert "vatgas" in spets.placement.rationale and "forskning" in spets.placement.rationale
+    bredd = MATCHER.assess(
+        facts("Energieffektivisering och omställning i små och medelstora företag i hela länet, med vätgas.")
+    )
+    assert bredd.level == "bredd"
+    assert "hela länet" in bredd.placement.cues["bredd"]
+
+
 def test_plan_key_changes_with_a_new_version() -> None:
     newer = domain.StrengthAreaPlan(
         ENERGY.action_plan_id, ENERGY.strength_area_id, "energi", 2, ENERGY.priorities
     )
-    assert domain.Matcher([newer, FOREST, TOURISM]).key != MATCHER.key
+    assert domain.Assessor([newer, FOREST, TOURISM]).key != MATCHER.key
 
 
 def test_multi_word_terms_need_every_word() -> None:
-    m = domain.Matcher([plan("digitala-losningar", prio("ai", "spets", "artificiell intelligens"))])
-    assert m.assess("Artificiell intelligens i vården").fits
-    assert not m.assess("Intelligens är mångfacetterat").fits
+    m = domain.Assessor([plan("digitala-losningar", prio("ai", "spets", "artificiell intelligens"))])
+    assert m.assess(facts("Artificiell intelligens i vården")).fits
+    assert not m.assess(facts("Intelligens är mångfacetterat")).fits
 
 
-def test_summary_names_what_moved() -> None:
-    a, b = uuid4(), uuid4()
-    moves = [
-        domain.Move(uuid4(), "spets", "bredd", a, a),
-        domain.Move(uuid4(), "spets", "bredd", a, a),
-        domain.Move(uuid4(), "bas", "bas", a, b),
+def test_sustainability_dimensions_from_own_fields_or_the_text() -> None:
+    r = MATCHER.assess(
+        facts(
+            "Vätgas för industrin.",
+            sustainability={
+                "economic": "Projektet ger nya arbetstillfällen och ökad lönsamhet hos företagen i länet.",
+                "social": "",
+                "environmental": None,
+            },
+        )
+    )
+    assert r.sustainability.described == ["economic"]
+    assert r.sustainability.dimensions["economic"]["in_field"] is True
+    assert r.sustainability.dimensions["social"]["described"] is False
+    r2 = MATCHER.assess(facts("Vätgas minskar utsläppen och ger jämställdhet och lönsamhet."))
+    assert r2.sustainability.described == ["economic", "social", "environmental"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Etablering av en vindpark på fjället där samebyns renbete finns.",
+        "Tuulivoimapuiston rakentaminen poronhoitoalueella.",
+        "Ny kraftledning genom ett Natura 2000-område.",
+    ],
+)
+def test_goal_conflicts_are_flagged_with_their_passages(text: str) -> None:
+    r = MATCHER.assess(facts(text))
+    assert len(r.sustainability.conflicts) == 1
+    conflict = r.sustainability.conflicts[0]
+    assert conflict.passages and "conflict" in conflict.note
+    assert "conflict" in r.rationale
+
+
+def test_no_conflict_without_an_intervention() -> None:
+    r = MATCHER.assess(facts("Sydsamisk kulturturism tillsammans med renskötande samebyar."))
+    assert r.sustainability.conflicts == []
+
+
+def test_agenda_2030_claimed_against_supported() -> None:
+    r = MATCHER.assess(
+        facts("Vätgas ersätter fossila bränslen och minskar utsläppen.", claimed_goals=(7, 13, 5))
+    )
+    assert r.agenda2030.claimed_supported == [7, 13]
+    assert r.agenda2030.claimed_unsupported == [5]
+    assert "vätgas" in r.agenda2030.supported[7]
+
+
+def test_geography_reach_against_the_portfolio() -> None:
+    region = domain.Region(municipalities=frozenset({"2380", "2303", "2309"}), spread={"2380": 40, "2303": 1})
+    r = MATCHER.assess(facts("Vätgas.", municipalities=("2303", "2380", "0180")), region)
+    rows = {m["code"]: m for m in r.geography.municipalities}
+    assert rows["2303"]["name"] == "Ragunda" and rows["2303"]["open_applications"] == 1
+    assert r.geography.outside_region == ["0180"]
+    geo = next(c for c in r.criteria if c.measure == "geography")
+    assert 0 < geo.value < 1
+    remote = MATCHER.assess(facts("Vätgas.", municipalities=("2309",)), region)
+    assert next(c for c in remote.criteria if c.measure == "geography").value == 1.0
+
+
+def test_the_rubric_decides_score_and_recommendation() -> None:
+    text = "Vätgas från elektrolys, omställning och energieffektivisering. Minskar utsläppen, ger jämställdhet och lönsamhet."
+    strong = MATCHER.assess(facts(text, claimed_goals=(7,), municipalities=("2303",), applicant_known=True))
+    assert strong.recommendation == "strong"
+    assert strong.scale_max == 5 and 3.5 <= strong.score <= 5
+    assert {c.measure for c in strong.criteria} == {
+        "strategic_fit",
+        "sustainability",
+        "agenda2030",
+        "geography",
+        "partnership",
+        "applicant",
+    }
+    only_fit = Rubric.model_validate(
+        {
+            "criteria": [
+                {"id": "fit", "label": {"sv": "Träffbild"}, "measure": "strategic_fit", "weight": 1}
+            ],
+            "scale_max": 4,
+            "thresholds": {"strong": 0.9, "moderate": 0.5, "weak": 0.1},
+        }
+    )
+    r = domain.Assessor([ENERGY, FOREST, TOURISM], only_fit, 3).assess(facts("Vätgas i industrin."))
+    assert r.rubric_version == 3 and r.scale_max == 4
+    assert r.criteria[0].points == 1 and r.score == 1.0  # fit 0.25 of 4 points
+    assert r.recommendation == "weak"
+    nothing = MATCHER.assess(facts("En studie om naturismens historia."))
+    assert nothing.recommendation == "none"
+
+
+def test_claimed_strength_areas_confirmed_or_not() -> None:
+    r = MATCHER.assess(facts("Vätgas.", claimed_areas=(ENERGY.strength_area_id, TOURISM.strength_area_id)))
+    assert r.claims.confirmed == ["energi"] and r.claims.not_found == ["upplevelser"]
+
+
+def override(part: str, value: object, basis: dict[str, int], rubric_version: int = 0) -> domain.Override:
+    return domain.Override(part, value, "because", "assessor", datetime.now(UTC), basis, rubric_version)  # type: ignore[arg-type]
+
+
+def test_an_override_is_touched_only_by_a_change_to_what_it_rests_on() -> None:
+    r = MATCHER.assess(facts("Vätgas."))
+    refs = r.plan_versions
+    basis = domain.override_basis("level", "bas", r.strength_area_id, refs)
+    assert basis == {str(ENERGY.strength_area_id): 1}
+    level = override("level", "bas", basis)
+    assert not domain.touched(level, refs, 0)
+    forest_v2 = [
+        x.model_copy(update={"version": 2}) if x.strength_area_id == FOREST.strength_area_id else x
+        for x in refs
     ]
-    text = domain.summarize(10, moves, {a: "energi", b: "upplevelser"}, "energi v2 was published")
-    assert text.startswith("10 open applications reassessed after energi v2 was published")
-    assert "2 moved from spets to bredd" in text
-    assert "1 moved from strength area energi to upplevelser" in text
-    assert "7 unchanged" in text
+    assert not domain.touched(level, forest_v2, 0)  # another area's plan changed
+    energy_v2 = [
+        x.model_copy(update={"version": 2}) if x.strength_area_id == ENERGY.strength_area_id else x
+        for x in refs
+    ]
+    assert domain.touched(level, energy_v2, 0)
+    goals = override("agenda2030", [7], basis)
+    assert not domain.touched(goals, energy_v2, 5)
+    rec = override("recommendation", "strong", basis)
+    assert domain.touched(rec, refs, 1) and not domain.touched(rec, refs, 0)
+    eff = domain.effective(domain.base_effective(r), [level, goals])
+    assert eff.level == "bas" and eff.supported_goals == [7] and eff.strength_area_id == r.strength_area_id
+
+
+def test_a_move_is_explained_by_the_plan_change() -> None:
+    old = domain.index_priorities([ENERGY])
+    reduced = domain.StrengthAreaPlan(
+        ENERGY.action_plan_id, ENERGY.strength_area_id, "energi", 2, ENERGY.priorities[1:]
+    )
+    new = domain.index_priorities([reduced])
+    a = ENERGY.strength_area_id
+    before = domain.Outcome(a, "spets", "strong", ("vatgas", "omstallning"))
+    after = domain.Outcome(a, "bredd", "moderate", ("omstallning",))
+    reason = domain.explain(before, after, old, new, rubric_changed=False, text_changed=False)
+    assert reason == "priority 'vatgas' was removed"
+    moves = [domain.Move(uuid4(), before, after, reason) for _ in range(12)]
+    groups = domain.group_moves(moves, {a: "energi"})
+    assert (
+        groups[0].sentence == "12 applications fell from Spets to Bredd because priority 'vatgas' was removed"
+    )
+    text = domain.summarize(20, 8, groups, 1, "energi v2 was published")
+    assert text.startswith(
+        "20 open applications reassessed after energi v2 was published: 12 applications fell"
+    )
+    assert "8 unchanged" in text and "1 reviewed assessment to confirm again" in text
+
+
+def test_a_level_change_of_a_priority_is_the_reason() -> None:
+    relevelled = domain.StrengthAreaPlan(
+        ENERGY.action_plan_id, ENERGY.strength_area_id, "energi", 2,
+        (prio("vatgas", "bredd", "vätgas", "elektrolys"), ENERGY.priorities[1]),
+    )  # fmt: skip
+    a = ENERGY.strength_area_id
+    reason = domain.explain(
+        domain.Outcome(a, "spets", "strong", ("vatgas",)),
+        domain.Outcome(a, "bredd", "strong", ("vatgas",)),
+        domain.index_priorities([ENERGY]),
+        domain.index_priorities([relevelled]),
+        rubric_changed=False,
+        text_changed=False,
+    )
+    assert reason == "priority 'vatgas' moved from spets to bredd"

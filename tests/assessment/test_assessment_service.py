@@ -163,7 +163,11 @@ async def test_publishing_a_plan_reassesses_every_open_application_once(
     v2 = plan_event(region, 2, level="bredd")
     await publish(js, v2)
     done = await eventually(lambda: _n_reassessments(client, region, 2))
-    assert "5 moved from spets to bredd" in done[0]["summary"]
+    assert (
+        "5 applications fell from Spets to Bredd because priority 'Vätgas' moved from spets to bredd"
+        in done[0]["summary"]
+    )
+    assert done[0]["groups"][0]["count"] == 5
     for a in await apps(client, region):
         r = await client.get(
             f"/assessment/regions/{region}/applications/{a['id']}/assessments",

@@ -695,7 +695,7 @@ REGIONS: list[Json] = [
         "applications": [
             {
                 "external_id": "20230114",
-                "kind": "feasibility_study",
+                "stage": "feasibility_study",
                 "title": "Förstudie: Innovationsarena för Hållbar Energi i Jämtlands län",
                 "summary": "Förstudien kartlägger behovet av en innovationsarena för hållbar energi: vätgas från elektrolys med länets överskottsel, energiomställning i industrin och testbäddar för energilagring.",
                 "applicant_identifier": "559900-0006",
@@ -705,7 +705,7 @@ REGIONS: list[Json] = [
             },
             {
                 "external_id": "20230877",
-                "kind": "implementation_project",
+                "stage": "implementation",
                 "title": "Twin Peak – cirkulär och digital omställning",
                 "summary": "Stöd till små och medelstora företag i digital omställning och cirkulära affärsmodeller: digitalisering av produktion, automation och nya tjänster.",
                 "applicant_identifier": "559900-0006",
@@ -715,7 +715,7 @@ REGIONS: list[Json] = [
             },
             {
                 "external_id": "20230412",
-                "kind": "implementation_project",
+                "stage": "implementation",
                 "title": "Sydsamiska upplevelser året runt",
                 "summary": "Genomförandeprojekt i ERUF 1:4 som utvecklar sydsamiska kulturupplevelser och naturturism tillsammans med renskötande samebyar, för en hållbar helårsturism.",
                 "applicant_identifier": "802400-0005",
@@ -725,7 +725,7 @@ REGIONS: list[Json] = [
             },
             {
                 "external_id": "20230301",
-                "kind": "feasibility_study",
+                "stage": "feasibility_study",
                 "title": "Förstudie smart specialisering: naturbruk och lokal livsmedelsförädling",
                 "summary": "Torsta undersöker hur naturbruksutbildning, lantbruk och lokal livsmedelsförädling kan samverka med länets företag inom mejeri och mathantverk.",
                 "applicant_identifier": "232100-0016",
@@ -735,7 +735,7 @@ REGIONS: list[Json] = [
             },
             {
                 "external_id": "20230302",
-                "kind": "feasibility_study",
+                "stage": "feasibility_study",
                 "title": "Förstudie smart specialisering: industrins kompetensförsörjning",
                 "summary": "IUC kartlägger tillverkande företags behov av automation och kompetens och hur de kan nås genom digitalisering.",
                 "applicant_identifier": "559900-0014",
@@ -745,7 +745,7 @@ REGIONS: list[Json] = [
             },
             {
                 "external_id": "20230303",
-                "kind": "feasibility_study",
+                "stage": "feasibility_study",
                 "title": "Förstudie smart specialisering: social ekonomi på landsbygden",
                 "summary": "Coompanion undersöker hur kooperativ och sociala företag kan bidra till landsbygdsutveckling och lokal service i hela länet.",
                 "applicant_identifier": "769600-0004",
@@ -1320,7 +1320,7 @@ REGIONS: list[Json] = [
             },
             {
                 "external_id": "KRO-2024-112",
-                "kind": "implementation_project",
+                "stage": "implementation",
                 "title": "Trähus i flera våningar – industriell produktion",
                 "summary": "Utveckling av industriellt träbyggande med massivträ för flerbostadshus.",
                 "funding_programme": "ERUF Småland och öarna",
@@ -1526,7 +1526,7 @@ REGIONS: list[Json] = [
             },
             {
                 "external_id": "LAP-2024-19",
-                "kind": "implementation_project",
+                "stage": "implementation",
                 "title": "Talvitestauksen datakeskus",
                 "summary": "Ajoneuvojen talvitestauksen data ja digitalisaatio kylmissä olosuhteissa.",
                 "applicant_identifier": "9900005-0",

@@ -492,6 +492,19 @@ EngagementKind = Literal[
 """Aktörsmöte, workshop, seminarium, intervju, referensgruppsmöte, enkät, innovationssprint, dialogmöte."""
 
 
+@event
+class RegionConfigured(EventData):
+    event_type: ClassVar[str] = "actors.region.configured.v1"
+    description: ClassVar[str] = (
+        "A region's country and municipalities were set: the geography its follow-up and "
+        "assessments measure reach against."
+    )
+
+    country: Literal["SE", "FI"]
+    county: str | None = None
+    municipalities: list[str]
+
+
 class ActorState(EventData):
     """An actor as every actor event carries it; no personal data."""
 
@@ -635,6 +648,80 @@ def plan_key(refs: list[PlanVersionRef]) -> str:
     return ",".join(sorted(f"{r.action_plan_id}:{r.version}" for r in refs))
 
 
+Recommendation = Literal["strong", "moderate", "weak", "none"]
+ApplicationKind = Literal["project", "business_support"]
+"""Projektstöd (project support) or företagsstöd (business support)."""
+ApplicationStage = Literal["feasibility_study", "implementation"]
+"""Förstudie (feasibility study / pre-study) or genomförandeprojekt (implementation project)."""
+ApplicationStatus = Literal[
+    "received", "under_assessment", "assessed", "granted", "rejected", "withdrawn", "completed"
+]
+"""Received, under assessment, assessed, decided (granted or rejected), withdrawn, completed."""
+Dimension = Literal["economic", "social", "environmental"]
+Measure = Literal["strategic_fit", "sustainability", "agenda2030", "geography", "partnership", "applicant"]
+"""What a rubric criterion measures, each on 0–1 from the assessment's own findings:
+
+* ``strategic_fit``: how well the best strength area's priorities match the text;
+* ``sustainability``: the three dimensions described, less a share for each goal conflict;
+* ``agenda2030``: the share of claimed Agenda 2030 goals the text supports (or any support);
+* ``geography``: how far the municipalities reached are ones the open portfolio reaches least;
+* ``partnership``: partners, and how many helix types the applicant and partners span;
+* ``applicant``: the applicant is a registered actor of the region.
+"""
+
+
+class RubricCriterion(Contract):
+    id: Code
+    label: LocalizedText
+    measure: Measure
+    weight: Annotated[float, Field(gt=0, le=100)]
+
+
+class Thresholds(Contract):
+    """The share of the scale's maximum an application must reach for each recommendation."""
+
+    strong: Annotated[float, Field(gt=0, le=1)] = 0.65
+    moderate: Annotated[float, Field(gt=0, le=1)] = 0.45
+    weak: Annotated[float, Field(gt=0, le=1)] = 0.2
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Thresholds:
+        if not self.strong >= self.moderate >= self.weak:
+            raise ValueError("thresholds must be ordered: strong ≥ moderate ≥ weak")
+        return self
+
+
+class Rubric(Contract):
+    """The region's assessment rubric: criteria, their weights, and the scale they are scored on."""
+
+    criteria: Annotated[list[RubricCriterion], Field(min_length=1, max_length=20)]
+    scale_max: Annotated[int, Field(ge=2, le=10)] = Field(
+        default=5, description="Each criterion is scored 0…scale_max points"
+    )
+    thresholds: Thresholds = Thresholds()
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Rubric:
+        ids = [c.id for c in self.criteria]
+        if len(ids) != len(set(ids)):
+            raise ValueError("criterion ids must be unique")
+        return self
+
+
+@event
+class RubricPublished(EventData):
+    event_type: ClassVar[str] = "assessment.rubric.published.v1"
+    description: ClassVar[str] = (
+        "A region published a new version of its assessment rubric; its open applications are "
+        "reassessed with it."
+    )
+
+    version: int
+    published_at: datetime
+    published_by: str
+    rubric: Rubric
+
+
 class StrengthAreaFit(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
     strength_area_id: UUID
@@ -646,42 +733,83 @@ class StrengthAreaFit(BaseModel):
 AssessmentTrigger = Literal["intake", "reassessment", "review"]
 
 
-@event
-class ApplicationReceived(EventData):
-    event_type: ClassVar[str] = "assessment.application.received.v1"
-    description: ClassVar[str] = "A funding system submitted (or updated) an application."
+class ApplicationFacts(EventData):
+    """What every application event carries of the application, so that read models elsewhere
+    (the follow-up report's portfolio) never need to call back."""
 
     application_id: UUID
     source: str
     external_id: str
     title: str
-    status: str
+    kind: ApplicationKind = "project"
+    stage: ApplicationStage | None = None
+    status: ApplicationStatus
     funding_programme: str | None = None
+    funding_source: FundingSource | None = None
     requested_amount: float
+    granted_amount: float | None = None
+    total_budget: float | None = None
     currency: str
     municipalities: list[str] = []
+    period_start: date | None = None
+    period_end: date | None = None
+    applicant_actor_id: UUID | None = None
+    claimed_goals: list[int] = []
 
 
 @event
-class ApplicationAssessed(EventData):
-    event_type: ClassVar[str] = "assessment.application.assessed.v1"
-    description: ClassVar[str] = "An application got a new assessment against the region's current plans."
+class ApplicationReceived(ApplicationFacts):
+    event_type: ClassVar[str] = "assessment.application.received.v1"
+    description: ClassVar[str] = "A funding system submitted (or updated) an application."
 
-    application_id: UUID
+
+@event
+class ApplicationAssessed(ApplicationFacts):
+    event_type: ClassVar[str] = "assessment.application.assessed.v1"
+    description: ClassVar[str] = (
+        "An application got a new assessment (at intake, at a reassessment, or when a process "
+        "leader reviewed it). Strength area, level and recommendation are the effective ones: "
+        "a reviewer's overrides where there are any."
+    )
+
+    # Added to this payload after its first release: absent from its oldest events.
+    source: str = ""
+    external_id: str = ""
+    title: str = ""
+
     assessment_id: UUID
     trigger: AssessmentTrigger
     plan_key: str = Field(description="Identifies the set of plan versions used.")
     plan_versions: list[PlanVersionRef]
+    rubric_version: int = 0
     strength_area_id: UUID | None
     level: Level | None
     score: float
-    recommendation: Literal["strong", "moderate", "weak", "none"]
+    recommendation: Recommendation
     fits: list[StrengthAreaFit]
-    status: str
-    funding_programme: str | None = None
-    requested_amount: float
-    currency: str
-    municipalities: list[str] = []
+    supported_goals: list[int] = []
+    dimensions: list[Dimension] = Field(default=[], description="Sustainability dimensions described")
+    conflicts: int = 0
+    review: Literal["none", "confirmed", "overridden", "needs_review"] = "none"
+
+
+@event
+class ApplicationDecided(ApplicationFacts):
+    event_type: ClassVar[str] = "assessment.application.decided.v1"
+    description: ClassVar[str] = "The funding body decided an application: granted (with amount) or rejected."
+
+    decided_on: date
+
+
+@event
+class ApplicationStatusChanged(ApplicationFacts):
+    event_type: ClassVar[str] = "assessment.application.status_changed.v1"
+    description: ClassVar[str] = (
+        "An application was taken under assessment, withdrawn or completed (decisions are "
+        "``assessment.application.decided.v1``)."
+    )
+
+    previous_status: ApplicationStatus
 
 
 class MovedApplication(BaseModel):
@@ -691,19 +819,38 @@ class MovedApplication(BaseModel):
     to_level: Level | None
     from_strength_area_id: UUID | None
     to_strength_area_id: UUID | None
+    from_recommendation: Recommendation | None = None
+    to_recommendation: Recommendation | None = None
+    reason: str = ""
+
+
+class MoveGroup(BaseModel):
+    """Applications that moved the same way for the same reason."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    count: int
+    change: str = Field(description="e.g. 'from spets to bredd'")
+    reason: str
+    sentence: str
 
 
 @event
 class ReassessmentCompleted(EventData):
     event_type: ClassVar[str] = "assessment.reassessment.completed.v1"
-    description: ClassVar[str] = "Every open application of the region was reassessed against new plans."
+    description: ClassVar[str] = (
+        "Every open application of the region was reassessed against new plans or a new rubric; "
+        "says what moved and why."
+    )
 
     reassessment_id: UUID
     plan_key: str
     plan_versions: list[PlanVersionRef]
+    rubric_version: int = 0
     assessed: int
     unchanged: int
     moved: list[MovedApplication]
+    groups: list[MoveGroup] = []
+    needs_review: int = 0
     summary: str
 
 

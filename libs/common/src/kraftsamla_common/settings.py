@@ -40,6 +40,12 @@ class Settings(BaseSettings):
     # Reporting: how long a burst of changes is gathered before a report is regenerated.
     report_debounce_seconds: float = 0.3
 
+    # Assessment: webhook deliveries; a failed delivery is retried after each of these delays in
+    # turn (about two hours in all), then given up and shown as failed in the delivery log.
+    webhook_backoff_seconds: list[float] = [1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0]
+    webhook_timeout_seconds: float = 10.0
+    webhook_poll_seconds: float = 0.5
+
     def for_service(self, name: str) -> Settings:
         """Fill in the per-service defaults (port, SQLite file) that depend on the service name."""
         data_dir = self.data_dir.resolve()

@@ -28,6 +28,7 @@ from kraftsamla_common.events import (
     MembershipChanged,
     PersonAdded,
     PersonErased,
+    RegionConfigured,
     new_id,
     utcnow,
 )
@@ -250,6 +251,11 @@ async def put_settings(body: SettingsWrite, scope: EditScope, uow: UowDep) -> Se
         uow.session.add(s)
     s.country, s.county, s.municipalities = body.country, body.county, codes
     s.dominance_threshold, s.updated_at = body.dominance_threshold, utcnow()
+    uow.emit(
+        RegionConfigured(country=body.country, county=body.county, municipalities=codes),
+        region=scope.region,
+        subject=scope.region,
+    )
     await uow.commit()
     return _settings_public(s)
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import cast
+from collections import Counter
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from kraftsamla_common.events import (
     ApplicationAssessed,
@@ -14,39 +18,265 @@ from kraftsamla_common.events import (
     MovedApplication,
     Priority,
     ReassessmentCompleted,
+    Recommendation,
+    Rubric,
     StrengthAreaFit,
     new_id,
     utcnow,
 )
+from kraftsamla_common.events import MoveGroup as MoveGroupEvent
 from kraftsamla_common.messaging import UnitOfWork
 
 from . import domain
-from .models import Application, Assessment, Reassessment, current_plans
+from .models import (
+    Application,
+    Assessment,
+    KnownActor,
+    PlanVersion,
+    Reassessment,
+    RegionGeography,
+    current_plans,
+)
+from .models import Rubric as RubricRow
 
 
-async def load_matcher(uow: UnitOfWork, region: str) -> domain.Matcher | None:
-    plans = await current_plans(uow.session, region)
+async def current_rubric(session: AsyncSession, region: str) -> tuple[int, Rubric, RubricRow | None]:
+    row = await session.scalar(
+        select(RubricRow).where(RubricRow.region == region).order_by(RubricRow.version.desc()).limit(1)
+    )
+    if row is None:
+        return 0, domain.DEFAULT_RUBRIC, None
+    return row.version, Rubric.model_validate(row.content), row
+
+
+def plans_of(rows: list[PlanVersion]) -> list[domain.StrengthAreaPlan]:
+    return [
+        domain.StrengthAreaPlan(
+            action_plan_id=UUID(p.action_plan_id),
+            strength_area_id=UUID(p.strength_area_id),
+            code=p.strength_area_code,
+            version=p.version,
+            priorities=tuple(Priority.model_validate(x) for x in p.priorities),
+        )
+        for p in rows
+    ]
+
+
+async def load_assessor(session: AsyncSession, region: str) -> domain.Assessor | None:
+    """The region's current plans and rubric, compiled; None while no action plan is published."""
+    plans = plans_of(await current_plans(session, region))
     if not plans:
         return None
-    return domain.Matcher(
-        [
-            domain.StrengthAreaPlan(
-                action_plan_id=UUID(p.action_plan_id),
-                strength_area_id=UUID(p.strength_area_id),
-                code=p.strength_area_code,
-                version=p.version,
-                priorities=tuple(Priority.model_validate(x) for x in p.priorities),
-            )
-            for p in plans
-        ]
+    version, rubric, _ = await current_rubric(session, region)
+    return domain.Assessor(plans, rubric, version)
+
+
+@dataclass
+class Portfolio:
+    """What assessing one application of a region needs to know of the rest: loaded once per batch."""
+
+    region: domain.Region
+    actors: dict[str, KnownActor]
+    """Registered actors of the region by identifier."""
+
+    def facts(self, app: Application) -> domain.Facts:
+        applicant = self.actors.get(app.applicant_identifier or "")
+        helix = {applicant.helix} if applicant else set()
+        for p in app.partners:
+            known = self.actors.get(p.get("identifier") or "")
+            if known:
+                helix.add(known.helix)
+        return domain.Facts(
+            title=app.title,
+            summary=app.summary,
+            description=app.description,
+            sustainability=app.sustainability or {},
+            claimed_goals=tuple(app.claimed_goals),
+            claimed_areas=tuple(UUID(a) for a in app.claimed_strength_areas),
+            municipalities=tuple(app.municipalities),
+            partners=len(app.partners),
+            helix=frozenset(helix),
+            applicant_known=applicant is not None,
+        )
+
+
+async def load_portfolio(session: AsyncSession, region: str) -> Portfolio:
+    geo = await session.get(RegionGeography, region)
+    spread: Counter[str] = Counter()
+    for (codes,) in await session.execute(
+        select(Application.municipalities).where(
+            Application.region == region, Application.status.in_(domain.OPEN_STATUSES)
+        )
+    ):
+        spread.update(codes)
+    actors = (
+        await session.scalars(
+            select(KnownActor).where(KnownActor.region == region, KnownActor.merged_into_id.is_(None))
+        )
+    ).all()
+    return Portfolio(
+        domain.Region(frozenset(geo.municipalities) if geo else frozenset(), spread),
+        {a.identifier_key: a for a in actors},
+    )
+
+
+# --------------------------------------------------------------------------- reviews
+
+
+def overrides_of(review: dict[str, Any] | None, *, in_force: bool = True) -> list[domain.Override]:
+    if not review:
+        return []
+    return [
+        domain.Override(
+            part=o["part"],
+            value=o["value"],
+            reason=o["reason"],
+            by=o["by"],
+            at=datetime.fromisoformat(o["at"]),
+            basis=o["basis"],
+            rubric_version=o["rubric_version"],
+        )
+        for o in review.get("overrides", [])
+        if o["in_force"] or not in_force
+    ]
+
+
+def effective_of(a: Assessment, review: dict[str, Any] | None) -> domain.Effective:
+    details = a.details or {}
+    base = domain.Effective(
+        UUID(a.strength_area_id) if a.strength_area_id else None,
+        cast("Level | None", a.level),
+        cast("Recommendation", a.recommendation),
+        sorted(int(g) for g in (details.get("agenda2030") or {}).get("supported", {})),
+        list((details.get("sustainability") or {}).get("described", [])),
+    )
+    return domain.effective(base, overrides_of(review))
+
+
+def carry_review(app: Application, result: domain.Result) -> bool:
+    """Carry the review in force over to a new assessment; ask the reviewer again for what the
+    change touched. True when the review now needs the reviewer."""
+    review = app.review
+    if not review or review["state"] in ("none",):
+        return False
+    review = {**review, "overrides": [dict(o) for o in review.get("overrides", [])]}
+    parts: list[str] = list(review.get("parts_to_review", []))
+    new_text = review.get("revision") != app.revision
+    if review.get("confirmed") is not None:
+        c = review["confirmed"]
+        now = {
+            "strength_area_id": str(result.strength_area_id) if result.strength_area_id else None,
+            "level": result.level,
+            "recommendation": result.recommendation,
+        }
+        if new_text or c != now:
+            parts.append("confirmation")
+            review["confirmed"] = None
+    for o in review["overrides"]:
+        if not o["in_force"]:
+            continue
+        override = overrides_of({"overrides": [o]})[0]
+        if new_text or domain.touched(override, result.plan_versions, result.rubric_version):
+            o["in_force"] = False
+            parts.append(o["part"])
+    review["parts_to_review"] = sorted(set(parts))
+    if parts:
+        review["state"] = "needs_review"
+    app.review = review
+    return bool(parts)
+
+
+# --------------------------------------------------------------------------- assessing
+
+
+def application_facts(app: Application) -> dict[str, Any]:
+    """The application fields every application event carries."""
+    return {
+        "application_id": UUID(app.id),
+        "source": app.source,
+        "external_id": app.external_id,
+        "title": app.title,
+        "kind": app.kind,
+        "stage": app.stage,
+        "status": app.status,
+        "funding_programme": app.funding_programme,
+        "funding_source": app.funding_source,
+        "requested_amount": app.requested_amount,
+        "granted_amount": app.granted_amount,
+        "total_budget": app.total_budget,
+        "currency": app.currency,
+        "municipalities": app.municipalities,
+        "period_start": app.period_start,
+        "period_end": app.period_end,
+        "applicant_actor_id": UUID(app.applicant_actor_id) if app.applicant_actor_id else None,
+        "claimed_goals": app.claimed_goals,
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def emit_assessed(uow: UnitOfWork, app: Application, a: Assessment, trigger: AssessmentTrigger) -> None:
+    eff = effective_of(a, app.review)
+    details = a.details or {}
+    uow.emit(
+        ApplicationAssessed(
+            **application_facts(app),
+            assessment_id=UUID(a.id),
+            trigger=trigger,
+            plan_key=a.plan_key,
+            plan_versions=a.plan_versions,  # type: ignore[arg-type]
+            rubric_version=a.rubric_version,
+            strength_area_id=eff.strength_area_id,
+            level=eff.level,
+            score=a.score,
+            recommendation=eff.recommendation,
+            fits=[
+                StrengthAreaFit(
+                    strength_area_id=f["strength_area_id"],
+                    score=f["score"],
+                    priority_ids=f["priority_ids"],
+                    matched_terms=f["matched_terms"],
+                )
+                for f in a.fits
+            ],
+            supported_goals=eff.supported_goals,
+            dimensions=eff.dimensions,
+            conflicts=len((details.get("sustainability") or {}).get("conflicts", [])),
+            review=(app.review or {}).get("state", "none"),
+        ),
+        region=app.region,
+        subject=app.id,
     )
 
 
 def assess(
-    uow: UnitOfWork, app: Application, matcher: domain.Matcher, trigger: AssessmentTrigger
-) -> Assessment:
+    uow: UnitOfWork,
+    app: Application,
+    assessor: domain.Assessor,
+    portfolio: Portfolio,
+    trigger: AssessmentTrigger,
+) -> tuple[Assessment, domain.Result]:
     """Assess one application, store the assessment as its current one, and announce it."""
-    result = matcher.assess(domain.application_text([app.title, app.summary, app.description]))
+    result = assessor.assess(portfolio.facts(app), portfolio.region)
+    details = _jsonable(
+        {
+            "scale_max": result.scale_max,
+            "placement": asdict(result.placement),
+            "sustainability": asdict(result.sustainability),
+            "agenda2030": asdict(result.agenda2030),
+            "geography": asdict(result.geography),
+            "claims": asdict(result.claims),
+            "criteria": [asdict(c) for c in result.criteria],
+        }
+    )
     assessment = Assessment(
         id=str(new_id()),
         region=app.region,
@@ -54,74 +284,68 @@ def assess(
         application_revision=app.revision,
         plan_key=result.plan_key,
         plan_versions=[r.model_dump(mode="json") for r in result.plan_versions],
+        rubric_version=result.rubric_version,
         trigger=trigger,
         strength_area_id=str(result.strength_area_id) if result.strength_area_id else None,
         level=result.level,
         score=result.score,
         recommendation=result.recommendation,
-        fits=[
-            {
-                "strength_area_id": str(f.strength_area_id),
-                "code": f.code,
-                "score": f.score,
-                "level": f.level,
-                "priority_ids": f.priority_ids,
-                "matched_terms": f.matched_terms,
-                "evidence": [e.__dict__ for e in f.evidence],
-            }
-            for f in result.fits
-        ],
+        fits=[_jsonable(asdict(f)) for f in result.fits],
+        details=details,
         language=result.language,
         rationale=result.rationale,
         created_at=utcnow(),
     )
     uow.session.add(assessment)
+    carry_review(app, result)
     app.current_assessment_id = assessment.id
-    if app.status in ("received", "under_assessment"):
+    if app.status == "received":
         app.status = "assessed"
-    uow.emit(
-        ApplicationAssessed(
-            application_id=UUID(app.id),
-            assessment_id=UUID(assessment.id),
-            trigger=trigger,
-            plan_key=result.plan_key,
-            plan_versions=result.plan_versions,
-            strength_area_id=result.strength_area_id,
-            level=result.level,
-            score=result.score,
-            recommendation=result.recommendation,
-            fits=[
-                StrengthAreaFit(
-                    strength_area_id=f.strength_area_id,
-                    score=f.score,
-                    priority_ids=f.priority_ids,
-                    matched_terms=f.matched_terms,
-                )
-                for f in result.fits
-            ],
-            status=app.status,
-            funding_programme=app.funding_programme,
-            requested_amount=app.requested_amount,
-            currency=app.currency,
-            municipalities=app.municipalities,
-        ),
-        region=app.region,
-        subject=app.id,
+    emit_assessed(uow, app, assessment, trigger)
+    return assessment, result
+
+
+# --------------------------------------------------------------------------- reassessment
+
+
+def outcome(
+    strength_area_id: str | UUID | None, level: str | None, recommendation: str | None, fits: list[Any]
+) -> domain.Outcome:
+    area = str(strength_area_id) if strength_area_id else None
+    fit = next((f for f in fits if str(f["strength_area_id"]) == area), None)
+    return domain.Outcome(
+        UUID(area) if area else None,
+        cast("Level | None", level),
+        cast("Recommendation | None", recommendation),
+        tuple(fit["priority_ids"]) if fit else (),
     )
-    return assessment
+
+
+def result_outcome(r: domain.Result) -> domain.Outcome:
+    top = r.fits[0] if r.fits else None
+    return domain.Outcome(
+        r.strength_area_id, r.level, r.recommendation, tuple(top.priority_ids) if top else ()
+    )
 
 
 async def reassess_region(
-    uow: UnitOfWork, region: str, *, trigger_event_id: UUID, trigger: str
-) -> Reassessment:
-    """Reassess every open application of the region against its current plans, once per plan set.
+    uow: UnitOfWork,
+    region: str,
+    *,
+    trigger_event_id: UUID,
+    trigger: str,
+    old_plans: list[domain.StrengthAreaPlan],
+    rubric_changed: bool,
+) -> Reassessment | None:
+    """Reassess every open application of the region against its current plans and rubric.
 
     Runs inside the consumer's transaction with its inbox row: a crash half-way rolls everything
     back and the redelivered event starts again; an application already assessed for this plan
-    set and revision is skipped, so none is assessed twice for the same version.
+    set, rubric version and revision is skipped, so none is assessed twice for the same version.
     """
-    matcher = await load_matcher(uow, region)
-    assert matcher is not None, "called after storing a plan version"
+    assessor = await load_assessor(uow.session, region)
+    if assessor is None:
+        return None
     apps = (
         await uow.session.scalars(
             select(Application)
@@ -129,64 +353,75 @@ async def reassess_region(
             .order_by(Application.id)
         )
     ).all()
-    previous = (
-        {
-            a.id: a
-            for a in (
-                await uow.session.scalars(
-                    select(Assessment).where(
-                        Assessment.id.in_([x.current_assessment_id for x in apps if x.current_assessment_id])
-                    )
-                )
-            ).all()
-        }
-        if apps
-        else {}
-    )
+    ids = [x.current_assessment_id for x in apps if x.current_assessment_id]
+    previous = {
+        a.id: a
+        for chunk in range(0, len(ids), 5000)
+        for a in (
+            await uow.session.scalars(select(Assessment).where(Assessment.id.in_(ids[chunk : chunk + 5000])))
+        ).all()
+    }
+    portfolio = await load_portfolio(uow.session, region)
+    old_index = domain.index_priorities(old_plans)
+    new_index = domain.index_priorities(assessor.plans)
     moves: list[domain.Move] = []
-    assessed = 0
+    assessed = needs_review = 0
     for app in apps:
         before = previous.get(app.current_assessment_id or "")
         if (
             before is not None
-            and before.plan_key == matcher.key
+            and before.plan_key == assessor.key
+            and before.rubric_version == assessor.rubric_version
             and before.application_revision == app.revision
         ):
             continue
-        after = assess(uow, app, matcher, "reassessment")
+        was_pending = (app.review or {}).get("state") == "needs_review"
+        _, result = assess(uow, app, assessor, portfolio, "reassessment")
         assessed += 1
-        if before is not None and (before.level, before.strength_area_id) != (
-            after.level,
-            after.strength_area_id,
-        ):
-            moves.append(
-                domain.Move(
-                    UUID(app.id),
-                    cast("Level | None", before.level),
-                    cast("Level | None", after.level),
-                    UUID(before.strength_area_id) if before.strength_area_id else None,
-                    UUID(after.strength_area_id) if after.strength_area_id else None,
-                )
+        if not was_pending and (app.review or {}).get("state") == "needs_review":
+            needs_review += 1
+        if before is None:
+            continue
+        b = outcome(before.strength_area_id, before.level, before.recommendation, before.fits)
+        a = result_outcome(result)
+        if domain.moved(b, a):
+            reason = domain.explain(
+                b,
+                a,
+                old_index,
+                new_index,
+                rubric_changed=rubric_changed,
+                text_changed=before.application_revision != app.revision,
             )
-    codes = {p.strength_area_id: p.code for p in matcher.plans}
-    summary = domain.summarize(assessed, moves, codes, trigger)
+            moves.append(domain.Move(UUID(app.id), b, a, reason))
+    codes = assessor.codes | {p.strength_area_id: p.code for p in old_plans}
+    groups = domain.group_moves(moves, codes)
+    summary = domain.summarize(assessed, assessed - len(moves), groups, needs_review, trigger)
+    moved = [
+        MovedApplication(
+            application_id=m.application_id,
+            from_level=m.before.level,
+            to_level=m.after.level,
+            from_strength_area_id=m.before.strength_area_id,
+            to_strength_area_id=m.after.strength_area_id,
+            from_recommendation=m.before.recommendation,
+            to_recommendation=m.after.recommendation,
+            reason=m.reason,
+        )
+        for m in moves
+    ]
     record = Reassessment(
         id=str(new_id()),
         region=region,
-        plan_key=matcher.key,
+        plan_key=assessor.key,
+        rubric_version=assessor.rubric_version,
+        trigger=trigger[:300],
         trigger_event_id=str(trigger_event_id),
         assessed=assessed,
         unchanged=assessed - len(moves),
-        moved=[
-            {
-                "application_id": str(m.application_id),
-                "from_level": m.from_level,
-                "to_level": m.to_level,
-                "from_strength_area_id": str(m.from_area) if m.from_area else None,
-                "to_strength_area_id": str(m.to_area) if m.to_area else None,
-            }
-            for m in moves
-        ],
+        needs_review=needs_review,
+        moved=[m.model_dump(mode="json") for m in moved],
+        groups=[asdict(g) for g in groups],
         summary=summary,
         completed_at=utcnow(),
     )
@@ -194,23 +429,112 @@ async def reassess_region(
     uow.emit(
         ReassessmentCompleted(
             reassessment_id=UUID(record.id),
-            plan_key=matcher.key,
-            plan_versions=matcher.refs,
+            plan_key=assessor.key,
+            plan_versions=assessor.refs,
+            rubric_version=assessor.rubric_version,
             assessed=assessed,
             unchanged=record.unchanged,
-            moved=[
-                MovedApplication(
-                    application_id=m.application_id,
-                    from_level=m.from_level,
-                    to_level=m.to_level,
-                    from_strength_area_id=m.from_area,
-                    to_strength_area_id=m.to_area,
-                )
-                for m in moves
-            ],
+            moved=moved,
+            groups=[MoveGroupEvent(**asdict(g)) for g in groups],
+            needs_review=needs_review,
             summary=summary,
         ),
         region=region,
         subject=record.id,
     )
     return record
+
+
+# --------------------------------------------------------------------------- preview
+
+
+@dataclass(frozen=True)
+class Preview:
+    plan_key: str
+    rubric_version: int | None
+    assessed: int
+    moves: list[domain.Move]
+    groups: list[domain.MoveGroup]
+    levels_before: dict[str, int]
+    levels_after: dict[str, int]
+    summary: str
+
+
+async def preview(
+    session: AsyncSession,
+    region: str,
+    drafts: list[domain.StrengthAreaPlan],
+    rubric: Rubric | None,
+) -> Preview:
+    """What publishing draft plans (or a draft rubric) would do to the open portfolio; stores nothing."""
+    current = plans_of(await current_plans(session, region))
+    by_plan = {p.action_plan_id: p for p in current}
+    for d in drafts:
+        by_plan[d.action_plan_id] = d
+    version, current_rubric_, _ = await current_rubric(session, region)
+    draft = domain.Assessor(
+        sorted(by_plan.values(), key=lambda p: p.code),
+        rubric or current_rubric_,
+        version + 1 if rubric else version,
+    )
+    apps = (
+        await session.scalars(
+            select(Application).where(
+                Application.region == region, Application.status.in_(domain.OPEN_STATUSES)
+            )
+        )
+    ).all()
+    ids = [x.current_assessment_id for x in apps if x.current_assessment_id]
+    previous = {
+        a.id: a
+        for chunk in range(0, len(ids), 5000)
+        for a in (
+            await session.scalars(select(Assessment).where(Assessment.id.in_(ids[chunk : chunk + 5000])))
+        ).all()
+    }
+    portfolio = await load_portfolio(session, region)
+    old_index, new_index = domain.index_priorities(current), domain.index_priorities(draft.plans)
+    moves: list[domain.Move] = []
+    before_levels: Counter[str] = Counter()
+    after_levels: Counter[str] = Counter()
+    for app in apps:
+        result = draft.assess(portfolio.facts(app), portfolio.region)
+        after_levels[result.level or "none"] += 1
+        before = previous.get(app.current_assessment_id or "")
+        if before is None:
+            continue
+        before_levels[before.level or "none"] += 1
+        b = outcome(before.strength_area_id, before.level, before.recommendation, before.fits)
+        a = result_outcome(result)
+        if domain.moved(b, a):
+            reason = domain.explain(
+                b, a, old_index, new_index, rubric_changed=rubric is not None, text_changed=False
+            )
+            moves.append(domain.Move(UUID(app.id), b, a, reason))
+    codes = draft.codes | {p.strength_area_id: p.code for p in current}
+    groups = domain.group_moves(moves, codes, conditional=True)
+    what = " and ".join(
+        x for x in ("the draft plans" if drafts else "", "the draft rubric" if rubric else "") if x
+    )
+    summary = domain.summarize_preview(len(apps), len(apps) - len(moves), groups, what)
+    return Preview(
+        draft.key,
+        draft.rubric_version,
+        len(apps),
+        moves,
+        groups,
+        dict(before_levels),
+        dict(after_levels),
+        summary,
+    )
+
+
+async def open_count(session: AsyncSession, region: str) -> int:
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(Application)
+            .where(Application.region == region, Application.status.in_(domain.OPEN_STATUSES))
+        )
+        or 0
+    )

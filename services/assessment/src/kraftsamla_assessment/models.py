@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from kraftsamla_common.db import UtcDateTime
@@ -28,6 +28,52 @@ class PlanVersion(Base):
     published_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+class KnownStrengthArea(Base):
+    """Read model: the region's strength areas as the plans service announces them."""
+
+    __tablename__ = "known_strength_areas"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), index=True)
+    code: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class KnownActor(Base):
+    """Read model: the region's registered actors (from the actors service), to link applicants."""
+
+    __tablename__ = "known_actors"
+    __table_args__ = (Index("ix_known_actors_key", "region", "identifier_key"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64))
+    identifier_key: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(300))
+    helix: Mapped[str] = mapped_column(String(20))
+    municipality: Mapped[str | None] = mapped_column(String(4))
+    merged_into_id: Mapped[str | None] = mapped_column(String(36))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class RegionGeography(Base):
+    """Read model: the region's municipalities (from the actors service's region settings)."""
+
+    __tablename__ = "region_geography"
+    region: Mapped[str] = mapped_column(String(64), primary_key=True)
+    country: Mapped[str] = mapped_column(String(2))
+    municipalities: Mapped[list[Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Rubric(Base):
+    """One published version of a region's assessment rubric."""
+
+    __tablename__ = "rubrics"
+    region: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    published_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    published_by: Mapped[str] = mapped_column(String(120))
+
+
 class Application(Base):
     """A project or business-support application pushed in by a funding system."""
 
@@ -38,56 +84,153 @@ class Application(Base):
     source: Mapped[str] = mapped_column(String(64))
     external_id: Mapped[str] = mapped_column(String(128))
     kind: Mapped[str] = mapped_column(String(40))
+    stage: Mapped[str | None] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(500))
     summary: Mapped[str | None] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
     applicant_identifier: Mapped[str | None] = mapped_column(String(20))
+    applicant_name: Mapped[str | None] = mapped_column(String(300))
+    applicant_actor_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    partners: Mapped[list[Any]] = mapped_column(JSON)
     funding_programme: Mapped[str | None] = mapped_column(String(120))
+    funding_source: Mapped[str | None] = mapped_column(String(40))
     requested_amount: Mapped[float] = mapped_column(Float)
+    total_budget: Mapped[float | None] = mapped_column(Float)
     currency: Mapped[str] = mapped_column(String(3))
+    period_start: Mapped[date | None] = mapped_column(Date)
+    period_end: Mapped[date | None] = mapped_column(Date)
     municipalities: Mapped[list[Any]] = mapped_column(JSON)
+    claimed_strength_areas: Mapped[list[Any]] = mapped_column(JSON)
+    claimed_goals: Mapped[list[Any]] = mapped_column(JSON)
+    sustainability: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(20), index=True)
+    granted_amount: Mapped[float | None] = mapped_column(Float)
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    decision_note: Mapped[str | None] = mapped_column(Text)
     revision: Mapped[int] = mapped_column(Integer)
     current_assessment_id: Mapped[str | None] = mapped_column(String(36))
+    review: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """The review in force: state, confirmed outcome, overrides (each with its basis)."""
     received_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class Assessment(Base):
-    """One assessment of one application revision against one set of plan versions. Kept as history."""
+    """One assessment of one application revision against one set of plan versions and one rubric
+    version. Kept as history; the application points at its current one."""
 
     __tablename__ = "assessments"
-    __table_args__ = (UniqueConstraint("application_id", "application_revision", "plan_key"),)
+    __table_args__ = (
+        UniqueConstraint("application_id", "application_revision", "plan_key", "rubric_version"),
+    )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     region: Mapped[str] = mapped_column(String(64), index=True)
     application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), index=True)
     application_revision: Mapped[int] = mapped_column(Integer)
     plan_key: Mapped[str] = mapped_column(String(2000))
     plan_versions: Mapped[list[Any]] = mapped_column(JSON)
+    rubric_version: Mapped[int] = mapped_column(Integer)
     trigger: Mapped[str] = mapped_column(String(20))
     strength_area_id: Mapped[str | None] = mapped_column(String(36))
     level: Mapped[str | None] = mapped_column(String(10))
     score: Mapped[float] = mapped_column(Float)
     recommendation: Mapped[str] = mapped_column(String(10))
     fits: Mapped[list[Any]] = mapped_column(JSON)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """Placement, sustainability, Agenda 2030, geography, claims and the rubric's criteria."""
     language: Mapped[str] = mapped_column(String(2))
     rationale: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+class Review(Base):
+    """A process leader's review of an application's assessment: confirmed or overridden, and why."""
+
+    __tablename__ = "reviews"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), index=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), index=True)
+    assessment_id: Mapped[str] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(20))
+    overrides: Mapped[list[Any]] = mapped_column(JSON)
+    comment: Mapped[str | None] = mapped_column(Text)
+    reviewed_by: Mapped[str] = mapped_column(String(120))
+    reviewed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class Reassessment(Base):
-    """A reassessment of a region's open portfolio after its plans changed, with what moved."""
+    """A reassessment of a region's open portfolio after its plans or rubric changed, with what moved."""
 
     __tablename__ = "reassessments"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     region: Mapped[str] = mapped_column(String(64), index=True)
     plan_key: Mapped[str] = mapped_column(String(2000))
+    rubric_version: Mapped[int] = mapped_column(Integer)
+    trigger: Mapped[str] = mapped_column(String(300))
     trigger_event_id: Mapped[str] = mapped_column(String(36))
     assessed: Mapped[int] = mapped_column(Integer)
     unchanged: Mapped[int] = mapped_column(Integer)
+    needs_review: Mapped[int] = mapped_column(Integer)
     moved: Mapped[list[Any]] = mapped_column(JSON)
+    groups: Mapped[list[Any]] = mapped_column(JSON)
     summary: Mapped[str] = mapped_column(Text)
     completed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class IdempotencyRecord(Base):
+    """The answer to a POST sent with an ``Idempotency-Key``, replayed when the same key comes again."""
+
+    __tablename__ = "idempotency_keys"
+    region: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    principal: Mapped[str] = mapped_column(String(120))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Webhook(Base):
+    """An integrator's subscription: events of some types are POSTed, signed, to its URL."""
+
+    __tablename__ = "webhooks"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    event_types: Mapped[list[Any]] = mapped_column(JSON)
+    source: Mapped[str | None] = mapped_column(String(64))
+    """Only applications from this funding system, when set."""
+    description: Mapped[str | None] = mapped_column(String(500))
+    secret: Mapped[str] = mapped_column(String(100))
+    active: Mapped[bool] = mapped_column(Boolean)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Delivery(Base):
+    """One event to deliver to one webhook, with its attempts; the delivery log."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("webhook_id", "event_id"),
+        Index("ix_webhook_deliveries_due", "state", "next_attempt_at"),
+    )
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    webhook_id: Mapped[str] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"), index=True)
+    region: Mapped[str] = mapped_column(String(64))
+    event_id: Mapped[str] = mapped_column(String(36))
+    event_type: Mapped[str] = mapped_column(String(60))
+    payload: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(10))
+    """``pending`` (to be tried at ``next_attempt_at``), ``delivered`` or ``failed`` (gave up)."""
+    attempts: Mapped[int] = mapped_column(Integer)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_status_code: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    log: Mapped[list[Any]] = mapped_column(JSON)
+    """Every attempt: when, status code or error, duration."""
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 # --------------------------------------------------------------------------- queries

@@ -2,39 +2,253 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Literal
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from kraftsamla_common.events import Level
+from kraftsamla_common.events import (
+    ActionPlanContent,
+    ApplicationKind,
+    ApplicationStage,
+    ApplicationStatus,
+    Dimension,
+    FundingSource,
+    Level,
+    Recommendation,
+    Rubric,
+)
+from kraftsamla_common.municipalities import municipality_by_code
+
+from .domain import normalise_identifier
 
 MAX_TEXT = 20_000
-"""Longest summary or description accepted, in characters."""
+"""Longest summary, description or sustainability text accepted, in characters."""
+MAX_BULK = 1_000
+"""Most applications in one bulk request."""
+CURRENCIES = ("SEK", "EUR", "NOK", "DKK", "ISK")
+Currency = Literal["SEK", "EUR", "NOK", "DKK", "ISK"]
+
+
+def _known_municipality(code: str) -> str:
+    if municipality_by_code(code) is None:
+        raise ValueError(
+            f"{code!r} is not a municipality: give a four-digit kommunkod (e.g. 2380) "
+            "or a three-digit kuntanumero (e.g. 698)"
+        )
+    return code
+
+
+def _identifier(value: str) -> str:
+    return normalise_identifier(value)
+
 
 MunicipalityCode = Annotated[
-    str, Field(pattern=r"^\d{3,4}$", description="Kommunkod (SE) or kuntanumero (FI)")
+    str,
+    Field(pattern=r"^\d{3,4}$", description="Kommunkod (SE) or kuntanumero (FI)"),
+    AfterValidator(_known_municipality),
 ]
-ApplicationKind = Literal["project", "business_support", "feasibility_study", "implementation_project"]
-Status = Literal["received", "under_assessment", "assessed", "granted", "rejected", "withdrawn", "completed"]
+OrgIdentifier = Annotated[
+    str,
+    Field(max_length=20, description="Organisationsnummer (NNNNNN-NNNN) or Y-tunnus (NNNNNNN-C)"),
+    AfterValidator(_identifier),
+]
+Text = Annotated[str, Field(max_length=MAX_TEXT)]
+Amount = Annotated[float, Field(ge=0, le=1e12)]
 
 
-class ApplicationIn(BaseModel):
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Partner(Strict):
+    name: Annotated[str, Field(min_length=1, max_length=300)]
+    identifier: OrgIdentifier | None = None
+    role: Annotated[str, Field(max_length=100)] | None = None
+
+
+class SustainabilityIn(Strict):
+    """The application's own description of its economic, social and environmental sustainability."""
+
+    economic: Text | None = None
+    social: Text | None = None
+    environmental: Text | None = None
+
+
+class ApplicationIn(Strict):
     """An application as a funding system sends it; (source, external_id) identifies it."""
 
-    model_config = ConfigDict(extra="forbid")
     source: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="Funding system id")]
-    external_id: Annotated[str, Field(min_length=1, max_length=128)]
+    external_id: Annotated[
+        str, Field(min_length=1, max_length=128, description="The funding system's own id")
+    ]
     kind: ApplicationKind = "project"
+    stage: ApplicationStage | None = None
     title: Annotated[str, Field(min_length=1, max_length=500)]
-    summary: Annotated[str, Field(max_length=MAX_TEXT)] | None = None
-    description: Annotated[str, Field(max_length=MAX_TEXT)] | None = None
-    applicant_identifier: Annotated[str, Field(max_length=20)] | None = None
+    summary: Text | None = None
+    description: Text | None = None
+    applicant_identifier: OrgIdentifier | None = None
+    applicant_name: Annotated[str, Field(max_length=300)] | None = None
+    partners: Annotated[list[Partner], Field(max_length=100)] = []
     funding_programme: Annotated[str, Field(max_length=120)] | None = None
-    requested_amount: Annotated[float, Field(ge=0)]
-    currency: Literal["SEK", "EUR", "NOK", "DKK"] = "SEK"
+    funding_source: FundingSource | None = None
+    requested_amount: Amount
+    total_budget: Amount | None = None
+    currency: Currency = "SEK"
+    period_start: date | None = None
+    period_end: date | None = None
     municipalities: Annotated[list[MunicipalityCode], Field(max_length=400)] = []
+    strength_areas: Annotated[
+        list[Annotated[str, Field(min_length=1, max_length=64)]], Field(max_length=20)
+    ] = Field(default=[], description="Strength areas the applicant claims, by code or id")
+    goals: Annotated[list[Annotated[int, Field(ge=1, le=17)]], Field(max_length=17)] = Field(
+        default=[], description="Agenda 2030 goals the applicant claims"
+    )
+    sustainability: SustainabilityIn = SustainabilityIn()
+
+    @field_validator("period_end")
+    @classmethod
+    def _ends_after_start(cls, end: date | None, info: ValidationInfo) -> date | None:
+        start = info.data.get("period_start")
+        if end is not None and start is not None and end < start:
+            raise ValueError(f"the period ends ({end}) before it starts ({start})")
+        return end
+
+    @field_validator("total_budget")
+    @classmethod
+    def _budget_covers_request(cls, budget: float | None, info: ValidationInfo) -> float | None:
+        requested = info.data.get("requested_amount")
+        if budget is not None and requested is not None and budget < requested:
+            raise ValueError(f"the total budget ({budget}) is less than the amount requested ({requested})")
+        return budget
+
+
+class DecisionIn(Strict):
+    outcome: Literal["granted", "rejected"]
+    granted_amount: Amount | None = None
+    decided_on: date | None = Field(default=None, description="Today when not given")
+    note: Annotated[str, Field(max_length=2000)] | None = None
+
+    @model_validator(mode="after")
+    def _amount(self) -> DecisionIn:
+        if self.outcome == "granted" and self.granted_amount is None:
+            raise ValueError("a granted application needs granted_amount")
+        if self.outcome == "rejected" and self.granted_amount:
+            raise ValueError("a rejected application has no granted_amount")
+        return self
+
+
+class StatusIn(Strict):
+    status: Literal["under_assessment", "withdrawn", "completed"]
+
+
+OverridePart = Literal["strength_area", "level", "recommendation", "agenda2030", "sustainability"]
+
+
+class OverrideIn(Strict):
+    part: OverridePart
+    value: Any = Field(
+        description="strength_area: an id or null; level: bas, bredd, spets or null; recommendation: "
+        "strong, moderate, weak or none; agenda2030: a list of goals; sustainability: a list of "
+        "the dimensions described"
+    )
+    reason: Annotated[str, Field(min_length=3, max_length=2000)]
+
+    @model_validator(mode="after")
+    def _value(self) -> OverrideIn:
+        ok: dict[str, Any] = {
+            "strength_area": lambda v: v is None or _is_uuid(v),
+            "level": lambda v: v in (None, "bas", "bredd", "spets"),
+            "recommendation": lambda v: v in ("strong", "moderate", "weak", "none"),
+            "agenda2030": lambda v: (
+                isinstance(v, list) and all(isinstance(g, int) and 1 <= g <= 17 for g in v)
+            ),
+            "sustainability": lambda v: (
+                isinstance(v, list) and all(d in ("economic", "social", "environmental") for d in v)
+            ),
+        }
+        if not ok[self.part](self.value):
+            raise ValueError(f"not a valid value for {self.part}: {self.value!r}")
+        return self
+
+
+def _is_uuid(v: Any) -> bool:
+    try:
+        UUID(str(v))
+    except ValueError:
+        return False
+    return True
+
+
+class ReviewIn(Strict):
+    """Confirm the assessment as it stands, or override parts of it, each with a written reason."""
+
+    action: Literal["confirm", "override"]
+    overrides: Annotated[list[OverrideIn], Field(max_length=5)] = []
+    comment: Annotated[str, Field(max_length=2000)] | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ReviewIn:
+        if self.action == "override" and not self.overrides:
+            raise ValueError("an override needs at least one part overridden")
+        if self.action == "confirm" and self.overrides:
+            raise ValueError("a confirmation overrides nothing")
+        if len({o.part for o in self.overrides}) != len(self.overrides):
+            raise ValueError("override each part once")
+        return self
+
+
+class RubricIn(Strict):
+    rubric: Rubric
+
+
+class PlanDraft(Strict):
+    action_plan_id: UUID
+    strength_area_id: UUID | None = Field(
+        default=None, description="Needed for a strength area without a plan yet"
+    )
+    code: Annotated[str, Field(max_length=64)] | None = None
+    plan: ActionPlanContent
+
+
+class PreviewIn(Strict):
+    """Draft action plans (and/or a draft rubric) whose effect on the open portfolio to preview."""
+
+    action_plans: Annotated[list[PlanDraft], Field(max_length=50)] = []
+    rubric: Rubric | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> PreviewIn:
+        if not self.action_plans and self.rubric is None:
+            raise ValueError("give at least one draft action plan or a draft rubric")
+        return self
+
+
+WebhookEvent = Literal[
+    "application.assessed", "application.reassessed", "application.decided", "application.status_changed",
+    "reassessment.completed",
+]  # fmt: skip
+
+
+class WebhookIn(Strict):
+    url: Annotated[str, Field(pattern=r"^https?://[^\s]+$", max_length=2000)]
+    event_types: Annotated[list[WebhookEvent], Field(min_length=1, max_length=5)]
+    source: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")] | None = Field(
+        default=None, description="Only applications from this funding system"
+    )
+    description: Annotated[str, Field(max_length=500)] | None = None
+
+
+# --------------------------------------------------------------------------- responses
 
 
 class EvidencePublic(BaseModel):
@@ -54,20 +268,58 @@ class FitPublic(BaseModel):
     evidence: list[EvidencePublic]
 
 
+class OverridePublic(BaseModel):
+    part: OverridePart
+    value: Any
+    reason: str
+    by: str
+    at: datetime
+    in_force: bool
+    basis: dict[str, int]
+    rubric_version: int
+
+
+class ReviewPublic(BaseModel):
+    state: Literal["none", "confirmed", "overridden", "needs_review"]
+    by: str | None = None
+    at: datetime | None = None
+    comment: str | None = None
+    parts_to_review: list[str] = []
+    overrides: list[OverridePublic] = []
+
+
+class EffectivePublic(BaseModel):
+    """The assessment as it stands after a reviewer's overrides in force."""
+
+    strength_area_id: UUID | None
+    level: Level | None
+    recommendation: Recommendation
+    supported_goals: list[int]
+    dimensions: list[Dimension]
+
+
 class AssessmentPublic(BaseModel):
     id: UUID
     application_id: UUID
     application_revision: int
     trigger: str
     plan_key: str
-    plan_versions: list[dict[str, object]]
+    plan_versions: list[dict[str, Any]]
+    rubric_version: int
     strength_area_id: UUID | None
     level: Level | None
     score: float
+    scale_max: int | None = None
     recommendation: str
     language: str
     rationale: str
     fits: list[FitPublic]
+    placement: dict[str, Any] | None = None
+    sustainability: dict[str, Any] | None = None
+    agenda2030: dict[str, Any] | None = None
+    geography: dict[str, Any] | None = None
+    claims: dict[str, Any] | None = None
+    criteria: list[dict[str, Any]] = []
     created_at: datetime
 
 
@@ -77,19 +329,34 @@ class ApplicationPublic(BaseModel):
     source: str
     external_id: str
     kind: str
+    stage: str | None
     title: str
     summary: str | None
     description: str | None
     applicant_identifier: str | None
+    applicant_name: str | None
+    applicant_actor_id: UUID | None
+    partners: list[dict[str, Any]]
     funding_programme: str | None
+    funding_source: str | None
     requested_amount: float
+    total_budget: float | None
     currency: str
+    period_start: date | None
+    period_end: date | None
     municipalities: list[str]
-    status: str
+    strength_areas: list[UUID]
+    goals: list[int]
+    sustainability: dict[str, Any]
+    status: ApplicationStatus
+    granted_amount: float | None
+    decided_on: date | None
     revision: int
     received_at: datetime
     updated_at: datetime
     assessment: AssessmentPublic | None
+    review: ReviewPublic
+    effective: EffectivePublic | None
 
 
 class ApplicationsPublic(BaseModel):
@@ -102,16 +369,110 @@ class AssessmentsPublic(BaseModel):
     count: int
 
 
+class BulkItem(BaseModel):
+    index: int
+    external_id: str | None
+    status: Literal["created", "updated", "unchanged", "rejected"]
+    id: UUID | None = None
+    errors: list[dict[str, Any]] = []
+
+
+class BulkResult(BaseModel):
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+    results: list[BulkItem]
+
+
+class MoveGroupPublic(BaseModel):
+    count: int
+    change: str
+    reason: str
+    sentence: str
+
+
 class ReassessmentPublic(BaseModel):
     id: UUID
     plan_key: str
+    rubric_version: int
+    trigger: str
     assessed: int
     unchanged: int
-    moved: list[dict[str, object]]
+    needs_review: int
+    moved: list[dict[str, Any]]
+    groups: list[MoveGroupPublic]
     summary: str
     completed_at: datetime
 
 
 class ReassessmentsPublic(BaseModel):
     data: list[ReassessmentPublic]
+    count: int
+
+
+class PreviewPublic(BaseModel):
+    plan_key: str
+    rubric_version: int | None
+    assessed: int
+    unchanged: int
+    moved: int
+    groups: list[MoveGroupPublic]
+    levels_before: dict[str, int]
+    levels_after: dict[str, int]
+    summary: str
+    examples: list[dict[str, Any]] = Field(description="Up to 50 moved applications")
+
+
+class RubricPublic(BaseModel):
+    version: int
+    rubric: Rubric
+    published_at: datetime | None
+    published_by: str | None
+
+
+class RubricsPublic(BaseModel):
+    data: list[RubricPublic]
+    count: int
+
+
+class WebhookPublic(BaseModel):
+    id: UUID
+    url: str
+    event_types: list[str]
+    source: str | None
+    description: str | None
+    active: bool
+    created_at: datetime
+    pending: int = 0
+    failed: int = 0
+
+
+class WebhookCreated(WebhookPublic):
+    secret: str = Field(
+        description="Shown once: verify each delivery's signature with it (Standard Webhooks)"
+    )
+
+
+class WebhooksPublic(BaseModel):
+    data: list[WebhookPublic]
+    count: int
+
+
+class DeliveryPublic(BaseModel):
+    id: UUID
+    event_id: UUID
+    event_type: str
+    state: Literal["pending", "delivered", "failed"]
+    attempts: int
+    next_attempt_at: datetime | None
+    last_status_code: int | None
+    last_error: str | None
+    log: list[dict[str, Any]]
+    created_at: datetime
+    delivered_at: datetime | None
+
+
+class DeliveriesPublic(BaseModel):
+    data: list[DeliveryPublic]
     count: int

@@ -1,0 +1,227 @@
+"""Webhooks out: integrators' subscriptions, the delivery log, and the dispatcher.
+
+The service's own events (from its stream, like any consumer) are fanned out into one delivery
+row per matching subscription, in the consumer's transaction with its inbox row, so an event is
+queued once. A background dispatcher sends due deliveries over HTTP, signed after the Standard
+Webhooks specification (``webhook-id``, ``webhook-timestamp``, ``webhook-signature``: an
+HMAC-SHA256 over ``id.timestamp.body`` with the subscription's secret), and retries failures
+with growing delays until ``webhook_backoff_seconds`` is exhausted. The bus never waits for an
+endpoint: a dead endpoint only grows its own queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import logging
+import secrets
+import time
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+from opentelemetry import trace
+from sqlalchemy import select, update
+from standardwebhooks.webhooks import Webhook as Signer
+
+from kraftsamla_common.events import (
+    ApplicationAssessed,
+    ApplicationDecided,
+    ApplicationStatusChanged,
+    Envelope,
+    EventData,
+    ReassessmentCompleted,
+    new_id,
+    utcnow,
+)
+from kraftsamla_common.messaging import UnitOfWork, insert_ignore
+from kraftsamla_common.service import ServiceContext
+
+from .models import Delivery, Webhook
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer("kraftsamla.webhooks")
+
+LEASE = timedelta(seconds=60)
+"""How long a claimed delivery is left alone by other dispatchers while it is being sent."""
+
+
+def new_secret() -> str:
+    return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+
+
+def webhook_event(env: Envelope[Any]) -> str:
+    """The webhook event type of a bus event."""
+    data: EventData = env.data
+    if isinstance(data, ApplicationAssessed):
+        return "application.reassessed" if data.trigger == "reassessment" else "application.assessed"
+    if isinstance(data, ApplicationDecided):
+        return "application.decided"
+    if isinstance(data, ApplicationStatusChanged):
+        return "application.status_changed"
+    if isinstance(data, ReassessmentCompleted):
+        return "reassessment.completed"
+    raise ValueError(env.type)
+
+
+def body_of(env: Envelope[Any], kind: str) -> str:
+    return json.dumps(
+        {
+            "id": str(env.id),
+            "type": kind,
+            "event_type": env.type,
+            "region": env.region,
+            "time": env.time.isoformat(),
+            "data": env.data.model_dump(mode="json"),
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+async def fan_out(env: Envelope[Any], uow: UnitOfWork) -> None:
+    """Queue one delivery of the event per active subscription of the region that wants it."""
+    kind = webhook_event(env)
+    hooks = (
+        await uow.session.scalars(
+            select(Webhook).where(Webhook.region == env.region, Webhook.active.is_(True))
+        )
+    ).all()
+    source = getattr(env.data, "source", None)
+    wanted = [h for h in hooks if kind in h.event_types and (h.source is None or source in (None, h.source))]
+    if not wanted:
+        return
+    now, body = utcnow(), body_of(env, kind)
+    await uow.session.execute(
+        insert_ignore(uow.session, Delivery.__table__),  # type: ignore[arg-type]
+        [
+            {
+                "id": str(new_id()),
+                "webhook_id": h.id,
+                "region": env.region,
+                "event_id": str(env.id),
+                "event_type": kind,
+                "payload": body,
+                "state": "pending",
+                "attempts": 0,
+                "next_attempt_at": now,
+                "log": [],
+                "created_at": now,
+            }
+            for h in wanted
+        ],
+    )
+
+
+def sign(secret: str, msg_id: str, body: str, at: datetime) -> dict[str, str]:
+    return {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(int(at.timestamp())),
+        "webhook-signature": Signer(secret).sign(msg_id, at, body),
+        "content-type": "application/json",
+        "user-agent": "Kraftsamla-Webhooks/1",
+    }
+
+
+async def claim_due(ctx: ServiceContext, limit: int = 50) -> list[tuple[Delivery, Webhook]]:
+    """Claim due deliveries (leased, so a second dispatcher leaves them alone)."""
+    now = utcnow()
+    async with ctx.db.sessions() as session, session.begin():
+        query = (
+            select(Delivery)
+            .where(Delivery.state == "pending", Delivery.next_attempt_at <= now)
+            .order_by(Delivery.next_attempt_at)
+            .limit(limit)
+        )
+        if not ctx.db.is_sqlite:
+            query = query.with_for_update(skip_locked=True)
+        due = (await session.scalars(query)).all()
+        if not due:
+            return []
+        await session.execute(
+            update(Delivery).where(Delivery.id.in_([d.id for d in due])).values(next_attempt_at=now + LEASE)
+        )
+        hooks = {
+            h.id: h
+            for h in (
+                await session.scalars(select(Webhook).where(Webhook.id.in_({d.webhook_id for d in due})))
+            ).all()
+        }
+        session.expunge_all()
+    return [(d, hooks[d.webhook_id]) for d in due if d.webhook_id in hooks]
+
+
+async def send(client: httpx.AsyncClient, delivery: Delivery, hook: Webhook) -> dict[str, Any]:
+    """One attempt; the entry for the delivery log."""
+    started, at = time.monotonic(), utcnow()
+    with tracer.start_as_current_span(
+        "webhook deliver",
+        kind=trace.SpanKind.CLIENT,
+        attributes={
+            "kraftsamla.region": delivery.region,
+            "kraftsamla.event_id": delivery.event_id,
+            "kraftsamla.webhook_event": delivery.event_type,
+            "url.full": hook.url,
+        },
+    ) as span:
+        entry: dict[str, Any] = {"at": at.isoformat(), "attempt": delivery.attempts + 1}
+        try:
+            response = await client.post(
+                hook.url,
+                content=delivery.payload.encode(),
+                headers=sign(hook.secret, delivery.event_id, delivery.payload, at),
+            )
+            entry["status_code"] = response.status_code
+            span.set_attribute("http.response.status_code", response.status_code)
+        except httpx.HTTPError as exc:
+            entry["error"] = f"{type(exc).__name__}: {exc}"[:300]
+            span.set_status(trace.Status(trace.StatusCode.ERROR, entry["error"]))
+        entry["ms"] = round((time.monotonic() - started) * 1000, 1)
+    return entry
+
+
+async def record(ctx: ServiceContext, delivery: Delivery, entry: dict[str, Any]) -> None:
+    backoff = ctx.settings.webhook_backoff_seconds
+    ok = 200 <= entry.get("status_code", 0) < 300
+    attempts = delivery.attempts + 1
+    values: dict[str, Any] = {
+        "attempts": attempts,
+        "last_status_code": entry.get("status_code"),
+        "last_error": entry.get("error"),
+        "log": [*delivery.log, entry][-20:],
+    }
+    if ok:
+        values |= {"state": "delivered", "delivered_at": utcnow()}
+    elif attempts > len(backoff):
+        values |= {"state": "failed"}
+    else:
+        values |= {"next_attempt_at": utcnow() + timedelta(seconds=backoff[attempts - 1])}
+    async with ctx.db.sessions() as session, session.begin():
+        await session.execute(update(Delivery).where(Delivery.id == delivery.id).values(**values))
+
+
+async def dispatch(ctx: ServiceContext) -> None:
+    """Send due deliveries until cancelled; each endpoint's slowness stays its own."""
+    timeout = httpx.Timeout(ctx.settings.webhook_timeout_seconds)
+    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
+        while True:
+            try:
+                batch = await claim_due(ctx)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the database away for a while: try again later
+                log.warning("webhook dispatcher: %s", exc)
+                batch = []
+            if not batch:
+                await asyncio.sleep(ctx.settings.webhook_poll_seconds)
+                continue
+
+            async def one(d: Delivery, h: Webhook) -> None:
+                entry = await send(client, d, h)
+                try:
+                    await record(ctx, d, entry)
+                except Exception as exc:  # the lease expires and it is sent again
+                    log.warning("webhook dispatcher: recording delivery %s: %s", d.id, exc)
+
+            await asyncio.gather(*(one(d, h) for d, h in batch))
