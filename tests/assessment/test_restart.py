@@ -1,0 +1,96 @@
+"""A reassessment interrupted by ``kill -9`` of the service process: after a restart every open
+application has exactly one assessment for the new plan version, and each was announced once."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import nats
+from test_assessment_service import application, plan_event, publish
+
+from conftest import headers
+from helpers import eventually, stream_messages
+from kraftsamla_local import servers
+
+N = 1000
+
+
+async def test_a_reassessment_killed_half_way_completes_once_after_restart(
+    nats_url: str, database_factory: Callable[[str], str], api_keys_file: Path, tmp_path: Path, region: str
+) -> None:
+    proc = servers.ServiceProcess(
+        "assessment",
+        database_url=database_factory("assessment"),
+        nats_url=nats_url,
+        data_dir=tmp_path,
+        api_keys_file=api_keys_file,
+        # Redelivery of the unacknowledged event after ack_wait (a heartbeat keeps a live handler's).
+        extra_env={"KRAFTSAMLA_RELAY_POLL_SECONDS": "0.2", "KRAFTSAMLA_ACK_WAIT_SECONDS": "3"},
+    )
+    proc.start()
+    try:
+        proc.wait_ready(60)
+        url = f"{proc.base_url}/assessment/regions/{region}"
+        async with httpx.AsyncClient(timeout=60) as http:
+            for start in range(0, N, 1000):
+                body = [
+                    application(n, f"Vätgas och elektrolys, projekt {n}.") for n in range(start, start + 1000)
+                ]
+                r = await http.post(
+                    f"{url}/applications/bulk", json=body, headers=headers(region, "integrator")
+                )
+                assert r.json()["created"] == 1000, r.text
+
+            async def reassessments() -> int:
+                r = await http.get(f"{url}/reassessments", headers=headers(region, "viewer"))
+                return int(r.json()["count"])
+
+            nc = await nats.connect(nats_url)
+            await publish(nc.jetstream(), plan_event(region, 1))
+            await nc.close()
+            # Kill while the consumer is half-way through (it has started, and not finished).
+            await asyncio.sleep(0.6)
+            assert await reassessments() == 0
+            proc.kill()
+            proc.start()
+            proc.wait_ready(60)
+            await eventually(reassessments, timeout=120)
+
+            async def all_announced() -> list[Any] | None:
+                msgs = await stream_messages(
+                    nats_url, "ASSESSMENT", f"s3.{region}.assessment.application.assessed.v1"
+                )
+                return msgs if len(msgs) >= N else None
+
+            msgs = await eventually(all_announced, timeout=120)
+            await asyncio.sleep(1)  # anything doubled would have been relayed by now
+            msgs = await stream_messages(
+                nats_url, "ASSESSMENT", f"s3.{region}.assessment.application.assessed.v1"
+            )
+            per_app = Counter(json.loads(m.data)["data"]["application_id"] for m in msgs)
+            assert len(per_app) == N and set(per_app.values()) == {1}
+            assert await reassessments() == 1
+            r = await http.get(f"{url}/reassessments", headers=headers(region, "viewer"))
+            assert r.json()["data"][0]["assessed"] == N
+            seen = 0
+            for offset in range(0, N, 500):
+                page = await http.get(
+                    f"{url}/applications?limit=500&offset={offset}", headers=headers(region, "viewer")
+                )
+                for a in page.json()["data"]:
+                    assert a["assessment"]["plan_versions"][0]["version"] == 1
+                    seen += 1
+            assert seen == N
+            one = page.json()["data"][0]["id"]
+            history = await http.get(
+                f"{url}/applications/{one}/assessments", headers=headers(region, "viewer")
+            )
+            assert history.json()["count"] == 1
+    finally:
+        proc.stop()
