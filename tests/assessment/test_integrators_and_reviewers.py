@@ -352,13 +352,19 @@ async def test_webhooks_are_signed_retried_and_logged(
     delivered = await eventually(lambda: _async(flaky.delivered() if len(flaky.delivered()) >= 2 else None))
     assert {d["type"] for d in delivered} == {"application.assessed", "application.decided"}
     assert all(d["region"] == region for d in delivered)
-    for hdrs, body, code in flaky.requests:
+    for hdrs, body, _code in flaky.requests:
         assert Verifier(secret).verify(body, hdrs)["id"] == hdrs["webhook-id"]
     with pytest.raises(Exception, match="signature"):
         Verifier("whsec_" + "A" * 32).verify(flaky.requests[-1][1], flaky.requests[-1][0])
     assert theirs.requests == []
 
-    log = (await svc.get(f"{base(region)}/webhooks/{hook['id']}/deliveries", headers=h)).json()["data"]
+    async def all_delivered() -> list[dict[str, Any]] | None:
+        r = await svc.get(f"{base(region)}/webhooks/{hook['id']}/deliveries", headers=h)
+        data = r.json()["data"]
+        return data if len(data) == 2 and {d["state"] for d in data} == {"delivered"} else None
+
+    # The endpoint has the request a moment before the log has the answer.
+    log = await eventually(all_delivered)
     assert {d["state"] for d in log} == {"delivered"} and sum(d["attempts"] for d in log) == 4
     codes = [e["status_code"] for d in sorted(log, key=lambda d: d["log"][0]["at"]) for e in d["log"]]
     assert sorted(codes) == [204, 204, 503, 503]

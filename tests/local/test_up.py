@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
+from kraftsamla_local import demo_portfolio
 from kraftsamla_local.demo_content import REGIONS
 from kraftsamla_local.servers import free_port, port_open
 
@@ -145,7 +146,9 @@ def test_up_loads_demo_data_stops_on_ctrl_c_and_keeps_data(launcher: Launcher) -
             assert programmes["count"] == 1
             assert programmes["data"][0]["title"] == region["programme"]["title"]
             apps = http.get(f"/assessment/regions/{rid}/applications", headers=own).json()
-            assert apps["count"] == len(region["applications"])
+            assert apps["count"] == len(region["applications"]) + demo_portfolio.PER_REGION
+            decided = http.get(f"/assessment/regions/{rid}/applications?status=granted", headers=own).json()
+            assert decided["count"] >= demo_portfolio.PER_REGION // 5
         assert http.get("/plans/regions/kronoberg/programmes", headers=jh).status_code == 404
 
         programme = http.get("/plans/regions/jamtland-harjedalen/programmes", headers=jh).json()["data"][0]

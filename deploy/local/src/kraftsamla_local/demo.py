@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from . import demo_portfolio
 from .demo_content import DEMO_NOTE, INTEGRATOR_SOURCES, PARTNERSHIPS, REGIONS
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,17 @@ async def load_region(
             201,
         )
         counts["applications"] += 1
+    generated = demo_portfolio.portfolio(region)
+    result = _check(
+        await http.post(
+            f"/assessment/regions/{rid}/applications/bulk?source={source}", json=generated, headers=integrator
+        ),
+        200,
+    )
+    if result["rejected"]:
+        raise DemoLoadError(f"{rid}: demo applications rejected: {result['results'][:3]}")
+    app_ids = {r["external_id"]: r["id"] for r in result["results"]}
+    counts["applications"] += len(generated)
 
     programmes = _check(await http.get(f"/plans/regions/{rid}/programmes", headers=admin), 200)["data"]
     programme = next((p for p in programmes if p["title"] == region["programme"]["title"]), None)
@@ -99,7 +111,32 @@ async def load_region(
         counts["local_plans"] += 1
 
     counts["engagements"] = await load_partnerships(http, rid, admin, area_ids, actor_ids)
+    counts["decisions"] = await decide(http, rid, integrator, generated, app_ids, len(region["plans"]))
     return counts
+
+
+async def decide(
+    http: httpx.AsyncClient,
+    rid: str,
+    integrator: dict[str, str],
+    generated: list[dict[str, Any]],
+    app_ids: dict[str, str],
+    plans: int,
+) -> int:
+    """Decisions on part of the portfolio, once it is assessed against every published plan
+    (a decided application is no longer reassessed)."""
+    url = f"/assessment/regions/{rid}/applications"
+    for _ in range(1200):
+        r = await http.get(f"/assessment/regions/{rid}/reassessments?limit=1", headers=integrator)
+        if _check(r, 200)["count"] >= plans:
+            break
+        await asyncio.sleep(0.1)
+    decisions = demo_portfolio.decisions(generated)
+    for external_id, decision in decisions.items():
+        _check(
+            await http.post(f"{url}/{app_ids[external_id]}/decision", json=decision, headers=integrator), 200
+        )
+    return len(decisions)
 
 
 def _months_back(today: date, months: int) -> date:
@@ -193,11 +230,12 @@ async def load(base_url: str, keys: list[dict[str, str]]) -> None:
         for region in REGIONS:
             counts = await load_region(http, region, by_name)
             log.info(
-                "demo data: %s — %d actors, %d applications, %d action plans and %d local plans published, "
-                "%d engagements",
+                "demo data: %s — %d actors, %d applications (%d decided), %d action plans and %d local "
+                "plans published, %d engagements",
                 region["name"],
                 counts["actors"],
                 counts["applications"],
+                counts["decisions"],
                 counts["published"],
                 counts["local_plans"],
                 counts["engagements"],

@@ -866,6 +866,10 @@ def _describe_change(m: Move, codes: Mapping[UUID, str]) -> str:
     if m.change == "area":
         src = codes.get(b.strength_area_id, "none") if b.strength_area_id else "none"
         dst = codes.get(a.strength_area_id, "none") if a.strength_area_id else "none"
+        if b.strength_area_id is None:
+            return f"moved into strength area {dst}"
+        if a.strength_area_id is None:
+            return f"moved out of strength area {src}"
         return f"moved from strength area {src} to {dst}"
     if m.change == "level":
         verb = "fell" if _rank(a.level) < _rank(b.level) else "rose"
