@@ -16,17 +16,26 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from kraftsamla_common.auth import READERS, Role, Scope, region_scope
 from kraftsamla_common.errors import NotFound, Problem, Unprocessable
-from kraftsamla_common.events import ActionPlanContent, Level, RubricPublished, new_id, utcnow
+from kraftsamla_common.events import ActionPlanContent, Level, PlanVersionRef, RubricPublished, new_id, utcnow
 from kraftsamla_common.service import PageDep, UowDep
 
 from . import domain
-from .assessing import current_rubric, effective_of, emit_assessed, overrides_of, preview
+from .assessing import current_rubric, effective_of, emit_assessed, overrides_of, plans_of, preview
 from .intake import Intake, change_status, decide, from_360giving, item_errors
-from .models import Application, Assessment, Delivery, IdempotencyRecord, Reassessment, Review, Webhook
+from .models import (
+    Application,
+    Assessment,
+    Delivery,
+    IdempotencyRecord,
+    Reassessment,
+    Review,
+    Webhook,
+    current_plans,
+)
 from .models import Rubric as RubricRow
 from .schemas import (
     MAX_BULK,
@@ -500,8 +509,6 @@ async def review_application(
     current = await _current(uow, app)
     if current is None:
         raise Problem(409, "Conflict", "The application has no assessment to review yet.")
-    from kraftsamla_common.events import PlanVersionRef
-
     refs = [PlanVersionRef.model_validate(r) for r in current.plan_versions]
     errors = []
     for i, o in enumerate(body.overrides):
@@ -693,9 +700,6 @@ async def preview_change(body: PreviewIn, scope: ReviewScope, uow: UowDep) -> Pr
     """What publishing draft action plans (the content of a plan draft, as the plans service holds
     it) and/or a draft rubric would do to the region's open portfolio: what would move, and why.
     Stores nothing."""
-    from .assessing import plans_of
-    from .models import current_plans
-
     current = {p.action_plan_id: p for p in plans_of(await current_plans(uow.session, scope.region))}
     drafts: list[domain.StrengthAreaPlan] = []
     errors = []
@@ -860,8 +864,6 @@ async def delete_webhook(webhook_id: UUID, scope: WebhookScope, uow: UowDep) -> 
     """Stop the subscription; nothing more is queued or sent to it. Its delivery log is kept."""
     hook = await _webhook(uow, scope.region, webhook_id)
     hook.active = False
-    from sqlalchemy import update
-
     await uow.session.execute(
         update(Delivery)
         .where(Delivery.webhook_id == hook.id, Delivery.state == "pending")

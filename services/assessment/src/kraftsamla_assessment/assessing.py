@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -308,6 +309,16 @@ def assess(
 # --------------------------------------------------------------------------- reassessment
 
 
+async def current_assessments(session: AsyncSession, apps: Sequence[Application]) -> dict[str, Assessment]:
+    """The current assessment of each application, by id (in chunks, to stay under bind limits)."""
+    ids = [x.current_assessment_id for x in apps if x.current_assessment_id]
+    out: dict[str, Assessment] = {}
+    for chunk in range(0, len(ids), 5000):
+        query = select(Assessment).where(Assessment.id.in_(ids[chunk : chunk + 5000]))
+        out.update((a.id, a) for a in (await session.scalars(query)).all())
+    return out
+
+
 def outcome(
     strength_area_id: str | UUID | None, level: str | None, recommendation: str | None, fits: list[Any]
 ) -> domain.Outcome:
@@ -353,14 +364,7 @@ async def reassess_region(
             .order_by(Application.id)
         )
     ).all()
-    ids = [x.current_assessment_id for x in apps if x.current_assessment_id]
-    previous = {
-        a.id: a
-        for chunk in range(0, len(ids), 5000)
-        for a in (
-            await uow.session.scalars(select(Assessment).where(Assessment.id.in_(ids[chunk : chunk + 5000])))
-        ).all()
-    }
+    previous = await current_assessments(uow.session, apps)
     portfolio = await load_portfolio(uow.session, region)
     old_index = domain.index_priorities(old_plans)
     new_index = domain.index_priorities(assessor.plans)
@@ -484,14 +488,7 @@ async def preview(
             )
         )
     ).all()
-    ids = [x.current_assessment_id for x in apps if x.current_assessment_id]
-    previous = {
-        a.id: a
-        for chunk in range(0, len(ids), 5000)
-        for a in (
-            await session.scalars(select(Assessment).where(Assessment.id.in_(ids[chunk : chunk + 5000])))
-        ).all()
-    }
+    previous = await current_assessments(session, apps)
     portfolio = await load_portfolio(session, region)
     old_index, new_index = domain.index_priorities(current), domain.index_priorities(draft.plans)
     moves: list[domain.Move] = []
