@@ -8,6 +8,22 @@ from typing import Any
 
 import nats
 
+from kraftsamla_common.events import Envelope, EventData, new_id, service_of, utcnow
+
+
+def envelope(data: EventData, region: str, *, subject: object = "x") -> Envelope[EventData]:
+    """An event as its producer would send it (publish with ``model_dump_json(serialize_as_any=True)``)."""
+    return Envelope[EventData](
+        id=new_id(),
+        type=data.event_type,
+        source=service_of(data.event_type),
+        region=region,
+        subject=str(subject),
+        time=utcnow(),
+        correlation_id=new_id(),
+        data=data,
+    )
+
 
 async def eventually(
     check: Callable[[], Awaitable[Any]], timeout: float = 20.0, interval: float = 0.05

@@ -19,7 +19,7 @@ from standardwebhooks.webhooks import Webhook as Verifier
 from test_assessment_service import AREA_ID, PLAN_ID, application, apps, js, plan_event, publish
 
 from conftest import headers, running, service_settings
-from helpers import eventually, stream_messages
+from helpers import envelope, eventually, stream_messages
 from kraftsamla_assessment.app import spec
 from kraftsamla_common.events import (
     ActionPlanContent,
@@ -92,7 +92,7 @@ def base(region: str) -> str:
     return f"/assessment/regions/{region}"
 
 
-def programme_event(region: str, areas: list[tuple[Any, str]]) -> Envelope[ProgrammeCreated]:
+def programme_event(region: str, areas: list[tuple[Any, str]]) -> Envelope[Any]:
     data = ProgrammeCreated(
         programme_id=new_id(),
         title="S3",
@@ -100,19 +100,10 @@ def programme_event(region: str, areas: list[tuple[Any, str]]) -> Envelope[Progr
         period_end=2030,
         strength_areas=[StrengthAreaSnapshot(id=i, code=c, name=LocalizedText(sv=c)) for i, c in areas],
     )
-    return Envelope[ProgrammeCreated](
-        id=new_id(),
-        type=data.event_type,
-        source="plans",
-        region=region,
-        subject=str(data.programme_id),
-        time=utcnow(),
-        correlation_id=new_id(),
-        data=data,
-    )
+    return envelope(data, region, subject=data.programme_id)
 
 
-def forest_event(region: str, version: int, vocabulary: list[str]) -> Envelope[ActionPlanPublished]:
+def forest_event(region: str, version: int, vocabulary: list[str]) -> Envelope[Any]:
     data = ActionPlanPublished(
         programme_id=new_id(),
         programme_title="S3",
@@ -134,16 +125,7 @@ def forest_event(region: str, version: int, vocabulary: list[str]) -> Envelope[A
             ]
         ),
     )
-    return Envelope[ActionPlanPublished](
-        id=new_id(),
-        type=data.event_type,
-        source="plans",
-        region=region,
-        subject=str(FOREST_PLAN),
-        time=utcnow(),
-        correlation_id=new_id(),
-        data=data,
-    )
+    return envelope(data, region, subject=FOREST_PLAN)
 
 
 async def reassessed(svc: httpx.AsyncClient, region: str, n: int) -> list[dict[str, Any]]:

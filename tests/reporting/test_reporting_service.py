@@ -21,6 +21,7 @@ from nats.js.api import PubAck
 from sqlalchemy import func, select
 
 from conftest import OPERATOR, headers, running, service_settings
+from helpers import envelope
 from kraftsamla_common.events import (
     ActionPlanContent,
     ActionPlanPublished,
@@ -37,7 +38,6 @@ from kraftsamla_common.events import (
     StrengthAreaSnapshot,
     new_id,
     plan_key,
-    service_of,
     subject_for,
     utcnow,
 )
@@ -72,19 +72,6 @@ async def reporting(
     )
     async with running(spec, settings) as client:
         yield client
-
-
-def envelope(data: EventData, region: str, *, subject: object = "x") -> Envelope[EventData]:
-    return Envelope[EventData](
-        id=new_id(),
-        type=data.event_type,
-        source=service_of(data.event_type),
-        region=region,
-        subject=str(subject),
-        time=utcnow(),
-        correlation_id=new_id(),
-        data=data,
-    )
 
 
 async def publish(
