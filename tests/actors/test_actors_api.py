@@ -229,3 +229,45 @@ async def test_concurrent_duplicates_make_one_actor(
     messages = await _stream_messages(nats_url)
     assert len(messages) == 1
     assert messages[0].subject == f"s3.{region}.{EVENT_TYPE}"
+
+
+async def test_planned_cycle_is_announced(client: httpx.AsyncClient, nats_url: str, region: str) -> None:
+    base = f"/actors/regions/{region}/cycles"
+    steering = {
+        "kind": "reference_group_meeting",
+        "title": "Styrgruppsmöte smart specialisering",
+        "frequency": "twice_a_year",
+        "starts_on": "2026-01-01",
+        "ends_on": "2027-12-31",
+    }
+    # Refused plans announce nothing: an unknown strength area, a cycle ending before it starts.
+    unknown_area = {**steering, "strength_area_id": "0190c1a4-0000-7000-8000-000000000000"}
+    r = await client.post(base, json=unknown_area, headers=headers(region))
+    assert r.status_code == 422 and [e["pointer"] for e in r.json()["errors"]] == ["/strength_area_id"]
+    r = await client.post(base, json={**steering, "ends_on": "2025-12-31"}, headers=headers(region))
+    assert r.status_code == 422
+    assert (await client.post(base, json=steering, headers=headers(region, "viewer"))).status_code == 403
+
+    # A process leader plans it; the cycle leaves through the outbox in the same transaction.
+    r = await client.post(base, json=steering, headers=headers(region, "assessor"))
+    assert r.status_code == 201, r.text
+    cycle = r.json()
+    await _settled(client)
+    messages = await _stream_messages(nats_url)
+    assert [m.subject for m in messages] == [f"s3.{region}.actors.cycle.planned.v1"]
+    envelope = json.loads(messages[0].data)
+    assert messages[0].headers["Nats-Msg-Id"] == envelope["id"]
+    assert (envelope["type"], envelope["region"], envelope["subject"]) == (
+        "actors.cycle.planned.v1",
+        region,
+        cycle["id"],
+    )
+    assert envelope["data"] == {
+        "cycle_id": cycle["id"],
+        "strength_area_id": None,
+        "kind": "reference_group_meeting",
+        "title": "Styrgruppsmöte smart specialisering",
+        "frequency": "twice_a_year",
+        "starts_on": "2026-01-01",
+        "ends_on": "2027-12-31",
+    }

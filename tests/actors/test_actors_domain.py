@@ -1,5 +1,5 @@
-"""Unit tests of the actors domain: composition and its gaps, participation counts, the annual
-cycle, and reading the actors CSV."""
+"""Unit tests of the actors domain: composition and its gaps, participation counts, and reading
+the actors CSV (the annual cycle's slots are tested with ``kraftsamla_common.annual_cycle``)."""
 
 from __future__ import annotations
 
@@ -112,28 +112,6 @@ def test_participation_counts_participations_and_unique_participants() -> None:
         40,
     )
     assert p.by_kind == {"actor_meeting": 2, "survey": 1}
-
-
-def test_slots_are_calendar_aligned_and_clipped_to_the_cycle() -> None:
-    year = (date(2026, 1, 1), date(2026, 12, 31))
-    monthly = domain.slots("monthly", date(2026, 3, 15), None, year)
-    assert [s.label for s in monthly][:2] == ["2026-03", "2026-04"] and len(monthly) == 10
-    assert [s.label for s in domain.slots("twice_a_year", date(2020, 1, 1), None, year)] == [
-        "2026-H1",
-        "2026-H2",
-    ]
-    assert [s.label for s in domain.slots("quarterly", date(2020, 1, 1), date(2026, 5, 1), year)] == [
-        "2026-Q1",
-        "2026-Q2",
-    ]
-    assert domain.slots("yearly", date(2027, 1, 1), None, year) == []
-
-
-def test_follow_up_counts_held_slots_and_names_the_missed() -> None:
-    planned = domain.slots("monthly", date(2026, 1, 1), None, (date(2026, 1, 1), date(2026, 6, 30)))
-    held = [date(2026, 1, 20), date(2026, 2, 17), date(2026, 2, 24), date(2026, 4, 21), date(2026, 6, 16)]
-    f = domain.follow_up(planned, held)
-    assert (f.planned, f.held, f.meetings, f.missed) == (6, 4, 5, ["2026-03", "2026-05"])
 
 
 def test_csv_with_semicolons_swedish_headers_and_a_bom() -> None:

@@ -684,3 +684,181 @@ async def test_regions_are_isolated(client: httpx.AsyncClient, region: str, othe
     assert (
         await client.get(f"/plans/regions/{region}/programmes", headers=headers(region, "integrator"))
     ).status_code == 403
+
+
+# --------------------------------------------------------------------------- indicator measurements
+
+
+def measurements_of(region: str, plan_id: str) -> str:
+    return f"/plans/regions/{region}/action-plans/{plan_id}/measurements"
+
+
+async def test_indicator_values_recorded_corrected_withdrawn_and_announced(
+    client: httpx.AsyncClient, region: str, nats_url: str
+) -> None:
+    prog = await create_programme(client, region)
+    plan_id = plan_of(prog, "energi")
+    await publish(client, region, f"/plans/regions/{region}/action-plans/{plan_id}", DRAFT)
+    url = measurements_of(region, plan_id)
+    leader = headers(region, "assessor")  # a process leader records the values
+
+    body = {"sub_goal_id": "forny", "year": 2024, "value": 68.5, "source": "Energimyndigheten"}
+    r = await client.post(url, json=body, headers=leader)
+    assert r.status_code == 201, r.text
+    first = r.json()
+    assert (first["sub_goal_id"], first["year"], first["value"], first["measured_on"]) == (
+        "forny",
+        2024,
+        68.5,
+        None,
+    )
+    assert first["strength_area_id"] == area_of(prog, "energi")
+    assert first["recorded_by"] == f"key-{region}-assessor"
+
+    # A second value for the same year corrects the first: the same measurement, 200, no duplicate.
+    r = await client.post(
+        url, json={**body, "value": 69.1, "measured_on": "2025-03-31", "note": "Reviderad"}, headers=leader
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["id"] == first["id"] and r.json()["value"] == 69.1
+    assert r.json()["created_at"] == first["created_at"]
+    r = await client.post(url, json={**body, "year": 2025, "value": 72}, headers=headers(region))
+    assert r.status_code == 201, r.text
+    later = r.json()
+
+    listed = (await client.get(url, headers=headers(region, "viewer"))).json()
+    assert listed["count"] == 2
+    assert [(m["year"], m["value"]) for m in listed["data"]] == [(2024, 69.1), (2025, 72.0)]
+    only = await client.get(url, params={"sub_goal_id": "forny", "limit": 1}, headers=headers(region))
+    assert only.json()["count"] == 2 and len(only.json()["data"]) == 1
+    none = await client.get(url, params={"sub_goal_id": "annat"}, headers=headers(region))
+    assert none.json() == {"data": [], "count": 0}
+
+    # A correction by id replaces value, date, source and note; sub-goal and year stay.
+    r = await client.put(f"{url}/{later['id']}", json={"value": 71.5, "source": "SCB"}, headers=leader)
+    assert r.status_code == 200, r.text
+    assert (r.json()["year"], r.json()["value"], r.json()["source"], r.json()["note"]) == (
+        2025,
+        71.5,
+        "SCB",
+        "",
+    )
+    r = await client.put(f"{url}/{later['id']}", json={"value": 1, "year": 2026}, headers=leader)
+    assert r.status_code == 422 and pointers(r) == {"/year"}
+
+    # Withdrawn: gone from the list, and announced as deleted.
+    assert (await client.delete(f"{url}/{later['id']}", headers=leader)).status_code == 204
+    assert (await client.get(f"{url}/{later['id']}", headers=leader)).status_code == 404
+    assert (await client.delete(f"{url}/{later['id']}", headers=leader)).status_code == 404
+    got = (await client.get(f"{url}/{first['id']}", headers=headers(region, "viewer"))).json()
+    assert got["value"] == 69.1 and got["measured_on"] == "2025-03-31"
+    assert (await client.get(url, headers=leader)).json()["count"] == 1
+
+    subject = f"s3.{region}.plans.indicator.measured.v1"
+    msgs = await eventually(lambda: _at_least(nats_url, subject, 5))
+    envs = [json.loads(m.data) for m in msgs]
+    assert all(m.headers["Nats-Msg-Id"] == e["id"] for m, e in zip(msgs, envs, strict=True))
+    assert [(e["subject"], e["data"]["year"], e["data"]["value"], e["data"]["deleted"]) for e in envs] == [
+        (first["id"], 2024, 68.5, False),
+        (first["id"], 2024, 69.1, False),
+        (later["id"], 2025, 72.0, False),
+        (later["id"], 2025, 71.5, False),
+        (later["id"], 2025, 71.5, True),
+    ]
+    data = envs[1]["data"]
+    assert data["action_plan_id"] == plan_id and data["strength_area_id"] == area_of(prog, "energi")
+    assert (data["sub_goal_id"], data["measured_on"], data["note"], data["source"]) == (
+        "forny",
+        "2025-03-31",
+        "Reviderad",
+        "Energimyndigheten",
+    )
+    assert data["recorded_by"] == f"key-{region}-assessor"
+
+
+async def test_measurements_only_for_sub_goals_of_the_published_version(
+    client: httpx.AsyncClient, region: str, nats_url: str
+) -> None:
+    prog = await create_programme(client, region)
+    plan_id = plan_of(prog, "energi")
+    base = f"/plans/regions/{region}/action-plans/{plan_id}"
+    url = measurements_of(region, plan_id)
+    body = {"sub_goal_id": "forny", "year": 2024, "value": 68.5}
+
+    # No published version yet: its draft's sub-goals are not measured.
+    assert (await save(client, region, base, DRAFT)).status_code == 200
+    r = await client.post(url, json=body, headers=headers(region))
+    assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"
+    assert pointers(r) == {"/sub_goal_id"}
+    assert "no published version" in r.json()["errors"][0]["message"]
+
+    # Published: only the published version's sub-goals, not those added to the draft since.
+    await publish(client, region, base, DRAFT)
+    later = copy.deepcopy(DRAFT)
+    later["sub_goals"].append({**DRAFT["sub_goals"][0], "id": "vatgas-mal"})
+    assert (await save(client, region, base, later)).status_code == 200
+    for sub_goal in ("vatgas-mal", "finns-inte"):
+        r = await client.post(url, json={**body, "sub_goal_id": sub_goal}, headers=headers(region))
+        assert r.status_code == 422 and pointers(r) == {"/sub_goal_id"}, r.text
+        assert f"no sub-goal {sub_goal!r}" in r.json()["errors"][0]["message"]
+        assert "'forny'" in r.json()["errors"][0]["message"]
+
+    # The schema: a year in range, a number, nothing unknown, a sub-goal id.
+    r = await client.post(
+        url, json={**body, "year": 1800, "value": "mycket", "unit": "%"}, headers=headers(region)
+    )
+    assert r.status_code == 422 and pointers(r) == {"/year", "/value", "/unit"}
+    r = await client.post(url, json={"year": 2024, "value": 1}, headers=headers(region))
+    assert r.status_code == 422 and pointers(r) == {"/sub_goal_id"}
+    r = await client.get(url, params={"sub_goal_id": "Inte Ett Id"}, headers=headers(region))
+    assert r.status_code == 422
+
+    # A viewer reads but does not record; nothing was stored or announced by any of those.
+    assert (await client.post(url, json=body, headers=headers(region, "viewer"))).status_code == 403
+    assert (await client.get(url, headers=headers(region, "viewer"))).json() == {"data": [], "count": 0}
+    r = await client.post(url, json=body, headers=headers(region))
+    assert r.status_code == 201, r.text
+    msgs = await eventually(
+        lambda: stream_messages(nats_url, "PLANS", f"s3.{region}.plans.indicator.measured.v1")
+    )
+    assert len(msgs) == 1
+
+
+async def test_measurements_of_another_region_or_plan_are_not_found(
+    client: httpx.AsyncClient, region: str, other_region: str
+) -> None:
+    prog = await create_programme(client, region)
+    plan_id, digital = plan_of(prog, "energi"), plan_of(prog, "digitala-losningar")
+    await publish(client, region, f"/plans/regions/{region}/action-plans/{plan_id}", DRAFT)
+    await publish(client, region, f"/plans/regions/{region}/action-plans/{digital}", DRAFT)
+    body = {"sub_goal_id": "forny", "year": 2024, "value": 68.5}
+    r = await client.post(measurements_of(region, plan_id), json=body, headers=headers(region))
+    m = r.json()
+    correction = {"value": 1}
+
+    for role in ("admin", "assessor", "viewer"):
+        other = headers(other_region, role)
+        theirs = measurements_of(other_region, plan_id)
+        assert (await client.get(theirs, headers=other)).status_code == 404, role
+        assert (await client.get(f"{theirs}/{m['id']}", headers=other)).status_code == 404, role
+        expected = 403 if role == "viewer" else 404
+        assert (await client.post(theirs, json=body, headers=other)).status_code == expected, role
+        r = await client.put(f"{theirs}/{m['id']}", json=correction, headers=other)
+        assert r.status_code == expected, role
+        assert (await client.delete(f"{theirs}/{m['id']}", headers=other)).status_code == expected, role
+        # Their key on our region's path: the region itself is not found.
+        ours = measurements_of(region, plan_id)
+        assert (await client.get(ours, headers=other)).status_code == 404, role
+        assert (await client.post(ours, json=body, headers=other)).status_code == 404, role
+
+    # An unknown plan, and a measurement asked for under another plan of the region.
+    assert (
+        await client.post(measurements_of(region, str(new_id())), json=body, headers=headers(region))
+    ).status_code == 404
+    elsewhere = f"{measurements_of(region, digital)}/{m['id']}"
+    assert (await client.get(elsewhere, headers=headers(region))).status_code == 404
+    assert (await client.put(elsewhere, json=correction, headers=headers(region))).status_code == 404
+    assert (await client.delete(elsewhere, headers=headers(region))).status_code == 404
+
+    mine = (await client.get(f"{measurements_of(region, plan_id)}/{m['id']}", headers=headers(region))).json()
+    assert mine["value"] == 68.5

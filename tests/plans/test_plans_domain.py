@@ -27,6 +27,18 @@ def content(**kw: object) -> ActionPlanContent:
     return ActionPlanContent.model_validate(kw)
 
 
+def test_measurements_follow_the_published_sub_goals() -> None:
+    goal = {"id": "forny", "title": {"sv": "Mer förnybart"}, "indicator": {"name": "Andel förnybar el"}}
+    published = content(sub_goals=[goal])
+    assert domain.measurement_errors(published, "forny") == []
+    (wrong,) = domain.measurement_errors(published, "annat")
+    assert wrong["pointer"] == "/sub_goal_id" and "its sub-goals: 'forny'" in wrong["message"]
+    (empty,) = domain.measurement_errors(content(), "forny")
+    assert "its sub-goals: none" in empty["message"]
+    (unpublished,) = domain.measurement_errors(None, "forny")
+    assert "no published version" in unpublished["message"]
+
+
 def test_review_status() -> None:
     created = NOW - timedelta(days=400)
     fresh = domain.review_status(NOW - timedelta(days=30), created, date(2027, 3, 1), NOW)

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from . import demo_portfolio
-from .demo_content import DEMO_NOTE, INTEGRATOR_SOURCES, PARTNERSHIPS, REGIONS
+from .demo_content import DEMO_NOTE, INTEGRATOR_SOURCES, MEASUREMENTS, PARTNERSHIPS, REGIONS
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,7 @@ async def load_region(
     rid = region["region"]
     admin = {"X-API-Key": keys[f"{rid}-admin"]}
     integrator = {"X-API-Key": keys[f"{rid}-integrator"]}
+    leader = {"X-API-Key": keys[f"{rid}-assessor"]}
     counts = {"actors": 0, "applications": 0, "published": 0, "local_plans": 0}
 
     actor_ids: dict[str, str] = {}
@@ -98,6 +99,8 @@ async def load_region(
             await http.post(f"{url}/publish", json={"note": "Demodata: första versionen"}, headers=admin), 201
         )
         counts["published"] += 1
+    plan_ids = {sa["code"]: sa["action_plan_id"] for sa in programme["strength_areas"]}
+    counts["measurements"] = await load_measurements(http, rid, leader, plan_ids)
 
     existing = _check(await http.get(f"/plans/regions/{rid}/local-plans", headers=admin), 200)["data"]
     titles = {lp["title"] for lp in existing}
@@ -151,7 +154,8 @@ async def load_partnerships(
     area_ids: dict[str, str],
     actor_ids: dict[str, str],
 ) -> int:
-    """The region's settings, groups, annual cycle and a year of engagements, through the actors API."""
+    """The region's settings, groups, annual cycle and a year of engagements, each meeting linked to
+    its cycle, through the actors API."""
     content = PARTNERSHIPS.get(rid)
     if content is None:
         return 0
@@ -190,19 +194,34 @@ async def load_partnerships(
             "frequency": cycle["frequency"],
             "starts_on": _months_back(today, 12).replace(day=1).isoformat(),
         }
-        _check(await http.post(f"{base}/cycles", json=body, headers=admin), 201)
+        planned = _check(await http.post(f"{base}/cycles", json=body, headers=admin), 201)
         for months in meeting["held_months_ago"]:
             engagement = {
                 "kind": cycle["kind"],
                 "title": cycle["title"],
                 "held_on": _months_back(today, months).isoformat(),
                 "strength_area_ids": [area_id],
+                "cycle_id": planned["id"],
                 "participants": [{"actor_id": actor_ids[i]} for i in meeting["actors"]],
                 "head_count": meeting["head_count"],
                 "notes": DEMO_NOTE,
             }
             _check(await http.post(f"{base}/engagements", json=engagement, headers=admin), 201)
             recorded += 1
+    return recorded
+
+
+async def load_measurements(
+    http: httpx.AsyncClient, rid: str, leader: dict[str, str], plan_ids: dict[str, str]
+) -> int:
+    """Values of the published plans' sub-goal indicators, recorded by a process leader. Safe to
+    repeat: a value for a sub-goal and year already recorded is corrected, never doubled."""
+    recorded = 0
+    for m in MEASUREMENTS.get(rid, []):
+        body = {k: v for k, v in m.items() if k != "strength_area"}
+        url = f"/plans/regions/{rid}/action-plans/{plan_ids[m['strength_area']]}/measurements"
+        _check(await http.post(url, json=body, headers=leader), 200, 201)
+        recorded += 1
     return recorded
 
 
@@ -231,12 +250,13 @@ async def load(base_url: str, keys: list[dict[str, str]]) -> None:
             counts = await load_region(http, region, by_name)
             log.info(
                 "demo data: %s — %d actors, %d applications (%d decided), %d action plans and %d local "
-                "plans published, %d engagements",
+                "plans published, %d indicator values, %d engagements",
                 region["name"],
                 counts["actors"],
                 counts["applications"],
                 counts["decisions"],
                 counts["published"],
                 counts["local_plans"],
+                counts["measurements"],
                 counts["engagements"],
             )

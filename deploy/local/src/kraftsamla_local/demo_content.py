@@ -1744,6 +1744,24 @@ PARTNERSHIPS: dict[str, Json] = {
                 ["769600-0012", "212000-0019", "559900-0030"],
                 9,
             ),
+            meetings(
+                "upplevelser",
+                "workshop",
+                "Workshop året-runt-utbud",
+                "twice_a_year",
+                [4, 10],
+                ["769600-0012", "559900-0048"],
+                7,
+            ),
+            meetings(
+                "gron-industri",
+                "actor_meeting",
+                "Aktörsmöte grön industriell omställning",
+                "quarterly",
+                [1, 4, 7, 10],
+                ["202100-0027", "559900-0030", "212000-0019"],
+                14,
+            ),
         ],
     },
     "kronoberg": {
@@ -1794,6 +1812,24 @@ PARTNERSHIPS: dict[str, Json] = {
                 ["802400-0013", "559900-0055"],
                 20,
             ),
+            meetings(
+                "besoksnaring",
+                "reference_group_meeting",
+                "Advisory Board Åsnen",
+                "twice_a_year",
+                [3, 9],
+                ["202100-0035", "202100-0043", "802400-0013"],
+                0,
+            ),
+            meetings(
+                "skog-och-tra",
+                "actor_meeting",
+                "Aktörsmöte Skog och trä",
+                "quarterly",
+                [2, 5, 8, 11],
+                ["202100-0035", "212000-0043", "802400-0013"],
+                11,
+            ),
         ],
     },
     "lappi": {
@@ -1839,6 +1875,80 @@ PARTNERSHIPS: dict[str, Json] = {
                 ["9900005-0", "9900003-4"],
                 15,
             ),
+            meetings(
+                "arktiset-luonnonvarat",
+                "actor_meeting",
+                "Luonnonvarakumppanuuden tapaaminen",
+                "quarterly",
+                [1, 4, 7, 10],
+                ["9900001-8", "9900002-6", "9900004-2"],
+                10,
+            ),
+            meetings(
+                "arktinen-matkailu",
+                "workshop",
+                "Matkailun työpaja",
+                "twice_a_year",
+                [2, 8],
+                ["9900003-4", "9900004-2"],
+                18,
+            ),
         ],
     },
 }
+
+
+# --------------------------------------------------------------------------- indicator measurements
+#
+# Values of the published plans' sub-goal indicators in the years since their baselines, as a
+# process leader records them for the follow-up. The figures are written for the demo.
+
+
+def measured(area: str, sub_goal_id: str, values: dict[int, float], source: str) -> list[Json]:
+    return [
+        {
+            "strength_area": area,
+            "sub_goal_id": sub_goal_id,
+            "year": year,
+            "value": value,
+            "measured_on": f"{year + 1}-03-31",
+            "source": source,
+            "note": DEMO_NOTE,
+        }
+        for year, value in values.items()
+    ]
+
+
+MEASUREMENTS: dict[str, list[Json]] = {
+    "jamtland-harjedalen": [
+        *measured(
+            "jord-skog-vatten",
+            "foradling",
+            {2023: 151, 2024: 158},
+            "Jordbruksverket, livsmedelsföretag per län",
+        ),
+        *measured("hallbar-energi", "effektivisering", {2023: 16, 2024: 19}, "Energimyndigheten"),
+        *measured("upplevelser", "helarsturism", {2023: 861, 2024: 905}, "Tillväxtverket/SCB, gästnätter"),
+        *measured(
+            "digitala-losningar", "digital-omstallning", {2023: 95, 2024: 132}, "Projektuppföljning, regionen"
+        ),
+    ],
+    "norrbotten": [
+        *measured("upplevelser", "exportmogna", {2023: 138, 2024: 151}, "Swedish Lapland Visitors Board"),
+        *measured(
+            "gron-industri", "leverantorer", {2023: 325, 2024: 348}, "Region Norrbotten, företagsregister"
+        ),
+    ],
+    "kronoberg": [
+        *measured(
+            "skog-och-tra", "trabyggande", {2023: 24, 2024: 27}, "Boverket/SCB, nybyggda flerbostadshus"
+        ),
+        *measured("besoksnaring", "exportmogen", {2023: 7, 2024: 9}, "Destination Åsnen"),
+    ],
+    "lappi": [
+        *measured("arktiset-luonnonvarat", "jalostus", {2023: 1260, 2024: 1310}, "Tilastokeskus"),
+        *measured("arktinen-matkailu", "yopymiset", {2023: 960, 2024: 1015}, "Visit Finland, Rudolf"),
+        *measured("arktinen-testaus", "testaus", {2023: 168, 2024: 181}, "Lapin liitto, yritysrekisteri"),
+    ],
+}
+"""Per region: values of sub-goal indicators, the strength area named by code."""

@@ -470,6 +470,27 @@ class LocalPlanPublished(EventData):
     plan: LocalPlanContent
 
 
+@event
+class IndicatorMeasured(EventData):
+    event_type: ClassVar[str] = "plans.indicator.measured.v1"
+    description: ClassVar[str] = (
+        "A value of a sub-goal's indicator was recorded (or corrected, or withdrawn with "
+        "``deleted``): what the follow-up compares with the sub-goal's baseline and target."
+    )
+
+    measurement_id: UUID
+    action_plan_id: UUID
+    strength_area_id: UUID
+    sub_goal_id: str
+    year: int
+    value: float
+    measured_on: date | None = None
+    source: str = ""
+    note: str = ""
+    recorded_by: str
+    deleted: bool = False
+
+
 # --------------------------------------------------------------------------- actors
 
 Helix = Literal["public", "business", "academia", "civil_society", "state_agency"]
@@ -631,6 +652,27 @@ class EngagementRecorded(EventData):
     head_count: int | None = None
     participations: int
     deleted: bool = False
+
+
+Frequency = Literal["monthly", "every_two_months", "quarterly", "twice_a_year", "yearly"]
+"""How often a meeting of the annual cycle (årshjul) recurs."""
+
+
+@event
+class CyclePlanned(EventData):
+    event_type: ClassVar[str] = "actors.cycle.planned.v1"
+    description: ClassVar[str] = (
+        "A recurring meeting of the annual cycle (årshjul) was planned: the follow-up counts the "
+        "meetings held (``actors.engagement.recorded.v1`` with its ``cycle_id``) against its slots."
+    )
+
+    cycle_id: UUID
+    strength_area_id: UUID | None = None
+    kind: EngagementKind
+    title: str
+    frequency: Frequency
+    starts_on: date
+    ends_on: date | None = None
 
 
 # --------------------------------------------------------------------------- assessment

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from kraftsamla_common import annual_cycle
 from kraftsamla_common.auth import EDITORS, EditScope, ReadScope, Role, Scope, region_scope
 from kraftsamla_common.errors import Conflict, NotFound, Problem, Unprocessable
 from kraftsamla_common.events import (
@@ -19,6 +20,7 @@ from kraftsamla_common.events import (
     ActorRegistered,
     ActorState,
     ActorUpdated,
+    CyclePlanned,
     EngagementKind,
     EngagementRecorded,
     GroupCreated,
@@ -1331,7 +1333,7 @@ def _cycle_public(c: Cycle) -> CyclePublic:
 @router.post("/cycles", status_code=status.HTTP_201_CREATED, response_model=CyclePublic)
 async def plan_cycle(body: CycleCreate, scope: LeadScope, uow: UowDep) -> CyclePublic:
     """Plan a recurring meeting of the annual cycle (årshjul): e.g. the monthly actor meeting of
-    Digital solutions, or the steering group twice a year."""
+    Digital solutions, or the steering group twice a year. Announced as ``actors.cycle.planned.v1``."""
     ids = [body.strength_area_id] if body.strength_area_id else []
     errors = await _unknown_areas(uow, scope.region, ids, "/strength_area_id")
     if errors:
@@ -1348,6 +1350,19 @@ async def plan_cycle(body: CycleCreate, scope: LeadScope, uow: UowDep) -> CycleP
         created_at=utcnow(),
     )
     uow.session.add(c)
+    uow.emit(
+        CyclePlanned(
+            cycle_id=UUID(c.id),
+            strength_area_id=body.strength_area_id,
+            kind=body.kind,
+            title=body.title,
+            frequency=body.frequency,
+            starts_on=body.starts_on,
+            ends_on=body.ends_on,
+        ),
+        region=scope.region,
+        subject=c.id,
+    )
     await uow.commit()
     return _cycle_public(c)
 
@@ -1380,8 +1395,8 @@ async def cycles_follow_up(
             held[e.cycle_id].append(e.held_on)
     out = []
     for c in cycles:
-        planned = domain.slots(c.frequency, c.starts_on, c.ends_on, (lo, hi))  # type: ignore[arg-type]
-        f = domain.follow_up(planned, held[c.id])
+        planned = annual_cycle.slots(c.frequency, c.starts_on, c.ends_on, (lo, hi))  # type: ignore[arg-type]
+        f = annual_cycle.follow_up(planned, held[c.id])
         out.append(
             CycleFollowUpPublic(
                 **_cycle_public(c).model_dump(),

@@ -8,9 +8,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from kraftsamla_common.events import EngagementKind, GroupKind, Helix, MemberRole, SizeClass
+from kraftsamla_common.events import EngagementKind, Frequency, GroupKind, Helix, MemberRole, SizeClass
 
-from .domain import Frequency
 from .reference import Country
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]

@@ -7,15 +7,17 @@ from datetime import timedelta
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Response, status
 from sqlalchemy import and_, func, or_, select
 
-from kraftsamla_common.auth import EditScope, ReadScope
+from kraftsamla_common.auth import EDITORS, EditScope, ReadScope, Role, Scope, region_scope
 from kraftsamla_common.errors import Conflict, NotFound, Problem, Unprocessable
 from kraftsamla_common.events import (
     ActionPlanContent,
     ActionPlanPublished,
     Adoption,
+    Code,
+    IndicatorMeasured,
     LocalizedText,
     LocalPlanContent,
     LocalPlanPublished,
@@ -33,6 +35,7 @@ from . import domain
 from .models import (
     ActionPlan,
     ActionPlanVersion,
+    IndicatorMeasurement,
     KnownActor,
     KnownEngagement,
     LocalPlan,
@@ -55,6 +58,10 @@ from .schemas import (
     LocalPlanSummary,
     LocalPlanVersionPublic,
     LocalPlanVersionsPublic,
+    MeasurementCorrection,
+    MeasurementCreate,
+    MeasurementPublic,
+    MeasurementsPublic,
     PlanDiff,
     ProgrammeCreate,
     ProgrammePublic,
@@ -68,6 +75,9 @@ from .schemas import (
 )
 
 router = APIRouter(prefix="/plans/regions/{region}", tags=["plans"])
+
+LeadScope = Annotated[Scope, Depends(region_scope(*EDITORS, Role.ASSESSOR))]
+"""Region administrators and process leaders (assessors), who follow up the plans day to day."""
 
 IfMatch = Annotated[str | None, Header(description="ETag of the object this edit is based on")]
 
@@ -774,6 +784,164 @@ async def diff_versions(
         initiatives=d.initiatives,
         sections_changed=d.sections_changed,
     )
+
+
+# --------------------------------------------------------------------------- indicator measurements
+
+
+async def _measurement(uow: UowDep, plan: ActionPlan, measurement_id: UUID) -> IndicatorMeasurement:
+    m = await uow.session.get(IndicatorMeasurement, str(measurement_id))
+    if m is None or m.action_plan_id != plan.id:
+        raise NotFound("Measurement", measurement_id)
+    return m
+
+
+def _measurement_public(m: IndicatorMeasurement, area: StrengthArea) -> MeasurementPublic:
+    return MeasurementPublic(
+        id=UUID(m.id),
+        action_plan_id=UUID(m.action_plan_id),
+        strength_area_id=UUID(area.id),
+        sub_goal_id=m.sub_goal_id,
+        year=m.year,
+        value=m.value,
+        measured_on=m.measured_on,
+        source=m.source,
+        note=m.note,
+        recorded_by=m.recorded_by,
+        created_at=m.created_at,
+        updated_at=m.updated_at,
+    )
+
+
+def _measurement_event(
+    m: IndicatorMeasurement, area: StrengthArea, *, deleted: bool = False
+) -> IndicatorMeasured:
+    return IndicatorMeasured(
+        measurement_id=UUID(m.id),
+        action_plan_id=UUID(m.action_plan_id),
+        strength_area_id=UUID(area.id),
+        sub_goal_id=m.sub_goal_id,
+        year=m.year,
+        value=m.value,
+        measured_on=m.measured_on,
+        source=m.source,
+        note=m.note,
+        recorded_by=m.recorded_by,
+        deleted=deleted,
+    )
+
+
+def _measured(m: IndicatorMeasurement, body: MeasurementCreate | MeasurementCorrection, scope: Scope) -> None:
+    m.value, m.measured_on, m.source, m.note = body.value, body.measured_on, body.source, body.note
+    m.recorded_by, m.updated_at = scope.principal.name, utcnow()
+
+
+@router.post(
+    "/action-plans/{plan_id}/measurements",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MeasurementPublic,
+    responses={
+        200: {"model": MeasurementPublic, "description": "A value for that sub-goal and year was corrected"}
+    },
+)
+async def record_measurement(
+    plan_id: UUID, body: MeasurementCreate, scope: LeadScope, uow: UowDep, response: Response
+) -> MeasurementPublic:
+    """Record a value of a sub-goal's indicator for a year (201). The sub-goal must be one of the
+    plan's latest published version. A value already recorded for that sub-goal and year is
+    corrected instead (200): one value per sub-goal and year. Announced as
+    ``plans.indicator.measured.v1``."""
+    plan, area = await _plan(uow, scope.region, plan_id)
+    published = (await _published(uow, [plan])).get(plan.id)
+    errors = domain.measurement_errors(published[0] if published else None, body.sub_goal_id)
+    if errors:
+        raise Unprocessable("The measurement cannot be recorded.", errors)
+    m = await uow.session.scalar(
+        select(IndicatorMeasurement).where(
+            IndicatorMeasurement.action_plan_id == plan.id,
+            IndicatorMeasurement.sub_goal_id == body.sub_goal_id,
+            IndicatorMeasurement.year == body.year,
+        )
+    )
+    if m is None:
+        m = IndicatorMeasurement(
+            id=str(new_id()),
+            region=scope.region,
+            action_plan_id=plan.id,
+            sub_goal_id=body.sub_goal_id,
+            year=body.year,
+            created_at=utcnow(),
+        )
+        uow.session.add(m)
+    else:
+        response.status_code = status.HTTP_200_OK
+    _measured(m, body, scope)
+    uow.emit(_measurement_event(m, area), region=scope.region, subject=m.id)
+    await uow.commit()
+    return _measurement_public(m, area)
+
+
+@router.get("/action-plans/{plan_id}/measurements", response_model=MeasurementsPublic)
+async def list_measurements(
+    plan_id: UUID,
+    scope: ReadScope,
+    uow: UowDep,
+    page: PageDep,
+    sub_goal_id: Annotated[Code | None, Query(description="Only this sub-goal's values")] = None,
+) -> MeasurementsPublic:
+    """The values measured for the plan's sub-goals, by sub-goal and year."""
+    plan, area = await _plan(uow, scope.region, plan_id)
+    where = [IndicatorMeasurement.action_plan_id == plan.id]
+    if sub_goal_id is not None:
+        where.append(IndicatorMeasurement.sub_goal_id == sub_goal_id)
+    total = await uow.session.scalar(select(func.count()).select_from(IndicatorMeasurement).where(*where))
+    rows = (
+        await uow.session.scalars(
+            select(IndicatorMeasurement)
+            .where(*where)
+            .order_by(IndicatorMeasurement.sub_goal_id, IndicatorMeasurement.year)
+            .limit(page.limit)
+            .offset(page.offset)
+        )
+    ).all()
+    return MeasurementsPublic(data=[_measurement_public(m, area) for m in rows], count=total or 0)
+
+
+@router.get("/action-plans/{plan_id}/measurements/{measurement_id}", response_model=MeasurementPublic)
+async def get_measurement(
+    plan_id: UUID, measurement_id: UUID, scope: ReadScope, uow: UowDep
+) -> MeasurementPublic:
+    plan, area = await _plan(uow, scope.region, plan_id)
+    return _measurement_public(await _measurement(uow, plan, measurement_id), area)
+
+
+@router.put("/action-plans/{plan_id}/measurements/{measurement_id}", response_model=MeasurementPublic)
+async def correct_measurement(
+    plan_id: UUID, measurement_id: UUID, body: MeasurementCorrection, scope: LeadScope, uow: UowDep
+) -> MeasurementPublic:
+    """Correct a measurement's value, date, source and note (replaced whole); its sub-goal and year
+    stay. Announced as ``plans.indicator.measured.v1``."""
+    plan, area = await _plan(uow, scope.region, plan_id)
+    m = await _measurement(uow, plan, measurement_id)
+    _measured(m, body, scope)
+    uow.emit(_measurement_event(m, area), region=scope.region, subject=m.id)
+    await uow.commit()
+    return _measurement_public(m, area)
+
+
+@router.delete(
+    "/action-plans/{plan_id}/measurements/{measurement_id}", status_code=status.HTTP_204_NO_CONTENT
+)
+async def withdraw_measurement(
+    plan_id: UUID, measurement_id: UUID, scope: LeadScope, uow: UowDep
+) -> Response:
+    """Withdraw a measurement recorded in error; announced with ``deleted``."""
+    plan, area = await _plan(uow, scope.region, plan_id)
+    m = await _measurement(uow, plan, measurement_id)
+    uow.emit(_measurement_event(m, area, deleted=True), region=scope.region, subject=m.id)
+    await uow.session.delete(m)
+    await uow.commit()
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 # --------------------------------------------------------------------------- local plans

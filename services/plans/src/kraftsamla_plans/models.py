@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from kraftsamla_common.db import UtcDateTime
@@ -80,6 +80,26 @@ class ActionPlanVersion(Base):
     published_at: Mapped[datetime] = mapped_column(UtcDateTime())
     published_by: Mapped[str] = mapped_column(String(120))
     next_review: Mapped[date | None] = mapped_column(Date)
+
+
+class IndicatorMeasurement(Base):
+    """A value of a sub-goal's indicator in a year: one per action plan, sub-goal and year (a
+    second value for the same year corrects the first)."""
+
+    __tablename__ = "indicator_measurements"
+    __table_args__ = (UniqueConstraint("action_plan_id", "sub_goal_id", "year"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), index=True)
+    action_plan_id: Mapped[str] = mapped_column(ForeignKey("action_plans.id"), index=True)
+    sub_goal_id: Mapped[str] = mapped_column(String(64))
+    year: Mapped[int] = mapped_column(Integer)
+    value: Mapped[float] = mapped_column(Float)
+    measured_on: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(500))
+    note: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class LocalPlan(Base):

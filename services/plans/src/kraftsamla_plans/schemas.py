@@ -211,6 +211,56 @@ class PlanDiff(BaseModel):
     sections_changed: list[str] = Field(description="Other parts of the plan whose content differs")
 
 
+# --------------------------------------------------------------------------- indicator measurements
+
+Year = Annotated[int, Field(ge=1990, le=2100)]
+Value = Annotated[float, Field(allow_inf_nan=False)]
+MeasurementSource = Annotated[str, Field(max_length=500, examples=["SCB, Regional statistik"])]
+MeasurementNote = Annotated[str, Field(max_length=2000)]
+
+
+class MeasurementCreate(Write):
+    """A value of a sub-goal's indicator in a year. A value already recorded for that sub-goal and
+    year is corrected, not duplicated."""
+
+    sub_goal_id: Code = Field(description="A sub-goal of the action plan's latest published version")
+    year: Year
+    value: Value
+    measured_on: date | None = Field(default=None, description="When the value was measured or taken")
+    source: MeasurementSource = ""
+    note: MeasurementNote = ""
+
+
+class MeasurementCorrection(Write):
+    """A measurement's value, date, source and note, replaced whole. The sub-goal and year stay: to
+    move a value to another year, withdraw it and record it again."""
+
+    value: Value
+    measured_on: date | None = None
+    source: MeasurementSource = ""
+    note: MeasurementNote = ""
+
+
+class MeasurementPublic(BaseModel):
+    id: UUID
+    action_plan_id: UUID
+    strength_area_id: UUID
+    sub_goal_id: str
+    year: int
+    value: float
+    measured_on: date | None
+    source: str
+    note: str
+    recorded_by: str = Field(description="Who recorded or last corrected it")
+    created_at: datetime
+    updated_at: datetime
+
+
+class MeasurementsPublic(BaseModel):
+    data: list[MeasurementPublic]
+    count: int
+
+
 # --------------------------------------------------------------------------- local plans
 
 
