@@ -1,6 +1,9 @@
 """The municipality register of Sweden (kommunkod, SCB; county = län) and Finland (kuntanumero,
 Statistics Finland; county = maakunta), shipped with the package. Every service checks codes
-against it: actors' and applications' municipalities, local plans, the geography of reports."""
+against it: actors' and applications' municipalities, local plans, the geography of reports.
+
+Each municipality carries its official population, for figures per inhabitant: which statistic and
+which year is said in the CSV's leading comment line and in data/municipalities_population.md."""
 
 from __future__ import annotations
 
@@ -20,6 +23,9 @@ class Municipality:
     name: str
     county: str
     """Län (SE, two digits) or maakunta (FI, two digits)."""
+    population: int | None = None
+    """Official population (SE: SCB folkmängd, FI: Statistics Finland), or None where the source has
+    no figure. The statistic and its date are named in the CSV's leading comment line."""
 
 
 @cache
@@ -27,7 +33,13 @@ def municipalities() -> dict[tuple[str, str], Municipality]:
     text = files("kraftsamla_common").joinpath("data/municipalities.csv").read_text(encoding="utf-8")
     rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
     return {
-        (r["country"], r["code"]): Municipality(r["country"], r["code"], r["name"], r["county"])  # type: ignore[arg-type]
+        (r["country"], r["code"]): Municipality(
+            r["country"],  # type: ignore[arg-type]
+            r["code"],
+            r["name"],
+            r["county"],
+            int(r["population"]) if r.get("population") else None,
+        )
         for r in rows
     }
 
