@@ -19,12 +19,14 @@ from typing import Any
 import httpx
 import nats
 import pytest
+from playwright.async_api import Browser, async_playwright
 
 from kraftsamla_common.bus import stream_config
 from kraftsamla_common.events import CATALOGUE, DEADLETTER, service_of, stream_for
 from kraftsamla_common.service import ServiceSpec, create_app
 from kraftsamla_common.settings import Settings
 from kraftsamla_local import servers
+from kraftsamla_reporting.pdf import SETUP_HINT, chromium_args, find_chromium
 
 KEYS: dict[str, tuple[str, str]] = {
     "key-operator": ("*", "operator"),
@@ -181,3 +183,28 @@ async def running(spec: ServiceSpec, settings: Settings) -> AsyncIterator[httpx.
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             client.app = app  # type: ignore[attr-defined]
             yield client
+
+
+# --------------------------------------------------------------------------- browser (system Chromium)
+
+
+def chromium_or_skip() -> str:
+    """The Chromium executable, or skip the calling test with how to get one."""
+    executable = find_chromium()
+    if executable is None:
+        pytest.skip(f"no Chromium found: {SETUP_HINT}")
+    return executable
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    """One headless Chromium for the whole session; open pages (or contexts) in it and close them."""
+    executable = chromium_or_skip()
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(
+            executable_path=executable, headless=True, args=chromium_args()
+        )
+        try:
+            yield launched
+        finally:
+            await launched.close()

@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import UUID
 
+import pytest
+
 from kraftsamla_common.events import PlanVersionRef, new_id, plan_key
 from kraftsamla_reporting import domain
+from kraftsamla_reporting.labels import LABELS, Labels
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 SA_ENERGY, SA_DIGITAL, SA_FOREST = (str(new_id()) for _ in range(3))
@@ -95,15 +98,17 @@ def _inputs(**overrides: object) -> domain.ReportInputs:
             domain.ActorIn("business"),
             domain.ActorIn("academia"),
         ],
-        "last_reassessment": domain.ReassessmentIn(
-            reassessment_id=str(new_id()),
-            plan_key=key,
-            summary="6 reassessed, 1 moved",
-            assessed=6,
-            unchanged=5,
-            moved=1,
-            completed_at=datetime(2025, 2, 2, tzinfo=UTC),
-        ),
+        "reassessments": [
+            domain.ReassessmentIn(
+                reassessment_id=str(new_id()),
+                plan_key=key,
+                summary="6 reassessed, 1 moved",
+                assessed=6,
+                unchanged=5,
+                moved=1,
+                completed_at=datetime(2025, 2, 2, tzinfo=UTC),
+            )
+        ],
         "sources": {"plans": domain.SourceIn(str(new_id()), datetime(2025, 2, 1, tzinfo=UTC))},
     }
     values.update(overrides)
@@ -184,15 +189,15 @@ def test_actors_and_last_reassessment() -> None:
         "civil_society": 0,
         "state_agency": 0,
     }
-    assert content.last_reassessment is not None
-    assert content.last_reassessment.summary == "6 reassessed, 1 moved"
-    assert (content.last_reassessment.assessed, content.last_reassessment.moved) == (6, 1)
+    assert content.last_reassessments
+    assert content.last_reassessments[0].summary == "6 reassessed, 1 moved"
+    assert (content.last_reassessments[0].assessed, content.last_reassessments[0].moved) == (6, 1)
 
 
 def test_an_empty_region_still_gives_a_report() -> None:
     content, built = domain.build_report(domain.ReportInputs(region="lappi"), NOW)
     assert content.plans == [] and content.portfolio.applications == 0
-    assert content.last_reassessment is None and content.actors.total == 0
+    assert not content.last_reassessments and content.actors.total == 0
     assert built.plan_key == "" and built.plan_versions == [] and built.sources == {}
 
 
@@ -201,3 +206,63 @@ def test_the_report_is_json_serialisable_and_round_trips() -> None:
     again = type(content).model_validate(content.model_dump(mode="json"))
     assert again == content
     assert type(built).model_validate(built.model_dump(mode="json")) == built
+
+
+# --------------------------------------------------------------------------- indicators, labels, regions
+
+
+@pytest.mark.parametrize(
+    ("latest", "year", "status", "expected"),
+    [
+        (None, None, "no_data", None),
+        (160.0, 2025, "on_track", 150.0),
+        (140.0, 2025, "behind", 150.0),
+        (210.0, 2026, "achieved", 200.0),
+    ],
+)
+def test_an_indicator_is_measured_against_the_line_from_baseline_to_target(
+    latest: float | None, year: int | None, status: str, expected: float | None
+) -> None:
+    assert domain.indicator_status(100.0, 2020, 200.0, 2030, latest, year) == (status, expected)
+
+
+def test_a_falling_target_is_on_track_below_the_line() -> None:
+    assert domain.indicator_status(50.0, 2020, 30.0, 2030, 38.0, 2025) == ("on_track", 40.0)
+    assert domain.indicator_status(50.0, 2020, 30.0, 2030, 45.0, 2025) == ("behind", 40.0)
+    assert domain.indicator_status(50.0, 2020, None, None, 45.0, 2025) == ("no_target", None)
+
+
+def test_every_label_is_in_three_languages_and_every_finding_has_words() -> None:
+    assert all(len(texts) == 3 and all(texts) for texts in LABELS.values())
+    content, _ = domain.build_report(_inputs(), datetime(2025, 3, 1, tzinfo=UTC))
+    keys = {e.key for c in content.eu_criteria for e in [*c.evidence, *c.missing]}
+    assert keys and all(f"ev_{k}" in LABELS for k in keys)
+    for language in ("sv", "en", "fi"):
+        t = Labels(language)  # type: ignore[arg-type]
+        for c in content.eu_criteria:
+            for e in [*c.evidence, *c.missing]:
+                assert "{" not in t.fill(f"ev_{e.key}", e.params)
+
+
+def test_regions_with_shared_economic_domains_are_most_similar() -> None:
+    def profile(region: str, *nace: str, sdgs: tuple[int, ...] = ()) -> domain.RegionProfile:
+        area = domain.StrengthAreaIn(id=str(new_id()), code=region, name={}, nace_codes=nace, sdgs=sdgs)
+        return domain.RegionProfile(region=region, strength_areas=[area])
+
+    energy = profile("a", "D35", "C27.1", sdgs=(7,))
+    twin = profile("b", "D35.11", "C27")
+    cousin = profile("c", "D36")
+    stranger = profile("d", "I55")
+    ranked = domain.similar_regions(energy, [energy, twin, cousin, stranger])
+    assert [(p.region, nace) for p, _, nace, _ in ranked] == [("b", ["C27", "D35"]), ("c", [])]
+    assert ranked[0][1] > ranked[1][1] > 0
+    assert set(domain.shared_domains([energy, twin, cousin])) == {"C27", "D35"}
+
+
+def test_comparing_two_versions_names_what_changed() -> None:
+    at = datetime(2025, 3, 1, tzinfo=UTC)
+    before, _ = domain.build_report(_inputs(), at)
+    after, _ = domain.build_report(_inputs(applications=[]), at)
+    changes = {path: (a, b) for path, a, b in domain.compare(before, after)}
+    assert changes["portfolio/applications"] == (6, 0)
+    assert domain.compare(before, before) == []

@@ -5,6 +5,9 @@ JSON file (``KRAFTSAMLA_API_KEYS_FILE``)::
 
     {"keys": [{"name": "jh-admin", "sha256": "<hex>", "region": "jamtland-harjedalen", "role": "admin"}]}
 
+People in a browser give the same key as the password of HTTP Basic authentication (any user
+name): the browser asks for it once and sends it with every page, link and download.
+
 Every domain route is addressed as ``/<service>/regions/{region}/…``; a caller of another
 region gets 404, as if the region held nothing, so nothing leaks. An operator (region ``*``)
 may address every region.
@@ -22,7 +25,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi import Path as PathParam
-from fastapi.security import APIKeyHeader
+from fastapi.security import APIKeyHeader, HTTPBasic, HTTPBasicCredentials
 
 from .errors import NotFound, Problem
 from .events import REGION_PATTERN
@@ -86,20 +89,32 @@ _api_key_header = APIKeyHeader(
 )
 
 
-async def authenticate(request: Request, key: Annotated[str | None, Depends(_api_key_header)]) -> Principal:
+_basic = HTTPBasic(
+    auto_error=False,
+    realm="Kraftsamla",
+    description="For browsers: the API key as the password (any user name)",
+)
+CHALLENGE = {"WWW-Authenticate": 'Basic realm="Kraftsamla", charset="UTF-8"'}
+"""Browsers ask for the key on this challenge; API clients send X-API-Key without being asked."""
+
+
+async def authenticate(
+    request: Request,
+    key: Annotated[str | None, Depends(_api_key_header)],
+    basic: Annotated[HTTPBasicCredentials | None, Depends(_basic)],
+) -> Principal:
+    key = key or (basic.password if basic else None)
     if not key:
         raise Problem(
             401,
             "Unauthorized",
-            "Send an API key in the X-API-Key header.",
-            headers={"WWW-Authenticate": "ApiKey"},
+            "Send an API key in the X-API-Key header (or, from a browser, as the Basic password).",
+            headers=CHALLENGE,
         )
     keys: ApiKeys = request.app.state.api_keys
     principal = keys.lookup(key)
     if principal is None:
-        raise Problem(
-            401, "Unauthorized", "The API key is not valid.", headers={"WWW-Authenticate": "ApiKey"}
-        )
+        raise Problem(401, "Unauthorized", "The API key is not valid.", headers=CHALLENGE)
     request.state.principal = principal
     return principal
 

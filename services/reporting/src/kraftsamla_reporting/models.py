@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Float, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -22,7 +22,9 @@ class ProgrammeRM(Base):
     region: Mapped[str] = mapped_column(String(64), index=True)
     title: Mapped[str] = mapped_column(String(300))
     strength_areas: Mapped[list[Any]] = mapped_column(JSON)
-    """``[{"id", "code", "name"}]`` as created."""
+    """``[{"id", "code", "name", "nace_codes", "sdgs", "process_leader_id"}]`` as announced."""
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """Reference, period, vision and adoption, as announced."""
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -39,6 +41,69 @@ class PlanVersionRM(Base):
     version: Mapped[int] = mapped_column(Integer)
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     priorities: Mapped[int] = mapped_column(Integer)
+    content: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """The version's whole content (analysis, governance, sub-goals, policy mix, evaluation)."""
+
+
+class PlanPublicationRM(Base):
+    """Every published version of every action plan: when plans were revised."""
+
+    __tablename__ = "rm_plan_publications"
+    action_plan_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), index=True)
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class MeasurementRM(Base):
+    """A recorded value of a sub-goal's indicator, as last announced."""
+
+    __tablename__ = "rm_measurements"
+    measurement_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), index=True)
+    action_plan_id: Mapped[str] = mapped_column(String(36))
+    sub_goal_id: Mapped[str] = mapped_column(String(64))
+    year: Mapped[int] = mapped_column(Integer)
+    value: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LocalPlanRM(Base):
+    """The latest published version of a local plan."""
+
+    __tablename__ = "rm_local_plans"
+    local_plan_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class RegionRM(Base):
+    """A region's country and municipalities, as configured in the actors service."""
+
+    __tablename__ = "rm_regions"
+    region: Mapped[str] = mapped_column(String(64), primary_key=True)
+    country: Mapped[str] = mapped_column(String(2))
+    county: Mapped[str | None] = mapped_column(String(8))
+    municipalities: Mapped[list[Any]] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CycleRM(Base):
+    """A recurring meeting of a region's annual cycle."""
+
+    __tablename__ = "rm_cycles"
+    cycle_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), index=True)
+    strength_area_id: Mapped[str | None] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(300))
+    frequency: Mapped[str] = mapped_column(String(32))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class ActorRM(Base):
@@ -61,6 +126,9 @@ class MembershipRM(Base):
     strength_area_id: Mapped[str | None] = mapped_column(String(36))
     actor_id: Mapped[str] = mapped_column(String(36))
     helix: Mapped[str] = mapped_column(String(32))
+    group_kind: Mapped[str | None] = mapped_column(String(32))
+    municipality: Mapped[str | None] = mapped_column(String(32))
+    nace: Mapped[str | None] = mapped_column(String(16))
     joined_on: Mapped[date] = mapped_column(Date)
     left_on: Mapped[date | None] = mapped_column(Date)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -73,6 +141,7 @@ class EngagementRM(Base):
     engagement_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     region: Mapped[str] = mapped_column(String(64), index=True)
     held_on: Mapped[date] = mapped_column(Date)
+    cycle_id: Mapped[str | None] = mapped_column(String(36))
     strength_area_ids: Mapped[list[Any]] = mapped_column(JSON)
     person_ids: Mapped[list[Any]] = mapped_column(JSON)
     actor_ids: Mapped[list[Any]] = mapped_column(JSON)
@@ -87,25 +156,38 @@ class ApplicationRM(Base):
     application_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     region: Mapped[str] = mapped_column(String(64), index=True)
     status: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(String(32))
+    stage: Mapped[str | None] = mapped_column(String(32))
+    funding_source: Mapped[str | None] = mapped_column(String(32))
     requested_amount: Mapped[float] = mapped_column(Float)
+    granted_amount: Mapped[float | None] = mapped_column(Float)
     currency: Mapped[str] = mapped_column(String(8))
     municipalities: Mapped[list[Any]] = mapped_column(JSON)
+    claimed_goals: Mapped[list[Any] | None] = mapped_column(JSON)
     details_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     plan_key: Mapped[str | None] = mapped_column(Text)
     strength_area_id: Mapped[str | None] = mapped_column(String(36))
     level: Mapped[str | None] = mapped_column(String(16))
     score: Mapped[float | None] = mapped_column(Float)
     recommendation: Mapped[str | None] = mapped_column(String(16))
+    supported_goals: Mapped[list[Any] | None] = mapped_column(JSON)
+    dimensions: Mapped[list[Any] | None] = mapped_column(JSON)
+    conflicts: Mapped[int | None] = mapped_column(Integer)
     assessed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ReassessmentRM(Base):
-    """The last completed reassessment of a region."""
+    """A completed reassessment of a region: what moved and why."""
 
-    __tablename__ = "rm_reassessments"
-    region: Mapped[str] = mapped_column(String(64), primary_key=True)
-    reassessment_id: Mapped[str] = mapped_column(String(36))
+    __tablename__ = "rm_reassessment_log"
+    reassessment_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), index=True)
     plan_key: Mapped[str] = mapped_column(Text)
+    plan_versions: Mapped[list[Any]] = mapped_column(JSON)
+    rubric_version: Mapped[int] = mapped_column(Integer)
+    needs_review: Mapped[int] = mapped_column(Integer)
+    groups: Mapped[list[Any]] = mapped_column(JSON)
     assessed: Mapped[int] = mapped_column(Integer)
     unchanged: Mapped[int] = mapped_column(Integer)
     moved: Mapped[int] = mapped_column(Integer)
@@ -133,6 +215,20 @@ class DirtyRegion(Base):
     marked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class Sharing(Base):
+    """A region's consent to appear in the cross-region cooperation view (kept by this service)."""
+
+    __tablename__ = "sharing"
+    region: Mapped[str] = mapped_column(String(64), primary_key=True)
+    opted_in: Mapped[bool] = mapped_column(Boolean)
+    changed_by: Mapped[str] = mapped_column(String(200))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+READ_MODELS: tuple[type[Base], ...] = ()
+"""Filled below: every table built from events alone, which a rebuild empties and replays."""
+
+
 class Report(Base):
     """One numbered version of a region's follow-up report."""
 
@@ -144,3 +240,20 @@ class Report(Base):
     generated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     built_from: Mapped[dict[str, Any]] = mapped_column(JSON)
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+READ_MODELS = (
+    ProgrammeRM,
+    PlanVersionRM,
+    PlanPublicationRM,
+    MeasurementRM,
+    LocalPlanRM,
+    RegionRM,
+    CycleRM,
+    ActorRM,
+    MembershipRM,
+    EngagementRM,
+    ApplicationRM,
+    ReassessmentRM,
+    SourceMark,
+)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -25,21 +26,30 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kraftsamla_common.bus import Subscriptions
 from kraftsamla_common.events import (
+    ActionPlanContent,
     ActionPlanPublished,
     ActorMerged,
     ActorRegistered,
     ActorState,
     ActorUpdated,
     ApplicationAssessed,
+    ApplicationDecided,
+    ApplicationFacts,
     ApplicationReceived,
+    ApplicationStatusChanged,
+    CyclePlanned,
     EngagementRecorded,
     Envelope,
+    IndicatorMeasured,
+    LocalPlanContent,
+    LocalPlanPublished,
     MembershipChanged,
     ProgrammeAdopted,
     ProgrammeCreated,
     ProgrammeState,
     ProgrammeUpdated,
     ReassessmentCompleted,
+    RegionConfigured,
     ReportGenerated,
     new_id,
     utcnow,
@@ -52,13 +62,19 @@ from .models import (
     ActorRM,
     ApplicationRM,
     Base,
+    CycleRM,
     DirtyRegion,
     EngagementRM,
+    LocalPlanRM,
+    MeasurementRM,
     MembershipRM,
+    PlanPublicationRM,
     PlanVersionRM,
     ProgrammeRM,
     ReassessmentRM,
+    RegionRM,
     Report,
+    Sharing,
     SourceMark,
 )
 
@@ -144,10 +160,15 @@ async def _changed(event: Envelope[Any], uow: UnitOfWork) -> None:
             where=SourceMark.last_event_time <= stmt.excluded.last_event_time,
         )
     )
+    await mark_dirty(session, event.region)
+
+
+async def mark_dirty(session: AsyncSession, region: str) -> None:
+    """Mark a region's report due, in the caller's transaction, and wake the regeneration job."""
     carrier: dict[str, str] = {}
     propagate.inject(carrier)
     dirty = _insert(session, DirtyRegion).values(
-        region=event.region, changes=1, traceparent=carrier.get("traceparent"), marked_at=utcnow()
+        region=region, changes=1, traceparent=carrier.get("traceparent"), marked_at=utcnow()
     )
     await session.execute(
         dirty.on_conflict_do_update(
@@ -170,9 +191,19 @@ async def _programme(event: Envelope[Any], uow: UnitOfWork) -> None:
     d: ProgrammeState = event.data
     stmt = _insert(uow.session, ProgrammeRM)
     areas = [
-        {"id": str(sa.id), "code": sa.code, "name": sa.name.model_dump(exclude_none=True)}
+        {
+            "id": str(sa.id),
+            "code": sa.code,
+            "name": sa.name.model_dump(exclude_none=True),
+            "nace_codes": sa.nace_codes,
+            "sdgs": sa.sdgs,
+            "process_leader_id": str(sa.process_leader_id) if sa.process_leader_id else None,
+        }
         for sa in d.strength_areas
     ]
+    details = d.model_dump(
+        mode="json", include={"reference", "period_start", "period_end", "vision", "adoption"}
+    )
     await _upsert(
         uow.session,
         ProgrammeRM,
@@ -182,6 +213,7 @@ async def _programme(event: Envelope[Any], uow: UnitOfWork) -> None:
             "region": event.region,
             "title": d.title,
             "strength_areas": areas,
+            "details": details,
             "created_at": utc(event.time),
         },
         # An older state of the programme arriving late changes nothing.
@@ -224,10 +256,91 @@ async def on_action_plan_published(event: Envelope[ActionPlanPublished], uow: Un
             "version": d.version,
             "published_at": utc(d.published_at),
             "priorities": len(d.plan.priorities),
+            "content": d.plan.model_dump(mode="json"),
         },
         where=PlanVersionRM.version < stmt.excluded.version,
     )
+    await uow.session.execute(
+        _insert(uow.session, PlanPublicationRM)
+        .values(
+            action_plan_id=str(d.action_plan_id),
+            version=d.version,
+            region=event.region,
+            published_at=utc(d.published_at),
+        )
+        .on_conflict_do_nothing()
+    )
     await _changed(event, uow)
+
+
+@subscriptions.on(IndicatorMeasured)
+async def on_indicator_measured(event: Envelope[IndicatorMeasured], uow: UnitOfWork) -> None:
+    d = event.data
+    values = {
+        "measurement_id": str(d.measurement_id),
+        "action_plan_id": str(d.action_plan_id),
+        "sub_goal_id": d.sub_goal_id,
+        "year": d.year,
+        "value": d.value,
+        "source": d.source,
+    }
+    await _latest(event, uow, MeasurementRM, "measurement_id", values, gone=d.deleted)
+
+
+@subscriptions.on(LocalPlanPublished)
+async def on_local_plan_published(event: Envelope[LocalPlanPublished], uow: UnitOfWork) -> None:
+    """Keep the latest version of each local plan."""
+    d = event.data
+    stmt = _insert(uow.session, LocalPlanRM)
+    await _upsert(
+        uow.session,
+        LocalPlanRM,
+        ["local_plan_id"],
+        {
+            "local_plan_id": str(d.local_plan_id),
+            "region": event.region,
+            "version": d.version,
+            "published_at": utc(d.published_at),
+            "content": d.plan.model_dump(mode="json"),
+        },
+        where=and_(LocalPlanRM.region == event.region, LocalPlanRM.version < stmt.excluded.version),
+    )
+    await _changed(event, uow)
+
+
+@subscriptions.on(RegionConfigured)
+async def on_region_configured(event: Envelope[RegionConfigured], uow: UnitOfWork) -> None:
+    d = event.data
+    stmt = _insert(uow.session, RegionRM)
+    await _upsert(
+        uow.session,
+        RegionRM,
+        ["region"],
+        {
+            "region": event.region,
+            "country": d.country,
+            "county": d.county,
+            "municipalities": list(d.municipalities),
+            "at": utc(event.time),
+        },
+        where=RegionRM.at <= stmt.excluded.at,
+    )
+    await _changed(event, uow)
+
+
+@subscriptions.on(CyclePlanned)
+async def on_cycle_planned(event: Envelope[CyclePlanned], uow: UnitOfWork) -> None:
+    d = event.data
+    values = {
+        "cycle_id": str(d.cycle_id),
+        "strength_area_id": str(d.strength_area_id) if d.strength_area_id else None,
+        "kind": d.kind,
+        "title": d.title,
+        "frequency": d.frequency,
+        "starts_on": d.starts_on,
+        "ends_on": d.ends_on,
+    }
+    await _latest(event, uow, CycleRM, "cycle_id", values, gone=False)
 
 
 async def _actor(event: Envelope[Any], uow: UnitOfWork) -> None:
@@ -302,6 +415,9 @@ async def on_membership_changed(event: Envelope[MembershipChanged], uow: UnitOfW
         "strength_area_id": str(d.strength_area_id) if d.strength_area_id else None,
         "actor_id": str(d.actor_id),
         "helix": d.helix,
+        "group_kind": d.group_kind,
+        "municipality": d.municipality,
+        "nace": d.nace,
         "joined_on": d.joined_on,
         "left_on": d.left_on,
     }
@@ -314,6 +430,7 @@ async def on_engagement_recorded(event: Envelope[EngagementRecorded], uow: UnitO
     values = {
         "engagement_id": str(d.engagement_id),
         "held_on": d.held_on,
+        "cycle_id": str(d.cycle_id) if d.cycle_id else None,
         "strength_area_ids": [str(x) for x in d.strength_area_ids],
         "person_ids": [str(x) for x in d.person_ids],
         "actor_ids": [str(x) for x in d.actor_ids],
@@ -323,8 +440,8 @@ async def on_engagement_recorded(event: Envelope[EngagementRecorded], uow: UnitO
 
 
 async def _application_details(event: Envelope[Any], uow: UnitOfWork) -> None:
-    """Status, amount and places of an application, as of the latest event that carried them."""
-    d: ApplicationReceived | ApplicationAssessed = event.data
+    """Status, amounts, places and goals of an application, as of the latest event that carried them."""
+    d: ApplicationFacts = event.data
     stmt = _insert(uow.session, ApplicationRM)
     await _upsert(
         uow.session,
@@ -334,9 +451,15 @@ async def _application_details(event: Envelope[Any], uow: UnitOfWork) -> None:
             "application_id": str(d.application_id),
             "region": event.region,
             "status": d.status,
+            "title": d.title or None,
+            "kind": d.kind,
+            "stage": d.stage,
+            "funding_source": d.funding_source,
             "requested_amount": d.requested_amount,
+            "granted_amount": d.granted_amount,
             "currency": d.currency,
             "municipalities": list(d.municipalities),
+            "claimed_goals": list(d.claimed_goals),
             "details_at": utc(event.time),
         },
         where=ApplicationRM.details_at <= stmt.excluded.details_at,
@@ -367,36 +490,56 @@ async def on_application_assessed(event: Envelope[ApplicationAssessed], uow: Uni
             level=d.level,
             score=d.score,
             recommendation=d.recommendation,
+            supported_goals=list(d.supported_goals),
+            dimensions=list(d.dimensions),
+            conflicts=d.conflicts,
             assessed_at=when,
         )
     )
     await _changed(event, uow)
 
 
+@subscriptions.on(ApplicationDecided)
+async def on_application_decided(event: Envelope[ApplicationDecided], uow: UnitOfWork) -> None:
+    await _application_details(event, uow)
+    await _changed(event, uow)
+
+
+@subscriptions.on(ApplicationStatusChanged)
+async def on_application_status_changed(event: Envelope[ApplicationStatusChanged], uow: UnitOfWork) -> None:
+    await _application_details(event, uow)
+    await _changed(event, uow)
+
+
 @subscriptions.on(ReassessmentCompleted)
 async def on_reassessment_completed(event: Envelope[ReassessmentCompleted], uow: UnitOfWork) -> None:
     d = event.data
-    stmt = _insert(uow.session, ReassessmentRM)
-    await _upsert(
-        uow.session,
-        ReassessmentRM,
-        ["region"],
-        {
-            "region": event.region,
-            "reassessment_id": str(d.reassessment_id),
-            "plan_key": d.plan_key,
-            "assessed": d.assessed,
-            "unchanged": d.unchanged,
-            "moved": len(d.moved),
-            "summary": d.summary,
-            "completed_at": utc(event.time),
-        },
-        where=ReassessmentRM.completed_at <= stmt.excluded.completed_at,
+    await uow.session.execute(
+        _insert(uow.session, ReassessmentRM)
+        .values(
+            reassessment_id=str(d.reassessment_id),
+            region=event.region,
+            plan_key=d.plan_key,
+            plan_versions=[v.model_dump(mode="json") for v in d.plan_versions],
+            rubric_version=d.rubric_version,
+            needs_review=d.needs_review,
+            groups=[g.model_dump(mode="json") for g in d.groups],
+            assessed=d.assessed,
+            unchanged=d.unchanged,
+            moved=len(d.moved),
+            summary=d.summary,
+            completed_at=utc(event.time),
+        )
+        .on_conflict_do_nothing()
     )
     await _changed(event, uow)
 
 
 # --------------------------------------------------------------------------- regeneration
+
+
+async def _all(session: AsyncSession, model: Any, region: str, *where: Any) -> Sequence[Any]:
+    return (await session.scalars(select(model).where(model.region == region, *where))).all()
 
 
 async def load_inputs(session: AsyncSession, region: str) -> domain.ReportInputs:
@@ -406,15 +549,19 @@ async def load_inputs(session: AsyncSession, region: str) -> domain.ReportInputs
             select(ProgrammeRM).where(ProgrammeRM.region == region).order_by(ProgrammeRM.created_at)
         )
     ).all()
-    plans = (await session.scalars(select(PlanVersionRM).where(PlanVersionRM.region == region))).all()
-    apps = (await session.scalars(select(ApplicationRM).where(ApplicationRM.region == region))).all()
-    actors = (
-        await session.scalars(select(ActorRM).where(ActorRM.region == region, ActorRM.merged_into.is_(None)))
+    revisions: dict[str, list[datetime]] = {}
+    for pub in await _all(session, PlanPublicationRM, region):
+        revisions.setdefault(pub.action_plan_id, []).append(utc(pub.published_at))
+    reassessments = (
+        await session.scalars(
+            select(ReassessmentRM)
+            .where(ReassessmentRM.region == region)
+            .order_by(ReassessmentRM.completed_at.desc(), ReassessmentRM.reassessment_id.desc())
+            .limit(3)
+        )
     ).all()
-    memberships = (await session.scalars(select(MembershipRM).where(MembershipRM.region == region))).all()
-    engagements = (await session.scalars(select(EngagementRM).where(EngagementRM.region == region))).all()
-    reassessment = await session.get(ReassessmentRM, region)
-    sources = (await session.scalars(select(SourceMark).where(SourceMark.region == region))).all()
+    geography = await session.get(RegionRM, region)
+    sharing = await session.get(Sharing, region)
     return domain.ReportInputs(
         region=region,
         programmes=[
@@ -422,9 +569,17 @@ async def load_inputs(session: AsyncSession, region: str) -> domain.ReportInputs
                 programme_id=p.programme_id,
                 title=p.title,
                 strength_areas=[
-                    domain.StrengthAreaIn(id=sa["id"], code=sa["code"], name=sa["name"])
+                    domain.StrengthAreaIn(
+                        id=sa["id"],
+                        code=sa["code"],
+                        name=sa["name"],
+                        nace_codes=sa.get("nace_codes") or (),
+                        sdgs=sa.get("sdgs") or (),
+                        process_leader_id=sa.get("process_leader_id"),
+                    )
                     for sa in p.strength_areas
                 ],
+                details=p.details or {},
             )
             for p in programmes
         ],
@@ -437,8 +592,10 @@ async def load_inputs(session: AsyncSession, region: str) -> domain.ReportInputs
                 version=p.version,
                 published_at=utc(p.published_at),
                 priorities=p.priorities,
+                content=ActionPlanContent.model_validate(p.content) if p.content else None,
+                revisions=sorted(revisions.get(p.action_plan_id, [])),
             )
-            for p in plans
+            for p in await _all(session, PlanVersionRM, region)
         ],
         applications=[
             domain.ApplicationIn(
@@ -451,10 +608,19 @@ async def load_inputs(session: AsyncSession, region: str) -> domain.ReportInputs
                 strength_area_id=a.strength_area_id,
                 level=a.level,
                 recommendation=a.recommendation,
+                funding_source=a.funding_source,
+                granted_amount=a.granted_amount,
+                claimed_goals=a.claimed_goals or (),
+                supported_goals=a.supported_goals or (),
+                dimensions=a.dimensions or (),
+                conflicts=a.conflicts or 0,
             )
-            for a in apps
+            for a in await _all(session, ApplicationRM, region)
         ],
-        actors=[domain.ActorIn(helix=a.helix, municipality=a.municipality) for a in actors],
+        actors=[
+            domain.ActorIn(helix=a.helix, municipality=a.municipality)
+            for a in await _all(session, ActorRM, region, ActorRM.merged_into.is_(None))
+        ],
         memberships=[
             domain.MembershipIn(
                 group_id=m.group_id,
@@ -463,8 +629,11 @@ async def load_inputs(session: AsyncSession, region: str) -> domain.ReportInputs
                 helix=m.helix,
                 joined_on=m.joined_on,
                 left_on=m.left_on,
+                group_kind=m.group_kind,
+                municipality=m.municipality,
+                nace=m.nace,
             )
-            for m in memberships
+            for m in await _all(session, MembershipRM, region)
         ],
         engagements=[
             domain.EngagementIn(
@@ -473,24 +642,61 @@ async def load_inputs(session: AsyncSession, region: str) -> domain.ReportInputs
                 person_ids=e.person_ids,
                 actor_ids=e.actor_ids,
                 participations=e.participations,
+                cycle_id=e.cycle_id,
             )
-            for e in engagements
+            for e in await _all(session, EngagementRM, region)
         ],
-        last_reassessment=domain.ReassessmentIn(
-            reassessment_id=reassessment.reassessment_id,
-            plan_key=reassessment.plan_key,
-            summary=reassessment.summary,
-            assessed=reassessment.assessed,
-            unchanged=reassessment.unchanged,
-            moved=reassessment.moved,
-            completed_at=utc(reassessment.completed_at),
-        )
-        if reassessment
-        else None,
+        reassessments=[
+            domain.ReassessmentIn(
+                reassessment_id=r.reassessment_id,
+                plan_key=r.plan_key,
+                summary=r.summary,
+                assessed=r.assessed,
+                unchanged=r.unchanged,
+                moved=r.moved,
+                completed_at=utc(r.completed_at),
+                plan_versions=r.plan_versions,
+                rubric_version=r.rubric_version,
+                needs_review=r.needs_review,
+                groups=r.groups,
+            )
+            for r in reassessments
+        ],
         sources={
             s.service: domain.SourceIn(last_event_id=s.last_event_id, last_event_time=utc(s.last_event_time))
-            for s in sources
+            for s in await _all(session, SourceMark, region)
         },
+        geography=domain.RegionIn(country=geography.country, municipalities=geography.municipalities)
+        if geography
+        else None,
+        cycles=[
+            domain.CycleIn(
+                cycle_id=c.cycle_id,
+                title=c.title,
+                kind=c.kind,
+                frequency=c.frequency,
+                starts_on=c.starts_on,
+                ends_on=c.ends_on,
+                strength_area_id=c.strength_area_id,
+            )
+            for c in await _all(session, CycleRM, region)
+        ],
+        measurements=[
+            domain.MeasurementIn(
+                action_plan_id=m.action_plan_id, sub_goal_id=m.sub_goal_id, year=m.year, value=m.value
+            )
+            for m in await _all(session, MeasurementRM, region)
+        ],
+        local_plans=[
+            domain.LocalPlanIn(
+                local_plan_id=lp.local_plan_id,
+                version=lp.version,
+                published_at=utc(lp.published_at),
+                content=LocalPlanContent.model_validate(lp.content),
+            )
+            for lp in await _all(session, LocalPlanRM, region)
+        ],
+        opted_in=bool(sharing and sharing.opted_in),
     )
 
 

@@ -1,0 +1,129 @@
+"""The report's charts as inline SVG, drawn on the server: they need no JavaScript and print as they
+show, in the browser and in the PDF. Plain Python, no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from html import escape
+
+FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif"'
+PALETTE = ("#1f5f8b", "#e08a2c", "#4c9f38", "#8a5fb0")
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: Sequence[float]
+
+
+def _clip(text: str, chars: int) -> str:
+    return text if len(text) <= chars else text[: chars - 1].rstrip() + "…"
+
+
+def bars(
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[Series],
+    fmt: Callable[[float], str],
+    *,
+    width: int = 720,
+) -> str:
+    """Horizontal grouped bars: one group per label, one bar per series, each with its value."""
+    label_w, value_w, bar_h, gap, top = 210, 110, 14, 10, 34
+    group_h = bar_h * len(series) + gap
+    height = top + group_h * max(len(labels), 1) + 8
+    peak = max([v for s in series for v in s.values] + [0.0]) or 1.0
+    span = width - label_w - value_w
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
+        f'width="100%" {FONT} font-size="12"><title>{escape(title)}</title>'
+    ]
+    x = label_w
+    for i, s in enumerate(series):
+        colour = PALETTE[i % len(PALETTE)]
+        out.append(f'<rect x="{x}" y="8" width="12" height="12" fill="{colour}"/>')
+        out.append(f'<text x="{x + 16}" y="18">{escape(s.name)}</text>')
+        x += 24 + 7 * len(s.name)
+    for row, label in enumerate(labels):
+        y0 = top + row * group_h
+        out.append(
+            f'<text x="{label_w - 8}" y="{y0 + group_h / 2}" text-anchor="end" '
+            f'dominant-baseline="middle">{escape(_clip(label, 32))}</text>'
+        )
+        for i, s in enumerate(series):
+            value = s.values[row]
+            w = max(span * value / peak, 0.0 if value == 0 else 1.0)
+            y = y0 + i * bar_h
+            out.append(
+                f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h - 2}" '
+                f'fill="{PALETTE[i % len(PALETTE)]}"><title>{escape(s.name)}: {escape(fmt(value))}</title></rect>'
+            )
+            out.append(
+                f'<text x="{label_w + w + 4:.1f}" y="{y + bar_h / 2}" dominant-baseline="middle" '
+                f'font-size="11">{escape(fmt(value))}</text>'
+            )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def pyramid(title: str, tiers: Sequence[tuple[str, int]], *, width: int = 420) -> str:
+    """The pyramid Bas – Bredd – Spets, bottom tier first: each band names its level and count."""
+    height, base_y, top_y = 240, 228, 12
+    band = (base_y - top_y) / max(len(tiers), 1)
+    colours = ("#c9d9e8", "#7fa7c9", "#1f5f8b")
+    half = width / 2
+
+    def x_at(y: float) -> float:
+        return half * (y - top_y) / (base_y - top_y)
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart pyramid" role="img" '
+        f'viewBox="0 0 {width} {height}" width="{width}" {FONT} font-size="13"><title>{escape(title)}</title>'
+    ]
+    for i, (name, count) in enumerate(tiers):
+        y_low, y_high = base_y - i * band, base_y - (i + 1) * band
+        lw, hw = x_at(y_low), x_at(y_high)
+        points = f"{half - lw:.1f},{y_low:.1f} {half + lw:.1f},{y_low:.1f} {half + hw:.1f},{y_high:.1f} {half - hw:.1f},{y_high:.1f}"
+        fill = colours[i % len(colours)]
+        ink = "#fff" if i == len(tiers) - 1 else "#10263a"
+        out.append(f'<polygon points="{points}" fill="{fill}" stroke="#fff" stroke-width="2"/>')
+        out.append(
+            f'<text x="{half}" y="{(y_low + y_high) / 2 + (8 if i == len(tiers) - 1 else 0):.1f}" '
+            f'text-anchor="middle" dominant-baseline="middle" fill="{ink}">'
+            f"{escape(name)}: <tspan font-weight="
+            f'"bold">{count}</tspan></text>'
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def goal_grid(
+    title: str, goals: Sequence[tuple[int, str, str, int, int]], *, columns: int = 6, width: int = 720
+) -> str:
+    """The 17 Agenda 2030 goals as tiles in the UN's colours: ``(number, name, colour, main, second)``
+    — each tile shows the goal and two counts; a goal with nothing is drawn faded."""
+    size = (width - (columns - 1) * 6) / columns
+    rows = -(-len(goals) // columns)
+    height = rows * (size * 0.72 + 6)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart goals" role="img" '
+        f'viewBox="0 0 {width} {height:.0f}" width="100%" {FONT}><title>{escape(title)}</title>'
+    ]
+    for k, (number, name, colour, main, second) in enumerate(goals):
+        x = (k % columns) * (size + 6)
+        y = (k // columns) * (size * 0.72 + 6)
+        opacity = "1" if main or second else "0.35"
+        out.append(
+            f'<g opacity="{opacity}"><rect x="{x:.1f}" y="{y:.1f}" width="{size:.1f}" height="{size * 0.72:.1f}" '
+            f'rx="4" fill="{colour}"/><title>{number} {escape(name)}</title>'
+            f'<text x="{x + 8:.1f}" y="{y + 24:.1f}" fill="#fff" font-size="22" font-weight="bold">{number}</text>'
+            f'<text x="{x + size - 8:.1f}" y="{y + 24:.1f}" fill="#fff" font-size="20" '
+            f'text-anchor="end">{main}</text>'
+            f'<text x="{x + size - 8:.1f}" y="{y + 44:.1f}" fill="#fff" font-size="12" '
+            f'text-anchor="end">({second})</text>'
+            f'<text x="{x + 8:.1f}" y="{y + size * 0.72 - 10:.1f}" fill="#fff" font-size="10">'
+            f"{escape(_clip(name, int(size / 6.2)))}</text></g>"
+        )
+    out.append("</svg>")
+    return "".join(out)

@@ -1,0 +1,191 @@
+"""Rebuild the reporting service's read models from the JetStream streams alone.
+
+    python -m kraftsamla_reporting rebuild [--region REGION]
+
+Stop the reporting service first (it shares the database). The command builds each region's report
+from the read models as they are, empties them (and this service's inbox), replays every event of
+the producers' streams through the same handlers the live consumers use, builds the report again
+at the same instant and says, per region, whether the two are equal (and what differs if not). The
+replayed events are recorded in the inbox under the live consumers' names, so when the service
+starts again its consumers skip what the rebuild already applied. Regions whose report differs are
+marked due, so the service stores a new version when it starts; equal reports add no version
+(a region already due before the rebuild stays due).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import nats
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from sqlalchemy import delete, select
+
+from kraftsamla_common import events
+from kraftsamla_common.bus import Subscription, durable_name
+from kraftsamla_common.db import Database
+from kraftsamla_common.events import service_of, stream_for, utcnow
+from kraftsamla_common.messaging import UnitOfWork, claim_inbox, inbox
+from kraftsamla_common.settings import Settings
+
+from . import domain
+from .app import spec
+from .models import READ_MODELS, DirtyRegion
+from .schemas import ReportContent
+from .subscriptions import load_inputs, mark_dirty, subscriptions
+
+BATCH = 500
+
+
+@dataclass
+class Rebuilt:
+    region: str
+    equal: bool
+    differences: list[tuple[str, Any, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Outcome:
+    events: int
+    regions: list[Rebuilt]
+
+
+async def _regions(db: Database, only: str | None) -> list[str]:
+    if only:
+        return [only]
+    found: set[str] = set()
+    async with db.sessions() as session:
+        for model in READ_MODELS:
+            found.update((await session.scalars(select(model.region).distinct())).all())  # type: ignore[attr-defined]
+    return sorted(found)
+
+
+async def _reports(db: Database, regions: list[str], at: datetime) -> dict[str, ReportContent]:
+    out = {}
+    async with db.sessions() as session:
+        for region in regions:
+            content, _ = domain.build_report(await load_inputs(session, region), at)
+            out[region] = content
+    return out
+
+
+async def _replay(db: Database, url: str, region: str | None) -> int:
+    handlers: dict[str, list[Subscription]] = {}
+    for sub in subscriptions.items:
+        handlers.setdefault(sub.event.event_type, []).append(sub)
+    streams = sorted({stream_for(service_of(t)).name for t in handlers})
+    nc = await nats.connect(url)
+    applied = 0
+    try:
+        js = nc.jetstream()
+        for stream in streams:
+            info = await js.stream_info(stream)
+            last = info.state.last_seq
+            if not info.state.messages:
+                continue
+            service = stream.lower()
+            subject = f"s3.{region or '*'}.{service}.>"
+            psub = await js.pull_subscribe(
+                subject,
+                stream=stream,
+                config=ConsumerConfig(
+                    deliver_policy=DeliverPolicy.ALL, ack_policy=AckPolicy.NONE, inactive_threshold=60.0
+                ),
+            )
+            seq = 0
+            while seq < last:
+                try:
+                    msgs = await psub.fetch(BATCH, timeout=2.0)
+                except nats.errors.TimeoutError:
+                    break
+                async with db.sessions() as session, session.begin():
+                    for msg in msgs:
+                        seq = msg.metadata.sequence.stream
+                        if seq > last:
+                            break
+                        try:
+                            env = events.parse(msg.data)
+                        except events.UnknownEventType:
+                            continue
+                        for sub in handlers.get(env.type, []):
+                            # One region's rebuild keeps the inbox (it has no region): apply regardless.
+                            fresh = await claim_inbox(session, durable_name(spec.name, sub), env.id)
+                            if fresh or region is not None:
+                                uow = UnitOfWork(session, source=spec.name, causation_id=env.id)
+                                await sub.handler(env, uow)
+                                applied += 1
+            await psub.unsubscribe()
+    finally:
+        await nc.close()
+    return applied
+
+
+async def rebuild(settings: Settings, region: str | None = None) -> Outcome:
+    """Empty the read models (of one region, or all) and replay them from the streams."""
+    db = Database(settings.database_url)
+    try:
+        await db.migrate(spec.migrations)
+        regions = await _regions(db, region)
+        at = utcnow()
+        before = await _reports(db, regions, at)
+        async with db.sessions() as session:
+            due = set((await session.scalars(select(DirtyRegion.region))).all())
+        async with db.sessions() as session, session.begin():
+            for model in READ_MODELS:
+                query = delete(model)
+                if region:
+                    query = query.where(model.region == region)  # type: ignore[attr-defined]
+                await session.execute(query)
+            if region is None:
+                await session.execute(delete(inbox))
+        applied = await _replay(db, settings.nats_url, region)
+        regions = sorted(set(regions) | set(await _regions(db, region)))
+        after = await _reports(db, regions, at)
+        results = []
+        async with db.sessions() as session, session.begin():
+            for r in regions:
+                old, new = before.get(r), after.get(r)
+                differences = domain.compare(old, new) if old and new else [("report", bool(old), bool(new))]
+                # The replay marked every region it touched; only a changed report is due.
+                await session.execute(delete(DirtyRegion).where(DirtyRegion.region == r))
+                if differences or r in due:
+                    await mark_dirty(session, r)
+                results.append(Rebuilt(region=r, equal=not differences, differences=differences))
+        return Outcome(events=applied, regions=results)
+    finally:
+        await db.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m kraftsamla_reporting rebuild",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--region", help="rebuild one region only (default: every region)")
+    args = parser.parse_args(argv)
+    settings = Settings().for_service(spec.name)
+    outcome = asyncio.run(rebuild(settings, args.region))
+    for r in outcome.regions:
+        print(
+            json.dumps({"region": r.region, "equal": r.equal, "differences": r.differences[:20]}, default=str)
+        )
+    print(
+        json.dumps(
+            {
+                "events_applied": outcome.events,
+                "regions": len(outcome.regions),
+                "equal": sum(r.equal for r in outcome.regions),
+            }
+        )
+    )
+    return 0 if all(r.equal for r in outcome.regions) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,241 @@
+"""The report in the formats people use: HTML (with its charts) for the browser and the PDF, and CSV
+of the portfolio and of the municipality table. Plain Python, no I/O."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from . import charts
+from .labels import GOAL_COLOURS, Labels
+from .schemas import LEVEL_KEYS, Amounts, BuiltFrom, Change, Language, ReportContent, ReportSummary
+
+_env = Environment(
+    loader=PackageLoader("kraftsamla_reporting", "templates"),
+    autoescape=select_autoescape(["html", "j2"]),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+class Formats:
+    """Numbers, amounts and dates in the reader's locale."""
+
+    def __init__(self, t: Labels) -> None:
+        self.locale = t.locale
+        self.t = t
+
+    def num(self, value: float | int | None) -> str:
+        return self.t("none") if value is None else format_decimal(value, locale=self.locale)
+
+    def money(self, value: float, currency: str) -> str:
+        """Whole units for sums, two decimals below a hundred (per inhabitant): ``1 250 000 SEK``."""
+        shown = round(value) if abs(value) >= 100 else round(value, 2)
+        return f"{format_decimal(shown, locale=self.locale)}\u00a0{currency}"
+
+    def amounts(self, amounts: Amounts) -> str:
+        if not amounts:
+            return self.t("none")
+        return ", ".join(self.money(v, c) for c, v in sorted(amounts.items()))
+
+    def day(self, value: date | datetime | None) -> str:
+        if value is None:
+            return self.t("none")
+        if isinstance(value, datetime):
+            return format_datetime(value, format="short", locale=self.locale)
+        return format_date(value, format="medium", locale=self.locale)
+
+
+def _charts(c: ReportContent, t: Labels, f: Formats) -> dict[str, Markup]:
+    cur = c.currency
+    areas = [a for a in c.portfolio.by_strength_area]
+    portfolio = charts.bars(
+        t("s4"),
+        [a.strength_area_code or t("no_strength_area") for a in areas],
+        [
+            charts.Series(t("requested_amount"), [a.total.requested_amount.get(cur, 0.0) for a in areas]),
+            charts.Series(t("granted_amount"), [a.total.granted_amount.get(cur, 0.0) for a in areas]),
+        ],
+        lambda v: f.money(v, cur),
+    )
+    by_level = c.portfolio.by_level
+    pyramid = charts.pyramid(
+        t("pyramid"),
+        [(t(f"level_{k}"), by_level[k].count if k in by_level else 0) for k in ("bas", "bredd", "spets")],
+    )
+    out = {"portfolio": Markup(portfolio), "pyramid": Markup(pyramid)}
+    if c.geography and c.geography.municipalities:
+        rows = [m for m in c.geography.municipalities if m.in_region] or c.geography.municipalities
+        out["municipalities"] = Markup(
+            charts.bars(
+                t("s5"),
+                [m.name for m in rows],
+                [
+                    charts.Series(t("applications"), [float(m.applications) for m in rows]),
+                    charts.Series(t("granted"), [float(m.granted) for m in rows]),
+                ],
+                f.num,
+            )
+        )
+        if any(m.granted_per_inhabitant for m in rows):
+            out["per_inhabitant"] = Markup(
+                charts.bars(
+                    t("per_inhabitant"),
+                    [m.name for m in rows],
+                    [
+                        charts.Series(
+                            t("per_inhabitant"), [m.granted_per_inhabitant.get(cur, 0.0) for m in rows]
+                        )
+                    ],
+                    lambda v: f.money(v, cur),
+                )
+            )
+    if c.agenda2030:
+        out["goals"] = Markup(
+            charts.goal_grid(
+                t("s6"),
+                [
+                    (g.goal, t.goal(g.goal), GOAL_COLOURS[g.goal], g.supported, g.claimed)
+                    for g in c.agenda2030.goals
+                ],
+            )
+        )
+    return out
+
+
+def html(
+    content: ReportContent,
+    built_from: BuiltFrom,
+    *,
+    number: int,
+    language: Language,
+    versions: Sequence[ReportSummary] = (),
+    for_print: bool = False,
+) -> str:
+    """The report as one self-contained HTML page (inline CSS and SVG; no scripts)."""
+    t = Labels(language)
+    f = Formats(t)
+    return _env.get_template("report.html.j2").render(
+        c=content,
+        b=built_from,
+        number=number,
+        lang=language,
+        languages=("sv", "en", "fi"),
+        versions=versions,
+        for_print=for_print,
+        t=t,
+        f=f,
+        charts=_charts(content, t, f),
+        levels=LEVEL_KEYS,
+    )
+
+
+def comparison_html(
+    region: str,
+    before: ReportSummary,
+    after: ReportSummary,
+    plan_versions: Sequence[Change],
+    changes: Sequence[Change],
+    *,
+    language: Language,
+) -> str:
+    t = Labels(language)
+    return _env.get_template("compare.html.j2").render(
+        region=region,
+        before=before,
+        after=after,
+        plan_versions=plan_versions,
+        changes=changes,
+        lang=language,
+        languages=("sv", "en", "fi"),
+        t=t,
+        f=Formats(t),
+    )
+
+
+def _csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def portfolio_csv(content: ReportContent, language: Language) -> str:
+    """Strength area × level × funding source × currency: counts, decisions and amounts."""
+    t = Labels(language)
+    return _csv(
+        [
+            t(k)
+            for k in (
+                "strength_area",
+                "level",
+                "funding_source",
+                "currency",
+                "applications",
+                "decided",
+                "granted",
+                "rejected",
+                "requested_amount",
+                "granted_amount",
+            )
+        ],
+        [
+            [
+                r.strength_area_code or "",
+                t(f"level_{r.level}"),
+                t(f"source_{r.funding_source}"),
+                r.currency,
+                r.count,
+                r.decided,
+                r.granted,
+                r.rejected,
+                f"{r.requested_amount:.2f}",
+                f"{r.granted_amount:.2f}",
+            ]
+            for r in content.portfolio.rows
+        ],
+    )
+
+
+def municipalities_csv(content: ReportContent, language: Language) -> str:
+    """One row per municipality: applications, decisions, amounts and per inhabitant (main currency)."""
+    t = Labels(language)
+    cur = content.currency
+    rows = content.geography.municipalities if content.geography else []
+    return _csv(
+        [
+            "code",
+            t("municipality"),
+            t("population"),
+            t("applications"),
+            t("open"),
+            t("granted"),
+            f"{t('requested_amount')} ({cur})",
+            f"{t('granted_amount')} ({cur})",
+            f"{t('per_inhabitant')} ({cur})",
+        ],
+        [
+            [
+                m.code,
+                m.name,
+                m.population if m.population is not None else "",
+                m.applications,
+                m.open,
+                m.granted,
+                f"{m.requested_amount.get(cur, 0.0):.2f}",
+                f"{m.granted_amount.get(cur, 0.0):.2f}",
+                f"{m.granted_per_inhabitant[cur]:.2f}" if cur in m.granted_per_inhabitant else "",
+            ]
+            for m in rows
+        ],
+    )
