@@ -3,6 +3,7 @@ gateway; demo data on first start; Ctrl-C stops everything; a second start keeps
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import signal
@@ -179,6 +180,52 @@ def test_up_loads_demo_data_stops_on_ctrl_c_and_keeps_data(launcher: Launcher) -
             return r.json()["number"] if (energy["action_plan_id"], 2) in versions else None
 
         report_number = wait_for(report_names_v2)
+
+        # … with what moved at the reassessment against it, in every format and language.
+        base = "/reporting/regions/jamtland-harjedalen/reports"
+
+        def reassessed_against_v2() -> dict[str, Any] | None:
+            report = http.get(f"{base}/latest", headers=jh).json()
+            last = report["content"]["last_reassessments"]
+            done = last and any(v["version"] == 2 for v in last[0]["plan_versions"])
+            return report if done else None
+
+        report = wait_for(reassessed_against_v2)
+        browser = ("committee", jh["X-API-Key"])
+        page = http.get(f"{base}/latest/html", auth=browser)
+        assert page.status_code == 200 and "hallbar-energi v2" in page.text
+        last = report["content"]["last_reassessments"][0]
+        said = last["groups"][0]["sentence"] if last["groups"] else last["summary"]
+        assert said in html.unescape(page.text)  # what moved and why
+        assert "Alueellinen jakautuminen" in http.get(f"{base}/latest/html?lang=fi", auth=browser).text
+        for download, kind in (
+            ("portfolio.csv", "text/csv"),
+            ("municipalities.csv", "text/csv"),
+            ("pdf", "application/pdf"),
+        ):
+            r = http.get(f"{base}/{report['number']}/{download}", auth=browser, timeout=60)
+            assert r.status_code == 200 and r.headers["content-type"].startswith(kind), (
+                download,
+                r.status_code,
+            )
+        compared = http.get(
+            f"{base}/compare", params={"before": 1, "after": report["number"]}, headers=jh
+        ).json()
+        assert {"path": "hallbar-energi", "before": "v1", "after": "v2"} in compared["plan_versions"]
+
+        # Two regions opt in to the cooperation view and are suggested to each other (both have D35).
+        nb = {"X-API-Key": keys["norrbotten-admin"]}
+        for rid, h in (("jamtland-harjedalen", jh), ("norrbotten", nb)):
+            assert (
+                http.put(f"/reporting/regions/{rid}/sharing", json={"opted_in": True}, headers=h).status_code
+                == 200
+            )
+        mine = http.get("/reporting/regions/jamtland-harjedalen/cooperation", headers=jh).json()
+        theirs = http.get("/reporting/regions/norrbotten/cooperation", headers=nb).json()
+        assert [s["region"] for s in mine["similar"]] == ["norrbotten"] and "D35" in mine["similar"][0][
+            "shared_nace"
+        ]
+        assert [s["region"] for s in theirs["similar"]] == ["jamtland-harjedalen"]
 
     # Ctrl-C stops every process the launcher started.
     assert launcher.interrupt() == 0
