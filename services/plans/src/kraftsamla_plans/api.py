@@ -796,39 +796,31 @@ async def _measurement(uow: UowDep, plan: ActionPlan, measurement_id: UUID) -> I
     return m
 
 
+def _measurement_fields(m: IndicatorMeasurement, area: StrengthArea) -> dict[str, Any]:
+    """What the API answers and the event announces of a measurement alike."""
+    return {
+        "action_plan_id": UUID(m.action_plan_id),
+        "strength_area_id": UUID(area.id),
+        "sub_goal_id": m.sub_goal_id,
+        "year": m.year,
+        "value": m.value,
+        "measured_on": m.measured_on,
+        "source": m.source,
+        "note": m.note,
+        "recorded_by": m.recorded_by,
+    }
+
+
 def _measurement_public(m: IndicatorMeasurement, area: StrengthArea) -> MeasurementPublic:
     return MeasurementPublic(
-        id=UUID(m.id),
-        action_plan_id=UUID(m.action_plan_id),
-        strength_area_id=UUID(area.id),
-        sub_goal_id=m.sub_goal_id,
-        year=m.year,
-        value=m.value,
-        measured_on=m.measured_on,
-        source=m.source,
-        note=m.note,
-        recorded_by=m.recorded_by,
-        created_at=m.created_at,
-        updated_at=m.updated_at,
+        id=UUID(m.id), created_at=m.created_at, updated_at=m.updated_at, **_measurement_fields(m, area)
     )
 
 
 def _measurement_event(
     m: IndicatorMeasurement, area: StrengthArea, *, deleted: bool = False
 ) -> IndicatorMeasured:
-    return IndicatorMeasured(
-        measurement_id=UUID(m.id),
-        action_plan_id=UUID(m.action_plan_id),
-        strength_area_id=UUID(area.id),
-        sub_goal_id=m.sub_goal_id,
-        year=m.year,
-        value=m.value,
-        measured_on=m.measured_on,
-        source=m.source,
-        note=m.note,
-        recorded_by=m.recorded_by,
-        deleted=deleted,
-    )
+    return IndicatorMeasured(measurement_id=UUID(m.id), deleted=deleted, **_measurement_fields(m, area))
 
 
 def _measured(m: IndicatorMeasurement, body: MeasurementCreate | MeasurementCorrection, scope: Scope) -> None:

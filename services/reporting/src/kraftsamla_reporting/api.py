@@ -44,7 +44,7 @@ from .schemas import (
     SharingPublic,
     SimilarRegion,
 )
-from .subscriptions import load_inputs, mark_dirty, utc
+from .subscriptions import load_inputs, mark_dirty, strength_areas_of, utc
 
 router = APIRouter(prefix="/reporting/regions/{region}", tags=["reporting"])
 
@@ -299,16 +299,7 @@ async def _profiles(uow: UowDep, regions: Sequence[str]) -> list[domain.RegionPr
     rows = (await uow.session.scalars(select(ProgrammeRM).where(ProgrammeRM.region.in_(regions)))).all()
     areas: dict[str, list[domain.StrengthAreaIn]] = {r: [] for r in regions}
     for p in rows:
-        areas[p.region].extend(
-            domain.StrengthAreaIn(
-                id=sa["id"],
-                code=sa["code"],
-                name=sa["name"],
-                nace_codes=sa.get("nace_codes") or (),
-                sdgs=sa.get("sdgs") or (),
-            )
-            for sa in p.strength_areas
-        )
+        areas[p.region].extend(strength_areas_of(p))
     return [domain.RegionProfile(region=r, strength_areas=areas[r]) for r in sorted(regions)]
 
 

@@ -542,6 +542,20 @@ async def _all(session: AsyncSession, model: Any, region: str, *where: Any) -> S
     return (await session.scalars(select(model).where(model.region == region, *where))).all()
 
 
+def strength_areas_of(programme: ProgrammeRM) -> list[domain.StrengthAreaIn]:
+    return [
+        domain.StrengthAreaIn(
+            id=sa["id"],
+            code=sa["code"],
+            name=sa["name"],
+            nace_codes=sa.get("nace_codes") or (),
+            sdgs=sa.get("sdgs") or (),
+            process_leader_id=sa.get("process_leader_id"),
+        )
+        for sa in programme.strength_areas
+    ]
+
+
 async def load_inputs(session: AsyncSession, region: str) -> domain.ReportInputs:
     """The read models of one region, as the pure report builder takes them."""
     programmes = (
@@ -568,17 +582,7 @@ async def load_inputs(session: AsyncSession, region: str) -> domain.ReportInputs
             domain.ProgrammeIn(
                 programme_id=p.programme_id,
                 title=p.title,
-                strength_areas=[
-                    domain.StrengthAreaIn(
-                        id=sa["id"],
-                        code=sa["code"],
-                        name=sa["name"],
-                        nace_codes=sa.get("nace_codes") or (),
-                        sdgs=sa.get("sdgs") or (),
-                        process_leader_id=sa.get("process_leader_id"),
-                    )
-                    for sa in p.strength_areas
-                ],
+                strength_areas=strength_areas_of(p),
                 details=p.details or {},
             )
             for p in programmes
