@@ -209,7 +209,7 @@ def test_up_loads_demo_data_stops_on_ctrl_c_and_keeps_data(launcher: Launcher) -
                 r.status_code,
             )
         compared = http.get(
-            f"{base}/compare", params={"before": 1, "after": report["number"]}, headers=jh
+            f"{base}/compare", params={"before": report_number - 1, "after": report["number"]}, headers=jh
         ).json()
         assert {"path": "hallbar-energi", "before": "v1", "after": "v2"} in compared["plan_versions"]
 
