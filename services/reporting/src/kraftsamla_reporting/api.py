@@ -212,7 +212,9 @@ async def report_pdf(
         r.content, r.built_from, number=r.number, language=lang or r.content.language, for_print=True
     )
     ctx: ServiceContext = request.app.state.ctx
-    printer: PdfPrinter = ctx.state["pdf"]
+    printer: PdfPrinter | None = ctx.state.get("pdf")
+    if printer is None:  # the service's printer job had not run yet
+        printer = ctx.state["pdf"] = PdfPrinter()
     try:
         body = await printer.pdf(page)
     except PdfUnavailable as exc:

@@ -12,7 +12,7 @@ from .subscriptions import regenerate_reports, subscriptions
 
 async def pdf_printer(ctx: ServiceContext) -> None:
     """The service's PDF printer: its browser starts on the first PDF and stops with the service."""
-    printer = ctx.state["pdf"] = PdfPrinter()
+    printer: PdfPrinter = ctx.state.setdefault("pdf", PdfPrinter())
     try:
         await asyncio.Event().wait()
     finally:
