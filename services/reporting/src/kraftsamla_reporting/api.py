@@ -80,9 +80,7 @@ async def _report(uow: UowDep, region: str, ref: str | int) -> Report:
         query = query.where(Report.number == int(ref))
     report = await uow.session.scalar(query)
     if report is None:
-        raise NotFound(
-            "Report" if ref != "latest" else "Report of region", ref if ref != "latest" else region
-        )
+        raise NotFound("Report of region", region) if ref == "latest" else NotFound("Report", ref)
     return report
 
 
@@ -132,20 +130,25 @@ async def latest_report(scope: ReadScope, uow: UowDep) -> ReportPublic:
     return _public(await _report(uow, scope.region, "latest"))
 
 
-async def _comparison(uow: UowDep, region: str, before: int, after: int) -> ReportComparison:
+async def _comparison(
+    uow: UowDep, region: str, before: int, after: int
+) -> tuple[ReportComparison, ReportContent]:
+    """The comparison of two versions, and the later version's content."""
     a, b = await _report(uow, region, before), await _report(uow, region, after)
     ca, cb = ReportContent.model_validate(a.content), ReportContent.model_validate(b.content)
+    sa, sb = _summary(a), _summary(b)
     codes = {str(line.strength_area_id): line.strength_area_code for line in [*ca.plans, *cb.plans]}
-    return ReportComparison(
+    comparison = ReportComparison(
         region=region,
-        before=_summary(a),
-        after=_summary(b),
+        before=sa,
+        after=sb,
         plan_versions=[
             Change(path=p, before=x, after=y)
-            for p, x, y in domain.compare_plans(_summary(a).built_from, _summary(b).built_from, codes)
+            for p, x, y in domain.compare_plans(sa.built_from, sb.built_from, codes)
         ],
         changes=[Change(path=p, before=x, after=y) for p, x, y in domain.compare(ca, cb)],
     )
+    return comparison, cb
 
 
 Before = Annotated[int, Query(ge=1, description="The earlier version's number")]
@@ -155,7 +158,8 @@ After = Annotated[int, Query(ge=1, description="The later version's number")]
 @router.get("/reports/compare", response_model=ReportComparison)
 async def compare_reports(scope: ReadScope, uow: UowDep, before: Before, after: After) -> ReportComparison:
     """What differs between two versions: the plan versions they were built from, and every figure."""
-    return await _comparison(uow, scope.region, before, after)
+    comparison, _ = await _comparison(uow, scope.region, before, after)
+    return comparison
 
 
 @router.get("/reports/compare/html", response_class=HTMLResponse)
@@ -163,8 +167,7 @@ async def compare_reports_html(
     scope: ReadScope, uow: UowDep, before: Before, after: After, lang: Lang = None
 ) -> HTMLResponse:
     """The comparison of two versions as a page."""
-    result = await _comparison(uow, scope.region, before, after)
-    latest = ReportContent.model_validate((await _report(uow, scope.region, after)).content)
+    result, latest = await _comparison(uow, scope.region, before, after)
     return HTMLResponse(
         render.comparison_html(
             scope.region,

@@ -429,19 +429,19 @@ def _partnerships(inputs: ReportInputs, day: date) -> list[AreaPartnership]:
 # --------------------------------------------------------------------------- 4 portfolio
 
 
+GRANTED = frozenset({"granted", "completed"})
+
+
 def _add(cell: Cell, app: ApplicationIn) -> None:
     cell.count += 1
     _add_amount(cell.requested_amount, app.currency, app.requested_amount)
-    if app.status in ("granted", "completed") and app.granted_amount is not None:
+    if app.status in GRANTED:
         cell.granted += 1
-        cell.decided += 1
-        _add_amount(cell.granted_amount, app.currency, app.granted_amount)
-    elif app.status in ("granted", "completed"):
-        cell.granted += 1
-        cell.decided += 1
+        if app.granted_amount is not None:
+            _add_amount(cell.granted_amount, app.currency, app.granted_amount)
     elif app.status == "rejected":
         cell.rejected += 1
-        cell.decided += 1
+    cell.decided = cell.granted + cell.rejected
 
 
 def _level(app: ApplicationIn) -> LevelKey:
@@ -564,13 +564,15 @@ def _per_inhabitant(amounts: Amounts, population: int | None) -> Amounts:
 
 def _geography(inputs: ReportInputs) -> Geography:
     own = list(inputs.geography.municipalities) if inputs.geography else []
-    named = {code for app in inputs.applications for code in app.municipalities}
+    cells: dict[str, Cell] = {}
+    open_: Counter[str] = Counter()
+    for app in inputs.applications:
+        for code in set(app.municipalities):
+            _add(cells.setdefault(code, Cell()), app)
+            open_[code] += app.status in OPEN_STATUSES
     lines = []
-    for code in own + sorted(named - set(own)):
-        apps = [a for a in inputs.applications if code in a.municipalities]
-        cell = Cell()
-        for app in apps:
-            _add(cell, app)
+    for code in own + sorted(set(cells) - set(own)):
+        cell = cells.get(code, Cell())
         m = municipality_by_code(code)
         population = m.population if m else None
         lines.append(
@@ -579,8 +581,8 @@ def _geography(inputs: ReportInputs) -> Geography:
                 name=m.name if m else code,
                 population=population,
                 in_region=code in own,
-                applications=len(apps),
-                open=sum(1 for a in apps if a.status in OPEN_STATUSES),
+                applications=cell.count,
+                open=open_[code],
                 granted=cell.granted,
                 requested_amount=cell.requested_amount,
                 granted_amount=cell.granted_amount,
@@ -589,8 +591,8 @@ def _geography(inputs: ReportInputs) -> Geography:
         )
     return Geography(
         municipalities=lines,
-        reached=sum(1 for code in own if code in named),
-        unreached=[code for code in own if code not in named],
+        reached=sum(1 for code in own if code in cells),
+        unreached=[code for code in own if code not in cells],
         region_wide=sum(1 for a in inputs.applications if not a.municipalities),
     )
 
@@ -602,7 +604,7 @@ def _agenda2030(inputs: ReportInputs) -> Agenda2030:
     claimed: Counter[int] = Counter(g for a in inputs.applications for g in set(a.claimed_goals))
     supported: Counter[int] = Counter(g for a in inputs.applications for g in set(a.supported_goals))
     granted: Counter[int] = Counter(
-        g for a in inputs.applications if a.status in ("granted", "completed") for g in set(a.supported_goals)
+        g for a in inputs.applications if a.status in GRANTED for g in set(a.supported_goals)
     )
     declared: dict[int, list[str]] = defaultdict(list)
     for sa in sorted(_areas(inputs).values(), key=lambda s: s.code):
@@ -785,7 +787,7 @@ def _eu_criteria(
         p.strength_area_code
         for p in published
         if p.content and (p.content.governance.steering_group_id or p.content.governance.roles)
-    } | {str(x.strength_area_code) for x in partnerships if x.steering_groups}
+    } | {x.strength_area_code for x in partnerships if x.strength_area_code and x.steering_groups}
     evidence.append(_ev("areas_with_governance", n=len(steered), total=total))
     out.append(
         CriterionLine(

@@ -505,7 +505,7 @@ class Labels:
         return texts[self._i] if texts else key
 
     def fill(self, key: str, params: Mapping[str, object]) -> str:
-        return self(key).format_map({k: v for k, v in params.items()}).strip()
+        return self(key).format_map(dict(params)).strip()
 
     def goal(self, number: int) -> str:
         return GOALS[number][self._i]

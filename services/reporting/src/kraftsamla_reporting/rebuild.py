@@ -78,17 +78,17 @@ async def _replay(db: Database, url: str, region: str | None) -> int:
     handlers: dict[str, list[Subscription]] = {}
     for sub in subscriptions.items:
         handlers.setdefault(sub.event.event_type, []).append(sub)
-    streams = sorted({stream_for(service_of(t)).name for t in handlers})
+    services = sorted({service_of(t) for t in handlers})
     nc = await nats.connect(url)
     applied = 0
     try:
         js = nc.jetstream()
-        for stream in streams:
+        for service in services:
+            stream = stream_for(service).name
             info = await js.stream_info(stream)
             last = info.state.last_seq
             if not info.state.messages:
                 continue
-            service = stream.lower()
             subject = f"s3.{region or '*'}.{service}.>"
             psub = await js.pull_subscribe(
                 subject,

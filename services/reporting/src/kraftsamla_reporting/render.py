@@ -57,7 +57,7 @@ class Formats:
 
 def _charts(c: ReportContent, t: Labels, f: Formats) -> dict[str, Markup]:
     cur = c.currency
-    areas = [a for a in c.portfolio.by_strength_area]
+    areas = c.portfolio.by_strength_area
     portfolio = charts.bars(
         t("s4"),
         [a.strength_area_code or t("no_strength_area") for a in areas],
