@@ -60,7 +60,7 @@ async def stream_messages(nats_url: str, stream: str, subject: str | None = None
 
 
 class OtlpReceiver:
-    """A real OTLP/HTTP trace receiver: services export to it, tests read the spans."""
+    """A real OTLP/HTTP receiver (traces, metrics, logs): services export to it, tests read what came."""
 
     def __init__(self) -> None:
         import http.server
@@ -70,39 +70,20 @@ class OtlpReceiver:
 
         self.port = free_port()
         self.spans: list[dict[str, Any]] = []
+        self.metrics: list[dict[str, Any]] = []
+        """One entry per metric per export: service, name, unit, attribute sets of its points."""
+        self.logs: list[dict[str, Any]] = []
         receiver = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 import gzip
 
-                from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
-                    ExportTraceServiceRequest,
-                    ExportTraceServiceResponse,
-                )
-
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 if self.headers.get("Content-Encoding") == "gzip":
                     body = gzip.decompress(body)
-                req = ExportTraceServiceRequest()
-                req.ParseFromString(body)
-                for rs in req.resource_spans:
-                    service = next(
-                        (a.value.string_value for a in rs.resource.attributes if a.key == "service.name"), ""
-                    )
-                    for ss in rs.scope_spans:
-                        for span in ss.spans:
-                            receiver.spans.append(
-                                {
-                                    "service": service,
-                                    "name": span.name,
-                                    "trace_id": span.trace_id.hex(),
-                                    "span_id": span.span_id.hex(),
-                                    "parent_id": span.parent_span_id.hex(),
-                                    "attributes": {a.key: a.value.string_value for a in span.attributes},
-                                }
-                            )
-                out = ExportTraceServiceResponse().SerializeToString()
+                signal = self.path.rstrip("/").rsplit("/", 1)[-1]
+                out = getattr(receiver, f"_receive_{signal}")(body)
                 self.send_response(200)
                 self.send_header("Content-Type", "application/x-protobuf")
                 self.send_header("Content-Length", str(len(out)))
@@ -115,6 +96,91 @@ class OtlpReceiver:
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
+
+    @staticmethod
+    def _service(resource: Any) -> str:
+        return next((a.value.string_value for a in resource.attributes if a.key == "service.name"), "")
+
+    @staticmethod
+    def _attributes(attrs: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for a in attrs:
+            v = a.value
+            out[a.key] = v.string_value if v.HasField("string_value") else v.int_value or v.double_value
+        return out
+
+    def _receive_traces(self, body: bytes) -> bytes:
+        from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
+            ExportTraceServiceRequest,
+            ExportTraceServiceResponse,
+        )
+
+        req = ExportTraceServiceRequest()
+        req.ParseFromString(body)
+        for rs in req.resource_spans:
+            service = self._service(rs.resource)
+            for ss in rs.scope_spans:
+                for span in ss.spans:
+                    self.spans.append(
+                        {
+                            "service": service,
+                            "name": span.name,
+                            "kind": span.kind,
+                            "trace_id": span.trace_id.hex(),
+                            "span_id": span.span_id.hex(),
+                            "parent_id": span.parent_span_id.hex(),
+                            "attributes": self._attributes(span.attributes),
+                        }
+                    )
+        return bytes(ExportTraceServiceResponse().SerializeToString())
+
+    def _receive_metrics(self, body: bytes) -> bytes:
+        from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
+            ExportMetricsServiceRequest,
+            ExportMetricsServiceResponse,
+        )
+
+        req = ExportMetricsServiceRequest()
+        req.ParseFromString(body)
+        for rm in req.resource_metrics:
+            service = self._service(rm.resource)
+            for sm in rm.scope_metrics:
+                for m in sm.metrics:
+                    kind = m.WhichOneof("data")
+                    points = getattr(m, kind).data_points if kind else []
+                    self.metrics.append(
+                        {
+                            "service": service,
+                            "name": m.name,
+                            "unit": m.unit,
+                            "points": [self._attributes(p.attributes) for p in points],
+                        }
+                    )
+        return bytes(ExportMetricsServiceResponse().SerializeToString())
+
+    def _receive_logs(self, body: bytes) -> bytes:
+        from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import (
+            ExportLogsServiceRequest,
+            ExportLogsServiceResponse,
+        )
+
+        req = ExportLogsServiceRequest()
+        req.ParseFromString(body)
+        for rl in req.resource_logs:
+            service = self._service(rl.resource)
+            for sl in rl.scope_logs:
+                for rec in sl.log_records:
+                    self.logs.append(
+                        {
+                            "service": service,
+                            "body": rec.body.string_value,
+                            "severity": rec.severity_text,
+                            "trace_id": rec.trace_id.hex(),
+                            "span_id": rec.span_id.hex(),
+                            "attributes": self._attributes(rec.attributes),
+                        }
+                    )
+        return bytes(ExportLogsServiceResponse().SerializeToString())
 
     @property
     def endpoint(self) -> str:

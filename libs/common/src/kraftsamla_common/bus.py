@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,13 +30,15 @@ from nats.js.api import ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
 from nats.js.errors import BadRequestError, NotFoundError, ServerError, ServiceUnavailableError
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
+from opentelemetry.metrics import NoOpMeterProvider
 from opentelemetry.sdk.trace import TracerProvider
 
-from . import events
+from . import events, metrics
 from .db import Database
 from .events import DEADLETTER, Envelope, EventData, StreamSpec, service_of, stream_for
 from .messaging import UnitOfWork, claim_inbox
 from .settings import Settings
+from .telemetry import event_id_var, region_var
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +52,9 @@ class Subscription:
     event: type[EventData]
     handler: Handler
     name: str
+    fetch: int | None = None
+    """Messages fetched at a time (default ``consumer_batch_size``); 1 spreads long work items
+    evenly over the service's replicas instead of one replica taking a whole burst."""
 
 
 @dataclass
@@ -56,9 +63,9 @@ class Subscriptions:
 
     items: list[Subscription] = field(default_factory=list)
 
-    def on(self, event: type[EventData]) -> Callable[[Handler], Handler]:
+    def on(self, event: type[EventData], *, fetch: int | None = None) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
-            self.items.append(Subscription(event=event, handler=handler, name=handler.__name__))
+            self.items.append(Subscription(event=event, handler=handler, name=handler.__name__, fetch=fetch))
             return handler
 
         return register
@@ -68,12 +75,13 @@ def durable_name(service: str, sub: Subscription) -> str:
     return f"{service}-{sub.name}".replace("_", "-")
 
 
-def stream_config(spec: StreamSpec) -> StreamConfig:
+def stream_config(spec: StreamSpec, replicas: int = 1) -> StreamConfig:
     return StreamConfig(
         name=spec.name,
         subjects=spec.subjects,
         storage=StorageType.FILE,
         duplicate_window=DUPLICATE_WINDOW_SECONDS,
+        num_replicas=replicas,
     )
 
 
@@ -94,7 +102,11 @@ class Bus:
         self.on_commit = on_commit or (lambda: None)
         self.broker = NatsBroker(
             settings.nats_url,
-            middlewares=[NatsTelemetryMiddleware(tracer_provider=tracer_provider)],
+            # Spans only: FastStream's metrics are labelled by subject, which carries the region
+            # (one series per region and event type); kraftsamla_common.metrics counts by type.
+            middlewares=[
+                NatsTelemetryMiddleware(tracer_provider=tracer_provider, meter_provider=NoOpMeterProvider())
+            ],
             max_reconnect_attempts=-1,
             reconnect_time_wait=1,
             connect_timeout=5,
@@ -105,6 +117,8 @@ class Bus:
         )
         self.own_stream = stream_for(self.service)
         self.consumed_streams: set[str] = set()
+        self.durables: dict[str, str] = {}
+        """durable consumer name → the stream it reads."""
         self._tracer = trace.get_tracer("kraftsamla.bus", tracer_provider=tracer_provider)
 
     # ------------------------------------------------------------------ subscriptions
@@ -117,6 +131,7 @@ class Bus:
         stream = stream_for(service_of(sub.event.event_type)).name
         self.consumed_streams.add(stream)
         durable = durable_name(self.service, sub)
+        self.durables[durable] = stream
         config = ConsumerConfig(
             durable_name=durable,
             deliver_policy=DeliverPolicy.ALL,
@@ -134,7 +149,7 @@ class Bus:
             stream=JStream(stream, declare=False),
             durable=durable,
             config=config,
-            pull_sub=PullSub(batch_size=self.settings.consumer_batch_size, timeout=1.0),
+            pull_sub=PullSub(batch_size=sub.fetch or self.settings.consumer_batch_size, timeout=1.0),
             ack_policy=AckPolicy.MANUAL,
             title=f"{durable}:{sub.event.event_type}",
             description=sub.event.description,
@@ -143,11 +158,19 @@ class Bus:
     async def _handle(self, sub: Subscription, consumer: str, msg: NatsMessage) -> None:
         raw = msg.raw_message
         delivered = raw.metadata.num_delivered if raw.metadata else 1
+        if delivered > 1:
+            metrics.events_redelivered.add(1, {"consumer": consumer})
         try:
             env = events.parse(msg.body)
         except Exception as exc:
             await self.dead_letter(msg, consumer, f"cannot parse event: {exc}")
+            metrics.events_consumed.add(
+                1, {"consumer": consumer, "event_type": "unknown", "outcome": "dead_lettered"}
+            )
             return
+        region_var.set(env.region)
+        event_id_var.set(str(env.id))
+        labels = {"consumer": consumer, "event_type": env.type}
         span = trace.get_current_span()
         span.set_attributes(
             {
@@ -158,14 +181,18 @@ class Bus:
             }
         )
         heartbeat = asyncio.create_task(self._keep_alive(msg))
+        started = time.perf_counter()
         try:
             emitted = await self._apply(sub, consumer, env)
         except Exception as exc:
             heartbeat.cancel()
+            metrics.handle_duration.record(time.perf_counter() - started, labels)
             if delivered >= self.settings.max_deliver:
                 log.exception("%s: %s failed %d times; dead-lettered", consumer, env.id, delivered)
                 await self.dead_letter(msg, consumer, repr(exc))
+                metrics.events_consumed.add(1, {**labels, "outcome": "dead_lettered"})
             else:
+                metrics.events_consumed.add(1, {**labels, "outcome": "retried"})
                 backoff = self.settings.backoff_seconds
                 delay = backoff[min(delivered - 1, len(backoff) - 1)]
                 log.warning(
@@ -174,12 +201,17 @@ class Bus:
                 await msg.nack(delay=delay)
             return
         heartbeat.cancel()
+        metrics.handle_duration.record(time.perf_counter() - started, labels)
+        metrics.events_consumed.add(
+            1, {**labels, "outcome": "processed" if emitted is not None else "duplicate"}
+        )
         if emitted:
             self.on_commit()
         await msg.ack()
 
-    async def _apply(self, sub: Subscription, consumer: str, env: Envelope[Any]) -> bool:
-        """Run the handler and record the inbox row in one transaction; False if a duplicate."""
+    async def _apply(self, sub: Subscription, consumer: str, env: Envelope[Any]) -> bool | None:
+        """Run the handler and record the inbox row in one transaction: whether it emitted events,
+        or None if the event was a duplicate."""
         with self._tracer.start_as_current_span(
             f"handle {env.type}",
             attributes={
@@ -191,9 +223,13 @@ class Bus:
         ):
             async with self.db.sessions() as session, session.begin():
                 if not await claim_inbox(session, consumer, env.id):
-                    return False
+                    return None
                 uow = UnitOfWork(
-                    session, source=self.service, correlation_id=env.correlation_id, causation_id=env.id
+                    session,
+                    source=self.service,
+                    correlation_id=env.correlation_id,
+                    causation_id=env.id,
+                    settings=self.settings,
                 )
                 await sub.handler(env, uow)
                 await uow.flush()
@@ -223,6 +259,7 @@ class Bus:
             msg.body, f"deadletter.{consumer}", headers=headers, stream=DEADLETTER.name, timeout=10
         )
         await msg.ack()
+        metrics.events_dead_lettered.add(1, {"consumer": consumer})
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -237,7 +274,7 @@ class Bus:
     async def _declare(self, js: Any, spec: StreamSpec, attempts: int = 10) -> None:
         """Create or update the stream; a passing server error (JetStream not yet ready, a deleted
         stream's store still being removed) is retried for a few seconds."""
-        config = stream_config(spec)
+        config = stream_config(spec, self.settings.stream_replicas)
         for attempt in range(attempts):
             try:
                 try:
@@ -267,6 +304,22 @@ class Bus:
 
     async def stop(self) -> None:
         await self.broker.stop()
+
+    async def consumer_states(self) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+        """Lag, unacknowledged and redelivered messages of each of this service's durable consumers,
+        and the dead letters waiting for each (for the gauges in :mod:`kraftsamla_common.metrics`)."""
+        js = self.broker.connection.jetstream()
+        states: dict[str, dict[str, int]] = {}
+        for durable, stream in self.durables.items():
+            info = await js.consumer_info(stream, durable)
+            states[durable] = {
+                "pending": info.num_pending or 0,
+                "ack_pending": info.num_ack_pending or 0,
+                "redelivered": info.num_redelivered or 0,
+            }
+        dead = await js.stream_info(DEADLETTER.name, subjects_filter=f"deadletter.{self.service}-*")
+        counts = dead.state.subjects or {}
+        return states, {d: counts.get(f"deadletter.{d}", 0) for d in self.durables}
 
     async def ping(self) -> bool:
         conn = getattr(self.broker, "_connection", None)
@@ -301,3 +354,5 @@ class Bus:
                 otel_context.detach(token)
 
         await asyncio.gather(*(one(r) for r in rows))
+        for (event_type, region), n in Counter((r.type, r.region) for r in rows).items():
+            metrics.events_published.add(n, {"event_type": event_type, "region": region})

@@ -29,12 +29,17 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+MIGRATION_LOCK = 0x4B53_4D49
+"""PostgreSQL advisory lock key held while a service migrates its database."""
+
+
 class Database:
     """One service's database: an engine, a session factory and its migrations."""
 
     def __init__(self, url: str) -> None:
         self.url = url
-        kwargs: dict[str, Any] = {}
+        # Statement parameters (names, e-mail addresses) never reach error messages or logs.
+        kwargs: dict[str, Any] = {"hide_parameters": True}
         if url.startswith("sqlite"):
             path = url.split(":///", 1)[-1]
             if path and path != ":memory:":
@@ -56,10 +61,17 @@ class Database:
         return self.engine.dialect.name
 
     async def migrate(self, script_location: Path, *, attempts: int = 30) -> None:
-        """Apply the service's Alembic migrations up to head, waiting for the database to answer."""
+        """Apply the service's Alembic migrations up to head, waiting for the database to answer.
+
+        Replicas starting together take turns: on PostgreSQL a transaction-scoped advisory lock
+        is held while migrating, so the second finds the schema at head and does nothing."""
         for attempt in range(attempts):
             try:
                 async with self.engine.begin() as conn:
+                    if not self.is_sqlite:
+                        await conn.execute(
+                            text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+                        )
                     await conn.run_sync(_upgrade, script_location)
                 return
             except OSError:

@@ -40,6 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from .db import Database, UtcDateTime
 from .events import Envelope, EventData, new_id, utcnow
+from .settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -92,14 +93,23 @@ class UnitOfWork:
         correlation_id: UUID | None = None,
         causation_id: UUID | None = None,
         on_commit: Callable[[], None] | None = None,
+        settings: Settings | None = None,
     ) -> None:
         self.session = session
+        self._settings = settings
         self.on_commit = on_commit
         self.source = source
         self.correlation_id = correlation_id or new_id()
         self.causation_id = causation_id
         self.emitted: list[Envelope[EventData]] = []
         self._rows: list[dict[str, Any]] = []
+
+    @property
+    def settings(self) -> Settings:
+        """The running service's settings (for handlers whose work is tuned by them)."""
+        if self._settings is None:
+            self._settings = Settings()
+        return self._settings
 
     def emit(self, data: EventData, *, region: str, subject: object) -> Envelope[EventData]:
         """Queue an event; it is written to the outbox with the transaction."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
+import re
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,10 +14,12 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from . import errors, telemetry
+from . import errors, metrics, telemetry
 from .auth import ApiKeys
 from .bus import Bus, Subscriptions
 from .db import Database
@@ -55,17 +57,36 @@ class ServiceContext:
     state: dict[str, Any] = field(default_factory=dict)
 
 
-def configure_logging() -> None:
-    level = os.environ.get("KRAFTSAMLA_LOG_LEVEL", "INFO").upper()
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+_REGION_IN_PATH = re.compile(r"/regions/([^/]+)")
+
+
+class RegionContext:
+    """ASGI middleware: the region a request addresses (``…/regions/{region}/…``) becomes an
+    attribute of its server span and a field of every log line written while it runs."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (m := _REGION_IN_PATH.search(scope["path"])):
+            region = m.group(1)
+            trace.get_current_span().set_attribute("kraftsamla.region", region)
+            token = telemetry.region_var.set(region)
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                telemetry.region_var.reset(token)
+            return
+        await self.app(scope, receive, send)
 
 
 def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
     settings = (settings or Settings()).for_service(spec.name)
-    provider = telemetry.setup(spec.name)
+    tel = telemetry.setup(spec.name)
     db = Database(settings.database_url)
+    telemetry.instrument_engine(db.engine.sync_engine)
     relay_ref: list[OutboxRelay] = []
-    bus = Bus(settings, db, provider, on_commit=lambda: relay_ref[0].wake())
+    bus = Bus(settings, db, tel.tracer_provider, on_commit=lambda: relay_ref[0].wake())
     relay = OutboxRelay(
         db, bus.publish_rows, batch_size=settings.relay_batch_size, poll_seconds=settings.relay_poll_seconds
     )
@@ -80,6 +101,7 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
         await db.migrate(spec.migrations)
         await bus.start()
         ctx.tasks.append(asyncio.create_task(relay.run(), name=f"{spec.name}-outbox-relay"))
+        ctx.tasks.append(asyncio.create_task(metrics.poll(ctx), name=f"{spec.name}-metrics-poll"))
         for job in spec.background:
             ctx.tasks.append(asyncio.create_task(job(ctx), name=f"{spec.name}-{job.__name__}"))
         log.info("%s ready on %s:%s", spec.name, settings.host, settings.port)
@@ -121,6 +143,11 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
             status_code=200 if ok else 503,
         )
 
+    async def prometheus() -> Response:
+        """Prometheus scrape endpoint; served on the service's own port, not through the gateway."""
+        return Response(tel.scrape(), media_type=telemetry.PROMETHEUS_CONTENT_TYPE)
+
+    app.add_api_route("/metrics", prometheus, methods=["GET"], include_in_schema=False)
     for prefix in ("", f"/{spec.name}"):
         app.add_api_route(
             f"{prefix}/healthz", healthz, methods=["GET"], tags=["health"], include_in_schema=bool(prefix)
@@ -129,7 +156,13 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
             f"{prefix}/readyz", readyz, methods=["GET"], tags=["health"], include_in_schema=bool(prefix)
         )
     app.include_router(spec.router)
-    FastAPIInstrumentor.instrument_app(app, tracer_provider=provider, excluded_urls="healthz,readyz")
+    app.add_middleware(RegionContext)
+    FastAPIInstrumentor.instrument_app(
+        app,
+        tracer_provider=tel.tracer_provider,
+        meter_provider=tel.meter_provider,
+        excluded_urls="healthz,readyz,metrics",
+    )
     return app
 
 
@@ -137,7 +170,7 @@ def run(spec: ServiceSpec) -> None:
     """Entry point of ``python -m kraftsamla_<service>``."""
     import uvicorn
 
-    configure_logging()
+    telemetry.configure_logging(spec.name)
     settings = Settings().for_service(spec.name)
     app = create_app(spec, settings)
     uvicorn.run(
@@ -165,6 +198,7 @@ async def unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
             source=ctx.settings.service,
             correlation_id=_correlation_id(request),
             on_commit=ctx.relay.wake,
+            settings=ctx.settings,
         )
 
 

@@ -32,10 +32,23 @@ class Settings(BaseSettings):
     backoff_seconds: list[float] = [0.5, 2.0, 5.0, 15.0, 30.0, 60.0]
     consumer_batch_size: int = 256
     stream_wait_seconds: float = 60.0
+    stream_replicas: int = Field(
+        default=1,
+        ge=1,
+        le=5,
+        description="Copies JetStream keeps of the service's own stream: 1 on one server, 3 on a cluster.",
+    )
 
     # Outbox relay.
     relay_batch_size: int = 500
     relay_poll_seconds: float = 1.0
+
+    # Telemetry: how often the gauges (consumer lag, dead letters, outbox backlog) are refreshed.
+    metrics_poll_seconds: float = 5.0
+
+    # Assessment: a reassessment is split into batches of this many applications, which the
+    # service's replicas share (each batch one transaction).
+    reassessment_batch_size: int = Field(default=500, ge=1, le=5000)
 
     # Reporting: how long a burst of changes is gathered before a report is regenerated.
     report_debounce_seconds: float = 0.3

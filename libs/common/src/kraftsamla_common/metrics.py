@@ -1,0 +1,182 @@
+"""The platform's own metrics, one set per process (names as Prometheus shows them in brackets).
+
+Counters and histograms are recorded where the work happens; the gauges read a snapshot that the
+service's metrics poller refreshes from JetStream and the outbox (:func:`poll`). The instruments
+are created on the global meter, so they report through whichever provider
+:func:`kraftsamla_common.telemetry.setup` installs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from opentelemetry import metrics
+from opentelemetry.metrics import CallbackOptions, Observation
+
+if TYPE_CHECKING:
+    from .service import ServiceContext
+
+log = logging.getLogger(__name__)
+
+SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0]
+SIZES = [1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000]
+
+meter = metrics.get_meter("kraftsamla")
+
+events_published = meter.create_counter(
+    "kraftsamla.events.published",
+    unit="{event}",
+    description="Events published from the outbox to JetStream, by event type and region "
+    "[kraftsamla_events_published_total].",
+)
+events_consumed = meter.create_counter(
+    "kraftsamla.events.consumed",
+    unit="{event}",
+    description="Deliveries handled by a durable consumer, by event type, consumer and outcome "
+    "(processed, duplicate, retried, dead_lettered) [kraftsamla_events_consumed_total].",
+)
+handle_duration = meter.create_histogram(
+    "kraftsamla.events.handle.duration",
+    unit="s",
+    description="Time a consumer's handler takes, including its transaction "
+    "[kraftsamla_events_handle_duration_seconds].",
+    explicit_bucket_boundaries_advisory=SECONDS,
+)
+events_redelivered = meter.create_counter(
+    "kraftsamla.events.redelivered",
+    unit="{event}",
+    description="Deliveries that were not the first of their message, by consumer "
+    "[kraftsamla_events_redelivered_total].",
+)
+events_dead_lettered = meter.create_counter(
+    "kraftsamla.events.dead_lettered",
+    unit="{event}",
+    description="Messages moved to the DEADLETTER stream, by consumer [kraftsamla_events_dead_lettered_total].",
+)
+reassessment_duration = meter.create_histogram(
+    "kraftsamla.reassessment.duration",
+    unit="s",
+    description="From a plan or rubric change to the last application reassessed, by region "
+    "[kraftsamla_reassessment_duration_seconds].",
+    explicit_bucket_boundaries_advisory=SECONDS,
+)
+reassessment_applications = meter.create_histogram(
+    "kraftsamla.reassessment.applications",
+    unit="{application}",
+    description="Applications a reassessment assessed, by region [kraftsamla_reassessment_applications].",
+    explicit_bucket_boundaries_advisory=SIZES,
+)
+applications_assessed = meter.create_counter(
+    "kraftsamla.applications.assessed",
+    unit="{application}",
+    description="Assessments made, by region and trigger (intake, revision, reassessment) "
+    "[kraftsamla_applications_assessed_total].",
+)
+report_duration = meter.create_histogram(
+    "kraftsamla.report.generation.duration",
+    unit="s",
+    description="Time to build, render and store one report version, by region "
+    "[kraftsamla_report_generation_duration_seconds].",
+    explicit_bucket_boundaries_advisory=SECONDS,
+)
+webhook_deliveries = meter.create_counter(
+    "kraftsamla.webhook.deliveries",
+    unit="{attempt}",
+    description="Webhook delivery attempts, by outcome (delivered, retry, failed) "
+    "[kraftsamla_webhook_deliveries_total].",
+)
+
+
+@dataclass
+class Snapshot:
+    """The latest polled values behind the gauges."""
+
+    consumers: dict[str, dict[str, int]] = field(default_factory=dict)
+    """durable consumer → pending (lag), ack_pending, redelivered (now awaiting redelivery)."""
+    dead_letters: dict[str, int] = field(default_factory=dict)
+    """durable consumer → messages stored in DEADLETTER for it."""
+    outbox_backlog: int | None = None
+    outbox_oldest_age: float | None = None
+
+
+snapshot = Snapshot()
+
+
+def _consumer_gauge(key: str) -> Any:
+    def observe(_: CallbackOptions) -> Iterable[Observation]:
+        return [Observation(v[key], {"consumer": c}) for c, v in snapshot.consumers.items()]
+
+    return observe
+
+
+meter.create_observable_gauge(
+    "kraftsamla.consumer.pending",
+    [_consumer_gauge("pending")],
+    unit="{message}",
+    description="Consumer lag: messages in the stream not yet delivered to the durable consumer "
+    "[kraftsamla_consumer_pending].",
+)
+meter.create_observable_gauge(
+    "kraftsamla.consumer.ack_pending",
+    [_consumer_gauge("ack_pending")],
+    unit="{message}",
+    description="Messages delivered and not yet acknowledged [kraftsamla_consumer_ack_pending].",
+)
+meter.create_observable_gauge(
+    "kraftsamla.consumer.redelivered",
+    [_consumer_gauge("redelivered")],
+    unit="{message}",
+    description="Messages delivered more than once and not yet acknowledged [kraftsamla_consumer_redelivered].",
+)
+meter.create_observable_gauge(
+    "kraftsamla.deadletter.messages",
+    [lambda _: [Observation(n, {"consumer": c}) for c, n in snapshot.dead_letters.items()]],
+    unit="{message}",
+    description="Messages waiting in the DEADLETTER stream, by consumer [kraftsamla_deadletter_messages].",
+)
+meter.create_observable_gauge(
+    "kraftsamla.outbox.backlog",
+    [lambda _: [Observation(snapshot.outbox_backlog)] if snapshot.outbox_backlog is not None else []],
+    unit="{row}",
+    description="Outbox rows committed and not yet published [kraftsamla_outbox_backlog].",
+)
+meter.create_observable_gauge(
+    "kraftsamla.outbox.oldest_age",
+    [lambda _: [Observation(snapshot.outbox_oldest_age)] if snapshot.outbox_oldest_age is not None else []],
+    unit="s",
+    description="Age of the oldest unpublished outbox row, 0 when empty [kraftsamla_outbox_oldest_age_seconds].",
+)
+
+
+async def refresh(ctx: ServiceContext) -> None:
+    """Read the outbox backlog and this service's consumers and dead letters once."""
+    from .events import utcnow
+
+    count, oldest = await ctx.relay.backlog()
+    snapshot.outbox_backlog = count
+    snapshot.outbox_oldest_age = (utcnow() - oldest).total_seconds() if oldest is not None else 0.0
+    consumers, dead = await ctx.bus.consumer_states()
+    snapshot.consumers.update(consumers)
+    snapshot.dead_letters.update(dead)
+
+
+async def poll(ctx: ServiceContext) -> None:
+    """Refresh the gauges every ``metrics_poll_seconds`` until cancelled."""
+    while True:
+        reading = asyncio.ensure_future(refresh(ctx))
+        try:
+            # A stop arriving mid-reading lets the reading finish: a database call cut off half-way
+            # would leave its connection behind for the shutdown to wait on.
+            await asyncio.shield(reading)
+        except asyncio.CancelledError:
+            with contextlib.suppress(Exception):
+                await reading
+            raise
+        except Exception as exc:  # the bus or database away: the gauges keep their last values
+            log.debug("metrics poll: %r", exc)
+        await asyncio.sleep(ctx.settings.metrics_poll_seconds)
