@@ -113,7 +113,9 @@ async def apps(client: httpx.AsyncClient, region: str) -> list[dict[str, Any]]:
 
 
 async def reassessments(client: httpx.AsyncClient, region: str) -> list[dict[str, Any]]:
-    r = await client.get(f"/assessment/regions/{region}/reassessments", headers=headers(region, "viewer"))
+    r = await client.get(
+        f"/assessment/regions/{region}/reassessments?status=completed", headers=headers(region, "viewer")
+    )
     return list(r.json()["data"])
 
 

@@ -130,7 +130,7 @@ def forest_event(region: str, version: int, vocabulary: list[str]) -> Envelope[A
 
 async def reassessed(svc: httpx.AsyncClient, region: str, n: int) -> list[dict[str, Any]]:
     async def check() -> list[dict[str, Any]] | None:
-        r = await svc.get(f"{base(region)}/reassessments", headers=headers(region, "viewer"))
+        r = await svc.get(f"{base(region)}/reassessments?status=completed", headers=headers(region, "viewer"))
         data = r.json()["data"]
         return data if len(data) >= n else None
 

@@ -876,6 +876,25 @@ class MoveGroup(BaseModel):
     sentence: str
 
 
+MOVED_IN_EVENT = 1000
+"""Moved applications listed in one ``ReassessmentCompleted`` event (about 350 bytes each)."""
+
+
+@event
+class ReassessmentBatch(EventData):
+    event_type: ClassVar[str] = "assessment.reassessment.batch.v1"
+    description: ClassVar[str] = (
+        "A share of a running reassessment: the open applications one replica of the assessment "
+        "service reassesses in one transaction. Internal work item of the assessment service; "
+        "replicas share them through one durable consumer."
+    )
+
+    reassessment_id: UUID
+    batch: int = Field(ge=0)
+    batches: int = Field(ge=1)
+    application_ids: list[UUID]
+
+
 @event
 class ReassessmentCompleted(EventData):
     event_type: ClassVar[str] = "assessment.reassessment.completed.v1"
@@ -890,7 +909,11 @@ class ReassessmentCompleted(EventData):
     rubric_version: int = 0
     assessed: int
     unchanged: int
-    moved: list[MovedApplication]
+    moved: list[MovedApplication] = Field(
+        description="Applications that moved, at most MOVED_IN_EVENT of them (the event stays well under "
+        "the bus's message size); assessed - unchanged is how many moved in all, and the assessment "
+        "service's reassessments API lists every one."
+    )
     groups: list[MoveGroup] = []
     needs_review: int = 0
     summary: str

@@ -55,6 +55,7 @@ from .schemas import (
     PreviewPublic,
     ReassessmentPublic,
     ReassessmentsPublic,
+    ReassessmentStatus,
     ReviewIn,
     ReviewPublic,
     RubricIn,
@@ -759,15 +760,26 @@ def _reassessment_public(r: Reassessment) -> ReassessmentPublic:
 
 
 @router.get("/reassessments", response_model=ReassessmentsPublic)
-async def list_reassessments(scope: ReadScope, uow: UowDep, page: PageDep) -> ReassessmentsPublic:
-    """Reassessments of the region's open portfolio, newest first, each with what moved and why."""
-    where = Reassessment.region == scope.region
-    total = await uow.session.scalar(select(func.count()).select_from(Reassessment).where(where)) or 0
+async def list_reassessments(
+    scope: ReadScope,
+    uow: UowDep,
+    page: PageDep,
+    status_: Annotated[
+        ReassessmentStatus | None, Query(alias="status", description="Only reassessments in this state")
+    ] = None,
+) -> ReassessmentsPublic:
+    """Reassessments of the region's open portfolio, newest first, each with what moved and why
+    (``status``: running while its batches are being assessed, then completed; superseded when
+    newer plans or a newer rubric arrived before it finished)."""
+    where = [Reassessment.region == scope.region]
+    if status_ is not None:
+        where.append(Reassessment.status == status_)
+    total = await uow.session.scalar(select(func.count()).select_from(Reassessment).where(*where)) or 0
     rows = (
         await uow.session.scalars(
             select(Reassessment)
-            .where(where)
-            .order_by(Reassessment.completed_at.desc())
+            .where(*where)
+            .order_by(Reassessment.started_at.desc())
             .limit(page.limit)
             .offset(page.offset)
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -9,15 +10,18 @@ from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kraftsamla_common import metrics
 from kraftsamla_common.events import (
+    MOVED_IN_EVENT,
     ApplicationAssessed,
     AssessmentTrigger,
     Level,
     MovedApplication,
     Priority,
+    ReassessmentBatch,
     ReassessmentCompleted,
     Recommendation,
     Rubric,
@@ -35,10 +39,13 @@ from .models import (
     KnownActor,
     PlanVersion,
     Reassessment,
+    ReassessmentPart,
     RegionGeography,
     current_plans,
 )
 from .models import Rubric as RubricRow
+
+log = logging.getLogger(__name__)
 
 
 async def current_rubric(session: AsyncSession, region: str) -> tuple[int, Rubric, RubricRow | None]:
@@ -101,15 +108,17 @@ class Portfolio:
         )
 
 
-async def load_portfolio(session: AsyncSession, region: str) -> Portfolio:
+async def load_portfolio(session: AsyncSession, region: str, spread: Counter[str] | None = None) -> Portfolio:
+    """The region's portfolio; ``spread`` (open applications per municipality) is counted unless given."""
     geo = await session.get(RegionGeography, region)
-    spread: Counter[str] = Counter()
-    for (codes,) in await session.execute(
-        select(Application.municipalities).where(
-            Application.region == region, Application.status.in_(domain.OPEN_STATUSES)
-        )
-    ):
-        spread.update(codes)
+    if spread is None:
+        spread = Counter()
+        for (codes,) in await session.execute(
+            select(Application.municipalities).where(
+                Application.region == region, Application.status.in_(domain.OPEN_STATUSES)
+            )
+        ):
+            spread.update(codes)
     actors = (
         await session.scalars(
             select(KnownActor).where(KnownActor.region == region, KnownActor.merged_into_id.is_(None))
@@ -303,6 +312,7 @@ def assess(
     if app.status == "received":
         app.status = "assessed"
     emit_assessed(uow, app, assessment, trigger)
+    metrics.applications_assessed.add(1, {"region": app.region, "trigger": trigger})
     return assessment, result
 
 
@@ -339,7 +349,27 @@ def result_outcome(r: domain.Result) -> domain.Outcome:
     )
 
 
-async def reassess_region(
+def _plan_json(p: domain.StrengthAreaPlan) -> dict[str, Any]:
+    return {
+        "action_plan_id": str(p.action_plan_id),
+        "strength_area_id": str(p.strength_area_id),
+        "code": p.code,
+        "version": p.version,
+        "priorities": [x.model_dump(mode="json") for x in p.priorities],
+    }
+
+
+def _plan_of_json(p: dict[str, Any]) -> domain.StrengthAreaPlan:
+    return domain.StrengthAreaPlan(
+        action_plan_id=UUID(p["action_plan_id"]),
+        strength_area_id=UUID(p["strength_area_id"]),
+        code=p["code"],
+        version=p["version"],
+        priorities=tuple(Priority.model_validate(x) for x in p["priorities"]),
+    )
+
+
+async def start_reassessment(
     uow: UnitOfWork,
     region: str,
     *,
@@ -347,106 +377,225 @@ async def reassess_region(
     trigger: str,
     old_plans: list[domain.StrengthAreaPlan],
     rubric_changed: bool,
+    batch_size: int = 500,
 ) -> Reassessment | None:
-    """Reassess every open application of the region against its current plans and rubric.
+    """Start reassessing every open application of the region against its current plans and rubric.
 
-    Runs inside the consumer's transaction with its inbox row: a crash half-way rolls everything
-    back and the redelivered event starts again; an application already assessed for this plan
-    set, rubric version and revision is skipped, so none is assessed twice for the same version.
+    Records the reassessment and queues its batches as ``ReassessmentBatch`` events (in the
+    trigger's transaction with its inbox row); the service's replicas share them through one
+    durable consumer (:func:`reassess_batch`). A region without open applications completes at once.
     """
     assessor = await load_assessor(uow.session, region)
     if assessor is None:
         return None
-    apps = (
-        await uow.session.scalars(
-            select(Application)
-            .where(Application.region == region, Application.status.in_(domain.OPEN_STATUSES))
-            .order_by(Application.id)
-        )
-    ).all()
-    previous = await current_assessments(uow.session, apps)
-    portfolio = await load_portfolio(uow.session, region)
-    old_index = domain.index_priorities(old_plans)
-    new_index = domain.index_priorities(assessor.plans)
-    moves: list[domain.Move] = []
-    assessed = needs_review = 0
-    for app in apps:
-        before = previous.get(app.current_assessment_id or "")
-        if (
-            before is not None
-            and before.plan_key == assessor.key
-            and before.rubric_version == assessor.rubric_version
-            and before.application_revision == app.revision
-        ):
-            continue
-        was_pending = (app.review or {}).get("state") == "needs_review"
-        _, result = assess(uow, app, assessor, portfolio, "reassessment")
-        assessed += 1
-        if not was_pending and (app.review or {}).get("state") == "needs_review":
-            needs_review += 1
-        if before is None:
-            continue
-        b = outcome(before.strength_area_id, before.level, before.recommendation, before.fits)
-        a = result_outcome(result)
-        if domain.moved(b, a):
-            reason = domain.explain(
-                b,
-                a,
-                old_index,
-                new_index,
-                rubric_changed=rubric_changed,
-                text_changed=before.application_revision != app.revision,
-            )
-            moves.append(domain.Move(UUID(app.id), b, a, reason))
-    codes = assessor.codes | {p.strength_area_id: p.code for p in old_plans}
-    groups = domain.group_moves(moves, codes)
-    summary = domain.summarize(assessed, assessed - len(moves), groups, needs_review, trigger)
-    moved = [
-        MovedApplication(
-            application_id=m.application_id,
-            from_level=m.before.level,
-            to_level=m.after.level,
-            from_strength_area_id=m.before.strength_area_id,
-            to_strength_area_id=m.after.strength_area_id,
-            from_recommendation=m.before.recommendation,
-            to_recommendation=m.after.recommendation,
-            reason=m.reason,
-        )
-        for m in moves
-    ]
+    open_apps = Application.region == region, Application.status.in_(domain.OPEN_STATUSES)
+    ids = list(await uow.session.scalars(select(Application.id).where(*open_apps).order_by(Application.id)))
+    spread: Counter[str] = Counter()
+    for (codes,) in await uow.session.execute(select(Application.municipalities).where(*open_apps)):
+        spread.update(codes)
+    chunks = [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
     record = Reassessment(
         id=str(new_id()),
         region=region,
+        status="running",
         plan_key=assessor.key,
         rubric_version=assessor.rubric_version,
+        rubric_changed=rubric_changed,
+        old_plans=[_plan_json(p) for p in old_plans],
+        spread=dict(spread),
         trigger=trigger[:300],
         trigger_event_id=str(trigger_event_id),
-        assessed=assessed,
-        unchanged=assessed - len(moves),
-        needs_review=needs_review,
-        moved=[m.model_dump(mode="json") for m in moved],
-        groups=[asdict(g) for g in groups],
-        summary=summary,
-        completed_at=utcnow(),
+        batches=len(chunks),
+        batches_done=0,
+        assessed=0,
+        unchanged=0,
+        needs_review=0,
+        moved=[],
+        groups=[],
+        summary="",
+        started_at=utcnow(),
     )
     uow.session.add(record)
+    if not chunks:
+        _complete(uow, record, assessor, [], superseded=False)
+        return record
+    for n, chunk in enumerate(chunks):
+        uow.emit(
+            ReassessmentBatch(
+                reassessment_id=UUID(record.id),
+                batch=n,
+                batches=len(chunks),
+                application_ids=[UUID(x) for x in chunk],
+            ),
+            region=region,
+            subject=record.id,
+        )
+    return record
+
+
+async def reassess_batch(uow: UnitOfWork, region: str, batch: ReassessmentBatch) -> Reassessment | None:
+    """Reassess one batch; the batch that finishes the reassessment completes it.
+
+    Runs in the consumer's transaction with its inbox row: a crash rolls the batch back and its
+    redelivery starts it again. An application already assessed for the current plans, rubric
+    and revision is skipped, so none is assessed twice for the same version. If newer plans or a
+    newer rubric arrived meanwhile, the batch assesses nothing: the newer reassessment covers it.
+    """
+    record = await uow.session.get(Reassessment, str(batch.reassessment_id))
+    if record is None or record.region != region or record.status != "running":
+        return None
+    assessor = await load_assessor(uow.session, region)
+    current = assessor is not None and (assessor.key, assessor.rubric_version) == (
+        record.plan_key,
+        record.rubric_version,
+    )
+    assessed = needs_review = 0
+    moved: list[MovedApplication] = []
+    if assessor is not None and current:
+        ids = [str(x) for x in batch.application_ids]
+        apps = (
+            await uow.session.scalars(
+                select(Application)
+                .where(Application.id.in_(ids), Application.status.in_(domain.OPEN_STATUSES))
+                .order_by(Application.id)
+            )
+        ).all()
+        previous = await current_assessments(uow.session, apps)
+        portfolio = await load_portfolio(uow.session, region, spread=Counter(record.spread))
+        old_index = domain.index_priorities(_plan_of_json(p) for p in record.old_plans)
+        new_index = domain.index_priorities(assessor.plans)
+        for app in apps:
+            before = previous.get(app.current_assessment_id or "")
+            if (
+                before is not None
+                and before.plan_key == assessor.key
+                and before.rubric_version == assessor.rubric_version
+                and before.application_revision == app.revision
+            ):
+                continue
+            was_pending = (app.review or {}).get("state") == "needs_review"
+            _, result = assess(uow, app, assessor, portfolio, "reassessment")
+            assessed += 1
+            if not was_pending and (app.review or {}).get("state") == "needs_review":
+                needs_review += 1
+            if before is None:
+                continue
+            b = outcome(before.strength_area_id, before.level, before.recommendation, before.fits)
+            a = result_outcome(result)
+            if domain.moved(b, a):
+                reason = domain.explain(
+                    b,
+                    a,
+                    old_index,
+                    new_index,
+                    rubric_changed=record.rubric_changed,
+                    text_changed=before.application_revision != app.revision,
+                )
+                moved.append(
+                    MovedApplication(
+                        application_id=UUID(app.id),
+                        from_level=b.level,
+                        to_level=a.level,
+                        from_strength_area_id=b.strength_area_id,
+                        to_strength_area_id=a.strength_area_id,
+                        from_recommendation=b.recommendation,
+                        to_recommendation=a.recommendation,
+                        reason=reason,
+                    )
+                )
+    uow.session.add(
+        ReassessmentPart(
+            reassessment_id=record.id,
+            batch=batch.batch,
+            assessed=assessed,
+            needs_review=needs_review,
+            moved=[m.model_dump(mode="json") for m in moved],
+        )
+    )
+    # The row lock taken here orders the replicas' batches: exactly one sees the last count.
+    done = await uow.session.scalar(
+        update(Reassessment)
+        .where(Reassessment.id == record.id)
+        .values(batches_done=Reassessment.batches_done + 1)
+        .returning(Reassessment.batches_done)
+    )
+    if done != record.batches:
+        return None
+    await uow.session.refresh(record)
+    parts = (
+        await uow.session.scalars(
+            select(ReassessmentPart).where(ReassessmentPart.reassessment_id == record.id)
+        )
+    ).all()
+    _complete(uow, record, assessor, parts, superseded=not current)
+    return record
+
+
+def _complete(
+    uow: UnitOfWork,
+    record: Reassessment,
+    assessor: domain.Assessor | None,
+    parts: Sequence[ReassessmentPart],
+    *,
+    superseded: bool,
+) -> None:
+    """Add up the batches, say what moved and why, and announce the reassessment (unless superseded:
+    then the newer reassessment is the one announced)."""
+    moved = [
+        MovedApplication.model_validate(m) for p in sorted(parts, key=lambda p: p.batch) for m in p.moved
+    ]
+    assessed = sum(p.assessed for p in parts)
+    needs_review = sum(p.needs_review for p in parts)
+    codes = dict(assessor.codes) if assessor is not None else {}
+    codes |= {UUID(p["strength_area_id"]): p["code"] for p in record.old_plans}
+    moves = [
+        domain.Move(
+            m.application_id,
+            domain.Outcome(m.from_strength_area_id, m.from_level, m.from_recommendation, ()),
+            domain.Outcome(m.to_strength_area_id, m.to_level, m.to_recommendation, ()),
+            m.reason,
+        )
+        for m in moved
+    ]
+    groups = domain.group_moves(moves, codes)
+    record.status = "superseded" if superseded else "completed"
+    record.assessed, record.unchanged, record.needs_review = assessed, assessed - len(moved), needs_review
+    record.moved = [m.model_dump(mode="json") for m in moved]
+    record.groups = [asdict(g) for g in groups]
+    record.summary = domain.summarize(assessed, record.unchanged, groups, needs_review, record.trigger)
+    record.completed_at = utcnow()
+    if superseded or assessor is None:
+        record.summary += (
+            " Newer plans or a newer rubric arrived meanwhile; the next reassessment covers the rest."
+        )
+        return
+    log.info(
+        "reassessment %s completed: %d assessed in %d batches, %d moved",
+        record.id,
+        assessed,
+        record.batches,
+        len(moved),
+    )
+    metrics.reassessment_duration.record(
+        (record.completed_at - record.started_at).total_seconds(), {"region": record.region}
+    )
+    metrics.reassessment_applications.record(assessed, {"region": record.region})
     uow.emit(
         ReassessmentCompleted(
             reassessment_id=UUID(record.id),
-            plan_key=assessor.key,
+            plan_key=record.plan_key,
             plan_versions=assessor.refs,
-            rubric_version=assessor.rubric_version,
+            rubric_version=record.rubric_version,
             assessed=assessed,
             unchanged=record.unchanged,
-            moved=moved,
+            moved=moved[:MOVED_IN_EVENT],
             groups=[MoveGroupEvent(**asdict(g)) for g in groups],
             needs_review=needs_review,
-            summary=summary,
+            summary=record.summary,
         ),
-        region=region,
+        region=record.region,
         subject=record.id,
     )
-    return record
 
 
 # --------------------------------------------------------------------------- preview

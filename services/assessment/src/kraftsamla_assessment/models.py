@@ -159,22 +159,46 @@ class Review(Base):
 
 
 class Reassessment(Base):
-    """A reassessment of a region's open portfolio after its plans or rubric changed, with what moved."""
+    """A reassessment of a region's open portfolio after its plans or rubric changed, with what moved.
+
+    It runs in ``batches`` (shared by the service's replicas); the batch that brings
+    ``batches_done`` to ``batches`` adds up the parts and completes it."""
 
     __tablename__ = "reassessments"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     region: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="completed")
+    """running, completed, or superseded (a newer plan or rubric arrived while it ran)."""
     plan_key: Mapped[str] = mapped_column(String(2000))
     rubric_version: Mapped[int] = mapped_column(Integer)
+    rubric_changed: Mapped[bool] = mapped_column(Boolean, default=False)
+    old_plans: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    """The plans applications were assessed on before, to explain what moved."""
+    spread: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    """Open applications per municipality when it started (the portfolio every batch assesses in)."""
     trigger: Mapped[str] = mapped_column(String(300))
     trigger_event_id: Mapped[str] = mapped_column(String(36))
+    batches: Mapped[int] = mapped_column(Integer, default=0)
+    batches_done: Mapped[int] = mapped_column(Integer, default=0)
+    assessed: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    needs_review: Mapped[int] = mapped_column(Integer, default=0)
+    moved: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    groups: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class ReassessmentPart(Base):
+    """What one batch of a reassessment did."""
+
+    __tablename__ = "reassessment_parts"
+    reassessment_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    batch: Mapped[int] = mapped_column(Integer, primary_key=True)
     assessed: Mapped[int] = mapped_column(Integer)
-    unchanged: Mapped[int] = mapped_column(Integer)
     needs_review: Mapped[int] = mapped_column(Integer)
     moved: Mapped[list[Any]] = mapped_column(JSON)
-    groups: Mapped[list[Any]] = mapped_column(JSON)
-    summary: Mapped[str] = mapped_column(Text)
-    completed_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class IdempotencyRecord(Base):
@@ -229,6 +253,8 @@ class Delivery(Base):
     last_error: Mapped[str | None] = mapped_column(String(500))
     log: Mapped[list[Any]] = mapped_column(JSON)
     """Every attempt: when, status code or error, duration."""
+    traceparent: Mapped[str | None] = mapped_column(String(55), nullable=True)
+    """W3C trace context of the event delivered: each attempt continues its trace."""
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 

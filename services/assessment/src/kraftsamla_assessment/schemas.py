@@ -392,8 +392,12 @@ class MoveGroupPublic(BaseModel):
     sentence: str
 
 
+ReassessmentStatus = Literal["running", "completed", "superseded"]
+
+
 class ReassessmentPublic(BaseModel):
     id: UUID
+    status: ReassessmentStatus
     plan_key: str
     rubric_version: int
     trigger: str
@@ -403,7 +407,8 @@ class ReassessmentPublic(BaseModel):
     moved: list[dict[str, Any]]
     groups: list[MoveGroupPublic]
     summary: str
-    completed_at: datetime
+    started_at: datetime
+    completed_at: datetime | None
 
 
 class ReassessmentsPublic(BaseModel):

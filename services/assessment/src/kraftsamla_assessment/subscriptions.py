@@ -1,7 +1,8 @@
 """Events the assessment service listens to.
 
 * A published action plan, or a new version of the region's own rubric, reassesses the region's
-  open applications.
+  open applications: it queues the reassessment's batches on the service's own stream, and every
+  replica of the service takes batches from the one durable consumer.
 * Programme events keep the region's strength areas (which claims are checked against); actor
   events keep the registered actors (applicants are linked to them); the region's settings give
   its municipalities (reach is measured against them).
@@ -29,13 +30,14 @@ from kraftsamla_common.events import (
     ProgrammeCreated,
     ProgrammeState,
     ProgrammeUpdated,
+    ReassessmentBatch,
     ReassessmentCompleted,
     RegionConfigured,
     RubricPublished,
 )
 from kraftsamla_common.messaging import UnitOfWork
 
-from .assessing import plans_of, reassess_region
+from .assessing import plans_of, reassess_batch, start_reassessment
 from .models import Application, KnownActor, KnownStrengthArea, PlanVersion, RegionGeography, current_plans
 from .webhooks import fan_out
 
@@ -68,13 +70,14 @@ async def on_action_plan_published(event: Envelope[Any], uow: UnitOfWork) -> Non
         plan.strength_area_code = data.strength_area.code
     await _strength_area(uow, event.region, str(data.strength_area.id), data.strength_area.code, event)
     await uow.session.flush()
-    await reassess_region(
+    await start_reassessment(
         uow,
         event.region,
         trigger_event_id=event.id,
         trigger=f"{data.strength_area.code} v{data.version} was published",
         old_plans=old_plans,
         rubric_changed=False,
+        batch_size=uow.settings.reassessment_batch_size,
     )
 
 
@@ -82,14 +85,21 @@ async def on_action_plan_published(event: Envelope[Any], uow: UnitOfWork) -> Non
 async def on_rubric_published(event: Envelope[Any], uow: UnitOfWork) -> None:
     """The region's rubric changed: reassess its open applications with it."""
     data: RubricPublished = event.data
-    await reassess_region(
+    await start_reassessment(
         uow,
         event.region,
         trigger_event_id=event.id,
         trigger=f"rubric v{data.version} was published",
         old_plans=plans_of(await current_plans(uow.session, event.region)),
         rubric_changed=True,
+        batch_size=uow.settings.reassessment_batch_size,
     )
+
+
+@subscriptions.on(ReassessmentBatch, fetch=1)
+async def on_reassessment_batch(event: Envelope[Any], uow: UnitOfWork) -> None:
+    """One share of a running reassessment (replicas of the service share the batches)."""
+    await reassess_batch(uow, event.region, event.data)
 
 
 # --------------------------------------------------------------------------- read models

@@ -21,10 +21,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from opentelemetry import trace
+from opentelemetry import propagate, trace
+from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from sqlalchemy import select, update
 from standardwebhooks.webhooks import Webhook as Signer
 
+from kraftsamla_common import metrics, telemetry
 from kraftsamla_common.events import (
     ApplicationAssessed,
     ApplicationDecided,
@@ -93,6 +95,8 @@ async def fan_out(env: Envelope[Any], uow: UnitOfWork) -> None:
     if not wanted:
         return
     now, body = utcnow(), body_of(env, kind)
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)  # the consumer's span: each attempt continues the event's trace
     await uow.session.execute(
         insert_ignore(uow.session, Delivery.__table__),  # type: ignore[arg-type]
         [
@@ -107,6 +111,7 @@ async def fan_out(env: Envelope[Any], uow: UnitOfWork) -> None:
                 "attempts": 0,
                 "next_attempt_at": now,
                 "log": [],
+                "traceparent": carrier.get("traceparent"),
                 "created_at": now,
             }
             for h in wanted
@@ -155,9 +160,13 @@ async def claim_due(ctx: ServiceContext, limit: int = 50) -> list[tuple[Delivery
 async def send(client: httpx.AsyncClient, delivery: Delivery, hook: Webhook) -> dict[str, Any]:
     """One attempt; the entry for the delivery log."""
     started, at = time.monotonic(), utcnow()
+    parent = propagate.extract({"traceparent": delivery.traceparent} if delivery.traceparent else {})
+    telemetry.region_var.set(delivery.region)
+    telemetry.event_id_var.set(delivery.event_id)
     with tracer.start_as_current_span(
         "webhook deliver",
-        kind=trace.SpanKind.CLIENT,
+        context=parent,
+        kind=trace.SpanKind.INTERNAL,
         attributes={
             "kraftsamla.region": delivery.region,
             "kraftsamla.event_id": delivery.event_id,
@@ -193,10 +202,14 @@ async def record(ctx: ServiceContext, delivery: Delivery, entry: dict[str, Any])
     }
     if ok:
         values |= {"state": "delivered", "delivered_at": utcnow()}
+        outcome = "delivered"
     elif attempts > len(backoff):
         values |= {"state": "failed"}
+        outcome = "failed"
     else:
         values |= {"next_attempt_at": utcnow() + timedelta(seconds=backoff[attempts - 1])}
+        outcome = "retry"
+    metrics.webhook_deliveries.add(1, {"outcome": outcome})
     async with ctx.db.sessions() as session, session.begin():
         await session.execute(update(Delivery).where(Delivery.id == delivery.id).values(**values))
 
@@ -205,6 +218,8 @@ async def dispatch(ctx: ServiceContext) -> None:
     """Send due deliveries until cancelled; each endpoint's slowness stays its own."""
     timeout = httpx.Timeout(ctx.settings.webhook_timeout_seconds)
     async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
+        # A client span per request, with the trace context in the request's headers.
+        HTTPXClientInstrumentor.instrument_client(client)
         while True:
             try:
                 batch = await claim_due(ctx)

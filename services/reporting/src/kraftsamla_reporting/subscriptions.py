@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -24,6 +25,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kraftsamla_common import metrics, telemetry
 from kraftsamla_common.bus import Subscriptions
 from kraftsamla_common.events import (
     ActionPlanContent,
@@ -526,7 +528,7 @@ async def on_reassessment_completed(event: Envelope[ReassessmentCompleted], uow:
             groups=[g.model_dump(mode="json") for g in d.groups],
             assessed=d.assessed,
             unchanged=d.unchanged,
-            moved=len(d.moved),
+            moved=d.assessed - d.unchanged,
             summary=d.summary,
             completed_at=utc(event.time),
         )
@@ -710,13 +712,19 @@ async def generate_report(ctx: ServiceContext, region: str, traceparent: str | N
     Runs in the trace that last dirtied the region, so one trace goes from the change to the report.
     """
     token = otel_context.attach(propagate.extract({"traceparent": traceparent} if traceparent else {}))
+    region_token = telemetry.region_var.set(region)
     try:
         tracer = trace.get_tracer("kraftsamla.reporting")
         with tracer.start_as_current_span(
             "generate report", attributes={"kraftsamla.region": region}
         ) as span:
+            started = time.perf_counter()
             async with ctx.db.sessions() as session, session.begin():
-                dirty = await session.get(DirtyRegion, region)
+                claim = select(DirtyRegion).where(DirtyRegion.region == region)
+                if not ctx.db.is_sqlite:
+                    # Another replica generating this region's report holds the row: leave it to it.
+                    claim = claim.with_for_update(skip_locked=True)
+                dirty = await session.scalar(claim)
                 if dirty is None:
                     return None
                 # Read the counter before the read models: a change committed after this read moves it.
@@ -738,7 +746,7 @@ async def generate_report(ctx: ServiceContext, region: str, traceparent: str | N
                 await session.execute(
                     delete(DirtyRegion).where(DirtyRegion.region == region, DirtyRegion.changes == changes)
                 )
-                uow = UnitOfWork(session, source=ctx.settings.service)
+                uow = UnitOfWork(session, source=ctx.settings.service, settings=ctx.settings)
                 uow.emit(
                     ReportGenerated(
                         report_id=UUID(report.id),
@@ -750,6 +758,9 @@ async def generate_report(ctx: ServiceContext, region: str, traceparent: str | N
                     subject=report.id,
                 )
                 await uow.flush()
+            elapsed = time.perf_counter() - started
+            metrics.report_duration.record(elapsed, {"region": region})
+            log.info("report %d generated from %d changes in %.3fs", number, changes, elapsed)
             span.set_attributes(
                 {
                     "kraftsamla.report_number": number,
@@ -759,6 +770,7 @@ async def generate_report(ctx: ServiceContext, region: str, traceparent: str | N
             )
             return number
     finally:
+        telemetry.region_var.reset(region_token)
         otel_context.detach(token)
 
 
