@@ -41,6 +41,9 @@ def platform(
     env = {
         "OTEL_EXPORTER_OTLP_ENDPOINT": otlp.endpoint,
         "OTEL_BSP_SCHEDULE_DELAY": "200",
+        "OTEL_BLRP_SCHEDULE_DELAY": "200",
+        "OTEL_METRIC_EXPORT_INTERVAL": "500",
+        "KRAFTSAMLA_METRICS_POLL_SECONDS": "0.5",
         "KRAFTSAMLA_RELAY_POLL_SECONDS": "0.2",
         "KRAFTSAMLA_REPORT_DEBOUNCE_SECONDS": "0.2",
     }

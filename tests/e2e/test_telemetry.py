@@ -1,0 +1,276 @@
+"""What operators see: the four service processes export traces, metrics and logs over OTLP to a
+real receiver while a plan is published through the gateway.
+
+* One trace runs from the client's request through plans (HTTP, database, outbox relay, publish),
+  assessment (consume, reassessment batches, webhook delivery over HTTP) to reporting (report
+  generation); every span's parent is in the trace, and bus spans carry region, event type and id.
+* The metrics of the platform arrive over OTLP, and each service's Prometheus scrape shows them.
+* Logs are JSON lines with trace and span ids, region and event id, also exported over OTLP; no
+  personal data (a contact person's name and e-mail address) appears in any of them.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import secrets
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from test_flow import ENERGY_DRAFT, PROGRAMME, TEXTS, Platform, platform
+
+from conftest import headers
+from helpers import eventually
+from kraftsamla_local.servers import free_port
+
+__all__ = ["platform"]
+
+PERSON = {"name": "Ingrid Testdotter", "email": "ingrid.testdotter@example.se", "role": "projektledare"}
+ACTOR = {
+    "name": "Testbolaget AB",
+    "country": "SE",
+    "identifier": "556012-5790",
+    "helix": "business",
+    "municipality": "2380",
+}
+
+
+class WebhookEndpoint:
+    """An integrator's endpoint: records each delivery's headers and body."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.received: list[tuple[dict[str, str], dict[str, Any]]] = []
+        received = self.received
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                received.append(({k.lower(): v for k, v in self.headers.items()}, json.loads(body)))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/hooks/kraftsamla"
+
+
+@pytest.fixture
+def endpoint() -> Iterator[WebhookEndpoint]:
+    ep = WebhookEndpoint()
+    yield ep
+    ep.server.shutdown()
+
+
+def ancestry(span: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The span and its parents up to the trace's root inside the platform."""
+    chain = [span]
+    while chain[-1]["parent_id"] in by_id:
+        chain.append(by_id[chain[-1]["parent_id"]])
+    return chain
+
+
+async def test_one_trace_metrics_and_logs_from_plan_publish_to_report(
+    platform: Platform, region: str, endpoint: WebhookEndpoint
+) -> None:
+    async with httpx.AsyncClient(base_url=platform.gateway, timeout=30) as http:
+        r = await http.post(f"/actors/regions/{region}/actors", json=ACTOR, headers=headers(region))
+        assert r.status_code == 201, r.text
+        r = await http.post(
+            f"/actors/regions/{region}/actors/{r.json()['id']}/people", json=PERSON, headers=headers(region)
+        )
+        assert r.status_code == 201, r.text
+        r = await http.post(
+            f"/assessment/regions/{region}/webhooks",
+            json={"url": endpoint.url, "event_types": ["application.reassessed"]},
+            headers=headers(region, "integrator"),
+        )
+        assert r.status_code == 201, r.text
+        r = await http.post(f"/plans/regions/{region}/programmes", json=PROGRAMME, headers=headers(region))
+        assert r.status_code == 201, r.text
+        plan = next(
+            sa["action_plan_id"] for sa in r.json()["strength_areas"] if sa["code"] == "hallbar-energi"
+        )
+        for i, text in enumerate(TEXTS):
+            app = {
+                "source": "nyps",
+                "external_id": f"t-{i}",
+                "title": f"Ansökan {i}",
+                "summary": text,
+                "requested_amount": 250000,
+                "municipalities": ["2380"],
+            }
+            r = await http.post(
+                f"/assessment/regions/{region}/applications", json=app, headers=headers(region, "integrator")
+            )
+            assert r.status_code == 201, r.text
+        base = f"/plans/regions/{region}/action-plans/{plan}"
+        etag = (await http.get(base, headers=headers(region))).headers["ETag"]
+        r = await http.put(f"{base}/draft", json=ENERGY_DRAFT, headers={**headers(region), "If-Match": etag})
+        assert r.status_code == 200, r.text
+
+        trace_id = secrets.token_hex(16)
+        client_span = secrets.token_hex(8)
+        r = await http.post(
+            f"{base}/publish", headers={**headers(region), "traceparent": f"00-{trace_id}-{client_span}-01"}
+        )
+        assert r.status_code == 201, r.text
+
+    # ------------------------------------------------------------------ the trace
+    wanted = {
+        ("kraftsamla-plans", "outbox relay plans.action_plan.published.v1"),
+        ("kraftsamla-assessment", "handle plans.action_plan.published.v1"),
+        ("kraftsamla-assessment", "handle assessment.reassessment.batch.v1"),
+        ("kraftsamla-assessment", "webhook deliver"),
+        ("kraftsamla-reporting", "generate report"),
+    }
+
+    def through_assessment(spans: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+        """The ancestry of a report generation that a reassessment led to."""
+        by_id = {s["span_id"]: s for s in spans}
+        for report in (s for s in spans if s["name"] == "generate report"):
+            chain = ancestry(report, by_id)
+            if "kraftsamla-assessment" in {s["service"] for s in chain}:
+                return chain
+        return None
+
+    async def whole_trace() -> list[dict[str, Any]] | None:
+        spans = platform.otlp.trace(trace_id)
+        names = {(s["service"], s["name"]) for s in spans}
+        return spans if wanted <= names and through_assessment(spans) else None
+
+    try:
+        spans = await eventually(whole_trace, timeout=60)
+    except AssertionError:
+        got = sorted({(s["service"], s["name"]) for s in platform.otlp.trace(trace_id)})
+        raise AssertionError(f"missing {wanted - set(got)}; got {got}") from None
+    by_id = {s["span_id"]: s for s in spans}
+    orphans = [
+        s for s in spans if s["parent_id"] and s["parent_id"] not in by_id and s["parent_id"] != client_span
+    ]
+    assert not orphans, orphans
+
+    # A report generation descends, across three processes, from the HTTP request of the publish:
+    # plans' request → its outbox relay → assessment's handler → a batch → the completed
+    # reassessment → reporting's handler → the report.
+    chain = through_assessment(spans)
+    assert chain is not None
+    root = chain[-1]
+    assert root["service"] == "kraftsamla-plans" and root["parent_id"] == client_span
+    assert root["attributes"]["http.route"] == "/plans/regions/{region}/action-plans/{plan_id}/publish"
+    assert root["attributes"]["kraftsamla.region"] == region
+    assert [s["service"] for s in chain][::-1][0] == "kraftsamla-plans"
+    assert {"kraftsamla-plans", "kraftsamla-assessment", "kraftsamla-reporting"} <= {
+        s["service"] for s in chain
+    }
+
+    # Database statements are spans of the request and of the handlers.
+    db_spans = [s for s in spans if "db.system" in s["attributes"] or "db.system.name" in s["attributes"]]
+    assert {s["service"] for s in db_spans} >= {
+        "kraftsamla-plans",
+        "kraftsamla-assessment",
+        "kraftsamla-reporting",
+    }
+
+    # Every bus span names the region, the event type and the event id.
+    bus = [s for s in spans if s["name"].startswith(("outbox relay ", "handle "))]
+    assert bus and all(
+        s["attributes"]["kraftsamla.region"] == region
+        and s["attributes"]["kraftsamla.event_type"] in s["name"]
+        and len(s["attributes"]["kraftsamla.event_id"]) == 36
+        for s in bus
+    ), bus
+    # FastStream's publish and process spans carry the trace across NATS (W3C headers).
+    kinds = {s["kind"] for s in spans if s["service"] == "kraftsamla-assessment"}
+    assert {4, 5} <= kinds  # PRODUCER and CONSUMER
+
+    # The webhook delivery continued the trace: its HTTP client span and the request's traceparent.
+    deliver = next(s for s in spans if s["name"] == "webhook deliver")
+    assert any(s["parent_id"] == deliver["span_id"] and s["kind"] == 3 for s in spans)  # CLIENT
+
+    async def all_delivered() -> list[dict[str, str]] | None:
+        got = [h for h, body in endpoint.received if body["type"] == "application.reassessed"]
+        return got if len(got) == len(TEXTS) else None
+
+    delivered = await eventually(all_delivered, timeout=20)
+    assert all(h["traceparent"].split("-")[1] == trace_id for h in delivered)
+
+    # ------------------------------------------------------------------ metrics
+    expected = {
+        "http.server.request.duration",
+        "kraftsamla.events.published",
+        "kraftsamla.events.consumed",
+        "kraftsamla.events.handle.duration",
+        "kraftsamla.consumer.pending",
+        "kraftsamla.consumer.ack_pending",
+        "kraftsamla.consumer.redelivered",
+        "kraftsamla.deadletter.messages",
+        "kraftsamla.outbox.backlog",
+        "kraftsamla.outbox.oldest_age",
+        "kraftsamla.reassessment.duration",
+        "kraftsamla.reassessment.applications",
+        "kraftsamla.applications.assessed",
+        "kraftsamla.report.generation.duration",
+        "kraftsamla.webhook.deliveries",
+    }
+
+    async def all_metrics() -> set[str] | None:
+        names = {m["name"] for m in platform.otlp.metrics}
+        return names if expected <= names else None
+
+    try:
+        await eventually(all_metrics, timeout=30)
+    except AssertionError:
+        raise AssertionError(
+            f"not exported: {expected - {m['name'] for m in platform.otlp.metrics}}"
+        ) from None
+    consumed = [m for m in platform.otlp.metrics if m["name"] == "kraftsamla.events.consumed"]
+    assert any(
+        p.get("consumer") == "reporting-on-reassessment-completed" and p.get("outcome") == "processed"
+        for m in consumed
+        for p in m["points"]
+    )
+    reassessed = [m for m in platform.otlp.metrics if m["name"] == "kraftsamla.reassessment.applications"]
+    assert {p.get("region") for m in reassessed for p in m["points"]} == {region}
+    async with httpx.AsyncClient(timeout=10) as direct:
+        for name, proc in platform.services.items():
+            scrape = (await direct.get(f"{proc.base_url}/metrics")).text
+            assert f'service_name="kraftsamla-{name}"' in scrape
+            assert "kraftsamla_outbox_backlog{" in scrape and "kraftsamla_consumer_pending{" in scrape
+            if name != "reporting":  # the one service this test sends no request to
+                assert "http_server_request_duration_seconds_bucket{" in scrape
+
+    # ------------------------------------------------------------------ logs
+    lines = [
+        json.loads(line)
+        for proc in platform.services.values()
+        for line in proc.log_path.read_text().splitlines()
+        if line.startswith("{")
+    ]
+    assert lines and all({"time", "level", "logger", "message", "service"} <= set(x) for x in lines)
+    traced = [x for x in lines if x.get("trace_id") == trace_id]
+    assert {x["service"] for x in traced} >= {"assessment", "reporting"}, traced
+    assert all(x["region"] == region and len(x["span_id"]) == 16 for x in traced), traced
+    completed = next(x for x in traced if x["message"].startswith("reassessment "))
+    assert completed["event_id"]
+
+    async def exported_logs() -> list[dict[str, Any]] | None:
+        got = [x for x in platform.otlp.logs if x["trace_id"] == trace_id]
+        return got or None
+
+    exported = await eventually(exported_logs, timeout=20)
+    assert {x["service"] for x in exported} >= {"kraftsamla-assessment", "kraftsamla-reporting"}
+
+    everything = "\n".join(proc.log_path.read_text() for proc in platform.services.values())
+    everything += json.dumps(platform.otlp.logs, ensure_ascii=False)
+    for personal in (PERSON["name"], PERSON["email"], "Testdotter"):
+        assert personal not in everything
