@@ -207,6 +207,7 @@ def test_up_loads_demo_data_stops_on_ctrl_c_and_keeps_data(launcher: Launcher) -
             assert r.status_code == 200 and r.headers["content-type"].startswith(kind), (
                 download,
                 r.status_code,
+                r.text[:500],
             )
         compared = http.get(
             f"{base}/compare", params={"before": report_number - 1, "after": report["number"]}, headers=jh
