@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import re
 from collections.abc import AsyncIterator, Callable, Coroutine
@@ -80,6 +81,23 @@ class RegionContext:
         await self.app(scope, receive, send)
 
 
+async def supervise(name: str, job: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Run a background job for the life of the service: if it ever ends (an error it did not
+    handle, or a cancellation that was not the service stopping), log why and start it again."""
+    while True:
+        try:
+            await job()
+            log.error("background job %s returned; restarting it", name)
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is None or task.cancelling():
+                raise  # the service is stopping
+            log.error("background job %s was cancelled from inside; restarting it", name, exc_info=True)
+        except Exception:
+            log.exception("background job %s failed; restarting it", name)
+        await asyncio.sleep(1.0)
+
+
 def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
     settings = (settings or Settings()).for_service(spec.name)
     tel = telemetry.setup(spec.name)
@@ -100,10 +118,13 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await db.migrate(spec.migrations)
         await bus.start()
-        ctx.tasks.append(asyncio.create_task(relay.run(), name=f"{spec.name}-outbox-relay"))
-        ctx.tasks.append(asyncio.create_task(metrics.poll(ctx), name=f"{spec.name}-metrics-poll"))
-        for job in spec.background:
-            ctx.tasks.append(asyncio.create_task(job(ctx), name=f"{spec.name}-{job.__name__}"))
+        jobs: list[tuple[str, Callable[[], Coroutine[Any, Any, None]]]] = [
+            ("outbox-relay", relay.run),
+            ("metrics-poll", lambda: metrics.poll(ctx)),
+        ]
+        jobs += [(job.__name__, functools.partial(job, ctx)) for job in spec.background]
+        for name, run_job in jobs:
+            ctx.tasks.append(asyncio.create_task(supervise(name, run_job), name=f"{spec.name}-{name}"))
         log.info("%s ready on %s:%s", spec.name, settings.host, settings.port)
         try:
             yield

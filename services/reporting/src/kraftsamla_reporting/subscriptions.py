@@ -19,7 +19,6 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -81,6 +80,7 @@ from .models import (
 )
 
 log = logging.getLogger(__name__)
+tracer = trace.get_tracer("kraftsamla.reporting")
 
 subscriptions = Subscriptions()
 
@@ -706,29 +706,28 @@ async def load_inputs(session: AsyncSession, region: str) -> domain.ReportInputs
     )
 
 
-async def generate_report(ctx: ServiceContext, region: str, traceparent: str | None) -> int | None:
+async def generate_report(ctx: ServiceContext, region: str) -> int | None:
     """Build and store the next report version of a dirty region; its number, or None if it was not dirty.
 
-    Runs in the trace that last dirtied the region, so one trace goes from the change to the report.
+    Runs in the trace of the last change it includes, so one trace goes from that change to the report.
     """
-    token = otel_context.attach(propagate.extract({"traceparent": traceparent} if traceparent else {}))
     region_token = telemetry.region_var.set(region)
     try:
-        tracer = trace.get_tracer("kraftsamla.reporting")
-        with tracer.start_as_current_span(
-            "generate report", attributes={"kraftsamla.region": region}
-        ) as span:
-            started = time.perf_counter()
-            async with ctx.db.sessions() as session, session.begin():
-                claim = select(DirtyRegion).where(DirtyRegion.region == region)
-                if not ctx.db.is_sqlite:
-                    # Another replica generating this region's report holds the row: leave it to it.
-                    claim = claim.with_for_update(skip_locked=True)
-                dirty = await session.scalar(claim)
-                if dirty is None:
-                    return None
-                # Read the counter before the read models: a change committed after this read moves it.
-                changes = dirty.changes
+        async with ctx.db.sessions() as session, session.begin():
+            claim = select(DirtyRegion).where(DirtyRegion.region == region)
+            if not ctx.db.is_sqlite:
+                # Another replica generating this region's report holds the row: leave it to it.
+                claim = claim.with_for_update(skip_locked=True)
+            dirty = await session.scalar(claim)
+            if dirty is None:
+                return None
+            # Read the counter before the read models: a change committed after this read moves it.
+            changes = dirty.changes
+            parent = propagate.extract({"traceparent": dirty.traceparent} if dirty.traceparent else {})
+            with tracer.start_as_current_span(
+                "generate report", context=parent, attributes={"kraftsamla.region": region}
+            ) as span:
+                started = time.perf_counter()
                 inputs = await load_inputs(session, region)
                 now = utcnow()
                 content, built_from = domain.build_report(inputs, now)
@@ -758,34 +757,29 @@ async def generate_report(ctx: ServiceContext, region: str, traceparent: str | N
                     subject=report.id,
                 )
                 await uow.flush()
-            elapsed = time.perf_counter() - started
-            metrics.report_duration.record(elapsed, {"region": region})
-            log.info("report %d generated from %d changes in %.3fs", number, changes, elapsed)
-            span.set_attributes(
-                {
-                    "kraftsamla.report_number": number,
-                    "kraftsamla.changes": changes,
-                    "kraftsamla.applications": len(inputs.applications),
-                }
-            )
-            return number
+                elapsed = time.perf_counter() - started
+                span.set_attributes(
+                    {
+                        "kraftsamla.report_number": number,
+                        "kraftsamla.changes": changes,
+                        "kraftsamla.applications": len(inputs.applications),
+                    }
+                )
+                metrics.report_duration.record(elapsed, {"region": region})
+                log.info("report %d built from %d changes in %.3fs", number, changes, elapsed)
+        return number
     finally:
         telemetry.region_var.reset(region_token)
-        otel_context.detach(token)
 
 
 async def regenerate_due(ctx: ServiceContext) -> int:
     """One round: a report for every dirty region; how many were generated."""
     async with ctx.db.sessions() as session:
-        due = (
-            await session.execute(
-                select(DirtyRegion.region, DirtyRegion.traceparent).order_by(DirtyRegion.marked_at)
-            )
-        ).all()
+        due = (await session.scalars(select(DirtyRegion.region).order_by(DirtyRegion.marked_at))).all()
     generated = 0
-    for region, traceparent in due:
+    for region in due:
         try:
-            if await generate_report(ctx, region, traceparent) is not None:
+            if await generate_report(ctx, region) is not None:
                 generated += 1
         except Exception:
             # The region stays dirty and is retried in a later round.
