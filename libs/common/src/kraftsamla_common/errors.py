@@ -74,6 +74,56 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "ProblemDetails",
+    "description": "RFC 9457 problem details.",
+    "type": "object",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object"}},
+    },
+}
+"""The body of every error answer, as ``#/components/schemas/ProblemDetails``."""
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}},
+    }
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _problem("No API key, or one that is not valid"),
+    403: _problem("The caller's role may not do this"),
+    404: _problem("Not found (also: a region the caller may not see)"),
+    413: _problem("The request body is too large"),
+    422: _problem("The request does not match the schema, or breaks a domain rule"),
+    429: _problem("Too many requests from this API key; retry after Retry-After seconds"),
+    "4XX": _problem("Other client errors (e.g. 409 Conflict, 412 Precondition Failed)"),
+}
+"""Error answers every region-scoped route may give, documented once for all of them."""
+
+
+def document(app: FastAPI) -> None:
+    """Add ``ProblemDetails`` to the app's OpenAPI components (``PROBLEM_RESPONSES`` refer to it)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        schema = build()
+        schema.setdefault("components", {}).setdefault("schemas", {}).setdefault(
+            "ProblemDetails", PROBLEM_SCHEMA
+        )
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     out = []
     for err in exc.errors():

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from kraftsamla_common.auth import EditScope, ReadScope
 from kraftsamla_common.errors import NotFound, Problem, Unprocessable
 from kraftsamla_common.events import utcnow
-from kraftsamla_common.service import ServiceContext, UowDep
+from kraftsamla_common.service import MAX_OFFSET, ServiceContext, UowDep
 
 from . import domain, render
 from .models import ProgrammeRM, Report, Sharing
@@ -151,8 +151,8 @@ async def _comparison(
     return comparison, cb
 
 
-Before = Annotated[int, Query(ge=1, description="The earlier version's number")]
-After = Annotated[int, Query(ge=1, description="The later version's number")]
+Before = Annotated[int, Query(ge=1, le=MAX_OFFSET, description="The earlier version's number")]
+After = Annotated[int, Query(ge=1, le=MAX_OFFSET, description="The later version's number")]
 
 
 @router.get("/reports/compare", response_model=ReportComparison)
@@ -181,7 +181,9 @@ async def compare_reports_html(
 
 
 @router.get("/reports/{number}", response_model=ReportPublic)
-async def get_report(number: int, scope: ReadScope, uow: UowDep) -> ReportPublic:
+async def get_report(
+    number: Annotated[int, PathParam(ge=0, le=MAX_OFFSET)], scope: ReadScope, uow: UowDep
+) -> ReportPublic:
     """One report version with its data (the schema below) and what it was built from."""
     return _public(await _report(uow, scope.region, number))
 
