@@ -37,6 +37,14 @@ SERVICE_PORTS: dict[str, tuple[str, int]] = {
 }
 
 DEMO_REGIONS = tuple(r["region"] for r in REGIONS)
+LOCAL_LIMITS = {
+    name: os.environ.get(name, value)
+    for name, value in (("KRAFTSAMLA_RATE_LIMIT_PER_SECOND", "1000"), ("KRAFTSAMLA_RATE_LIMIT_BURST", "5000"))
+}
+"""One machine, one person trying it out, and a demo loader sending thousands of requests with a
+few keys: a rate limit per identity twenty times the platform's default (set the variables to
+choose another)."""
+
 REGION_ROLES = ("admin", "assessor", "viewer", "integrator")
 
 
@@ -170,6 +178,7 @@ def up(args: argparse.Namespace) -> int:
                 nats_url=nats.url,
                 data_dir=data_dir,
                 api_keys_file=keys_file,
+                extra_env=LOCAL_LIMITS,
             )
             for name, (var, default) in SERVICE_PORTS.items()
         ]

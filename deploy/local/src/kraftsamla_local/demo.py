@@ -114,13 +114,14 @@ async def load_region(
         counts["local_plans"] += 1
 
     counts["engagements"] = await load_partnerships(http, rid, admin, area_ids, actor_ids)
-    counts["decisions"] = await decide(http, rid, integrator, generated, app_ids, len(region["plans"]))
+    counts["decisions"] = await decide(http, rid, admin, integrator, generated, app_ids, len(region["plans"]))
     return counts
 
 
 async def decide(
     http: httpx.AsyncClient,
     rid: str,
+    admin: dict[str, str],
     integrator: dict[str, str],
     generated: list[dict[str, Any]],
     app_ids: dict[str, str],
@@ -130,8 +131,11 @@ async def decide(
     (a decided application is no longer reassessed)."""
     url = f"/assessment/regions/{rid}/applications"
     for _ in range(1200):
-        r = await http.get(f"/assessment/regions/{rid}/reassessments?limit=1", headers=integrator)
-        if _check(r, 200)["count"] >= plans:
+        # One reassessment per published plan; those that newer plans overtook end as superseded.
+        url_r = f"/assessment/regions/{rid}/reassessments"
+        started = _check(await http.get(f"{url_r}?limit=1", headers=admin), 200)["count"]
+        running = _check(await http.get(f"{url_r}?status=running&limit=1", headers=admin), 200)["count"]
+        if started >= plans and not running:
             break
         await asyncio.sleep(0.1)
     decisions = demo_portfolio.decisions(generated)
@@ -242,10 +246,32 @@ def _resolve(value: Any, area_ids: dict[str, str], actor_ids: dict[str, str]) ->
     return out
 
 
+class PoliteTransport(httpx.AsyncBaseTransport):
+    """Sends again a request the platform answered 429 (rate limit), after its ``Retry-After``:
+    the demo loader is one client sending thousands of requests, as an integrator's would."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, attempts: int = 30) -> None:
+        self.inner = inner
+        self.attempts = attempts
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        for _ in range(self.attempts):
+            response = await self.inner.handle_async_request(request)
+            if response.status_code != 429:
+                return response
+            await response.aclose()
+            await asyncio.sleep(float(response.headers.get("retry-after", "1")))
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
 async def load(base_url: str, keys: list[dict[str, str]]) -> None:
     """Fill a fresh platform with the demo regions, through the gateway at ``base_url``."""
     by_name = {k["name"]: k["key"] for k in keys}
-    async with httpx.AsyncClient(base_url=base_url, timeout=60) as http:
+    transport = PoliteTransport(httpx.AsyncHTTPTransport())
+    async with httpx.AsyncClient(base_url=base_url, timeout=60, transport=transport) as http:
         for region in REGIONS:
             counts = await load_region(http, region, by_name)
             log.info(

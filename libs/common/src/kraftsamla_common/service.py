@@ -20,8 +20,8 @@ from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from . import errors, metrics, telemetry
-from .auth import ApiKeys
+from . import errors, limits, metrics, telemetry
+from .auth import ApiKeys, BearerTokens
 from .bus import Bus, Subscriptions
 from .db import Database
 from .messaging import OutboxRelay, UnitOfWork
@@ -147,7 +147,10 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
     )
     app.state.ctx = ctx
     app.state.api_keys = ctx.api_keys
+    app.state.bearer_tokens = BearerTokens(settings.jwt_jwks_file, settings.jwt_issuer, settings.jwt_audience)
+    app.state.rate_limiter = limits.RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst)
     errors.install(app)
+    errors.document(app)
 
     async def healthz() -> dict[str, str]:
         return {"status": "ok", "service": spec.name}
@@ -176,8 +179,11 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
         app.add_api_route(
             f"{prefix}/readyz", readyz, methods=["GET"], tags=["health"], include_in_schema=bool(prefix)
         )
-    app.include_router(spec.router)
+    app.include_router(
+        spec.router, dependencies=[Depends(limits.rate_limit)], responses=errors.PROBLEM_RESPONSES
+    )
     app.add_middleware(RegionContext)
+    app.add_middleware(limits.BodyLimit, max_bytes=settings.max_body_bytes)
     FastAPIInstrumentor.instrument_app(
         app,
         tracer_provider=tel.tracer_provider,
@@ -233,6 +239,8 @@ ContextDep = Annotated[ServiceContext, Depends(service_context)]
 
 
 MAX_PAGE_SIZE = 500
+MAX_OFFSET = 2**31 - 1
+"""Beyond any list's length; bounded so that the database is never handed an integer it cannot hold."""
 
 
 @dataclass(frozen=True)
@@ -248,7 +256,7 @@ class Page:
 
 def page(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page")] = 50,
-    offset: Annotated[int, Query(ge=0, description="Items to skip")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip")] = 0,
 ) -> Page:
     return Page(limit=limit, offset=offset)
 

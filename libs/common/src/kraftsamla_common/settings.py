@@ -25,6 +25,11 @@ class Settings(BaseSettings):
     database_url: str = ""
     nats_url: str = "nats://127.0.0.1:4222"
     api_keys_file: Path | None = None
+    # People's bearer tokens (JWT): the identity provider's public keys (a JWKS file), issuer and
+    # audience. Without a JWKS file only API keys are accepted.
+    jwt_jwks_file: Path | None = None
+    jwt_issuer: str | None = None
+    jwt_audience: str = "kraftsamla"
 
     # Bus: delivery and retry policy of every durable consumer.
     max_deliver: int = 8
@@ -58,6 +63,16 @@ class Settings(BaseSettings):
     webhook_backoff_seconds: list[float] = [1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0]
     webhook_timeout_seconds: float = 10.0
     webhook_poll_seconds: float = 0.5
+
+    # Limits: request body size, and requests per second per API key (see kraftsamla_common.limits).
+    # The rate is counted per process: with N replicas a key may make N times as many requests.
+    max_body_bytes: int = Field(
+        default=16 * 1024 * 1024, ge=1, description="Largest request body (413 above)."
+    )
+    rate_limit_per_second: float = Field(
+        default=50.0, ge=0, description="Requests a second per API key, sustained; 0 turns the limit off."
+    )
+    rate_limit_burst: int = Field(default=200, ge=1, description="Requests an API key may make at once.")
 
     def for_service(self, name: str) -> Settings:
         """Fill in the per-service defaults (port, SQLite file) that depend on the service name."""

@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from sqlalchemy import func, select, update
@@ -21,7 +21,7 @@ from sqlalchemy import func, select, update
 from kraftsamla_common.auth import READERS, Role, Scope, region_scope
 from kraftsamla_common.errors import NotFound, Problem, Unprocessable
 from kraftsamla_common.events import ActionPlanContent, Level, PlanVersionRef, RubricPublished, new_id, utcnow
-from kraftsamla_common.service import PageDep, UowDep
+from kraftsamla_common.service import MAX_OFFSET, PageDep, UowDep
 
 from . import domain
 from .assessing import current_rubric, effective_of, emit_assessed, overrides_of, plans_of, preview
@@ -72,7 +72,9 @@ from .webhooks import new_secret
 router = APIRouter(prefix="/assessment/regions/{region}", tags=["assessment"])
 
 IntakeScope = Annotated[Scope, Depends(region_scope(Role.OPERATOR, Role.ADMIN, Role.INTEGRATOR))]
-ReadScope = Annotated[Scope, Depends(region_scope(*READERS, Role.INTEGRATOR))]
+ApplicationScope = Annotated[Scope, Depends(region_scope(*READERS, Role.INTEGRATOR))]
+"""Applications and their assessments: an integrator sees only its own funding system's."""
+ReadScope = Annotated[Scope, Depends(region_scope(*READERS))]
 ReviewScope = Annotated[Scope, Depends(region_scope(Role.ADMIN, Role.ASSESSOR))]
 RubricScope = Annotated[Scope, Depends(region_scope(Role.ADMIN))]
 WebhookScope = Annotated[Scope, Depends(region_scope(Role.ADMIN, Role.INTEGRATOR))]
@@ -173,11 +175,26 @@ async def _current(uow: UowDep, app: Application) -> Assessment | None:
     return await uow.session.get(Assessment, app.current_assessment_id) if app.current_assessment_id else None
 
 
-async def _get(uow: UowDep, region: str, application_id: UUID) -> Application:
+def own_source(scope: Scope) -> str | None:
+    """The funding system an integrator is bound to (None: the caller sees every source)."""
+    return scope.principal.source if scope.principal.role is Role.INTEGRATOR else None
+
+
+async def _get(uow: UowDep, scope: Scope, application_id: UUID) -> Application:
     app = await uow.session.get(Application, str(application_id))
-    if app is None or app.region != region:
+    if app is None or app.region != scope.region or own_source(scope) not in (None, app.source):
         raise NotFound("Application", application_id)
     return app
+
+
+def _check_source(scope: Scope, source: str) -> None:
+    bound = own_source(scope)
+    if bound is not None and source != bound:
+        raise Problem(
+            403,
+            "Forbidden",
+            f"This key pushes applications of the funding system '{bound}' only, not '{source}'.",
+        )
 
 
 # --------------------------------------------------------------------------- idempotency
@@ -240,6 +257,7 @@ async def submit_application(
     raw = await request.body()
     if (replayed := await _replay(uow, scope, idempotency_key, raw)) is not None:
         return replayed
+    _check_source(scope, body.source)
     intake = await Intake.load(uow, scope.region)
     app, outcome = await intake.upsert(body)
     public = _public(app, await _current(uow, app))
@@ -300,6 +318,22 @@ async def _bulk(
             errors = [{**e, "pointer": f"/{i}{e['pointer']}"} for e in exc.errors or []]
             results.append(BulkItem(index=i, external_id=_str(external_id), status="rejected", errors=errors))
             continue
+        if (bound := own_source(scope)) is not None and body.source != bound:
+            results.append(
+                BulkItem(
+                    index=i,
+                    external_id=body.external_id,
+                    status="rejected",
+                    errors=[
+                        {
+                            "pointer": f"/{i}/source",
+                            "message": f"this key pushes applications of the funding system '{bound}' only",
+                            "type": "forbidden_source",
+                        }
+                    ],
+                )
+            )
+            continue
         key = (body.source, body.external_id)
         if key in seen:
             results.append(
@@ -339,7 +373,11 @@ BULK_BODY = {
         '{"applications": [...]}, or NDJSON (application/x-ndjson), each item an ApplicationIn.',
         "content": {
             "application/json": {
-                "schema": {"type": "array", "items": {"$ref": "#/components/schemas/ApplicationIn"}}
+                "schema": {
+                    "type": "array",
+                    "maxItems": MAX_BULK,
+                    "items": {"$ref": "#/components/schemas/ApplicationIn"},
+                }
             },
             "application/x-ndjson": {"schema": {"type": "string"}},
         },
@@ -415,7 +453,7 @@ async def record_decision(
 ) -> ApplicationPublic:
     """The funding body's decision: granted (with the amount) or rejected. Sending the same decision
     again changes nothing; a different one for a decided application is a conflict (409)."""
-    app = await _get(uow, scope.region, application_id)
+    app = await _get(uow, scope, application_id)
     decide(uow, app, body)
     await uow.commit()
     return _public(app, await _current(uow, app))
@@ -426,7 +464,7 @@ async def set_status(
     application_id: UUID, body: StatusIn, scope: IntakeScope, uow: UowDep
 ) -> ApplicationPublic:
     """Take an application under assessment, withdraw it, or complete a granted one."""
-    app = await _get(uow, scope.region, application_id)
+    app = await _get(uow, scope, application_id)
     change_status(uow, app, body.status)
     await uow.commit()
     return _public(app, await _current(uow, app))
@@ -437,7 +475,7 @@ async def set_status(
 
 @router.get("/applications", response_model=ApplicationsPublic)
 async def list_applications(
-    scope: ReadScope,
+    scope: ApplicationScope,
     uow: UowDep,
     page: PageDep,
     status_: Annotated[str | None, Query(alias="status", pattern=r"^[a-z_]+$")] = None,
@@ -450,6 +488,8 @@ async def list_applications(
     """The region's applications, oldest first; find one by its funding system's id with
     ``source`` and ``external_id``."""
     where: list[Any] = [Application.region == scope.region]
+    if (bound := own_source(scope)) is not None:
+        where.append(Application.source == bound)
     if status_:
         where.append(Application.status == status_)
     if source:
@@ -472,17 +512,17 @@ async def list_applications(
 
 
 @router.get("/applications/{application_id}", response_model=ApplicationPublic)
-async def get_application(application_id: UUID, scope: ReadScope, uow: UowDep) -> ApplicationPublic:
+async def get_application(application_id: UUID, scope: ApplicationScope, uow: UowDep) -> ApplicationPublic:
     """The application with its current assessment, its review and the effective outcome."""
-    app = await _get(uow, scope.region, application_id)
+    app = await _get(uow, scope, application_id)
     return _public(app, await _current(uow, app))
 
 
 @router.get("/applications/{application_id}/assessments", response_model=AssessmentsPublic)
-async def assessment_history(application_id: UUID, scope: ReadScope, uow: UowDep) -> AssessmentsPublic:
+async def assessment_history(application_id: UUID, scope: ApplicationScope, uow: UowDep) -> AssessmentsPublic:
     """Every assessment the application has had, newest first, each naming the plan and rubric
     versions it used."""
-    app = await _get(uow, scope.region, application_id)
+    app = await _get(uow, scope, application_id)
     rows = (
         await uow.session.scalars(
             select(Assessment)
@@ -506,7 +546,7 @@ async def review_application(
     An override survives reassessment unless the plan change touches what it rests on (the plan of
     the strength area involved; for a recommendation, also the rubric): then it is set aside and
     the review asks for the reviewer again (``needs_review``)."""
-    app = await _get(uow, scope.region, application_id)
+    app = await _get(uow, scope, application_id)
     current = await _current(uow, app)
     if current is None:
         raise Problem(409, "Conflict", "The application has no assessment to review yet.")
@@ -579,9 +619,9 @@ async def review_application(
 
 
 @router.get("/applications/{application_id}/reviews")
-async def review_history(application_id: UUID, scope: ReadScope, uow: UowDep) -> dict[str, Any]:
+async def review_history(application_id: UUID, scope: ApplicationScope, uow: UowDep) -> dict[str, Any]:
     """Every review of the application, newest first: who, when, what was overridden and why."""
-    app = await _get(uow, scope.region, application_id)
+    app = await _get(uow, scope, application_id)
     rows = (
         await uow.session.scalars(
             select(Review).where(Review.application_id == app.id).order_by(Review.reviewed_at.desc())
@@ -645,7 +685,9 @@ async def list_rubrics(scope: ReadScope, uow: UowDep) -> RubricsPublic:
 
 
 @router.get("/rubric/versions/{version}", response_model=RubricPublic)
-async def get_rubric_version(version: int, scope: ReadScope, uow: UowDep) -> RubricPublic:
+async def get_rubric_version(
+    version: Annotated[int, Path(ge=0, le=MAX_OFFSET)], scope: ReadScope, uow: UowDep
+) -> RubricPublic:
     if version == 0:
         return _rubric_public(0, domain.DEFAULT_RUBRIC, None)
     row = await uow.session.get(RubricRow, (scope.region, version))
@@ -798,9 +840,16 @@ async def get_reassessment(reassessment_id: UUID, scope: ReadScope, uow: UowDep)
 # --------------------------------------------------------------------------- webhooks
 
 
-async def _webhook(uow: UowDep, region: str, webhook_id: UUID) -> Webhook:
+def _own_hooks(scope: Scope) -> list[Any]:
+    bound = own_source(scope)
+    return [] if bound is None else [Webhook.source == bound]
+
+
+async def _webhook(uow: UowDep, scope: Scope, webhook_id: UUID) -> Webhook:
     hook = await uow.session.get(Webhook, str(webhook_id))
-    if hook is None or hook.region != region or not hook.active:
+    if hook is None or hook.region != scope.region or not hook.active:
+        raise NotFound("Webhook", webhook_id)
+    if own_source(scope) not in (None, hook.source):
         raise NotFound("Webhook", webhook_id)
     return hook
 
@@ -835,13 +884,24 @@ async def create_webhook(body: WebhookIn, scope: WebhookScope, uow: UowDep) -> W
 
     Deliveries are POSTed as JSON and signed after the Standard Webhooks specification: verify the
     ``webhook-signature`` header (HMAC-SHA256 over ``webhook-id.webhook-timestamp.body``) with the
-    secret answered here, shown this once. Failed deliveries are retried with growing delays."""
+    secret answered here, shown this once. Failed deliveries are retried with growing delays.
+    An integrator's subscription is for its own funding system's applications only."""
+    source = body.source
+    if (bound := own_source(scope)) is not None:
+        _check_source(scope, source or bound)
+        if "reassessment.completed" in body.event_types:
+            raise Problem(
+                403,
+                "Forbidden",
+                "A reassessment covers every funding system: this key may not subscribe to it.",
+            )
+        source = bound
     hook = Webhook(
         id=str(new_id()),
         region=scope.region,
         url=body.url,
         event_types=list(dict.fromkeys(body.event_types)),
-        source=body.source,
+        source=source,
         description=body.description,
         secret=new_secret(),
         active=True,
@@ -859,7 +919,7 @@ async def list_webhooks(scope: WebhookScope, uow: UowDep) -> WebhooksPublic:
     hooks = (
         await uow.session.scalars(
             select(Webhook)
-            .where(Webhook.region == scope.region, Webhook.active.is_(True))
+            .where(Webhook.region == scope.region, Webhook.active.is_(True), *_own_hooks(scope))
             .order_by(Webhook.created_at)
         )
     ).all()
@@ -868,13 +928,13 @@ async def list_webhooks(scope: WebhookScope, uow: UowDep) -> WebhooksPublic:
 
 @router.get("/webhooks/{webhook_id}", response_model=WebhookPublic)
 async def get_webhook(webhook_id: UUID, scope: WebhookScope, uow: UowDep) -> WebhookPublic:
-    return await _webhook_public(uow, await _webhook(uow, scope.region, webhook_id))
+    return await _webhook_public(uow, await _webhook(uow, scope, webhook_id))
 
 
 @router.delete("/webhooks/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_webhook(webhook_id: UUID, scope: WebhookScope, uow: UowDep) -> Response:
     """Stop the subscription; nothing more is queued or sent to it. Its delivery log is kept."""
-    hook = await _webhook(uow, scope.region, webhook_id)
+    hook = await _webhook(uow, scope, webhook_id)
     hook.active = False
     await uow.session.execute(
         update(Delivery)
@@ -910,7 +970,7 @@ async def list_deliveries(
     state: Annotated[str | None, Query(pattern=r"^(pending|delivered|failed)$")] = None,
 ) -> DeliveriesPublic:
     """The delivery log: every event queued for the webhook, its attempts and status codes, newest first."""
-    hook = await _webhook(uow, scope.region, webhook_id)
+    hook = await _webhook(uow, scope, webhook_id)
     where = [Delivery.webhook_id == hook.id] + ([Delivery.state == state] if state else [])
     total = await uow.session.scalar(select(func.count()).select_from(Delivery).where(*where)) or 0
     rows = (
@@ -930,7 +990,7 @@ async def retry_delivery(
     webhook_id: UUID, delivery_id: UUID, scope: WebhookScope, uow: UowDep
 ) -> DeliveryPublic:
     """Send a failed delivery again now (and retry it as a new one if it fails again)."""
-    hook = await _webhook(uow, scope.region, webhook_id)
+    hook = await _webhook(uow, scope, webhook_id)
     d = await uow.session.get(Delivery, str(delivery_id))
     if d is None or d.webhook_id != hook.id:
         raise NotFound("Delivery", delivery_id)

@@ -1,0 +1,134 @@
+"""Issue, list and revoke API keys in a key file (``KRAFTSAMLA_API_KEYS_FILE``).
+
+    python -m kraftsamla_common.apikeys issue --name nyps --region norrbotten --role integrator \\
+        --source nyps --days 365
+    python -m kraftsamla_common.apikeys list
+    python -m kraftsamla_common.apikeys revoke --name nyps
+
+``issue`` prints the new key once; the file keeps only its SHA-256. Running services re-read the
+file when it changes, so a revoked key is refused from its next request on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import sys
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from .auth import Role, hash_key
+from .events import REGION_PATTERN
+
+
+def read(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text()) if path.exists() else {"keys": []}
+
+
+def write(path: Path, doc: dict[str, Any]) -> None:
+    """Replace the file in one step (readers never see half a file), owner-readable only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".api-keys-")
+    with os.fdopen(fd, "w") as f:
+        json.dump(doc, f, indent=1)
+    os.replace(tmp, path)
+
+
+def issue(
+    path: Path,
+    *,
+    name: str,
+    region: str,
+    role: Role,
+    source: str | None = None,
+    expires: datetime | None = None,
+) -> str:
+    """Add a key and return it (the only time it is shown)."""
+    import re
+
+    if not re.fullmatch(REGION_PATTERN, region) and not (region == "*" and role is Role.OPERATOR):
+        raise ValueError(f"not a region id: {region!r}")
+    if (region == "*") != (role is Role.OPERATOR):
+        raise ValueError("an operator's key is for every region (*), every other key for one region")
+    if (role is Role.INTEGRATOR) != (source is not None):
+        raise ValueError("an integrator's key names its funding system (--source), no other key does")
+    doc = read(path)
+    if any(k["name"] == name for k in doc["keys"]):
+        raise ValueError(f"a key named {name!r} exists; revoke it or choose another name")
+    key = secrets.token_urlsafe(32)
+    entry: dict[str, Any] = {"name": name, "sha256": hash_key(key), "region": region, "role": role.value}
+    if source is not None:
+        entry["source"] = source
+    if expires is not None:
+        entry["expires"] = expires.astimezone(UTC).isoformat()
+    entry["created"] = datetime.now(UTC).isoformat(timespec="seconds")
+    doc["keys"].append(entry)
+    write(path, doc)
+    return key
+
+
+def revoke(path: Path, name: str) -> None:
+    doc = read(path)
+    found = [k for k in doc["keys"] if k["name"] == name]
+    if not found:
+        raise ValueError(f"no key named {name!r}")
+    for k in found:
+        k["revoked"] = True
+        k["revoked_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    write(path, doc)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m kraftsamla_common.apikeys", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--file", type=Path, default=os.environ.get("KRAFTSAMLA_API_KEYS_FILE", "data/api-keys.json")
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_issue = sub.add_parser("issue", help="add a key and print it once")
+    p_issue.add_argument("--name", required=True)
+    p_issue.add_argument("--region", required=True, help="region id, or * for an operator")
+    p_issue.add_argument("--role", required=True, choices=[r.value for r in Role])
+    p_issue.add_argument("--source", help="an integrator's funding system")
+    p_issue.add_argument("--days", type=int, help="valid for this many days (default: until revoked)")
+    sub.add_parser("list", help="names, regions, roles, expiry (never the keys)")
+    p_revoke = sub.add_parser("revoke", help="refuse a key from now on")
+    p_revoke.add_argument("--name", required=True)
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "issue":
+            expires = datetime.now(UTC) + timedelta(days=args.days) if args.days else None
+            key = issue(
+                args.file,
+                name=args.name,
+                region=args.region,
+                role=Role(args.role),
+                source=args.source,
+                expires=expires,
+            )
+            print(key)
+        elif args.command == "revoke":
+            revoke(args.file, args.name)
+        else:
+            for k in read(args.file)["keys"]:
+                state = (
+                    "revoked"
+                    if k.get("revoked")
+                    else f"expires {k['expires']}"
+                    if k.get("expires")
+                    else "active"
+                )
+                print(f"{k['name']:30} {k['region']:24} {k['role']:11} {k.get('source') or '':10} {state}")
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
