@@ -1,0 +1,265 @@
+"""Fault: ``kill -9`` of the assessment service three times at random points while it reassesses
+5,000 applications (in batches of ``KRAFTSAMLA_REASSESSMENT_BATCH_SIZE``).
+
+The service runs as a real process on PostgreSQL (as deployed) against the session's NATS. The
+kill points are random fractions of the work (the seed is printed with the figures, and
+``KRAFTSAMLA_FAULT_SEED`` repeats a run). Afterwards every application has exactly one
+assessment for the new plan version (its current one, triggered by the reassessment), and
+exactly one ``application.assessed`` announcement with trigger ``reassessment``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import time
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+import nats
+import pytest
+from sqlalchemy import text
+
+from conftest import api_keys_file, database_factory, headers, nats_url
+from helpers import envelope, eventually
+from kraftsamla_common import events
+from kraftsamla_common.db import Database
+from kraftsamla_common.events import (
+    ActionPlanContent,
+    ActionPlanPublished,
+    Envelope,
+    LocalizedText,
+    Priority,
+    StrengthAreaSnapshot,
+    new_id,
+    utcnow,
+)
+from kraftsamla_local import servers
+
+__all__ = ["api_keys_file", "database_factory", "nats_url"]
+
+N = 5000
+BATCH = 250
+KILLS = 3
+ASSESSED = "assessment.application.assessed.v1"
+
+
+def plan_event(region: str, version: int) -> Envelope[Any]:
+    """A published action plan whose one priority (vätgas) every test application matches."""
+    area = StrengthAreaSnapshot(id=new_id(), code="energi", name=LocalizedText(sv="Hållbar energi"))
+    data = ActionPlanPublished(
+        programme_id=new_id(),
+        programme_title="S3",
+        action_plan_id=new_id(),
+        strength_area=area,
+        version=version,
+        published_at=utcnow(),
+        published_by="test",
+        plan=ActionPlanContent(
+            priorities=[
+                Priority(
+                    id="vatgas",
+                    title=LocalizedText(sv="Vätgas"),
+                    level="spets",
+                    vocabulary=["vätgas", "elektrolys"],
+                    valid_from=date(2026, 1, 1),
+                    valid_until=date(2027, 12, 31),
+                )
+            ]
+        ),
+    )
+    return envelope(data, region, subject=data.action_plan_id)
+
+
+def application(n: int) -> dict[str, Any]:
+    return {
+        "source": "nyps",
+        "external_id": f"2026-{n:05d}",
+        "title": f"Ansökan {n}",
+        "summary": f"Vätgas och elektrolys, projekt {n}.",
+        "requested_amount": 100000 + n,
+        "currency": "SEK",
+        "municipalities": ["2380"],
+    }
+
+
+async def publish(js: Any, env: Envelope[Any]) -> None:
+    await js.publish(
+        events.subject_for(env.type, env.region),
+        env.model_dump_json(serialize_as_any=True).encode(),
+        headers={"Nats-Msg-Id": str(env.id)},
+    )
+
+
+async def announced(url: str, region: str) -> int:
+    nc = await nats.connect(url)
+    try:
+        info = await nc.jetstream().stream_info("ASSESSMENT", subjects_filter=f"s3.{region}.{ASSESSED}")
+        return int((info.state.subjects or {}).get(f"s3.{region}.{ASSESSED}", 0))
+    finally:
+        await nc.close()
+
+
+async def announcements(url: str, region: str) -> list[dict[str, Any]]:
+    """Every ``application.assessed`` payload of the region, read with an ordered consumer."""
+    nc = await nats.connect(url)
+    try:
+        js = nc.jetstream()
+        total = await announced(url, region)
+        out: list[dict[str, Any]] = []
+        done = asyncio.Event()
+
+        async def take(m: Any) -> None:
+            out.append(json.loads(m.data)["data"])
+            if m.metadata.num_pending == 0:
+                done.set()
+
+        sub = await js.subscribe(
+            f"s3.{region}.{ASSESSED}", stream="ASSESSMENT", ordered_consumer=True, cb=take
+        )
+        if total:
+            await asyncio.wait_for(done.wait(), timeout=60)
+        await sub.unsubscribe()
+        return out
+    finally:
+        await nc.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("db_backend", ["postgresql"])
+async def test_reassessment_killed_three_times_assesses_each_application_once(
+    nats_url: str, database_factory: Callable[[str], str], api_keys_file: Path, tmp_path: Path, region: str
+) -> None:
+    seed = int(os.environ.get("KRAFTSAMLA_FAULT_SEED") or random.randrange(1 << 30))
+    rng = random.Random(seed)
+    # Kill once this many applications have been announced: three random points of the work.
+    kill_at = sorted(rng.sample(range(N // 10, N * 4 // 10), KILLS))
+    database_url = database_factory("assessment")
+    proc = servers.ServiceProcess(
+        "assessment",
+        database_url=database_url,
+        nats_url=nats_url,
+        data_dir=tmp_path,
+        api_keys_file=api_keys_file,
+        extra_env={
+            "KRAFTSAMLA_RELAY_POLL_SECONDS": "0.2",
+            "KRAFTSAMLA_ACK_WAIT_SECONDS": "3",
+            "KRAFTSAMLA_REASSESSMENT_BATCH_SIZE": str(BATCH),
+        },
+    )
+    proc.start()
+    killed_at: list[int] = []
+    try:
+        proc.wait_ready(60)
+        url = f"{proc.base_url}/assessment/regions/{region}"
+        async with httpx.AsyncClient(timeout=120) as http:
+            for start in range(0, N, 1000):
+                body = [application(n) for n in range(start, start + 1000)]
+                r = await http.post(
+                    f"{url}/applications/bulk", json=body, headers=headers(region, "integrator")
+                )
+                assert r.json()["created"] == 1000, r.text
+            assert await announced(nats_url, region) == 0
+
+            async def completed() -> int:
+                r = await http.get(f"{url}/reassessments?status=completed", headers=headers(region, "viewer"))
+                return int(r.json()["count"])
+
+            started = time.perf_counter()
+            nc = await nats.connect(nats_url)
+            await publish(nc.jetstream(), plan_event(region, 1))
+            await nc.close()
+            since_restart = 0
+            for point in kill_at:
+                # After a restart the service must have done one or two new batches before the
+                # next kill (it relays the batches it had committed before the kill at once).
+                threshold = max(point, since_restart + BATCH * rng.randint(1, 2))
+
+                async def reached(threshold: int = threshold) -> int:
+                    n = await announced(nats_url, region)
+                    return n if n >= threshold else 0
+
+                now = int(await eventually(reached, timeout=180, interval=0.02))
+                assert await completed() == 0, "the reassessment finished before the kill"
+                proc.kill()
+                killed_at.append(now)
+                proc.start()
+                proc.wait_ready(60)
+                await asyncio.sleep(0.5)  # the relay's first round after the restart
+                since_restart = await announced(nats_url, region)
+
+            await eventually(completed, timeout=240, interval=0.2)
+
+            async def all_announced() -> int:
+                n = await announced(nats_url, region)
+                return n if n >= N else 0
+
+            await eventually(all_announced, timeout=120, interval=0.2)
+            seconds = time.perf_counter() - started
+            await asyncio.sleep(1.5)  # anything doubled would have been relayed by now
+            payloads = await announcements(nats_url, region)
+            r = await http.get(f"{url}/reassessments?status=completed", headers=headers(region, "viewer"))
+            report = r.json()["data"][0]
+            reassessments = int(r.json()["count"])
+    finally:
+        proc.stop()
+
+    per_app = Counter(p["application_id"] for p in payloads)
+    triggers = Counter(p["trigger"] for p in payloads)
+    db = Database(database_url)
+    try:
+        async with db.sessions() as s:
+            apps = (await s.execute(text("SELECT id, current_assessment_id FROM applications"))).all()
+            rows = (
+                await s.execute(text("SELECT id, application_id, trigger, plan_versions FROM assessments"))
+            ).all()
+    finally:
+        await db.dispose()
+    for_v1 = Counter(
+        a.application_id
+        for a in rows
+        if a.trigger == "reassessment"
+        and [
+            v["version"]
+            for v in (a.plan_versions if isinstance(a.plan_versions, list) else json.loads(a.plan_versions))
+        ]
+        == [1]
+    )
+    current_ok = sum(
+        1 for a in apps if a.current_assessment_id in {r.id for r in rows if r.trigger == "reassessment"}
+    )
+    lost = sum(1 for a in apps if per_app[a.id] == 0)
+    duplicated = sum(n - 1 for n in per_app.values() if n > 1)
+    print(
+        json.dumps(
+            {
+                "fault": "assessment-kill-during-reassessment",
+                "seed": seed,
+                "applications": N,
+                "batch_size": BATCH,
+                "killed_at_announced": killed_at,
+                "announced": len(payloads),
+                "lost": lost,
+                "duplicated": duplicated,
+                "assessments_for_new_version": sum(for_v1.values()),
+                "apps_with_one_assessment": sum(1 for n in for_v1.values() if n == 1),
+                "current_is_reassessment": current_ok,
+                "reassessed_reported": report["assessed"],
+                "seconds": round(seconds, 2),
+            }
+        )
+    )
+    assert len(killed_at) == KILLS
+    assert len(apps) == N
+    assert lost == 0 and duplicated == 0 and len(payloads) == N
+    assert triggers == {"reassessment": N}
+    assert len(for_v1) == N and set(for_v1.values()) == {1}
+    assert len(rows) == N  # no other assessment was written either
+    assert current_ok == N
+    assert reassessments == 1 and report["assessed"] == N
