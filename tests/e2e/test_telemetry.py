@@ -233,12 +233,16 @@ async def test_one_trace_metrics_and_logs_from_plan_publish_to_report(
         raise AssertionError(
             f"not exported: {expected - {m['name'] for m in platform.otlp.metrics}}"
         ) from None
-    consumed = [m for m in platform.otlp.metrics if m["name"] == "kraftsamla.events.consumed"]
-    assert any(
-        p.get("consumer") == "reporting-on-reassessment-completed" and p.get("outcome") == "processed"
-        for m in consumed
-        for p in m["points"]
-    )
+
+    async def reporting_counted() -> bool:
+        consumed = [m for m in platform.otlp.metrics if m["name"] == "kraftsamla.events.consumed"]
+        return any(
+            p.get("consumer") == "reporting-on-reassessment-completed" and p.get("outcome") == "processed"
+            for m in consumed
+            for p in m["points"]
+        )
+
+    await eventually(reporting_counted, timeout=20)
     reassessed = [m for m in platform.otlp.metrics if m["name"] == "kraftsamla.reassessment.applications"]
     assert {p.get("region") for m in reassessed for p in m["points"]} == {region}
     async with httpx.AsyncClient(timeout=10) as direct:
