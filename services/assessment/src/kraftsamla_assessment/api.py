@@ -319,36 +319,13 @@ async def _bulk(
             results.append(BulkItem(index=i, external_id=_str(external_id), status="rejected", errors=errors))
             continue
         if (bound := own_source(scope)) is not None and body.source != bound:
-            results.append(
-                BulkItem(
-                    index=i,
-                    external_id=body.external_id,
-                    status="rejected",
-                    errors=[
-                        {
-                            "pointer": f"/{i}/source",
-                            "message": f"this key pushes applications of the funding system '{bound}' only",
-                            "type": "forbidden_source",
-                        }
-                    ],
-                )
-            )
+            message = f"this key pushes applications of the funding system '{bound}' only"
+            results.append(_rejected(i, body.external_id, "source", message, "forbidden_source"))
             continue
         key = (body.source, body.external_id)
         if key in seen:
-            results.append(
-                BulkItem(
-                    index=i,
-                    external_id=body.external_id,
-                    status="rejected",
-                    errors=[
-                        {
-                            "pointer": f"/{i}/external_id",
-                            "message": f"the same application as item {seen[key]}",
-                        }
-                    ],
-                )
-            )
+            message = f"the same application as item {seen[key]}"
+            results.append(_rejected(i, body.external_id, "external_id", message))
             continue
         seen[key] = i
         app, outcome = await intake.upsert(body)
@@ -360,6 +337,14 @@ async def _bulk(
         results.append(BulkItem(index=i, external_id=body.external_id, status=outcome, id=UUID(app.id)))
     counts = {s: sum(r.status == s for r in results) for s in ("created", "updated", "unchanged", "rejected")}
     return BulkResult(results=results, **counts)
+
+
+def _rejected(index: int, external_id: str, field: str, message: str, type_: str | None = None) -> BulkItem:
+    """A bulk item refused for one field."""
+    error: dict[str, Any] = {"pointer": f"/{index}/{field}", "message": message}
+    if type_ is not None:
+        error["type"] = type_
+    return BulkItem(index=index, external_id=external_id, status="rejected", errors=[error])
 
 
 def _str(value: Any) -> str | None:
