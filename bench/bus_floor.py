@@ -68,12 +68,18 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=20000)
     parser.add_argument("--concurrency", type=int, default=256)
     parser.add_argument("--nats")
+    parser.add_argument(
+        "--sync-always",
+        action="store_true",
+        help="the started server fsyncs every write (sync_interval: always)",
+    )
     args = parser.parse_args()
     if args.nats:
         print(json.dumps(asyncio.run(measure(args.nats, args.n, args.concurrency))))
         return
-    with NatsServer() as server:
-        print(json.dumps(asyncio.run(measure(server.url, args.n, args.concurrency))))
+    with NatsServer(sync_always=args.sync_always) as server:
+        result = asyncio.run(measure(server.url, args.n, args.concurrency))
+        print(json.dumps({**result, "sync_interval": "always" if args.sync_always else "default"}))
 
 
 if __name__ == "__main__":
