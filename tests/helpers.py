@@ -1,14 +1,33 @@
-"""Small helpers for tests: waiting for a condition, reading a JetStream stream."""
+"""Small helpers for tests: waiting for a condition, reading a JetStream stream, a database and
+events for tests of the bus itself."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import date
 from typing import Any
 
 import nats
+from sqlalchemy import Column, Integer, MetaData, String, Table
 
-from kraftsamla_common.events import Envelope, EventData, new_id, service_of, utcnow
+from kraftsamla_common import events
+from kraftsamla_common.db import Database
+from kraftsamla_common.events import (
+    ActionPlanContent,
+    ActionPlanPublished,
+    ActorRegistered,
+    Envelope,
+    EventData,
+    LocalizedText,
+    Priority,
+    StrengthAreaSnapshot,
+    new_id,
+    service_of,
+    utcnow,
+)
+from kraftsamla_common.messaging import metadata
 
 
 def envelope(data: EventData, region: str, *, subject: object = "x") -> Envelope[EventData]:
@@ -23,6 +42,47 @@ def envelope(data: EventData, region: str, *, subject: object = "x") -> Envelope
         correlation_id=new_id(),
         data=data,
     )
+
+
+def actor_registered(
+    region: str, name: str = "Peak Innovation", *, subject: str = "a1"
+) -> Envelope[ActorRegistered]:
+    """An ``actors.actor.registered`` event of a new actor (typed: serialises without help)."""
+    return Envelope[ActorRegistered](
+        id=new_id(),
+        type=ActorRegistered.event_type,
+        source="actors",
+        region=region,
+        subject=subject,
+        time=utcnow(),
+        correlation_id=new_id(),
+        data=ActorRegistered(
+            actor_id=new_id(), name=name, country="SE", identifier="556000-0000", helix="business"
+        ),
+    )
+
+
+effects_metadata = MetaData()
+effects = Table(
+    "effects",
+    effects_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("actor_id", String(36)),
+)
+"""What a test handler did: one row per event it handled (in the handler's transaction)."""
+
+
+@contextlib.asynccontextmanager
+async def bus_database(url: str) -> AsyncIterator[Database]:
+    """A database with the outbox, the inbox and ``effects``, for handlers run by a test's own bus."""
+    database = Database(url)
+    async with database.engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+        await conn.run_sync(effects_metadata.create_all)
+    try:
+        yield database
+    finally:
+        await database.dispose()
 
 
 async def eventually(
@@ -191,3 +251,58 @@ class OtlpReceiver:
 
     def stop(self) -> None:
         self.server.shutdown()
+
+
+# --------------------------------------------------------------------------- assessment builders
+
+PLAN_ID = new_id()
+AREA_ID = new_id()
+
+
+def plan_event(
+    region: str, version: int, *, level: str = "spets", vocabulary: list[str] | None = None
+) -> Envelope[Any]:
+    data = ActionPlanPublished(
+        programme_id=new_id(),
+        programme_title="S3",
+        action_plan_id=PLAN_ID,
+        strength_area=StrengthAreaSnapshot(
+            id=AREA_ID, code="energi", name=LocalizedText(sv="Hållbar energi")
+        ),
+        version=version,
+        published_at=utcnow(),
+        published_by="test",
+        plan=ActionPlanContent(
+            priorities=[
+                Priority(
+                    id="vatgas",
+                    title=LocalizedText(sv="Vätgas"),
+                    level=level,  # type: ignore[arg-type]
+                    vocabulary=vocabulary or ["vätgas", "elektrolys"],
+                    valid_from=date(2026, 1, 1),
+                    valid_until=date(2027, 12, 31),
+                )
+            ]
+        ),
+    )
+    return envelope(data, region, subject=PLAN_ID)
+
+
+def application(n: int, text: str = "Förstudie om vätgas från elektrolys i Östersund.") -> dict[str, Any]:
+    return {
+        "source": "nyps",
+        "external_id": f"2026-{n:04d}",
+        "title": f"Ansökan {n}",
+        "summary": text,
+        "requested_amount": 100000 + n,
+        "currency": "SEK",
+        "municipalities": ["2380"],
+    }
+
+
+async def publish(js: Any, env: Envelope[Any], msg_id: str | None = None) -> None:
+    await js.publish(
+        events.subject_for(env.type, env.region),
+        env.model_dump_json(serialize_as_any=True).encode(),
+        headers={"Nats-Msg-Id": msg_id or str(env.id)},
+    )

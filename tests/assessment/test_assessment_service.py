@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -15,63 +14,8 @@ import nats
 import pytest
 
 from conftest import headers, running, service_settings
-from helpers import envelope, eventually, stream_messages
+from helpers import AREA_ID, PLAN_ID, application, eventually, plan_event, publish, stream_messages
 from kraftsamla_assessment.app import spec
-from kraftsamla_common import events
-from kraftsamla_common.events import (
-    ActionPlanContent,
-    ActionPlanPublished,
-    Envelope,
-    LocalizedText,
-    Priority,
-    StrengthAreaSnapshot,
-    new_id,
-    utcnow,
-)
-
-PLAN_ID = new_id()
-AREA_ID = new_id()
-
-
-def plan_event(
-    region: str, version: int, *, level: str = "spets", vocabulary: list[str] | None = None
-) -> Envelope[Any]:
-    data = ActionPlanPublished(
-        programme_id=new_id(),
-        programme_title="S3",
-        action_plan_id=PLAN_ID,
-        strength_area=StrengthAreaSnapshot(
-            id=AREA_ID, code="energi", name=LocalizedText(sv="Hållbar energi")
-        ),
-        version=version,
-        published_at=utcnow(),
-        published_by="test",
-        plan=ActionPlanContent(
-            priorities=[
-                Priority(
-                    id="vatgas",
-                    title=LocalizedText(sv="Vätgas"),
-                    level=level,  # type: ignore[arg-type]
-                    vocabulary=vocabulary or ["vätgas", "elektrolys"],
-                    valid_from=date(2026, 1, 1),
-                    valid_until=date(2027, 12, 31),
-                )
-            ]
-        ),
-    )
-    return envelope(data, region, subject=PLAN_ID)
-
-
-def application(n: int, text: str = "Förstudie om vätgas från elektrolys i Östersund.") -> dict[str, Any]:
-    return {
-        "source": "nyps",
-        "external_id": f"2026-{n:04d}",
-        "title": f"Ansökan {n}",
-        "summary": text,
-        "requested_amount": 100000 + n,
-        "currency": "SEK",
-        "municipalities": ["2380"],
-    }
 
 
 @pytest.fixture
@@ -94,14 +38,6 @@ async def client(
     )
     async with running(spec, settings) as c:
         yield c
-
-
-async def publish(js: Any, env: Envelope[Any], msg_id: str | None = None) -> None:
-    await js.publish(
-        events.subject_for(env.type, env.region),
-        env.model_dump_json(serialize_as_any=True).encode(),
-        headers={"Nats-Msg-Id": msg_id or str(env.id)},
-    )
 
 
 async def apps(client: httpx.AsyncClient, region: str) -> list[dict[str, Any]]:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from test_assessment_service import application
 
 from conftest import headers, running, service_settings
+from helpers import application
 from kraftsamla_assessment.app import spec
 from kraftsamla_common import apikeys
 from kraftsamla_common.auth import Role

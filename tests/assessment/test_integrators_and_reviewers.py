@@ -16,10 +16,10 @@ from typing import Any
 import httpx
 import pytest
 from standardwebhooks.webhooks import Webhook as Verifier
-from test_assessment_service import AREA_ID, PLAN_ID, application, apps, js, plan_event, publish
+from test_assessment_service import apps, js
 
 from conftest import headers, running, service_settings
-from helpers import envelope, eventually, stream_messages
+from helpers import AREA_ID, PLAN_ID, application, envelope, eventually, plan_event, publish, stream_messages
 from kraftsamla_assessment.app import spec
 from kraftsamla_common.events import (
     ActionPlanContent,

@@ -12,10 +12,9 @@ from typing import Any
 
 import httpx
 import nats
-from test_assessment_service import application, plan_event, publish
 
 from conftest import headers
-from helpers import eventually, stream_messages
+from helpers import application, eventually, plan_event, publish, stream_messages
 from kraftsamla_local import servers
 
 N = 1000

@@ -16,10 +16,9 @@ from pathlib import Path
 import httpx
 import nats
 import pytest
-from test_assessment_service import application, plan_event, publish
 
 from conftest import headers
-from helpers import eventually, stream_messages
+from helpers import application, eventually, plan_event, publish, stream_messages
 from kraftsamla_local import servers
 
 N = 1000

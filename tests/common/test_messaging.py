@@ -8,12 +8,13 @@ from typing import Any, ClassVar
 
 import nats
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
+from sqlalchemy import func, select
 
+from helpers import actor_registered, bus_database, effects
 from kraftsamla_common import events
 from kraftsamla_common.bus import Bus, Subscriptions, stream_config
 from kraftsamla_common.db import Database
-from kraftsamla_common.events import ActorRegistered, Envelope, EventData, new_id, utcnow
+from kraftsamla_common.events import ActorRegistered, Envelope, EventData, new_id
 from kraftsamla_common.messaging import OutboxRelay, UnitOfWork, metadata, outbox
 from kraftsamla_common.settings import Settings
 
@@ -25,23 +26,10 @@ class ThingHappened(EventData):
     n: int
 
 
-effects_md = MetaData()
-effects = Table(
-    "effects",
-    effects_md,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("actor_id", String(36)),
-)
-
-
 @pytest.fixture
 async def db(database_factory: Any) -> AsyncIterator[Database]:
-    database = Database(database_factory("messaging"))
-    async with database.engine.begin() as conn:
-        await conn.run_sync(metadata.create_all)
-        await conn.run_sync(effects_md.create_all)
-    yield database
-    await database.dispose()
+    async with bus_database(database_factory("messaging")) as database:
+        yield database
 
 
 def settings(nats_url: str, service: str, **kw: Any) -> Settings:
@@ -136,25 +124,6 @@ async def _actors_stream(nats_url: str) -> Any:
     return nc, js
 
 
-def _actor_event(region: str) -> Envelope[ActorRegistered]:
-    return Envelope[ActorRegistered](
-        id=new_id(),
-        type=ActorRegistered.event_type,
-        source="actors",
-        region=region,
-        subject="a1",
-        time=utcnow(),
-        correlation_id=new_id(),
-        data=ActorRegistered(
-            actor_id=new_id(),
-            name="Peak Innovation",
-            country="SE",
-            identifier="556000-0000",
-            helix="business",
-        ),
-    )
-
-
 async def _wait_for(check: Any, timeout: float = 15.0) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while not await check():
@@ -175,12 +144,12 @@ async def test_redelivered_event_has_its_effect_once(db: Database, nats_url: str
     bus.bind(subs)
     await bus.start()
     try:
-        env = _actor_event(region)
+        env = actor_registered(region)
         subject = events.subject_for(env.type, region)
         # The same event twice under different message ids, as a redelivery after a lost ack would be.
         for _ in range(2):
             await js.publish(subject, env.model_dump_json().encode(), headers={"Nats-Msg-Id": str(new_id())})
-        marker = _actor_event(region)
+        marker = actor_registered(region)
         await js.publish(subject, marker.model_dump_json().encode(), headers={"Nats-Msg-Id": str(marker.id)})
 
         async def both_seen() -> bool:
@@ -213,7 +182,7 @@ async def test_failing_handler_is_retried_then_dead_lettered(
     bus.bind(subs)
     await bus.start()
     try:
-        env = _actor_event(region)
+        env = actor_registered(region)
         await js.publish(
             events.subject_for(env.type, region),
             env.model_dump_json().encode(),
@@ -257,7 +226,7 @@ async def test_dead_letter_is_listed_and_replayed_to_its_consumer(
     bus.bind(subs)
     await bus.start()
     try:
-        env = _actor_event(region)
+        env = actor_registered(region)
         await js.publish(
             events.subject_for(env.type, region),
             env.model_dump_json().encode(),

@@ -20,13 +20,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 import nats
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
+from sqlalchemy import func, select
 
 from conftest import nats_url
+from helpers import actor_registered, effects, effects_metadata
 from kraftsamla_common import events
 from kraftsamla_common.bus import Bus, Subscriptions
 from kraftsamla_common.db import Database
-from kraftsamla_common.events import ActorRegistered, Envelope, EventData, new_id, utcnow
+from kraftsamla_common.events import ActorRegistered, Envelope, EventData
 from kraftsamla_common.messaging import OutboxRelay, UnitOfWork, inbox, metadata, outbox
 from kraftsamla_common.settings import Settings
 from kraftsamla_local import servers
@@ -36,14 +37,6 @@ __all__ = ["nats_url"]
 OUTAGE_SECONDS = 10.0
 BEFORE = 20
 DURING = 50
-
-effects_md = MetaData()
-effects = Table(
-    "outage_effects",
-    effects_md,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("actor_id", String(36)),
-)
 
 
 class OutageSurvived(EventData):
@@ -119,21 +112,6 @@ def via(url: str, port: int) -> str:
     return urlunsplit(parts._replace(netloc=f"{netloc[0]}@{host}" if len(netloc) == 2 else host))
 
 
-def actor_event(region: str, n: int) -> Envelope[ActorRegistered]:
-    return Envelope[ActorRegistered](
-        id=new_id(),
-        type=ActorRegistered.event_type,
-        source="actors",
-        region=region,
-        subject=f"a{n}",
-        time=utcnow(),
-        correlation_id=new_id(),
-        data=ActorRegistered(
-            actor_id=new_id(), name=f"Actor {n}", country="SE", identifier="556000-0000", helix="business"
-        ),
-    )
-
-
 @pytest.mark.slow
 async def test_database_away_for_10_seconds_loses_nothing(
     postgres_admin_url: str | None, nats_url: str, region: str
@@ -147,8 +125,7 @@ async def test_database_away_for_10_seconds_loses_nothing(
     db = Database(via(real_url, proxy.port))
     async with db.engine.begin() as conn:
         await conn.run_sync(metadata.create_all)
-        await conn.run_sync(effects_md.create_all)
-
+        await conn.run_sync(effects_metadata.create_all)
     subs = Subscriptions()
 
     @subs.on(ActorRegistered)
@@ -177,7 +154,7 @@ async def test_database_away_for_10_seconds_loses_nothing(
     sent: list[str] = []
 
     async def publish(n: int) -> None:
-        env = actor_event(region, n)
+        env = actor_registered(region, f"Actor {n}", subject=f"a{n}")
         sent.append(str(env.data.actor_id))
         await js.publish(subject, env.model_dump_json().encode(), headers={"Nats-Msg-Id": str(env.id)})
 

@@ -21,50 +21,24 @@ from typing import Any
 
 import nats
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
+from sqlalchemy import func, select
 
 from conftest import nats_url
+from helpers import actor_registered, bus_database, effects
 from kraftsamla_common import events
 from kraftsamla_common.bus import Bus, Subscriptions
 from kraftsamla_common.db import Database
-from kraftsamla_common.events import ActorRegistered, Envelope, new_id, utcnow
-from kraftsamla_common.messaging import UnitOfWork, inbox, metadata
+from kraftsamla_common.events import ActorRegistered, Envelope, new_id
+from kraftsamla_common.messaging import UnitOfWork, inbox
 from kraftsamla_common.settings import Settings
 
 __all__ = ["nats_url"]
 
-effects_md = MetaData()
-effects = Table(
-    "fault_effects",
-    effects_md,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("actor_id", String(36)),
-)
-
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'poison.db'}")
-    async with database.engine.begin() as conn:
-        await conn.run_sync(metadata.create_all)
-        await conn.run_sync(effects_md.create_all)
-    yield database
-    await database.dispose()
-
-
-def actor_event(region: str, name: str) -> Envelope[ActorRegistered]:
-    return Envelope[ActorRegistered](
-        id=new_id(),
-        type=ActorRegistered.event_type,
-        source="actors",
-        region=region,
-        subject="a1",
-        time=utcnow(),
-        correlation_id=new_id(),
-        data=ActorRegistered(
-            actor_id=new_id(), name=name, country="SE", identifier="556000-0000", helix="business"
-        ),
-    )
+    async with bus_database(f"sqlite+aiosqlite:///{tmp_path / 'poison.db'}") as database:
+        yield database
 
 
 async def cli(url: str, *args: str) -> str:
@@ -121,12 +95,12 @@ async def test_poison_message_is_dead_lettered_listed_and_replayed_once_fixed(
     js = nc.jetstream()
     try:
         subject = events.subject_for(ActorRegistered.event_type, region)
-        poison = actor_event(region, "poison")
-        for env in (poison, actor_event(region, "good-1")):
+        poison = actor_registered(region, "poison")
+        for env in (poison, actor_registered(region, "good-1")):
             await js.publish(subject, env.model_dump_json().encode(), headers={"Nats-Msg-Id": str(env.id)})
         # An unparseable body on the same subject: dead-lettered at once, without retries.
         await js.publish(subject, b"{not json", headers={"Nats-Msg-Id": str(new_id())})
-        good = actor_event(region, "good-2")
+        good = actor_registered(region, "good-2")
         await js.publish(subject, good.model_dump_json().encode(), headers={"Nats-Msg-Id": str(good.id)})
 
         async def effect_names() -> list[str]:

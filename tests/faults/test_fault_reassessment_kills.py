@@ -17,7 +17,6 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -27,19 +26,8 @@ import pytest
 from sqlalchemy import text
 
 from conftest import api_keys_file, database_factory, headers, nats_url
-from helpers import envelope, eventually
-from kraftsamla_common import events
+from helpers import application, eventually, plan_event, publish
 from kraftsamla_common.db import Database
-from kraftsamla_common.events import (
-    ActionPlanContent,
-    ActionPlanPublished,
-    Envelope,
-    LocalizedText,
-    Priority,
-    StrengthAreaSnapshot,
-    new_id,
-    utcnow,
-)
 from kraftsamla_local import servers
 
 __all__ = ["api_keys_file", "database_factory", "nats_url"]
@@ -48,53 +36,6 @@ N = 5000
 BATCH = 250
 KILLS = 3
 ASSESSED = "assessment.application.assessed.v1"
-
-
-def plan_event(region: str, version: int) -> Envelope[Any]:
-    """A published action plan whose one priority (vätgas) every test application matches."""
-    area = StrengthAreaSnapshot(id=new_id(), code="energi", name=LocalizedText(sv="Hållbar energi"))
-    data = ActionPlanPublished(
-        programme_id=new_id(),
-        programme_title="S3",
-        action_plan_id=new_id(),
-        strength_area=area,
-        version=version,
-        published_at=utcnow(),
-        published_by="test",
-        plan=ActionPlanContent(
-            priorities=[
-                Priority(
-                    id="vatgas",
-                    title=LocalizedText(sv="Vätgas"),
-                    level="spets",
-                    vocabulary=["vätgas", "elektrolys"],
-                    valid_from=date(2026, 1, 1),
-                    valid_until=date(2027, 12, 31),
-                )
-            ]
-        ),
-    )
-    return envelope(data, region, subject=data.action_plan_id)
-
-
-def application(n: int) -> dict[str, Any]:
-    return {
-        "source": "nyps",
-        "external_id": f"2026-{n:05d}",
-        "title": f"Ansökan {n}",
-        "summary": f"Vätgas och elektrolys, projekt {n}.",
-        "requested_amount": 100000 + n,
-        "currency": "SEK",
-        "municipalities": ["2380"],
-    }
-
-
-async def publish(js: Any, env: Envelope[Any]) -> None:
-    await js.publish(
-        events.subject_for(env.type, env.region),
-        env.model_dump_json(serialize_as_any=True).encode(),
-        headers={"Nats-Msg-Id": str(env.id)},
-    )
 
 
 async def announced(url: str, region: str) -> int:
@@ -160,7 +101,9 @@ async def test_reassessment_killed_three_times_assesses_each_application_once(
         url = f"{proc.base_url}/assessment/regions/{region}"
         async with httpx.AsyncClient(timeout=120) as http:
             for start in range(0, N, 1000):
-                body = [application(n) for n in range(start, start + 1000)]
+                body = [
+                    application(n, f"Vätgas och elektrolys, projekt {n}.") for n in range(start, start + 1000)
+                ]
                 r = await http.post(
                     f"{url}/applications/bulk", json=body, headers=headers(region, "integrator")
                 )

@@ -17,14 +17,15 @@ from typing import Any, ClassVar
 
 import nats
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
+from sqlalchemy import func, select
 
 from conftest import nats_url
+from helpers import actor_registered, bus_database, effects
 from kraftsamla_common import events
 from kraftsamla_common.bus import Bus, Subscriptions
 from kraftsamla_common.db import Database
-from kraftsamla_common.events import ActorRegistered, Envelope, EventData, new_id, utcnow
-from kraftsamla_common.messaging import UnitOfWork, inbox, metadata, outbox
+from kraftsamla_common.events import ActorRegistered, Envelope, EventData
+from kraftsamla_common.messaging import UnitOfWork, inbox, outbox
 from kraftsamla_common.settings import Settings
 
 __all__ = ["nats_url"]
@@ -40,23 +41,10 @@ class SlowWorkDone(EventData):
     actor_id: str
 
 
-effects_md = MetaData()
-effects = Table(
-    "slow_effects",
-    effects_md,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("actor_id", String(36)),
-)
-
-
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'slow.db'}")
-    async with database.engine.begin() as conn:
-        await conn.run_sync(metadata.create_all)
-        await conn.run_sync(effects_md.create_all)
-    yield database
-    await database.dispose()
+    async with bus_database(f"sqlite+aiosqlite:///{tmp_path / 'slow.db'}") as database:
+        yield database
 
 
 async def run_slow_handler(db: Database, nats_url: str, region: str) -> dict[str, Any]:
@@ -86,18 +74,7 @@ async def run_slow_handler(db: Database, nats_url: str, region: str) -> dict[str
     js = nc.jetstream()
     started = time.perf_counter()
     try:
-        env = Envelope[ActorRegistered](
-            id=new_id(),
-            type=ActorRegistered.event_type,
-            source="actors",
-            region=region,
-            subject="a1",
-            time=utcnow(),
-            correlation_id=new_id(),
-            data=ActorRegistered(
-                actor_id=new_id(), name="Slow AB", country="SE", identifier="556000-0000", helix="business"
-            ),
-        )
+        env = actor_registered(region, "Slow AB")
         await js.publish(
             events.subject_for(env.type, region),
             env.model_dump_json().encode(),
@@ -123,7 +100,7 @@ async def run_slow_handler(db: Database, nats_url: str, region: str) -> dict[str
             "redeliveries": int(info.delivered.consumer_seq or 0) - 1,
             "delivered": int(info.delivered.consumer_seq or 0),
             "ack_pending": int(info.num_ack_pending or 0),
-            "effects": counts["slow_effects"],
+            "effects": counts["effects"],
             "inbox_rows": counts["inbox"],
             "outbox_events": counts["outbox"],
             "seconds": round(time.perf_counter() - started, 2),

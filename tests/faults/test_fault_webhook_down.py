@@ -21,7 +21,6 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,16 +29,11 @@ import nats
 import pytest
 
 from conftest import api_keys_file, database_factory, headers, nats_url
-from helpers import envelope, eventually
+from helpers import application, eventually, plan_event
 from kraftsamla_common import events
 from kraftsamla_common.events import (
-    ActionPlanContent,
     ActionPlanPublished,
-    LocalizedText,
-    Priority,
-    StrengthAreaSnapshot,
     new_id,
-    utcnow,
 )
 from kraftsamla_local import servers
 
@@ -84,45 +78,6 @@ class Endpoint:
             self.server.server_close()
 
 
-def plan_published(region: str) -> bytes:
-    data = ActionPlanPublished(
-        programme_id=new_id(),
-        programme_title="S3",
-        action_plan_id=new_id(),
-        strength_area=StrengthAreaSnapshot(
-            id=new_id(), code="energi", name=LocalizedText(sv="Hållbar energi")
-        ),
-        version=1,
-        published_at=utcnow(),
-        published_by="test",
-        plan=ActionPlanContent(
-            priorities=[
-                Priority(
-                    id="vatgas",
-                    title=LocalizedText(sv="Vätgas"),
-                    level="spets",
-                    vocabulary=["vätgas", "elektrolys"],
-                    valid_from=date(2026, 1, 1),
-                    valid_until=date(2027, 12, 31),
-                )
-            ]
-        ),
-    )
-    return envelope(data, region, subject=data.action_plan_id).model_dump_json(serialize_as_any=True).encode()
-
-
-def application(n: int) -> dict[str, Any]:
-    return {
-        "source": "nyps",
-        "external_id": f"2026-{n:04d}",
-        "title": f"Ansökan {n}",
-        "summary": "Förstudie om vätgas från elektrolys i Östersund.",
-        "requested_amount": 100000 + n,
-        "currency": "SEK",
-        "municipalities": ["2380"],
-    }
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("db_backend", ["sqlite"])
 async def test_webhook_endpoint_down_for_a_minute_gets_every_delivery_once_after(
@@ -158,7 +113,7 @@ async def test_webhook_endpoint_down_for_a_minute_gets_every_delivery_once_after
             hook = created.json()["id"]
             await js.publish(
                 events.subject_for(ActionPlanPublished.event_type, region),
-                plan_published(region),
+                plan_event(region, 1).model_dump_json(serialize_as_any=True).encode(),
                 headers={"Nats-Msg-Id": str(new_id())},
             )
 
