@@ -388,10 +388,15 @@ async def start_reassessment(
     assessor = await load_assessor(uow.session, region)
     if assessor is None:
         return None
-    open_apps = Application.region == region, Application.status.in_(domain.OPEN_STATUSES)
-    ids = list(await uow.session.scalars(select(Application.id).where(*open_apps).order_by(Application.id)))
+    rows = await uow.session.execute(
+        select(Application.id, Application.municipalities)
+        .where(Application.region == region, Application.status.in_(domain.OPEN_STATUSES))
+        .order_by(Application.id)
+    )
+    ids: list[str] = []
     spread: Counter[str] = Counter()
-    for (codes,) in await uow.session.execute(select(Application.municipalities).where(*open_apps)):
+    for app_id, codes in rows:
+        ids.append(app_id)
         spread.update(codes)
     chunks = [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
     record = Reassessment(
