@@ -118,6 +118,19 @@ def postgres_admin_url() -> Iterator[str | None]:
         server.stop()
 
 
+@pytest.fixture(scope="session")
+def service_role(postgres_admin_url: str | None) -> Iterator[str]:
+    """A PostgreSQL login role that owns nothing and bypasses nothing, for services to run as
+    (``servers.as_role(url, service_role)``, with the owner's URL as ``database_admin_url``)."""
+    if postgres_admin_url is None:
+        pytest.skip("no PostgreSQL could be reached or started here")
+    admin = postgres_admin_url
+    name = servers.run_sync(lambda: servers.create_service_role(admin))
+    yield name
+    with contextlib.suppress(Exception):  # still granted in a database a failed test left
+        servers.run_sync(lambda: servers.drop_role(admin, name))
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)

@@ -149,17 +149,19 @@ def launcher_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> 
     return {k: v for k, v in process.env().items() if k.startswith("KRAFTSAMLA_")}
 
 
-def init_script_databases(compose: dict[str, Any]) -> set[str]:
+def init_script(compose: dict[str, Any]) -> str:
     mounts = bind_mounts(compose["services"]["postgres"])
     scripts = [
         host for target, (host, _) in mounts.items() if target.startswith("/docker-entrypoint-initdb.d/")
     ]
     assert scripts, "no init script mounted into /docker-entrypoint-initdb.d/"
-    names: set[str] = set()
     for script in scripts:
         assert script.is_file(), script
-        names |= set(re.findall(r"CREATE\s+DATABASE\s+\"?(\w+)\"?", script.read_text(), re.IGNORECASE))
-    return names
+    return "\n".join(script.read_text() for script in scripts)
+
+
+def init_script_databases(compose: dict[str, Any]) -> set[str]:
+    return set(re.findall(r"CREATE\s+DATABASE\s+\"?(\w+)\"?", init_script(compose), re.IGNORECASE))
 
 
 def caddy_routes(text: str) -> dict[str, tuple[str, int]]:
@@ -209,6 +211,8 @@ def test_service_env_names_are_settings_and_match_the_local_launcher(
     assert compose_names <= fields, f"not Settings fields: {compose_names - fields}"
     assert image_names <= fields, f"Dockerfile ENV, not Settings fields: {image_names - fields}"
     assert launcher_names <= fields  # the launcher itself stays in step with Settings
+    # The launcher runs on SQLite: no database roles, so no owner's URL to migrate with.
+    compose_names -= {"KRAFTSAMLA_DATABASE_ADMIN_URL"}
     assert compose_names <= launcher_names, f"the launcher does not set {compose_names - launcher_names}"
     # Everything the launcher configures is configured in the container too (compose or image).
     assert compose_names | image_names == launcher_names
@@ -234,12 +238,20 @@ def test_service_database_and_bus(compose: dict[str, Any], name: str) -> None:
     env = env_of(services[name])
 
     url = make_url(env["KRAFTSAMLA_DATABASE_URL"])
-    assert url.drivername == "postgresql+asyncpg"
-    assert url.host == "postgres" and (url.port or 5432) == 5432
+    admin = make_url(env["KRAFTSAMLA_DATABASE_ADMIN_URL"])
+    for u in (url, admin):
+        assert u.drivername == "postgresql+asyncpg"
+        assert u.host == "postgres" and (u.port or 5432) == 5432
+        assert u.database == f"kraftsamla_{name}", "one database per service"
+        assert u.database in init_script_databases(compose)
     pg_env = env_of(services["postgres"])
-    assert (url.username, url.password) == (pg_env["POSTGRES_USER"], pg_env["POSTGRES_PASSWORD"])
-    assert url.database == f"kraftsamla_{name}", "one database per service"
-    assert url.database in init_script_databases(compose)
+    # Migrated by the databases' owner; run as a role the init script makes, which owns nothing.
+    assert (admin.username, admin.password) == (pg_env["POSTGRES_USER"], pg_env["POSTGRES_PASSWORD"])
+    assert url.username != admin.username
+    made = re.search(rf"CREATE\s+ROLE\s+{url.username}\s+LOGIN(.*?);", init_script(compose), re.S | re.I)
+    assert made, f"the init script creates the role {url.username}"
+    assert {"NOSUPERUSER", "NOBYPASSRLS"} <= set(made.group(1).split())
+    assert f"PASSWORD '{url.password}'" in made.group(1)
 
     nats = make_url(env["KRAFTSAMLA_NATS_URL"].replace("nats://", "nats+x://"))
     assert (nats.host, nats.port) == ("nats", 4222)

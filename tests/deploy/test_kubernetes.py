@@ -410,7 +410,11 @@ def test_environment_names_are_read_by_the_service(production: list[Obj], name: 
 def test_database_url_comes_from_a_secret(production: list[Obj], name: str) -> None:
     env = environment(container(find(production, "Deployment", name)), production)
     source = env["KRAFTSAMLA_DATABASE_URL"]
-    assert isinstance(source, dict) and set(source) == {"secretKeyRef"}, "never a literal URL"
+    admin = env["KRAFTSAMLA_DATABASE_ADMIN_URL"]  # the owner, to migrate; the service runs as another
+    for s in (source, admin):
+        assert isinstance(s, dict) and set(s) == {"secretKeyRef"}, "never a literal URL"
+    assert admin["secretKeyRef"]["name"] == source["secretKeyRef"]["name"]
+    assert admin["secretKeyRef"]["key"] != source["secretKeyRef"]["key"]
     secret = source["secretKeyRef"]["name"]
     readme = README.read_text()
     assert secret in readme, f"the README tells how to create the Secret {secret}"

@@ -32,7 +32,12 @@ class Platform:
 
 @pytest.fixture
 def platform(
-    tmp_path: Path, database_factory: Callable[[str], str], region: str, other_region: str
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    db_backend: str,
+    database_factory: Callable[[str], str],
+    region: str,
+    other_region: str,
 ) -> Iterator[Platform]:
     nats = servers.NatsServer(store_dir=tmp_path / "nats").start()
     otlp = OtlpReceiver()
@@ -47,17 +52,20 @@ def platform(
         "KRAFTSAMLA_RELAY_POLL_SECONDS": "0.2",
         "KRAFTSAMLA_REPORT_DEBOUNCE_SECONDS": "0.2",
     }
-    procs = {
-        name: servers.ServiceProcess(
+    # On PostgreSQL the services run as in production: migrated by the tables' owner, then
+    # connected as a role that owns nothing, behind row-level security.
+    role = request.getfixturevalue("service_role") if db_backend == "postgresql" else None
+    procs = {}
+    for name in SERVICES:
+        url = database_factory(name)
+        procs[name] = servers.ServiceProcess(
             name,
-            database_url=database_factory(name),
+            database_url=servers.as_role(url, role) if role else url,
             nats_url=nats.url,
             data_dir=tmp_path,
             api_keys_file=keys,
-            extra_env=env,
+            extra_env={**env, "KRAFTSAMLA_DATABASE_ADMIN_URL": url} if role else env,
         )
-        for name in SERVICES
-    }
     for proc in procs.values():
         proc.start()
     gateway = None

@@ -228,6 +228,19 @@ def test_up_loads_demo_data_stops_on_ctrl_c_and_keeps_data(launcher: Launcher) -
         ]
         assert [s["region"] for s in theirs["similar"]] == ["jamtland-harjedalen"]
 
+        # Every write is in its service's audit log for its region, newest first.
+        plans_log = http.get("/plans/regions/jamtland-harjedalen/audit", headers=jh).json()["data"]
+        assert [(e["method"], e["path"]) for e in plans_log[:2]] == [
+            ("POST", f"{url}/publish"),
+            ("PUT", f"{url}/draft"),
+        ]
+        assert "plans.action_plan.published.v1" in {e["type"] for e in plans_log[0]["events"]}
+        shared = http.get("/reporting/regions/jamtland-harjedalen/audit", headers=jh).json()["data"][0]
+        assert (shared["method"], shared["route"]) == ("PUT", "/reporting/regions/{region}/sharing")
+        for service in ("actors", "assessment"):  # the demo data came in through the API
+            assert http.get(f"/{service}/regions/jamtland-harjedalen/audit", headers=jh).json()["count"] > 0
+        assert http.get("/plans/regions/norrbotten/audit", headers=jh).status_code == 404
+
     # Ctrl-C stops every process the launcher started.
     assert launcher.interrupt() == 0
     wait_for(lambda: not processes_using(launcher.data_dir), timeout=20)

@@ -516,6 +516,41 @@ async def drop_database(admin_url: str, database_url: str) -> None:
         await conn.close()
 
 
+async def create_service_role(admin_url: str, prefix: str = "kraftsamla_service") -> str:
+    """Create a login role with no privileges of its own (not a superuser, bypassing nothing),
+    as a service connects under it; returns its name. Its password is not checked on a server
+    that trusts local connections."""
+    import asyncpg  # type: ignore[import-untyped]
+
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    conn = await asyncpg.connect(_libpq_url(admin_url), timeout=10)
+    try:
+        await conn.execute(
+            f"CREATE ROLE \"{name}\" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD '{name}'"
+        )
+    finally:
+        await conn.close()
+    return name
+
+
+async def drop_role(admin_url: str, name: str) -> None:
+    """Drop a role made by :func:`create_service_role` once the databases it was granted are gone."""
+    import asyncpg  # type: ignore[import-untyped]
+
+    conn = await asyncpg.connect(_libpq_url(admin_url), timeout=10)
+    try:
+        await conn.execute(f'DROP ROLE IF EXISTS "{name}"')
+    finally:
+        await conn.close()
+
+
+def as_role(database_url: str, role: str) -> str:
+    """The same database, connected to as ``role`` (whose password is its name)."""
+    parts = urlsplit(database_url)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit(parts._replace(netloc=f"{role}:{role}@{host}"))
+
+
 # --------------------------------------------------------------------------- services
 
 

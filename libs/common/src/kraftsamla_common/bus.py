@@ -221,7 +221,7 @@ class Bus:
                 "kraftsamla.consumer": consumer,
             },
         ):
-            async with self.db.sessions() as session, session.begin():
+            async with self.db.session(env.region) as session, session.begin():
                 if not await claim_inbox(session, consumer, env.id):
                     return None
                 uow = UnitOfWork(

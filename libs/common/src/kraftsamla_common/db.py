@@ -1,4 +1,14 @@
-"""Database access: SQLAlchemy 2 async, SQLite by default, PostgreSQL by URL; Alembic on start."""
+"""Database access: SQLAlchemy 2 async, SQLite by default, PostgreSQL by URL; Alembic on start.
+
+On PostgreSQL a service may run as a role that owns nothing: the tables are created by the
+migrations under ``KRAFTSAMLA_DATABASE_ADMIN_URL`` (their owner), and the service then connects
+with ``KRAFTSAMLA_DATABASE_URL`` as a role granted reading and writing rows, no more. Behind the
+application's own scoping by region, row-level security is a second wall: every table that
+carries a region admits only the rows of the region its transaction was opened for
+(``Database.session(region)``, the ``kraftsamla.region`` setting); a transaction opened for no
+region sees none. Background work across regions (the outbox relay, report regeneration, webhook
+delivery) opens its transactions for ``ALL_REGIONS``. The owner is not subject to the policies.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +19,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import DateTime, TypeDecorator, event, text
+from sqlalchemy import DateTime, TypeDecorator, event, make_url, text
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -17,6 +27,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session, SessionTransaction
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -32,25 +43,59 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 MIGRATION_LOCK = 0x4B53_4D49
 """PostgreSQL advisory lock key held while a service migrates its database."""
 
+REGION_SETTING = "kraftsamla.region"
+"""The PostgreSQL setting that names the region a transaction works for (row-level security)."""
+ALL_REGIONS = "*"
+"""The region of a transaction that works across regions: background jobs, never a request."""
+
+
+def _set_region(session: Session, _tx: SessionTransaction, connection: Connection) -> None:
+    """At the start of every transaction: the region it works for, local to the transaction."""
+    connection.execute(
+        text("SELECT set_config(:name, :region, true)"),
+        {"name": REGION_SETTING, "region": session.info.get("region", "")},
+    )
+
+
+def _engine_kwargs(url: str) -> dict[str, Any]:
+    # Statement parameters (names, e-mail addresses) never reach error messages or logs.
+    kwargs: dict[str, Any] = {"hide_parameters": True}
+    if url.startswith("sqlite"):
+        path = url.split(":///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"timeout": 30}
+    return kwargs
+
 
 class Database:
-    """One service's database: an engine, a session factory and its migrations."""
+    """One service's database: an engine, a session factory and its migrations.
 
-    def __init__(self, url: str) -> None:
+    ``admin_url`` (optional) is the tables' owner, used only to migrate; the service itself
+    connects with ``url``."""
+
+    def __init__(self, url: str, admin_url: str | None = None) -> None:
         self.url = url
-        # Statement parameters (names, e-mail addresses) never reach error messages or logs.
-        kwargs: dict[str, Any] = {"hide_parameters": True}
-        if url.startswith("sqlite"):
-            path = url.split(":///", 1)[-1]
-            if path and path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-            kwargs["connect_args"] = {"timeout": 30}
-        else:
+        self.admin_url = admin_url or url
+        kwargs = _engine_kwargs(url)
+        if not url.startswith("sqlite"):
             kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
+        # Each database's own session class, so that its transaction hook touches no other.
+        session_class = type("ServiceSession", (Session,), {})
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
-        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        else:
+            event.listen(session_class, "after_begin", _set_region)
+        self.sessions = async_sessionmaker(
+            self.engine, expire_on_commit=False, sync_session_class=session_class
+        )
+        """Sessions for no region: on PostgreSQL under row-level security they see no region's rows
+        (tests, the tables' owner and SQLite are not walled); the service uses :meth:`session`."""
+
+    def session(self, region: str) -> AsyncSession:
+        """A session whose every transaction works for ``region`` (or ``ALL_REGIONS``)."""
+        return self.sessions(info={"region": region})
 
     @property
     def is_sqlite(self) -> bool:
@@ -65,19 +110,28 @@ class Database:
 
         Replicas starting together take turns: on PostgreSQL a transaction-scoped advisory lock
         is held while migrating, so the second finds the schema at head and does nothing."""
-        for attempt in range(attempts):
-            try:
-                async with self.engine.begin() as conn:
-                    if not self.is_sqlite:
-                        await conn.execute(
-                            text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
-                        )
-                    await conn.run_sync(_upgrade, script_location)
-                return
-            except OSError:
-                if attempt == attempts - 1:
-                    raise
-                await asyncio.sleep(1)
+        admin = create_async_engine(self.admin_url, **_engine_kwargs(self.admin_url))
+        if self.is_sqlite:
+            event.listen(admin.sync_engine, "connect", _sqlite_pragmas)
+        try:
+            for attempt in range(attempts):
+                try:
+                    async with admin.begin() as conn:
+                        if not self.is_sqlite:
+                            await conn.execute(
+                                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+                            )
+                        await conn.run_sync(_upgrade, script_location)
+                        runtime_role = make_url(self.url).username
+                        if not self.is_sqlite and runtime_role != make_url(self.admin_url).username:
+                            await conn.run_sync(_grant_rows, runtime_role)
+                    return
+                except OSError:
+                    if attempt == attempts - 1:
+                        raise
+                    await asyncio.sleep(1)
+        finally:
+            await admin.dispose()
 
     async def ping(self) -> bool:
         try:
@@ -96,6 +150,55 @@ def _upgrade(connection: Connection, script_location: Path) -> None:
     cfg.set_main_option("script_location", str(script_location))
     cfg.attributes["connection"] = connection
     command.upgrade(cfg, "head")
+
+
+APPEND_ONLY = ("audit_log",)
+"""Tables the service may add to and read, never change: the record of who did what."""
+
+
+def _grant_rows(connection: Connection, role: str | None) -> None:
+    """Let the service's own role read and write rows of every table, and nothing else: it owns
+    nothing, so it can neither change the schema nor escape row-level security."""
+    if role is None:
+        raise ValueError("the database URL names no role")
+    quote = connection.dialect.identifier_preparer.quote
+    who = quote(role)
+    schema = quote(connection.exec_driver_sql("SELECT current_schema()").scalar_one())
+    for statement in (
+        f"GRANT USAGE ON SCHEMA {schema} TO {who}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {who}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {who}",
+        f"REVOKE ALL ON alembic_version FROM {who}",
+        *(f"REVOKE UPDATE, DELETE ON {table} FROM {who}" for table in APPEND_ONLY),
+    ):
+        connection.exec_driver_sql(statement)
+
+
+def wall_regions() -> None:
+    """From a migration: row-level security on every table of the database that carries a region
+    and has none yet. A transaction sees and writes only rows of the region it was opened for,
+    or every region's when opened for ``ALL_REGIONS``. (PostgreSQL only; SQLite has no such wall.)"""
+    from alembic import op
+
+    bind = op.get_bind()
+    if bind.dialect.name != "postgresql":
+        return
+    tables = bind.execute(
+        text(
+            "SELECT c.table_name FROM information_schema.columns c"
+            " JOIN pg_class t ON t.relname = c.table_name AND t.relkind = 'r'"
+            " JOIN pg_namespace n ON n.oid = t.relnamespace AND n.nspname = c.table_schema"
+            " WHERE c.table_schema = current_schema() AND c.column_name = 'region'"
+            " AND NOT t.relrowsecurity ORDER BY 1"
+        )
+    ).scalars()
+    here = f"current_setting('{REGION_SETTING}', true)"
+    for table in tables:
+        op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+        op.execute(
+            f"CREATE POLICY region_wall ON {table} USING (region = {here} OR {here} = '{ALL_REGIONS}')"
+            f" WITH CHECK (region = {here} OR {here} = '{ALL_REGIONS}')"
+        )
 
 
 def run_migrations_env() -> None:

@@ -38,7 +38,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .db import Database, UtcDateTime
+from .db import ALL_REGIONS, Database, UtcDateTime
 from .events import Envelope, EventData, new_id, utcnow
 from .settings import Settings
 
@@ -103,6 +103,8 @@ class UnitOfWork:
         self.causation_id = causation_id
         self.emitted: list[Envelope[EventData]] = []
         self._rows: list[dict[str, Any]] = []
+        self.before_commit: list[Callable[[UnitOfWork], Awaitable[None]]] = []
+        """Run in the transaction just before it commits (a request's audit row)."""
 
     @property
     def settings(self) -> Settings:
@@ -151,6 +153,8 @@ class UnitOfWork:
     async def commit(self) -> None:
         """Write queued events and commit; then wake the relay so they leave at once."""
         await self.flush()
+        for hook in self.before_commit:
+            await hook(self)
         await self.session.commit()
         if self.emitted and self.on_commit is not None:
             self.on_commit()
@@ -193,7 +197,7 @@ class OutboxRelay:
 
     async def publish_pending(self) -> int:
         """Publish one batch of unsent rows; return how many were sent."""
-        async with self.db.sessions() as session, session.begin():
+        async with self.db.session(ALL_REGIONS) as session, session.begin():
             query = (
                 select(
                     outbox.c.seq,
@@ -243,7 +247,7 @@ class OutboxRelay:
         """Unsent rows and the creation time of the oldest."""
         from sqlalchemy import func
 
-        async with self.db.sessions() as session:
+        async with self.db.session(ALL_REGIONS) as session:
             count, oldest = (
                 await session.execute(
                     select(func.count(), func.min(outbox.c.created_at)).where(outbox.c.sent_at.is_(None))

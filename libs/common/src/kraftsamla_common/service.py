@@ -18,9 +18,10 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
 from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from pydantic import AwareDatetime
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from . import errors, limits, metrics, telemetry
+from . import audit, auth, errors, limits, metrics, telemetry
 from .auth import ApiKeys, BearerTokens
 from .bus import Bus, Subscriptions
 from .db import Database
@@ -43,6 +44,18 @@ class ServiceSpec:
     version: str = "0.1.0"
     background: list[Callable[[ServiceContext], Coroutine[Any, Any, None]]] = field(default_factory=list)
     """Long-running tasks started with the service (e.g. report regeneration)."""
+
+    def __post_init__(self) -> None:
+        # Every service answers its region's audit log, beside its own routes.
+        if not any(getattr(r, "endpoint", None) is read_audit_log for r in self.router.routes):
+            self.router.add_api_route(
+                "/audit",
+                read_audit_log,
+                methods=["GET"],
+                response_model=audit.AuditLog,
+                tags=["audit"],
+                summary="The region's audit log: every write, newest first",
+            )
 
 
 @dataclass
@@ -101,7 +114,7 @@ async def supervise(name: str, job: Callable[[], Coroutine[Any, Any, None]]) -> 
 def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
     settings = (settings or Settings()).for_service(spec.name)
     tel = telemetry.setup(spec.name)
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, settings.database_admin_url)
     telemetry.instrument_engine(db.engine.sync_engine)
     relay_ref: list[OutboxRelay] = []
     bus = Bus(settings, db, tel.tracer_provider, on_commit=lambda: relay_ref[0].wake())
@@ -217,16 +230,20 @@ def _correlation_id(request: Request) -> UUID | None:
 
 
 async def unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
-    """A transaction for one request; the route commits it with ``await uow.commit()``."""
+    """A transaction for one request, in the region it addresses; the route commits it with
+    ``await uow.commit()``, and a write's commit adds its row to the audit log."""
     ctx: ServiceContext = request.app.state.ctx
-    async with ctx.db.sessions() as session:
-        yield UnitOfWork(
+    async with ctx.db.session(request.path_params.get("region", "")) as session:
+        uow = UnitOfWork(
             session,
             source=ctx.settings.service,
             correlation_id=_correlation_id(request),
             on_commit=ctx.relay.wake,
             settings=ctx.settings,
         )
+        if request.method in audit.WRITES:
+            uow.before_commit.append(audit.recorder(request))
+        yield uow
 
 
 def service_context(request: Request) -> ServiceContext:
@@ -262,3 +279,18 @@ def page(
 
 
 PageDep = Annotated[Page, Depends(page)]
+
+
+async def read_audit_log(
+    scope: Annotated[auth.Scope, Depends(auth.region_scope(*auth.EDITORS))],
+    uow: UowDep,
+    page: PageDep,
+    actor: Annotated[str | None, Query(max_length=200, description="Only this identity's writes")] = None,
+    since: Annotated[AwareDatetime | None, Query(description="Writes at or after this time")] = None,
+    until: Annotated[AwareDatetime | None, Query(description="Writes before this time")] = None,
+) -> audit.AuditLog:
+    """Who wrote what, when and from which request (trace), in this service, for one region.
+    Region administrators read their own region's; the platform operator any region's."""
+    return await audit.read(
+        uow.session, scope.region, limit=page.limit, offset=page.offset, actor=actor, since=since, until=until
+    )

@@ -23,6 +23,11 @@ class Settings(BaseSettings):
     port: int = 0
     data_dir: Path = Path("data")
     database_url: str = ""
+    database_admin_url: str | None = Field(
+        default=None,
+        description="The tables' owner, used only to migrate; the service then connects with "
+        "database_url as a role that owns nothing (PostgreSQL). Unset: database_url does both.",
+    )
     nats_url: str = "nats://127.0.0.1:4222"
     api_keys_file: Path | None = None
     # People's bearer tokens (JWT): the identity provider's public keys (a JWKS file), issuer and

@@ -27,6 +27,7 @@ from sqlalchemy import select, update
 from standardwebhooks.webhooks import Webhook as Signer
 
 from kraftsamla_common import metrics, telemetry
+from kraftsamla_common.db import ALL_REGIONS
 from kraftsamla_common.events import (
     ApplicationAssessed,
     ApplicationDecided,
@@ -132,7 +133,7 @@ def sign(secret: str, msg_id: str, body: str, at: datetime) -> dict[str, str]:
 async def claim_due(ctx: ServiceContext, limit: int = 50) -> list[tuple[Delivery, Webhook]]:
     """Claim due deliveries (leased, so a second dispatcher leaves them alone)."""
     now = utcnow()
-    async with ctx.db.sessions() as session, session.begin():
+    async with ctx.db.session(ALL_REGIONS) as session, session.begin():
         query = (
             select(Delivery)
             .where(Delivery.state == "pending", Delivery.next_attempt_at <= now)
@@ -210,7 +211,7 @@ async def record(ctx: ServiceContext, delivery: Delivery, entry: dict[str, Any])
         values |= {"next_attempt_at": utcnow() + timedelta(seconds=backoff[attempts - 1])}
         outcome = "retry"
     metrics.webhook_deliveries.add(1, {"outcome": outcome})
-    async with ctx.db.sessions() as session, session.begin():
+    async with ctx.db.session(ALL_REGIONS) as session, session.begin():
         await session.execute(update(Delivery).where(Delivery.id == delivery.id).values(**values))
 
 

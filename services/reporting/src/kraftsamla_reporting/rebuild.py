@@ -28,7 +28,7 @@ from sqlalchemy import delete, select
 
 from kraftsamla_common import events
 from kraftsamla_common.bus import Subscription, durable_name
-from kraftsamla_common.db import Database
+from kraftsamla_common.db import ALL_REGIONS, Database
 from kraftsamla_common.events import service_of, stream_for, utcnow
 from kraftsamla_common.messaging import UnitOfWork, claim_inbox, inbox
 from kraftsamla_common.settings import Settings
@@ -59,7 +59,7 @@ async def _regions(db: Database, only: str | None) -> list[str]:
     if only:
         return [only]
     found: set[str] = set()
-    async with db.sessions() as session:
+    async with db.session(ALL_REGIONS) as session:
         for model in READ_MODELS:
             found.update((await session.scalars(select(model.region).distinct())).all())  # type: ignore[attr-defined]
     return sorted(found)
@@ -67,7 +67,7 @@ async def _regions(db: Database, only: str | None) -> list[str]:
 
 async def _reports(db: Database, regions: list[str], at: datetime) -> dict[str, ReportContent]:
     out = {}
-    async with db.sessions() as session:
+    async with db.session(ALL_REGIONS) as session:
         for region in regions:
             content, _ = domain.build_report(await load_inputs(session, region), at)
             out[region] = content
@@ -103,7 +103,7 @@ async def _replay(db: Database, url: str, region: str | None) -> int:
                     msgs = await psub.fetch(BATCH, timeout=2.0)
                 except nats.errors.TimeoutError:
                     break
-                async with db.sessions() as session, session.begin():
+                async with db.session(ALL_REGIONS) as session, session.begin():
                     for msg in msgs:
                         seq = msg.metadata.sequence.stream
                         if seq > last:
@@ -127,15 +127,15 @@ async def _replay(db: Database, url: str, region: str | None) -> int:
 
 async def rebuild(settings: Settings, region: str | None = None) -> Outcome:
     """Empty the read models (of one region, or all) and replay them from the streams."""
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, settings.database_admin_url)
     try:
         await db.migrate(spec.migrations)
         regions = await _regions(db, region)
         at = utcnow()
         before = await _reports(db, regions, at)
-        async with db.sessions() as session:
+        async with db.session(ALL_REGIONS) as session:
             due = set((await session.scalars(select(DirtyRegion.region))).all())
-        async with db.sessions() as session, session.begin():
+        async with db.session(ALL_REGIONS) as session, session.begin():
             for model in READ_MODELS:
                 query = delete(model)
                 if region:
@@ -147,7 +147,7 @@ async def rebuild(settings: Settings, region: str | None = None) -> Outcome:
         regions = sorted(set(regions) | set(await _regions(db, region)))
         after = await _reports(db, regions, at)
         results = []
-        async with db.sessions() as session, session.begin():
+        async with db.session(ALL_REGIONS) as session, session.begin():
             for r in regions:
                 old, new = before.get(r), after.get(r)
                 differences = domain.compare(old, new) if old and new else [("report", bool(old), bool(new))]

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kraftsamla_common import metrics, telemetry
 from kraftsamla_common.bus import Subscriptions
+from kraftsamla_common.db import ALL_REGIONS
 from kraftsamla_common.events import (
     ActionPlanContent,
     ActionPlanPublished,
@@ -713,7 +714,7 @@ async def generate_report(ctx: ServiceContext, region: str) -> int | None:
     """
     region_token = telemetry.region_var.set(region)
     try:
-        async with ctx.db.sessions() as session, session.begin():
+        async with ctx.db.session(region) as session, session.begin():
             claim = select(DirtyRegion).where(DirtyRegion.region == region)
             if not ctx.db.is_sqlite:
                 # Another replica generating this region's report holds the row: leave it to it.
@@ -774,7 +775,7 @@ async def generate_report(ctx: ServiceContext, region: str) -> int | None:
 
 async def regenerate_due(ctx: ServiceContext) -> int:
     """One round: a report for every dirty region; how many were generated."""
-    async with ctx.db.sessions() as session:
+    async with ctx.db.session(ALL_REGIONS) as session:
         due = (await session.scalars(select(DirtyRegion.region).order_by(DirtyRegion.marked_at))).all()
     generated = 0
     for region in due:
