@@ -189,8 +189,16 @@ async def test_publishing_a_plan_reassesses_and_regenerates_the_report_in_one_tr
         # The other region: nothing assessed, its report knows no plan, and it cannot see ours.
         r = await http.get(f"/assessment/regions/{other_region}/applications", headers=headers(other_region))
         assert all(a["assessment"] is None and a["status"] == "received" for a in r.json()["data"])
-        r = await http.get(f"/reporting/regions/{other_region}/reports/latest", headers=headers(other_region))
-        other = r.json()
+
+        async def other_report() -> dict[str, Any] | None:
+            r = await http.get(
+                f"/reporting/regions/{other_region}/reports/latest", headers=headers(other_region)
+            )
+            if r.status_code != 200 or r.json()["content"]["portfolio"]["applications"] < len(TEXTS):
+                return None  # not every application of that region has reached its report yet
+            return dict(r.json())
+
+        other = await eventually(other_report, timeout=60)
         assert other["built_from"]["plan_versions"] == [] and other["content"]["plans"] == []
         assert other["content"]["assessments"]["not_assessed"] == len(TEXTS)
         assert other["content"]["portfolio"]["applications"] == len(TEXTS)
