@@ -122,8 +122,9 @@ def _form(term: str) -> str:
     return WORD_FORMS.get(term, term)
 
 
-def portfolio(region: Json) -> list[Json]:
-    """``PER_REGION`` applications for one demo region (without ``source``)."""
+def portfolio(region: Json, count: int = PER_REGION) -> list[Json]:
+    """``count`` applications for one demo region (without ``source``); the first ``PER_REGION``
+    are the demo's, more are made the same way (the benchmarks ask for tens of thousands)."""
     rid = region["region"]
     rng = random.Random(f"kraftsamla-demo-{rid}")
     lang = FI if rid == "lappi" else SV
@@ -136,7 +137,7 @@ def portfolio(region: Json) -> list[Json]:
     ]
     actors = region["actors"]
     out: list[Json] = []
-    for n in range(PER_REGION):
+    for n in range(count):
         _, terms = rng.choice(areas)
         t, t2 = rng.sample(terms, 2) if len(terms) > 1 else (terms[0], terms[0])
         reach = (

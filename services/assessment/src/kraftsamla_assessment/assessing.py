@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields, is_dataclass
 from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
@@ -223,9 +223,23 @@ def application_facts(app: Application) -> dict[str, Any]:
     }
 
 
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    if cls not in _FIELDS:
+        _FIELDS[cls] = tuple(f.name for f in fields(cls)) if is_dataclass(cls) else None
+    return _FIELDS[cls]
+
+
 def _jsonable(value: Any) -> Any:
+    """A result (dataclasses, UUIDs, tuples) as JSON values, in one pass: ``dataclasses.asdict``
+    deep-copies every leaf first, which was most of the cost of storing an assessment."""
     if isinstance(value, UUID):
         return str(value)
+    names = _field_names(type(value))
+    if names is not None:
+        return {name: _jsonable(getattr(value, name)) for name in names}
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -276,18 +290,31 @@ def assess(
 ) -> tuple[Assessment, domain.Result]:
     """Assess one application, store the assessment as its current one, and announce it."""
     result = assessor.assess(portfolio.facts(app), portfolio.region)
+    assessment = new_assessment(app, result, trigger)
+    uow.session.add(assessment)
+    carry_review(app, result)
+    app.current_assessment_id = assessment.id
+    if app.status == "received":
+        app.status = "assessed"
+    emit_assessed(uow, app, assessment, trigger)
+    metrics.applications_assessed.add(1, {"region": app.region, "trigger": trigger})
+    return assessment, result
+
+
+def new_assessment(app: Application, result: domain.Result, trigger: AssessmentTrigger) -> Assessment:
+    """The row that keeps one assessment of an application."""
     details = _jsonable(
         {
             "scale_max": result.scale_max,
-            "placement": asdict(result.placement),
-            "sustainability": asdict(result.sustainability),
-            "agenda2030": asdict(result.agenda2030),
-            "geography": asdict(result.geography),
-            "claims": asdict(result.claims),
-            "criteria": [asdict(c) for c in result.criteria],
+            "placement": result.placement,
+            "sustainability": result.sustainability,
+            "agenda2030": result.agenda2030,
+            "geography": result.geography,
+            "claims": result.claims,
+            "criteria": result.criteria,
         }
     )
-    assessment = Assessment(
+    return Assessment(
         id=str(new_id()),
         region=app.region,
         application_id=app.id,
@@ -300,20 +327,12 @@ def assess(
         level=result.level,
         score=result.score,
         recommendation=result.recommendation,
-        fits=[_jsonable(asdict(f)) for f in result.fits],
+        fits=_jsonable(result.fits),
         details=details,
         language=result.language,
         rationale=result.rationale,
         created_at=utcnow(),
     )
-    uow.session.add(assessment)
-    carry_review(app, result)
-    app.current_assessment_id = assessment.id
-    if app.status == "received":
-        app.status = "assessed"
-    emit_assessed(uow, app, assessment, trigger)
-    metrics.applications_assessed.add(1, {"region": app.region, "trigger": trigger})
-    return assessment, result
 
 
 # --------------------------------------------------------------------------- reassessment
