@@ -1,0 +1,290 @@
+"""What the benchmarks share: the platform as real processes (NATS JetStream, the four services on
+SQLite or PostgreSQL, traces exported over OTLP/HTTP to a sink that drops them), one region loaded
+through the API with the demo's action plans, applications made like the demo's, and readings of
+each service's memory from /proc."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import platform as host
+import tempfile
+import threading
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+
+from kraftsamla_common.auth import hash_key
+from kraftsamla_local import demo_portfolio, servers
+from kraftsamla_local.demo_content import INTEGRATOR_SOURCES, REGIONS
+
+SERVICES = ("plans", "actors", "assessment", "reporting")
+REGION = REGIONS[0]  # Jämtland Härjedalen: four action plans, Swedish texts
+RID: str = REGION["region"]
+T = TypeVar("T")
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    mem = next(
+        (
+            int(line.split()[1]) // 1024
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        0,
+    )
+    return {
+        "cpus": os.cpu_count(),
+        "memory_mb": mem,
+        "python": host.python_version(),
+        "machine": host.machine(),
+    }
+
+
+class TraceSink:
+    """An OTLP/HTTP endpoint that accepts every export and keeps nothing: the services pay for
+    recording and exporting their spans, as in production, and nothing piles up."""
+
+    def __init__(self) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("content-length", 0)))
+                self.send_response(200)
+                self.send_header("content-type", "application/x-protobuf")
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+
+@dataclass
+class Platform:
+    database: str
+    services: dict[str, servers.ServiceProcess]
+    keys: dict[str, str]
+    workdir: Path
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def url(self, service: str) -> str:
+        return self.services[service].base_url
+
+    def headers(self, role: str = "admin") -> dict[str, str]:
+        return {"X-API-Key": self.keys[role]}
+
+    def memory_mb(self, field: str = "VmRSS") -> dict[str, float]:
+        """Each service's resident memory now (``VmRSS``) or at its peak so far (``VmHWM``), in MB."""
+        out = {}
+        for name, proc in self.services.items():
+            status = Path(f"/proc/{proc.pid}/status").read_text()
+            kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith(f"{field}:"))
+            out[name] = round(kb / 1024, 1)
+        return out
+
+    def client(self, service: str, role: str = "admin", timeout: float = 300) -> httpx.AsyncClient:
+        return httpx.AsyncClient(base_url=self.url(service), headers=self.headers(role), timeout=timeout)
+
+
+def _write_keys(path: Path) -> dict[str, str]:
+    keys = {role: f"bench-{role}-{os.urandom(8).hex()}" for role in ("admin", "integrator", "viewer")}
+    path.write_text(
+        json.dumps(
+            {
+                "keys": [
+                    {"name": f"bench-{role}", "sha256": hash_key(key), "region": RID, "role": role}
+                    for role, key in keys.items()
+                ]
+            }
+        )
+    )
+    return keys
+
+
+@contextlib.contextmanager
+def platform(database: str, env: dict[str, str] | None = None) -> Iterator[Platform]:
+    """NATS, the four services and a trace sink, on fresh databases; stopped and removed after."""
+    workdir = Path(tempfile.mkdtemp(prefix="kraftsamla-bench-"))
+    sink = TraceSink()
+    pg = servers.PostgresServer.discover() if database == "postgresql" else None
+    if database == "postgresql" and pg is None:
+        raise SystemExit("no PostgreSQL could be reached or started here")
+    created: list[str] = []
+    with servers.stopping_all():
+        nats = servers.NatsServer(store_dir=workdir / "nats").start()
+        keys_file = workdir / "api-keys.json"
+        keys = _write_keys(keys_file)
+        settings = {
+            "KRAFTSAMLA_RATE_LIMIT_PER_SECOND": "0",  # the benchmark is the flood
+            "KRAFTSAMLA_LOG_LEVEL": "WARNING",
+            "OTEL_EXPORTER_OTLP_ENDPOINT": sink.endpoint,
+            **(env or {}),
+        }
+        procs = {}
+        for name in SERVICES:
+            url = None
+            if pg is not None:
+                url = servers.run_sync(lambda: servers.create_database(pg.url, "kraftsamla_bench"))
+                created.append(url)
+            procs[name] = servers.ServiceProcess(
+                name,
+                database_url=url,
+                nats_url=nats.url,
+                data_dir=workdir,
+                api_keys_file=keys_file,
+                extra_env=settings,
+            )
+        try:
+            for proc in procs.values():
+                proc.start()
+            for proc in procs.values():
+                proc.wait_ready(120)
+            yield Platform(database=database, services=procs, keys=keys, workdir=workdir)
+        finally:
+            for proc in procs.values():
+                proc.stop()
+            nats.stop()
+            sink.close()
+            if pg is not None:
+                for url in created:
+                    servers.run_sync(lambda u=url: servers.drop_database(pg.url, u))  # type: ignore[misc]
+                pg.stop()
+
+
+async def eventually(check: Callable[[], Awaitable[T | None]], timeout: float, interval: float = 0.05) -> T:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = await check()
+        if value is not None and value is not False:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{check.__qualname__} did not hold within {timeout}s")
+        await asyncio.sleep(interval)
+
+
+def _ok(r: httpx.Response, *codes: int) -> Any:
+    if r.status_code not in codes:
+        raise RuntimeError(f"{r.request.method} {r.request.url}: {r.status_code} {r.text[:500]}")
+    return r.json() if r.content else None
+
+
+async def load_plans(p: Platform) -> dict[str, str]:
+    """The region's programme and its action plans, each published as version 1; plan id by code."""
+    async with p.client("plans") as http:
+        programme = _ok(await http.post(f"/plans/regions/{RID}/programmes", json=REGION["programme"]), 201)
+        plans = {}
+        for area in programme["strength_areas"]:
+            content = REGION["plans"].get(area["code"])
+            if content is None:
+                continue
+            url = f"/plans/regions/{RID}/action-plans/{area['action_plan_id']}"
+            r = await http.get(url)
+            draft = {**content, "next_review": (date.today() + timedelta(days=120)).isoformat()}
+            _ok(await http.put(f"{url}/draft", json=draft, headers={"If-Match": r.headers["ETag"]}), 200)
+            _ok(await http.post(f"{url}/publish", json={"note": "v1"}), 201)
+            plans[area["code"]] = area["action_plan_id"]
+    await wait_reassessments_settled(p, len(plans))
+    return plans
+
+
+async def wait_reassessments_settled(
+    p: Platform, at_least: int, timeout: float = 600
+) -> list[dict[str, Any]]:
+    """Wait until ``at_least`` reassessments have started and none is running; their list, newest first."""
+    async with p.client("assessment", "viewer") as http:
+
+        async def settled() -> list[dict[str, Any]] | None:
+            r = _ok(await http.get(f"/assessment/regions/{RID}/reassessments?limit=500"), 200)
+            running = [x for x in r["data"] if x["status"] == "running"]
+            return r["data"] if r["count"] >= at_least and not running else None
+
+        return await eventually(settled, timeout)
+
+
+def applications(n: int) -> list[dict[str, Any]]:
+    return demo_portfolio.portfolio(REGION, n)
+
+
+async def push_bulk(
+    p: Platform, apps: list[dict[str, Any]], chunk: int = 1000, concurrency: int = 2
+) -> float:
+    """Push applications through the bulk API; seconds it took."""
+    source = INTEGRATOR_SOURCES[RID]
+    sem = asyncio.Semaphore(concurrency)
+    async with p.client("assessment", "integrator") as http:
+
+        async def send(part: list[dict[str, Any]]) -> None:
+            async with sem:
+                r = _ok(
+                    await http.post(
+                        f"/assessment/regions/{RID}/applications/bulk?source={source}", json=part
+                    ),
+                    200,
+                )
+                if r["rejected"]:
+                    raise RuntimeError(f"rejected: {r['results'][:2]}")
+
+        start = time.perf_counter()
+        await asyncio.gather(*(send(apps[i : i + chunk]) for i in range(0, len(apps), chunk)))
+        return time.perf_counter() - start
+
+
+async def latest_report(http: httpx.AsyncClient) -> dict[str, Any] | None:
+    r = await http.get(f"/reporting/regions/{RID}/reports/latest")
+    return r.json() if r.status_code == 200 else None
+
+
+async def wait_report(
+    p: Platform, holds: Callable[[dict[str, Any]], bool], timeout: float = 600
+) -> dict[str, Any]:
+    async with p.client("reporting", "viewer") as http:
+
+        async def check() -> dict[str, Any] | None:
+            report = await latest_report(http)
+            return report if report is not None and holds(report) else None
+
+        return await eventually(check, timeout)
+
+
+async def publish_change(p: Platform, plan_id: str, level: str) -> int:
+    """A revised plan: its first priority moved to ``level``; the new version's number."""
+    async with p.client("plans") as http:
+        url = f"/plans/regions/{RID}/action-plans/{plan_id}"
+        r = await http.get(url)
+        draft = r.json()["draft"]
+        draft["priorities"][0]["level"] = level
+        _ok(await http.put(f"{url}/draft", json=draft, headers={"If-Match": r.headers["ETag"]}), 200)
+        return int(_ok(await http.post(f"{url}/publish", json={"note": "bench"}), 201)["number"])
+
+
+def names_version(report: dict[str, Any], plan_id: str, version: int) -> bool:
+    return any(
+        v["action_plan_id"] == plan_id and v["version"] == version
+        for v in report["built_from"]["plan_versions"]
+    )
+
+
+@contextlib.asynccontextmanager
+async def timed() -> AsyncIterator[dict[str, float]]:
+    out: dict[str, float] = {}
+    start = time.perf_counter()
+    yield out
+    out["seconds"] = time.perf_counter() - start

@@ -1,0 +1,157 @@
+"""Reassessment end to end, beside its floor.
+
+A region with N open applications (made like the demo's, Swedish texts); a changed action plan
+is published through the plans API; measured: the seconds until every application has a current
+assessment for the new version (the reassessment completed), and until the region's report names
+that version with every application current. The floor: the same N assessments computed in one
+process with no bus and no HTTP, plus writing their rows in one batch to the same database.
+Repeated ``--runs`` times (the plan's level changes back and forth) to show memory staying flat.
+Prints one JSON line per N.
+
+    ./kraftsamla run python bench/reassessment.py --n 1000 10000 [--database sqlite|postgresql] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import time
+from typing import Any, cast
+
+import harness
+from sqlalchemy import Column, Index, MetaData, Table, UniqueConstraint, insert, select
+
+from kraftsamla_assessment import assessing
+from kraftsamla_assessment.models import Application, Assessment
+from kraftsamla_common.db import ALL_REGIONS, Database
+from kraftsamla_local import servers
+
+AREA = "hallbar-energi"
+
+
+def like(source: Table, name: str) -> Table:
+    """An empty table shaped like ``source``: its columns, key, unique constraints and indexes
+    (no foreign keys: the floor writes rows, it does not check them)."""
+    table = Table(
+        name,
+        MetaData(),
+        *(Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable) for c in source.columns),
+    )
+    for constraint in source.constraints:
+        if isinstance(constraint, UniqueConstraint):
+            table.append_constraint(UniqueConstraint(*(c.name for c in constraint.columns)))
+    for index in source.indexes:
+        Index(f"{name}_{index.name}", *(table.c[c.name] for c in index.columns), unique=bool(index.unique))
+    return table
+
+
+async def floor(p: harness.Platform) -> dict[str, float]:
+    """The same assessments in this process: compute, then write the rows in one transaction."""
+    db = Database(p.services["assessment"].database_url)
+    try:
+        async with db.session(ALL_REGIONS) as session:
+            assessor = await assessing.load_assessor(session, harness.RID)
+            assert assessor is not None
+            portfolio = await assessing.load_portfolio(session, harness.RID)
+            apps = (await session.scalars(select(Application).where(Application.region == harness.RID))).all()
+            session.expunge_all()
+        table = like(cast(Table, Assessment.__table__), "bench_floor_assessments")
+        async with db.engine.begin() as conn:
+            await conn.run_sync(table.create)
+        columns = [c.key for c in table.columns]
+        start = time.perf_counter()
+        rows = []
+        for app in apps:
+            row = assessing.new_assessment(
+                app, assessor.assess(portfolio.facts(app), portfolio.region), "reassessment"
+            )
+            rows.append({c: getattr(row, c) for c in columns})
+        computed = time.perf_counter() - start
+        async with db.session(ALL_REGIONS) as session, session.begin():
+            await session.execute(insert(table), rows)
+        return {"floor_s": time.perf_counter() - start, "floor_compute_s": computed, "n": len(rows)}
+    finally:
+        await db.dispose()
+
+
+async def run_once(p: harness.Platform, plan_id: str, n: int, level: str, before: int) -> dict[str, Any]:
+    start = time.perf_counter()
+    version = await harness.publish_change(p, plan_id, level)
+    published = time.perf_counter() - start
+    done = await harness.wait_reassessments_settled(p, before + 1)
+    assessed_s = time.perf_counter() - start
+    newest = done[0]
+    if newest["status"] != "completed" or newest["assessed"] != n:
+        raise RuntimeError(f"reassessment did not cover every application: {newest['summary'][:300]}")
+
+    def current(report: dict[str, Any]) -> bool:
+        return (
+            harness.names_version(report, plan_id, version)
+            and int(report["content"]["assessments"]["current"]) == n
+        )
+
+    await harness.wait_report(p, current)
+    report_s = time.perf_counter() - start
+    return {
+        "version": version,
+        "publish_s": round(published, 3),
+        "assessed_s": round(assessed_s, 3),
+        "report_s": round(report_s, 3),
+        "moved": len(newest["moved"]),
+        "rss_mb": p.memory_mb(),
+    }
+
+
+async def bench(database: str, n: int, runs: int) -> dict[str, Any]:
+    with harness.platform(database) as p:
+        plans = await harness.load_plans(p)
+        plan_id = plans[AREA]
+        apps = harness.applications(n)
+        intake_s = await harness.push_bulk(p, apps)
+        await harness.wait_report(p, lambda r: r["content"]["assessments"]["current"] == n)
+        results = []
+        for i in range(runs):
+            before = len(await harness.wait_reassessments_settled(p, len(plans) + i))
+            results.append(await run_once(p, plan_id, n, "bredd" if i % 2 == 0 else "spets", before))
+        peak = p.memory_mb("VmHWM")
+        fl = await floor(p)
+    best = min(results, key=lambda r: r["assessed_s"])
+    text = [
+        len(a["title"]) + len(a["summary"]) + sum(len(v) for v in (a.get("sustainability") or {}).values())
+        for a in apps
+    ]
+    return {
+        "bench": "reassessment",
+        "database": database,
+        "n": n,
+        "end_to_end_assessed_s": best["assessed_s"],
+        "end_to_end_report_s": best["report_s"],
+        "floor_s": round(fl["floor_s"], 3),
+        "floor_compute_s": round(fl["floor_compute_s"], 3),
+        "ratio": round(best["assessed_s"] / fl["floor_s"], 2),
+        "applications_per_s": round(n / best["assessed_s"]),
+        "peak_rss_mb": peak,
+        "runs": results,
+        "intake_s": round(intake_s, 3),
+        "mean_text_chars": round(sum(text) / len(text)),
+        "tracing": "on, SDK default sampler (parent-based, always on), OTLP/HTTP export",
+        "machine": harness.machine(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--n", type=int, nargs="+", default=[1000])
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    for n in args.n:
+        print(json.dumps(asyncio.run(bench(args.database, n, args.runs))), flush=True)
+    servers.stop_all()
+
+
+if __name__ == "__main__":
+    main()
