@@ -10,6 +10,13 @@ Every subscription is a durable pull consumer with manual acknowledgement:
 
 Never FastStream's default (``REJECT_ON_ERROR``), which would drop a message on a passing
 database error.
+
+FastStream starts a handler task for every message of a fetched batch at once. Those tasks do not
+each open a transaction (on SQLite they would queue for the one writer, on PostgreSQL for the
+rows every event touches, such as a region's report-is-due mark): they hand their events to the
+subscription's batcher, which applies everything waiting in one transaction, in delivery order,
+one inbox row per event. If that transaction fails, each event of it is applied again in a
+transaction of its own, so one bad message fails alone and the rest are not held back.
 """
 
 from __future__ import annotations
@@ -34,7 +41,7 @@ from opentelemetry.metrics import NoOpMeterProvider
 from opentelemetry.sdk.trace import TracerProvider
 
 from . import events, metrics
-from .db import Database
+from .db import ALL_REGIONS, Database
 from .events import DEADLETTER, Envelope, EventData, StreamSpec, service_of, stream_for
 from .messaging import UnitOfWork, claim_inbox
 from .settings import Settings
@@ -128,6 +135,7 @@ class Bus:
             self._bind(sub)
 
     def _bind(self, sub: Subscription) -> None:
+        batcher = _Batcher(self, sub, durable_name(self.service, sub))
         stream = stream_for(service_of(sub.event.event_type)).name
         self.consumed_streams.add(stream)
         durable = durable_name(self.service, sub)
@@ -141,7 +149,7 @@ class Bus:
         )
 
         async def consume(msg: NatsMessage) -> None:
-            await self._handle(sub, durable, msg)
+            await self._handle(batcher, durable, msg)
 
         consume.__name__ = sub.name
         self.broker.subscriber(
@@ -155,7 +163,7 @@ class Bus:
             description=sub.event.description,
         )(consume)
 
-    async def _handle(self, sub: Subscription, consumer: str, msg: NatsMessage) -> None:
+    async def _handle(self, batcher: _Batcher, consumer: str, msg: NatsMessage) -> None:
         raw = msg.raw_message
         delivered = raw.metadata.num_delivered if raw.metadata else 1
         if delivered > 1:
@@ -183,7 +191,7 @@ class Bus:
         heartbeat = asyncio.create_task(self._keep_alive(msg))
         started = time.perf_counter()
         try:
-            emitted = await self._apply(sub, consumer, env)
+            emitted = await batcher.submit(env)
         except Exception as exc:
             heartbeat.cancel()
             metrics.handle_duration.record(time.perf_counter() - started, labels)
@@ -209,31 +217,44 @@ class Bus:
             self.on_commit()
         await msg.ack()
 
-    async def _apply(self, sub: Subscription, consumer: str, env: Envelope[Any]) -> bool | None:
-        """Run the handler and record the inbox row in one transaction: whether it emitted events,
-        or None if the event was a duplicate."""
-        with self._tracer.start_as_current_span(
-            f"handle {env.type}",
-            attributes={
-                "kraftsamla.region": env.region,
-                "kraftsamla.event_type": env.type,
-                "kraftsamla.event_id": str(env.id),
-                "kraftsamla.consumer": consumer,
-            },
-        ):
-            async with self.db.session(env.region) as session, session.begin():
-                if not await claim_inbox(session, consumer, env.id):
-                    return None
-                uow = UnitOfWork(
-                    session,
-                    source=self.service,
-                    correlation_id=env.correlation_id,
-                    causation_id=env.id,
-                    settings=self.settings,
-                )
-                await sub.handler(env, uow)
-                await uow.flush()
-                return bool(uow.emitted)
+    async def _apply(self, sub: Subscription, consumer: str, batch: Sequence[_Pending]) -> list[bool | None]:
+        """Run the handler for each event and record its inbox row, all in one transaction: for
+        each, whether it emitted events, or None if it was a duplicate. The events of one batch
+        are of one subscription; they may be of several regions (the transaction then works
+        across regions, as a consumer of every region's events)."""
+        regions = {p.env.region for p in batch}
+        region = regions.pop() if len(regions) == 1 else ALL_REGIONS
+        out: list[bool | None] = []
+        async with self.db.session(region) as session, session.begin():
+            for pending in batch:
+                env = pending.env
+                region_var.set(env.region)
+                event_id_var.set(str(env.id))
+                with self._tracer.start_as_current_span(
+                    f"handle {env.type}",
+                    context=pending.context,
+                    attributes={
+                        "kraftsamla.region": env.region,
+                        "kraftsamla.event_type": env.type,
+                        "kraftsamla.event_id": str(env.id),
+                        "kraftsamla.consumer": consumer,
+                        "kraftsamla.batch_size": len(batch),
+                    },
+                ):
+                    if not await claim_inbox(session, consumer, env.id):
+                        out.append(None)
+                        continue
+                    uow = UnitOfWork(
+                        session,
+                        source=self.service,
+                        correlation_id=env.correlation_id,
+                        causation_id=env.id,
+                        settings=self.settings,
+                    )
+                    await sub.handler(env, uow)
+                    await uow.flush()
+                    out.append(bool(uow.emitted))
+        return out
 
     async def _keep_alive(self, msg: NatsMessage) -> None:
         """Tell JetStream a slow handler is still working, so it is not redelivered meanwhile."""
@@ -356,3 +377,69 @@ class Bus:
         await asyncio.gather(*(one(r) for r in rows))
         for (event_type, region), n in Counter((r.type, r.region) for r in rows).items():
             metrics.events_published.add(n, {"event_type": event_type, "region": region})
+
+
+@dataclass
+class _Pending:
+    env: Envelope[Any]
+    context: otel_context.Context
+    """The trace context of the message's delivery, so its handler span joins the sender's trace."""
+    done: asyncio.Future[bool | None]
+
+
+class _Batcher:
+    """Collects the events a subscription's handler tasks submit and applies them together.
+
+    Submissions made while a batch is being applied wait for the next one, so under load each
+    transaction carries everything that arrived meanwhile (at most ``consumer_batch_size``),
+    and a lone event is applied at once."""
+
+    def __init__(self, bus: Bus, sub: Subscription, consumer: str) -> None:
+        self.bus = bus
+        self.sub = sub
+        self.consumer = consumer
+        self.limit = sub.fetch or bus.settings.consumer_batch_size
+        self.waiting: list[_Pending] = []
+        self.drain: asyncio.Task[None] | None = None
+
+    async def submit(self, env: Envelope[Any]) -> bool | None:
+        done: asyncio.Future[bool | None] = asyncio.get_running_loop().create_future()
+        self.waiting.append(_Pending(env, otel_context.get_current(), done))
+        if self.drain is None or self.drain.done():
+            # Started now, it first runs after the other handler tasks of this fetch submitted.
+            self.drain = asyncio.create_task(self._drain())
+        return await done
+
+    async def _drain(self) -> None:
+        while self.waiting:
+            batch, self.waiting = self.waiting[: self.limit], self.waiting[self.limit :]
+            await self._apply(batch)
+
+    async def _apply(self, batch: list[_Pending]) -> None:
+        try:
+            results = await self.bus._apply(self.sub, self.consumer, batch)
+        except Exception as exc:
+            if len(batch) == 1:
+                _settle(batch[0].done, exc)
+                return
+            # One of them failed (or the database did): each again on its own, so only the
+            # failing ones are retried and the others are not held back.
+            for pending in batch:
+                try:
+                    (result,) = await self.bus._apply(self.sub, self.consumer, [pending])
+                except Exception as one:
+                    _settle(pending.done, one)
+                else:
+                    _settle(pending.done, result)
+            return
+        for pending, result in zip(batch, results, strict=True):
+            _settle(pending.done, result)
+
+
+def _settle(future: asyncio.Future[bool | None], outcome: bool | BaseException | None) -> None:
+    if future.done():  # its handler task was cancelled (the service is stopping)
+        return
+    if isinstance(outcome, BaseException):
+        future.set_exception(outcome)
+    else:
+        future.set_result(outcome)
