@@ -78,7 +78,12 @@ class Database:
         self.url = url
         self.admin_url = admin_url or url
         kwargs = _engine_kwargs(url)
-        if not url.startswith("sqlite"):
+        if url.startswith("sqlite"):
+            # One connection, taken in turn: SQLite has one writer, and writers of one process
+            # that race for its lock sleep in its busy handler (milliseconds each, growing)
+            # instead of queueing; readers wait their turn too, briefly.
+            kwargs.update(pool_size=1, max_overflow=0, pool_timeout=120)
+        else:
             kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         # Each database's own session class, so that its transaction hook touches no other.
