@@ -83,6 +83,7 @@ class Platform:
     services: dict[str, servers.ServiceProcess]
     keys: dict[str, str]
     workdir: Path
+    nats_url: str
     extra: dict[str, Any] = field(default_factory=dict)
 
     def url(self, service: str) -> str:
@@ -121,8 +122,11 @@ def _write_keys(path: Path) -> dict[str, str]:
 
 @contextlib.contextmanager
 def platform(database: str, env: dict[str, str] | None = None) -> Iterator[Platform]:
-    """NATS, the four services and a trace sink, on fresh databases; stopped and removed after."""
-    workdir = Path(tempfile.mkdtemp(prefix="kraftsamla-bench-"))
+    """NATS, the four services and a trace sink, on fresh databases; stopped and removed after
+    (``KRAFTSAMLA_BENCH_DIR``: work there and keep it, logs included)."""
+    keep = os.environ.get("KRAFTSAMLA_BENCH_DIR")
+    workdir = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="kraftsamla-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
     sink = TraceSink()
     pg = servers.PostgresServer.discover() if database == "postgresql" else None
     if database == "postgresql" and pg is None:
@@ -157,7 +161,7 @@ def platform(database: str, env: dict[str, str] | None = None) -> Iterator[Platf
                 proc.start()
             for proc in procs.values():
                 proc.wait_ready(120)
-            yield Platform(database=database, services=procs, keys=keys, workdir=workdir)
+            yield Platform(database=database, services=procs, keys=keys, workdir=workdir, nats_url=nats.url)
         finally:
             for proc in procs.values():
                 proc.stop()
@@ -205,29 +209,40 @@ async def load_plans(p: Platform) -> dict[str, str]:
     return plans
 
 
-async def wait_reassessments_settled(
-    p: Platform, at_least: int, timeout: float = 600
-) -> list[dict[str, Any]]:
-    """Wait until ``at_least`` reassessments have started and none is running; their list, newest first."""
+async def wait_reassessments_settled(p: Platform, at_least: int, timeout: float = 600) -> dict[str, Any]:
+    """Wait until ``at_least`` reassessments have started and none is running; the newest.
+    Polls the cheap way (one row a time), so that watching does not load the service."""
     async with p.client("assessment", "viewer") as http:
+        url = f"/assessment/regions/{RID}/reassessments?limit=1"
+        counting = "&offset=1000000"  # past the end: the count without the rows
 
-        async def settled() -> list[dict[str, Any]] | None:
-            r = _ok(await http.get(f"/assessment/regions/{RID}/reassessments?limit=500"), 200)
-            running = [x for x in r["data"] if x["status"] == "running"]
-            return r["data"] if r["count"] >= at_least and not running else None
+        async def settled() -> int | None:
+            running = _ok(await http.get(f"{url}&status=running{counting}"), 200)["count"]
+            started = _ok(await http.get(f"{url}{counting}"), 200)["count"]
+            return int(started) if started >= at_least and not running else None
 
-        return await eventually(settled, timeout)
+        count = await eventually(settled, timeout, interval=0.02)
+        return dict(_ok(await http.get(url), 200)["data"][0]) | {"count": count}
 
 
-def applications(n: int) -> list[dict[str, Any]]:
-    return demo_portfolio.portfolio(REGION, n)
+def applications(n: int, start: int = 0) -> list[dict[str, Any]]:
+    """``n`` applications made like the demo's; ``start`` skips the first ones (fresh external ids)."""
+    return demo_portfolio.portfolio(REGION, start + n)[start:]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+SOURCE: str = INTEGRATOR_SOURCES[RID]
 
 
 async def push_bulk(
     p: Platform, apps: list[dict[str, Any]], chunk: int = 1000, concurrency: int = 2
 ) -> float:
     """Push applications through the bulk API; seconds it took."""
-    source = INTEGRATOR_SOURCES[RID]
+    source = SOURCE
     sem = asyncio.Semaphore(concurrency)
     async with p.client("assessment", "integrator") as http:
 
@@ -247,21 +262,26 @@ async def push_bulk(
         return time.perf_counter() - start
 
 
-async def latest_report(http: httpx.AsyncClient) -> dict[str, Any] | None:
-    r = await http.get(f"/reporting/regions/{RID}/reports/latest")
-    return r.json() if r.status_code == 200 else None
-
-
 async def wait_report(
     p: Platform, holds: Callable[[dict[str, Any]], bool], timeout: float = 600
 ) -> dict[str, Any]:
+    """The first report version for which ``holds`` is true. Polls the list of versions (small)
+    and reads a whole report only when a new version appears."""
     async with p.client("reporting", "viewer") as http:
+        seen: set[int] = set()
 
         async def check() -> dict[str, Any] | None:
-            report = await latest_report(http)
-            return report if report is not None and holds(report) else None
+            listed = _ok(await http.get(f"/reporting/regions/{RID}/reports?limit=3"), 200)["data"]
+            for summary in reversed(listed):
+                if summary["number"] in seen:
+                    continue
+                seen.add(summary["number"])
+                report = _ok(await http.get(f"/reporting/regions/{RID}/reports/{summary['number']}"), 200)
+                if holds(report):
+                    return dict(report)
+            return None
 
-        return await eventually(check, timeout)
+        return await eventually(check, timeout, interval=0.02)
 
 
 async def publish_change(p: Platform, plan_id: str, level: str) -> int:

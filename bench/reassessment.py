@@ -79,9 +79,8 @@ async def run_once(p: harness.Platform, plan_id: str, n: int, level: str, before
     start = time.perf_counter()
     version = await harness.publish_change(p, plan_id, level)
     published = time.perf_counter() - start
-    done = await harness.wait_reassessments_settled(p, before + 1)
+    newest = await harness.wait_reassessments_settled(p, before + 1)
     assessed_s = time.perf_counter() - start
-    newest = done[0]
     if newest["status"] != "completed" or newest["assessed"] != n:
         raise RuntimeError(f"reassessment did not cover every application: {newest['summary'][:300]}")
 
@@ -112,7 +111,7 @@ async def bench(database: str, n: int, runs: int) -> dict[str, Any]:
         await harness.wait_report(p, lambda r: r["content"]["assessments"]["current"] == n)
         results = []
         for i in range(runs):
-            before = len(await harness.wait_reassessments_settled(p, len(plans) + i))
+            before = (await harness.wait_reassessments_settled(p, len(plans) + i))["count"]
             results.append(await run_once(p, plan_id, n, "bredd" if i % 2 == 0 else "spets", before))
         peak = p.memory_mb("VmHWM")
         fl = await floor(p)
