@@ -70,13 +70,27 @@ def plans_of(rows: list[PlanVersion]) -> list[domain.StrengthAreaPlan]:
     ]
 
 
+_compiled: dict[str, tuple[tuple[Any, ...], domain.Assessor]] = {}
+"""The last assessor compiled for each region, with what it was compiled from."""
+
+
 async def load_assessor(session: AsyncSession, region: str) -> domain.Assessor | None:
-    """The region's current plans and rubric, compiled; None while no action plan is published."""
-    plans = plans_of(await current_plans(session, region))
-    if not plans:
+    """The region's current plans and rubric, compiled; None while no action plan is published.
+
+    Compiling (the plans' vocabulary into one matcher) costs more than assessing an application,
+    so the result is kept per region: a published plan version and a rubric version never
+    change, so the same versions give the same assessor."""
+    rows = await current_plans(session, region)
+    if not rows:
         return None
     version, rubric, _ = await current_rubric(session, region)
-    return domain.Assessor(plans, rubric, version)
+    key = (version, *((p.action_plan_id, p.version, p.strength_area_code) for p in rows))
+    cached = _compiled.get(region)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    assessor = domain.Assessor(plans_of(rows), rubric, version)
+    _compiled[region] = (key, assessor)
+    return assessor
 
 
 @dataclass
