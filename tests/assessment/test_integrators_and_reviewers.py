@@ -391,6 +391,8 @@ async def test_an_override_survives_reassessment_unless_the_change_touches_it(
     app = (await svc.post(f"{base(region)}/applications", json=application(1), headers=h)).json()
     assert app["assessment"]["level"] == "spets"
     url = f"{base(region)}/applications/{app['id']}"
+    unreviewed = await svc.get(f"{base(region)}/applications?review=none", headers=headers(region, "viewer"))
+    assert [x["id"] for x in unreviewed.json()["data"]] == [app["id"]]
     r = await svc.post(
         f"{url}/review",
         json={
@@ -430,6 +432,8 @@ async def test_an_override_survives_reassessment_unless_the_change_touches_it(
         f"{base(region)}/applications?review=needs_review", headers=headers(region, "viewer")
     )
     assert [x["id"] for x in listed.json()["data"]] == [app["id"]]
+    unreviewed = await svc.get(f"{base(region)}/applications?review=none", headers=headers(region, "viewer"))
+    assert unreviewed.json()["count"] == 0
     history = (await svc.get(f"{url}/reviews", headers=headers(region, "viewer"))).json()
     assert history["count"] == 1 and history["overrides_set_aside"][0]["reason"] == "En förstudie."
 

@@ -485,15 +485,18 @@ async def list_applications(
         where.append(Assessment.strength_area_id == str(strength_area))
     if level:
         where.append(Assessment.level == level)
-    query = select(Application, Assessment).outerjoin(
-        Assessment, Assessment.id == Application.current_assessment_id
-    )
-    rows = (
-        await uow.session.execute(query.where(*where).order_by(Application.received_at, Application.id))
-    ).all()
     if review:
-        rows = [r for r in rows if (r[0].review or {}).get("state", "none") == review]
-    return ApplicationsPublic(data=[_public(a, s) for a, s in page.slice(list(rows))], count=len(rows))
+        where.append(func.coalesce(Application.review["state"].as_string(), "none") == review)
+    joined = (
+        select(Application, Assessment)
+        .outerjoin(Assessment, Assessment.id == Application.current_assessment_id)
+        .where(*where)
+    )
+    count = await uow.session.scalar(select(func.count()).select_from(joined.subquery()))
+    rows = await uow.session.execute(
+        joined.order_by(Application.received_at, Application.id).limit(page.limit).offset(page.offset)
+    )
+    return ApplicationsPublic(data=[_public(a, s) for a, s in rows], count=int(count or 0))
 
 
 @router.get("/applications/{application_id}", response_model=ApplicationPublic)
