@@ -9,15 +9,16 @@ by default). Two versions compare as JSON or HTML; any period is built live from
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import date
-from typing import Annotated
+from typing import Annotated, TypeVar
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from kraftsamla_common.auth import EditScope, ReadScope
 from kraftsamla_common.errors import NotFound, Problem, Unprocessable
@@ -46,6 +47,8 @@ from .schemas import (
 )
 from .subscriptions import load_inputs, mark_dirty, strength_areas_of, utc
 
+T = TypeVar("T")
+
 router = APIRouter(prefix="/reporting/regions/{region}", tags=["reporting"])
 
 Ref = Annotated[str, PathParam(pattern=r"^(latest|[1-9]\d{0,8})$", description="A version number or latest")]
@@ -72,16 +75,44 @@ def _summary(r: Report) -> ReportSummary:
     )
 
 
-async def _report(uow: UowDep, region: str, ref: str | int) -> Report:
-    query = select(Report).where(Report.region == region)
+def _which(query: Select[T], region: str, ref: str | int) -> Select[T]:
+    query = query.where(Report.region == region)
     if ref == "latest":
-        query = query.order_by(Report.number.desc()).limit(1)
-    else:
-        query = query.where(Report.number == int(ref))
-    report = await uow.session.scalar(query)
+        return query.order_by(Report.number.desc()).limit(1)
+    return query.where(Report.number == int(ref))
+
+
+def _not_found(region: str, ref: str | int) -> NotFound:
+    return NotFound("Report of region", region) if ref == "latest" else NotFound("Report", ref)
+
+
+async def _report(uow: UowDep, region: str, ref: str | int) -> Report:
+    report: Report | None = await uow.session.scalar(_which(select(Report), region, ref))
     if report is None:
-        raise NotFound("Report of region", region) if ref == "latest" else NotFound("Report", ref)
+        raise _not_found(region, ref)
     return report
+
+
+_rendered: OrderedDict[str, bytes] = OrderedDict()
+"""The JSON of recently read report versions, by report id: a version never changes."""
+RENDERED_KEPT = 64
+
+
+async def _report_json(uow: UowDep, region: str, ref: str | int) -> Response:
+    """A report version as JSON; only its id is read when it was read before."""
+    report_id = await uow.session.scalar(_which(select(Report.id), region, ref))
+    if report_id is None:
+        raise _not_found(region, ref)
+    body = _rendered.get(report_id)
+    if body is None:
+        report = await uow.session.get(Report, report_id)
+        assert report is not None
+        body = _rendered[report_id] = _public(report).model_dump_json().encode()
+        while len(_rendered) > RENDERED_KEPT:
+            _rendered.popitem(last=False)
+    else:
+        _rendered.move_to_end(report_id)
+    return Response(body, media_type="application/json")
 
 
 async def _versions(uow: UowDep, region: str) -> list[ReportSummary]:
@@ -125,9 +156,9 @@ async def list_reports(
 
 
 @router.get("/reports/latest", response_model=ReportPublic)
-async def latest_report(scope: ReadScope, uow: UowDep) -> ReportPublic:
+async def latest_report(scope: ReadScope, uow: UowDep) -> Response:
     """The newest report version; 404 until the region's first events have been reported."""
-    return _public(await _report(uow, scope.region, "latest"))
+    return await _report_json(uow, scope.region, "latest")
 
 
 async def _comparison(
@@ -183,9 +214,9 @@ async def compare_reports_html(
 @router.get("/reports/{number}", response_model=ReportPublic)
 async def get_report(
     number: Annotated[int, PathParam(ge=0, le=MAX_OFFSET)], scope: ReadScope, uow: UowDep
-) -> ReportPublic:
+) -> Response:
     """One report version with its data (the schema below) and what it was built from."""
-    return _public(await _report(uow, scope.region, number))
+    return await _report_json(uow, scope.region, number)
 
 
 @router.get("/reports/{ref}/html", response_class=HTMLResponse)
