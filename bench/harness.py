@@ -217,8 +217,9 @@ async def wait_reassessments_settled(p: Platform, at_least: int, timeout: float 
         counting = "&offset=1000000"  # past the end: the count without the rows
 
         async def settled() -> int | None:
-            running = _ok(await http.get(f"{url}&status=running{counting}"), 200)["count"]
+            # Started first: one that starts between the two reads is then not yet counted.
             started = _ok(await http.get(f"{url}{counting}"), 200)["count"]
+            running = _ok(await http.get(f"{url}&status=running{counting}"), 200)["count"]
             return int(started) if started >= at_least and not running else None
 
         count = await eventually(settled, timeout, interval=0.02)

@@ -43,7 +43,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from . import events, metrics
 from .db import ALL_REGIONS, Database
 from .events import DEADLETTER, Envelope, EventData, StreamSpec, service_of, stream_for
-from .messaging import UnitOfWork, claim_inbox
+from .messaging import UnitOfWork, claim_inbox_many
 from .settings import Settings
 from .telemetry import event_id_var, region_var
 
@@ -226,6 +226,7 @@ class Bus:
         region = regions.pop() if len(regions) == 1 else ALL_REGIONS
         out: list[bool | None] = []
         async with self.db.session(region) as session, session.begin():
+            fresh = await claim_inbox_many(session, consumer, [p.env.id for p in batch])
             for pending in batch:
                 env = pending.env
                 region_var.set(env.region)
@@ -241,9 +242,10 @@ class Bus:
                         "kraftsamla.batch_size": len(batch),
                     },
                 ):
-                    if not await claim_inbox(session, consumer, env.id):
+                    if env.id not in fresh:
                         out.append(None)
                         continue
+                    fresh.discard(env.id)  # the same event twice in one batch: once
                     uow = UnitOfWork(
                         session,
                         source=self.service,

@@ -175,6 +175,15 @@ async def claim_inbox(session: AsyncSession, consumer: str, event_id: UUID) -> b
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+async def claim_inbox_many(session: AsyncSession, consumer: str, event_ids: Sequence[UUID]) -> set[UUID]:
+    """Record that ``consumer`` handles each of ``event_ids``, in one statement; those it had not."""
+    rows = [
+        {"consumer": consumer, "event_id": str(i), "processed_at": utcnow()} for i in dict.fromkeys(event_ids)
+    ]
+    inserted = await session.execute(insert_ignore(session, inbox).returning(inbox.c.event_id), rows)
+    return {UUID(x) for x in inserted.scalars()}
+
+
 Publish = Callable[[Sequence[Any]], Awaitable[None]]
 """Publishes outbox rows to the bus and returns when every one is acknowledged."""
 

@@ -15,14 +15,17 @@ import contextlib
 import logging
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 from opentelemetry import propagate, trace
 from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import event as sa_event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from kraftsamla_common import metrics, telemetry
 from kraftsamla_common.bus import Subscriptions
@@ -128,7 +131,7 @@ wakeups = Wakeups()
 # --------------------------------------------------------------------------- helpers
 
 
-def _insert(session: AsyncSession, model: type[Base]) -> Any:
+def _insert(session: AsyncSession | Session, model: type[Base]) -> Any:
     """A dialect ``INSERT`` that offers ``on_conflict_do_update`` / ``on_conflict_do_nothing``."""
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(model)
@@ -146,43 +149,82 @@ async def _upsert(
     await session.execute(stmt)
 
 
+@dataclass
+class _RegionChanges:
+    """What a transaction's events changed in one region's report: written once, at commit."""
+
+    count: int = 0
+    traceparent: str | None = None
+    marks: dict[str, tuple[str, datetime]] = field(default_factory=dict)
+    """Last event seen from each service: its id and time."""
+
+
+_CHANGES = "kraftsamla.reporting.changes"
+
+
 async def _changed(event: Envelope[Any], uow: UnitOfWork) -> None:
-    """Record provenance and mark the event's region dirty, in the handler's transaction."""
-    session = uow.session
+    """Record provenance and mark the event's region dirty, in the handler's transaction. A
+    transaction that applies many events (a batch of them) writes each region's marks once, as it
+    commits, instead of once per event."""
+    session = uow.session.sync_session
+    changes: dict[str, _RegionChanges] | None = session.info.get(_CHANGES)
+    if changes is None:
+        changes = session.info[_CHANGES] = {}
+        sa_event.listen(session, "before_commit", _write_changes, once=True)
+        sa_event.listen(session, "after_rollback", lambda s: s.info.pop(_CHANGES, None), once=True)
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    region = changes.setdefault(event.region, _RegionChanges())
+    region.count += 1
+    region.traceparent = carrier.get("traceparent") or region.traceparent
     when = utc(event.time)
-    stmt = _insert(session, SourceMark).values(
-        region=event.region, service=event.source, last_event_id=str(event.id), last_event_time=when
+    seen = region.marks.get(event.source)
+    if seen is None or seen[1] <= when:
+        region.marks[event.source] = (str(event.id), when)
+
+
+def _write_changes(session: Session) -> None:
+    """Before the transaction commits: the provenance marks and report-is-due marks it gathered."""
+    changes: dict[str, _RegionChanges] = session.info.pop(_CHANGES, {})
+    for region, c in changes.items():
+        for service, (event_id, when) in c.marks.items():
+            stmt = _insert(session, SourceMark).values(
+                region=region, service=service, last_event_id=event_id, last_event_time=when
+            )
+            session.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["region", "service"],
+                    set_={
+                        "last_event_id": stmt.excluded.last_event_id,
+                        "last_event_time": stmt.excluded.last_event_time,
+                    },
+                    where=SourceMark.last_event_time <= stmt.excluded.last_event_time,
+                )
+            )
+        session.execute(_dirty(session, region, c.count, c.traceparent))
+    if changes:
+        wakeups.set()
+
+
+def _dirty(session: AsyncSession | Session, region: str, changes: int, traceparent: str | None) -> Any:
+    dirty = _insert(session, DirtyRegion).values(
+        region=region, changes=changes, traceparent=traceparent, marked_at=utcnow()
     )
-    await session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["region", "service"],
-            set_={
-                "last_event_id": stmt.excluded.last_event_id,
-                "last_event_time": stmt.excluded.last_event_time,
-            },
-            where=SourceMark.last_event_time <= stmt.excluded.last_event_time,
-        )
+    return dirty.on_conflict_do_update(
+        index_elements=["region"],
+        set_={
+            "changes": DirtyRegion.changes + changes,
+            "traceparent": func.coalesce(dirty.excluded.traceparent, DirtyRegion.traceparent),
+            "marked_at": dirty.excluded.marked_at,
+        },
     )
-    await mark_dirty(session, event.region)
 
 
 async def mark_dirty(session: AsyncSession, region: str) -> None:
     """Mark a region's report due, in the caller's transaction, and wake the regeneration job."""
     carrier: dict[str, str] = {}
     propagate.inject(carrier)
-    dirty = _insert(session, DirtyRegion).values(
-        region=region, changes=1, traceparent=carrier.get("traceparent"), marked_at=utcnow()
-    )
-    await session.execute(
-        dirty.on_conflict_do_update(
-            index_elements=["region"],
-            set_={
-                "changes": DirtyRegion.changes + 1,
-                "traceparent": func.coalesce(dirty.excluded.traceparent, DirtyRegion.traceparent),
-                "marked_at": dirty.excluded.marked_at,
-            },
-        )
-    )
+    await session.execute(_dirty(session, region, 1, carrier.get("traceparent")))
     wakeups.set()
 
 
