@@ -54,6 +54,18 @@ def spread(values: list[float]) -> dict[str, float]:
     }
 
 
+async def figures(
+    seen: Announcements, accepted: dict[str, float], requests: list[float], elapsed: float
+) -> dict[str, Any]:
+    """Rate, request latency and acceptance-to-announcement latency, once all are announced."""
+    await seen.wait(list(accepted))
+    return {
+        "accepted_per_s": round(len(accepted) / elapsed),
+        "request": spread(requests),
+        "accepted_to_announced": spread([seen.at[k] - t for k, t in accepted.items()]),
+    }
+
+
 async def bulk(p: harness.Platform, seen: Announcements, apps: list[dict[str, Any]]) -> dict[str, Any]:
     accepted: dict[str, float] = {}
     requests: list[float] = []
@@ -75,12 +87,7 @@ async def bulk(p: harness.Platform, seen: Announcements, apps: list[dict[str, An
         start = time.perf_counter()
         await asyncio.gather(*(send(apps[i : i + 1000]) for i in range(0, len(apps), 1000)))
         elapsed = time.perf_counter() - start
-    await seen.wait(list(accepted))
-    return {
-        "accepted_per_s": round(len(apps) / elapsed),
-        "request": spread(requests),
-        "accepted_to_announced": spread([seen.at[k] - t for k, t in accepted.items()]),
-    }
+    return await figures(seen, accepted, requests, elapsed)
 
 
 async def one_by_one(
@@ -107,12 +114,7 @@ async def one_by_one(
         start = time.perf_counter()
         await asyncio.gather(*(client() for _ in range(clients)))
         elapsed = time.perf_counter() - start
-    await seen.wait(list(accepted))
-    return {
-        "accepted_per_s": round(len(apps) / elapsed),
-        "request": spread(requests),
-        "accepted_to_announced": spread([seen.at[k] - t for k, t in accepted.items()]),
-    }
+    return await figures(seen, accepted, requests, elapsed)
 
 
 async def bench(database: str, n: int, clients: int) -> dict[str, Any]:

@@ -487,14 +487,27 @@ async def list_applications(
         where.append(Assessment.level == level)
     if review:
         where.append(func.coalesce(Application.review["state"].as_string(), "none") == review)
-    joined = (
-        select(Application, Assessment)
-        .outerjoin(Assessment, Assessment.id == Application.current_assessment_id)
+    current = Assessment.id == Application.current_assessment_id
+    count = await uow.session.scalar(
+        select(func.count(Application.id))
+        .select_from(Application)
+        .outerjoin(Assessment, current)
         .where(*where)
     )
-    count = await uow.session.scalar(select(func.count()).select_from(joined.subquery()))
+    # The page's ids first (walking the region's index in order), then only those rows whole.
+    ids = (
+        select(Application.id)
+        .outerjoin(Assessment, current)
+        .where(*where)
+        .order_by(Application.received_at, Application.id)
+        .limit(page.limit)
+        .offset(page.offset)
+    )
     rows = await uow.session.execute(
-        joined.order_by(Application.received_at, Application.id).limit(page.limit).offset(page.offset)
+        select(Application, Assessment)
+        .outerjoin(Assessment, current)
+        .where(Application.id.in_(ids.scalar_subquery()))
+        .order_by(Application.received_at, Application.id)
     )
     return ApplicationsPublic(data=[_public(a, s) for a, s in rows], count=int(count or 0))
 

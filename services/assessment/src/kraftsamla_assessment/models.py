@@ -78,7 +78,10 @@ class Application(Base):
     """A project or business-support application pushed in by a funding system."""
 
     __tablename__ = "applications"
-    __table_args__ = (UniqueConstraint("region", "source", "external_id"),)
+    __table_args__ = (
+        UniqueConstraint("region", "source", "external_id"),
+        Index("ix_applications_region_received", "region", "received_at", "id"),
+    )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     region: Mapped[str] = mapped_column(String(64), index=True)
     source: Mapped[str] = mapped_column(String(64))
