@@ -5,6 +5,7 @@ each service's memory from /proc."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import json
@@ -30,6 +31,24 @@ SERVICES = ("plans", "actors", "assessment", "reporting")
 REGION = REGIONS[0]  # Jämtland Härjedalen: four action plans, Swedish texts
 RID: str = REGION["region"]
 T = TypeVar("T")
+
+
+TRACING = "on, SDK default sampler (parent-based, always on), OTLP/HTTP export"
+
+
+def arguments(doc: str | None, n: int) -> argparse.ArgumentParser:
+    """The options every benchmark takes: ``--n`` (one run each) and ``--database``."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, nargs="+", default=[n])
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    return parser
+
+
+def line(bench: str, database: str, n: int, figures: dict[str, Any]) -> str:
+    """One run's figures as the JSON line a benchmark prints, with what they were measured on."""
+    return json.dumps(
+        {"bench": bench, "database": database, "n": n, **figures, "tracing": TRACING, "machine": machine()}
+    )
 
 
 def machine() -> dict[str, Any]:

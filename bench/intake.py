@@ -11,7 +11,6 @@ acceptance to the event on the bus. Prints one JSON line per N.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import time
@@ -129,27 +128,21 @@ async def bench(database: str, n: int, clients: int) -> dict[str, Any]:
             await seen.close()
         memory = p.memory_mb("VmHWM")
     return {
-        "bench": "intake",
-        "database": database,
-        "n": n,
         "bulk": in_bulk,
         "one_by_one": single | {"clients": clients},
         "peak_rss_mb": memory,
-        "tracing": "on, SDK default sampler (parent-based, always on), OTLP/HTTP export",
-        "machine": harness.machine(),
     }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--n", type=int, nargs="+", default=[2000])
-    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser = harness.arguments(__doc__, 2000)
     parser.add_argument("--clients", type=int, default=16)
     args = parser.parse_args()
     for n in args.n:
-        print(json.dumps(asyncio.run(bench(args.database, n, args.clients))), flush=True)
+        print(
+            harness.line("intake", args.database, n, asyncio.run(bench(args.database, n, args.clients))),
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -9,9 +9,7 @@ over the list). Prints requests per second and p50/p99 latency, one JSON line pe
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import json
 import random
 import time
 from collections.abc import Callable
@@ -72,28 +70,24 @@ async def bench(database: str, n: int, clients: int, seconds: float) -> dict[str
         )
         memory = p.memory_mb("VmHWM")
     return {
-        "bench": "reads",
-        "database": database,
-        "n": n,
         "report_latest": report,
         "application_list": listing,
         "peak_rss_mb": memory,
-        "tracing": "on, SDK default sampler (parent-based, always on), OTLP/HTTP export",
-        "machine": harness.machine(),
     }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--n", type=int, nargs="+", default=[10000])
-    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser = harness.arguments(__doc__, 10000)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=10.0)
     args = parser.parse_args()
     for n in args.n:
-        print(json.dumps(asyncio.run(bench(args.database, n, args.clients, args.seconds))), flush=True)
+        print(
+            harness.line(
+                "reads", args.database, n, asyncio.run(bench(args.database, n, args.clients, args.seconds))
+            ),
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

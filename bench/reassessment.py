@@ -13,9 +13,7 @@ Prints one JSON line per N.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import json
 import time
 from typing import Any, cast
 
@@ -121,9 +119,6 @@ async def bench(database: str, n: int, runs: int) -> dict[str, Any]:
         for a in apps
     ]
     return {
-        "bench": "reassessment",
-        "database": database,
-        "n": n,
         "end_to_end_assessed_s": best["assessed_s"],
         "end_to_end_report_s": best["report_s"],
         "floor_s": round(fl["floor_s"], 3),
@@ -134,21 +129,18 @@ async def bench(database: str, n: int, runs: int) -> dict[str, Any]:
         "runs": results,
         "intake_s": round(intake_s, 3),
         "mean_text_chars": round(sum(text) / len(text)),
-        "tracing": "on, SDK default sampler (parent-based, always on), OTLP/HTTP export",
-        "machine": harness.machine(),
     }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--n", type=int, nargs="+", default=[1000])
-    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser = harness.arguments(__doc__, 1000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     for n in args.n:
-        print(json.dumps(asyncio.run(bench(args.database, n, args.runs))), flush=True)
+        print(
+            harness.line("reassessment", args.database, n, asyncio.run(bench(args.database, n, args.runs))),
+            flush=True,
+        )
     servers.stop_all()
 
 
