@@ -13,9 +13,9 @@ import argparse
 import asyncio
 import json
 import os
-import platform
 import time
 
+import harness
 import nats
 from nats.js.api import ConsumerConfig, StreamConfig
 
@@ -58,8 +58,7 @@ async def measure(url: str, n: int, concurrency: int) -> dict[str, object]:
         "consume_s": round(consume_s, 3),
         "consume_per_s": round(n / consume_s),
         "publish_concurrency": concurrency,
-        "machine": f"{platform.machine()} {os.cpu_count()} cpu",
-        "python": platform.python_version(),
+        "machine": harness.machine(),
     }
 
 

@@ -14,8 +14,8 @@ import platform as host
 import tempfile
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -23,7 +23,8 @@ from typing import Any, TypeVar
 
 import httpx
 
-from kraftsamla_common.auth import hash_key
+from kraftsamla_common import apikeys
+from kraftsamla_common.auth import Role
 from kraftsamla_local import demo_portfolio, servers
 from kraftsamla_local.demo_content import INTEGRATOR_SOURCES, REGIONS
 
@@ -103,7 +104,6 @@ class Platform:
     keys: dict[str, str]
     workdir: Path
     nats_url: str
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def url(self, service: str) -> str:
         return self.services[service].base_url
@@ -125,18 +125,17 @@ class Platform:
 
 
 def _write_keys(path: Path) -> dict[str, str]:
-    keys = {role: f"bench-{role}-{os.urandom(8).hex()}" for role in ("admin", "integrator", "viewer")}
-    path.write_text(
-        json.dumps(
-            {
-                "keys": [
-                    {"name": f"bench-{role}", "sha256": hash_key(key), "region": RID, "role": role}
-                    for role, key in keys.items()
-                ]
-            }
+    """A key for each role the benchmarks act as; the integrator's bound to the region's funding system."""
+    return {
+        role.value: apikeys.issue(
+            path,
+            name=f"bench-{role.value}",
+            region=RID,
+            role=role,
+            source=SOURCE if role is Role.INTEGRATOR else None,
         )
-    )
-    return keys
+        for role in (Role.ADMIN, Role.INTEGRATOR, Role.VIEWER)
+    }
 
 
 @contextlib.contextmanager
@@ -320,11 +319,3 @@ def names_version(report: dict[str, Any], plan_id: str, version: int) -> bool:
         v["action_plan_id"] == plan_id and v["version"] == version
         for v in report["built_from"]["plan_versions"]
     )
-
-
-@contextlib.asynccontextmanager
-async def timed() -> AsyncIterator[dict[str, float]]:
-    out: dict[str, float] = {}
-    start = time.perf_counter()
-    yield out
-    out["seconds"] = time.perf_counter() - start

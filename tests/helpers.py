@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import http.server
+import json
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 import nats
 from sqlalchemy import Column, Integer, MetaData, String, Table
@@ -28,6 +32,7 @@ from kraftsamla_common.events import (
     utcnow,
 )
 from kraftsamla_common.messaging import metadata
+from kraftsamla_local.servers import free_port
 
 
 def envelope(data: EventData, region: str, *, subject: object = "x") -> Envelope[EventData]:
@@ -45,7 +50,12 @@ def envelope(data: EventData, region: str, *, subject: object = "x") -> Envelope
 
 
 def actor_registered(
-    region: str, name: str = "Peak Innovation", *, subject: str = "a1"
+    region: str,
+    name: str = "Peak Innovation",
+    *,
+    subject: str = "a1",
+    actor_id: UUID | str | None = None,
+    identifier: str = "556000-0000",
 ) -> Envelope[ActorRegistered]:
     """An ``actors.actor.registered`` event of a new actor (typed: serialises without help)."""
     return Envelope[ActorRegistered](
@@ -57,7 +67,11 @@ def actor_registered(
         time=utcnow(),
         correlation_id=new_id(),
         data=ActorRegistered(
-            actor_id=new_id(), name=name, country="SE", identifier="556000-0000", helix="business"
+            actor_id=actor_id or new_id(),  # type: ignore[arg-type]
+            name=name,
+            country="SE",
+            identifier=identifier,
+            helix="business",
         ),
     )
 
@@ -123,11 +137,6 @@ class OtlpReceiver:
     """A real OTLP/HTTP receiver (traces, metrics, logs): services export to it, tests read what came."""
 
     def __init__(self) -> None:
-        import http.server
-        import threading
-
-        from kraftsamla_local.servers import free_port
-
         self.port = free_port()
         self.spans: list[dict[str, Any]] = []
         self.metrics: list[dict[str, Any]] = []
@@ -260,23 +269,30 @@ AREA_ID = new_id()
 
 
 def plan_event(
-    region: str, version: int, *, level: str = "spets", vocabulary: list[str] | None = None
+    region: str,
+    version: int,
+    *,
+    level: str = "spets",
+    vocabulary: list[str] | None = None,
+    plan_id: UUID = PLAN_ID,
+    area: tuple[UUID, str, str] = (AREA_ID, "energi", "Hållbar energi"),
+    priority: tuple[str, str] = ("vatgas", "Vätgas"),
 ) -> Envelope[Any]:
+    """An action plan's version published, with one priority (by default: hydrogen in energy)."""
+    area_id, code, name = area
     data = ActionPlanPublished(
         programme_id=new_id(),
         programme_title="S3",
-        action_plan_id=PLAN_ID,
-        strength_area=StrengthAreaSnapshot(
-            id=AREA_ID, code="energi", name=LocalizedText(sv="Hållbar energi")
-        ),
+        action_plan_id=plan_id,
+        strength_area=StrengthAreaSnapshot(id=area_id, code=code, name=LocalizedText(sv=name)),
         version=version,
         published_at=utcnow(),
         published_by="test",
         plan=ActionPlanContent(
             priorities=[
                 Priority(
-                    id="vatgas",
-                    title=LocalizedText(sv="Vätgas"),
+                    id=priority[0],
+                    title=LocalizedText(sv=priority[1]),
                     level=level,  # type: ignore[arg-type]
                     vocabulary=vocabulary or ["vätgas", "elektrolys"],
                     valid_from=date(2026, 1, 1),
@@ -285,7 +301,7 @@ def plan_event(
             ]
         ),
     )
-    return envelope(data, region, subject=PLAN_ID)
+    return envelope(data, region, subject=plan_id)
 
 
 def application(n: int, text: str = "Förstudie om vätgas från elektrolys i Östersund.") -> dict[str, Any]:
@@ -298,6 +314,65 @@ def application(n: int, text: str = "Förstudie om vätgas från elektrolys i Ö
         "currency": "SEK",
         "municipalities": ["2380"],
     }
+
+
+class WebhookEndpoint:
+    """An integrator's real HTTP endpoint on a port of its own: answers ``fail`` to the first
+    ``failures`` requests, then 204, and records each request (headers lower-cased, body, status).
+    With ``start=False`` it is down (nothing listens on its port) until :meth:`start`."""
+
+    def __init__(self, failures: int = 0, fail: int = 503, *, start: bool = True) -> None:
+        self.port = free_port()
+        self.failures = failures
+        self.fail = fail
+        self.requests: list[tuple[dict[str, str], bytes, int]] = []
+        self.server: http.server.ThreadingHTTPServer | None = None
+        if start:
+            self.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/hooks/kraftsamla"
+
+    def delivered(self) -> list[dict[str, Any]]:
+        """The bodies of the requests it accepted."""
+        return [json.loads(b) for _, b, code in self.requests if code < 300]
+
+    def start(self) -> None:
+        endpoint = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                code = endpoint.fail if len(endpoint.requests) < endpoint.failures else 204
+                endpoint.requests.append(({k.lower(): v for k, v in self.headers.items()}, body, code))
+                self.send_response(code)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+
+
+async def push_applications(http: Any, url: str, n: int, headers: dict[str, str], chunk: int = 1000) -> None:
+    """``n`` applications about hydrogen (they fit ``plan_event``'s plan) through the bulk API at
+    ``url`` (``…/assessment/regions/{region}``), ``chunk`` a request."""
+    for start in range(0, n, chunk):
+        body = [
+            application(i, f"Vätgas och elektrolys, projekt {i}.")
+            for i in range(start, min(start + chunk, n))
+        ]
+        r = await http.post(f"{url}/applications/bulk", json=body, headers=headers)
+        assert r.json()["created"] == len(body), r.text
 
 
 async def publish(js: Any, env: Envelope[Any], msg_id: str | None = None) -> None:

@@ -5,11 +5,8 @@ preview of a draft plan."""
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
 from collections.abc import AsyncIterator, Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,56 +16,29 @@ from standardwebhooks.webhooks import Webhook as Verifier
 from test_assessment_service import apps, js
 
 from conftest import headers, running, service_settings
-from helpers import AREA_ID, PLAN_ID, application, envelope, eventually, plan_event, publish, stream_messages
+from helpers import (
+    AREA_ID,
+    PLAN_ID,
+    WebhookEndpoint,
+    application,
+    envelope,
+    eventually,
+    plan_event,
+    publish,
+    stream_messages,
+)
 from kraftsamla_assessment.app import spec
 from kraftsamla_common.events import (
-    ActionPlanContent,
-    ActionPlanPublished,
     Envelope,
     LocalizedText,
-    Priority,
     ProgrammeCreated,
     StrengthAreaSnapshot,
     new_id,
-    utcnow,
 )
-from kraftsamla_local.servers import free_port
 
 __all__ = ["js"]
 
 FOREST_PLAN, FOREST_AREA = new_id(), new_id()
-
-
-class Endpoint:
-    """A real HTTP endpoint for webhooks: answers ``fail`` (a status) to the first ``failures``
-    requests, then 204; records every request."""
-
-    def __init__(self, failures: int = 0, fail: int = 503) -> None:
-        self.requests: list[tuple[dict[str, str], bytes, int]] = []
-        self.failures = failures
-        endpoint = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                code = fail if len(endpoint.requests) < endpoint.failures else 204
-                endpoint.requests.append(({k.lower(): v for k, v in self.headers.items()}, body, code))
-                self.send_response(code)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-
-    def delivered(self) -> list[dict[str, Any]]:
-        return [json.loads(b) for _, b, code in self.requests if code < 300]
 
 
 @pytest.fixture
@@ -104,28 +74,15 @@ def programme_event(region: str, areas: list[tuple[Any, str]]) -> Envelope[Any]:
 
 
 def forest_event(region: str, version: int, vocabulary: list[str]) -> Envelope[Any]:
-    data = ActionPlanPublished(
-        programme_id=new_id(),
-        programme_title="S3",
-        action_plan_id=FOREST_PLAN,
-        strength_area=StrengthAreaSnapshot(id=FOREST_AREA, code="skog", name=LocalizedText(sv="Skog")),
-        version=version,
-        published_at=utcnow(),
-        published_by="test",
-        plan=ActionPlanContent(
-            priorities=[
-                Priority(
-                    id="skogsbruk",
-                    title=LocalizedText(sv="Hållbart skogsbruk"),
-                    level="bredd",
-                    vocabulary=vocabulary,
-                    valid_from=date(2026, 1, 1),
-                    valid_until=date(2027, 12, 31),
-                )
-            ]
-        ),
+    return plan_event(
+        region,
+        version,
+        level="bredd",
+        vocabulary=vocabulary,
+        plan_id=FOREST_PLAN,
+        area=(FOREST_AREA, "skog", "Skog"),
+        priority=("skogsbruk", "Hållbart skogsbruk"),
     )
-    return envelope(data, region, subject=FOREST_PLAN)
 
 
 async def reassessed(svc: httpx.AsyncClient, region: str, n: int) -> list[dict[str, Any]]:
@@ -301,7 +258,7 @@ async def test_decisions_and_status_follow_the_life_of_an_application(
 async def test_webhooks_are_signed_retried_and_logged(
     svc: httpx.AsyncClient, js: Any, region: str, other_region: str
 ) -> None:
-    flaky, dead, theirs = Endpoint(failures=2), Endpoint(failures=10**6), Endpoint()
+    flaky, dead, theirs = WebhookEndpoint(failures=2), WebhookEndpoint(failures=10**6), WebhookEndpoint()
     h = headers(region, "integrator")
     created = await svc.post(
         f"{base(region)}/webhooks",

@@ -14,7 +14,7 @@ import httpx
 import nats
 
 from conftest import headers
-from helpers import application, eventually, plan_event, publish, stream_messages
+from helpers import eventually, plan_event, publish, push_applications, stream_messages
 from kraftsamla_local import servers
 
 N = 1000
@@ -37,14 +37,7 @@ async def test_a_reassessment_killed_half_way_completes_once_after_restart(
         proc.wait_ready(60)
         url = f"{proc.base_url}/assessment/regions/{region}"
         async with httpx.AsyncClient(timeout=60) as http:
-            for start in range(0, N, 1000):
-                body = [
-                    application(n, f"Vätgas och elektrolys, projekt {n}.") for n in range(start, start + 1000)
-                ]
-                r = await http.post(
-                    f"{url}/applications/bulk", json=body, headers=headers(region, "integrator")
-                )
-                assert r.json()["created"] == 1000, r.text
+            await push_applications(http, url, N, headers(region, "integrator"))
 
             async def reassessments() -> int:
                 r = await http.get(f"{url}/reassessments?status=completed", headers=headers(region, "viewer"))

@@ -18,7 +18,7 @@ import nats
 import pytest
 
 from conftest import headers
-from helpers import application, eventually, plan_event, publish, stream_messages
+from helpers import eventually, plan_event, publish, push_applications, stream_messages
 from kraftsamla_local import servers
 
 N = 1000
@@ -61,14 +61,7 @@ async def test_two_replicas_share_a_reassessment_and_assess_each_application_onc
             proc.wait_ready(90)
         first, second = (f"{p.base_url}/assessment/regions/{region}" for p in replicas)
         async with httpx.AsyncClient(timeout=60) as http:
-            for start in range(0, N, 500):
-                body = [
-                    application(n, f"Vätgas och elektrolys, projekt {n}.") for n in range(start, start + 500)
-                ]
-                r = await http.post(
-                    f"{first}/applications/bulk", json=body, headers=headers(region, "integrator")
-                )
-                assert r.json()["created"] == 500, r.text
+            await push_applications(http, first, N, headers(region, "integrator"), chunk=500)
 
             nc = await nats.connect(nats_url)
             await publish(nc.jetstream(), plan_event(region, 1))

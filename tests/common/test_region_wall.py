@@ -32,7 +32,7 @@ PROGRAMME = {
 }
 
 
-async def walled(
+def walled(
     spec: ServiceSpec, owner_url: str, role: str, nats_url: str, api_keys_file: Path
 ) -> contextlib.AbstractAsyncContextManager[httpx.AsyncClient]:
     settings = service_settings(
@@ -54,7 +54,7 @@ async def test_the_service_role_owns_nothing_and_every_regional_table_is_walled(
     api_keys_file: Path,
 ) -> None:
     owner_url = database_factory(spec.name)
-    async with await walled(spec, owner_url, service_role, nats_url, api_keys_file) as client:
+    async with walled(spec, owner_url, service_role, nats_url, api_keys_file) as client:
         assert (await client.get(f"/{spec.name}/readyz")).status_code == 200
     owner = Database(owner_url)
     try:
@@ -114,7 +114,7 @@ async def plans(
     nats_url: str, database_factory: Callable[[str], str], service_role: str, api_keys_file: Path
 ) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
     owner_url = database_factory("plans")
-    async with await walled(plans_spec, owner_url, service_role, nats_url, api_keys_file) as client:
+    async with walled(plans_spec, owner_url, service_role, nats_url, api_keys_file) as client:
         yield client, servers.as_role(owner_url, service_role)
 
 

@@ -11,10 +11,8 @@ real receiver while a plan is published through the gateway.
 
 from __future__ import annotations
 
-import http.server
 import json
 import secrets
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,8 +21,7 @@ import pytest
 from test_flow import ENERGY_DRAFT, PROGRAMME, TEXTS, Platform, platform
 
 from conftest import headers
-from helpers import eventually
-from kraftsamla_local.servers import free_port
+from helpers import WebhookEndpoint, eventually
 
 __all__ = ["platform"]
 
@@ -38,37 +35,11 @@ ACTOR = {
 }
 
 
-class WebhookEndpoint:
-    """An integrator's endpoint: records each delivery's headers and body."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.received: list[tuple[dict[str, str], dict[str, Any]]] = []
-        received = self.received
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                received.append(({k.lower(): v for k, v in self.headers.items()}, json.loads(body)))
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/hooks/kraftsamla"
-
-
 @pytest.fixture
 def endpoint() -> Iterator[WebhookEndpoint]:
     ep = WebhookEndpoint()
     yield ep
-    ep.server.shutdown()
+    ep.stop()
 
 
 def ancestry(span: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -198,7 +169,7 @@ async def test_one_trace_metrics_and_logs_from_plan_publish_to_report(
     assert any(s["parent_id"] == deliver["span_id"] and s["kind"] == 3 for s in spans)  # CLIENT
 
     async def all_delivered() -> list[dict[str, str]] | None:
-        got = [h for h, body in endpoint.received if body["type"] == "application.reassessed"]
+        got = [h for h, body, _ in endpoint.requests if json.loads(body)["type"] == "application.reassessed"]
         return got if len(got) == len(TEXTS) else None
 
     delivered = await eventually(all_delivered, timeout=20)

@@ -26,7 +26,7 @@ import pytest
 from sqlalchemy import text
 
 from conftest import api_keys_file, database_factory, headers, nats_url
-from helpers import application, eventually, plan_event, publish
+from helpers import eventually, plan_event, publish, push_applications
 from kraftsamla_common.db import Database
 from kraftsamla_local import servers
 
@@ -100,14 +100,7 @@ async def test_reassessment_killed_three_times_assesses_each_application_once(
         proc.wait_ready(60)
         url = f"{proc.base_url}/assessment/regions/{region}"
         async with httpx.AsyncClient(timeout=120) as http:
-            for start in range(0, N, 1000):
-                body = [
-                    application(n, f"Vätgas och elektrolys, projekt {n}.") for n in range(start, start + 1000)
-                ]
-                r = await http.post(
-                    f"{url}/applications/bulk", json=body, headers=headers(region, "integrator")
-                )
-                assert r.json()["created"] == 1000, r.text
+            await push_applications(http, url, N, headers(region, "integrator"))
             assert await announced(nats_url, region) == 0
 
             async def completed() -> int:

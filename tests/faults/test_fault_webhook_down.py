@@ -15,21 +15,18 @@ minute.
 from __future__ import annotations
 
 import asyncio
-import http.server
 import json
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import httpx
 import nats
 import pytest
 
 from conftest import api_keys_file, database_factory, headers, nats_url
-from helpers import application, eventually, plan_event
+from helpers import WebhookEndpoint, application, eventually, plan_event
 from kraftsamla_common import events
 from kraftsamla_common.events import (
     ActionPlanPublished,
@@ -44,46 +41,12 @@ FIRST, LATER = 5, 5
 BACKOFF = [1.0, 2.0, 4.0] + [8.0] * 12
 
 
-class Endpoint:
-    """A webhook receiver on a fixed port, started only when the test says so."""
-
-    def __init__(self) -> None:
-        self.port = servers.free_port()
-        self.bodies: list[dict[str, Any]] = []
-        self.server: http.server.ThreadingHTTPServer | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/hook"
-
-    def start(self) -> None:
-        receiver = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                receiver.bodies.append(json.loads(body))
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("db_backend", ["sqlite"])
 async def test_webhook_endpoint_down_for_a_minute_gets_every_delivery_once_after(
     nats_url: str, database_factory: Callable[[str], str], api_keys_file: Path, tmp_path: Path, region: str
 ) -> None:
-    endpoint = Endpoint()
+    endpoint = WebhookEndpoint(start=False)
     proc = servers.ServiceProcess(
         "assessment",
         database_url=database_factory("assessment"),
@@ -162,7 +125,7 @@ async def test_webhook_endpoint_down_for_a_minute_gets_every_delivery_once_after
             await eventually(flowing, timeout=10)
             r = await http_client.get(f"{url}/webhooks/{hook}/deliveries?state=pending", headers=h)
             attempts_during = sum(d["attempts"] for d in r.json()["data"])
-            assert endpoint.bodies == []
+            assert endpoint.delivered() == []
             assert await deliveries("delivered") == 0 and await deliveries("failed") == 0
             await asyncio.sleep(max(0.0, OUTAGE_SECONDS - (time.monotonic() - down_at)))
             assert not servers.port_open(endpoint.port)
@@ -185,7 +148,7 @@ async def test_webhook_endpoint_down_for_a_minute_gets_every_delivery_once_after
         endpoint.stop()
         await nc.close()
 
-    per_event = Counter(b["id"] for b in endpoint.bodies)
+    per_event = Counter(b["id"] for b in endpoint.delivered())
     refused = sum(1 for d in log for e in d["log"] if e.get("status_code") is None)
     print(
         json.dumps(
@@ -206,7 +169,7 @@ async def test_webhook_endpoint_down_for_a_minute_gets_every_delivery_once_after
     )
     assert len(log) == FIRST + LATER and {d["state"] for d in log} == {"delivered"}
     assert len(per_event) == FIRST + LATER and set(per_event.values()) == {1}
-    assert {b["type"] for b in endpoint.bodies} == {"application.assessed"}
+    assert {b["type"] for b in endpoint.delivered()} == {"application.assessed"}
     assert failed == 0
     assert attempts_during >= FIRST + LATER  # every delivery was really tried while it was down
     assert all(d["attempts"] >= 2 for d in log)

@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import update
 
 from conftest import headers, running, service_settings
-from helpers import eventually, stream_messages
-from kraftsamla_common.events import ActorRegistered, Envelope, new_id, subject_for, utcnow
+from helpers import actor_registered, eventually, stream_messages
+from kraftsamla_common.events import new_id, subject_for, utcnow
 from kraftsamla_plans.app import spec
 from kraftsamla_plans.models import ActionPlan
 
@@ -432,22 +432,7 @@ async def _publish_actor(nats_url: str, region: str, actor_id: str, name: str) -
     import nats
 
     nc = await nats.connect(nats_url)
-    env = Envelope[ActorRegistered](
-        id=new_id(),
-        type=ActorRegistered.event_type,
-        source="actors",
-        region=region,
-        subject=actor_id,
-        time=utcnow(),
-        correlation_id=new_id(),
-        data=ActorRegistered(
-            actor_id=actor_id,
-            name=name,
-            country="SE",
-            identifier="559900-0006",
-            helix="business",  # type: ignore[arg-type]
-        ),
-    )
+    env = actor_registered(region, name, subject=actor_id, actor_id=actor_id, identifier="559900-0006")
     await nc.jetstream().publish(subject_for(env.type, region), env.model_dump_json().encode())
     return nc
 

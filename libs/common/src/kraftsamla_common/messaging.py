@@ -169,10 +169,7 @@ def insert_ignore(session: AsyncSession, table: Table) -> Any:
 
 async def claim_inbox(session: AsyncSession, consumer: str, event_id: UUID) -> bool:
     """Record that ``consumer`` handles ``event_id``; False if it already has."""
-    result = await session.execute(
-        insert_ignore(session, inbox).values(consumer=consumer, event_id=str(event_id), processed_at=utcnow())
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return event_id in await claim_inbox_many(session, consumer, [event_id])
 
 
 async def claim_inbox_many(session: AsyncSession, consumer: str, event_ids: Sequence[UUID]) -> set[UUID]:
