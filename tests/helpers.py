@@ -133,6 +133,12 @@ async def stream_messages(nats_url: str, stream: str, subject: str | None = None
         await nc.close()
 
 
+async def reassessed(nats_url: str, region: str) -> list[dict[str, Any]]:
+    """The ``applications.reassessed`` events of a region on the bus (their payloads), oldest first."""
+    subject = f"s3.{region}.assessment.applications.reassessed.v1"
+    return [json.loads(m.data)["data"] for m in await stream_messages(nats_url, "ASSESSMENT", subject)]
+
+
 class OtlpReceiver:
     """A real OTLP/HTTP receiver (traces, metrics, logs): services export to it, tests read what came."""
 

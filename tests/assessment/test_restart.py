@@ -4,7 +4,6 @@ application has exactly one assessment for the new plan version, and each was an
 from __future__ import annotations
 
 import asyncio
-import json
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +13,7 @@ import httpx
 import nats
 
 from conftest import headers
-from helpers import eventually, plan_event, publish, push_applications, stream_messages
+from helpers import eventually, plan_event, publish, push_applications, reassessed
 from kraftsamla_local import servers
 
 N = 1000
@@ -54,18 +53,14 @@ async def test_a_reassessment_killed_half_way_completes_once_after_restart(
             proc.wait_ready(60)
             await eventually(reassessments, timeout=120)
 
-            async def all_announced() -> list[Any] | None:
-                msgs = await stream_messages(
-                    nats_url, "ASSESSMENT", f"s3.{region}.assessment.application.assessed.v1"
-                )
-                return msgs if len(msgs) >= N else None
+            async def all_announced() -> list[dict[str, Any]] | None:
+                events = await reassessed(nats_url, region)
+                return events if sum(len(e["applications"]) for e in events) >= N else None
 
-            msgs = await eventually(all_announced, timeout=120)
+            await eventually(all_announced, timeout=120)
             await asyncio.sleep(1)  # anything doubled would have been relayed by now
-            msgs = await stream_messages(
-                nats_url, "ASSESSMENT", f"s3.{region}.assessment.application.assessed.v1"
-            )
-            per_app = Counter(json.loads(m.data)["data"]["application_id"] for m in msgs)
+            events = await reassessed(nats_url, region)
+            per_app = Counter(a["application_id"] for e in events for a in e["applications"])
             assert len(per_app) == N and set(per_app.values()) == {1}
             assert await reassessments() == 1
             r = await http.get(f"{url}/reassessments?status=completed", headers=headers(region, "viewer"))

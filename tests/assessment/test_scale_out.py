@@ -76,17 +76,22 @@ async def test_two_replicas_share_a_reassessment_and_assess_each_application_onc
             done = await eventually(completed, timeout=180)
             assert len(done) == 1 and done[0]["assessed"] == N
 
-            # Exactly once: one announcement per application, each for plan version 1 (the relay
-            # publishes the last batch's announcements just after its transaction commits).
-            subject = f"s3.{region}.assessment.application.assessed.v1"
+            # Exactly once: one announcement per application, each for plan version 1, in one
+            # ``applications.reassessed`` event per batch (the relay publishes the last batch's
+            # just after its transaction commits).
+            subject = f"s3.{region}.assessment.applications.reassessed.v1"
 
             async def all_announced() -> bool:
-                return len(await stream_messages(nats_url, "ASSESSMENT", subject)) >= N
+                return len(await stream_messages(nats_url, "ASSESSMENT", subject)) >= N // BATCH
 
             await eventually(all_announced, timeout=60)
             await asyncio.sleep(1)  # anything doubled would have been relayed by now
-            msgs = await stream_messages(nats_url, "ASSESSMENT", subject)
-            per_app = Counter(json.loads(m.data)["data"]["application_id"] for m in msgs)
+            msgs = [
+                json.loads(m.data)["data"] for m in await stream_messages(nats_url, "ASSESSMENT", subject)
+            ]
+            assert len(msgs) == N // BATCH
+            assert {tuple(v["version"] for v in m["plan_versions"]) for m in msgs} == {(1,)}
+            per_app = Counter(a["application_id"] for m in msgs for a in m["applications"])
             assert len(per_app) == N and set(per_app.values()) == {1}
             batches = await stream_messages(
                 nats_url, "ASSESSMENT", f"s3.{region}.assessment.reassessment.batch.v1"

@@ -4,8 +4,8 @@
 The service runs as a real process on PostgreSQL (as deployed) against the session's NATS. The
 kill points are random fractions of the work (the seed is printed with the figures, and
 ``KRAFTSAMLA_FAULT_SEED`` repeats a run). Afterwards every application has exactly one
-assessment for the new plan version (its current one, triggered by the reassessment), and
-exactly one ``application.assessed`` announcement with trigger ``reassessment``.
+assessment for the new plan version (its current one, triggered by the reassessment), and is
+announced exactly once, in one ``applications.reassessed`` event of its batch.
 """
 
 from __future__ import annotations
@@ -35,20 +35,22 @@ __all__ = ["api_keys_file", "database_factory", "nats_url"]
 N = 5000
 BATCH = 250
 KILLS = 3
-ASSESSED = "assessment.application.assessed.v1"
+REASSESSED = "assessment.applications.reassessed.v1"
 
 
 async def announced(url: str, region: str) -> int:
+    """``applications.reassessed`` events of the region on the bus (one per batch here)."""
     nc = await nats.connect(url)
     try:
-        info = await nc.jetstream().stream_info("ASSESSMENT", subjects_filter=f"s3.{region}.{ASSESSED}")
-        return int((info.state.subjects or {}).get(f"s3.{region}.{ASSESSED}", 0))
+        info = await nc.jetstream().stream_info("ASSESSMENT", subjects_filter=f"s3.{region}.{REASSESSED}")
+        return int((info.state.subjects or {}).get(f"s3.{region}.{REASSESSED}", 0))
     finally:
         await nc.close()
 
 
 async def announcements(url: str, region: str) -> list[dict[str, Any]]:
-    """Every ``application.assessed`` payload of the region, read with an ordered consumer."""
+    """Every application announced in the region's ``applications.reassessed`` events, read with
+    an ordered consumer."""
     nc = await nats.connect(url)
     try:
         js = nc.jetstream()
@@ -57,12 +59,12 @@ async def announcements(url: str, region: str) -> list[dict[str, Any]]:
         done = asyncio.Event()
 
         async def take(m: Any) -> None:
-            out.append(json.loads(m.data)["data"])
+            out.extend(json.loads(m.data)["data"]["applications"])
             if m.metadata.num_pending == 0:
                 done.set()
 
         sub = await js.subscribe(
-            f"s3.{region}.{ASSESSED}", stream="ASSESSMENT", ordered_consumer=True, cb=take
+            f"s3.{region}.{REASSESSED}", stream="ASSESSMENT", ordered_consumer=True, cb=take
         )
         if total:
             await asyncio.wait_for(done.wait(), timeout=60)
@@ -79,8 +81,9 @@ async def test_reassessment_killed_three_times_assesses_each_application_once(
 ) -> None:
     seed = int(os.environ.get("KRAFTSAMLA_FAULT_SEED") or random.randrange(1 << 30))
     rng = random.Random(seed)
-    # Kill once this many applications have been announced: three random points of the work.
-    kill_at = sorted(rng.sample(range(N // 10, N * 4 // 10), KILLS))
+    # Kill once this many batches have been announced: three random points of the work.
+    batches = N // BATCH
+    kill_at = sorted(rng.sample(range(batches // 10, batches * 4 // 10), KILLS))
     database_url = database_factory("assessment")
     proc = servers.ServiceProcess(
         "assessment",
@@ -115,7 +118,7 @@ async def test_reassessment_killed_three_times_assesses_each_application_once(
             for point in kill_at:
                 # After a restart the service must have done one or two new batches before the
                 # next kill (it relays the batches it had committed before the kill at once).
-                threshold = max(point, since_restart + BATCH * rng.randint(1, 2))
+                threshold = max(point, since_restart + rng.randint(1, 2))
 
                 async def reached(threshold: int = threshold) -> int:
                     n = await announced(nats_url, region)
@@ -134,7 +137,7 @@ async def test_reassessment_killed_three_times_assesses_each_application_once(
 
             async def all_announced() -> int:
                 n = await announced(nats_url, region)
-                return n if n >= N else 0
+                return n if n >= batches else 0
 
             await eventually(all_announced, timeout=120, interval=0.2)
             seconds = time.perf_counter() - started
@@ -147,7 +150,6 @@ async def test_reassessment_killed_three_times_assesses_each_application_once(
         proc.stop()
 
     per_app = Counter(p["application_id"] for p in payloads)
-    triggers = Counter(p["trigger"] for p in payloads)
     db = Database(database_url)
     try:
         async with db.sessions() as s:
@@ -179,7 +181,7 @@ async def test_reassessment_killed_three_times_assesses_each_application_once(
                 "seed": seed,
                 "applications": N,
                 "batch_size": BATCH,
-                "killed_at_announced": killed_at,
+                "killed_at_batches_announced": killed_at,
                 "announced": len(payloads),
                 "lost": lost,
                 "duplicated": duplicated,
@@ -194,7 +196,8 @@ async def test_reassessment_killed_three_times_assesses_each_application_once(
     assert len(killed_at) == KILLS
     assert len(apps) == N
     assert lost == 0 and duplicated == 0 and len(payloads) == N
-    assert triggers == {"reassessment": N}
+    reassessments_v1 = {r.id for r in rows if r.trigger == "reassessment"}
+    assert {p["assessment_id"] for p in payloads} == reassessments_v1
     assert len(for_v1) == N and set(for_v1.values()) == {1}
     assert len(rows) == N  # no other assessment was written either
     assert current_ok == N

@@ -28,12 +28,15 @@ from kraftsamla_common.events import (
     ActorRegistered,
     ApplicationAssessed,
     ApplicationReceived,
+    ApplicationsReassessed,
     Envelope,
     EventData,
+    Level,
     LocalizedText,
     PlanVersionRef,
     Priority,
     ProgrammeCreated,
+    ReassessedApplication,
     ReassessmentCompleted,
     StrengthAreaSnapshot,
     new_id,
@@ -374,6 +377,63 @@ async def test_a_burst_of_events_yields_few_report_versions(
     assert (bredd["count"], bredd["requested_amount"], bredd["decided"]) == (
         burst,
         {"SEK": burst * 1000.0},
+        0,
+    )
+
+
+async def test_a_reassessed_batch_lands_in_one_event_and_never_over_a_newer_assessment(
+    reporting: httpx.AsyncClient, js: JetStreamContext, region: str
+) -> None:
+    client = reporting
+    prog = programme(ENERGY)
+    plan_id = new_id()
+    await send(js, prog, region)
+    await send(js, published(prog, ENERGY, plan_id, 1), region)
+    await send(js, published(prog, ENERGY, plan_id, 2), region)
+    v1 = [PlanVersionRef(action_plan_id=plan_id, strength_area_id=ENERGY.id, version=1)]
+    v2 = [PlanVersionRef(action_plan_id=plan_id, strength_area_id=ENERGY.id, version=2)]
+    ids = [new_id() for _ in range(3)]
+    first = [await send(js, assessed(app_id, v1, ENERGY), region) for app_id in ids]
+
+    def row(app_id: UUID, level: Level) -> ReassessedApplication:
+        fields = set(ReassessedApplication.model_fields) - {"level"}
+        return ReassessedApplication(**assessed(app_id, v2, ENERGY).model_dump(include=fields), level=level)
+
+    batch = await send(
+        js,
+        ApplicationsReassessed(
+            reassessment_id=new_id(),
+            batch=0,
+            plan_key=plan_key(v2),
+            plan_versions=v2,
+            applications=[row(ids[0], "spets"), row(ids[1], "spets"), row(ids[2], "bas")],
+        ),
+        region,
+    )
+
+    async def reassessed() -> dict[str, Any] | None:
+        r = await latest(client, region)
+        done = (
+            r and r["content"]["assessments"]["current"] == 3 and r["built_from"]["plan_key"] == plan_key(v2)
+        )
+        return r if done else None
+
+    await eventually(reassessed, what="a report of the reassessed batch")
+    # An assessment made after the first one but before the batch's, delivered last, changes nothing.
+    made = first[0].time + (batch.time - first[0].time) / 2
+    await publish(js, envelope(assessed(ids[0], v1, ENERGY), region).model_copy(update={"time": made}))
+
+    async def late_consumed() -> bool | None:
+        info = await js.consumer_info("ASSESSMENT", "reporting-on-application-assessed")
+        return True if info.num_pending == 0 and info.num_ack_pending == 0 else None
+
+    await eventually(late_consumed, what="the late assessment to be consumed")
+    await settled(client, region)
+    report = await eventually(reassessed, what="the report after the late assessment")
+    levels = report["content"]["portfolio"]["by_strength_area"][0]["levels"]
+    assert {k: v["count"] for k, v in levels.items() if v["count"]} == {"spets": 2, "bas": 1}
+    assert (report["content"]["assessments"]["current"], report["content"]["assessments"]["outdated"]) == (
+        3,
         0,
     )
 

@@ -835,6 +835,43 @@ class ApplicationAssessed(ApplicationFacts):
     review: Literal["none", "confirmed", "overridden", "needs_review"] = "none"
 
 
+class ReassessedApplication(ApplicationFacts):
+    """One application's new assessment within ``ApplicationsReassessed``: its facts and the
+    effective outcome (a reviewer's overrides where there are any)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    assessment_id: UUID
+    strength_area_id: UUID | None
+    level: Level | None
+    score: float
+    recommendation: Recommendation
+    supported_goals: list[int] = []
+    dimensions: list[Dimension] = []
+    conflicts: int = 0
+    review: Literal["none", "confirmed", "overridden", "needs_review"] = "none"
+
+
+REASSESSED_IN_EVENT = 500
+"""Applications in one ``ApplicationsReassessed`` event (about 600 bytes each)."""
+
+
+@event
+class ApplicationsReassessed(EventData):
+    event_type: ClassVar[str] = "assessment.applications.reassessed.v1"
+    description: ClassVar[str] = (
+        "A batch of a region's open applications got new assessments in a reassessment: one event "
+        "for up to REASSESSED_IN_EVENT of them, rather than one per application. Integrators' ``application.reassessed`` webhooks are still one per application."
+    )
+
+    reassessment_id: UUID
+    batch: int = Field(ge=0)
+    plan_key: str = Field(description="Identifies the set of plan versions used.")
+    plan_versions: list[PlanVersionRef]
+    rubric_version: int = 0
+    applications: list[ReassessedApplication]
+
+
 @event
 class ApplicationDecided(ApplicationFacts):
     event_type: ClassVar[str] = "assessment.application.decided.v1"

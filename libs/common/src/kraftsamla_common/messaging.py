@@ -113,8 +113,8 @@ class UnitOfWork:
             self._settings = Settings()
         return self._settings
 
-    def emit(self, data: EventData, *, region: str, subject: object) -> Envelope[EventData]:
-        """Queue an event; it is written to the outbox with the transaction."""
+    def envelope(self, data: EventData, *, region: str, subject: object) -> Envelope[EventData]:
+        """An event of this unit of work, not queued (see :meth:`emit`)."""
         # Parametrised with the payload's own class, so every field of the payload is serialised.
         typed: Any = Envelope[type(data)]  # type: ignore[misc]
         env: Envelope[EventData] = typed(
@@ -128,6 +128,11 @@ class UnitOfWork:
             causation_id=self.causation_id,
             data=data,
         )
+        return env
+
+    def emit(self, data: EventData, *, region: str, subject: object) -> Envelope[EventData]:
+        """Queue an event; it is written to the outbox with the transaction."""
+        env = self.envelope(data, region=region, subject=subject)
         headers: dict[str, str] = {}
         # The trace of the request that raised the event continues when the relay publishes it.
         propagate.inject(headers)

@@ -16,11 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kraftsamla_common import metrics
 from kraftsamla_common.events import (
     MOVED_IN_EVENT,
+    REASSESSED_IN_EVENT,
     ApplicationAssessed,
+    ApplicationsReassessed,
     AssessmentTrigger,
     Level,
     MovedApplication,
     Priority,
+    ReassessedApplication,
     ReassessmentBatch,
     ReassessmentCompleted,
     Recommendation,
@@ -32,7 +35,7 @@ from kraftsamla_common.events import (
 from kraftsamla_common.events import MoveGroup as MoveGroupEvent
 from kraftsamla_common.messaging import UnitOfWork
 
-from . import domain
+from . import domain, webhooks
 from .models import (
     Application,
     Assessment,
@@ -261,38 +264,59 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def emit_assessed(uow: UnitOfWork, app: Application, a: Assessment, trigger: AssessmentTrigger) -> None:
+def assessed_data(app: Application, a: Assessment, trigger: AssessmentTrigger) -> ApplicationAssessed:
+    """The ``application.assessed`` payload of an application's assessment."""
     eff = effective_of(a, app.review)
-    details = a.details or {}
-    uow.emit(
-        ApplicationAssessed(
-            **application_facts(app),
-            assessment_id=UUID(a.id),
-            trigger=trigger,
-            plan_key=a.plan_key,
-            plan_versions=a.plan_versions,  # type: ignore[arg-type]
-            rubric_version=a.rubric_version,
-            strength_area_id=eff.strength_area_id,
-            level=eff.level,
-            score=a.score,
-            recommendation=eff.recommendation,
-            fits=[
-                StrengthAreaFit(
-                    strength_area_id=f["strength_area_id"],
-                    score=f["score"],
-                    priority_ids=f["priority_ids"],
-                    matched_terms=f["matched_terms"],
-                )
-                for f in a.fits
-            ],
-            supported_goals=eff.supported_goals,
-            dimensions=eff.dimensions,
-            conflicts=len((details.get("sustainability") or {}).get("conflicts", [])),
-            review=(app.review or {}).get("state", "none"),
-        ),
-        region=app.region,
-        subject=app.id,
+    return ApplicationAssessed(
+        **application_facts(app),
+        assessment_id=UUID(a.id),
+        trigger=trigger,
+        plan_key=a.plan_key,
+        plan_versions=a.plan_versions,  # type: ignore[arg-type]
+        rubric_version=a.rubric_version,
+        strength_area_id=eff.strength_area_id,
+        level=eff.level,
+        score=a.score,
+        recommendation=eff.recommendation,
+        fits=[
+            StrengthAreaFit(
+                strength_area_id=f["strength_area_id"],
+                score=f["score"],
+                priority_ids=f["priority_ids"],
+                matched_terms=f["matched_terms"],
+            )
+            for f in a.fits
+        ],
+        supported_goals=eff.supported_goals,
+        dimensions=eff.dimensions,
+        conflicts=_conflicts(a),
+        review=(app.review or {}).get("state", "none"),
     )
+
+
+def _conflicts(a: Assessment) -> int:
+    return len(((a.details or {}).get("sustainability") or {}).get("conflicts", []))
+
+
+def reassessed_row(app: Application, a: Assessment) -> ReassessedApplication:
+    """One application's line in ``applications.reassessed``."""
+    eff = effective_of(a, app.review)
+    return ReassessedApplication(
+        **application_facts(app),
+        assessment_id=UUID(a.id),
+        strength_area_id=eff.strength_area_id,
+        level=eff.level,
+        score=a.score,
+        recommendation=eff.recommendation,
+        supported_goals=eff.supported_goals,
+        dimensions=eff.dimensions,
+        conflicts=_conflicts(a),
+        review=(app.review or {}).get("state", "none"),
+    )
+
+
+def emit_assessed(uow: UnitOfWork, app: Application, a: Assessment, trigger: AssessmentTrigger) -> None:
+    uow.emit(assessed_data(app, a, trigger), region=app.region, subject=app.id)
 
 
 def assess(
@@ -301,8 +325,11 @@ def assess(
     assessor: domain.Assessor,
     portfolio: Portfolio,
     trigger: AssessmentTrigger,
+    *,
+    announce: bool = True,
 ) -> tuple[Assessment, domain.Result]:
-    """Assess one application, store the assessment as its current one, and announce it."""
+    """Assess one application and store the assessment as its current one; ``announce`` raises
+    its ``application.assessed`` event (a reassessment announces its batch as a whole instead)."""
     result = assessor.assess(portfolio.facts(app), portfolio.region)
     assessment = new_assessment(app, result, trigger)
     uow.session.add(assessment)
@@ -310,7 +337,8 @@ def assess(
     app.current_assessment_id = assessment.id
     if app.status == "received":
         app.status = "assessed"
-    emit_assessed(uow, app, assessment, trigger)
+    if announce:
+        emit_assessed(uow, app, assessment, trigger)
     metrics.applications_assessed.add(1, {"region": app.region, "trigger": trigger})
     return assessment, result
 
@@ -489,6 +517,7 @@ async def reassess_batch(uow: UnitOfWork, region: str, batch: ReassessmentBatch)
     )
     assessed = needs_review = 0
     moved: list[MovedApplication] = []
+    reassessed: list[tuple[Application, Assessment]] = []
     if assessor is not None and current:
         ids = [str(x) for x in batch.application_ids]
         apps = (
@@ -512,7 +541,8 @@ async def reassess_batch(uow: UnitOfWork, region: str, batch: ReassessmentBatch)
             ):
                 continue
             was_pending = (app.review or {}).get("state") == "needs_review"
-            _, result = assess(uow, app, assessor, portfolio, "reassessment")
+            assessment, result = assess(uow, app, assessor, portfolio, "reassessment", announce=False)
+            reassessed.append((app, assessment))
             assessed += 1
             if not was_pending and (app.review or {}).get("state") == "needs_review":
                 needs_review += 1
@@ -541,6 +571,8 @@ async def reassess_batch(uow: UnitOfWork, region: str, batch: ReassessmentBatch)
                         reason=reason,
                     )
                 )
+    if assessor is not None and reassessed:
+        await announce_reassessed(uow, region, record, assessor, batch.batch, reassessed)
     uow.session.add(
         ReassessmentPart(
             reassessment_id=record.id,
@@ -567,6 +599,41 @@ async def reassess_batch(uow: UnitOfWork, region: str, batch: ReassessmentBatch)
     ).all()
     _complete(uow, record, assessor, parts, superseded=not current)
     return record
+
+
+async def announce_reassessed(
+    uow: UnitOfWork,
+    region: str,
+    record: Reassessment,
+    assessor: domain.Assessor,
+    batch: int,
+    done: list[tuple[Application, Assessment]],
+) -> None:
+    """Announce a batch's new assessments: on the bus as ``applications.reassessed`` events (one per
+    ``REASSESSED_IN_EVENT`` applications, so the report's read model takes them in bulk), and to
+    integrators as one ``application.reassessed`` webhook per application, queued here, in the
+    batch's transaction."""
+    rows = [reassessed_row(app, a) for app, a in done]
+    for start in range(0, len(rows), REASSESSED_IN_EVENT):
+        uow.emit(
+            ApplicationsReassessed(
+                reassessment_id=UUID(record.id),
+                batch=batch,
+                plan_key=assessor.key,
+                plan_versions=assessor.refs,
+                rubric_version=assessor.rubric_version,
+                applications=rows[start : start + REASSESSED_IN_EVENT],
+            ),
+            region=region,
+            subject=record.id,
+        )
+    hooks = await webhooks.subscribers(uow, region, "application.reassessed")
+    if hooks:
+        envs = [
+            uow.envelope(assessed_data(app, a, "reassessment"), region=region, subject=app.id)
+            for app, a in done
+        ]
+        await webhooks.queue(uow, "application.reassessed", hooks, envs)
 
 
 def _complete(

@@ -83,24 +83,34 @@ def body_of(env: Envelope[Any], kind: str) -> str:
     )
 
 
+async def subscribers(uow: UnitOfWork, region: str, kind: str) -> list[Webhook]:
+    """The region's active subscriptions to a webhook event type."""
+    hooks = (
+        await uow.session.scalars(select(Webhook).where(Webhook.region == region, Webhook.active.is_(True)))
+    ).all()
+    return [h for h in hooks if kind in h.event_types]
+
+
 async def fan_out(env: Envelope[Any], uow: UnitOfWork) -> None:
     """Queue one delivery of the event per active subscription of the region that wants it."""
     kind = webhook_event(env)
-    hooks = (
-        await uow.session.scalars(
-            select(Webhook).where(Webhook.region == env.region, Webhook.active.is_(True))
-        )
-    ).all()
-    source = getattr(env.data, "source", None)
-    wanted = [h for h in hooks if kind in h.event_types and (h.source is None or source in (None, h.source))]
-    if not wanted:
+    await queue(uow, kind, await subscribers(uow, env.region, kind), [env])
+
+
+async def queue(uow: UnitOfWork, kind: str, hooks: list[Webhook], envs: list[Envelope[Any]]) -> None:
+    """Queue a delivery of each event to each of ``hooks`` (those bound to a funding system get
+    only its applications' events)."""
+    if not hooks:
         return
-    now, body = utcnow(), body_of(env, kind)
+    now = utcnow()
     carrier: dict[str, str] = {}
     propagate.inject(carrier)  # the consumer's span: each attempt continues the event's trace
-    await uow.session.execute(
-        insert_ignore(uow.session, Delivery.__table__),  # type: ignore[arg-type]
-        [
+    rows: list[dict[str, Any]] = []
+    for env in envs:
+        source = getattr(env.data, "source", None)
+        wanted = [h for h in hooks if h.source is None or source in (None, h.source)]
+        body = body_of(env, kind) if wanted else ""
+        rows += [
             {
                 "id": str(new_id()),
                 "webhook_id": h.id,
@@ -116,8 +126,9 @@ async def fan_out(env: Envelope[Any], uow: UnitOfWork) -> None:
                 "created_at": now,
             }
             for h in wanted
-        ],
-    )
+        ]
+    if rows:
+        await uow.session.execute(insert_ignore(uow.session, Delivery.__table__), rows)  # type: ignore[arg-type]
 
 
 def sign(secret: str, msg_id: str, body: str, at: datetime) -> dict[str, str]:

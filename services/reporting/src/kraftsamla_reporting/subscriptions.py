@@ -17,11 +17,11 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from opentelemetry import propagate, trace
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import Table, and_, case, delete, func, or_, select, update
 from sqlalchemy import event as sa_event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,6 +41,7 @@ from kraftsamla_common.events import (
     ApplicationDecided,
     ApplicationFacts,
     ApplicationReceived,
+    ApplicationsReassessed,
     ApplicationStatusChanged,
     CyclePlanned,
     EngagementRecorded,
@@ -53,6 +54,7 @@ from kraftsamla_common.events import (
     ProgrammeCreated,
     ProgrammeState,
     ProgrammeUpdated,
+    ReassessedApplication,
     ReassessmentCompleted,
     RegionConfigured,
     ReportGenerated,
@@ -131,7 +133,7 @@ wakeups = Wakeups()
 # --------------------------------------------------------------------------- helpers
 
 
-def _insert(session: AsyncSession | Session, model: type[Base]) -> Any:
+def _insert(session: AsyncSession | Session, model: type[Base] | Table) -> Any:
     """A dialect ``INSERT`` that offers ``on_conflict_do_update`` / ``on_conflict_do_nothing``."""
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(model)
@@ -517,29 +519,74 @@ async def on_application_received(event: Envelope[ApplicationReceived], uow: Uni
     await _changed(event, uow)
 
 
+_DETAILS = (
+    "status", "title", "kind", "stage", "funding_source", "requested_amount", "granted_amount",
+    "currency", "municipalities", "claimed_goals", "details_at",
+)  # fmt: skip
+_ASSESSMENT = (
+    "plan_key", "strength_area_id", "level", "score", "recommendation", "supported_goals",
+    "dimensions", "conflicts", "assessed_at",
+)  # fmt: skip
+
+
+def _assessed_row(
+    region: str, d: ApplicationAssessed | ReassessedApplication, plan_key: str, when: datetime
+) -> dict[str, Any]:
+    return {
+        "application_id": str(d.application_id),
+        "region": region,
+        "status": d.status,
+        "title": d.title or None,
+        "kind": d.kind,
+        "stage": d.stage,
+        "funding_source": d.funding_source,
+        "requested_amount": d.requested_amount,
+        "granted_amount": d.granted_amount,
+        "currency": d.currency,
+        "municipalities": list(d.municipalities),
+        "claimed_goals": list(d.claimed_goals),
+        "details_at": when,
+        "plan_key": plan_key,
+        "strength_area_id": str(d.strength_area_id) if d.strength_area_id else None,
+        "level": d.level,
+        "score": d.score,
+        "recommendation": d.recommendation,
+        "supported_goals": list(d.supported_goals),
+        "dimensions": list(d.dimensions),
+        "conflicts": d.conflicts,
+        "assessed_at": when,
+    }
+
+
+async def _store_assessed(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Applications with their details and assessment, in one statement: the details overwrite
+    older details and the assessment an older assessment, each on its own (events of different
+    types arrive through different consumers, in no order between them)."""
+    table = cast("Table", ApplicationRM.__table__)
+    stmt = _insert(session, table)
+    x, t = stmt.excluded, table.c
+    newer_details = t.details_at <= x.details_at
+    newer_assessment = or_(t.assessed_at.is_(None), t.assessed_at <= x.assessed_at)
+    update_set = {c: case((newer_details, x[c]), else_=t[c]) for c in _DETAILS}
+    update_set |= {c: case((newer_assessment, x[c]), else_=t[c]) for c in _ASSESSMENT}
+    stmt = stmt.on_conflict_do_update(index_elements=["application_id"], set_=update_set)
+    await session.execute(stmt, rows)
+
+
 @subscriptions.on(ApplicationAssessed)
 async def on_application_assessed(event: Envelope[ApplicationAssessed], uow: UnitOfWork) -> None:
     """Details plus the assessment; an assessment older than the stored one is ignored."""
     d = event.data
-    when = utc(event.time)
-    await _application_details(event, uow)
-    await uow.session.execute(
-        update(ApplicationRM)
-        .where(
-            ApplicationRM.application_id == str(d.application_id),
-            or_(ApplicationRM.assessed_at.is_(None), ApplicationRM.assessed_at <= when),
-        )
-        .values(
-            plan_key=d.plan_key,
-            strength_area_id=str(d.strength_area_id) if d.strength_area_id else None,
-            level=d.level,
-            score=d.score,
-            recommendation=d.recommendation,
-            supported_goals=list(d.supported_goals),
-            dimensions=list(d.dimensions),
-            conflicts=d.conflicts,
-            assessed_at=when,
-        )
+    await _store_assessed(uow.session, [_assessed_row(event.region, d, d.plan_key, utc(event.time))])
+    await _changed(event, uow)
+
+
+@subscriptions.on(ApplicationsReassessed)
+async def on_applications_reassessed(event: Envelope[ApplicationsReassessed], uow: UnitOfWork) -> None:
+    """A reassessment's batch of assessments, stored in one statement."""
+    d, when = event.data, utc(event.time)
+    await _store_assessed(
+        uow.session, [_assessed_row(event.region, a, d.plan_key, when) for a in d.applications]
     )
     await _changed(event, uow)
 
