@@ -22,6 +22,7 @@ from sqlalchemy import Column, Index, MetaData, Table, UniqueConstraint, insert,
 
 from kraftsamla_assessment import assessing
 from kraftsamla_assessment.models import Application, Assessment
+from kraftsamla_common import service
 from kraftsamla_common.db import ALL_REGIONS, Database
 from kraftsamla_local import servers
 
@@ -45,7 +46,9 @@ def like(source: Table, name: str) -> Table:
 
 
 async def floor(p: harness.Platform) -> dict[str, float]:
-    """The same assessments in this process: compute, then write the rows in one transaction."""
+    """The same assessments in this process: compute, then write the rows in one transaction
+    (with the services' garbage-collector settings)."""
+    service.tune_gc()
     db = Database(p.services["assessment"].database_url)
     try:
         async with db.session(ALL_REGIONS) as session:

@@ -11,9 +11,11 @@ from typing import Any
 
 import httpx
 import nats
+from sqlalchemy import text
 
 from conftest import headers
 from helpers import eventually, plan_event, publish, push_applications, reassessed
+from kraftsamla_common.db import ALL_REGIONS, Database
 from kraftsamla_local import servers
 
 N = 1000
@@ -22,14 +24,19 @@ N = 1000
 async def test_a_reassessment_killed_half_way_completes_once_after_restart(
     nats_url: str, database_factory: Callable[[str], str], api_keys_file: Path, tmp_path: Path, region: str
 ) -> None:
+    database_url = database_factory("assessment")
     proc = servers.ServiceProcess(
         "assessment",
-        database_url=database_factory("assessment"),
+        database_url=database_url,
         nats_url=nats_url,
         data_dir=tmp_path,
         api_keys_file=api_keys_file,
         # Redelivery of the unacknowledged event after ack_wait (a heartbeat keeps a live handler's).
-        extra_env={"KRAFTSAMLA_RELAY_POLL_SECONDS": "0.2", "KRAFTSAMLA_ACK_WAIT_SECONDS": "3"},
+        extra_env={
+            "KRAFTSAMLA_RELAY_POLL_SECONDS": "0.2",
+            "KRAFTSAMLA_ACK_WAIT_SECONDS": "3",
+            "KRAFTSAMLA_REASSESSMENT_BATCH_SIZE": "50",
+        },
     )
     proc.start()
     try:
@@ -45,8 +52,18 @@ async def test_a_reassessment_killed_half_way_completes_once_after_restart(
             nc = await nats.connect(nats_url)
             await publish(nc.jetstream(), plan_event(region, 1))
             await nc.close()
-            # Kill while the consumer is half-way through (it has started, and not finished).
-            await asyncio.sleep(0.6)
+            # Kill while the consumer is part-way through: some batches done, not all.
+            db = Database(database_url)
+            try:
+
+                async def started() -> bool:
+                    async with db.session(ALL_REGIONS) as session:
+                        done = await session.scalar(text("SELECT max(batches_done) FROM reassessments"))
+                    return (done or 0) >= 2
+
+                await eventually(started, timeout=60, interval=0.01)
+            finally:
+                await db.dispose()
             assert await reassessments() == 0
             proc.kill()
             proc.start()

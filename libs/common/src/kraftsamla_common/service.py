@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import gc
 import logging
 import re
 from collections.abc import AsyncIterator, Callable, Coroutine
@@ -206,6 +207,19 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def tune_gc() -> None:
+    """Collect garbage less often, and never scan what start-up loaded.
+
+    A reassessment allocates hundreds of thousands of small objects (ORM rows, result parts,
+    JSON values) that live until the batch commits; with the default thresholds the collector
+    ran its full scans over all of them (and every imported module) again and again: about a
+    fifth of a batch's time. Objects alive after start-up are frozen out of the scans, and the
+    youngest generation is collected after 50,000 allocations instead of 700."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+
+
 def run(spec: ServiceSpec) -> None:
     """Entry point of ``python -m kraftsamla_<service>``."""
     import uvicorn
@@ -213,6 +227,7 @@ def run(spec: ServiceSpec) -> None:
     telemetry.configure_logging(spec.name)
     settings = Settings().for_service(spec.name)
     app = create_app(spec, settings)
+    tune_gc()
     uvicorn.run(
         app, host=settings.host, port=settings.port, log_level="warning", timeout_graceful_shutdown=10
     )

@@ -5,13 +5,15 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, fields, is_dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
+import orjson
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import load_only
 
 from kraftsamla_common import metrics
 from kraftsamla_common.events import (
@@ -240,28 +242,11 @@ def application_facts(app: Application) -> dict[str, Any]:
     }
 
 
-_FIELDS: dict[type, tuple[str, ...] | None] = {}
-
-
-def _field_names(cls: type) -> tuple[str, ...] | None:
-    if cls not in _FIELDS:
-        _FIELDS[cls] = tuple(f.name for f in fields(cls)) if is_dataclass(cls) else None
-    return _FIELDS[cls]
-
-
 def _jsonable(value: Any) -> Any:
-    """A result (dataclasses, UUIDs, tuples) as JSON values, in one pass: ``dataclasses.asdict``
-    deep-copies every leaf first, which was most of the cost of storing an assessment."""
-    if isinstance(value, UUID):
-        return str(value)
-    names = _field_names(type(value))
-    if names is not None:
-        return {name: _jsonable(getattr(value, name)) for name in names}
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value
+    """A result (dataclasses, UUIDs, tuples) as JSON values: orjson converts it in C, several
+    times faster than walking it in Python (``dataclasses.asdict`` deep-copies every leaf first,
+    which was most of the cost of storing an assessment)."""
+    return orjson.loads(orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS))
 
 
 def assessed_data(app: Application, a: Assessment, trigger: AssessmentTrigger) -> ApplicationAssessed:
@@ -329,7 +314,8 @@ def assess(
     announce: bool = True,
 ) -> tuple[Assessment, domain.Result]:
     """Assess one application and store the assessment as its current one; ``announce`` raises
-    its ``application.assessed`` event (a reassessment announces its batch as a whole instead)."""
+    its ``application.assessed`` event and counts it (a reassessment announces and counts its
+    batch as a whole instead)."""
     result = assessor.assess(portfolio.facts(app), portfolio.region)
     assessment = new_assessment(app, result, trigger)
     uow.session.add(assessment)
@@ -339,7 +325,7 @@ def assess(
         app.status = "assessed"
     if announce:
         emit_assessed(uow, app, assessment, trigger)
-    metrics.applications_assessed.add(1, {"region": app.region, "trigger": trigger})
+        metrics.applications_assessed.add(1, {"region": app.region, "trigger": trigger})
     return assessment, result
 
 
@@ -381,11 +367,26 @@ def new_assessment(app: Application, result: domain.Result, trigger: AssessmentT
 
 
 async def current_assessments(session: AsyncSession, apps: Sequence[Application]) -> dict[str, Assessment]:
-    """The current assessment of each application, by id (in chunks, to stay under bind limits)."""
+    """The current assessment of each application, by id (in chunks, to stay under bind limits):
+    what comparing it with a new one needs, without its details (decoding them was a tenth of a
+    reassessment's time)."""
     ids = [x.current_assessment_id for x in apps if x.current_assessment_id]
     out: dict[str, Assessment] = {}
+    columns = (
+        Assessment.plan_key,
+        Assessment.rubric_version,
+        Assessment.application_revision,
+        Assessment.strength_area_id,
+        Assessment.level,
+        Assessment.recommendation,
+        Assessment.fits,
+    )
     for chunk in range(0, len(ids), 5000):
-        query = select(Assessment).where(Assessment.id.in_(ids[chunk : chunk + 5000]))
+        query = (
+            select(Assessment)
+            .options(load_only(*columns, raiseload=True))
+            .where(Assessment.id.in_(ids[chunk : chunk + 5000]))
+        )
         out.update((a.id, a) for a in (await session.scalars(query)).all())
     return out
 
@@ -613,6 +614,7 @@ async def announce_reassessed(
     ``REASSESSED_IN_EVENT`` applications, so the report's read model takes them in bulk), and to
     integrators as one ``application.reassessed`` webhook per application, queued here, in the
     batch's transaction."""
+    metrics.applications_assessed.add(len(done), {"region": region, "trigger": "reassessment"})
     rows = [reassessed_row(app, a) for app, a in done]
     for start in range(0, len(rows), REASSESSED_IN_EVENT):
         uow.emit(

@@ -368,8 +368,15 @@ class Assessor:
     rubric_version: int = 0
     lexicon: Lexicon = field(init=False)
     key: str = field(init=False)
+    _refs: tuple[PlanVersionRef, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self._refs = tuple(
+            PlanVersionRef(
+                action_plan_id=p.action_plan_id, strength_area_id=p.strength_area_id, version=p.version
+            )
+            for p in self.plans
+        )
         self.key = plan_key(self.refs)
         entries = _static_entries()
         for i, plan in enumerate(self.plans):
@@ -378,12 +385,7 @@ class Assessor:
 
     @property
     def refs(self) -> list[PlanVersionRef]:
-        return [
-            PlanVersionRef(
-                action_plan_id=p.action_plan_id, strength_area_id=p.strength_area_id, version=p.version
-            )
-            for p in self.plans
-        ]
+        return list(self._refs)
 
     @property
     def codes(self) -> dict[UUID, str]:
