@@ -861,7 +861,8 @@ class ApplicationsReassessed(EventData):
     event_type: ClassVar[str] = "assessment.applications.reassessed.v1"
     description: ClassVar[str] = (
         "A batch of a region's open applications got new assessments in a reassessment: one event "
-        "for up to REASSESSED_IN_EVENT of them, rather than one per application. Integrators' ``application.reassessed`` webhooks are still one per application."
+        "for up to REASSESSED_IN_EVENT of them, rather than one per application. Integrators' "
+        "``application.reassessed`` webhooks are still one per application."
     )
 
     reassessment_id: UUID

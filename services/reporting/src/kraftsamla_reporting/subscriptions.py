@@ -486,29 +486,33 @@ async def on_engagement_recorded(event: Envelope[EngagementRecorded], uow: UnitO
     await _latest(event, uow, EngagementRM, "engagement_id", values, gone=d.deleted)
 
 
+def _details_row(region: str, d: ApplicationFacts, when: datetime) -> dict[str, Any]:
+    """An application's details as the read model keeps them."""
+    return {
+        "application_id": str(d.application_id),
+        "region": region,
+        "status": d.status,
+        "title": d.title or None,
+        "kind": d.kind,
+        "stage": d.stage,
+        "funding_source": d.funding_source,
+        "requested_amount": d.requested_amount,
+        "granted_amount": d.granted_amount,
+        "currency": d.currency,
+        "municipalities": list(d.municipalities),
+        "claimed_goals": list(d.claimed_goals),
+        "details_at": when,
+    }
+
+
 async def _application_details(event: Envelope[Any], uow: UnitOfWork) -> None:
     """Status, amounts, places and goals of an application, as of the latest event that carried them."""
-    d: ApplicationFacts = event.data
     stmt = _insert(uow.session, ApplicationRM)
     await _upsert(
         uow.session,
         ApplicationRM,
         ["application_id"],
-        {
-            "application_id": str(d.application_id),
-            "region": event.region,
-            "status": d.status,
-            "title": d.title or None,
-            "kind": d.kind,
-            "stage": d.stage,
-            "funding_source": d.funding_source,
-            "requested_amount": d.requested_amount,
-            "granted_amount": d.granted_amount,
-            "currency": d.currency,
-            "municipalities": list(d.municipalities),
-            "claimed_goals": list(d.claimed_goals),
-            "details_at": utc(event.time),
-        },
+        _details_row(event.region, event.data, utc(event.time)),
         where=ApplicationRM.details_at <= stmt.excluded.details_at,
     )
 
@@ -532,20 +536,7 @@ _ASSESSMENT = (
 def _assessed_row(
     region: str, d: ApplicationAssessed | ReassessedApplication, plan_key: str, when: datetime
 ) -> dict[str, Any]:
-    return {
-        "application_id": str(d.application_id),
-        "region": region,
-        "status": d.status,
-        "title": d.title or None,
-        "kind": d.kind,
-        "stage": d.stage,
-        "funding_source": d.funding_source,
-        "requested_amount": d.requested_amount,
-        "granted_amount": d.granted_amount,
-        "currency": d.currency,
-        "municipalities": list(d.municipalities),
-        "claimed_goals": list(d.claimed_goals),
-        "details_at": when,
+    return _details_row(region, d, when) | {
         "plan_key": plan_key,
         "strength_area_id": str(d.strength_area_id) if d.strength_area_id else None,
         "level": d.level,
