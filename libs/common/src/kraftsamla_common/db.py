@@ -57,15 +57,20 @@ def _set_region(session: Session, _tx: SessionTransaction, connection: Connectio
     )
 
 
-def _engine_kwargs(url: str) -> dict[str, Any]:
+def _engine(url: str, **extra: Any) -> AsyncEngine:
+    """An engine for ``url``; SQLite's directory is made and its pragmas set on every connection."""
     # Statement parameters (names, e-mail addresses) never reach error messages or logs.
-    kwargs: dict[str, Any] = {"hide_parameters": True}
-    if url.startswith("sqlite"):
+    kwargs: dict[str, Any] = {"hide_parameters": True, **extra}
+    sqlite_file = url.startswith("sqlite")
+    if sqlite_file:
         path = url.split(":///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": 30}
-    return kwargs
+    engine = create_async_engine(url, **kwargs)
+    if sqlite_file:
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    return engine
 
 
 class Database:
@@ -77,20 +82,17 @@ class Database:
     def __init__(self, url: str, admin_url: str | None = None) -> None:
         self.url = url
         self.admin_url = admin_url or url
-        kwargs = _engine_kwargs(url)
         if url.startswith("sqlite"):
             # One connection, taken in turn: SQLite has one writer, and writers of one process
             # that race for its lock sleep in its busy handler (milliseconds each, growing)
             # instead of queueing; readers wait their turn too, briefly.
-            kwargs.update(pool_size=1, max_overflow=0, pool_timeout=120)
+            pool: dict[str, Any] = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 120}
         else:
-            kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
-        self.engine: AsyncEngine = create_async_engine(url, **kwargs)
+            pool = {"pool_size": 10, "max_overflow": 10, "pool_pre_ping": True}
+        self.engine: AsyncEngine = _engine(url, **pool)
         # Each database's own session class, so that its transaction hook touches no other.
         session_class = type("ServiceSession", (Session,), {})
-        if self.is_sqlite:
-            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
-        else:
+        if not self.is_sqlite:
             event.listen(session_class, "after_begin", _set_region)
         self.sessions = async_sessionmaker(
             self.engine, expire_on_commit=False, sync_session_class=session_class
@@ -115,9 +117,7 @@ class Database:
 
         Replicas starting together take turns: on PostgreSQL a transaction-scoped advisory lock
         is held while migrating, so the second finds the schema at head and does nothing."""
-        admin = create_async_engine(self.admin_url, **_engine_kwargs(self.admin_url))
-        if self.is_sqlite:
-            event.listen(admin.sync_engine, "connect", _sqlite_pragmas)
+        admin = _engine(self.admin_url)
         try:
             for attempt in range(attempts):
                 try:
