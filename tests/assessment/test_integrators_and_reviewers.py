@@ -398,6 +398,48 @@ async def test_an_override_survives_reassessment_unless_the_change_touches_it(
     assert r.json()["review"]["state"] == "confirmed"
 
 
+async def test_a_reviewers_strength_area_decision_teaches_later_applications(
+    svc: httpx.AsyncClient, js: Any, region: str
+) -> None:
+    await publish(js, plan_event(region, 1))
+    await publish(js, forest_event(region, 1, ["skogsbruk"]))
+    await reassessed(svc, region, 2)
+    h = headers(region, "integrator")
+    text = (
+        "Fäbodbruk med getter och kor på sommarbete i fjällen. Ostystning och smörkärning i fäboden "
+        "visas för besökare under sommaren."
+    )
+    first = (await svc.post(f"{base(region)}/applications", json=application(1, text), headers=h)).json()
+    assert first["assessment"]["strength_area_id"] is None  # no word of either plan in the text
+    r = await svc.post(
+        f"{base(region)}/applications/{first['id']}/review",
+        json={
+            "action": "override",
+            "overrides": [
+                {"part": "strength_area", "value": str(FOREST_AREA), "reason": "Fäbodbruk är skogsbete."}
+            ],
+        },
+        headers=headers(region, "assessor"),
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["effective"]["strength_area_id"] == str(FOREST_AREA)
+
+    # A later application that reads like it is assessed accordingly, and says why.
+    later = "Fäbodbruk i fjällen: getter på sommarbete, ostystning och smörkärning i fäboden för besökare."
+    second = (await svc.post(f"{base(region)}/applications", json=application(2, later), headers=h)).json()
+    assessment = second["assessment"]
+    assert assessment["strength_area_id"] == str(FOREST_AREA)
+    precedent = assessment["choice"]["precedent"]
+    assert precedent["application_id"] == first["id"] and precedent["reason"] == "Fäbodbruk är skogsbete."
+    assert "Like application 'Ansökan 1', which a reviewer placed under Skog" in assessment["rationale"]
+    # One that does not read like it is not touched by the example.
+    other = (
+        await svc.post(f"{base(region)}/applications", json=application(3, "Ett bibliotek i byn."), headers=h)
+    ).json()
+    assert other["assessment"]["strength_area_id"] is None
+    assert other["assessment"]["choice"]["precedent"] is None
+
+
 async def test_a_new_rubric_reassesses_and_is_versioned(svc: httpx.AsyncClient, js: Any, region: str) -> None:
     await publish(js, plan_event(region, 1))
     await reassessed(svc, region, 1)

@@ -18,10 +18,13 @@ import httpx
 import pytest
 
 from kraftsamla_local import demo_portfolio
-from kraftsamla_local.demo_content import REGIONS
+from kraftsamla_local.demo_content import INTEGRATOR_SOURCES, REGIONS
 from kraftsamla_local.servers import free_port, port_open
 
 SERVICES = ("plans", "actors", "assessment", "reporting")
+UNSEEN = json.loads(
+    (Path(__file__).parent.parent / "assessment" / "data" / "unseen_projects.json").read_text()
+)["items"]
 
 
 class Launcher:
@@ -151,6 +154,38 @@ def test_up_loads_demo_data_stops_on_ctrl_c_and_keeps_data(launcher: Launcher) -
             decided = http.get(f"/assessment/regions/{rid}/applications?status=granted", headers=own).json()
             assert decided["count"] >= demo_portfolio.PER_REGION // 5
         assert http.get("/plans/regions/kronoberg/programmes", headers=jh).status_code == 404
+
+        # Real project descriptions the quality benchmark never saw, pushed by each region's funding
+        # system, get the strength area a regional officer gave them, with the passages that say so.
+        agreed = []
+        for n, item in enumerate(UNSEEN):
+            rid = item["region"]
+            r = http.post(
+                f"/assessment/regions/{rid}/applications",
+                json={
+                    "source": INTEGRATOR_SOURCES[rid],
+                    "external_id": f"UNSEEN-{n}",
+                    "title": item["title"],
+                    "summary": item["text"],
+                    "requested_amount": 100000,
+                    "currency": "EUR" if rid == "lappi" else "SEK",
+                },
+                headers={"X-API-Key": keys[f"{rid}-integrator"]},
+            )
+            assert r.status_code == 201, r.text
+            assessment = r.json()["assessment"]
+            codes = {
+                sa["id"]: sa["code"]
+                for sa in http.get(
+                    f"/plans/regions/{rid}/programmes", headers={"X-API-Key": keys[f"{rid}-viewer"]}
+                ).json()["data"][0]["strength_areas"]
+            }
+            got = codes.get(assessment["strength_area_id"])
+            agreed.append(got in item["areas"] if item["areas"] else got is None)
+            if got is not None:
+                assert assessment["fits"][0]["evidence"][0]["passage"] in item["title"] + "\n" + item["text"]
+                assert assessment["choice"]["confidence"] > 0
+        assert sum(agreed) >= 0.8 * len(UNSEEN), agreed
 
         programme = http.get("/plans/regions/jamtland-harjedalen/programmes", headers=jh).json()["data"][0]
         assert {sa["code"] for sa in programme["strength_areas"]} == {

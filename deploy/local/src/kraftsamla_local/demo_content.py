@@ -571,15 +571,26 @@ REGIONS: list[Json] = [
                 {
                     "code": "jord-skog-vatten",
                     "name": {"sv": "Jord, skog och vatten", "en": "Soil, forest and water"},
-                    "description": {"sv": "Areella näringar och förädlingen av deras råvaror."},
-                    "nace_codes": ["A01", "A02", "A03", "C10", "C16"],
+                    "description": {
+                        "sv": "Areella näringar – jordbruk, skogsbruk, rennäring, fiske och vattenbruk – och "
+                        "förädlingen av deras råvaror: mat och dryck, mathantverk, trävaror och träbyggande, bioekonomi.",
+                        "en": "Land- and water-based industries – farming, forestry, reindeer husbandry, fishing and "
+                        "aquaculture – and the refining of their raw materials: food and drink, food craft, wood "
+                        "products and timber construction, the bioeconomy.",
+                    },
+                    "nace_codes": ["A01", "A02", "A03", "C10", "C11", "C16"],
                     "sdgs": [2, 12, 15],
                 },
                 {
                     "code": "hallbar-energi",
                     "name": {"sv": "Hållbar energi", "en": "Sustainable energy"},
                     "description": {
-                        "sv": "Förnybar energiproduktion, energieffektivisering och energiomställning."
+                        "sv": "Förnybar energiproduktion (vind, sol, vatten, bioenergi), vätgas och elektrobränslen, "
+                        "energilagring, energieffektivisering, elektrifiering av industri och transporter och "
+                        "laddinfrastruktur – länets energiomställning.",
+                        "en": "Renewable energy (wind, solar, hydro, bioenergy), hydrogen and electrofuels, energy "
+                        "storage, energy efficiency, electrification of industry and transport, charging "
+                        "infrastructure – the county's energy transition.",
                     },
                     "nace_codes": ["D35", "C27", "M72"],
                     "sdgs": [7, 9, 13],
@@ -588,7 +599,10 @@ REGIONS: list[Json] = [
                     "code": "upplevelser",
                     "name": {"sv": "Upplevelser", "en": "Experiences"},
                     "description": {
-                        "sv": "Besöksnäring, kultur, friluftsliv och kulturella och kreativa branscher."
+                        "sv": "Besöksnäring och destinationer, friluftsliv, sport- och idrottsevenemang, kultur och "
+                        "kulturarv som upplevelser (också sydsamisk kultur) och kulturella och kreativa branscher.",
+                        "en": "The visitor economy and destinations, outdoor life, sport and outdoor events, culture "
+                        "and heritage as experiences (South Sami culture too) and the cultural and creative industries.",
                     },
                     "nace_codes": ["I55", "N79", "R90", "R93"],
                     "sdgs": [8, 11, 12],
@@ -596,7 +610,12 @@ REGIONS: list[Json] = [
                 {
                     "code": "digitala-losningar",
                     "name": {"sv": "Digitala lösningar", "en": "Digital solutions"},
-                    "description": {"sv": "IT-tjänster, e-hälsa och digital omställning."},
+                    "description": {
+                        "sv": "IT-tjänster och mjukvara, företagens digitala omställning, e-hälsa och välfärdsteknik, "
+                        "digitala tjänster för glesbygden, bredband och IT-kompetens.",
+                        "en": "IT services and software, the digital transformation of firms, e-health and welfare "
+                        "technology, digital services for sparsely populated areas, broadband and IT skills.",
+                    },
                     "nace_codes": ["J62", "J63", "Q86"],
                     "sdgs": [4, 9],
                 },
@@ -789,15 +808,27 @@ REGIONS: list[Json] = [
                 {
                     "code": "upplevelser",
                     "name": {"sv": "Upplevelsenäring", "en": "Experience industry"},
-                    "description": {"sv": "Besöksnäring i Swedish Lapland, natur- och kulturupplevelser."},
+                    "description": {
+                        "sv": "Besöksnäringen i Swedish Lapland: destinationsutveckling, natur- och "
+                        "kulturupplevelser, samisk kultur, norrsken, vinterturism, friluftsliv och evenemang.",
+                        "en": "The visitor economy of Swedish Lapland: destination development, nature and culture "
+                        "experiences, Sami culture, northern lights, winter tourism, outdoor life and events.",
+                    },
                     "nace_codes": ["I55", "N79", "R93"],
                     "sdgs": [8, 12, 15],
                 },
                 {
                     "code": "gron-industri",
                     "name": {"sv": "Grön industriell omställning", "en": "Green industrial transition"},
-                    "description": {"sv": "Fossilfritt stål, vätgas och hållbara råvaror."},
-                    "nace_codes": ["C24", "B07", "D35"],
+                    "description": {
+                        "sv": "Fossilfritt stål, vätgas och elektrolys, gruvor och mineral (prospektering, "
+                        "innovationskritiska metaller, gruvavfall), batterier, processindustrin och dess "
+                        "leverantörer, industriell cirkulär ekonomi och kompetensförsörjning för de nya industrierna.",
+                        "en": "Fossil-free steel, hydrogen and electrolysis, mining and minerals (exploration, critical "
+                        "raw materials, mine waste), batteries, the process industry and its suppliers, industrial "
+                        "circular economy and skills for the new industries.",
+                    },
+                    "nace_codes": ["C24", "B07", "B08", "D35", "C20", "C27", "E38"],
                     "sdgs": [7, 9, 13],
                 },
             ],
@@ -1051,13 +1082,24 @@ REGIONS: list[Json] = [
                 {
                     "code": "skog-och-tra",
                     "name": {"sv": "Skog och trä", "en": "Forest and wood"},
-                    "nace_codes": ["A02", "C16", "F41"],
+                    "description": {
+                        "sv": "Skogsbruket och skogens värdekedja: sågverk, trävaror, industriellt träbyggande, "
+                        "möbler och inredning i trä, bioekonomi och skogsbaserad forskning.",
+                        "en": "Forestry and the forest value chain: sawmills, wood products, industrial timber "
+                        "construction, furniture and interiors in wood, the bioeconomy and forest research.",
+                    },
+                    "nace_codes": ["A02", "C16", "C31", "F41"],
                     "sdgs": [9, 12, 15],
                 },
                 {
                     "code": "besoksnaring",
                     "name": {"sv": "Besöksnäring och upplevelser", "en": "Visitor economy"},
-                    "description": {"sv": "Natur- och kulturbaserad turism, bl.a. Åsnen och Glasriket."},
+                    "description": {
+                        "sv": "Natur- och kulturbaserad turism: Åsnens nationalpark och destination, Glasriket, "
+                        "kanot, fiske, cykel och vandring, evenemang och värdskap.",
+                        "en": "Nature- and culture-based tourism: Åsnen national park and destination, the Kingdom "
+                        "of Crystal, canoeing, fishing, cycling and hiking, events and hospitality.",
+                    },
                     "nace_codes": ["I55", "N79"],
                     "sdgs": [8, 14, 15],
                 },
@@ -1345,7 +1387,15 @@ REGIONS: list[Json] = [
                 {
                     "code": "arktiset-luonnonvarat",
                     "name": {"fi": "Arktiset luonnonvarat", "en": "Arctic natural resources"},
-                    "nace_codes": ["A02", "B07", "C17"],
+                    "description": {
+                        "fi": "Lapin luonnonvarojen kestävä käyttö ja jalostus: metsä- ja biotalous, puutuotteet, "
+                        "bioenergia, kaivostoiminta ja malminetsintä, kiertotalous ja sivuvirrat, luonnontuotteet "
+                        "ja jalostava teollisuus.",
+                        "en": "Sustainable use and refining of Lapland's natural resources: forest bioeconomy, wood "
+                        "products, bioenergy, mining and ore exploration, circular economy and side streams, "
+                        "natural products and the refining industry.",
+                    },
+                    "nace_codes": ["A02", "B07", "B08", "C16", "C17", "C24", "E38"],
                     "sdgs": [9, 12, 15],
                 },
                 {
@@ -1354,13 +1404,27 @@ REGIONS: list[Json] = [
                         "fi": "Arktinen matkailu ja elämystalous",
                         "en": "Arctic tourism and experience economy",
                     },
-                    "nace_codes": ["I55", "N79"],
+                    "description": {
+                        "fi": "Ympärivuotinen ja kestävä matkailu: luontomatkailu, revontulet, saamelaiskulttuuri "
+                        "vastuullisesti, tapahtumat ja urheilumatkailu, majoitus ja elämyspalvelut.",
+                        "en": "Year-round sustainable tourism: nature tourism, northern lights, Sami culture "
+                        "responsibly, events and sport tourism, hospitality and experience services.",
+                    },
+                    "nace_codes": ["I55", "N79", "R90", "R93"],
                     "sdgs": [8, 12],
                 },
                 {
                     "code": "arktinen-testaus",
                     "name": {"fi": "Arktinen testaus ja teknologia", "en": "Arctic testing and technology"},
-                    "nace_codes": ["M71", "M72"],
+                    "description": {
+                        "fi": "Kylmän ilmaston ja talviolosuhteiden testaus (ajoneuvot, renkaat, laitteet), arktisen "
+                        "liikenteen ja tienpidon tutkimus, testiympäristöt ja niiden data, arktinen teknologia ja "
+                        "datakeskukset.",
+                        "en": "Cold-climate and winter testing (vehicles, tyres, equipment), research on arctic "
+                        "traffic and road maintenance, test environments and their data, arctic technology and "
+                        "data centres.",
+                    },
+                    "nace_codes": ["M71", "M72", "J63"],
                     "sdgs": [9],
                 },
             ],

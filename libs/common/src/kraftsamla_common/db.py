@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import DateTime, TypeDecorator, event, make_url, text
@@ -57,10 +58,21 @@ def _set_region(session: Session, _tx: SessionTransaction, connection: Connectio
     )
 
 
+def _json_dumps(value: Any) -> str:
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
 def _engine(url: str, **extra: Any) -> AsyncEngine:
     """An engine for ``url``; SQLite's directory is made and its pragmas set on every connection."""
-    # Statement parameters (names, e-mail addresses) never reach error messages or logs.
-    kwargs: dict[str, Any] = {"hide_parameters": True, **extra}
+    # Statement parameters (names, e-mail addresses) never reach error messages or logs. JSON
+    # columns are encoded and decoded by orjson: several times faster than the standard library,
+    # and a reassessment reads and writes thousands of them.
+    kwargs: dict[str, Any] = {
+        "hide_parameters": True,
+        "json_serializer": _json_dumps,
+        "json_deserializer": orjson.loads,
+        **extra,
+    }
     sqlite_file = url.startswith("sqlite")
     if sqlite_file:
         path = url.split(":///", 1)[-1]

@@ -24,7 +24,15 @@ from kraftsamla_common.events import ActionPlanContent, Level, PlanVersionRef, R
 from kraftsamla_common.service import MAX_OFFSET, PageDep, UowDep
 
 from . import domain
-from .assessing import current_rubric, effective_of, emit_assessed, overrides_of, plans_of, preview
+from .assessing import (
+    current_rubric,
+    effective_of,
+    emit_assessed,
+    overrides_of,
+    plans_of,
+    preview,
+    record_precedent,
+)
 from .intake import Intake, change_status, decide, from_360giving, item_errors
 from .models import (
     Application,
@@ -121,6 +129,7 @@ def _assessment_public(a: Assessment) -> AssessmentPublic:
             "geography": d.get("geography"),
             "claims": d.get("claims"),
             "criteria": d.get("criteria", []),
+            "choice": d.get("choice"),
             "created_at": a.created_at,
         }
     )
@@ -614,6 +623,7 @@ async def review_application(
             reviewed_at=now,
         )
     )
+    await record_precedent(uow.session, app, overrides, who, now)
     emit_assessed(uow, app, current, "review")
     await uow.commit()
     return _public(app, current)

@@ -19,6 +19,7 @@ from kraftsamla_common import metrics
 from kraftsamla_common.events import (
     MOVED_IN_EVENT,
     REASSESSED_IN_EVENT,
+    ActionPlanPublished,
     ApplicationAssessed,
     ApplicationsReassessed,
     AssessmentTrigger,
@@ -38,6 +39,7 @@ from kraftsamla_common.events import MoveGroup as MoveGroupEvent
 from kraftsamla_common.messaging import UnitOfWork
 
 from . import domain, webhooks
+from .matching import Signature, TextFeatures, analyse
 from .models import (
     Application,
     Assessment,
@@ -48,6 +50,7 @@ from .models import (
     RegionGeography,
     current_plans,
 )
+from .models import Precedent as PrecedentRow
 from .models import Rubric as RubricRow
 
 log = logging.getLogger(__name__)
@@ -63,37 +66,107 @@ async def current_rubric(session: AsyncSession, region: str) -> tuple[int, Rubri
 
 
 def plans_of(rows: list[PlanVersion]) -> list[domain.StrengthAreaPlan]:
-    return [
-        domain.StrengthAreaPlan(
-            action_plan_id=UUID(p.action_plan_id),
-            strength_area_id=UUID(p.strength_area_id),
-            code=p.strength_area_code,
-            version=p.version,
-            priorities=tuple(Priority.model_validate(x) for x in p.priorities),
-        )
-        for p in rows
-    ]
+    return [_plan_of_json(_plan_json_of_row(p)) for p in rows]
+
+
+def _plan_json_of_row(p: PlanVersion) -> dict[str, Any]:
+    return {
+        "action_plan_id": p.action_plan_id,
+        "strength_area_id": p.strength_area_id,
+        "code": p.strength_area_code,
+        "version": p.version,
+        "priorities": p.priorities,
+        **(p.profile or {}),
+    }
+
+
+def profile_of(data: ActionPlanPublished) -> dict[str, Any]:
+    """What the assessment reads of a published plan besides its priorities: the area's names,
+    description and NACE codes, and the plan's analysis, vision, sub-goals and initiatives."""
+    sa, plan = data.strength_area, data.plan
+    prose: list[tuple[str, str]] = []
+    if plan.analysis.current_state:
+        prose.append(("analysis", plan.analysis.current_state))
+    prose += [("challenges", c) for c in plan.analysis.challenges]
+    if plan.vision:
+        prose += [("vision", t) for t in (plan.vision.sv, plan.vision.en, plan.vision.fi) if t]
+    for g in plan.sub_goals:
+        prose += [(f"sub-goal '{g.title.any()}'", t) for t in (g.title.sv, g.title.en, g.title.fi) if t]
+    return {
+        "name": sa.name.model_dump(exclude_none=True),
+        "description": sa.description.model_dump(exclude_none=True) if sa.description else {},
+        "nace_codes": list(sa.nace_codes),
+        "prose": [list(x) for x in prose],
+        "initiatives": [
+            {"title": i.title, "description": i.description, "priority_ids": list(i.priority_ids)}
+            for i in plan.policy_mix.initiatives
+        ],
+    }
 
 
 _compiled: dict[str, tuple[tuple[Any, ...], domain.Assessor]] = {}
 """The last assessor compiled for each region, with what it was compiled from."""
 
 
-async def load_assessor(session: AsyncSession, region: str) -> domain.Assessor | None:
-    """The region's current plans and rubric, compiled; None while no action plan is published.
+async def load_precedents(session: AsyncSession, region: str) -> list[PrecedentRow]:
+    """The region's reviewer decisions of a strength area that are still in force."""
+    rows = (await session.scalars(select(PrecedentRow).where(PrecedentRow.region == region))).all()
+    if not rows:
+        return []
+    reviews: dict[str, Any] = dict(
+        (
+            await session.execute(
+                select(Application.id, Application.review).where(
+                    Application.id.in_([r.application_id for r in rows])
+                )
+            )
+        ).all()
+    )
+    return [
+        r
+        for r in rows
+        if any(
+            o["part"] == "strength_area" and o["in_force"]
+            for o in (reviews.get(r.application_id) or {}).get("overrides", [])
+        )
+    ]
 
-    Compiling (the plans' vocabulary into one matcher) costs more than assessing an application,
-    so the result is kept per region: a published plan version and a rubric version never
-    change, so the same versions give the same assessor."""
+
+async def load_assessor(session: AsyncSession, region: str) -> domain.Assessor | None:
+    """The region's current plans, rubric and reviewers' precedents, compiled; None while no
+    action plan is published.
+
+    Compiling (the plans' texts into one matcher) costs more than assessing an application, so
+    the result is kept per region: a published plan version and a rubric version never change,
+    so the same versions (and precedents) give the same assessor."""
     rows = await current_plans(session, region)
     if not rows:
         return None
     version, rubric, _ = await current_rubric(session, region)
-    key = (version, *((p.action_plan_id, p.version, p.strength_area_code) for p in rows))
+    precedents = await load_precedents(session, region)
+    key = (
+        version,
+        *((p.action_plan_id, p.version, p.strength_area_code, p.profile is not None) for p in rows),
+        *((p.application_id, p.strength_area_id, p.decided_at) for p in precedents),
+    )
     cached = _compiled.get(region)
     if cached is not None and cached[0] == key:
         return cached[1]
-    assessor = domain.Assessor(plans_of(rows), rubric, version)
+    assessor = domain.Assessor(
+        plans_of(rows),
+        rubric,
+        version,
+        [
+            domain.Precedent(
+                UUID(p.application_id),
+                p.title,
+                UUID(p.strength_area_id) if p.strength_area_id else None,
+                p.reason,
+                Signature(frozenset(p.stems)),
+            )
+            for p in precedents
+        ],
+    )
     _compiled[region] = (key, assessor)
     return assessor
 
@@ -124,7 +197,29 @@ class Portfolio:
             partners=len(app.partners),
             helix=frozenset(helix),
             applicant_known=applicant is not None,
+            features=features_of(app),
         )
+
+
+def analyse_text(app: Application) -> TextFeatures:
+    """Read the application's text once (language, sentences, words) and keep the result with it:
+    every later assessment of this revision reuses it."""
+    features = analyse(
+        domain.Facts(
+            title=app.title,
+            summary=app.summary,
+            description=app.description,
+            sustainability=app.sustainability or {},
+        ).text
+    )
+    app.features = features.to_json()
+    return features
+
+
+def features_of(app: Application) -> TextFeatures:
+    """The application's analysed text: as stored at intake, else (stored before texts were kept,
+    or by an older analysis) analysed now and stored."""
+    return TextFeatures.from_json(app.features) or analyse_text(app)
 
 
 async def load_portfolio(session: AsyncSession, region: str, spread: Counter[str] | None = None) -> Portfolio:
@@ -168,6 +263,25 @@ def overrides_of(review: dict[str, Any] | None, *, in_force: bool = True) -> lis
         for o in review.get("overrides", [])
         if o["in_force"] or not in_force
     ]
+
+
+async def record_precedent(
+    session: AsyncSession, app: Application, overrides: Sequence[dict[str, Any]], by: str, at: datetime
+) -> None:
+    """A reviewer's strength-area override becomes an example for the region's later applications
+    that read like this one (kept while the override is in force; see :func:`load_precedents`)."""
+    override = next((o for o in overrides if o["part"] == "strength_area"), None)
+    if override is None:
+        return
+    row = await session.get(PrecedentRow, app.id)
+    if row is None:
+        row = PrecedentRow(application_id=app.id, region=app.region)
+        session.add(row)
+    row.title = app.title[:500]
+    row.strength_area_id = str(override["value"]) if override["value"] else None
+    row.reason = override["reason"]
+    row.stems = sorted(Signature.of(features_of(app)).stems)
+    row.decided_by, row.decided_at = by, at
 
 
 def effective_of(a: Assessment, review: dict[str, Any] | None) -> domain.Effective:
@@ -340,6 +454,7 @@ def new_assessment(app: Application, result: domain.Result, trigger: AssessmentT
             "geography": result.geography,
             "claims": result.claims,
             "criteria": result.criteria,
+            "choice": result.choice,
         }
     )
     return Assessment(
@@ -423,11 +538,19 @@ def _plan_json(p: domain.StrengthAreaPlan) -> dict[str, Any]:
 
 def _plan_of_json(p: dict[str, Any]) -> domain.StrengthAreaPlan:
     return domain.StrengthAreaPlan(
-        action_plan_id=UUID(p["action_plan_id"]),
-        strength_area_id=UUID(p["strength_area_id"]),
+        action_plan_id=UUID(str(p["action_plan_id"])),
+        strength_area_id=UUID(str(p["strength_area_id"])),
         code=p["code"],
         version=p["version"],
         priorities=tuple(Priority.model_validate(x) for x in p["priorities"]),
+        name=p.get("name") or {},
+        description=p.get("description") or {},
+        nace_codes=tuple(p.get("nace_codes") or ()),
+        prose=tuple((a, b) for a, b in p.get("prose") or ()),
+        initiatives=tuple(
+            domain.Initiative(i["title"], i.get("description", ""), tuple(i.get("priority_ids", ())))
+            for i in p.get("initiatives") or ()
+        ),
     )
 
 
@@ -559,7 +682,7 @@ async def reassess_batch(uow: UnitOfWork, region: str, batch: ReassessmentBatch)
                     new_index,
                     rubric_changed=record.rubric_changed,
                     text_changed=before.application_revision != app.revision,
-                )
+                ) + domain.tie_clause(result)
                 moved.append(
                     MovedApplication(
                         application_id=UUID(app.id),
@@ -762,7 +885,7 @@ async def preview(
         if domain.moved(b, a):
             reason = domain.explain(
                 b, a, old_index, new_index, rubric_changed=rubric is not None, text_changed=False
-            )
+            ) + domain.tie_clause(result)
             moves.append(domain.Move(UUID(app.id), b, a, reason))
     codes = draft.codes | {p.strength_area_id: p.code for p in current}
     groups = domain.group_moves(moves, codes, conditional=True)

@@ -20,17 +20,13 @@ says why it moved; a reviewer's overrides survive a reassessment unless the chan
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import lru_cache
 from typing import Any, Literal, get_args
 from uuid import UUID
 
-import ahocorasick
-import snowballstemmer
 from stdnum.fi import ytunnus
 from stdnum.se import orgnr
 
@@ -46,120 +42,13 @@ from kraftsamla_common.events import (
 )
 from kraftsamla_common.municipalities import municipality_by_code
 
-from . import vocabulary
+from . import nace, vocabulary
+from .matching import Entry, Hit, Language, Lexicon, Signature, TextFeatures, analyse, content_words
 
-Language = Literal["sv", "fi", "en"]
 DIMENSIONS: tuple[Dimension, ...] = get_args(Dimension)
 LEVELS: tuple[Level, ...] = ("bas", "bredd", "spets")
-
-_STEMMERS = {
-    lang: snowballstemmer.stemmer(name)
-    for lang, name in (("sv", "swedish"), ("fi", "finnish"), ("en", "english"))
-}
-_MIN_STEM = 4
-_MIN_INNER = 6  # a needle this long may match inside a word (a compound part) …
-_MIN_HEAD = 3  # … after a first element at least this long ("naturturism", not "naturism")
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-_STOPWORDS: dict[Language, frozenset[str]] = {
-    "sv": frozenset(
-        [
-            "och",
-            "att",
-            "för",
-            "med",
-            "som",
-            "det",
-            "är",
-            "av",
-            "på",
-            "en",
-            "till",
-            "den",
-            "har",
-            "inte",
-            "om",
-            "ett",
-            "de",
-        ]
-    ),
-    "fi": frozenset(
-        ["ja", "on", "että", "ovat", "sekä", "se", "ei", "myös", "kuin", "tai", "joka", "mutta", "ole", "hän"]
-    ),
-    "en": frozenset(
-        ["and", "the", "of", "to", "in", "is", "for", "that", "with", "on", "are", "as", "be", "by", "this"]
-    ),
-}
 DESCRIBED_MIN_CHARS = 40
 """A sustainability dimension counts as described in its own field from this many characters."""
-
-
-def detect_language(text: str) -> Language:
-    words = [w.lower() for w in _WORD.findall(text[:5000])]
-    scores = {lang: sum(w in stop for w in words) for lang, stop in _STOPWORDS.items()}
-    best = max(scores, key=lambda k: scores[k])
-    return best if scores[best] else "sv"
-
-
-@lru_cache(maxsize=20000)
-def needle(term: str) -> str:
-    """The shortest stem of ``term`` that is still a prefix of it (so it occurs in running text)."""
-    term = term.lower().strip()
-    best = term
-    for stemmer in _STEMMERS.values():
-        stem = stemmer.stemWord(term)
-        if len(stem) >= _MIN_STEM and term.startswith(stem) and len(stem) < len(best):
-            best = stem
-    return best
-
-
-def _passage(text: str, start: int, end: int, width: int = 60) -> str:
-    a, b = max(0, start - width), min(len(text), end + width)
-    return ("…" if a else "") + text[a:b].replace("\n", " ") + ("…" if b < len(text) else "")
-
-
-class Lexicon:
-    """Terms grouped under owners (a priority, a goal, a dimension…), compiled into one automaton.
-
-    ``find`` answers, per owner, each term found in the text with the passage it was found in.
-    A term of several words is found when every word is.
-    """
-
-    def __init__(self, entries: Iterable[tuple[Hashable, str]]) -> None:
-        by_needle: dict[str, list[tuple[Hashable, str]]] = {}
-        self._needles: dict[str, frozenset[str]] = {}
-        for owner, term in entries:
-            term = term.lower().strip()
-            needles = self._needles.setdefault(term, frozenset(needle(w) for w in term.split()))
-            for n in needles:
-                by_needle.setdefault(n, []).append((owner, term))
-        self._automaton = ahocorasick.Automaton()
-        for n, owners in by_needle.items():
-            self._automaton.add_word(n, (n, owners))
-        self._empty = not by_needle
-        if not self._empty:
-            self._automaton.make_automaton()
-
-    def find(self, text: str) -> dict[Hashable, dict[str, str]]:
-        lowered = text.lower()
-        seen: dict[tuple[Hashable, str], set[str]] = {}
-        passages: dict[tuple[Hashable, str], str] = {}
-        if self._empty:
-            return {}
-        for end, (n, owners) in self._automaton.iter(lowered):
-            start = end - len(n) + 1
-            head = 0  # letters of the same word before the match
-            while head < start and lowered[start - head - 1].isalpha():
-                head += 1
-            if head and (len(n) < _MIN_INNER or head < _MIN_HEAD):
-                continue
-            for owner, term in owners:
-                seen.setdefault((owner, term), set()).add(n)
-                passages.setdefault((owner, term), _passage(text, start, end + 1))
-        out: dict[Hashable, dict[str, str]] = {}
-        for (owner, term), found in seen.items():
-            if found >= self._needles[term]:
-                out.setdefault(owner, {})[term] = passages[(owner, term)]
-        return out
 
 
 def normalise_identifier(value: str) -> str:
@@ -185,14 +74,36 @@ def normalise_identifier(value: str) -> str:
 
 
 @dataclass(frozen=True)
+class Initiative:
+    """An initiative of an action plan's policy mix, read for what it says about its priorities."""
+
+    title: str
+    description: str = ""
+    priority_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class StrengthAreaPlan:
-    """A strength area with the priorities of its current published action-plan version."""
+    """A strength area with its current published action-plan version: the priorities, and every
+    other text the plan and the programme give of the area."""
 
     action_plan_id: UUID
     strength_area_id: UUID
     code: str
     version: int
     priorities: tuple[Priority, ...]
+    name: Mapping[str, str] = field(default_factory=dict)
+    """The area's name per language."""
+    description: Mapping[str, str] = field(default_factory=dict)
+    nace_codes: tuple[str, ...] = ()
+    prose: tuple[tuple[str, str], ...] = ()
+    """The plan's analysis, vision and sub-goals: (which part, text)."""
+    initiatives: tuple[Initiative, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The area's name (Swedish, Finnish or English, whichever the region gave), else its code."""
+        return next((self.name[k] for k in ("sv", "fi", "en") if self.name.get(k)), self.code)
 
 
 @dataclass(frozen=True)
@@ -210,11 +121,16 @@ class Facts:
     helix: frozenset[str] = frozenset()
     """Helix types of the applicant and partners, where they are registered actors."""
     applicant_known: bool = False
+    features: TextFeatures | None = None
+    """The text's language, sentences and words, as stored at intake (worked out when missing)."""
 
     @property
     def text(self) -> str:
         parts = [self.title, self.summary, self.description, *self.sustainability.values()]
         return "\n".join(p for p in parts if p)
+
+    def read(self) -> TextFeatures:
+        return self.features or analyse(self.text)
 
 
 @dataclass(frozen=True)
@@ -225,6 +141,19 @@ class Region:
     """Empty when the region has not said which municipalities it has."""
     spread: Mapping[str, int] = field(default_factory=dict)
     """Open applications per municipality."""
+
+
+@dataclass(frozen=True)
+class Precedent:
+    """An application whose strength area a reviewer decided, with a reason: an example for the
+    region's later applications that read like it."""
+
+    application_id: UUID
+    title: str
+    strength_area_id: UUID | None
+    """None: the reviewer placed it under no strength area."""
+    reason: str
+    signature: Signature
 
 
 DEFAULT_RUBRIC = Rubric.model_validate(
@@ -245,23 +174,45 @@ DEFAULT_RUBRIC = Rubric.model_validate(
 # --------------------------------------------------------------------------- results
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Evidence:
     priority_id: str
+    """The priority whose text matched; empty when the match is in the area's other texts."""
     term: str
     passage: str
     language: Language
+    source: str = ""
+    """The plan text the term comes from ("vocabulary of priority …", "NACE C10 …", "analysis")."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Fit:
     strength_area_id: UUID
     code: str
     score: float
+    """How well the text fits the area, 0 – 1 (``1 - exp(-points / FIT_SCALE)``)."""
     priority_ids: list[str]
     matched_terms: list[str]
     evidence: list[Evidence]
     level: Level | None
+    points: float = 0.0
+    """The weighted sum the score is made from: each term's weight × how rare it is among the areas."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """How the strength area was chosen: with what confidence, against which runner-up, and
+    whether it was a tie, a near tie, or a reviewer's earlier decision on a similar application."""
+
+    confidence: float
+    runner_up: str | None
+    runner_up_id: UUID | None
+    margin: float
+    """The chosen area's points less the runner-up's."""
+    tie: Literal["tie", "near_tie"] | None
+    precedent: dict[str, Any] | None
+    """The reviewed application it reads like: id, title, strength area, reason, similarity."""
+    note: str
 
 
 @dataclass(frozen=True)
@@ -270,6 +221,8 @@ class Placement:
     votes: dict[str, float]
     cues: dict[str, list[str]]
     rationale: str
+    tie: list[str] = field(default_factory=list)
+    """The levels that tied for first place, when they did."""
 
 
 @dataclass(frozen=True)
@@ -297,6 +250,8 @@ class Agenda2030:
     claimed_supported: list[int]
     claimed_unsupported: list[int]
     unclaimed_supported: list[int]
+    passages: dict[int, str] = field(default_factory=dict)
+    """Goal → the passage that supports it."""
 
 
 @dataclass(frozen=True)
@@ -315,7 +270,7 @@ class Claims:
     found_unclaimed: list[str]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CriterionScore:
     id: str
     measure: str
@@ -336,6 +291,7 @@ class Result:
     scale_max: int
     recommendation: Recommendation
     fits: list[Fit]
+    """Every area the text touches, best first; the first is the chosen one when it fits enough."""
     placement: Placement
     sustainability: Sustainability
     agenda2030: Agenda2030
@@ -344,19 +300,95 @@ class Result:
     criteria: list[CriterionScore]
     language: Language
     rationale: str
+    choice: Choice | None = None
 
 
 # --------------------------------------------------------------------------- the assessor
 
+WEIGHTS = {
+    "vocabulary": 3.0,
+    "priority": 2.0,
+    "name": 2.5,
+    "description": 1.4,
+    "nace": 1.5,
+    "nace_name": 1.0,
+    "plan": 0.75,
+}
+"""How much a term counts by the plan text it comes from: a priority's own vocabulary most, the
+area's name, its industries (NACE), its description, then the action plan's prose."""
+STRONG = WEIGHTS["nace"]
+"""A term at least this heavy names the area's business (its vocabulary, names, industries); an
+area found only through the words of its description and plan prose counts half."""
+MIN_POINTS = 2.0
+"""Below this a text fits no strength area: one vocabulary term passes, or two of the area's
+industry words; description and prose words alone need several."""
+FIT_SCALE = 5.0
+NEAR_TIE = 0.9
+"""A runner-up with at least this share of the winner's points is a near tie."""
+EVIDENCE = 5
+"""Evidence the chosen area keeps: its heaviest terms, each with the sentence it was found in."""
+TERMS = 10
+"""Matched terms kept per area (its heaviest)."""
+FITS = 4
+"""Areas kept in a result: the chosen one and its closest runners-up."""
+PRECEDENT_MIN = 0.3
+"""Similarity from which a reviewed application counts as an example (cosine of content stems)."""
+PRECEDENT_POINTS = 12.0
+"""Points a fully similar example adds to the area its reviewer chose."""
 
-def _static_entries() -> list[tuple[Hashable, str]]:
-    entries: list[tuple[Hashable, str]] = []
-    entries += [(("sdg", goal), t) for goal, terms in vocabulary.SDG_TERMS.items() for t in terms]
-    entries += [(("dim", d), t) for d, terms in vocabulary.DIMENSION_TERMS.items() for t in terms]
-    entries += [(("intervention",), t) for t in vocabulary.INTERVENTION_TERMS]
-    entries += [(("protected", k), t) for k, terms in vocabulary.PROTECTED_TERMS.items() for t in terms]
-    entries += [(("cue", lvl), t) for lvl, terms in vocabulary.LEVEL_CUES.items() for t in terms]
+
+def _static_entries() -> list[Entry]:
+    entries: list[Entry] = []
+    entries += [Entry(("sdg", goal), t) for goal, terms in vocabulary.SDG_TERMS.items() for t in terms]
+    entries += [Entry(("dim", d), t) for d, terms in vocabulary.DIMENSION_TERMS.items() for t in terms]
+    entries += [Entry(("intervention",), t) for t in vocabulary.INTERVENTION_TERMS]
+    entries += [Entry(("protected", k), t) for k, terms in vocabulary.PROTECTED_TERMS.items() for t in terms]
+    entries += [Entry(("cue", lvl), t) for lvl, terms in vocabulary.LEVEL_CUES.items() for t in terms]
     return entries
+
+
+def _area_entries(i: int, plan: StrengthAreaPlan) -> list[Entry]:
+    """Every plan text of one area as weighted terms, each saying where it comes from."""
+    area: tuple[Hashable, ...] = ("area", i)
+    out: list[Entry] = []
+
+    def words(owner: Hashable, text: str, weight: float, source: str, *, title: bool = False) -> None:
+        out.extend(Entry(owner, w, weight, source) for w in content_words(text, title=title))
+
+    for prio in plan.priorities:
+        owner = ("prio", i, prio.id)
+        title = prio.title.any()
+        out += [
+            Entry(owner, t, WEIGHTS["vocabulary"], f"vocabulary of priority '{title}'")
+            for t in prio.vocabulary
+        ]
+        for text in (prio.title.sv, prio.title.en, prio.title.fi):
+            if text:
+                words(owner, text, WEIGHTS["priority"], f"priority '{title}'", title=True)
+        words(owner, prio.description, WEIGHTS["plan"], f"priority '{title}'")
+    for lang, text in plan.name.items():
+        if text:
+            words(area, text, WEIGHTS["name"], f"the area's name ({lang})", title=True)
+            out.append(Entry(area, text, WEIGHTS["name"], f"the area's name ({lang})"))
+    for lang, text in plan.description.items():
+        if text:
+            words(area, text, WEIGHTS["description"], f"the area's description ({lang})")
+    for code in plan.nace_codes:
+        division = nace.division(code)
+        if division is None:
+            continue
+        source = f"NACE {code} {division.label}"
+        out += [Entry(area, t, WEIGHTS["nace"], source) for t in division.terms]
+        for text in division.names:
+            words(area, text, WEIGHTS["nace_name"], source, title=True)
+    for part, text in plan.prose:
+        words(area, text, WEIGHTS["plan"], f"the action plan's {part}")
+    for ini in plan.initiatives:
+        owners: list[Hashable] = [("prio", i, pid) for pid in ini.priority_ids] or [area]
+        for who in owners:
+            words(who, ini.title, WEIGHTS["plan"], f"initiative '{ini.title}'", title=True)
+            words(who, ini.description, WEIGHTS["plan"], f"initiative '{ini.title}'")
+    return out
 
 
 @dataclass
@@ -366,9 +398,14 @@ class Assessor:
     plans: list[StrengthAreaPlan]
     rubric: Rubric = DEFAULT_RUBRIC
     rubric_version: int = 0
+    precedents: Sequence[Precedent] = ()
     lexicon: Lexicon = field(init=False)
     key: str = field(init=False)
     _refs: tuple[PlanVersionRef, ...] = field(init=False, repr=False)
+    _idf: dict[str, float] = field(init=False, repr=False)
+    _levels: list[dict[str, Level]] = field(init=False, repr=False)
+    _codes: dict[UUID, str] = field(init=False, repr=False)
+    _labels: dict[UUID, str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._refs = tuple(
@@ -379,9 +416,19 @@ class Assessor:
         )
         self.key = plan_key(self.refs)
         entries = _static_entries()
+        areas_of: dict[str, set[int]] = {}
         for i, plan in enumerate(self.plans):
-            entries += [(("prio", i, p.id), t) for p in plan.priorities for t in p.vocabulary]
+            for e in _area_entries(i, plan):
+                entries.append(e)
+                areas_of.setdefault(" ".join(e.term.lower().split()), set()).add(i)
         self.lexicon = Lexicon(entries)
+        self._levels = [{p.id: p.level for p in plan.priorities} for plan in self.plans]
+        self._codes = {p.strength_area_id: p.code for p in self.plans}
+        self._labels = {p.strength_area_id: p.label for p in self.plans}
+        n = max(1, len(self.plans))
+        # A term found in the texts of fewer areas tells more about which area a text is about:
+        # 1 for a term of one area, less the more areas share it (whatever the number of areas).
+        self._idf = {t: math.log(1 + n / len(a)) / math.log(1 + n) for t, a in areas_of.items()}
 
     @property
     def refs(self) -> list[PlanVersionRef]:
@@ -389,20 +436,25 @@ class Assessor:
 
     @property
     def codes(self) -> dict[UUID, str]:
-        return {p.strength_area_id: p.code for p in self.plans}
+        return self._codes
+
+    @property
+    def labels(self) -> dict[UUID, str]:
+        return self._labels
 
     def assess(self, facts: Facts, region: Region | None = None) -> Result:
         region = region or Region()
         text = facts.text
-        language = detect_language(text)
-        found = self.lexicon.find(text)
-        fits = self._fits(found, language)
-        top = fits[0] if fits else None
+        features = facts.read()
+        found = self.lexicon.find(text, features)
+        fits = self._fits(found, features.language)
+        choice, fits = self._choose(fits, facts, features)
+        top = fits[0] if fits and fits[0].points >= MIN_POINTS else None
         placement = self._placement(top, found)
         sustainability = _sustainability(facts, found)
         agenda = _agenda2030(facts, found)
         geography = _geography(facts, region)
-        claims = _claims(facts, fits, self.codes)
+        claims = _claims(facts, fits if top else [], self.codes)
         values = _measures(facts, top, sustainability, agenda, geography, region)
         criteria = [_score(c, self.rubric.scale_max, *values[c.measure]) for c in self.rubric.criteria]
         total_weight = sum(c.weight for c in criteria)
@@ -424,49 +476,175 @@ class Assessor:
             geography=geography,
             claims=claims,
             criteria=criteria,
-            language=language,
+            language=features.language,
             rationale=_rationale(
-                top, placement, score, self.rubric.scale_max, recommendation, sustainability
+                top, choice, placement, score, self.rubric.scale_max, recommendation, sustainability
             ),
+            choice=choice,
         )
 
-    def _fits(self, found: Mapping[Hashable, dict[str, str]], language: Language) -> list[Fit]:
+    def _fits(self, found: Mapping[Hashable, dict[str, Hit]], language: Language) -> list[Fit]:
+        by_area: dict[int, list[tuple[str, dict[str, Hit]]]] = {}
+        for owner, hits in found.items():
+            if isinstance(owner, tuple) and owner[0] in ("area", "prio"):
+                by_area.setdefault(owner[1], []).append((owner[2] if owner[0] == "prio" else "", hits))
+        idf = self._idf
+        scored = []
+        for i, owners in by_area.items():
+            # Each term once per area, at its heaviest, with the priority it came from (if any).
+            terms: dict[str, tuple[float, Hit, str]] = {}
+            prio_hits: dict[str, float] = {}
+            strong = False
+            for pid, hits in owners:
+                for term, hit in hits.items():
+                    n = len(hit.sentences)
+                    points = hit.weight * idf.get(term, 1.0) * (1 + 0.25 * min(n - 1, 4))
+                    strong = strong or hit.weight >= STRONG
+                    if pid:
+                        prio_hits[pid] = prio_hits.get(pid, 0.0) + points
+                    known = terms.get(term)
+                    if known is None or known[0] < points:
+                        terms[term] = (points, hit, pid)
+            total = sum(p for p, _, _ in terms.values())
+            scored.append((total if strong else total / 2, self.plans[i].code, i, terms, prio_hits))
+        scored.sort(key=lambda x: (-x[0], x[1]))
         fits: list[Fit] = []
-        for i, plan in enumerate(self.plans):
-            prio_ids: list[str] = []
-            terms: set[str] = set()
-            evidence: list[Evidence] = []
-            best: tuple[int, Level] | None = None
-            for prio in plan.priorities:
-                hits = found.get(("prio", i, prio.id), {})
-                if not hits:
-                    continue
-                prio_ids.append(prio.id)
-                terms.update(hits)
-                evidence.extend(Evidence(prio.id, t, p, language) for t, p in sorted(hits.items()))
-                if best is None or len(hits) > best[0]:
-                    best = (len(hits), prio.level)
-            if terms:
-                fits.append(
-                    Fit(
-                        plan.strength_area_id,
-                        plan.code,
-                        round(min(1.0, len(terms) / 4), 3),
-                        prio_ids,
-                        sorted(terms),
-                        evidence,
-                        best[1] if best else None,
-                    )
+        for rank, (total, _, i, terms, prio_hits) in enumerate(scored[:FITS]):
+            plan = self.plans[i]
+            ranked = sorted(terms.items(), key=lambda x: (-x[1][0], x[0]))
+            # The chosen area shows its heaviest terms with their sentences, the runner-up a few.
+            shown = ranked[: EVIDENCE if rank == 0 else 2 if rank == 1 else 0]
+            best = max(prio_hits, key=lambda pid: (prio_hits[pid], pid)) if prio_hits else None
+            fits.append(
+                Fit(
+                    plan.strength_area_id,
+                    plan.code,
+                    round(1 - math.exp(-total / FIT_SCALE), 3),
+                    sorted(prio_hits, key=lambda pid: -prio_hits[pid]),
+                    [t for t, _ in ranked[:TERMS]],
+                    [Evidence(pid, t, h.passage, language, h.source) for t, (_, h, pid) in shown],
+                    self._levels[i][best] if best else None,
+                    round(total, 3),
                 )
-        fits.sort(key=lambda f: (-f.score, -len(f.priority_ids), f.code))
+            )
         return fits
 
-    def _placement(self, top: Fit | None, found: Mapping[Hashable, dict[str, str]]) -> Placement:
+    def _choose(
+        self, fits: list[Fit], facts: Facts, features: TextFeatures
+    ) -> tuple[Choice | None, list[Fit]]:
+        """Order the fits for the choice: a similar application a reviewer decided counts, and of
+        areas that tie, the one the applicant claims (else the one with more priorities matched)
+        goes first. Says how sure the choice is and what it was up against."""
+        precedent = self._precedent(features)
+        if precedent is not None:
+            p, sim = precedent
+            bonus = PRECEDENT_POINTS * sim
+            if p.strength_area_id is None:
+                fits = [_with_points(f, f.points - bonus) for f in fits]
+            elif all(f.strength_area_id != p.strength_area_id for f in fits):
+                plan = next((x for x in self.plans if x.strength_area_id == p.strength_area_id), None)
+                if plan is not None:
+                    fits = [*fits, Fit(plan.strength_area_id, plan.code, 0.0, [], [], [], None, 0.0)]
+            fits = [
+                _with_points(f, f.points + bonus) if f.strength_area_id == p.strength_area_id else f
+                for f in fits
+            ]
+        claimed = set(facts.claimed_areas)
+        fits.sort(
+            key=lambda f: (
+                -round(f.points, 6),
+                f.strength_area_id not in claimed,
+                -len(f.priority_ids),
+                f.code,
+            )
+        )
+        if not fits:
+            return Choice(
+                1.0, None, None, 0.0, None, None, "No strength area's texts occur in the application."
+            ), fits
+        top, second = fits[0], (fits[1] if len(fits) > 1 else None)
+        labels = self.labels
+        s1, s2 = top.points, (second.points if second else 0.0)
+        tie: Literal["tie", "near_tie"] | None = None
+        note = ""
+        if s1 < MIN_POINTS:
+            confidence = round(1 - s1 / MIN_POINTS / 2, 2)
+            note = (
+                f"No strength area fits well enough: the closest, {labels[top.strength_area_id]}, "
+                f"has {s1:.1f} points where {MIN_POINTS:.1f} are needed."
+                if s1 > 0
+                else "No strength area fits."
+            )
+        else:
+            confidence = round(s1 / (s1 + s2 + MIN_POINTS), 2)
+            if second is not None and abs(s1 - s2) < 1e-6:
+                tie = "tie"
+                why = (
+                    "the applicant claims it"
+                    if top.strength_area_id in claimed
+                    else "more of its priorities matched"
+                    if len(top.priority_ids) > len(second.priority_ids)
+                    else "by the order of the areas' codes"
+                )
+                note = (
+                    f"A tie: {labels[top.strength_area_id]} and {labels[second.strength_area_id]} fit "
+                    f"equally ({s1:.1f} points each); {labels[top.strength_area_id]} was chosen because {why}."
+                )
+            elif second is not None and s2 >= NEAR_TIE * s1 and s2 >= MIN_POINTS:
+                tie = "near_tie"
+                note = (
+                    f"A near tie: {labels[second.strength_area_id]} fits almost as well "
+                    f"({s2:.1f} points against {s1:.1f})."
+                )
+        precedent_json = None
+        if precedent is not None:
+            p, sim = precedent
+            where = (
+                labels.get(p.strength_area_id, "no strength area")
+                if p.strength_area_id
+                else "no strength area"
+            )
+            precedent_json = {
+                "application_id": str(p.application_id),
+                "title": p.title,
+                "strength_area_id": str(p.strength_area_id) if p.strength_area_id else None,
+                "reason": p.reason,
+                "similarity": round(sim, 3),
+            }
+            note = (
+                f"Like application '{p.title}', which a reviewer placed under {where} "
+                f"(\u201c{p.reason}\u201d; similarity {sim:.2f}). " + note
+            ).strip()
+        return (
+            Choice(
+                confidence=confidence,
+                runner_up=second.code if second else None,
+                runner_up_id=second.strength_area_id if second else None,
+                margin=round(s1 - s2, 3),
+                tie=tie,
+                precedent=precedent_json,
+                note=note,
+            ),
+            fits,
+        )
+
+    def _precedent(self, features: TextFeatures) -> tuple[Precedent, float] | None:
+        if not self.precedents:
+            return None
+        signature = Signature.of(features)
+        best: tuple[Precedent, float] | None = None
+        for p in self.precedents:
+            sim = signature.similarity(p.signature)
+            if sim >= PRECEDENT_MIN and (best is None or sim > best[1]):
+                best = (p, sim)
+        return best
+
+    def _placement(self, top: Fit | None, found: Mapping[Hashable, dict[str, Hit]]) -> Placement:
         cues: dict[str, list[str]] = {
             lvl: sorted(found[("cue", lvl)]) for lvl in LEVELS if ("cue", lvl) in found
         }
         if top is None:
-            return Placement(None, {}, cues, "Not placed: no strength area's priorities occur in the text.")
+            return Placement(None, {}, cues, "Not placed: no strength area fits.")
         plan = next(p for p in self.plans if p.strength_area_id == top.strength_area_id)
         by_id = {p.id: p for p in plan.priorities}
         votes: dict[str, float] = dict.fromkeys(LEVELS, 0.0)
@@ -479,17 +657,37 @@ class Assessor:
         for lvl, terms in cues.items():
             votes[lvl] += 0.5 * min(2, len(terms))
             reasons.append(f"the text speaks the language of {lvl} ({', '.join(terms[:3])})")
+        if not any(votes.values()):
+            return Placement(
+                None,
+                {},
+                cues,
+                "Not placed: none of the area's priorities and no level's cues occur in the text.",
+            )
         order = {lvl: i for i, lvl in enumerate(LEVELS)}
         level: Level = max(LEVELS, key=lambda lvl: (votes[lvl], lvl == top.level, order[lvl]))
+        tied: list[str] = [lvl for lvl in LEVELS if votes[lvl] == votes[level]]
+        rationale = f"Placed at {level}: " + "; ".join(reasons) + "."
+        if len(tied) > 1:
+            why = (
+                "the best-matching priority is at that level"
+                if level == top.level
+                else "of tied levels the higher one is taken"
+            )
+            rationale += (
+                f" A tie between {' and '.join(tied)} ({votes[level]:g} each): {level} because {why}."
+            )
         return Placement(
-            level,
-            {k: v for k, v in votes.items() if v},
-            cues,
-            f"Placed at {level}: " + "; ".join(reasons) + ".",
+            level, {k: v for k, v in votes.items() if v}, cues, rationale, tied if len(tied) > 1 else []
         )
 
 
-def _sustainability(facts: Facts, found: Mapping[Hashable, dict[str, str]]) -> Sustainability:
+def _with_points(f: Fit, points: float) -> Fit:
+    points = max(0.0, points)
+    return replace(f, points=round(points, 3), score=round(1 - math.exp(-points / FIT_SCALE), 3))
+
+
+def _sustainability(facts: Facts, found: Mapping[Hashable, dict[str, Hit]]) -> Sustainability:
     dims: dict[str, dict[str, Any]] = {}
     for d in DIMENSIONS:
         own = (facts.sustainability.get(d) or "").strip()
@@ -511,8 +709,8 @@ def _sustainability(facts: Facts, found: Mapping[Hashable, dict[str, str]]) -> S
                         intervention=", ".join(sorted(intervention)[:3]),
                         protected=label,
                         terms=terms,
-                        passages=[intervention[t] for t in sorted(intervention)[:1]]
-                        + [protected[t] for t in sorted(protected)[:1]],
+                        passages=[intervention[t].passage for t in sorted(intervention)[:1]]
+                        + [protected[t].passage for t in sorted(protected)[:1]],
                         note=f"Possible goal conflict: an intervention ({', '.join(sorted(intervention)[:3])}) "
                         f"in a context of {label} ({', '.join(sorted(protected)[:3])}). For the assessor to weigh.",
                     )
@@ -520,8 +718,30 @@ def _sustainability(facts: Facts, found: Mapping[Hashable, dict[str, str]]) -> S
     return Sustainability([d for d in DIMENSIONS if dims[d]["described"]], dims, conflicts)
 
 
-def _agenda2030(facts: Facts, found: Mapping[Hashable, dict[str, str]]) -> Agenda2030:
-    supported = {g: sorted(found[("sdg", g)]) for g in range(1, 18) if ("sdg", g) in found}
+def supports(hits: Mapping[str, Hit], general: frozenset[str]) -> tuple[list[str], str] | None:
+    """Whether a goal's terms found in a text support the goal: a term specific to the goal, or two
+    of its terms in one sentence. A single common word ("samverkan", "tillväxt") is not enough."""
+    specific = sorted(t for t in hits if t not in general)
+    if specific:
+        return specific, hits[specific[0]].passage
+    by_sentence: dict[int, list[str]] = {}
+    for term, hit in hits.items():
+        for s in hit.sentences:
+            by_sentence.setdefault(s, []).append(term)
+    for _, terms in sorted(by_sentence.items()):
+        if len(terms) >= 2:
+            return sorted(terms), hits[terms[0]].passage
+    return None
+
+
+def _agenda2030(facts: Facts, found: Mapping[Hashable, dict[str, Hit]]) -> Agenda2030:
+    supported: dict[int, list[str]] = {}
+    passages: dict[int, str] = {}
+    for g in range(1, 18):
+        hits = found.get(("sdg", g))
+        got = supports(hits, vocabulary.SDG_GENERAL) if hits else None
+        if got:
+            supported[g], passages[g] = got
     claimed = sorted(set(facts.claimed_goals))
     return Agenda2030(
         claimed=claimed,
@@ -529,6 +749,7 @@ def _agenda2030(facts: Facts, found: Mapping[Hashable, dict[str, str]]) -> Agend
         claimed_supported=[g for g in claimed if g in supported],
         claimed_unsupported=[g for g in claimed if g not in supported],
         unclaimed_supported=[g for g in supported if g not in claimed],
+        passages=passages,
     )
 
 
@@ -590,10 +811,10 @@ def _measures(
     out["strategic_fit"] = (
         (
             top.score,
-            f"{len(top.matched_terms)} terms of '{top.code}' found ({', '.join(top.matched_terms[:5])})",
+            f"'{top.code}' fits through {', '.join(top.matched_terms[:5])}",
         )
         if top
-        else (0.0, "no priority of the region's plans occurs in the text")
+        else (0.0, "no strength area of the region's plans fits the text")
     )
     value = max(0.0, len(sus.described) / 3 - 0.2 * len(sus.conflicts))
     reason = f"{len(sus.described)} of 3 dimensions described" + (
@@ -657,6 +878,7 @@ def recommend(ratio: float, rubric: Rubric) -> Recommendation:
 
 def _rationale(
     top: Fit | None,
+    choice: Choice | None,
     placement: Placement,
     score: float,
     scale_max: int,
@@ -665,13 +887,19 @@ def _rationale(
 ) -> str:
     parts = []
     if top:
+        sources = list(dict.fromkeys(e.source for e in top.evidence[:3] if e.source))
         parts.append(
-            f"Best fit: strength area '{top.code}' (fit {top.score}) through "
-            f"{len(top.priority_ids)} priorit{'y' if len(top.priority_ids) == 1 else 'ies'} "
-            f"({', '.join(top.priority_ids)}); matched terms: {', '.join(top.matched_terms)}."
+            f"Best fit: strength area '{top.code}' (fit {top.score}, confidence "
+            f"{choice.confidence if choice else 0}) through {', '.join(top.matched_terms[:6])}"
+            + (f" (from {'; '.join(sources)})" if sources else "")
+            + "."
         )
-    else:
-        parts.append("No priority vocabulary of the region's current plans occurs in the application.")
+        if choice and choice.runner_up and not choice.tie:
+            parts.append(f"Runner-up: '{choice.runner_up}'.")
+    if choice and choice.note:
+        parts.append(choice.note)
+    elif not top:
+        parts.append("No strength area of the region's current plans fits the application.")
     parts.append(placement.rationale)
     parts.append(f"Rubric score {score} of {scale_max}: {recommendation}.")
     if sus.conflicts:
@@ -843,6 +1071,19 @@ def explain(
     if text_changed:
         return "the application itself changed"
     return "other strength areas' plans changed"
+
+
+def tie_clause(result: Result) -> str:
+    """What a "why it moved" sentence adds when the new outcome was decided on a tie or a near tie."""
+    c = result.choice
+    if result.strength_area_id is not None and c is not None and c.tie == "tie":
+        return f" (decided on a tie with {c.runner_up})"
+    if result.strength_area_id is not None and c is not None and c.tie == "near_tie":
+        return f" (a near tie with {c.runner_up})"
+    if result.placement.tie:
+        tied = result.placement.tie
+        return f" (a tie between {', '.join(tied[:-1])} and {tied[-1]} on the pyramid)"
+    return ""
 
 
 def _rank(level: Level | None) -> int:

@@ -21,7 +21,7 @@ from kraftsamla_common.events import (
 from kraftsamla_common.messaging import UnitOfWork
 
 from . import domain
-from .assessing import Portfolio, application_facts, assess, load_assessor, load_portfolio
+from .assessing import Portfolio, analyse_text, application_facts, assess, load_assessor, load_portfolio
 from .models import Application, KnownStrengthArea
 from .schemas import ApplicationIn, DecisionIn
 
@@ -139,6 +139,7 @@ class Intake:
             outcome = "updated"
         else:
             return app, "unchanged"
+        analyse_text(app)
         if app.status == "assessed":
             app.status = "received"
         self.uow.emit(ApplicationReceived(**application_facts(app)), region=self.region, subject=app.id)

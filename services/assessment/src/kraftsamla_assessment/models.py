@@ -25,6 +25,9 @@ class PlanVersion(Base):
     strength_area_code: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer)
     priorities: Mapped[list[Any]] = mapped_column(JSON)
+    profile: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    """The area's names, description and NACE codes and the plan's other texts (what the assessment
+    reads besides the priorities); None for versions stored before they were kept."""
     published_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
@@ -112,6 +115,8 @@ class Application(Base):
     decision_note: Mapped[str | None] = mapped_column(Text)
     revision: Mapped[int] = mapped_column(Integer)
     current_assessment_id: Mapped[str | None] = mapped_column(String(36))
+    features: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    """The text's language, sentences and words (``matching.TextFeatures``), worked out at intake."""
     review: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     """The review in force: state, confirmed outcome, overrides (each with its basis)."""
     received_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -159,6 +164,21 @@ class Review(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     reviewed_by: Mapped[str] = mapped_column(String(120))
     reviewed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Precedent(Base):
+    """A reviewer's decision of an application's strength area, with the reason: an example that
+    later applications of the region which read like it are assessed by."""
+
+    __tablename__ = "precedents"
+    application_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    strength_area_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    reason: Mapped[str] = mapped_column(Text)
+    stems: Mapped[list[Any]] = mapped_column(JSON)
+    decided_by: Mapped[str] = mapped_column(String(120))
+    decided_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class Reassessment(Base):

@@ -252,16 +252,18 @@ class WebhookIn(Strict):
 
 
 class EvidencePublic(BaseModel):
-    priority_id: str
+    priority_id: str = Field(description="The priority whose text matched; empty for the area's other texts")
     term: str
-    passage: str
+    passage: str = Field(description="The sentence of the application the term was found in")
     language: str
+    source: str = Field("", description="The plan text the term comes from")
 
 
 class FitPublic(BaseModel):
     strength_area_id: UUID
     code: str
     score: float
+    points: float = Field(0.0, description="The weighted sum of matched terms the score is made from")
     level: Level | None
     priority_ids: list[str]
     matched_terms: list[str]
@@ -320,6 +322,11 @@ class AssessmentPublic(BaseModel):
     geography: dict[str, Any] | None = None
     claims: dict[str, Any] | None = None
     criteria: list[dict[str, Any]] = []
+    choice: dict[str, Any] | None = Field(
+        None,
+        description="How the strength area was chosen: confidence (0–1), runner_up, margin, tie "
+        "(tie or near_tie), precedent (a reviewed application it reads like) and a note",
+    )
     created_at: datetime
 
 

@@ -37,7 +37,7 @@ from kraftsamla_common.events import (
 )
 from kraftsamla_common.messaging import UnitOfWork
 
-from .assessing import plans_of, reassess_batch, start_reassessment
+from .assessing import plans_of, profile_of, reassess_batch, start_reassessment
 from .models import Application, KnownActor, KnownStrengthArea, PlanVersion, RegionGeography, current_plans
 from .webhooks import fan_out
 
@@ -62,11 +62,13 @@ async def on_action_plan_published(event: Envelope[Any], uow: UnitOfWork) -> Non
                 strength_area_code=data.strength_area.code,
                 version=data.version,
                 priorities=priorities,
+                profile=profile_of(data),
                 published_at=data.published_at,
             )
         )
     else:
         plan.version, plan.priorities, plan.published_at = data.version, priorities, data.published_at
+        plan.profile = profile_of(data)
         plan.strength_area_code = data.strength_area.code
     await _strength_area(uow, event.region, str(data.strength_area.id), data.strength_area.code, event)
     await uow.session.flush()
