@@ -828,7 +828,9 @@ class ApplicationAssessed(ApplicationFacts):
     level: Level | None
     score: float
     recommendation: Recommendation
-    fits: list[StrengthAreaFit]
+    fits: list[StrengthAreaFit] = Field(
+        description="The chosen strength area and its runner-up, each with its heaviest matched terms"
+    )
     supported_goals: list[int] = []
     dimensions: list[Dimension] = Field(default=[], description="Sustainability dimensions described")
     conflicts: int = 0

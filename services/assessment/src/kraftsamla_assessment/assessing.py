@@ -363,6 +363,12 @@ def _jsonable(value: Any) -> Any:
     return orjson.loads(orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS))
 
 
+EVENT_FITS = 2
+EVENT_TERMS = 5
+"""An event names the chosen area and its runner-up, each with its heaviest terms; the whole
+assessment (every area touched, the evidence) is the API's."""
+
+
 def assessed_data(app: Application, a: Assessment, trigger: AssessmentTrigger) -> ApplicationAssessed:
     """The ``application.assessed`` payload of an application's assessment."""
     eff = effective_of(a, app.review)
@@ -382,9 +388,9 @@ def assessed_data(app: Application, a: Assessment, trigger: AssessmentTrigger) -
                 strength_area_id=f["strength_area_id"],
                 score=f["score"],
                 priority_ids=f["priority_ids"],
-                matched_terms=f["matched_terms"],
+                matched_terms=f["matched_terms"][:EVENT_TERMS],
             )
-            for f in a.fits
+            for f in a.fits[:EVENT_FITS]
         ],
         supported_goals=eff.supported_goals,
         dimensions=eff.dimensions,

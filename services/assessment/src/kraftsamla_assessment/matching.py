@@ -24,7 +24,7 @@ import snowballstemmer
 
 Language = Literal["sv", "fi", "en", "no"]
 LANGUAGES: tuple[Language, ...] = ("sv", "fi", "en", "no")
-FEATURES_VERSION = 2
+FEATURES_VERSION = 3
 """Bumped when :func:`analyse` changes, so stored features are read again."""
 
 _STEMMERS = {
@@ -528,6 +528,7 @@ _GENERIC = frozenset(
 )
 
 
+_FUNCTION_WORDS = frozenset().union(*_STOPWORDS.values())
 _TELLING: dict[Language, frozenset[str]] = {
     "sv": frozenset({"och", "är", "inte", "också", "från", "för"}),
     "no": frozenset({"og", "er", "ikke", "også", "fra", "å", "blir", "skal"}),
@@ -563,7 +564,7 @@ class TextFeatures:
     bounds: Sequence[int]
     """Each sentence's start and end in the text, one after the other."""
     words: Sequence[Sequence[str]]
-    """Each sentence's words, lower case."""
+    """Each sentence's words, lower case, without function words ("och", "ja", "the")."""
 
     def span(self, i: int) -> tuple[int, int]:
         return self.bounds[2 * i], self.bounds[2 * i + 1]
@@ -590,6 +591,7 @@ def analyse(text: str) -> TextFeatures:
     between spaces), their words in lower case, and its language."""
     bounds: list[int] = []
     words: list[list[str]] = []
+    votes: list[str] = []
     start = 0
     for m in [*_SENTENCE_END.finditer(text), None]:
         end = m.end() if m is not None and m.group()[0] in ".!?;:" else m.start() if m else len(text)
@@ -600,8 +602,11 @@ def analyse(text: str) -> TextFeatures:
             lead = chunk.find(stripped[:1]) if stripped else 0
             bounds += (start + lead, start + lead + len(stripped))
             words.append(found)
+            votes.extend(found)
         start = m.end() if m else len(text)
-    return TextFeatures(_language(w for ws in words for w in ws), bounds, words)
+    # The language is told by the function words; the words kept are those that can mean something.
+    language = _language(votes)
+    return TextFeatures(language, bounds, [[w for w in ws if w not in _FUNCTION_WORDS] for ws in words])
 
 
 def content_words(text: str, *, title: bool = False) -> list[str]:
@@ -680,7 +685,8 @@ class Lexicon:
             if not term:
                 continue
             if term not in self._terms:
-                self._terms[term] = frozenset(needle(w) for w in term.split())
+                meaningful = [w for w in term.split() if w not in _FUNCTION_WORDS] or term.split()
+                self._terms[term] = frozenset(needle(w) for w in meaningful)
             key = (e.owner, term)
             if key not in by_owner or by_owner[key][0] < e.weight:
                 by_owner[key] = (e.weight, e.source)
