@@ -655,14 +655,15 @@ class Assessor:
             votes[prio.level] += n
             reasons.append(f"priority '{prio.title.any()}' ({prio.level}) matched {n} term{'s' * (n != 1)}")
         for lvl, terms in cues.items():
-            votes[lvl] += 0.5 * min(2, len(terms))
+            votes[lvl] += min(2, len(terms))
             reasons.append(f"the text speaks the language of {lvl} ({', '.join(terms[:3])})")
         if not any(votes.values()):
             return Placement(
-                None,
+                "bredd",
                 {},
                 cues,
-                "Not placed: none of the area's priorities and no level's cues occur in the text.",
+                "Placed at bredd, the breadth of the area: none of its priorities and no level's words "
+                "occur in the text to say it is a foundation (bas) or a spearhead (spets).",
             )
         order = {lvl: i for i, lvl in enumerate(LEVELS)}
         level: Level = max(LEVELS, key=lambda lvl: (votes[lvl], lvl == top.level, order[lvl]))

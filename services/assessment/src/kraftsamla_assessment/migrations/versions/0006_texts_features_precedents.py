@@ -1,6 +1,6 @@
 """The assessment reads more of a plan than its priorities, and an application's text once:
 plan versions keep the area's and the plan's texts (``profile``), applications their analysed text
-(``features``), and a reviewer's strength-area decision becomes an example (``precedents``).
+(``features``), and a reviewer's strength-area decision becomes an example (``precedents``, walled by region like every regional table).
 
 Revision ID: 0006
 Revises: 0005
@@ -8,6 +8,8 @@ Revises: 0005
 
 import sqlalchemy as sa
 from alembic import op
+
+from kraftsamla_common.db import wall_regions
 
 revision = "0006"
 down_revision = "0005"
@@ -31,3 +33,4 @@ def upgrade() -> None:
         sa.Column("decided_by", sa.String(120), nullable=False),
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
     )
+    wall_regions()  # a region's precedents are its own
