@@ -38,3 +38,14 @@ def test_intake_and_reads_benches_print_their_figures() -> None:
     reads = run("reads.py", "--n", "20", "--seconds", "0.5")
     assert reads["report_latest"]["errors"] == 0 and reads["application_list"]["errors"] == 0  # type: ignore[index]
     assert reads["report_latest"]["requests_per_s"] > 0  # type: ignore[index]
+
+
+def test_assessment_quality_bench_measures_agreement_on_its_set() -> None:
+    figures = run("assessment_quality.py")
+    assert figures["bench"] == "assessment_quality" and figures["set"]["items"] >= 120  # type: ignore[index]
+    for split in ("dev", "test", "all"):
+        part = figures[split]
+        assert 0 <= part["top1_agreement"] <= 1 and part["per_region"] and part["per_language"]  # type: ignore[index]
+    assert figures["all"]["named_area_cites_evidence"] == 1.0  # type: ignore[index]
+    learning = figures["learning_from_reviewers"]
+    assert learning["other_projects"]["right_before_wrong_after"] == 0  # type: ignore[index]

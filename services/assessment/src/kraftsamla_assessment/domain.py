@@ -327,9 +327,9 @@ NEAR_TIE = 0.9
 """A runner-up with at least this share of the winner's points is a near tie."""
 EVIDENCE = 5
 """Evidence the chosen area keeps: its heaviest terms, each with the sentence it was found in."""
-TERMS = 10
+TERMS = 6
 """Matched terms kept per area (its heaviest)."""
-FITS = 4
+FITS = 3
 """Areas kept in a result: the chosen one and its closest runners-up."""
 PRECEDENT_MIN = 0.3
 """Similarity from which a reviewed application counts as an example (cosine of content stems)."""
