@@ -247,7 +247,13 @@ def main() -> None:
     }
     print(
         json.dumps(
-            {"bench": "assessment_quality", **figures, "machine": harness.machine()}, ensure_ascii=False
+            {
+                "bench": "assessment_quality",
+                **figures,
+                "tracing": "none (the assessor in this process)",
+                "machine": harness.machine(),
+            },
+            ensure_ascii=False,
         )
     )
 
