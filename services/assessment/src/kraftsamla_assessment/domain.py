@@ -402,7 +402,6 @@ class Assessor:
     lexicon: Lexicon = field(init=False)
     key: str = field(init=False)
     _refs: tuple[PlanVersionRef, ...] = field(init=False, repr=False)
-    _idf: dict[str, float] = field(init=False, repr=False)
     _levels: list[dict[str, Level]] = field(init=False, repr=False)
     _codes: dict[UUID, str] = field(init=False, repr=False)
     _labels: dict[UUID, str] = field(init=False, repr=False)
@@ -415,20 +414,26 @@ class Assessor:
             for p in self.plans
         )
         self.key = plan_key(self.refs)
-        entries = _static_entries()
+        plan_entries = [e for i, plan in enumerate(self.plans) for e in _area_entries(i, plan)]
         areas_of: dict[str, set[int]] = {}
-        for i, plan in enumerate(self.plans):
-            for e in _area_entries(i, plan):
-                entries.append(e)
-                areas_of.setdefault(" ".join(e.term.lower().split()), set()).add(i)
-        self.lexicon = Lexicon(entries)
-        self._levels = [{p.id: p.level for p in plan.priorities} for plan in self.plans]
-        self._codes = {p.strength_area_id: p.code for p in self.plans}
-        self._labels = {p.strength_area_id: p.label for p in self.plans}
+        for e in plan_entries:
+            areas_of.setdefault(" ".join(e.term.lower().split()), set()).add(e.owner[1])  # type: ignore[index]
         n = max(1, len(self.plans))
         # A term found in the texts of fewer areas tells more about which area a text is about:
         # 1 for a term of one area, less the more areas share it (whatever the number of areas).
-        self._idf = {t: math.log(1 + n / len(a)) / math.log(1 + n) for t, a in areas_of.items()}
+        rarity = {t: math.log(1 + n / len(a)) / math.log(1 + n) for t, a in areas_of.items()}
+        self.lexicon = Lexicon(
+            [
+                *_static_entries(),
+                *(
+                    replace(e, points=e.weight * rarity[" ".join(e.term.lower().split())])
+                    for e in plan_entries
+                ),
+            ]
+        )
+        self._levels = [{p.id: p.level for p in plan.priorities} for plan in self.plans]
+        self._codes = {p.strength_area_id: p.code for p in self.plans}
+        self._labels = {p.strength_area_id: p.label for p in self.plans}
 
     @property
     def refs(self) -> list[PlanVersionRef]:
@@ -488,7 +493,6 @@ class Assessor:
         for owner, hits in found.items():
             if isinstance(owner, tuple) and owner[0] in ("area", "prio"):
                 by_area.setdefault(owner[1], []).append((owner[2] if owner[0] == "prio" else "", hits))
-        idf = self._idf
         scored = []
         for i, owners in by_area.items():
             # Each term once per area, at its heaviest, with the priority it came from (if any).
@@ -498,7 +502,7 @@ class Assessor:
             for pid, hits in owners:
                 for term, hit in hits.items():
                     n = len(hit.sentences)
-                    points = hit.weight * idf.get(term, 1.0) * (1 + 0.25 * min(n - 1, 4))
+                    points = hit.points * (1 + 0.25 * min(n - 1, 4))
                     strong = strong or hit.weight >= STRONG
                     if pid:
                         prio_hits[pid] = prio_hits.get(pid, 0.0) + points

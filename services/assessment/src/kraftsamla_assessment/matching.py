@@ -660,6 +660,7 @@ class Hit(NamedTuple):
     sentences: tuple[int, ...]
     weight: float
     source: str
+    points: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -668,6 +669,8 @@ class Entry:
     term: str
     weight: float = 1.0
     source: str = ""
+    points: float | None = None
+    """What the term counts for its owner when found (its weight unless said otherwise)."""
 
 
 class Lexicon:
@@ -679,7 +682,7 @@ class Lexicon:
 
     def __init__(self, entries: Iterable[Entry]) -> None:
         self._terms: dict[str, frozenset[str]] = {}
-        by_owner: dict[tuple[Hashable, str], tuple[float, str]] = {}
+        by_owner: dict[tuple[Hashable, str], tuple[float, str, float]] = {}
         for e in entries:
             term = " ".join(e.term.lower().split())
             if not term:
@@ -689,10 +692,10 @@ class Lexicon:
                 self._terms[term] = frozenset(needle(w) for w in meaningful)
             key = (e.owner, term)
             if key not in by_owner or by_owner[key][0] < e.weight:
-                by_owner[key] = (e.weight, e.source)
-        self._owners: dict[str, list[tuple[Hashable, float, str]]] = {}
-        for (owner, term), (weight, source) in by_owner.items():
-            self._owners.setdefault(term, []).append((owner, weight, source))
+                by_owner[key] = (e.weight, e.source, e.weight if e.points is None else e.points)
+        self._owners: dict[str, list[tuple[Hashable, float, str, float]]] = {}
+        for (owner, term), (weight, source, points) in by_owner.items():
+            self._owners.setdefault(term, []).append((owner, weight, source, points))
         self._by_needle: dict[str, list[str]] = {}
         for term, needles in self._terms.items():
             for n in needles:
@@ -710,7 +713,7 @@ class Lexicon:
             self._automaton.make_automaton()
         self._words: dict[str, frozenset[str]] = {}
 
-    def owners_of(self, term: str) -> list[tuple[Hashable, float, str]]:
+    def owners_of(self, term: str) -> list[tuple[Hashable, float, str, float]]:
         return self._owners.get(term, [])
 
     def needles_in(self, word: str) -> frozenset[str]:
@@ -758,8 +761,8 @@ class Lexicon:
             if passage is None:
                 passage = passages[first] = _passage(text, *features.span(first))
             at = tuple(where)
-            for owner, weight, source in self._owners[term]:
-                out.setdefault(owner, {})[term] = Hit(passage, at, weight, source)
+            for owner, weight, source, points in self._owners[term]:
+                out.setdefault(owner, {})[term] = Hit(passage, at, weight, source, points)
         return out
 
 
