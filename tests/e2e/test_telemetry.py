@@ -114,21 +114,27 @@ async def test_one_trace_metrics_and_logs_from_plan_publish_to_report(
                 return chain
         return None
 
+    def orphans(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        by_id = {s["span_id"] for s in spans}
+        return [
+            s
+            for s in spans
+            if s["parent_id"] and s["parent_id"] not in by_id and s["parent_id"] != client_span
+        ]
+
     async def whole_trace() -> list[dict[str, Any]] | None:
+        # A span is exported when it ends, so a child can arrive before its parent: the trace is
+        # whole when every span's parent has arrived too.
         spans = platform.otlp.trace(trace_id)
         names = {(s["service"], s["name"]) for s in spans}
-        return spans if wanted <= names and through_assessment(spans) else None
+        return spans if wanted <= names and through_assessment(spans) and not orphans(spans) else None
 
     try:
         spans = await eventually(whole_trace, timeout=60)
     except AssertionError:
-        got = sorted({(s["service"], s["name"]) for s in platform.otlp.trace(trace_id)})
-        raise AssertionError(f"missing {wanted - set(got)}; got {got}") from None
-    by_id = {s["span_id"]: s for s in spans}
-    orphans = [
-        s for s in spans if s["parent_id"] and s["parent_id"] not in by_id and s["parent_id"] != client_span
-    ]
-    assert not orphans, orphans
+        spans = platform.otlp.trace(trace_id)
+        got = sorted({(s["service"], s["name"]) for s in spans})
+        raise AssertionError(f"missing {wanted - set(got)}; got {got}; orphans {orphans(spans)}") from None
 
     # A report generation descends, across three processes, from the HTTP request of the publish:
     # plans' request → its outbox relay → assessment's handler → a batch → the completed
