@@ -542,11 +542,6 @@ for _lang in LANGUAGES:
         _VOTES.setdefault(_w, []).append((_lang, 2))
 
 
-def detect_language(text: str) -> Language:
-    """The language of most function words in the text (Swedish when none is clear)."""
-    return _language(w.lower() for w in _WORD.findall(text[:5000]))
-
-
 def _language(words: Iterable[str]) -> Language:
     scores = dict.fromkeys(LANGUAGES, 0)
     for w in words:
@@ -713,9 +708,6 @@ class Lexicon:
             self._automaton.make_automaton()
         self._words: dict[str, frozenset[str]] = {}
 
-    def owners_of(self, term: str) -> list[tuple[Hashable, float, str, float]]:
-        return self._owners.get(term, [])
-
     def needles_in(self, word: str) -> frozenset[str]:
         """The needles a word holds (worked out once per word)."""
         found = self._words.get(word)
@@ -770,10 +762,6 @@ def _passage(text: str, start: int, end: int, width: int = 140) -> str:
     """The sentence, shortened at its end when it is long."""
     s = text[start:end].replace("\n", " ").strip()
     return s if len(s) <= width else s[: width - 1].rstrip() + "…"
-
-
-def words_of(texts: Sequence[str | None]) -> list[str]:
-    return [w for t in texts if t for w in content_words(t)]
 
 
 @dataclass(frozen=True)
