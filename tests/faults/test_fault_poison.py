@@ -23,7 +23,6 @@ import nats
 import pytest
 from sqlalchemy import func, select
 
-from conftest import nats_url
 from helpers import actor_registered, bus_database, effects
 from kraftsamla_common import events
 from kraftsamla_common.bus import Bus, Subscriptions
@@ -31,8 +30,6 @@ from kraftsamla_common.db import Database
 from kraftsamla_common.events import ActorRegistered, Envelope, new_id
 from kraftsamla_common.messaging import UnitOfWork, inbox
 from kraftsamla_common.settings import Settings
-
-__all__ = ["nats_url"]
 
 
 @pytest.fixture

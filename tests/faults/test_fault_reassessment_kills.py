@@ -25,12 +25,9 @@ import nats
 import pytest
 from sqlalchemy import text
 
-from conftest import api_keys_file, database_factory, headers, nats_url
-from helpers import eventually, plan_event, publish, push_applications
+from helpers import eventually, headers, plan_event, publish, push_applications
 from kraftsamla_common.db import Database
 from kraftsamla_local import servers
-
-__all__ = ["api_keys_file", "database_factory", "nats_url"]
 
 N = 5000
 BATCH = 250

@@ -19,7 +19,6 @@ import nats
 import pytest
 from sqlalchemy import func, select
 
-from conftest import nats_url
 from helpers import actor_registered, bus_database, effects
 from kraftsamla_common import events
 from kraftsamla_common.bus import Bus, Subscriptions
@@ -27,8 +26,6 @@ from kraftsamla_common.db import Database
 from kraftsamla_common.events import ActorRegistered, Envelope, EventData
 from kraftsamla_common.messaging import UnitOfWork, inbox, outbox
 from kraftsamla_common.settings import Settings
-
-__all__ = ["nats_url"]
 
 HANDLER_SECONDS = 3.0
 ACK_WAIT = 1.0

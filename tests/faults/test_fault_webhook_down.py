@@ -25,16 +25,13 @@ import httpx
 import nats
 import pytest
 
-from conftest import api_keys_file, database_factory, headers, nats_url
-from helpers import WebhookEndpoint, application, eventually, plan_event
+from helpers import WebhookEndpoint, application, eventually, headers, plan_event
 from kraftsamla_common import events
 from kraftsamla_common.events import (
     ActionPlanPublished,
     new_id,
 )
 from kraftsamla_local import servers
-
-__all__ = ["api_keys_file", "database_factory", "nats_url"]
 
 OUTAGE_SECONDS = 60.0
 FIRST, LATER = 5, 5

@@ -1,0 +1,446 @@
+"""The container deployment (docker-compose.yml, deploy/docker/) agrees with how the services start.
+
+No Docker engine is needed: the compose file, the Dockerfile, the Caddyfile, nats.conf and the
+PostgreSQL init script are parsed and checked against the code they configure —
+``kraftsamla_common.settings`` (variable names, default ports) and the local launcher
+(``kraftsamla_local.servers.ServiceProcess``: the same variables, the same start command).
+``docker compose config`` runs as well where the compose CLI plugin is installed.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib.util
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from sqlalchemy.engine import make_url
+
+from kraftsamla_common.auth import ApiKeys, Role
+from kraftsamla_common.settings import DEFAULT_PORTS, Settings
+from kraftsamla_local import servers
+
+ROOT = Path(__file__).resolve().parents[3]
+COMPOSE = ROOT / "docker-compose.yml"
+DOCKER = ROOT / "deploy" / "docker"
+DOCKERFILE = DOCKER / "Dockerfile"
+SERVICES = ("actors", "plans", "assessment", "reporting")
+DEMO_KEY = "demo-operator-key"  # documented in deploy/docker/README.md
+
+
+# --------------------------------------------------------------------------- parsing helpers
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    doc = yaml.safe_load(COMPOSE.read_text())
+    assert isinstance(doc, dict) and isinstance(doc.get("services"), dict)
+    return doc
+
+
+def env_of(service: dict[str, Any]) -> dict[str, str]:
+    """A service's ``environment`` as a mapping (compose allows a mapping or a KEY=VALUE list)."""
+    env = service.get("environment") or {}
+    if isinstance(env, list):
+        env = dict(item.split("=", 1) for item in env)
+    return {str(k): str(v) for k, v in env.items()}
+
+
+def bind_mounts(service: dict[str, Any]) -> dict[str, tuple[Path, bool]]:
+    """Container path → (host path, read-only) for the ``./…`` bind mounts of a service."""
+    mounts: dict[str, tuple[Path, bool]] = {}
+    for volume in service.get("volumes", []):
+        source, target, *options = str(volume).split(":")
+        if source.startswith("."):
+            mounts[target] = ((ROOT / source).resolve(), "ro" in options)
+    return mounts
+
+
+def named_volumes(service: dict[str, Any]) -> dict[str, str]:
+    """Container path → volume name for the named volumes of a service."""
+    found = {}
+    for volume in service.get("volumes", []):
+        source, target, *_ = str(volume).split(":")
+        if not source.startswith((".", "/")):
+            found[target] = source
+    return found
+
+
+def healthcheck_command(service: dict[str, Any]) -> str:
+    test = service["healthcheck"]["test"]
+    if isinstance(test, list):
+        assert test[0] in ("CMD", "CMD-SHELL"), test
+        return " ".join(test[1:])
+    return str(test)
+
+
+def url_in(command: str) -> tuple[str, int, str]:
+    """(host, port, path) of the http URL in a health check command."""
+    match = re.search(r"http://([\w.-]+):(\d+)(/[^'\"\s]*)", command)
+    assert match, f"no http://host:port/path URL in {command!r}"
+    return match.group(1), int(match.group(2)), match.group(3)
+
+
+def dockerfile_stages() -> list[list[tuple[str, str]]]:
+    """The Dockerfile's instructions, (KEYWORD, arguments), grouped by build stage."""
+    lines: list[str] = []
+    pending = ""
+    for raw in DOCKERFILE.read_text().splitlines():
+        stripped = raw.strip()
+        if stripped.startswith("#") or not stripped:
+            continue  # comments and blank lines, also inside continued instructions
+        if stripped.endswith("\\"):
+            pending += stripped[:-1] + " "
+            continue
+        lines.append(pending + stripped)
+        pending = ""
+    assert not pending, "Dockerfile ends inside a continued line"
+    stages: list[list[tuple[str, str]]] = [[]]
+    for line in lines:
+        keyword, _, args = line.partition(" ")
+        if keyword.upper() == "FROM":
+            stages.append([])
+        stages[-1].append((keyword.upper(), args.strip()))
+    return stages
+
+
+def final_stage() -> list[tuple[str, str]]:
+    return dockerfile_stages()[-1]
+
+
+def dockerfile_env(stage: list[tuple[str, str]]) -> dict[str, str]:
+    env: dict[str, str] = {}
+    for keyword, args in stage:
+        if keyword == "ENV":
+            for token in shlex.split(args):
+                name, sep, value = token.partition("=")
+                assert sep, f"use ENV name=value, not {args!r}"
+                env[name] = value
+    return env
+
+
+def global_args() -> dict[str, str]:
+    """ARGs declared before the first FROM, with their defaults."""
+    args = {}
+    for keyword, arg in dockerfile_stages()[0]:
+        if keyword == "ARG":
+            name, _, default = arg.partition("=")
+            args[name] = default
+    return args
+
+
+def launcher_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> dict[str, str]:
+    """The KRAFTSAMLA_* variables the local launcher sets for a service (without starting it)."""
+    for key in list(os.environ):
+        if key.startswith("KRAFTSAMLA_"):
+            monkeypatch.delenv(key)
+    process = servers.ServiceProcess(
+        name, port=DEFAULT_PORTS[name], nats_url="nats://x:4222", data_dir=tmp_path
+    )
+    return {k: v for k, v in process.env().items() if k.startswith("KRAFTSAMLA_")}
+
+
+def init_script(compose: dict[str, Any]) -> str:
+    mounts = bind_mounts(compose["services"]["postgres"])
+    scripts = [
+        host for target, (host, _) in mounts.items() if target.startswith("/docker-entrypoint-initdb.d/")
+    ]
+    assert scripts, "no init script mounted into /docker-entrypoint-initdb.d/"
+    for script in scripts:
+        assert script.is_file(), script
+    return "\n".join(script.read_text() for script in scripts)
+
+
+def init_script_databases(compose: dict[str, Any]) -> set[str]:
+    return set(re.findall(r"CREATE\s+DATABASE\s+\"?(\w+)\"?", init_script(compose), re.IGNORECASE))
+
+
+def caddy_routes(text: str) -> dict[str, tuple[str, int]]:
+    """Path prefix → (upstream host, port) of a Caddyfile written as ``@name path /p /p/*`` plus
+    ``handle @name { reverse_proxy host:port }``."""
+    text = re.sub(r"#[^\n]*", "", text)
+    matchers = dict(re.findall(r"@(\w+)\s+path\s+/(\w+)\s+/\w+/\*", text))
+    routes: dict[str, tuple[str, int]] = {}
+    for matcher, host, port in re.findall(
+        r"handle\s+@(\w+)\s*\{\s*reverse_proxy\s+([\w.-]+):(\d+)\s*\}", text
+    ):
+        assert matcher in matchers, f"handle @{matcher} without a path matcher"
+        routes[matchers[matcher]] = (host, int(port))
+    assert len(routes) == len(re.findall(r"reverse_proxy", text)), "a reverse_proxy the parser did not read"
+    return routes
+
+
+# --------------------------------------------------------------------------- compose: services
+
+
+def test_compose_has_every_service_and_its_infrastructure(compose: dict[str, Any]) -> None:
+    assert set(SERVICES) == set(DEFAULT_PORTS)
+    assert set(compose["services"]) >= {*SERVICES, "nats", "postgres", "gateway", "lgtm"}
+    declared = set(compose.get("volumes") or {})
+    for infra, data_dir in (("nats", "/data"), ("postgres", "/var/lib/postgresql/data"), ("lgtm", "/data")):
+        volume = named_volumes(compose["services"][infra]).get(data_dir)
+        assert volume in declared, f"{infra}: {data_dir} should be a declared named volume"
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_service_is_built_from_the_shared_dockerfile(compose: dict[str, Any], name: str) -> None:
+    build = compose["services"][name]["build"]
+    assert (ROOT / build.get("context", ".")).resolve() == ROOT
+    assert (ROOT / build["dockerfile"]).resolve() == DOCKERFILE
+    assert build["args"]["SERVICE"] == name
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_service_env_names_are_settings_and_match_the_local_launcher(
+    compose: dict[str, Any], name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fields = {f"KRAFTSAMLA_{field.upper()}" for field in Settings.model_fields}
+    compose_names = {k for k in env_of(compose["services"][name]) if k.startswith("KRAFTSAMLA_")}
+    image_names = {k for k in dockerfile_env(final_stage()) if k.startswith("KRAFTSAMLA_")}
+    launcher_names = set(launcher_env(tmp_path, monkeypatch, name))
+
+    assert compose_names <= fields, f"not Settings fields: {compose_names - fields}"
+    assert image_names <= fields, f"Dockerfile ENV, not Settings fields: {image_names - fields}"
+    assert launcher_names <= fields  # the launcher itself stays in step with Settings
+    # The launcher runs on SQLite: no database roles, so no owner's URL to migrate with.
+    compose_names -= {"KRAFTSAMLA_DATABASE_ADMIN_URL"}
+    assert compose_names <= launcher_names, f"the launcher does not set {compose_names - launcher_names}"
+    # Everything the launcher configures is configured in the container too (compose or image).
+    assert compose_names | image_names == launcher_names
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_service_port_default_gateway_and_healthcheck_agree(compose: dict[str, Any], name: str) -> None:
+    service = compose["services"][name]
+    port = int(env_of(service)["KRAFTSAMLA_PORT"])
+    assert port == DEFAULT_PORTS[name]
+
+    routes = caddy_routes((DOCKER / "Caddyfile").read_text())
+    assert routes[name] == (name, port), "the gateway routes to the compose service name and its port"
+
+    host, health_port, path = url_in(healthcheck_command(service))
+    assert (host, health_port, path) == ("127.0.0.1", port, "/readyz")
+    assert service["restart"] == "unless-stopped"
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_service_database_and_bus(compose: dict[str, Any], name: str) -> None:
+    services = compose["services"]
+    env = env_of(services[name])
+
+    url = make_url(env["KRAFTSAMLA_DATABASE_URL"])
+    admin = make_url(env["KRAFTSAMLA_DATABASE_ADMIN_URL"])
+    for u in (url, admin):
+        assert u.drivername == "postgresql+asyncpg"
+        assert u.host == "postgres" and (u.port or 5432) == 5432
+        assert u.database == f"kraftsamla_{name}", "one database per service"
+        assert u.database in init_script_databases(compose)
+    pg_env = env_of(services["postgres"])
+    # Migrated by the databases' owner; run as a role the init script makes, which owns nothing.
+    assert (admin.username, admin.password) == (pg_env["POSTGRES_USER"], pg_env["POSTGRES_PASSWORD"])
+    assert url.username != admin.username
+    made = re.search(rf"CREATE\s+ROLE\s+{url.username}\s+LOGIN(.*?);", init_script(compose), re.S | re.I)
+    assert made, f"the init script creates the role {url.username}"
+    assert {"NOSUPERUSER", "NOBYPASSRLS"} <= set(made.group(1).split())
+    assert f"PASSWORD '{url.password}'" in made.group(1)
+
+    nats = make_url(env["KRAFTSAMLA_NATS_URL"].replace("nats://", "nats+x://"))
+    assert (nats.host, nats.port) == ("nats", 4222)
+
+    depends = services[name]["depends_on"]
+    for infra in ("nats", "postgres"):
+        assert depends[infra]["condition"] == "service_healthy"
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_service_api_keys_file_is_mounted_read_only(compose: dict[str, Any], name: str) -> None:
+    service = compose["services"][name]
+    target = env_of(service)["KRAFTSAMLA_API_KEYS_FILE"]
+    host, read_only = bind_mounts(service)[target]
+    assert read_only
+    assert host == DOCKER / "api-keys.example.json"
+    principal = ApiKeys(host).lookup(DEMO_KEY)
+    assert principal is not None and principal.role is Role.OPERATOR
+    assert DEMO_KEY in (DOCKER / "README.md").read_text()
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_service_telemetry(compose: dict[str, Any], name: str) -> None:
+    env = env_of(compose["services"][name])
+    assert env["OTEL_SERVICE_NAME"] == f"kraftsamla-{name}"
+    host, port, _ = url_in(env["OTEL_EXPORTER_OTLP_ENDPOINT"] + "/")
+    assert (host, port) == ("lgtm", 4318)
+    assert "4318:4318" in compose["services"]["lgtm"]["ports"]
+
+
+# --------------------------------------------------------------------------- compose: infrastructure
+
+
+def test_postgres_creates_one_database_per_service(compose: dict[str, Any]) -> None:
+    postgres = compose["services"]["postgres"]
+    assert str(postgres["image"]).startswith("postgres:16")
+    assert init_script_databases(compose) == {f"kraftsamla_{name}" for name in SERVICES}
+    assert "pg_isready" in healthcheck_command(postgres)
+
+
+def test_nats_runs_jetstream_with_fsync_always(compose: dict[str, Any]) -> None:
+    nats = compose["services"]["nats"]
+    assert re.fullmatch(r"nats:2\.(1\d|[2-9]\d)(\.\d+)*-alpine", nats["image"]), nats["image"]
+    conf_path = DOCKER / "nats.conf"
+    (target,) = [t for t, (host, ro) in bind_mounts(nats).items() if host == conf_path and ro]
+    assert target in " ".join(map(str, nats["command"])), "nats-server is started with the mounted config"
+
+    text = re.sub(r"#[^\n]*", "", conf_path.read_text())
+    block = re.search(r"jetstream\s*\{([^}]*)\}", text)
+    assert block, "nats.conf has no jetstream { … } block"
+    assert re.search(r"^\s*sync_interval\s*:\s*always\s*$", block.group(1), re.MULTILINE)
+    store = re.search(r"store_dir\s*:\s*\"?([^\s\"]+)", block.group(1))
+    assert store and store.group(1) in named_volumes(nats), "the JetStream store is on a volume"
+    assert "durab" in conf_path.read_text().lower(), "nats.conf explains the durability trade-off"
+
+    http_port = re.search(r"^\s*http_port\s*:\s*(\d+)", text, re.MULTILINE)
+    assert http_port and int(http_port.group(1)) == 8222
+    command = healthcheck_command(nats)
+    assert "wget" in command
+    assert url_in(command)[1:] == (8222, "/healthz?js-enabled-only=true")
+    assert {"4222:4222", "8222:8222"} <= set(nats["ports"])
+
+
+def test_gateway_routes_exactly_the_four_prefixes(compose: dict[str, Any]) -> None:
+    gateway = compose["services"]["gateway"]
+    assert str(gateway["image"]).startswith("caddy:2")
+    caddyfile = DOCKER / "Caddyfile"
+    assert bind_mounts(gateway)["/etc/caddy/Caddyfile"] == (caddyfile, True)
+    assert "8000:8000" in gateway["ports"]
+
+    text = caddyfile.read_text()
+    assert caddy_routes(text) == {name: (name, DEFAULT_PORTS[name]) for name in SERVICES}
+    assert re.search(r"^:8000\s*\{", text, re.MULTILINE)
+    # The services serve /<name>/…: the gateway must not strip the prefix.
+    assert "strip_prefix" not in text and "handle_path" not in text
+
+
+# --------------------------------------------------------------------------- Dockerfile
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_image_runs_the_same_module_as_the_launcher(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stage = final_stage()
+    commands = [args for keyword, args in stage if keyword in ("CMD", "ENTRYPOINT")]
+    assert commands, "no CMD/ENTRYPOINT in the runtime stage"
+    command = " ".join(" ".join(json.loads(c)) if c.startswith("[") else c for c in commands)
+    assert re.search(r"python -m kraftsamla_\$\{?SERVICE\}?", command.replace('"', "")), command
+    assert ("ARG", "SERVICE") in stage
+    assert dockerfile_env(stage)["SERVICE"] == "${SERVICE}"
+    assert importlib.util.find_spec(f"kraftsamla_{name}") is not None
+    assert importlib.util.find_spec(f"kraftsamla_{name}.__main__") is not None
+
+    # The local launcher starts `python -m kraftsamla_<name>` too (its spawn is intercepted).
+    launched: list[list[str]] = []
+    monkeypatch.setattr(servers, "port_open", lambda *a, **k: False)
+    process = servers.ServiceProcess(name, port=1, nats_url="nats://x:4222", data_dir=tmp_path)
+    monkeypatch.setattr(process, "_spawn", lambda args, **kw: launched.append(args))
+    process.start()
+    assert launched and launched[0][1:] == ["-m", f"kraftsamla_{name}"]
+
+
+def test_image_runtime_settings() -> None:
+    stages = dockerfile_stages()
+    assert len(stages) >= 3, "a builder stage and a runtime stage"
+    runtime = stages[-1]
+    base = next(args for keyword, args in runtime if keyword == "FROM").split()[0]
+    base = re.sub(r"\$\{(\w+)\}", lambda m: global_args()[m.group(1)], base)
+    assert base == "python:3.11-slim"
+
+    env = dockerfile_env(runtime)
+    assert env["KRAFTSAMLA_HOST"] == "0.0.0.0"
+    users = [args for keyword, args in runtime if keyword == "USER"]
+    assert users and users[-1] not in ("root", "0"), "the service runs as a non-root user"
+
+    health = next(args for keyword, args in runtime if keyword == "HEALTHCHECK")
+    assert "urllib" in health and "/readyz" in health and "KRAFTSAMLA_PORT" in health
+    # Copies the virtual environment from the builder; no sources needed at run time.
+    assert any(k == "COPY" and a.startswith("--from=builder") for k, a in runtime)
+
+
+def test_image_builds_from_the_lock_file() -> None:
+    runs = " ".join(args for stage in dockerfile_stages() for keyword, args in stage if keyword == "RUN")
+    syncs = re.findall(r"uv sync[^&;]*", runs)
+    assert syncs
+    for sync in syncs:
+        assert "--frozen" in sync and "--no-dev" in sync
+        assert re.search(r"--package \"?kraftsamla-\$\{SERVICE\}\"?", sync), sync
+    lock = tomllib.loads((ROOT / "uv.lock").read_text())
+    members = set(lock["manifest"]["members"])
+    assert {f"kraftsamla-{name}" for name in SERVICES} <= members
+
+
+def dockerignored(path: str, patterns: list[str]) -> bool:
+    parts = path.split("/")
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    for pattern in patterns:
+        pattern = pattern.strip("/")
+        bare = pattern.removeprefix("**/")
+        for prefix in prefixes:
+            if fnmatch.fnmatchcase(prefix, pattern):
+                return True
+            if pattern.startswith("**/") and fnmatch.fnmatchcase(prefix.rsplit("/", 1)[-1], bare):
+                return True
+    return False
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_every_path_the_dockerfile_copies_exists(name: str) -> None:
+    ignore = [
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert not any(p.startswith("!") for p in ignore), "the simple matcher here does not handle !patterns"
+    copied = 0
+    for stage in dockerfile_stages():
+        for keyword, args in stage:
+            if keyword not in ("COPY", "ADD"):
+                continue
+            tokens = shlex.split(args)
+            if any(t.startswith("--from=") for t in tokens):
+                continue  # copies from another stage or image, not from the build context
+            sources = [t for t in tokens if not t.startswith("--")][:-1]
+            for source in sources:
+                path = source.replace("${SERVICE}", name).replace("$SERVICE", name).rstrip("/")
+                assert (ROOT / path).exists(), f"COPY {source}: {path} does not exist"
+                assert not dockerignored(path, ignore), f"COPY {source}: {path} is excluded by .dockerignore"
+                copied += 1
+    assert copied >= 3
+
+
+# --------------------------------------------------------------------------- docker compose config
+
+
+def test_docker_compose_config_is_valid() -> None:
+    if shutil.which("docker") is None:
+        pytest.skip("docker CLI not installed")
+    probe = subprocess.run(["docker", "compose", "version"], capture_output=True, text=True, timeout=30)
+    if probe.returncode != 0:
+        pytest.skip("docker compose plugin not installed")
+    result = subprocess.run(
+        ["docker", "compose", "-f", str(COMPOSE), "config", "-q"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if result.returncode != 0 and re.search(r"daemon|docker\.sock|engine", result.stderr, re.IGNORECASE):
+        pytest.skip(f"docker compose config needs an engine here: {result.stderr.strip()[:200]}")
+    assert result.returncode == 0, result.stderr

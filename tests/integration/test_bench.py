@@ -1,0 +1,51 @@
+"""The benchmarks run as the README says and print their JSON line (tiny N: behaviour, not speed)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+
+def run(script: str, *args: str) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, str(BENCH / script), *args], capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    assert len(lines) == 1, done.stdout
+    figures: dict[str, object] = json.loads(lines[0])
+    assert figures["machine"] and figures["tracing"]
+    return figures
+
+
+def test_reassessment_bench_measures_a_run_and_its_floor() -> None:
+    figures = run("reassessment.py", "--n", "30", "--runs", "2")
+    assert figures["bench"] == "reassessment" and figures["n"] == 30
+    runs = figures["runs"]
+    assert isinstance(runs, list) and [r["version"] for r in runs] == [2, 3]
+    assert all(0 < r["assessed_s"] <= r["report_s"] for r in runs)
+    assert isinstance(figures["floor_s"], float) and figures["floor_s"] > 0
+    assert set(figures["peak_rss_mb"]) == {"plans", "actors", "assessment", "reporting"}  # type: ignore[arg-type]
+
+
+def test_intake_and_reads_benches_print_their_figures() -> None:
+    intake = run("intake.py", "--n", "20", "--clients", "4")
+    assert intake["bulk"]["accepted_per_s"] > 0 and intake["one_by_one"]["clients"] == 4  # type: ignore[index]
+    reads = run("reads.py", "--n", "20", "--seconds", "0.5")
+    assert reads["report_latest"]["errors"] == 0 and reads["application_list"]["errors"] == 0  # type: ignore[index]
+    assert reads["report_latest"]["requests_per_s"] > 0  # type: ignore[index]
+
+
+def test_assessment_quality_bench_measures_agreement_on_its_set() -> None:
+    figures = run("assessment_quality.py")
+    assert figures["bench"] == "assessment_quality" and figures["set"]["items"] >= 120  # type: ignore[index]
+    for split in ("dev", "test", "all"):
+        part = figures[split]
+        assert 0 <= part["top1_agreement"] <= 1 and part["per_region"] and part["per_language"]  # type: ignore[index]
+    assert figures["all"]["named_area_cites_evidence"] == 1.0  # type: ignore[index]
+    learning = figures["learning_from_reviewers"]
+    assert learning["other_projects"]["right_before_wrong_after"] == 0  # type: ignore[index]
