@@ -249,6 +249,7 @@ class Bus:
                     uow = UnitOfWork(
                         session,
                         source=self.service,
+                        region=env.region,
                         correlation_id=env.correlation_id,
                         causation_id=env.id,
                         settings=self.settings,

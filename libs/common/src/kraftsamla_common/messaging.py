@@ -83,19 +83,24 @@ def create_messaging_tables() -> None:
 
 
 class UnitOfWork:
-    """A database transaction plus the events it raises, committed together."""
+    """A database transaction plus the events it raises, committed together, for one region.
+
+    The region is set once, where the work begins (the request's path, or the event being
+    handled), and read by the use cases as ``uow.region``; events default to it."""
 
     def __init__(
         self,
         session: AsyncSession,
         *,
         source: str,
+        region: str = "",
         correlation_id: UUID | None = None,
         causation_id: UUID | None = None,
         on_commit: Callable[[], None] | None = None,
         settings: Settings | None = None,
     ) -> None:
         self.session = session
+        self.region = region
         self._settings = settings
         self.on_commit = on_commit
         self.source = source
@@ -113,8 +118,9 @@ class UnitOfWork:
             self._settings = Settings()
         return self._settings
 
-    def envelope(self, data: EventData, *, region: str, subject: object) -> Envelope[EventData]:
+    def envelope(self, data: EventData, *, subject: object, region: str | None = None) -> Envelope[EventData]:
         """An event of this unit of work, not queued (see :meth:`emit`)."""
+        region = region or self.region
         # Parametrised with the payload's own class, so every field of the payload is serialised.
         typed: Any = Envelope[type(data)]  # type: ignore[misc]
         env: Envelope[EventData] = typed(
@@ -130,9 +136,11 @@ class UnitOfWork:
         )
         return env
 
-    def emit(self, data: EventData, *, region: str, subject: object) -> Envelope[EventData]:
-        """Queue an event; it is written to the outbox with the transaction."""
+    def emit(self, data: EventData, *, subject: object, region: str | None = None) -> Envelope[EventData]:
+        """Queue an event of the unit of work's region (or ``region``); it is written to the
+        outbox with the transaction."""
         env = self.envelope(data, region=region, subject=subject)
+        region = env.region
         headers: dict[str, str] = {}
         # The trace of the request that raised the event continues when the relay publishes it.
         propagate.inject(headers)

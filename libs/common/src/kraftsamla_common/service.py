@@ -248,10 +248,12 @@ async def unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
     """A transaction for one request, in the region it addresses; the route commits it with
     ``await uow.commit()``, and a write's commit adds its row to the audit log."""
     ctx: ServiceContext = request.app.state.ctx
-    async with ctx.db.session(request.path_params.get("region", "")) as session:
+    region = request.path_params.get("region", "")
+    async with ctx.db.session(region) as session:
         uow = UnitOfWork(
             session,
             source=ctx.settings.service,
+            region=region,
             correlation_id=_correlation_id(request),
             on_commit=ctx.relay.wake,
             settings=ctx.settings,
