@@ -49,13 +49,6 @@ audit_log = Table(
 Index("ix_audit_log_region_at", audit_log.c.region, audit_log.c.at)
 
 
-def create_audit_table() -> None:
-    """Create ``audit_log`` from inside a service's migration."""
-    from alembic import op
-
-    metadata.create_all(op.get_bind())
-
-
 def recorder(request: Request) -> Callable[[UnitOfWork], Awaitable[None]]:
     """What a write request's unit of work runs before each commit: the audit row of the write."""
     recorded = 0

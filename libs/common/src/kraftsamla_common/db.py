@@ -191,33 +191,6 @@ def _grant_rows(connection: Connection, role: str | None) -> None:
         connection.exec_driver_sql(statement)
 
 
-def wall_regions() -> None:
-    """From a migration: row-level security on every table of the database that carries a region
-    and has none yet. A transaction sees and writes only rows of the region it was opened for,
-    or every region's when opened for ``ALL_REGIONS``. (PostgreSQL only; SQLite has no such wall.)"""
-    from alembic import op
-
-    bind = op.get_bind()
-    if bind.dialect.name != "postgresql":
-        return
-    tables = bind.execute(
-        text(
-            "SELECT c.table_name FROM information_schema.columns c"
-            " JOIN pg_class t ON t.relname = c.table_name AND t.relkind = 'r'"
-            " JOIN pg_namespace n ON n.oid = t.relnamespace AND n.nspname = c.table_schema"
-            " WHERE c.table_schema = current_schema() AND c.column_name = 'region'"
-            " AND NOT t.relrowsecurity ORDER BY 1"
-        )
-    ).scalars()
-    here = f"current_setting('{REGION_SETTING}', true)"
-    for table in tables:
-        op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
-        op.execute(
-            f"CREATE POLICY region_wall ON {table} USING (region = {here} OR {here} = '{ALL_REGIONS}')"
-            f" WITH CHECK (region = {here} OR {here} = '{ALL_REGIONS}')"
-        )
-
-
 def run_migrations_env() -> None:
     """Body of every service's ``migrations/env.py``: run on the connection handed in by ``migrate``."""
     from alembic import context

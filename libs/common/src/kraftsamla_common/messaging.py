@@ -75,13 +75,6 @@ inbox = Table(
 )
 
 
-def create_messaging_tables() -> None:
-    """Create ``outbox`` and ``inbox`` from inside a service's first Alembic migration."""
-    from alembic import op
-
-    metadata.create_all(op.get_bind())
-
-
 class UnitOfWork:
     """A database transaction plus the events it raises, committed together, for one region.
 

@@ -9,8 +9,6 @@ Revises: 0005
 import sqlalchemy as sa
 from alembic import op
 
-from kraftsamla_common.db import wall_regions
-
 revision = "0006"
 down_revision = "0005"
 branch_labels = None
@@ -34,3 +32,28 @@ def upgrade() -> None:
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
     )
     wall_regions()  # a region's precedents are its own
+
+
+def wall_regions() -> None:
+    """Row-level security (PostgreSQL) on every table that carries a region and has none yet: a
+    transaction sees and writes only the rows of the region it was opened for (the
+    ``kraftsamla.region`` setting), or every region's when opened for ``*``."""
+    bind = op.get_bind()
+    if bind.dialect.name != "postgresql":
+        return
+    tables = bind.execute(
+        sa.text(
+            "SELECT c.table_name FROM information_schema.columns c"
+            " JOIN pg_class t ON t.relname = c.table_name AND t.relkind = 'r'"
+            " JOIN pg_namespace n ON n.oid = t.relnamespace AND n.nspname = c.table_schema"
+            " WHERE c.table_schema = current_schema() AND c.column_name = 'region'"
+            " AND NOT t.relrowsecurity ORDER BY 1"
+        )
+    ).scalars()
+    here = "current_setting('kraftsamla.region', true)"
+    for table in tables:
+        op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+        op.execute(
+            f"CREATE POLICY region_wall ON {table} USING (region = {here} OR {here} = '*')"
+            f" WITH CHECK (region = {here} OR {here} = '*')"
+        )
