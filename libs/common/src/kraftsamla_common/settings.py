@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -18,30 +19,50 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="KRAFTSAMLA_", extra="ignore")
 
-    service: str = Field(default="", description="Service name; set by the service itself.")
-    host: str = "127.0.0.1"
-    port: int = 0
-    data_dir: Path = Path("data")
-    database_url: str = ""
+    service: str = Field(default="", description="The service's name; set by the service itself.")
+    host: str = Field(default="127.0.0.1", description="Address the HTTP server binds.")
+    port: int = Field(default=0, ge=0, le=65535, description="HTTP port; 0: the service's own (8101–8104).")
+    data_dir: Path = Field(default=Path("data"), description="Where SQLite files and the API keys file live.")
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy async URL, `sqlite+aiosqlite:///…` or `postgresql+asyncpg://…`; "
+        "empty: `sqlite+aiosqlite:///<data dir>/<service>.db`.",
+    )
     database_admin_url: str | None = Field(
         default=None,
-        description="The tables' owner, used only to migrate; the service then connects with "
-        "database_url as a role that owns nothing (PostgreSQL). Unset: database_url does both.",
+        description="PostgreSQL: the tables' owner, used only to migrate; the service then connects with "
+        "the database URL as a role that owns nothing (row-level security by region). Unset: the database "
+        "URL does both.",
     )
-    nats_url: str = "nats://127.0.0.1:4222"
-    api_keys_file: Path | None = None
-    # People's bearer tokens (JWT): the identity provider's public keys (a JWKS file), issuer and
-    # audience. Without a JWKS file only API keys are accepted.
-    jwt_jwks_file: Path | None = None
-    jwt_issuer: str | None = None
-    jwt_audience: str = "kraftsamla"
+    nats_url: str = Field(default="nats://127.0.0.1:4222", description="NATS server with JetStream.")
+    api_keys_file: Path | None = Field(
+        default=None,
+        description="API keys (SHA-256 hashes) with region and role; unset: `<data dir>/api-keys.json`.",
+    )
+    jwt_jwks_file: Path | None = Field(
+        default=None,
+        description="People's bearer tokens: the identity provider's public keys (a JWKS file). "
+        "Unset: only API keys are accepted.",
+    )
+    jwt_issuer: str | None = Field(default=None, description="Bearer tokens: the issuer they must name.")
+    jwt_audience: str = Field(default="kraftsamla", description="Bearer tokens: the audience they must name.")
 
-    # Bus: delivery and retry policy of every durable consumer.
-    max_deliver: int = 8
-    ack_wait_seconds: float = 60.0
-    backoff_seconds: list[float] = [0.5, 2.0, 5.0, 15.0, 30.0, 60.0]
-    consumer_batch_size: int = 256
-    stream_wait_seconds: float = 60.0
+    max_deliver: int = Field(
+        default=8, ge=1, le=100, description="Deliveries of an event before it is dead-lettered."
+    )
+    ack_wait_seconds: float = Field(
+        default=60.0, gt=0, description="How long JetStream waits for a handler's acknowledgement."
+    )
+    backoff_seconds: list[float] = Field(
+        default=[0.5, 2.0, 5.0, 15.0, 30.0, 60.0],
+        description="Delays before each redelivery of a failed event (the last repeats).",
+    )
+    consumer_batch_size: int = Field(
+        default=256, ge=1, le=10_000, description="Events a durable consumer fetches and handles at once."
+    )
+    stream_wait_seconds: float = Field(
+        default=60.0, gt=0, description="How long a service waits on start for the streams it consumes."
+    )
     stream_replicas: int = Field(
         default=1,
         ge=1,
@@ -49,33 +70,60 @@ class Settings(BaseSettings):
         description="Copies JetStream keeps of the service's own stream: 1 on one server, 3 on a cluster.",
     )
 
-    # Outbox relay.
-    relay_batch_size: int = 500
-    relay_poll_seconds: float = 1.0
+    relay_batch_size: int = Field(
+        default=500, ge=1, le=10_000, description="Outbox rows the relay publishes at once."
+    )
+    relay_poll_seconds: float = Field(
+        default=1.0, gt=0, description="How often the outbox relay looks for rows nobody woke it for."
+    )
 
-    # Telemetry: how often the gauges (consumer lag, dead letters, outbox backlog) are refreshed.
-    metrics_poll_seconds: float = 5.0
+    metrics_poll_seconds: float = Field(
+        default=5.0, gt=0, description="Refresh of the gauges: consumer lag, dead letters, outbox backlog."
+    )
+    log_level: str = Field(default="INFO", description="Log level: DEBUG, INFO, WARNING, ERROR.")
+    log_format: str = Field(default="json", description="`json` lines, or `text` for plain lines.")
+    httpx_log_level: str = Field(
+        default="WARNING",
+        description="Log level of outgoing HTTP requests (their URLs may carry a webhook's token).",
+    )
 
-    # Assessment: a reassessment is split into batches of this many applications, which the
-    # service's replicas share (each batch one transaction).
-    reassessment_batch_size: int = Field(default=500, ge=1, le=5000)
+    reassessment_batch_size: int = Field(
+        default=500,
+        ge=1,
+        le=5000,
+        description="Assessment: applications per reassessment batch; the replicas share the batches, "
+        "each one transaction.",
+    )
+    report_debounce_seconds: float = Field(
+        default=0.3,
+        ge=0,
+        description="Reporting: how long a burst of changes is gathered before a report is regenerated.",
+    )
+    chromium: str | None = Field(
+        default=None,
+        description="Reporting: the Chromium that prints PDF reports (a path or a command name); "
+        "unset: the first of chromium, chromium-browser, google-chrome on PATH.",
+    )
 
-    # Reporting: how long a burst of changes is gathered before a report is regenerated.
-    report_debounce_seconds: float = 0.3
+    webhook_backoff_seconds: list[float] = Field(
+        default=[1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0],
+        description="Assessment: delays before each retry of a failed webhook delivery (about two hours "
+        "in all); then it is given up and shown as failed in the delivery log.",
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="Assessment: how long one webhook delivery may take."
+    )
+    webhook_poll_seconds: float = Field(
+        default=0.5, gt=0, description="Assessment: how often due webhook deliveries are looked for."
+    )
 
-    # Assessment: webhook deliveries; a failed delivery is retried after each of these delays in
-    # turn (about two hours in all), then given up and shown as failed in the delivery log.
-    webhook_backoff_seconds: list[float] = [1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0]
-    webhook_timeout_seconds: float = 10.0
-    webhook_poll_seconds: float = 0.5
-
-    # Limits: request body size, and requests per second per API key (see kraftsamla_common.limits).
-    # The rate is counted per process: with N replicas a key may make N times as many requests.
     max_body_bytes: int = Field(
         default=16 * 1024 * 1024, ge=1, description="Largest request body (413 above)."
     )
     rate_limit_per_second: float = Field(
-        default=50.0, ge=0, description="Requests a second per API key, sustained; 0 turns the limit off."
+        default=50.0,
+        ge=0,
+        description="Requests a second per API key and process, sustained (429 above); 0 turns the limit off.",
     )
     rate_limit_burst: int = Field(default=200, ge=1, description="Requests an API key may make at once.")
 
@@ -90,3 +138,38 @@ class Settings(BaseSettings):
         if self.api_keys_file is None:
             updates["api_keys_file"] = data_dir / "api-keys.json"
         return self.model_copy(update=updates)
+
+
+OTHER_VARIABLES = {
+    "OTEL_EXPORTER_OTLP_ENDPOINT": "OpenTelemetry: where traces, metrics and logs go over OTLP/HTTP; unset: "
+    "no export. The other standard `OTEL_*` variables (sampler, service name, exporters) apply too.",
+}
+
+
+def _default(field: Any) -> str:
+    value = field.default
+    if value is None or value == "":
+        return "unset"
+    if isinstance(value, Path):
+        return f"`{value}`"
+    if isinstance(value, list):
+        return "`" + ", ".join(f"{v:g}" for v in value) + "`"
+    if isinstance(value, float):
+        return f"`{value:g}`"
+    return f"`{value}`"
+
+
+def configuration_table() -> str:
+    """The Markdown table of every setting (docs/configuration.md holds it; a test keeps it current)."""
+    lines = ["| variable | default | meaning |", "| --- | --- | --- |"]
+    for name, field in Settings.model_fields.items():
+        if name == "service":
+            continue
+        lines.append(f"| `KRAFTSAMLA_{name.upper()}` | {_default(field)} | {field.description} |")
+    for name, meaning in OTHER_VARIABLES.items():
+        lines.append(f"| `{name}` | unset | {meaning} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(configuration_table(), end="")

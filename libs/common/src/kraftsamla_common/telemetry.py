@@ -199,10 +199,13 @@ def configure_logging(service: str) -> None:
     """
     from pythonjsonlogger.json import JsonFormatter
 
-    level = os.environ.get("KRAFTSAMLA_LOG_LEVEL", "INFO").upper()
+    from .settings import Settings
+
+    settings = Settings()
+    level = settings.log_level.upper()
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(ContextFilter())
-    if os.environ.get("KRAFTSAMLA_LOG_FORMAT", "json").lower() == "text":
+    if settings.log_format.lower() == "text":
         handler.setFormatter(
             logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(region)s %(trace_id)s]: %(message)s")
         )
@@ -221,4 +224,4 @@ def configure_logging(service: str) -> None:
     root.setLevel(level)
     # One line per outgoing request, with its full URL (a webhook URL may carry a token): only
     # when asked for; the request is a span of its trace anyway.
-    logging.getLogger("httpx").setLevel(os.environ.get("KRAFTSAMLA_HTTPX_LOG_LEVEL", "WARNING").upper())
+    logging.getLogger("httpx").setLevel(settings.httpx_log_level.upper())
