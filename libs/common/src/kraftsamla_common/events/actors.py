@@ -1,8 +1,8 @@
 """Events the actors service publishes: the region's geography, actors (organisations), contact
 people, groups and their memberships, engagements and the annual cycle of meetings.
 
-None carries personal data: people are named by pseudonymous id only, so that erasing a person in
-the actors service erases them everywhere.
+None carries personal data: people travel by pseudonymous id only; names and e-mail addresses stay
+in the actors service, where they can be erased.
 """
 
 from __future__ import annotations
