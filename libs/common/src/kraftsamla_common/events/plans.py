@@ -1,0 +1,343 @@
+"""Events the plans service publishes: the programme with its strength areas, action plans,
+local plans and measured indicators.
+
+The content of an action plan is defined once, here: it is the body of the plans API (strict:
+``extra="forbid"``, so a misspelt field is an error) and the payload of the published event
+(consumers parse with ``extra="ignore"``, so an added field never breaks them).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, ClassVar, Literal
+from uuid import UUID
+
+from pydantic import Field
+
+from .envelope import EventData, event
+from .shared import Code, Contract, FundingSource, Level, LocalizedText
+
+Prose = Annotated[str, Field(max_length=20_000)]
+ShortText = Annotated[str, Field(min_length=1, max_length=500)]
+NaceCode = Annotated[
+    str, Field(pattern=r"^[A-U](\d{2}(\.\d{1,2})?)?$", description="NACE Rev. 2, e.g. D35 or J62.01")
+]
+Sdg = Annotated[int, Field(ge=1, le=17, description="Agenda 2030 goal")]
+IndicatorCode = Annotated[
+    str, Field(pattern=r"^(RCO|RCR)\d{2,3}$", description="ERDF common indicator, e.g. RCO16, RCR29")
+]
+
+
+TargetGroup = Literal["decision_makers", "developers", "performers"]
+"""Beslutsfattare (strategic), utvecklare (tactical, enablers), utförare (operational)."""
+Addresses = Literal[
+    "innovation_system", "industrial_transition", "international_cooperation", "digitalisation", "skills"
+]
+"""What an initiative does for the strategy (EU enabling condition 1.1, criteria 1, 5, 6 and 7)."""
+
+
+class EvidenceLink(Contract):
+    """A document or data set the analysis rests on."""
+
+    title: ShortText
+    url: Annotated[str, Field(pattern=r"^https?://", max_length=2000)] | None = None
+    reference: Annotated[str, Field(max_length=200)] | None = Field(
+        default=None, description="Diary number or other reference, e.g. RUN/12/2024"
+    )
+
+
+class Analysis(Contract):
+    """Step 1, analysis: the current state, the challenges, and the evidence behind them."""
+
+    current_state: Prose = ""
+    challenges: Annotated[list[ShortText], Field(max_length=100)] = []
+    evidence: Annotated[list[EvidenceLink], Field(max_length=100)] = []
+
+
+class GovernanceRole(Contract):
+    role: ShortText = Field(description="e.g. processledare, samordnare, ordförande")
+    holder_id: UUID | None = Field(
+        default=None, description="The actor or person (actors service) holding it"
+    )
+    mandate: Prose = ""
+    responsibility: Prose = ""
+
+
+class Governance(Contract):
+    """Step 2, governance: steering group and broad partnership (groups of the actors service)."""
+
+    steering_group_id: UUID | None = None
+    partnership_id: UUID | None = None
+    other_group_ids: Annotated[list[UUID], Field(max_length=50)] = []
+    description: Prose = ""
+    roles: Annotated[list[GovernanceRole], Field(max_length=50)] = []
+
+
+class Indicator(Contract):
+    name: ShortText
+    code: IndicatorCode | None = None
+    unit: Annotated[str, Field(max_length=50)] | None = None
+
+
+class SubGoal(Contract):
+    """A sub-goal (delmål) found by backcasting from the vision, with its indicator and target."""
+
+    id: Code
+    title: LocalizedText
+    indicator: Indicator
+    baseline: float | None = None
+    baseline_year: Annotated[int, Field(ge=1990, le=2100)] | None = None
+    target: float | None = None
+    target_year: Annotated[int, Field(ge=1990, le=2100)] | None = None
+
+
+class Priority(Contract):
+    """A priority (prioritering): what to focus on, for how long, and the words that describe it."""
+
+    id: Code
+    title: LocalizedText
+    description: Prose = ""
+    level: Level
+    vocabulary: Annotated[
+        list[Annotated[str, Field(min_length=2, max_length=80)]], Field(min_length=1, max_length=200)
+    ] = Field(description="Words and phrases that describe the priority, in any of the region's languages.")
+    valid_from: date
+    valid_until: date
+
+
+class Initiative(Contract):
+    """An initiative or project of the policy mix (step 5)."""
+
+    id: Code
+    title: ShortText
+    description: Prose = ""
+    priority_ids: Annotated[list[Code], Field(max_length=50)] = []
+    target_groups: Annotated[list[TargetGroup], Field(max_length=3)] = []
+    funding_sources: Annotated[list[FundingSource], Field(max_length=14)] = []
+    addresses: Annotated[list[Addresses], Field(max_length=5)] = []
+    start_year: Annotated[int, Field(ge=2000, le=2100)] | None = None
+    end_year: Annotated[int, Field(ge=2000, le=2100)] | None = None
+
+
+class PortfolioEntry(Contract):
+    """A planned or running project of the multi-year portfolio."""
+
+    title: ShortText
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    funding_source: FundingSource | None = None
+    budget: Annotated[float, Field(ge=0)] | None = None
+    initiative_id: Code | None = None
+
+
+class PolicyMix(Contract):
+    """Step 5, policy mix: initiatives, their target groups and funding, and the project portfolio."""
+
+    initiatives: Annotated[list[Initiative], Field(max_length=100)] = []
+    portfolio: Annotated[list[PortfolioEntry], Field(max_length=500)] = []
+
+
+class EffectLink(Contract):
+    description: ShortText
+    indicators: Annotated[list[Indicator], Field(max_length=20)] = []
+
+
+class EffectChain(Contract):
+    """The effect chain (effektkedja): input → activity → output → outcome → impact."""
+
+    input: Annotated[list[EffectLink], Field(max_length=50)] = []
+    activity: Annotated[list[EffectLink], Field(max_length=50)] = []
+    output: Annotated[list[EffectLink], Field(max_length=50)] = []
+    outcome: Annotated[list[EffectLink], Field(max_length=50)] = []
+    impact: Annotated[list[EffectLink], Field(max_length=50)] = []
+
+
+class Evaluation(Contract):
+    """Step 6, evaluation and learning."""
+
+    effect_chain: EffectChain = EffectChain()
+    description: Prose = ""
+
+
+class ActionPlanContent(Contract):
+    """An action plan (handlingsplan) in the six steps, as drafted and as published."""
+
+    analysis: Analysis = Analysis()
+    governance: Governance = Governance()
+    vision: LocalizedText | None = None
+    sub_goals: Annotated[list[SubGoal], Field(max_length=100)] = []
+    priorities: Annotated[list[Priority], Field(max_length=100)] = []
+    policy_mix: PolicyMix = PolicyMix()
+    evaluation: Evaluation = Evaluation()
+    next_review: date | None = Field(default=None, description="When the plan is next revised")
+
+
+class StrengthAreaSnapshot(Contract):
+    """A strength area (styrkeområde) as the plans service announces it."""
+
+    id: UUID
+    code: str
+    name: LocalizedText
+    description: LocalizedText | None = None
+    process_leader_id: UUID | None = None
+    nace_codes: list[str] = []
+    sdgs: list[int] = []
+
+
+class Adoption(Contract):
+    """Who adopted the programme, when, and under which paragraph (e.g. regionfullmäktige, § 128)."""
+
+    adopted_on: date
+    body: ShortText
+    paragraph: Annotated[str, Field(max_length=50)] | None = None
+
+
+class ProgrammeState(EventData):
+    """The whole programme with its strength areas, as every programme event carries it."""
+
+    programme_id: UUID
+    title: str
+    reference: str | None = None
+    period_start: int
+    period_end: int
+    vision: LocalizedText | None = None
+    adoption: Adoption | None = None
+    strength_areas: list[StrengthAreaSnapshot]
+
+
+@event
+class ProgrammeCreated(ProgrammeState):
+    event_type: ClassVar[str] = "plans.programme.created.v1"
+    description: ClassVar[str] = "A region's S3 programme was created, with its strength areas."
+
+
+@event
+class ProgrammeUpdated(ProgrammeState):
+    event_type: ClassVar[str] = "plans.programme.updated.v1"
+    description: ClassVar[str] = (
+        "A programme or one of its strength areas changed; carries the whole programme."
+    )
+
+
+@event
+class ProgrammeAdopted(ProgrammeState):
+    event_type: ClassVar[str] = "plans.programme.adopted.v1"
+    description: ClassVar[str] = (
+        "A programme was adopted (date, body, paragraph); carries the whole programme."
+    )
+
+
+@event
+class ActionPlanPublished(EventData):
+    event_type: ClassVar[str] = "plans.action_plan.published.v1"
+    description: ClassVar[str] = "An action plan version was published; carries the whole version."
+
+    programme_id: UUID
+    programme_title: str
+    action_plan_id: UUID
+    strength_area: StrengthAreaSnapshot
+    version: int
+    published_at: datetime
+    published_by: str
+    plan: ActionPlanContent
+
+
+class RegionalLink(Contract):
+    """What a local plan or action serves in the regional programme: a strength area, and within it
+    optionally a priority and/or a sub-goal of its action plan."""
+
+    strength_area_id: UUID
+    priority_id: Code | None = None
+    sub_goal_id: Code | None = None
+
+
+PlanLevel = Literal["strategic", "tactical"]
+
+
+class LocalAction(Contract):
+    """An action of a local plan: who does it, with what mandate, when, and what it serves regionally."""
+
+    id: Code
+    title: ShortText
+    description: Prose = ""
+    level: PlanLevel = "tactical"
+    target_groups: Annotated[list[TargetGroup], Field(max_length=3)] = []
+    responsible_actor_id: UUID | None = None
+    responsible: Annotated[str, Field(max_length=300)] = Field(
+        default="", description="Who is responsible, as written in the plan (an organisation or a role)"
+    )
+    mandate: Prose = ""
+    start: date | None = None
+    end: date | None = None
+    serves: Annotated[list[RegionalLink], Field(max_length=20)] = []
+
+
+class FinancingCommitment(Contract):
+    """A party's commitment to finance the plan in a year (a decision or a letter of intent)."""
+
+    party: ShortText
+    party_actor_id: UUID | None = None
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    amount: Annotated[float, Field(ge=0)] | None = None
+    currency: Literal["SEK", "EUR", "NOK", "DKK"] = "SEK"
+    kind: Literal["decision", "letter_of_intent", "in_kind"] = "decision"
+    note: Annotated[str, Field(max_length=1000)] = ""
+
+
+MunicipalityCode = Annotated[
+    str, Field(pattern=r"^\d{3,4}$", description="Kommunkod (SE, 4 digits) or kuntanumero (FI, 3 digits)")
+]
+
+
+class LocalPlanContent(Contract):
+    """A destination's or municipality's strategic and tactical plan, linked to the regional S3."""
+
+    title: ShortText
+    owner_actor_id: UUID | None = None
+    owner: Annotated[str, Field(max_length=300)] = Field(
+        default="", description="The owner as named in the plan"
+    )
+    municipalities: Annotated[list[MunicipalityCode], Field(min_length=1, max_length=50)]
+    levels: Annotated[list[PlanLevel], Field(min_length=1, max_length=2)] = ["strategic", "tactical"]
+    period_start: Annotated[int, Field(ge=2000, le=2100)] | None = None
+    period_end: Annotated[int, Field(ge=2000, le=2100)] | None = None
+    vision: Prose = ""
+    goals: Annotated[list[ShortText], Field(max_length=50)] = []
+    target_groups: Annotated[list[TargetGroup], Field(max_length=3)] = []
+    actions: Annotated[list[LocalAction], Field(max_length=300)] = []
+    financing: Annotated[list[FinancingCommitment], Field(max_length=300)] = []
+    serves: Annotated[list[RegionalLink], Field(max_length=50)] = Field(
+        default=[], description="What the plan as a whole serves in the regional programme"
+    )
+
+
+@event
+class LocalPlanPublished(EventData):
+    event_type: ClassVar[str] = "plans.local_plan.published.v1"
+    description: ClassVar[str] = "A local plan version was published; carries the whole version."
+
+    local_plan_id: UUID
+    version: int
+    published_at: datetime
+    published_by: str
+    plan: LocalPlanContent
+
+
+@event
+class IndicatorMeasured(EventData):
+    event_type: ClassVar[str] = "plans.indicator.measured.v1"
+    description: ClassVar[str] = (
+        "A value of a sub-goal's indicator was recorded (or corrected, or withdrawn with "
+        "``deleted``): what the follow-up compares with the sub-goal's baseline and target."
+    )
+
+    measurement_id: UUID
+    action_plan_id: UUID
+    strength_area_id: UUID
+    sub_goal_id: str
+    year: int
+    value: float
+    measured_on: date | None = None
+    source: str = ""
+    note: str = ""
+    recorded_by: str
+    deleted: bool = False
