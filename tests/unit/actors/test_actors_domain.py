@@ -7,8 +7,9 @@ from datetime import date
 
 import pytest
 
-from kraftsamla_actors import domain, reference
-from kraftsamla_actors.domain import Attendance, Member
+from kraftsamla_actors.domain import composition, csv_import, participation, reference
+from kraftsamla_actors.domain.composition import Member
+from kraftsamla_actors.domain.participation import Attendance
 
 KRONOBERG = reference.municipalities_of("SE", "07")
 
@@ -17,7 +18,7 @@ def member(actor: str, helix: str, municipality: str | None = "0780", nace: str 
     return Member(actor_id=actor, helix=helix, municipality=municipality, nace=nace)
 
 
-def kinds(c: domain.Composition) -> list[tuple[str, str | None]]:
+def kinds(c: composition.Composition) -> list[tuple[str, str | None]]:
     return [(g.kind, g.helix or g.municipality) for g in c.gaps]
 
 
@@ -37,7 +38,7 @@ def test_composition_counts_each_actor_once_and_finds_every_gap() -> None:
         member("d", "business", "0763", "55.20"),
         member("e", "public", "0780", "84.11"),
     ]
-    c = domain.composition(members, KRONOBERG, dominance_threshold=0.5)
+    c = composition.composition(members, KRONOBERG, dominance_threshold=0.5)
     assert c.actors == 5
     assert c.by_helix == {"public": 3, "business": 2, "academia": 0, "civil_society": 0, "state_agency": 0}
     assert c.by_municipality == [("0763", 2), ("0780", 2), ("0764", 1)]  # most first, then by code
@@ -57,15 +58,21 @@ def test_dominance_threshold_is_the_regions_and_strictly_above() -> None:
         member("c", "academia"),
         member("d", "civil_society"),
     ]
-    assert not [g for g in domain.composition(members, KRONOBERG, 0.25).gaps if g.kind == "helix_dominant"]
+    assert not [
+        g for g in composition.composition(members, KRONOBERG, 0.25).gaps if g.kind == "helix_dominant"
+    ]
     two_public = [*members, member("e", "public")]
-    dominant = [g for g in domain.composition(two_public, KRONOBERG, 0.25).gaps if g.kind == "helix_dominant"]
+    dominant = [
+        g for g in composition.composition(two_public, KRONOBERG, 0.25).gaps if g.kind == "helix_dominant"
+    ]
     assert [(g.helix, g.share) for g in dominant] == [("public", 0.4)]
-    assert not [g for g in domain.composition(two_public, KRONOBERG, 0.5).gaps if g.kind == "helix_dominant"]
+    assert not [
+        g for g in composition.composition(two_public, KRONOBERG, 0.5).gaps if g.kind == "helix_dominant"
+    ]
 
 
 def test_state_agency_counts_as_public_sector_for_the_quadruple_helix() -> None:
-    c = domain.composition(
+    c = composition.composition(
         [
             member("a", "state_agency"),
             member("b", "business"),
@@ -79,19 +86,19 @@ def test_state_agency_counts_as_public_sector_for_the_quadruple_helix() -> None:
 
 
 def test_empty_group_and_unknown_municipalities_are_gaps() -> None:
-    assert kinds(domain.composition([], KRONOBERG, 0.5)) == [("empty", None)]
-    c = domain.composition([member("a", "public")], None, 0.5)
+    assert kinds(composition.composition([], KRONOBERG, 0.5)) == [("empty", None)]
+    c = composition.composition([member("a", "public")], None, 0.5)
     assert ("municipalities_unknown", None) in kinds(c)
 
 
 def test_membership_dates() -> None:
-    assert domain.membership_errors(date(2025, 1, 1), date(2024, 12, 31))[0]["pointer"] == "/left_on"
-    assert domain.membership_errors(date(2025, 1, 1), date(2025, 1, 1)) == []
-    assert domain.active_on(date(2025, 1, 1), date(2025, 6, 1), date(2025, 5, 31))
-    assert not domain.active_on(date(2025, 1, 1), date(2025, 6, 1), date(2025, 6, 1))  # the day left
-    assert not domain.active_on(date(2025, 1, 1), None, date(2024, 12, 31))
-    assert domain.overlaps((date(2025, 1, 1), None), (date(2026, 1, 1), date(2026, 2, 1)))
-    assert not domain.overlaps((date(2025, 1, 1), date(2025, 6, 1)), (date(2025, 6, 1), None))
+    assert composition.membership_errors(date(2025, 1, 1), date(2024, 12, 31))[0]["pointer"] == "/left_on"
+    assert composition.membership_errors(date(2025, 1, 1), date(2025, 1, 1)) == []
+    assert composition.active_on(date(2025, 1, 1), date(2025, 6, 1), date(2025, 5, 31))
+    assert not composition.active_on(date(2025, 1, 1), date(2025, 6, 1), date(2025, 6, 1))  # the day left
+    assert not composition.active_on(date(2025, 1, 1), None, date(2024, 12, 31))
+    assert composition.overlaps((date(2025, 1, 1), None), (date(2026, 1, 1), date(2026, 2, 1)))
+    assert not composition.overlaps((date(2025, 1, 1), date(2025, 6, 1)), (date(2025, 6, 1), None))
 
 
 def test_participation_counts_participations_and_unique_participants() -> None:
@@ -103,7 +110,7 @@ def test_participation_counts_participations_and_unique_participants() -> None:
         Attendance("actor_meeting", ("sa",), people=("p1", "p2"), actors=("x",), listed=3, head_count=0),
         Attendance("survey", (), people=(), actors=(), listed=0, head_count=40),
     ]
-    p = domain.participation(meetings)
+    p = participation.participation(meetings)
     assert (p.engagements, p.participations, p.unique_people, p.unique_actors, p.head_count) == (
         3,
         46,
@@ -116,7 +123,7 @@ def test_participation_counts_participations_and_unique_participants() -> None:
 
 def test_csv_with_semicolons_swedish_headers_and_a_bom() -> None:
     text = "\ufeffNamn;Organisationsnummer;Land;Helix;Kommunkod;SNI\nMittuniversitetet;202100-5752;SE;academia;2380;85.42\n\n;;;;;\nAlvesta kommun;212000-0647;SE;public;0764;\n"
-    rows = domain.read_actors_csv(text)
+    rows = csv_import.read_actors_csv(text)
     assert rows == [
         (2, {"name": "Mittuniversitetet", "identifier": "202100-5752", "country": "SE", "helix": "academia",
              "municipality": "2380", "nace": "85.42"}),
@@ -134,5 +141,5 @@ def test_csv_with_semicolons_swedish_headers_and_a_bom() -> None:
     ],
 )
 def test_csv_that_cannot_be_read_says_why(text: str, message: str) -> None:
-    with pytest.raises(domain.CsvFormatError, match=message):
-        domain.read_actors_csv(text)
+    with pytest.raises(csv_import.CsvFormatError, match=message):
+        csv_import.read_actors_csv(text)

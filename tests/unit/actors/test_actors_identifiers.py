@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kraftsamla_actors import domain
+from kraftsamla_actors.domain import codes
 
 
 @pytest.mark.parametrize(
@@ -20,8 +20,8 @@ from kraftsamla_actors import domain
     ],
 )
 def test_swedish_organisationsnummer_is_normalised(raw: str, normalised: str) -> None:
-    assert domain.normalise_se_orgnr(raw) == normalised
-    assert domain.normalise_identifier("SE", raw) == normalised
+    assert codes.normalise_se_orgnr(raw) == normalised
+    assert codes.normalise_identifier("SE", raw) == normalised
 
 
 @pytest.mark.parametrize(
@@ -38,14 +38,14 @@ def test_swedish_organisationsnummer_is_normalised(raw: str, normalised: str) ->
     ],
 )
 def test_invalid_swedish_organisationsnummer_is_refused(raw: str) -> None:
-    with pytest.raises(domain.InvalidIdentifier):
-        domain.normalise_se_orgnr(raw)
+    with pytest.raises(codes.InvalidIdentifier):
+        codes.normalise_se_orgnr(raw)
 
 
 @pytest.mark.parametrize("raw", ["0112038-9", " 0112038-9 ", "1234567-1"])
 def test_valid_finnish_ytunnus(raw: str) -> None:
-    assert domain.normalise_fi_ytunnus(raw) == raw.strip()
-    assert domain.normalise_identifier("FI", raw) == raw.strip()
+    assert codes.normalise_fi_ytunnus(raw) == raw.strip()
+    assert codes.normalise_identifier("FI", raw) == raw.strip()
 
 
 @pytest.mark.parametrize(
@@ -61,24 +61,24 @@ def test_valid_finnish_ytunnus(raw: str) -> None:
     ],
 )
 def test_invalid_finnish_ytunnus_is_refused(raw: str) -> None:
-    with pytest.raises(domain.InvalidIdentifier):
-        domain.normalise_fi_ytunnus(raw)
+    with pytest.raises(codes.InvalidIdentifier):
+        codes.normalise_fi_ytunnus(raw)
 
 
 def test_identifier_is_checked_against_its_country() -> None:
-    with pytest.raises(domain.InvalidIdentifier):
-        domain.normalise_identifier("FI", "202100-5752")
-    with pytest.raises(domain.InvalidIdentifier):
-        domain.normalise_identifier("SE", "0112038-9")
+    with pytest.raises(codes.InvalidIdentifier):
+        codes.normalise_identifier("FI", "202100-5752")
+    with pytest.raises(codes.InvalidIdentifier):
+        codes.normalise_identifier("SE", "0112038-9")
 
 
 def test_municipality_codes_are_checked_against_the_register() -> None:
-    assert domain.check_municipality("SE", "2380").name == "Östersund"
-    assert domain.check_municipality("FI", "698").name == "Rovaniemi"
-    assert domain.check_municipality("SE", "0764").county == "07"  # Alvesta, Kronobergs län
+    assert codes.check_municipality("SE", "2380").name == "Östersund"
+    assert codes.check_municipality("FI", "698").name == "Rovaniemi"
+    assert codes.check_municipality("SE", "0764").county == "07"  # Alvesta, Kronobergs län
     for country, code in [("SE", "091"), ("FI", "2380"), ("SE", "2399"), ("FI", "999"), ("SE", "23a0")]:
-        with pytest.raises(domain.InvalidCode):
-            domain.check_municipality(country, code)  # type: ignore[arg-type]
+        with pytest.raises(codes.InvalidCode):
+            codes.check_municipality(country, code)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -97,7 +97,7 @@ def test_municipality_codes_are_checked_against_the_register() -> None:
     ],
 )
 def test_nace_codes_are_normalised(code: str, canonical: str) -> None:
-    assert domain.normalise_nace(code) == canonical
+    assert codes.normalise_nace(code) == canonical
 
 
 @pytest.mark.parametrize(
@@ -105,14 +105,14 @@ def test_nace_codes_are_normalised(code: str, canonical: str) -> None:
     ["6", "62.0101", "X62", "K62", "99.99", "62.05", "00", "J 62", "", "Z"],
 )
 def test_unknown_or_malformed_nace_codes_are_refused(code: str) -> None:
-    with pytest.raises(domain.InvalidCode):
-        domain.normalise_nace(code)
+    with pytest.raises(codes.InvalidCode):
+        codes.normalise_nace(code)
 
 
 def test_registration_errors_name_every_field() -> None:
-    identifier, nace, errors = domain.registration_errors("SE", "202100-5753", "091", "6")
+    identifier, nace, errors = codes.registration_errors("SE", "202100-5753", "091", "6")
     assert identifier is None and nace is None
     assert [e["pointer"] for e in errors] == ["/identifier", "/municipality", "/nace"]
     assert "check digit" in errors[0]["message"]
-    identifier, nace, errors = domain.registration_errors("SE", "16202100-5752", "2380", "85.42")
+    identifier, nace, errors = codes.registration_errors("SE", "16202100-5752", "2380", "85.42")
     assert (identifier, nace, errors) == ("202100-5752", "85.42", [])

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from kraftsamla_common.events import EngagementKind, Frequency, GroupKind, Helix, MemberRole, SizeClass
 
-from .reference import Country
+from .domain.reference import Country
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 MunicipalityCode = Annotated[str, Field(min_length=3, max_length=4, examples=["2380", "698"])]
@@ -28,7 +28,7 @@ class Page(BaseModel):
 # --------------------------------------------------------------------------- settings
 
 
-class SettingsWrite(Write):
+class SettingsUpdate(Write):
     """The region's country and municipalities, against which composition gaps are found.
 
     Give ``county`` (län, e.g. ``23`` Jämtland; maakunta, e.g. ``19`` Lappi) to take all its
@@ -42,7 +42,7 @@ class SettingsWrite(Write):
     )
 
     @model_validator(mode="after")
-    def _somewhere(self) -> SettingsWrite:
+    def _somewhere(self) -> SettingsUpdate:
         if self.county is None and not self.municipalities:
             raise ValueError("give the county or the municipalities")
         return self
@@ -114,26 +114,26 @@ class ActorsPublic(Page):
     data: list[ActorPublic]
 
 
-class ImportError_(BaseModel):
+class ImportErrorPublic(BaseModel):
     line: int
     field: str | None
     message: str
 
 
-class ImportedRow(BaseModel):
+class ImportedRowPublic(BaseModel):
     line: int
     actor_id: UUID
     status: Literal["created", "existing"]
 
 
-class ImportReport(BaseModel):
+class ImportReportPublic(BaseModel):
     mode: Literal["all_or_nothing", "valid_rows"]
     rows: int
     created: int
     existing: int
     rejected: int
-    imported: list[ImportedRow]
-    errors: list[ImportError_]
+    imported: list[ImportedRowPublic]
+    errors: list[ImportErrorPublic]
 
 
 # --------------------------------------------------------------------------- people
@@ -263,20 +263,20 @@ class CompositionPublic(BaseModel):
 # --------------------------------------------------------------------------- engagements
 
 
-class ParticipantRef(Write):
+class ParticipantCreate(Write):
     """A participant: a person (their actor is implied) or an organisation as a whole."""
 
     person_id: UUID | None = None
     actor_id: UUID | None = None
 
     @model_validator(mode="after")
-    def _one(self) -> ParticipantRef:
+    def _one(self) -> ParticipantCreate:
         if (self.person_id is None) == (self.actor_id is None):
             raise ValueError("give either person_id or actor_id")
         return self
 
 
-class EngagementWrite(Write):
+class EngagementCreate(Write):
     kind: EngagementKind
     title: Name
     held_on: date
@@ -287,14 +287,14 @@ class EngagementWrite(Write):
         description="The annual-cycle meeting this was; left out, it is linked to the one cycle of the "
         "same kind and strength area running on that date, if there is exactly one",
     )
-    participants: Annotated[list[ParticipantRef], Field(max_length=5000)] = []
+    participants: Annotated[list[ParticipantCreate], Field(max_length=5000)] = []
     head_count: Annotated[int, Field(ge=0, le=1_000_000)] = Field(
         default=0, description="Participants not listed by name (a survey's respondents, an open seminar)"
     )
     notes: Annotated[str, Field(max_length=5000)] = ""
 
     @model_validator(mode="after")
-    def _someone(self) -> EngagementWrite:
+    def _someone(self) -> EngagementCreate:
         if not self.participants and not self.head_count:
             raise ValueError("list the participants or give a head count")
         return self
@@ -324,7 +324,7 @@ class EngagementsPublic(Page):
     data: list[EngagementPublic]
 
 
-class ParticipationFigures(BaseModel):
+class ParticipationFiguresPublic(BaseModel):
     engagements: int
     participations: int
     unique_people: int
@@ -333,7 +333,7 @@ class ParticipationFigures(BaseModel):
     by_kind: dict[str, int]
 
 
-class AreaParticipation(ParticipationFigures):
+class AreaParticipationPublic(ParticipationFiguresPublic):
     strength_area_id: UUID | None
     strength_area_code: str | None
 
@@ -341,8 +341,8 @@ class AreaParticipation(ParticipationFigures):
 class ParticipationPublic(BaseModel):
     period_from: date
     period_to: date
-    total: ParticipationFigures
-    by_strength_area: list[AreaParticipation]
+    total: ParticipationFiguresPublic
+    by_strength_area: list[AreaParticipationPublic]
 
 
 # --------------------------------------------------------------------------- annual cycle

@@ -1,4 +1,4 @@
-"""Persistence of the actors service. Every row carries its region."""
+"""Tables of the actors service. Every row carries its region."""
 
 from __future__ import annotations
 

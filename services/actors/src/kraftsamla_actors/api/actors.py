@@ -1,0 +1,170 @@
+"""Actors: the organisations of the region, registered one by one or imported from CSV, changed
+and merged."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from kraftsamla_common.auth import EditScope, ReadScope
+from kraftsamla_common.events import Helix
+from kraftsamla_common.service import PageDep, UowDep
+
+from ..domain import reference
+from ..domain.csv_import import ImportMode, ImportReport
+from ..persistence.tables import Actor
+from ..schemas import (
+    ActorCreate,
+    ActorPublic,
+    ActorsPublic,
+    ActorUpdate,
+    ImportedRowPublic,
+    ImportErrorPublic,
+    ImportReportPublic,
+    MergeRequest,
+)
+from ..usecases import actors
+from .params import AtQuery, LeadScope
+
+router = APIRouter()
+
+
+def _actor_public(a: Actor) -> ActorPublic:
+    place = reference.municipality(a.country, a.municipality) if a.municipality else None
+    return ActorPublic(
+        id=UUID(a.id),
+        region=a.region,
+        name=a.name,
+        country=a.country,  # type: ignore[arg-type]
+        identifier=a.identifier,
+        helix=a.helix,  # type: ignore[arg-type]
+        municipality=a.municipality,
+        municipality_name=place.name if place else None,
+        nace=a.nace,
+        nace_label=reference.nace_label(a.nace) if a.nace else None,
+        size_class=a.size_class,  # type: ignore[arg-type]
+        merged_into_id=UUID(a.merged_into_id) if a.merged_into_id else None,
+        created_at=a.created_at,
+        updated_at=a.updated_at,
+    )
+
+
+def _report_public(r: ImportReport) -> ImportReportPublic:
+    return ImportReportPublic(
+        mode=r.mode,
+        rows=r.rows,
+        created=r.created,
+        existing=r.existing,
+        rejected=r.rejected,
+        imported=[
+            ImportedRowPublic(line=i.line, actor_id=UUID(i.actor_id), status=i.status) for i in r.imported
+        ],
+        errors=[ImportErrorPublic(line=e.line, field=e.field, message=e.message) for e in r.errors],
+    )
+
+
+@router.post(
+    "/actors",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ActorPublic,
+    responses={200: {"model": ActorPublic, "description": "Already registered; nothing changed"}},
+)
+async def register_actor(body: ActorCreate, scope: LeadScope, uow: UowDep, response: Response) -> ActorPublic:
+    """Register an organisation as an actor of the region.
+
+    The identifier is checked and normalised; an organisation already registered in the region
+    (same country and identifier) is returned as it is, with 200, and nothing is announced.
+    """
+    actor, created = await actors.register_actor(uow, body)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return _actor_public(actor)
+
+
+@router.post(
+    "/actors/import",
+    response_model=ImportReportPublic,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+            "description": "A CSV file with a header line: name, country, identifier, helix, municipality, "
+            "nace, size_class (or the Swedish/Finnish names namn, organisationsnummer, kommunkod, sni, y-tunnus, "
+            "kuntanumero…); comma, semicolon or tab separated, UTF-8.",
+        }
+    },
+    responses={
+        413: {"description": "More than 5 MB or 10,000 rows"},
+        422: {
+            "description": "In all_or_nothing mode: some rows are bad (``errors`` lists line, field and "
+            "reason); nothing was imported"
+        },
+    },
+)
+async def import_actors(
+    request: Request,
+    scope: LeadScope,
+    uow: UowDep,
+    mode: Annotated[
+        ImportMode,
+        Query(description="all_or_nothing: import every row or none; valid_rows: import the good rows"),
+    ] = "all_or_nothing",
+) -> ImportReportPublic:
+    """Import the region's list of actors from CSV, in one transaction.
+
+    Every bad row is reported with its line number, the field and the reason. In
+    ``all_or_nothing`` mode (the default) one bad row means nothing is imported (422, with the
+    report); in ``valid_rows`` mode the good rows are imported and the bad ones reported (200).
+    Organisations already registered (or listed twice) are not duplicated: they count as existing.
+    """
+    return _report_public(await actors.import_actors(uow, await request.body(), mode=mode))
+
+
+@router.get("/actors", response_model=ActorsPublic)
+async def list_actors(
+    scope: ReadScope,
+    uow: UowDep,
+    page: PageDep,
+    helix: Helix | None = None,
+    municipality: Annotated[str | None, Query(max_length=4)] = None,
+    industry: Annotated[
+        str | None, Query(max_length=10, description="NACE code or prefix: 62 matches 62.01 and 62.010")
+    ] = None,
+    group_id: Annotated[UUID | None, Query(description="Members of this group (on `at`)")] = None,
+    at: AtQuery = None,
+    q: Annotated[str | None, Query(max_length=100, description="Part of the name")] = None,
+    include_merged: bool = False,
+) -> ActorsPublic:
+    """The region's actors, oldest first; ``count`` is the total that match the filters."""
+    rows, total = await actors.list_actors(
+        uow,
+        page,
+        helix=helix,
+        municipality=municipality,
+        industry=industry,
+        group_id=group_id,
+        at=at,
+        q=q,
+        include_merged=include_merged,
+    )
+    return ActorsPublic(data=[_actor_public(a) for a in rows], count=total)
+
+
+@router.get("/actors/{actor_id}", response_model=ActorPublic)
+async def get_actor(actor_id: UUID, scope: ReadScope, uow: UowDep) -> ActorPublic:
+    return _actor_public(await actors.get_actor(uow, actor_id))
+
+
+@router.patch("/actors/{actor_id}", response_model=ActorPublic)
+async def update_actor(actor_id: UUID, body: ActorUpdate, scope: LeadScope, uow: UowDep) -> ActorPublic:
+    """Change an actor's name, helix type, municipality, industry or size class."""
+    return _actor_public(await actors.update_actor(uow, actor_id, body))
+
+
+@router.post("/actors/{actor_id}/merge", response_model=ActorPublic)
+async def merge_actor(actor_id: UUID, body: MergeRequest, scope: EditScope, uow: UowDep) -> ActorPublic:
+    """Merge a duplicate into another actor: its people, memberships and participations move to
+    ``into_actor_id``; the duplicate stays readable, pointing at it. Answers the surviving actor."""
+    return _actor_public(await actors.merge_actors(uow, actor_id, into_actor_id=body.into_actor_id))

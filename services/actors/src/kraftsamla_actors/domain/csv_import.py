@@ -1,0 +1,97 @@
+"""Reading the region's list of actors from CSV: columns in English or their Swedish and Finnish
+names, any of three delimiters, and the limits of one import."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Literal, NamedTuple
+
+ImportMode = Literal["all_or_nothing", "valid_rows"]
+"""all_or_nothing: import every row or none; valid_rows: import the good rows."""
+CSV_MAX_BYTES = 5 * 1024 * 1024
+CSV_MAX_ROWS = 10_000
+CSV_COLUMNS = ("name", "country", "identifier", "helix", "municipality", "nace", "size_class")
+CSV_ALIASES = {
+    "namn": "name",
+    "nimi": "name",
+    "land": "country",
+    "maa": "country",
+    "organisationsnummer": "identifier",
+    "orgnr": "identifier",
+    "y-tunnus": "identifier",
+    "ytunnus": "identifier",
+    "kommun": "municipality",
+    "kommunkod": "municipality",
+    "kunta": "municipality",
+    "kuntanumero": "municipality",
+    "sni": "nace",
+    "toimiala": "nace",
+    "storlek": "size_class",
+    "size": "size_class",
+}
+
+
+class CsvFormatError(ValueError):
+    """A file that cannot be read as the actors CSV at all (no header, unknown columns)."""
+
+
+def read_actors_csv(text: str) -> list[tuple[int, dict[str, str]]]:
+    """The rows of an actors CSV as ``(line number, {column: value})``, empty cells left out.
+
+    The first line is the header (column names in English, or the Swedish and Finnish aliases);
+    the delimiter is a comma, semicolon or tab, whichever the header uses.
+    """
+    text = text.lstrip("\ufeff")
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise CsvFormatError("the file is empty: the first line must name the columns")
+    header = lines[0]
+    delimiter = max(",;\t", key=header.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    names = [CSV_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in next(reader)]
+    unknown = [n for n in names if n and n not in CSV_COLUMNS]
+    if unknown:
+        raise CsvFormatError(
+            f"unknown column(s) {', '.join(unknown)}; the columns are {', '.join(CSV_COLUMNS)}"
+        )
+    for required in ("name", "country", "identifier", "helix"):
+        if required not in names:
+            raise CsvFormatError(f"the column {required!r} is missing")
+    rows: list[tuple[int, dict[str, str]]] = []
+    for cells in reader:
+        if not any(c.strip() for c in cells):
+            continue
+        row = {n: c.strip() for n, c in zip(names, cells, strict=False) if n and c.strip()}
+        if len(cells) > len(names):
+            row["__extra__"] = "1"
+        rows.append((reader.line_num, row))
+    return rows
+
+
+class RowError(NamedTuple):
+    """What is wrong with one line of the file (``field`` None: the line as a whole)."""
+
+    line: int
+    field: str | None
+    message: str
+
+
+class ImportedRow(NamedTuple):
+    line: int
+    actor_id: str
+    status: Literal["created", "existing"]
+
+
+@dataclass
+class ImportReport:
+    """What an import did with each line: the actors it created or found, and the bad lines."""
+
+    mode: ImportMode
+    rows: int
+    rejected: int
+    errors: list[RowError]
+    created: int = 0
+    existing: int = 0
+    imported: list[ImportedRow] = field(default_factory=list)

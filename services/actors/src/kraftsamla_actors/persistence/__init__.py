@@ -1,0 +1,1 @@
+"""The actors service's tables, and query helpers the use cases share."""
