@@ -43,6 +43,9 @@ def eu_criteria(
     partnerships: list[AreaPartnership],
     indicators: list[IndicatorLine],
 ) -> list[CriterionLine]:
+    """The seven criteria of the enabling condition 1.1, each met, partial or missing, with the
+    evidence found and what is missing, from the region's read models and the report's other sections
+    (plans, activities, partnerships, indicators)."""
     published = [p for p in inputs.plans if p.content is not None]
     codes = {p.action_plan_id: p.strength_area_code for p in published}
     areas = strength_areas(inputs)
