@@ -203,7 +203,7 @@ async def browser() -> AsyncIterator[Browser]:
     from playwright.async_api import async_playwright
 
     from helpers import chromium_or_skip
-    from kraftsamla_reporting.pdf import chromium_args
+    from kraftsamla_reporting.adapters.pdf import chromium_args
 
     executable = chromium_or_skip()
     async with async_playwright() as playwright:

@@ -40,7 +40,7 @@ from kraftsamla_common.messaging import metadata
 from kraftsamla_common.service import ServiceSpec, create_app
 from kraftsamla_common.settings import Settings
 from kraftsamla_local.servers import free_port
-from kraftsamla_reporting.pdf import SETUP_HINT, find_chromium
+from kraftsamla_reporting.adapters.pdf import SETUP_HINT, find_chromium
 
 KEYS: dict[str, tuple[str, str]] = {
     "key-operator": ("*", "operator"),

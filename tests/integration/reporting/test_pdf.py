@@ -12,7 +12,13 @@ import pytest
 from playwright.async_api import Browser, ConsoleMessage
 from pypdf import PdfReader
 
-from kraftsamla_reporting.pdf import CHROMIUM_ENV, SETUP_HINT, PdfPrinter, PdfUnavailable, find_chromium
+from kraftsamla_reporting.adapters.pdf import (
+    CHROMIUM_ENV,
+    SETUP_HINT,
+    PdfPrinter,
+    PdfUnavailable,
+    find_chromium,
+)
 
 SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="320" height="120" viewBox="0 0 320 120" '

@@ -45,7 +45,7 @@ from kraftsamla_common.events import (
 )
 from kraftsamla_common.messaging import inbox, outbox
 from kraftsamla_reporting.app import spec
-from kraftsamla_reporting.models import DirtyRegion
+from kraftsamla_reporting.persistence.tables import DirtyRegion
 
 T = TypeVar("T")
 ENERGY = StrengthAreaSnapshot(id=new_id(), code="energi", name=LocalizedText(sv="Hållbar energi"))

@@ -5,14 +5,15 @@ from pathlib import Path
 
 from kraftsamla_common.service import ServiceContext, ServiceSpec
 
+from .adapters.pdf import printer_of
 from .api import router
-from .pdf import PdfPrinter
-from .subscriptions import regenerate_reports, subscriptions
+from .subscriptions import subscriptions
+from .usecases.regeneration import regenerate_reports
 
 
 async def pdf_printer(ctx: ServiceContext) -> None:
     """The service's PDF printer: its browser starts on the first PDF and stops with the service."""
-    printer: PdfPrinter = ctx.state.setdefault("pdf", PdfPrinter())
+    printer = printer_of(ctx.state)
     try:
         await asyncio.Event().wait()
     finally:

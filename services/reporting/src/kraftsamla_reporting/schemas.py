@@ -1,4 +1,6 @@
-"""Response models of the reporting API; ``ReportContent`` and ``BuiltFrom`` are also what is stored.
+"""HTTP bodies of the reporting API. A report version's content (``ReportContentPublic``) and
+provenance (``BuiltFromPublic``) are its stored JSON (the domain's :mod:`.domain.content`) as the
+API shows it.
 
 The report's sections, in the order of the follow-up a region owes its development committee:
 1 programme and action plans, 2 activities, 3 partnerships, 4 portfolio, 5 geography,
@@ -9,44 +11,38 @@ The report's sections, in the order of the follow-up a region owes its developme
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from kraftsamla_common.events import LocalizedText, PlanVersionRef
 
-LevelKey = Literal["bas", "bredd", "spets", "none"]
-LEVEL_KEYS: tuple[LevelKey, ...] = ("bas", "bredd", "spets", "none")
-HELIX_KEYS = ("public", "business", "academia", "civil_society", "state_agency")
-DIMENSION_KEYS = ("economic", "social", "environmental")
-Language = Literal["sv", "en", "fi"]
-LANGUAGES: tuple[Language, ...] = ("sv", "en", "fi")
-Amounts = dict[str, float]
-"""Sums per currency (ISO 4217), e.g. ``{"SEK": 1250000.0}``."""
+from .domain.content import Amounts, CriterionStatus, IndicatorStatus, Language, LevelKey
 
 
-class Out(BaseModel):
+class PublicModel(BaseModel):
+    """What every response body shares: unknown fields (of a stored version) are ignored."""
+
     model_config = ConfigDict(extra="ignore")
 
 
-class SourceMarkOut(Out):
+class SourceMarkPublic(PublicModel):
     """The last event the report saw from one service."""
 
     last_event_id: UUID
     last_event_time: datetime
 
 
-class BuiltFrom(Out):
+class BuiltFromPublic(PublicModel):
     """What a report version was built from: plan versions and the last event of each source."""
 
     plan_versions: list[PlanVersionRef]
     plan_key: str
-    sources: dict[str, SourceMarkOut]
+    sources: dict[str, SourceMarkPublic]
     generated_at: datetime
 
 
-class Period(Out):
+class PeriodPublic(PublicModel):
     start: date
     end: date
 
@@ -54,7 +50,7 @@ class Period(Out):
 # --------------------------------------------------------------------------- 1 programme and plans
 
 
-class ProgrammeLine(Out):
+class ProgrammeLinePublic(PublicModel):
     programme_id: UUID
     title: str
     reference: str | None = None
@@ -66,7 +62,7 @@ class ProgrammeLine(Out):
     strength_areas: int
 
 
-class PlanLine(Out):
+class PlanLinePublic(PublicModel):
     """A strength area and its current action-plan version (``None`` if none is published yet)."""
 
     strength_area_id: UUID
@@ -90,7 +86,7 @@ class PlanLine(Out):
 # --------------------------------------------------------------------------- 2 activities
 
 
-class AreaActivity(Out):
+class AreaActivityPublic(PublicModel):
     strength_area_id: UUID | None
     """``None``: engagements not tied to a strength area."""
     strength_area_code: str | None
@@ -100,7 +96,7 @@ class AreaActivity(Out):
     unique_actors: int
 
 
-class CycleLine(Out):
+class CycleLinePublic(PublicModel):
     """A recurring meeting of the annual cycle: slots planned up to the report date against meetings held."""
 
     cycle_id: UUID
@@ -114,23 +110,23 @@ class CycleLine(Out):
     missed: list[str]
 
 
-class Activities(Out):
+class ActivitiesPublic(PublicModel):
     """Engagements (actor meetings, workshops, surveys…) held in the report's period."""
 
     year: int
-    period: Period | None = None
+    period: PeriodPublic | None = None
     engagements: int
     participations: int
     unique_people: int
     unique_actors: int
-    by_strength_area: list[AreaActivity]
-    cycles: list[CycleLine] = []
+    by_strength_area: list[AreaActivityPublic]
+    cycles: list[CycleLinePublic] = []
 
 
 # --------------------------------------------------------------------------- 3 partnerships
 
 
-class AreaPartnership(Out):
+class AreaPartnershipPublic(PublicModel):
     """The actors in a strength area's groups on the day the report was built."""
 
     strength_area_id: UUID | None
@@ -147,7 +143,7 @@ class AreaPartnership(Out):
 # --------------------------------------------------------------------------- 4 portfolio
 
 
-class Cell(Out):
+class CellPublic(PublicModel):
     count: int = 0
     decided: int = 0
     granted: int = 0
@@ -156,16 +152,16 @@ class Cell(Out):
     granted_amount: Amounts = {}
 
 
-class StrengthAreaPortfolio(Out):
+class StrengthAreaPortfolioPublic(PublicModel):
     strength_area_id: UUID | None
     """``None``: applications that fit no strength area or are not assessed yet."""
     strength_area_code: str | None
-    levels: dict[LevelKey, Cell]
-    funding_sources: dict[str, Cell] = {}
-    total: Cell
+    levels: dict[LevelKey, CellPublic]
+    funding_sources: dict[str, CellPublic] = {}
+    total: CellPublic
 
 
-class PortfolioRow(Out):
+class PortfolioRowPublic(PublicModel):
     """One cell of strength area × level × funding source × currency: the CSV's rows."""
 
     strength_area_code: str | None
@@ -180,16 +176,16 @@ class PortfolioRow(Out):
     granted_amount: float
 
 
-class Portfolio(Out):
+class PortfolioPublic(PublicModel):
     applications: int
     requested_amount: Amounts
-    total: Cell = Cell()
-    by_level: dict[LevelKey, Cell] = {}
-    by_strength_area: list[StrengthAreaPortfolio]
-    rows: list[PortfolioRow] = []
+    total: CellPublic = CellPublic()
+    by_level: dict[LevelKey, CellPublic] = {}
+    by_strength_area: list[StrengthAreaPortfolioPublic]
+    rows: list[PortfolioRowPublic] = []
 
 
-class AssessmentCoverage(Out):
+class AssessmentCoveragePublic(PublicModel):
     """How the applications' latest assessments relate to the current set of plan versions."""
 
     plan_key: str
@@ -199,14 +195,14 @@ class AssessmentCoverage(Out):
     by_recommendation: dict[str, int]
 
 
-class MoveGroupLine(Out):
+class MoveGroupLinePublic(PublicModel):
     count: int
     change: str
     reason: str
     sentence: str
 
 
-class ReassessmentLine(Out):
+class ReassessmentLinePublic(PublicModel):
     reassessment_id: UUID
     plan_key: str
     plan_versions: list[PlanVersionRef] = []
@@ -216,14 +212,14 @@ class ReassessmentLine(Out):
     unchanged: int
     moved: int
     needs_review: int = 0
-    groups: list[MoveGroupLine] = []
+    groups: list[MoveGroupLinePublic] = []
     completed_at: datetime
 
 
 # --------------------------------------------------------------------------- 5 geography
 
 
-class MunicipalityLine(Out):
+class MunicipalityLinePublic(PublicModel):
     code: str
     name: str
     population: int | None
@@ -236,10 +232,10 @@ class MunicipalityLine(Out):
     granted_per_inhabitant: Amounts
 
 
-class Geography(Out):
+class GeographyPublic(PublicModel):
     """Where the portfolio lands: an application counts in each municipality it names."""
 
-    municipalities: list[MunicipalityLine]
+    municipalities: list[MunicipalityLinePublic]
     reached: int
     """Municipalities of the region with at least one application."""
     unreached: list[str]
@@ -251,7 +247,7 @@ class Geography(Out):
 # --------------------------------------------------------------------------- 6 Agenda 2030
 
 
-class GoalLine(Out):
+class GoalLinePublic(PublicModel):
     goal: int
     claimed: int
     supported: int
@@ -261,7 +257,7 @@ class GoalLine(Out):
     """Strength areas that declare the goal."""
 
 
-class Sustainability(Out):
+class SustainabilityPublic(PublicModel):
     assessed: int
     dimensions: dict[str, int]
     all_three: int
@@ -269,17 +265,15 @@ class Sustainability(Out):
     with_conflicts: int
 
 
-class Agenda2030(Out):
-    goals: list[GoalLine]
-    sustainability: Sustainability
+class Agenda2030Public(PublicModel):
+    goals: list[GoalLinePublic]
+    sustainability: SustainabilityPublic
 
 
 # --------------------------------------------------------------------------- 7 indicators
 
-IndicatorStatus = Literal["achieved", "on_track", "behind", "no_data", "no_target"]
 
-
-class IndicatorLine(Out):
+class IndicatorLinePublic(PublicModel):
     strength_area_code: str
     action_plan_id: UUID
     sub_goal_id: str
@@ -300,28 +294,26 @@ class IndicatorLine(Out):
 
 # --------------------------------------------------------------------------- 8 EU enabling condition 1.1
 
-CriterionStatus = Literal["met", "partial", "missing"]
 
-
-class Evidence(Out):
+class EvidencePublic(PublicModel):
     """A finding, as a key the reader's language words and the figures it names."""
 
     key: str
     params: dict[str, str | int | float] = {}
 
 
-class CriterionLine(Out):
+class CriterionLinePublic(PublicModel):
     number: int
     key: str
     status: CriterionStatus
-    evidence: list[Evidence]
-    missing: list[Evidence]
+    evidence: list[EvidencePublic]
+    missing: list[EvidencePublic]
 
 
 # --------------------------------------------------------------------------- 9 local plans
 
 
-class LocalPlanLine(Out):
+class LocalPlanLinePublic(PublicModel):
     local_plan_id: UUID
     title: str
     version: int
@@ -333,7 +325,7 @@ class LocalPlanLine(Out):
     financing: Amounts
 
 
-class AreaAlignment(Out):
+class AreaAlignmentPublic(PublicModel):
     strength_area_id: UUID
     strength_area_code: str
     local_plans: int
@@ -341,9 +333,9 @@ class AreaAlignment(Out):
     municipalities: list[str]
 
 
-class LocalPlans(Out):
-    plans: list[LocalPlanLine]
-    by_strength_area: list[AreaAlignment]
+class LocalPlansPublic(PublicModel):
+    plans: list[LocalPlanLinePublic]
+    by_strength_area: list[AreaAlignmentPublic]
     unaligned: int
     """Local plans that serve no regional strength area."""
 
@@ -351,12 +343,12 @@ class LocalPlans(Out):
 # --------------------------------------------------------------------------- the report
 
 
-class ActorCounts(Out):
+class ActorCountsPublic(PublicModel):
     total: int
     by_helix: dict[str, int]
 
 
-class ReportContent(Out):
+class ReportContentPublic(PublicModel):
     region: str
     generated_at: datetime
     language: Language = "sv"
@@ -364,43 +356,43 @@ class ReportContent(Out):
     country: str | None = None
     currency: str = "SEK"
     """The currency most of the portfolio is in; charts show it."""
-    period: Period | None = None
-    programmes: list[ProgrammeLine]
-    plans: list[PlanLine]
-    activities: Activities | None = None
-    partnerships: list[AreaPartnership] = []
-    portfolio: Portfolio
-    assessments: AssessmentCoverage
-    last_reassessments: list[ReassessmentLine] = []
-    geography: Geography | None = None
-    agenda2030: Agenda2030 | None = None
-    indicators: list[IndicatorLine] = []
-    eu_criteria: list[CriterionLine] = []
-    local_plans: LocalPlans | None = None
-    actors: ActorCounts
+    period: PeriodPublic | None = None
+    programmes: list[ProgrammeLinePublic]
+    plans: list[PlanLinePublic]
+    activities: ActivitiesPublic | None = None
+    partnerships: list[AreaPartnershipPublic] = []
+    portfolio: PortfolioPublic
+    assessments: AssessmentCoveragePublic
+    last_reassessments: list[ReassessmentLinePublic] = []
+    geography: GeographyPublic | None = None
+    agenda2030: Agenda2030Public | None = None
+    indicators: list[IndicatorLinePublic] = []
+    eu_criteria: list[CriterionLinePublic] = []
+    local_plans: LocalPlansPublic | None = None
+    actors: ActorCountsPublic
 
 
-class ReportSummary(Out):
+class ReportSummaryPublic(PublicModel):
     number: int
     generated_at: datetime
-    built_from: BuiltFrom
+    built_from: BuiltFromPublic
 
 
-class ReportsPublic(Out):
-    data: list[ReportSummary]
+class ReportsPublic(PublicModel):
+    data: list[ReportSummaryPublic]
     count: int
 
 
-class ReportPublic(Out):
+class ReportPublic(PublicModel):
     id: UUID
     region: str
     number: int
     generated_at: datetime
-    built_from: BuiltFrom
-    content: ReportContent
+    built_from: BuiltFromPublic
+    content: ReportContentPublic
 
 
-class Change(Out):
+class ChangePublic(PublicModel):
     """One figure or entry that differs between two report versions."""
 
     path: str
@@ -408,50 +400,50 @@ class Change(Out):
     after: str | int | float | bool | None
 
 
-class ReportComparison(Out):
+class ReportComparisonPublic(PublicModel):
     region: str
-    before: ReportSummary
-    after: ReportSummary
-    plan_versions: list[Change]
-    changes: list[Change]
+    before: ReportSummaryPublic
+    after: ReportSummaryPublic
+    plan_versions: list[ChangePublic]
+    changes: list[ChangePublic]
 
 
-class SharingBody(BaseModel):
+class SharingUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     opted_in: bool
 
 
-class SharingPublic(Out):
+class SharingPublic(PublicModel):
     region: str
     opted_in: bool
     changed_at: datetime | None
 
 
-class SharedDomainArea(Out):
+class SharedDomainAreaPublic(PublicModel):
     region: str
     strength_area_code: str
     strength_area_name: LocalizedText | None
 
 
-class SharedDomain(Out):
+class SharedDomainPublic(PublicModel):
     """An economic domain (NACE division) and the opted-in regions' strength areas in it."""
 
     nace: str
-    strength_areas: list[SharedDomainArea]
+    strength_areas: list[SharedDomainAreaPublic]
 
 
-class SimilarRegion(Out):
+class SimilarRegionPublic(PublicModel):
     region: str
     similarity: float
     shared_nace: list[str]
     shared_goals: list[int]
 
 
-class Cooperation(Out):
+class CooperationPublic(PublicModel):
     """Candidates for interregional cooperation (EU criterion 7) among regions that opted in."""
 
     region: str
     opted_in: bool
     regions: list[str]
-    domains: list[SharedDomain]
-    similar: list[SimilarRegion]
+    domains: list[SharedDomainPublic]
+    similar: list[SimilarRegionPublic]

@@ -1,5 +1,5 @@
 """The report in the formats people use: HTML (with its charts) for the browser and the PDF, and CSV
-of the portfolio and of the municipality table. Plain Python, no I/O."""
+of the portfolio and of the municipality table, from the API's view of a report version."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from babel.numbers import format_decimal
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from . import charts
-from .labels import GOAL_COLOURS, Labels
-from .schemas import LEVEL_KEYS, Amounts, BuiltFrom, Change, Language, ReportContent, ReportSummary
+from ..domain import charts
+from ..domain.content import LEVEL_KEYS, Amounts, Language
+from ..domain.labels import GOAL_COLOURS, Labels
+from ..schemas import BuiltFromPublic, ChangePublic, ReportContentPublic, ReportSummaryPublic
 
 _env = Environment(
     loader=PackageLoader("kraftsamla_reporting", "templates"),
@@ -55,7 +56,7 @@ class Formats:
         return format_date(value, format="medium", locale=self.locale)
 
 
-def _charts(c: ReportContent, t: Labels, f: Formats) -> dict[str, Markup]:
+def _charts(c: ReportContentPublic, t: Labels, f: Formats) -> dict[str, Markup]:
     cur = c.currency
     areas = c.portfolio.by_strength_area
     portfolio = charts.bars(
@@ -113,12 +114,12 @@ def _charts(c: ReportContent, t: Labels, f: Formats) -> dict[str, Markup]:
 
 
 def html(
-    content: ReportContent,
-    built_from: BuiltFrom,
+    content: ReportContentPublic,
+    built_from: BuiltFromPublic,
     *,
     number: int,
     language: Language,
-    versions: Sequence[ReportSummary] = (),
+    versions: Sequence[ReportSummaryPublic] = (),
     for_print: bool = False,
 ) -> str:
     """The report as one self-contained HTML page (inline CSS and SVG; no scripts)."""
@@ -141,10 +142,10 @@ def html(
 
 def comparison_html(
     region: str,
-    before: ReportSummary,
-    after: ReportSummary,
-    plan_versions: Sequence[Change],
-    changes: Sequence[Change],
+    before: ReportSummaryPublic,
+    after: ReportSummaryPublic,
+    plan_versions: Sequence[ChangePublic],
+    changes: Sequence[ChangePublic],
     *,
     language: Language,
 ) -> str:
@@ -170,7 +171,7 @@ def _csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return buffer.getvalue()
 
 
-def portfolio_csv(content: ReportContent, language: Language) -> str:
+def portfolio_csv(content: ReportContentPublic, language: Language) -> str:
     """Strength area × level × funding source × currency: counts, decisions and amounts."""
     t = Labels(language)
     return _csv(
@@ -207,7 +208,7 @@ def portfolio_csv(content: ReportContent, language: Language) -> str:
     )
 
 
-def municipalities_csv(content: ReportContent, language: Language) -> str:
+def municipalities_csv(content: ReportContentPublic, language: Language) -> str:
     """One row per municipality: applications, decisions, amounts and per inhabitant (main currency)."""
     t = Labels(language)
     cur = content.currency

@@ -1,5 +1,6 @@
-"""Persistence of the reporting service: read models kept from other services' events, the regions
-whose report is due (``dirty_regions``) and the numbered report versions."""
+"""The reporting service's tables: read models kept from other services' events (``Known<Thing>``),
+the regions whose report is due (``dirty_regions``), the sharing consents and the numbered report
+versions."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
-class ProgrammeRM(Base):
+class KnownProgramme(Base):
     """A region's S3 programme as announced by ``plans.programme.created``."""
 
     __tablename__ = "rm_programmes"
@@ -28,7 +29,7 @@ class ProgrammeRM(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class PlanVersionRM(Base):
+class KnownPlanVersion(Base):
     """The latest published version of one action plan (kept only when the version number grows)."""
 
     __tablename__ = "rm_plan_versions"
@@ -45,7 +46,7 @@ class PlanVersionRM(Base):
     """The version's whole content (analysis, governance, sub-goals, policy mix, evaluation)."""
 
 
-class PlanPublicationRM(Base):
+class KnownPlanPublication(Base):
     """Every published version of every action plan: when plans were revised."""
 
     __tablename__ = "rm_plan_publications"
@@ -55,7 +56,7 @@ class PlanPublicationRM(Base):
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class MeasurementRM(Base):
+class KnownMeasurement(Base):
     """A recorded value of a sub-goal's indicator, as last announced."""
 
     __tablename__ = "rm_measurements"
@@ -69,7 +70,7 @@ class MeasurementRM(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class LocalPlanRM(Base):
+class KnownLocalPlan(Base):
     """The latest published version of a local plan."""
 
     __tablename__ = "rm_local_plans"
@@ -80,7 +81,7 @@ class LocalPlanRM(Base):
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
-class RegionRM(Base):
+class KnownRegion(Base):
     """A region's country and municipalities, as configured in the actors service."""
 
     __tablename__ = "rm_regions"
@@ -91,7 +92,7 @@ class RegionRM(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class CycleRM(Base):
+class KnownCycle(Base):
     """A recurring meeting of a region's annual cycle."""
 
     __tablename__ = "rm_cycles"
@@ -106,7 +107,9 @@ class CycleRM(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class ActorRM(Base):
+class KnownActor(Base):
+    """An actor of the region as last announced; a merged duplicate names the actor it went into."""
+
     __tablename__ = "rm_actors"
     actor_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     region: Mapped[str] = mapped_column(String(64), index=True)
@@ -116,7 +119,7 @@ class ActorRM(Base):
     at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class MembershipRM(Base):
+class KnownMembership(Base):
     """A membership of a group, as last announced."""
 
     __tablename__ = "rm_memberships"
@@ -134,7 +137,7 @@ class MembershipRM(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class EngagementRM(Base):
+class KnownEngagement(Base):
     """An engagement, as last announced; participants by pseudonymous id."""
 
     __tablename__ = "rm_engagements"
@@ -149,7 +152,7 @@ class EngagementRM(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class ApplicationRM(Base):
+class KnownApplication(Base):
     """An application with its latest details (``details_at``) and latest assessment (``assessed_at``)."""
 
     __tablename__ = "rm_applications"
@@ -177,7 +180,7 @@ class ApplicationRM(Base):
     assessed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class ReassessmentRM(Base):
+class KnownReassessment(Base):
     """A completed reassessment of a region: what moved and why."""
 
     __tablename__ = "rm_reassessment_log"
@@ -243,17 +246,17 @@ class Report(Base):
 
 
 READ_MODELS = (
-    ProgrammeRM,
-    PlanVersionRM,
-    PlanPublicationRM,
-    MeasurementRM,
-    LocalPlanRM,
-    RegionRM,
-    CycleRM,
-    ActorRM,
-    MembershipRM,
-    EngagementRM,
-    ApplicationRM,
-    ReassessmentRM,
+    KnownProgramme,
+    KnownPlanVersion,
+    KnownPlanPublication,
+    KnownMeasurement,
+    KnownLocalPlan,
+    KnownRegion,
+    KnownCycle,
+    KnownActor,
+    KnownMembership,
+    KnownEngagement,
+    KnownApplication,
+    KnownReassessment,
     SourceMark,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .schemas import Language
+from .content import Language
 
 # key: (sv, en, fi)
 LABELS: dict[str, tuple[str, str, str]] = {

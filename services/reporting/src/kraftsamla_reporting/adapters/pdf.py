@@ -17,6 +17,7 @@ import contextlib
 import os
 import shutil
 from collections.abc import Mapping
+from typing import Any
 
 from playwright.async_api import Browser, PdfMargins, Playwright, async_playwright
 from playwright.async_api import Error as PlaywrightError
@@ -156,12 +157,10 @@ class PdfPrinter:
                 await playwright.stop()
 
 
-_shared: PdfPrinter | None = None
-
-
-def shared_printer() -> PdfPrinter:
-    """The process's printer (one browser per process); the app closes it on shutdown."""
-    global _shared
-    if _shared is None:
-        _shared = PdfPrinter()
-    return _shared
+def printer_of(state: dict[str, Any]) -> PdfPrinter:
+    """The process's printer (one browser per process), kept in the service's ``state``; the
+    service's printer job closes it on shutdown."""
+    printer: PdfPrinter | None = state.get("pdf")
+    if printer is None:
+        printer = state["pdf"] = PdfPrinter()
+    return printer

@@ -1,0 +1,45 @@
+"""What the report routes share: the version reference and language parameters, a stored version
+as the API shows it, and downloads."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Path as PathParam
+from fastapi import Query
+from fastapi.responses import Response
+
+from ..domain.content import Language
+from ..schemas import BuiltFromPublic, ReportContentPublic, ReportPublic, ReportSummaryPublic
+from ..usecases.reports import ReportVersion
+
+Ref = Annotated[str, PathParam(pattern=r"^(latest|[1-9]\d{0,8})$", description="A version number or latest")]
+Lang = Annotated[
+    Language | None, Query(description="Labels and headings: sv, en or fi (default: the region's)")
+]
+
+
+def report_public(r: ReportVersion) -> ReportPublic:
+    return ReportPublic(
+        id=UUID(r.id),
+        region=r.region,
+        number=r.number,
+        generated_at=r.generated_at,
+        built_from=BuiltFromPublic.model_validate(r.built_from),
+        content=ReportContentPublic.model_validate(r.content),
+    )
+
+
+def summary_public(r: ReportVersion) -> ReportSummaryPublic:
+    return ReportSummaryPublic(
+        number=r.number, generated_at=r.generated_at, built_from=BuiltFromPublic.model_validate(r.built_from)
+    )
+
+
+def download(body: str | bytes, media_type: str, filename: str) -> Response:
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
