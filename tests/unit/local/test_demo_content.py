@@ -157,13 +157,15 @@ def test_an_unknown_reference_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_pa
         (tmp_path / f.name).write_text(f.read_text("utf-8"), encoding="utf-8")
     kronoberg = tmp_path / "kronoberg.yaml"
     text = kronoberg.read_text("utf-8")
-    kronoberg.write_text(text.replace("strength_area: besoksnaring", "strength_area: besoksnaringar", 1))
+    kronoberg.write_text(
+        text.replace("strength_area: besoksnaring", "strength_area: besoksnaringar", 1), "utf-8"
+    )
     monkeypatch.setattr(demo_content, "DATA", tmp_path)
     with pytest.raises(
         DemoContentError, match=r"kronoberg\.yaml names what it does not define: strength_area"
     ):
         demo_content.load()
-    kronoberg.write_text(text)
+    kronoberg.write_text(text, "utf-8")
     assert demo_content.load().regions == REGIONS
     (tmp_path / "gotland.yaml").write_text("region: gotland\n")
     with pytest.raises(DemoContentError, match=r"shared\.yaml lists"):
