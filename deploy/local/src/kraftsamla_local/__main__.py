@@ -22,8 +22,8 @@ from types import FrameType
 
 import httpx
 
-from . import demo
-from .demo_content import REGIONS
+from . import demo, demo_schemas
+from .demo_content import REGIONS, DemoContentError
 from .servers import Gateway, ManagedProcess, NatsServer, ServiceProcess, stop_all
 
 log = logging.getLogger("kraftsamla_local")
@@ -195,9 +195,10 @@ def up(args: argparse.Namespace) -> int:
         marker = data_dir / DEMO_MARKER
         if not args.no_demo and not marker.exists():
             try:
+                demo_schemas.check()
                 asyncio.run(demo.load(gateway.url, keys))
                 marker.write_text(time.strftime("%Y-%m-%dT%H:%M:%S%z\n"))
-            except (demo.DemoLoadError, httpx.HTTPError) as exc:
+            except (DemoContentError, demo.DemoLoadError, httpx.HTTPError) as exc:
                 # The platform runs without it; the next start tries again (loading is repeatable).
                 log.warning("demo data could not be loaded: %s", exc)
 

@@ -21,6 +21,8 @@ from .demo_content import DEMO_NOTE, INTEGRATOR_SOURCES, MEASUREMENTS, PARTNERSH
 
 log = logging.getLogger(__name__)
 
+Json = dict[str, Any]
+
 
 class DemoLoadError(RuntimeError):
     pass
@@ -91,9 +93,8 @@ async def load_region(
         plan = _check(r, 200)
         if plan["current_version"] > 0:
             continue
-        # Reviewed within six months of whenever the demo is loaded.
-        content = {**content, "next_review": (date.today() + timedelta(days=120)).isoformat()}
-        r = await http.put(f"{url}/draft", json=content, headers={**admin, "If-Match": r.headers["ETag"]})
+        body = draft(content, date.today())
+        r = await http.put(f"{url}/draft", json=body, headers={**admin, "If-Match": r.headers["ETag"]})
         _check(r, 200)
         _check(
             await http.post(f"{url}/publish", json={"note": "Demodata: första versionen"}, headers=admin), 201
@@ -107,7 +108,7 @@ async def load_region(
     for local in region.get("local_plans", []):
         if local["title"] in titles:
             continue
-        body = _resolve(local, area_ids, actor_ids)
+        body = resolve(local, area_ids, actor_ids)
         created = _check(await http.post(f"/plans/regions/{rid}/local-plans", json=body, headers=admin), 201)
         url = f"/plans/regions/{rid}/local-plans/{created['id']}/publish"
         _check(await http.post(url, json={"note": "Demodata"}, headers=admin), 201)
@@ -179,37 +180,18 @@ async def load_partnerships(
     for g in content["groups"]:
         if g["name"] in existing:
             continue
-        body = {"kind": g["kind"], "name": g["name"], "strength_area_id": area_ids.get(g["strength_area"])}
-        created = _check(await http.post(f"{base}/groups", json=body, headers=admin), 201)
+        created = _check(await http.post(f"{base}/groups", json=group_body(g, area_ids), headers=admin), 201)
         for m in g["members"]:
-            member = {"actor_id": actor_ids[m["identifier"]], "role": m["role"], "joined_on": m["joined_on"]}
+            member = member_body(m, actor_ids)
             _check(await http.post(f"{base}/groups/{created['id']}/members", json=member, headers=admin), 201)
     if _check(await http.get(f"{base}/cycles", headers=admin), 200)["count"]:
         return 0
     today = date.today()
     recorded = 0
     for meeting in content["meetings"]:
-        cycle = meeting["cycle"]
-        area_id = area_ids[cycle["strength_area"]]
-        body = {
-            "strength_area_id": area_id,
-            "kind": cycle["kind"],
-            "title": cycle["title"],
-            "frequency": cycle["frequency"],
-            "starts_on": _months_back(today, 12).replace(day=1).isoformat(),
-        }
+        body = cycle_body(meeting, area_ids, today)
         planned = _check(await http.post(f"{base}/cycles", json=body, headers=admin), 201)
-        for months in meeting["held_months_ago"]:
-            engagement = {
-                "kind": cycle["kind"],
-                "title": cycle["title"],
-                "held_on": _months_back(today, months).isoformat(),
-                "strength_area_ids": [area_id],
-                "cycle_id": planned["id"],
-                "participants": [{"actor_id": actor_ids[i]} for i in meeting["actors"]],
-                "head_count": meeting["head_count"],
-                "notes": DEMO_NOTE,
-            }
+        for engagement in engagement_bodies(meeting, area_ids, actor_ids, planned["id"], today):
             _check(await http.post(f"{base}/engagements", json=engagement, headers=admin), 201)
             recorded += 1
     return recorded
@@ -222,17 +204,81 @@ async def load_measurements(
     repeat: a value for a sub-goal and year already recorded is corrected, never doubled."""
     recorded = 0
     for m in MEASUREMENTS.get(rid, []):
-        body = {k: v for k, v in m.items() if k != "strength_area"}
         url = f"/plans/regions/{rid}/action-plans/{plan_ids[m['strength_area']]}/measurements"
-        _check(await http.post(url, json=body, headers=leader), 200, 201)
+        _check(await http.post(url, json=measurement_body(m), headers=leader), 200, 201)
         recorded += 1
     return recorded
 
 
-def _resolve(value: Any, area_ids: dict[str, str], actor_ids: dict[str, str]) -> Any:
+# --------------------------------------------------------------------------- request bodies
+#
+# The bodies sent for the demo content, built without talking to the platform (``demo_schemas``
+# checks them against the API's schemas). ``area_ids`` and ``actor_ids`` are the platform's ids
+# of strength areas by code and of actors by organisation identifier.
+
+
+def draft(content: Json, today: date) -> Json:
+    """An action plan's draft, to be reviewed within six months of whenever the demo is loaded."""
+    return {**content, "next_review": (today + timedelta(days=120)).isoformat()}
+
+
+def group_body(group: Json, area_ids: dict[str, str]) -> Json:
+    return {
+        "kind": group["kind"],
+        "name": group["name"],
+        "strength_area_id": area_ids.get(group["strength_area"]),
+    }
+
+
+def member_body(member: Json, actor_ids: dict[str, str]) -> Json:
+    return {
+        "actor_id": actor_ids[member["identifier"]],
+        "role": member["role"],
+        "joined_on": member["joined_on"],
+    }
+
+
+def cycle_body(meeting: Json, area_ids: dict[str, str], today: date) -> Json:
+    """A meeting's annual cycle, planned from the start of the month a year ago."""
+    cycle = meeting["cycle"]
+    return {
+        "strength_area_id": area_ids[cycle["strength_area"]],
+        "kind": cycle["kind"],
+        "title": cycle["title"],
+        "frequency": cycle["frequency"],
+        "starts_on": _months_back(today, 12).replace(day=1).isoformat(),
+    }
+
+
+def engagement_bodies(
+    meeting: Json, area_ids: dict[str, str], actor_ids: dict[str, str], cycle_id: str, today: date
+) -> list[Json]:
+    """The meetings held of a cycle, mid-month in each of the months counted back from ``today``."""
+    cycle = meeting["cycle"]
+    return [
+        {
+            "kind": cycle["kind"],
+            "title": cycle["title"],
+            "held_on": _months_back(today, months).isoformat(),
+            "strength_area_ids": [area_ids[cycle["strength_area"]]],
+            "cycle_id": cycle_id,
+            "participants": [{"actor_id": actor_ids[i]} for i in meeting["actors"]],
+            "head_count": meeting["head_count"],
+            "notes": DEMO_NOTE,
+        }
+        for months in meeting["held_months_ago"]
+    ]
+
+
+def measurement_body(measurement: Json) -> Json:
+    """An indicator value, sent to the action plan of its strength area."""
+    return {k: v for k, v in measurement.items() if k != "strength_area"}
+
+
+def resolve(value: Any, area_ids: dict[str, str], actor_ids: dict[str, str]) -> Any:
     """Demo content names strength areas by code and actors by identifier; the API wants their ids."""
     if isinstance(value, list):
-        return [_resolve(v, area_ids, actor_ids) for v in value]
+        return [resolve(v, area_ids, actor_ids) for v in value]
     if not isinstance(value, dict):
         return value
     out: dict[str, Any] = {}
@@ -242,7 +288,7 @@ def _resolve(value: Any, area_ids: dict[str, str], actor_ids: dict[str, str]) ->
         elif key.endswith("_identifier"):
             out[key.removesuffix("_identifier") + "_actor_id"] = actor_ids[v]
         else:
-            out[key] = _resolve(v, area_ids, actor_ids)
+            out[key] = resolve(v, area_ids, actor_ids)
     return out
 
 

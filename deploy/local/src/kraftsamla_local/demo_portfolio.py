@@ -17,58 +17,19 @@ from typing import Any
 
 from kraftsamla_common.municipalities import municipalities_of
 
+from .demo_content import PARTNERSHIPS, PORTFOLIO_TEXTS, PORTFOLIOS
+
 Json = dict[str, Any]
 
 PER_REGION = 300
 
-HUBS = {"jamtland-harjedalen": "2380", "norrbotten": "2580", "kronoberg": "0780", "lappi": "698"}
-COUNTIES = {
-    "jamtland-harjedalen": ("SE", "23"),
-    "norrbotten": ("SE", "25"),
-    "kronoberg": ("SE", "07"),
-    "lappi": ("FI", "19"),
-}
-PROGRAMMES = {
-    "jamtland-harjedalen": [
-        ("ERUF Mellersta Norrland", "erdf"),
-        ("Regionala projektmedel 1:1", "regional"),
-        ("Företagsstöd, Region JH", "growth_agency"),
-    ],
-    "norrbotten": [
-        ("ERUF Övre Norrland", "erdf"),
-        ("Fonden för en rättvis omställning", "jtf"),
-        ("Regionala projektmedel 1:1", "regional"),
-    ],
-    "kronoberg": [
-        ("ERUF Småland och öarna", "erdf"),
-        ("Regionala projektmedel 1:1", "regional"),
-        ("Företagsstöd, Region Kronoberg", "growth_agency"),
-    ],
-    "lappi": [("EAKR Pohjois-Suomi", "erdf"), ("JTF Lappi", "jtf"), ("Business Finland", "business_finland")],
-}
-CONFLICT = {
-    "sv": "Etableringen berör renbete och samebyns marker, och samråd pågår.",
-    "fi": "Hanke koskee poronhoitoaluetta, ja paliskunnan kanssa neuvotellaan.",
-}
-SUSTAINABILITY = {
-    "sv": {
-        "economic": "Projektet förväntas ge nya arbetstillfällen och ökad lönsamhet hos de deltagande företagen.",
-        "social": "Jämställdhet och inkludering beaktas i urval och genomförande, och insatsen stärker delaktighet.",
-        "environmental": "Insatsen minskar utsläppen av växthusgaser och bidrar till fossilfri produktion.",
-    },
-    "fi": {
-        "economic": "Hankkeen odotetaan luovan uusia työpaikkoja ja parantavan osallistuvien yritysten kannattavuutta.",
-        "social": "Tasa-arvo ja osallisuus otetaan huomioon toteutuksessa, ja hanke vahvistaa hyvinvointia.",
-        "environmental": "Hanke vähentää päästöjä ja edistää kiertotaloutta ja uusiutuvaa energiaa.",
-    },
-}
-PHASES = {
-    "sv": ["", "", " – etapp 2", " – fördjupning", " – spridning"],
-    "fi": ["", "", " – vaihe 2", " – jatkohanke"],
-}
+CONFLICT: dict[str, str] = PORTFOLIO_TEXTS["conflict"]
+SUSTAINABILITY: dict[str, dict[str, str]] = PORTFOLIO_TEXTS["sustainability"]
+PHASES: dict[str, list[str]] = PORTFOLIO_TEXTS["phases"]
 """A demo text comes back as a later phase of the same work, as real projects do."""
-# Interventions in land or water: where a text of this kind sometimes meets reindeer husbandry.
-LAND_USE = ("vindkraft", "vindpark", "gruv", "tuulivoima", "kaivos", "malminetsintä", "prospekter")
+LAND_USE: list[str] = PORTFOLIO_TEXTS["land_use"]
+"""Interventions in land or water: where a text of this kind sometimes meets reindeer husbandry."""
+GOALS: list[int] = PORTFOLIO_TEXTS["goals"]
 
 
 @cache
@@ -77,18 +38,15 @@ def texts() -> dict[str, list[Json]]:
     return {k: v for k, v in json.loads(data).items() if k != "about"}
 
 
-GOALS = [4, 5, 7, 8, 9, 11, 12, 13, 15]
-
-
 def portfolio(region: Json, count: int = PER_REGION) -> list[Json]:
     """``count`` applications for one demo region (without ``source``); the first ``PER_REGION``
     are the demo's, more are made the same way (the benchmarks ask for tens of thousands)."""
     rid = region["region"]
     rng = random.Random(f"kraftsamla-demo-{rid}")
     lang = "fi" if rid == "lappi" else "sv"
-    country, county = COUNTIES[rid]
-    places = municipalities_of(country, county)
-    hub = next(m for m in places if m.code == HUBS[rid])
+    settings, programmes = PARTNERSHIPS[rid]["settings"], PORTFOLIOS[rid]["funding_programmes"]
+    places = municipalities_of(settings["country"], settings["county"])
+    hub = next(m for m in places if m.code == PORTFOLIOS[rid]["hub"])
     pool = texts()[rid]
     actors = region["actors"]
     out: list[Json] = []
@@ -126,8 +84,8 @@ def portfolio(region: Json, count: int = PER_REGION) -> list[Json]:
             "municipalities": codes,
             "goals": sorted(rng.sample(GOALS, rng.randint(0, 3))),
         }
-        programme, source = rng.choice(PROGRAMMES[rid])
-        body["funding_programme"], body["funding_source"] = programme, source
+        programme = rng.choice(programmes)
+        body["funding_programme"], body["funding_source"] = programme["name"], programme["source"]
         if rng.random() < 0.7:
             applicant = rng.choice(actors)
             body["applicant_identifier"], body["applicant_name"] = applicant["identifier"], applicant["name"]
