@@ -20,10 +20,10 @@ from kraftsamla_actors.domain import registration_errors
 from kraftsamla_actors.schemas import (
     ActorCreate,  # POST /actors/regions/{region}/actors
     CycleCreate,  # POST /actors/regions/{region}/cycles
-    EngagementWrite,  # POST /actors/regions/{region}/engagements
+    EngagementCreate,  # POST /actors/regions/{region}/engagements
     GroupCreate,  # POST /actors/regions/{region}/groups
     MemberCreate,  # POST /actors/regions/{region}/groups/{id}/members
-    SettingsWrite,  # PUT /actors/regions/{region}/settings
+    SettingsUpdate,  # PUT /actors/regions/{region}/settings
 )
 from kraftsamla_assessment.schemas import ApplicationIn  # POST /assessment/regions/{region}/applications
 from kraftsamla_common.events import (
@@ -68,7 +68,7 @@ def bodies(region: Json, today: date) -> list[tuple[str, type[BaseModel], Any]]:
         out.append((f"portfolio {a['external_id']}", ApplicationIn, {"source": source, **a}))
     partnerships = PARTNERSHIPS.get(rid)
     if partnerships is not None:
-        out.append(("partnerships.settings", SettingsWrite, partnerships["settings"]))
+        out.append(("partnerships.settings", SettingsUpdate, partnerships["settings"]))
         for n, g in enumerate(partnerships["groups"]):
             out.append((f"partnerships.groups[{n}]", GroupCreate, demo.group_body(g, areas)))
             out += [
@@ -79,7 +79,8 @@ def bodies(region: Json, today: date) -> list[tuple[str, type[BaseModel], Any]]:
             out.append((where, CycleCreate, demo.cycle_body(m, areas, today)))
             cycle_id = str(uuid5(NAMESPACE_URL, where))
             out += [
-                (where, EngagementWrite, e) for e in demo.engagement_bodies(m, areas, actors, cycle_id, today)
+                (where, EngagementCreate, e)
+                for e in demo.engagement_bodies(m, areas, actors, cycle_id, today)
             ]
     for n, m in enumerate(MEASUREMENTS.get(rid, [])):
         out.append((f"measurements[{n}]", MeasurementCreate, demo.measurement_body(m)))
