@@ -16,7 +16,7 @@ from uuid import NAMESPACE_URL, uuid5
 from pydantic import BaseModel, ValidationError
 
 # The request bodies of the routes the demo loader calls, by service.
-from kraftsamla_actors.domain import registration_errors
+from kraftsamla_actors.domain.codes import registration_errors
 from kraftsamla_actors.schemas import (
     ActorCreate,  # POST /actors/regions/{region}/actors
     CycleCreate,  # POST /actors/regions/{region}/cycles
