@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from helpers import actor_registered, eventually, headers, stream_messages
 from kraftsamla_common.events import new_id, subject_for, utcnow
-from kraftsamla_plans.models import ActionPlan
+from kraftsamla_plans.persistence.tables import ActionPlan
 
 REVIEW = (date.today() + timedelta(days=90)).isoformat()
 

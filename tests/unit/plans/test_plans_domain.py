@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from uuid import uuid4
 
 from kraftsamla_common.events import ActionPlanContent, LocalizedText, LocalPlanContent
-from kraftsamla_plans import domain
+from kraftsamla_plans.domain import action_plans, checklist, local_plans, measurements, review
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -30,29 +30,29 @@ def content(**kw: object) -> ActionPlanContent:
 def test_measurements_follow_the_published_sub_goals() -> None:
     goal = {"id": "forny", "title": {"sv": "Mer förnybart"}, "indicator": {"name": "Andel förnybar el"}}
     published = content(sub_goals=[goal])
-    assert domain.measurement_errors(published, "forny") == []
-    (wrong,) = domain.measurement_errors(published, "annat")
+    assert measurements.measurement_errors(published, "forny") == []
+    (wrong,) = measurements.measurement_errors(published, "annat")
     assert wrong["pointer"] == "/sub_goal_id" and "its sub-goals: 'forny'" in wrong["message"]
-    (empty,) = domain.measurement_errors(content(), "forny")
+    (empty,) = measurements.measurement_errors(content(), "forny")
     assert "its sub-goals: none" in empty["message"]
-    (unpublished,) = domain.measurement_errors(None, "forny")
+    (unpublished,) = measurements.measurement_errors(None, "forny")
     assert "no published version" in unpublished["message"]
 
 
 def test_review_status() -> None:
     created = NOW - timedelta(days=400)
-    fresh = domain.review_status(NOW - timedelta(days=30), created, date(2027, 3, 1), NOW)
+    fresh = review.review_status(NOW - timedelta(days=30), created, date(2027, 3, 1), NOW)
     assert not fresh.overdue and fresh.reason is None
-    passed = domain.review_status(NOW - timedelta(days=30), created, date(2026, 11, 1), NOW)
+    passed = review.review_status(NOW - timedelta(days=30), created, date(2026, 11, 1), NOW)
     assert passed.overdue and "2026-11-01" in (passed.reason or "")
-    stale = domain.review_status(NOW - timedelta(days=200), created, None, NOW)
+    stale = review.review_status(NOW - timedelta(days=200), created, None, NOW)
     assert stale.overdue and "not revised" in (stale.reason or "")
-    never = domain.review_status(None, created, None, NOW)
+    never = review.review_status(None, created, None, NOW)
     assert never.overdue and "not published" in (never.reason or "")
-    new = domain.review_status(None, NOW - timedelta(days=10), None, NOW)
+    new = review.review_status(None, NOW - timedelta(days=10), None, NOW)
     assert not new.overdue
     # The boundary: exactly six months (183 days) is still on time.
-    edge = domain.review_status(NOW - domain.REVISION_INTERVAL, created, None, NOW)
+    edge = review.review_status(NOW - review.REVISION_INTERVAL, created, None, NOW)
     assert not edge.overdue
 
 
@@ -76,7 +76,7 @@ def test_content_errors_point_at_each_contradiction() -> None:
             "portfolio": [{"title": "p", "year": 2026, "initiative_id": "nope"}],
         },
     )
-    assert {e["pointer"] for e in domain.content_errors(plan)} == {
+    assert {e["pointer"] for e in action_plans.content_errors(plan)} == {
         "/priorities/1/id",
         "/priorities/1/valid_until",
         "/sub_goals/0/baseline_year",
@@ -88,13 +88,16 @@ def test_content_errors_point_at_each_contradiction() -> None:
 
 def test_publish_needs_priorities_and_a_review_within_six_months() -> None:
     today = NOW.date()
-    assert {e["pointer"] for e in domain.publish_errors(content(), today)} == {"/priorities", "/next_review"}
+    assert {e["pointer"] for e in action_plans.publish_errors(content(), today)} == {
+        "/priorities",
+        "/next_review",
+    }
     ok = content(priorities=[prio("a")], next_review=today + timedelta(days=180))
-    assert domain.publish_errors(ok, today) == []
+    assert action_plans.publish_errors(ok, today) == []
     too_late = content(priorities=[prio("a")], next_review=today + timedelta(days=200))
-    assert [e["pointer"] for e in domain.publish_errors(too_late, today)] == ["/next_review"]
+    assert [e["pointer"] for e in action_plans.publish_errors(too_late, today)] == ["/next_review"]
     past = content(priorities=[prio("a")], next_review=today)
-    assert "future" in domain.publish_errors(past, today)[0]["message"]
+    assert "future" in action_plans.publish_errors(past, today)[0]["message"]
 
 
 def test_diff_by_id_and_by_section() -> None:
@@ -102,12 +105,12 @@ def test_diff_by_id_and_by_section() -> None:
     after = content(
         priorities=[prio("a", level="spets"), prio("c")], vision={"sv": "x"}, analysis={"current_state": "y"}
     )
-    d = domain.diff(before, after)
+    d = action_plans.diff(before, after)
     assert [p["id"] for p in d.priorities.added] == ["c"]
     assert [p["id"] for p in d.priorities.removed] == ["b"]
     assert [(c.id, [f.field for f in c.changes]) for c in d.priorities.changed] == [("a", ["level"])]
     assert d.sections_changed == ["analysis"]
-    same = domain.diff(before, before)
+    same = action_plans.diff(before, before)
     assert not (
         same.priorities.added or same.priorities.removed or same.priorities.changed or same.sections_changed
     )
@@ -116,10 +119,12 @@ def test_diff_by_id_and_by_section() -> None:
 def test_alignment_both_ways_and_stale_links() -> None:
     energy, digital = uuid4(), uuid4()
     regional = {
-        energy: domain.RegionalPlan(
+        energy: local_plans.RegionalPlan(
             energy, "energi", content(priorities=[prio("vatgas"), prio("sol")]), content()
         ),
-        digital: domain.RegionalPlan(digital, "digitalt", content(priorities=[prio("e-halsa")]), content()),
+        digital: local_plans.RegionalPlan(
+            digital, "digitalt", content(priorities=[prio("e-halsa")]), content()
+        ),
     }
     local = LocalPlanContent.model_validate(
         {
@@ -142,7 +147,7 @@ def test_alignment_both_ways_and_stale_links() -> None:
         }
     )
     plan_id = uuid4()
-    result = domain.alignment(regional, [domain.LocalPlanView(plan_id, 1, local)], NOW.date())
+    result = local_plans.alignment(regional, [local_plans.LocalPlanView(plan_id, 1, local)], NOW.date())
     (view,) = result.local_plans
     assert view.actions_serving_no_priority == ["b", "c"]
     assert view.actions[1].stale_links == ["priority borta"]
@@ -154,7 +159,7 @@ def test_alignment_both_ways_and_stale_links() -> None:
 
 def test_local_plan_errors_refuse_links_outside_the_region() -> None:
     ours = uuid4()
-    regional = {ours: domain.RegionalPlan(ours, "energi", None, content(priorities=[prio("vatgas")]))}
+    regional = {ours: local_plans.RegionalPlan(ours, "energi", None, content(priorities=[prio("vatgas")]))}
     plan = LocalPlanContent.model_validate(
         {
             "title": "x",
@@ -170,14 +175,16 @@ def test_local_plan_errors_refuse_links_outside_the_region() -> None:
         }
     )
     # A priority still in the draft may be linked to; an unknown strength area may not.
-    assert [e["pointer"] for e in domain.local_plan_errors(plan, regional)] == ["/serves/0/strength_area_id"]
+    assert [e["pointer"] for e in local_plans.local_plan_errors(plan, regional)] == [
+        "/serves/0/strength_area_id"
+    ]
 
 
 def test_checklist_stakeholder_criterion_takes_groups_and_engagements_from_the_actors_service() -> None:
     steering = str(uuid4())
 
-    def state(**area: object) -> domain.ProgrammeState:
-        a = domain.AreaState(
+    def state(**area: object) -> checklist.ProgrammeState:
+        a = checklist.AreaState(
             strength_area_id=uuid4(),
             code="energi",
             name=LocalizedText(sv="Energi"),
@@ -188,14 +195,14 @@ def test_checklist_stakeholder_criterion_takes_groups_and_engagements_from_the_a
             action_plan_id=uuid4(),
             **area,  # type: ignore[arg-type]
         )
-        return domain.ProgrammeState(uuid4(), "Program", None, None, None, [a])
+        return checklist.ProgrammeState(uuid4(), "Program", None, None, None, [a])
 
-    bare = domain.checklist(state(), lambda _: None, NOW)[3]
+    bare = checklist.checklist(state(), lambda _: None, NOW)[3]
     assert bare.status == "missing"
     assert "Energi: no steering group" in bare.missing and "Energi: no partnership" in bare.missing
     assert any("no engagement" in m for m in bare.missing)
 
-    known = domain.checklist(
+    known = checklist.checklist(
         state(groups=(("steering_group", steering, "Styrgrupp Energi"),), engagements=4, participations=60),
         lambda _: None,
         NOW,

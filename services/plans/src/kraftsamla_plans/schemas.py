@@ -1,4 +1,5 @@
-"""Request and response models of the plans API.
+"""Request and response models of the plans API: <Thing>Create, <Thing>Update, <Thing>Public,
+<Things>Public (lists: {data, count}), and <Action>Request for an action's body.
 
 The content of action plans and local plans (``ActionPlanContent``, ``LocalPlanContent``) is
 defined once in the event catalogue: what a region writes is what the published event carries.
@@ -81,7 +82,7 @@ class ProgrammeUpdate(Write):
     vision: LocalizedText | None = None
 
 
-class ActorRef(BaseModel):
+class ActorRefPublic(BaseModel):
     """A reference to the actors service, with the name when the actor is known to this region."""
 
     id: UUID
@@ -94,7 +95,7 @@ class StrengthAreaPublic(BaseModel):
     code: str
     name: LocalizedText
     description: LocalizedText | None
-    process_leader: ActorRef | None
+    process_leader: ActorRefPublic | None
     nace_codes: list[str]
     sdgs: list[int]
     action_plan_id: UUID
@@ -124,7 +125,7 @@ class ProgrammesPublic(BaseModel):
 # --------------------------------------------------------------------------- action plans
 
 
-class ReviewStatus(BaseModel):
+class ReviewStatusPublic(BaseModel):
     """Whether the plan is revised often enough: at least twice a year (every six months)."""
 
     last_revised: datetime | None = Field(description="When a version was last published")
@@ -143,11 +144,11 @@ class ActionPlanPublic(BaseModel):
     draft: ActionPlanContent
     draft_revision: int
     current_version: int
-    review: ReviewStatus
+    review: ReviewStatusPublic
     updated_at: datetime
 
 
-class ActionPlanSummary(BaseModel):
+class ActionPlanSummaryPublic(BaseModel):
     id: UUID
     programme_id: UUID
     strength_area_id: UUID
@@ -155,12 +156,12 @@ class ActionPlanSummary(BaseModel):
     strength_area_name: LocalizedText
     current_version: int
     draft_revision: int
-    review: ReviewStatus
+    review: ReviewStatusPublic
     updated_at: datetime
 
 
 class ActionPlansPublic(BaseModel):
-    data: list[ActionPlanSummary]
+    data: list[ActionPlanSummaryPublic]
     count: int
 
 
@@ -182,32 +183,32 @@ class ActionPlanVersionsPublic(BaseModel):
     count: int
 
 
-class FieldChange(BaseModel):
+class FieldChangePublic(BaseModel):
     field: str
     before: Any
     after: Any
 
 
-class ItemChange(BaseModel):
+class ItemChangePublic(BaseModel):
     id: str
-    changes: list[FieldChange]
+    changes: list[FieldChangePublic]
 
 
-class ItemsDiff(BaseModel):
+class ItemsDiffPublic(BaseModel):
     """Items of a list keyed by id (priorities, sub-goals, initiatives): what came, went and changed."""
 
     added: list[dict[str, Any]]
     removed: list[dict[str, Any]]
-    changed: list[ItemChange]
+    changed: list[ItemChangePublic]
 
 
-class PlanDiff(BaseModel):
+class ActionPlanDiffPublic(BaseModel):
     action_plan_id: UUID
     from_version: int | Literal["draft"]
     to_version: int | Literal["draft"]
-    priorities: ItemsDiff
-    sub_goals: ItemsDiff
-    initiatives: ItemsDiff
+    priorities: ItemsDiffPublic
+    sub_goals: ItemsDiffPublic
+    initiatives: ItemsDiffPublic
     sections_changed: list[str] = Field(description="Other parts of the plan whose content differs")
 
 
@@ -231,7 +232,7 @@ class MeasurementCreate(Write):
     note: MeasurementNote = ""
 
 
-class MeasurementCorrection(Write):
+class MeasurementUpdate(Write):
     """A measurement's value, date, source and note, replaced whole. The sub-goal and year stay: to
     move a value to another year, withdraw it and record it again."""
 
@@ -274,7 +275,7 @@ class LocalPlanPublic(BaseModel):
     updated_at: datetime
 
 
-class LocalPlanSummary(BaseModel):
+class LocalPlanSummaryPublic(BaseModel):
     id: UUID
     title: str
     owner: str
@@ -284,7 +285,7 @@ class LocalPlanSummary(BaseModel):
 
 
 class LocalPlansPublic(BaseModel):
-    data: list[LocalPlanSummary]
+    data: list[LocalPlanSummaryPublic]
     count: int
 
 
@@ -305,7 +306,7 @@ class LocalPlanVersionsPublic(BaseModel):
 # --------------------------------------------------------------------------- alignment
 
 
-class PriorityRef(BaseModel):
+class PriorityRefPublic(BaseModel):
     strength_area_id: UUID
     strength_area_code: str
     priority_id: str
@@ -314,7 +315,7 @@ class PriorityRef(BaseModel):
     valid_now: bool
 
 
-class ServedBy(BaseModel):
+class ServedByPublic(BaseModel):
     local_plan_id: UUID
     title: str
     action_ids: list[str] = Field(
@@ -322,12 +323,12 @@ class ServedBy(BaseModel):
     )
 
 
-class PriorityAlignment(BaseModel):
-    priority: PriorityRef
-    served_by: list[ServedBy]
+class PriorityAlignmentPublic(BaseModel):
+    priority: PriorityRefPublic
+    served_by: list[ServedByPublic]
 
 
-class ActionAlignment(BaseModel):
+class ActionAlignmentPublic(BaseModel):
     action_id: str
     title: str
     priority_ids: list[str] = Field(description="Current regional priorities the action serves")
@@ -337,46 +338,48 @@ class ActionAlignment(BaseModel):
     )
 
 
-class LocalPlanAlignment(BaseModel):
+class LocalPlanAlignmentPublic(BaseModel):
     local_plan_id: UUID
     title: str
     version: int | Literal["draft"]
-    actions: list[ActionAlignment]
+    actions: list[ActionAlignmentPublic]
     actions_serving_no_priority: list[str] = Field(
         description="Ids of actions that serve no regional priority"
     )
     priorities_served: list[str]
 
 
-class Alignment(BaseModel):
+class AlignmentPublic(BaseModel):
     """Local plans against the regional programme, both ways."""
 
-    local_plans: list[LocalPlanAlignment]
-    priorities: list[PriorityAlignment]
-    unserved_priorities: list[PriorityRef] = Field(description="Regional priorities no local plan serves")
+    local_plans: list[LocalPlanAlignmentPublic]
+    priorities: list[PriorityAlignmentPublic]
+    unserved_priorities: list[PriorityRefPublic] = Field(
+        description="Regional priorities no local plan serves"
+    )
 
 
 # --------------------------------------------------------------------------- EU enabling condition 1.1
 
 
-class Evidence(BaseModel):
+class EvidencePublic(BaseModel):
     source: str = Field(description="Where in the platform: programme, strength area, action plan, actors…")
     description: str
     ref: str | None = Field(default=None, description="Id of the object, where there is one")
 
 
-class Criterion(BaseModel):
+class CriterionPublic(BaseModel):
     number: int
     title: str
     status: Literal["met", "partial", "missing"]
-    evidence: list[Evidence]
+    evidence: list[EvidencePublic]
     missing: list[str]
 
 
-class Checklist(BaseModel):
+class ChecklistPublic(BaseModel):
     """The fulfilment criteria of EU enabling condition 1.1 (Regulation (EU) 2021/1060, Annex IV)."""
 
     programme_id: UUID
     evaluated_at: datetime
-    criteria: list[Criterion]
+    criteria: list[CriterionPublic]
     met: int

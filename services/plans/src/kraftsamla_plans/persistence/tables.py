@@ -1,4 +1,4 @@
-"""Persistence of the plans service."""
+"""The plans service's tables (their DDL lives in the migrations)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from kraftsamla_common.db import UtcDateTime
 
@@ -64,6 +64,8 @@ class ActionPlan(Base):
     next_review: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    strength_area: Mapped[StrengthArea] = relationship(lazy="joined", innerjoin=True)
+    """Loaded with the plan: every answer about a plan names its strength area."""
 
 
 class ActionPlanVersion(Base):

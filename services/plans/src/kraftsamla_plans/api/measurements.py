@@ -1,0 +1,87 @@
+"""Indicator measurements: the values of an action plan's sub-goals, by sub-goal and year."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Query, Response, status
+
+from kraftsamla_common.auth import ReadScope
+from kraftsamla_common.events import Code
+from kraftsamla_common.service import PageDep, UowDep
+
+from ..persistence.tables import ActionPlan, IndicatorMeasurement
+from ..schemas import MeasurementCreate, MeasurementPublic, MeasurementsPublic, MeasurementUpdate
+from ..usecases import measurements
+from ..usecases.measurements import measurement_fields
+from .routing import LeadScope, router
+
+
+def _public(m: IndicatorMeasurement, plan: ActionPlan) -> MeasurementPublic:
+    return MeasurementPublic(
+        id=UUID(m.id), created_at=m.created_at, updated_at=m.updated_at, **measurement_fields(m, plan)
+    )
+
+
+@router.post(
+    "/action-plans/{plan_id}/measurements",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MeasurementPublic,
+    responses={
+        200: {"model": MeasurementPublic, "description": "A value for that sub-goal and year was corrected"}
+    },
+)
+async def record_measurement(
+    plan_id: UUID, body: MeasurementCreate, scope: LeadScope, uow: UowDep, response: Response
+) -> MeasurementPublic:
+    """Record a value of a sub-goal's indicator for a year (201). The sub-goal must be one of the
+    plan's latest published version. A value already recorded for that sub-goal and year is
+    corrected instead (200): one value per sub-goal and year. Announced as
+    ``plans.indicator.measured.v1``."""
+    m, plan, created = await measurements.record_measurement(uow, plan_id, body, by=scope.principal.name)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return _public(m, plan)
+
+
+@router.get("/action-plans/{plan_id}/measurements", response_model=MeasurementsPublic)
+async def list_measurements(
+    plan_id: UUID,
+    scope: ReadScope,
+    uow: UowDep,
+    page: PageDep,
+    sub_goal_id: Annotated[Code | None, Query(description="Only this sub-goal's values")] = None,
+) -> MeasurementsPublic:
+    """The values measured for the plan's sub-goals, by sub-goal and year."""
+    rows, total, plan = await measurements.list_measurements(uow, plan_id, sub_goal_id=sub_goal_id, page=page)
+    return MeasurementsPublic(data=[_public(m, plan) for m in rows], count=total)
+
+
+@router.get("/action-plans/{plan_id}/measurements/{measurement_id}", response_model=MeasurementPublic)
+async def get_measurement(
+    plan_id: UUID, measurement_id: UUID, scope: ReadScope, uow: UowDep
+) -> MeasurementPublic:
+    return _public(*await measurements.get_measurement(uow, plan_id, measurement_id))
+
+
+@router.put("/action-plans/{plan_id}/measurements/{measurement_id}", response_model=MeasurementPublic)
+async def correct_measurement(
+    plan_id: UUID, measurement_id: UUID, body: MeasurementUpdate, scope: LeadScope, uow: UowDep
+) -> MeasurementPublic:
+    """Correct a measurement's value, date, source and note (replaced whole); its sub-goal and year
+    stay. Announced as ``plans.indicator.measured.v1``."""
+    return _public(
+        *await measurements.correct_measurement(uow, plan_id, measurement_id, body, by=scope.principal.name)
+    )
+
+
+@router.delete(
+    "/action-plans/{plan_id}/measurements/{measurement_id}", status_code=status.HTTP_204_NO_CONTENT
+)
+async def withdraw_measurement(
+    plan_id: UUID, measurement_id: UUID, scope: LeadScope, uow: UowDep
+) -> Response:
+    """Withdraw a measurement recorded in error; announced with ``deleted``."""
+    await measurements.withdraw_measurement(uow, plan_id, measurement_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
