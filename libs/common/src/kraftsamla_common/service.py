@@ -50,7 +50,7 @@ class ServiceSpec:
         # Every service answers its region's audit log, beside its own routes.
         if not any(getattr(r, "endpoint", None) is read_audit_log for r in self.router.routes):
             self.router.add_api_route(
-                "/audit",
+                f"/{self.name}/regions/{{region}}/audit",
                 read_audit_log,
                 methods=["GET"],
                 response_model=audit.AuditLog,

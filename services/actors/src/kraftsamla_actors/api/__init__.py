@@ -4,6 +4,6 @@ from fastapi import APIRouter
 
 from . import actors, composition, cycles, engagements, groups, members, people, settings, strength_areas
 
-router = APIRouter(prefix="/actors/regions/{region}", tags=["actors"])
+router = APIRouter(tags=["actors"])
 for resource in (settings, strength_areas, actors, people, groups, members, composition, engagements, cycles):
     router.include_router(resource.router)

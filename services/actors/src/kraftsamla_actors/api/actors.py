@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import Query, Request, Response, status
 
 from kraftsamla_common.auth import EditScope, ReadScope
 from kraftsamla_common.events import Helix
@@ -27,8 +27,9 @@ from ..schemas import (
 )
 from ..usecases import actors
 from .params import AtQuery, LeadScope
+from .routing import resource_router
 
-router = APIRouter()
+router = resource_router()
 
 
 def _actor_public(a: Actor) -> ActorPublic:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter
-
 from kraftsamla_common.auth import ReadScope
 from kraftsamla_common.service import UowDep
 
@@ -14,8 +12,9 @@ from ..schemas import CompositionPublic, CountPublic, GapPublic
 from ..usecases import composition
 from ..usecases.composition import CompositionReport
 from .params import AtQuery, KindsQuery
+from .routing import resource_router
 
-router = APIRouter()
+router = resource_router()
 
 
 def _composition_public(c: CompositionReport) -> CompositionPublic:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, status
+from fastapi import status
 
 from kraftsamla_common.auth import ReadScope
 from kraftsamla_common.service import PageDep, UowDep
@@ -13,8 +13,9 @@ from ..persistence.tables import Cycle
 from ..schemas import CycleCreate, CycleFollowUpPublic, CyclePublic, CyclesPublic, FollowUpPublic
 from ..usecases import cycles
 from .params import FromQuery, LeadScope, ToQuery
+from .routing import resource_router
 
-router = APIRouter()
+router = resource_router()
 
 
 def _cycle_public(c: Cycle) -> CyclePublic:

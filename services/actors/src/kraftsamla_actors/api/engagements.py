@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import Response, status
 
 from kraftsamla_common.auth import ReadScope
 from kraftsamla_common.events import EngagementKind
@@ -24,8 +24,9 @@ from ..schemas import (
 from ..usecases import engagements
 from ..usecases.engagements import EngagementRow
 from .params import FromQuery, LeadScope, ToQuery
+from .routing import resource_router
 
-router = APIRouter()
+router = resource_router()
 
 
 def _engagement_public(row: EngagementRow) -> EngagementPublic:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, status
+from fastapi import status
 
 from kraftsamla_common.auth import ReadScope
 from kraftsamla_common.events import GroupKind
@@ -14,8 +14,9 @@ from ..schemas import GroupCreate, GroupPublic, GroupsPublic, GroupUpdate
 from ..usecases import groups
 from ..usecases.groups import GroupRow
 from .params import LeadScope
+from .routing import resource_router
 
-router = APIRouter()
+router = resource_router()
 
 
 def _group_public(row: GroupRow) -> GroupPublic:

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import Query, Response, status
 
 from kraftsamla_common.auth import ReadScope
 from kraftsamla_common.service import PageDep, UowDep
@@ -15,8 +15,9 @@ from ..schemas import MemberCreate, MemberPublic, MembersPublic, MemberUpdate
 from ..usecases import memberships
 from ..usecases.memberships import MemberRow
 from .params import LeadScope
+from .routing import resource_router
 
-router = APIRouter()
+router = resource_router()
 
 
 def _member_public(row: MemberRow) -> MemberPublic:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import Response, status
 
 from kraftsamla_common.auth import EditScope, ReadScope
 from kraftsamla_common.service import PageDep, UowDep
@@ -13,8 +13,9 @@ from ..persistence.tables import Person
 from ..schemas import PeoplePublic, PersonCreate, PersonPublic
 from ..usecases import people
 from .params import LeadScope
+from .routing import resource_router
 
-router = APIRouter()
+router = resource_router()
 
 
 def _person_public(p: Person) -> PersonPublic:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from kraftsamla_common.auth import EditScope, ReadScope
 from kraftsamla_common.service import UowDep
 
@@ -11,8 +9,9 @@ from ..domain import reference
 from ..persistence.tables import RegionSettings
 from ..schemas import MunicipalityPublic, SettingsPublic, SettingsUpdate
 from ..usecases import settings
+from .routing import resource_router
 
-router = APIRouter()
+router = resource_router()
 
 
 def _settings_public(s: RegionSettings) -> SettingsPublic:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter
-
 from kraftsamla_common.auth import ReadScope
 from kraftsamla_common.service import UowDep
 
 from ..schemas import StrengthAreaPublic
 from ..usecases import strength_areas
+from .routing import resource_router
 
-router = APIRouter()
+router = resource_router()
 
 
 @router.get("/strength-areas", response_model=list[StrengthAreaPublic])

@@ -1,7 +1,9 @@
-"""HTTP routes of the plans service: /plans/regions/{region}/…, one module per resource, each
-declaring its routes on the one router of :mod:`.routing`."""
+"""HTTP routes of the plans service: /plans/regions/{region}/…, one module per resource."""
+
+from fastapi import APIRouter
 
 from . import action_plans, local_plans, measurements, programmes
-from .routing import router
 
-__all__ = ["action_plans", "local_plans", "measurements", "programmes", "router"]
+router = APIRouter(tags=["plans"])
+for resource in (programmes, action_plans, local_plans, measurements):
+    router.include_router(resource.router)

@@ -27,7 +27,9 @@ from ..schemas import (
 from ..usecases import action_plans, documents
 from ..usecases.action_plans import ACTION_PLANS, ReviewedPlan
 from ..usecases.documents import Selector
-from .routing import IfMatch, router
+from .routing import IfMatch, resource_router
+
+router = resource_router()
 
 
 def _public(reviewed: ReviewedPlan, response: Response) -> ActionPlanPublic:

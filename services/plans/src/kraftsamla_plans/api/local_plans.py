@@ -26,7 +26,9 @@ from ..schemas import (
 )
 from ..usecases import documents, local_plans
 from ..usecases.local_plans import LOCAL_PLANS
-from .routing import IfMatch, router
+from .routing import IfMatch, resource_router
+
+router = resource_router()
 
 
 def _public(lp: LocalPlan, response: Response) -> LocalPlanPublic:

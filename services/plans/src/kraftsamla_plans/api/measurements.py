@@ -15,7 +15,9 @@ from ..persistence.tables import ActionPlan, IndicatorMeasurement
 from ..schemas import MeasurementCreate, MeasurementPublic, MeasurementsPublic, MeasurementUpdate
 from ..usecases import measurements
 from ..usecases.measurements import measurement_fields
-from .routing import LeadScope, router
+from .routing import LeadScope, resource_router
+
+router = resource_router()
 
 
 def _public(m: IndicatorMeasurement, plan: ActionPlan) -> MeasurementPublic:

@@ -25,7 +25,9 @@ from ..schemas import (
 )
 from ..usecases import checklist, programmes
 from ..usecases.programmes import ProgrammeView, adoption, text
-from .routing import IfMatch, router
+from .routing import IfMatch, resource_router
+
+router = resource_router()
 
 
 def _public(view: ProgrammeView, response: Response | None = None) -> ProgrammePublic:

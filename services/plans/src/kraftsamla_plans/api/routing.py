@@ -1,4 +1,4 @@
-"""What the routes of the plans API share: their router under the region, who leads, If-Match."""
+"""What the routes of the plans API share: a router under the region, who leads, If-Match."""
 
 from __future__ import annotations
 
@@ -8,10 +8,15 @@ from fastapi import APIRouter, Depends, Header
 
 from kraftsamla_common.auth import EDITORS, Role, Scope, region_scope
 
-router = APIRouter(prefix="/plans/regions/{region}", tags=["plans"])
-"""The routes of every resource of the API (one module each) are declared on this one router, so
-that each route's own path is its whole template (``/plans/regions/{region}/programmes``), as
-the audit log records it: a router included in another keeps its own, shorter paths."""
+PREFIX = "/plans/regions/{region}"
+
+
+def resource_router() -> APIRouter:
+    """A resource's router. Its routes carry their whole template (``/plans/regions/{region}/…``) as
+    their path, as the audit log and the traces record it; a prefix given only where routers are
+    gathered would leave each route its own, shorter path."""
+    return APIRouter(prefix=PREFIX)
+
 
 LeadScope = Annotated[Scope, Depends(region_scope(*EDITORS, Role.ASSESSOR))]
 """Region administrators and process leaders (assessors), who follow up the plans day to day."""

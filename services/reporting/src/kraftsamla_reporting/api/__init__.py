@@ -10,7 +10,7 @@ from fastapi import APIRouter
 
 from . import comparisons, cooperation, documents, follow_up, reports, sharing
 
-router = APIRouter(prefix="/reporting/regions/{region}", tags=["reporting"])
+router = APIRouter(tags=["reporting"])
 # /reports/compare before /reports/{number}, which would take "compare" for a number.
 for module in (comparisons, reports, documents, follow_up, sharing, cooperation):
     router.include_router(module.router)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import HTMLResponse
 
 from kraftsamla_common.auth import ReadScope
@@ -14,9 +14,10 @@ from ..adapters import render
 from ..schemas import ChangePublic, ReportComparisonPublic
 from ..usecases import reports
 from ..usecases.reports import Comparison
+from .routing import resource_router
 from .views import Lang, summary_public
 
-router = APIRouter()
+router = resource_router()
 
 Before = Annotated[int, Query(ge=1, le=MAX_OFFSET, description="The earlier version's number")]
 After = Annotated[int, Query(ge=1, le=MAX_OFFSET, description="The later version's number")]

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from kraftsamla_common.auth import ReadScope
 from kraftsamla_common.service import UowDep
 
 from ..schemas import CooperationPublic
 from ..usecases import sharing
+from .routing import resource_router
 
-router = APIRouter()
+router = resource_router()
 
 
 @router.get("/cooperation", response_model=CooperationPublic)

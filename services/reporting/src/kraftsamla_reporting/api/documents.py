@@ -3,7 +3,6 @@ tables for spreadsheets."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
 from kraftsamla_common.auth import ReadScope
@@ -13,9 +12,10 @@ from kraftsamla_common.service import ContextDep, UowDep
 from ..adapters import render
 from ..adapters.pdf import PdfUnavailable, printer_of
 from ..usecases import reports
+from .routing import resource_router
 from .views import Lang, Ref, download, report_public, summary_public
 
-router = APIRouter()
+router = resource_router()
 
 
 @router.get("/reports/{ref}/html", response_class=HTMLResponse)

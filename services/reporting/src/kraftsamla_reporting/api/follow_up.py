@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from kraftsamla_common.auth import ReadScope
 from kraftsamla_common.service import UowDep
 
 from ..schemas import ReportContentPublic
 from ..usecases import reports
+from .routing import resource_router
 
-router = APIRouter()
+router = resource_router()
 
 
 @router.get("/follow-up", response_model=ReportContentPublic)

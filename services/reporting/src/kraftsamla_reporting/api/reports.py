@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Annotated
 
-from fastapi import APIRouter, Query
 from fastapi import Path as PathParam
+from fastapi import Query
 from fastapi.responses import Response
 
 from kraftsamla_common.auth import ReadScope
@@ -14,9 +14,10 @@ from kraftsamla_common.service import MAX_OFFSET, UowDep
 
 from ..schemas import ReportPublic, ReportsPublic
 from ..usecases import reports
+from .routing import resource_router
 from .views import report_public, summary_public
 
-router = APIRouter()
+router = resource_router()
 
 _rendered: OrderedDict[str, bytes] = OrderedDict()
 """The JSON of recently read report versions, by report id: a version never changes."""

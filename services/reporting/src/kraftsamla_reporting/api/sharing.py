@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from kraftsamla_common.auth import EditScope, ReadScope
 from kraftsamla_common.service import UowDep
 
 from ..schemas import SharingPublic, SharingUpdate
 from ..usecases import sharing
 from ..usecases.sharing import SharingState
+from .routing import resource_router
 
-router = APIRouter()
+router = resource_router()
 
 
 def _public(s: SharingState) -> SharingPublic:
