@@ -17,7 +17,7 @@ from ..schemas import (
     ReassessmentsPublic,
     ReassessmentStatus,
 )
-from ..usecases import reassessment
+from ..usecases import preview, reassessment
 from .presenting import reassessment_public
 from .scopes import ReadScope, ReviewScope
 
@@ -29,7 +29,7 @@ async def preview_change(body: PreviewRequest, scope: ReviewScope, uow: UowDep) 
     """What publishing draft action plans (the content of a plan draft, as the plans service holds
     it) and/or a draft rubric would do to the region's open portfolio: what would move, and why.
     Stores nothing."""
-    p = await reassessment.preview_change(uow, body)
+    p = await preview.preview_change(uow, body)
     return PreviewPublic(
         plan_key=p.plan_key,
         rubric_version=p.rubric_version,

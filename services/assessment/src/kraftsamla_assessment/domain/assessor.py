@@ -14,7 +14,8 @@ Plain Python, no I/O. The assessment is advice to a person and shows its reasons
 * an overall **score and recommendation** from the region's rubric.
 
 Reassessment compares an application's assessments before and after a plan or rubric change and
-says why it moved; a reviewer's overrides survive a reassessment unless the change touches them.
+says why it moved (``reassessment``); a reviewer's overrides survive a reassessment unless the
+change touches them (``reviews``).
 """
 
 from __future__ import annotations

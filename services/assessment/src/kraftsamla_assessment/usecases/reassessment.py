@@ -1,30 +1,28 @@
 """Reassessing a region's open portfolio when its plans or rubric change: started by the event,
 run in batches shared by the service's replicas, completed by the last batch with what moved and
-why; and the preview of a change not yet made (what it would move), and reading reassessments."""
+why; and reading reassessments."""
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from uuid import UUID
 
 from sqlalchemy import func, select, update
 
 from kraftsamla_common import metrics
-from kraftsamla_common.errors import NotFound, Unprocessable
+from kraftsamla_common.errors import NotFound
 from kraftsamla_common.events import (
     MOVED_IN_EVENT,
     REASSESSED_IN_EVENT,
-    ActionPlanContent,
     ActionPlanPublished,
     ApplicationsReassessed,
     Envelope,
     MovedApplication,
     ReassessmentBatch,
     ReassessmentCompleted,
-    Rubric,
     RubricPublished,
     new_id,
     utcnow,
@@ -38,7 +36,6 @@ from ..domain.plans import StrengthAreaPlan, plan_json, plan_of_json, profile_of
 from ..domain.reassessment import (
     OPEN_STATUSES,
     Move,
-    MoveGroup,
     Outcome,
     explain,
     group_moves,
@@ -46,14 +43,12 @@ from ..domain.reassessment import (
     outcome,
     result_outcome,
     summarize,
-    summarize_preview,
     tie_clause,
 )
 from ..domain.reassessment import (
     moved as has_moved,
 )
 from ..persistence.tables import Application, Assessment, KnownActionPlan, Reassessment, ReassessmentPart
-from ..schemas import PreviewRequest
 from . import webhook_delivery
 from .assessing import (
     assess,
@@ -66,7 +61,6 @@ from .assessing import (
     reassessed_row,
 )
 from .read_models import keep_strength_area
-from .rubrics import current_rubric
 
 log = logging.getLogger(__name__)
 
@@ -383,108 +377,6 @@ def _complete(
             summary=record.summary,
         ),
         subject=record.id,
-    )
-
-
-# --------------------------------------------------------------------------- preview
-
-
-@dataclass(frozen=True)
-class Preview:
-    plan_key: str
-    rubric_version: int | None
-    assessed: int
-    moves: list[Move]
-    groups: list[MoveGroup]
-    levels_before: dict[str, int]
-    levels_after: dict[str, int]
-    summary: str
-
-
-async def preview_change(uow: UnitOfWork, body: PreviewRequest) -> Preview:
-    """What publishing draft action plans (the content of a plan draft, as the plans service holds
-    it) and/or a draft rubric would do to the region's open portfolio; stores nothing."""
-    current = plans_of(await current_plans(uow))
-    now_by_plan = {p.action_plan_id: p for p in current}
-    drafts: list[StrengthAreaPlan] = []
-    errors = []
-    for i, d in enumerate(body.action_plans):
-        now = now_by_plan.get(d.action_plan_id)
-        area = d.strength_area_id or (now.strength_area_id if now else None)
-        if area is None:
-            errors.append(
-                {
-                    "pointer": f"/action_plans/{i}/strength_area_id",
-                    "message": "needed for a plan not yet published",
-                }
-            )
-            continue
-        drafts.append(
-            StrengthAreaPlan(
-                d.action_plan_id,
-                area,
-                d.code or (now.code if now else str(area)[:8]),
-                (now.version if now else 0) + 1,
-                tuple(ActionPlanContent.model_validate(d.plan).priorities),
-            )
-        )
-    if errors:
-        raise Unprocessable("The preview cannot be made.", errors)
-    return await _preview(uow, current, drafts, body.rubric)
-
-
-async def _preview(
-    uow: UnitOfWork, current: list[StrengthAreaPlan], drafts: list[StrengthAreaPlan], rubric: Rubric | None
-) -> Preview:
-    by_plan = {p.action_plan_id: p for p in current}
-    for d in drafts:
-        by_plan[d.action_plan_id] = d
-    version, current_rubric_, _ = await current_rubric(uow)
-    draft = Assessor(
-        sorted(by_plan.values(), key=lambda p: p.code),
-        rubric or current_rubric_,
-        version + 1 if rubric else version,
-    )
-    apps = (
-        await uow.session.scalars(
-            select(Application).where(Application.region == uow.region, Application.status.in_(OPEN_STATUSES))
-        )
-    ).all()
-    previous = await current_assessments(uow, apps)
-    portfolio = await load_portfolio(uow)
-    old_index, new_index = index_priorities(current), index_priorities(draft.plans)
-    moves: list[Move] = []
-    before_levels: Counter[str] = Counter()
-    after_levels: Counter[str] = Counter()
-    for app in apps:
-        result = draft.assess(portfolio.facts(app), portfolio.region)
-        after_levels[result.level or "none"] += 1
-        before = previous.get(app.current_assessment_id or "")
-        if before is None:
-            continue
-        before_levels[before.level or "none"] += 1
-        b = outcome(before.strength_area_id, before.level, before.recommendation, before.fits)
-        a = result_outcome(result)
-        if has_moved(b, a):
-            reason = explain(
-                b, a, old_index, new_index, rubric_changed=rubric is not None, text_changed=False
-            ) + tie_clause(result)
-            moves.append(Move(UUID(app.id), b, a, reason))
-    codes = draft.codes | {p.strength_area_id: p.code for p in current}
-    groups = group_moves(moves, codes, conditional=True)
-    what = " and ".join(
-        x for x in ("the draft plans" if drafts else "", "the draft rubric" if rubric else "") if x
-    )
-    summary = summarize_preview(len(apps), len(apps) - len(moves), groups, what)
-    return Preview(
-        draft.key,
-        draft.rubric_version,
-        len(apps),
-        moves,
-        groups,
-        dict(before_levels),
-        dict(after_levels),
-        summary,
     )
 
 
