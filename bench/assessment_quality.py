@@ -34,9 +34,9 @@ from uuid import UUID, uuid5
 
 import harness
 
-from kraftsamla_assessment import domain
-from kraftsamla_assessment.assessing import _plan_of_json, profile_of
-from kraftsamla_assessment.matching import Signature, analyse
+from kraftsamla_assessment.domain.assessor import Assessor, Facts, Precedent, Result
+from kraftsamla_assessment.domain.matching import Signature, analyse
+from kraftsamla_assessment.domain.plans import plan_of_json, profile_of
 from kraftsamla_common.events import ActionPlanContent, ActionPlanPublished, StrengthAreaSnapshot
 from kraftsamla_local.demo_content import REGIONS
 
@@ -44,7 +44,7 @@ DATA = Path(__file__).resolve().parent / "data" / "assessment_eval.json"
 NS = UUID("6f1c3c2e-55a4-4f51-9c43-1f6f3c7d2a10")
 
 
-def assessors() -> dict[str, tuple[domain.Assessor, dict[str, UUID]]]:
+def assessors() -> dict[str, tuple[Assessor, dict[str, UUID]]]:
     """Each demo region's assessor, compiled from its action plans as published events carry them."""
     out = {}
     for region in REGIONS:
@@ -66,7 +66,7 @@ def assessors() -> dict[str, tuple[domain.Assessor, dict[str, UUID]]]:
                 plan=content,
             )
             plans.append(
-                _plan_of_json(
+                plan_of_json(
                     {
                         "action_plan_id": event.action_plan_id,
                         "strength_area_id": area_id,
@@ -77,12 +77,12 @@ def assessors() -> dict[str, tuple[domain.Assessor, dict[str, UUID]]]:
                     }
                 )
             )
-        out[region["region"]] = (domain.Assessor(sorted(plans, key=lambda p: p.code)), ids)
+        out[region["region"]] = (Assessor(sorted(plans, key=lambda p: p.code)), ids)
     return out
 
 
-def facts(item: dict[str, Any]) -> domain.Facts:
-    return domain.Facts(
+def facts(item: dict[str, Any]) -> Facts:
+    return Facts(
         title=item["title"], summary=item["text"], features=analyse(f"{item['title']}\n{item['text']}")
     )
 
@@ -92,7 +92,7 @@ def share(n: int, d: int) -> float | None:
 
 
 def measure(
-    items: list[dict[str, Any]], results: dict[str, domain.Result], codes: dict[str, dict[UUID, str]]
+    items: list[dict[str, Any]], results: dict[str, Result], codes: dict[str, dict[UUID, str]]
 ) -> dict[str, Any]:
     agree = strict = 0
     in_strategy = in_none = no_fit = no_fit_given = 0
@@ -145,8 +145,8 @@ def measure(
     }
 
 
-def _precedent(item: dict[str, Any], area: UUID | None) -> domain.Precedent:
-    return domain.Precedent(
+def _precedent(item: dict[str, Any], area: UUID | None) -> Precedent:
+    return Precedent(
         uuid5(NS, item["id"]),
         item["title"],
         area,
@@ -163,7 +163,7 @@ def _resubmission(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def learning(
-    items: list[dict[str, Any]], built: dict[str, tuple[domain.Assessor, dict[str, UUID]]]
+    items: list[dict[str, Any]], built: dict[str, tuple[Assessor, dict[str, UUID]]]
 ) -> dict[str, Any]:
     """What a reviewer's corrections teach the assessor. Each region's projects in two halves: the
     assessor's mistakes in one half are corrected (a precedent with the officer's area and
@@ -176,7 +176,7 @@ def learning(
         own = [i for i in items if i["region"] == region]
         halves = [own[0::2], own[1::2]]
 
-        def ok(a: domain.Assessor, item: dict[str, Any], ids: dict[str, UUID] = ids) -> bool:
+        def ok(a: Assessor, item: dict[str, Any], ids: dict[str, UUID] = ids) -> bool:
             want = {ids[x] for x in item["areas"]} if item["areas"] else {None}
             return a.assess(facts(item)).strength_area_id in want
 
@@ -184,9 +184,7 @@ def learning(
             wrong = [i for i in taught if not ok(assessor, i)]
             precedents = [_precedent(i, ids[i["areas"][0]] if i["areas"] else None) for i in wrong]
             corrections += len(precedents)
-            taught_assessor = domain.Assessor(
-                assessor.plans, assessor.rubric, assessor.rubric_version, precedents
-            )
+            taught_assessor = Assessor(assessor.plans, assessor.rubric, assessor.rubric_version, precedents)
             for item in asked:
                 total += 1
                 was, now = ok(assessor, item), ok(taught_assessor, item)

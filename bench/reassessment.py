@@ -20,10 +20,11 @@ from typing import Any, cast
 import harness
 from sqlalchemy import Column, Index, MetaData, Table, UniqueConstraint, insert, select
 
-from kraftsamla_assessment import assessing
-from kraftsamla_assessment.models import Application, Assessment
+from kraftsamla_assessment.persistence.tables import Application, Assessment
+from kraftsamla_assessment.usecases import assessing
 from kraftsamla_common import service
 from kraftsamla_common.db import ALL_REGIONS, Database
+from kraftsamla_common.messaging import UnitOfWork
 from kraftsamla_local import servers
 
 AREA = "hallbar-energi"
@@ -52,9 +53,10 @@ async def floor(p: harness.Platform) -> dict[str, float]:
     db = Database(p.services["assessment"].database_url)
     try:
         async with db.session(ALL_REGIONS) as session:
-            assessor = await assessing.load_assessor(session, harness.RID)
+            uow = UnitOfWork(session, source="bench", region=harness.RID)
+            assessor = await assessing.load_assessor(uow)
             assert assessor is not None
-            portfolio = await assessing.load_portfolio(session, harness.RID)
+            portfolio = await assessing.load_portfolio(uow)
             apps = (await session.scalars(select(Application).where(Application.region == harness.RID))).all()
             session.expunge_all()
         table = like(cast(Table, Assessment.__table__), "bench_floor_assessments")

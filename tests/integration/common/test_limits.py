@@ -85,7 +85,7 @@ async def test_body_over_the_limit_is_413_and_stores_nothing(
 
 
 def test_default_body_limit_fits_a_full_bulk_intake() -> None:
-    from kraftsamla_assessment.api import MAX_BULK_BYTES
+    from kraftsamla_assessment.api.applications import MAX_BULK_BYTES
 
     assert Settings().max_body_bytes >= MAX_BULK_BYTES >= 16 * 1024 * 1024
 

@@ -8,8 +8,19 @@ from uuid import uuid4
 
 import pytest
 
-from kraftsamla_assessment import domain
-from kraftsamla_assessment.matching import Signature, TextFeatures, analyse
+from kraftsamla_assessment.domain.assessor import Assessor, Facts, Precedent, Region
+from kraftsamla_assessment.domain.matching import Signature, TextFeatures, analyse
+from kraftsamla_assessment.domain.plans import StrengthAreaPlan
+from kraftsamla_assessment.domain.reassessment import (
+    Move,
+    Outcome,
+    explain,
+    group_moves,
+    index_priorities,
+    summarize,
+    tie_clause,
+)
+from kraftsamla_assessment.domain.reviews import Override, base_effective, effective, override_basis, touched
 from kraftsamla_common.events import LocalizedText, Priority, Rubric
 
 
@@ -24,8 +35,8 @@ def prio(pid: str, level: str, *terms: str) -> Priority:
     )
 
 
-def plan(code: str, *priorities: Priority, version: int = 1) -> domain.StrengthAreaPlan:
-    return domain.StrengthAreaPlan(uuid4(), uuid4(), code, version, priorities)
+def plan(code: str, *priorities: Priority, version: int = 1) -> StrengthAreaPlan:
+    return StrengthAreaPlan(uuid4(), uuid4(), code, version, priorities)
 
 
 ENERGY = plan(
@@ -35,11 +46,11 @@ ENERGY = plan(
 )
 FOREST = plan("jord-skog-vatten", prio("skogsbruk", "bredd", "skogsbruk", "metsätalous", "bioekonomi"))
 TOURISM = plan("upplevelser", prio("hallbar-turism", "bas", "matkailu", "besöksnäring", "turism"))
-MATCHER = domain.Assessor([ENERGY, FOREST, TOURISM])
+MATCHER = Assessor([ENERGY, FOREST, TOURISM])
 
 
-def facts(text: str, **kw: object) -> domain.Facts:
-    return domain.Facts(title="Ansökan", summary=text, **kw)  # type: ignore[arg-type]
+def facts(text: str, **kw: object) -> Facts:
+    return Facts(title="Ansökan", summary=text, **kw)  # type: ignore[arg-type]
 
 
 def test_inflected_and_compound_swedish_words_match() -> None:
@@ -94,14 +105,12 @@ def test_placement_weighs_priorities_and_the_language_of_each_level() -> None:
 
 
 def test_plan_key_changes_with_a_new_version() -> None:
-    newer = domain.StrengthAreaPlan(
-        ENERGY.action_plan_id, ENERGY.strength_area_id, "energi", 2, ENERGY.priorities
-    )
-    assert domain.Assessor([newer, FOREST, TOURISM]).key != MATCHER.key
+    newer = StrengthAreaPlan(ENERGY.action_plan_id, ENERGY.strength_area_id, "energi", 2, ENERGY.priorities)
+    assert Assessor([newer, FOREST, TOURISM]).key != MATCHER.key
 
 
 def test_multi_word_terms_need_every_word() -> None:
-    m = domain.Assessor([plan("digitala-losningar", prio("ai", "spets", "artificiell intelligens"))])
+    m = Assessor([plan("digitala-losningar", prio("ai", "spets", "artificiell intelligens"))])
     assert m.assess(facts("Artificiell intelligens i vården")).fits
     assert not m.assess(facts("Intelligens är mångfacetterat")).fits
 
@@ -155,7 +164,7 @@ def test_agenda_2030_claimed_against_supported() -> None:
 
 
 def test_geography_reach_against_the_portfolio() -> None:
-    region = domain.Region(municipalities=frozenset({"2380", "2303", "2309"}), spread={"2380": 40, "2303": 1})
+    region = Region(municipalities=frozenset({"2380", "2303", "2309"}), spread={"2380": 40, "2303": 1})
     r = MATCHER.assess(facts("Vätgas.", municipalities=("2303", "2380", "0180")), region)
     rows = {m["code"]: m for m in r.geography.municipalities}
     assert rows["2303"]["name"] == "Ragunda" and rows["2303"]["open_applications"] == 1
@@ -188,7 +197,7 @@ def test_the_rubric_decides_score_and_recommendation() -> None:
             "thresholds": {"strong": 0.9, "moderate": 0.5, "weak": 0.1},
         }
     )
-    r = domain.Assessor([ENERGY, FOREST, TOURISM], only_fit, 3).assess(facts("Vätgas i industrin."))
+    r = Assessor([ENERGY, FOREST, TOURISM], only_fit, 3).assess(facts("Vätgas i industrin."))
     assert r.rubric_version == 3 and r.scale_max == 4
     # One vocabulary term: fit 1 - exp(-4.16 / 5) = 0.565, 2 of 4 points.
     assert r.criteria[0].points == 2 and r.score == 2.0
@@ -202,52 +211,52 @@ def test_claimed_strength_areas_confirmed_or_not() -> None:
     assert r.claims.confirmed == ["energi"] and r.claims.not_found == ["upplevelser"]
 
 
-def override(part: str, value: object, basis: dict[str, int], rubric_version: int = 0) -> domain.Override:
-    return domain.Override(part, value, "because", "assessor", datetime.now(UTC), basis, rubric_version)  # type: ignore[arg-type]
+def override(part: str, value: object, basis: dict[str, int], rubric_version: int = 0) -> Override:
+    return Override(part, value, "because", "assessor", datetime.now(UTC), basis, rubric_version)  # type: ignore[arg-type]
 
 
 def test_an_override_is_touched_only_by_a_change_to_what_it_rests_on() -> None:
     r = MATCHER.assess(facts("Vätgas."))
     refs = r.plan_versions
-    basis = domain.override_basis("level", "bas", r.strength_area_id, refs)
+    basis = override_basis("level", "bas", r.strength_area_id, refs)
     assert basis == {str(ENERGY.strength_area_id): 1}
     level = override("level", "bas", basis)
-    assert not domain.touched(level, refs, 0)
+    assert not touched(level, refs, 0)
     forest_v2 = [
         x.model_copy(update={"version": 2}) if x.strength_area_id == FOREST.strength_area_id else x
         for x in refs
     ]
-    assert not domain.touched(level, forest_v2, 0)  # another area's plan changed
+    assert not touched(level, forest_v2, 0)  # another area's plan changed
     energy_v2 = [
         x.model_copy(update={"version": 2}) if x.strength_area_id == ENERGY.strength_area_id else x
         for x in refs
     ]
-    assert domain.touched(level, energy_v2, 0)
+    assert touched(level, energy_v2, 0)
     goals = override("agenda2030", [7], basis)
-    assert not domain.touched(goals, energy_v2, 5)
+    assert not touched(goals, energy_v2, 5)
     rec = override("recommendation", "strong", basis)
-    assert domain.touched(rec, refs, 1) and not domain.touched(rec, refs, 0)
-    eff = domain.effective(domain.base_effective(r), [level, goals])
+    assert touched(rec, refs, 1) and not touched(rec, refs, 0)
+    eff = effective(base_effective(r), [level, goals])
     assert eff.level == "bas" and eff.supported_goals == [7] and eff.strength_area_id == r.strength_area_id
 
 
 def test_a_move_is_explained_by_the_plan_change() -> None:
-    old = domain.index_priorities([ENERGY])
-    reduced = domain.StrengthAreaPlan(
+    old = index_priorities([ENERGY])
+    reduced = StrengthAreaPlan(
         ENERGY.action_plan_id, ENERGY.strength_area_id, "energi", 2, ENERGY.priorities[1:]
     )
-    new = domain.index_priorities([reduced])
+    new = index_priorities([reduced])
     a = ENERGY.strength_area_id
-    before = domain.Outcome(a, "spets", "strong", ("vatgas", "omstallning"))
-    after = domain.Outcome(a, "bredd", "moderate", ("omstallning",))
-    reason = domain.explain(before, after, old, new, rubric_changed=False, text_changed=False)
+    before = Outcome(a, "spets", "strong", ("vatgas", "omstallning"))
+    after = Outcome(a, "bredd", "moderate", ("omstallning",))
+    reason = explain(before, after, old, new, rubric_changed=False, text_changed=False)
     assert reason == "priority 'vatgas' was removed"
-    moves = [domain.Move(uuid4(), before, after, reason) for _ in range(12)]
-    groups = domain.group_moves(moves, {a: "energi"})
+    moves = [Move(uuid4(), before, after, reason) for _ in range(12)]
+    groups = group_moves(moves, {a: "energi"})
     assert (
         groups[0].sentence == "12 applications fell from Spets to Bredd because priority 'vatgas' was removed"
     )
-    text = domain.summarize(20, 8, groups, 1, "energi v2 was published")
+    text = summarize(20, 8, groups, 1, "energi v2 was published")
     assert text.startswith(
         "20 open applications reassessed after energi v2 was published: 12 applications fell"
     )
@@ -255,16 +264,16 @@ def test_a_move_is_explained_by_the_plan_change() -> None:
 
 
 def test_a_level_change_of_a_priority_is_the_reason() -> None:
-    relevelled = domain.StrengthAreaPlan(
+    relevelled = StrengthAreaPlan(
         ENERGY.action_plan_id, ENERGY.strength_area_id, "energi", 2,
         (prio("vatgas", "bredd", "vätgas", "elektrolys"), ENERGY.priorities[1]),
     )  # fmt: skip
     a = ENERGY.strength_area_id
-    reason = domain.explain(
-        domain.Outcome(a, "spets", "strong", ("vatgas",)),
-        domain.Outcome(a, "bredd", "strong", ("vatgas",)),
-        domain.index_priorities([ENERGY]),
-        domain.index_priorities([relevelled]),
+    reason = explain(
+        Outcome(a, "spets", "strong", ("vatgas",)),
+        Outcome(a, "bredd", "strong", ("vatgas",)),
+        index_priorities([ENERGY]),
+        index_priorities([relevelled]),
         rubric_changed=False,
         text_changed=False,
     )
@@ -274,10 +283,10 @@ def test_a_level_change_of_a_priority_is_the_reason() -> None:
 # --------------------------------------------------------------------------- choosing an area
 
 
-def twin_areas() -> tuple[domain.StrengthAreaPlan, domain.StrengthAreaPlan, domain.Assessor]:
+def twin_areas() -> tuple[StrengthAreaPlan, StrengthAreaPlan, Assessor]:
     a = plan("alfa", prio("a", "bredd", "fjällturism", "skidåkning"))
     b = plan("beta", prio("b", "bredd", "fjällturism", "skidåkning"))
-    return a, b, domain.Assessor([a, b])
+    return a, b, Assessor([a, b])
 
 
 def test_a_tie_between_areas_is_disclosed_and_broken_by_the_applicants_claim() -> None:
@@ -291,35 +300,35 @@ def test_a_tie_between_areas_is_disclosed_and_broken_by_the_applicants_claim() -
     )
     assert claimed.strength_area_id == b.strength_area_id
     assert "beta was chosen because the applicant claims it" in claimed.rationale
-    assert domain.tie_clause(claimed) == " (decided on a tie with alfa)"
+    assert tie_clause(claimed) == " (decided on a tie with alfa)"
 
 
 def test_a_near_tie_names_the_runner_up() -> None:
     shared = ["fjällturism", "skidåkning", "vandring", "cykling", "paddling", "klättring", "ridning", "fiske"]
-    a = domain.StrengthAreaPlan(
+    a = StrengthAreaPlan(
         uuid4(), uuid4(), "alfa", 1, (prio("a", "bredd", *shared),), description={"sv": "Även forsränning."}
     )
     b = plan("beta", prio("b", "bredd", *shared))
     text = "Fjällturism: skidåkning, vandring, cykling, paddling, klättring, ridning, fiske och forsränning."
-    r = domain.Assessor([a, b]).assess(facts(text))
+    r = Assessor([a, b]).assess(facts(text))
     assert r.strength_area_id == a.strength_area_id
     assert r.choice is not None and r.choice.tie == "near_tie" and r.choice.runner_up == "beta"
     assert "A near tie: beta fits almost as well" in r.rationale
-    assert domain.tie_clause(r) == " (a near tie with beta)"
-    clear = domain.Assessor([a, plan("beta", prio("b", "bredd", "fiske"))]).assess(facts(text))
+    assert tie_clause(r) == " (a near tie with beta)"
+    clear = Assessor([a, plan("beta", prio("b", "bredd", "fiske"))]).assess(facts(text))
     assert clear.choice is not None and clear.choice.tie is None and clear.choice.runner_up == "beta"
 
 
 def test_a_tie_on_the_pyramid_is_disclosed() -> None:
     area = plan("energi", prio("grund", "bas", "energibesparing"), prio("spets", "spets", "elektrolys"))
-    r = domain.Assessor([area]).assess(facts("Energibesparing och elektrolys."))
+    r = Assessor([area]).assess(facts("Energibesparing och elektrolys."))
     assert r.placement.tie == ["bas", "spets"]
     assert "A tie between bas and spets" in r.placement.rationale
-    assert "on the pyramid" in domain.tie_clause(r)
+    assert "on the pyramid" in tie_clause(r)
 
 
 def test_an_area_is_found_through_its_description_and_industries_not_only_its_vocabulary() -> None:
-    food = domain.StrengthAreaPlan(
+    food = StrengthAreaPlan(
         uuid4(),
         uuid4(),
         "jord-skog-vatten",
@@ -329,7 +338,7 @@ def test_an_area_is_found_through_its_description_and_industries_not_only_its_vo
         description={"sv": "Areella näringar och förädlingen av deras råvaror."},
         nace_codes=("C10", "C11"),
     )
-    assessor = domain.Assessor([food, TOURISM])
+    assessor = Assessor([food, TOURISM])
     beer = assessor.assess(facts("Ett mikrobryggeri i Järpen bygger ut sitt tappningsverk för öl och cider."))
     assert beer.strength_area_id == food.strength_area_id
     sources = {e.source for e in beer.fits[0].evidence}
@@ -349,23 +358,21 @@ def test_no_fit_is_said_with_the_closest_area_and_why() -> None:
 
 
 def test_a_reviewers_precedent_decides_applications_that_read_like_it() -> None:
-    case = domain.Facts(
+    case = Facts(
         title="Fäbodbruk",
         summary="Fäbodbruk med getter på sommarbete, ostystning och smörkärning i fäboden.",
     )
     alone = MATCHER.assess(case)
     assert alone.strength_area_id is None
-    precedent = domain.Precedent(
+    precedent = Precedent(
         uuid4(),
         "Fäbodar i Oviken",
         FOREST.strength_area_id,
         "Fäbodbruk är skogsbete.",
         Signature.of(case.read()),
     )
-    taught = domain.Assessor(MATCHER.plans, precedents=[precedent])
-    r = taught.assess(
-        domain.Facts(title="Fäbodbruk", summary="Getter på sommarbete och ostystning i fäboden.")
-    )
+    taught = Assessor(MATCHER.plans, precedents=[precedent])
+    r = taught.assess(Facts(title="Fäbodbruk", summary="Getter på sommarbete och ostystning i fäboden."))
     assert r.strength_area_id == FOREST.strength_area_id
     assert r.choice is not None and r.choice.precedent is not None
     assert (

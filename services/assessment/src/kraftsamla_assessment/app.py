@@ -6,7 +6,7 @@ from kraftsamla_common.service import ServiceSpec
 
 from .api import router
 from .subscriptions import subscriptions
-from .webhooks import dispatch
+from .usecases.webhook_delivery import dispatch
 
 spec = ServiceSpec(
     name="assessment",

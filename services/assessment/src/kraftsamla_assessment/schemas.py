@@ -29,7 +29,7 @@ from kraftsamla_common.events import (
 )
 from kraftsamla_common.municipalities import municipality_by_code
 
-from .domain import normalise_identifier
+from .domain.assessor import normalise_identifier
 
 MAX_TEXT = 20_000
 """Longest summary, description or sustainability text accepted, in characters."""
@@ -76,7 +76,7 @@ class Partner(Strict):
     role: Annotated[str, Field(max_length=100)] | None = None
 
 
-class SustainabilityIn(Strict):
+class SustainabilityCreate(Strict):
     """The application's own description of its economic, social and environmental sustainability."""
 
     economic: Text | None = None
@@ -84,7 +84,7 @@ class SustainabilityIn(Strict):
     environmental: Text | None = None
 
 
-class ApplicationIn(Strict):
+class ApplicationCreate(Strict):
     """An application as a funding system sends it; (source, external_id) identifies it."""
 
     source: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="Funding system id")]
@@ -113,7 +113,7 @@ class ApplicationIn(Strict):
     goals: Annotated[list[Annotated[int, Field(ge=1, le=17)]], Field(max_length=17)] = Field(
         default=[], description="Agenda 2030 goals the applicant claims"
     )
-    sustainability: SustainabilityIn = SustainabilityIn()
+    sustainability: SustainabilityCreate = SustainabilityCreate()
 
     @field_validator("period_end")
     @classmethod
@@ -132,14 +132,14 @@ class ApplicationIn(Strict):
         return budget
 
 
-class DecisionIn(Strict):
+class DecisionRequest(Strict):
     outcome: Literal["granted", "rejected"]
     granted_amount: Amount | None = None
     decided_on: date | None = Field(default=None, description="Today when not given")
     note: Annotated[str, Field(max_length=2000)] | None = None
 
     @model_validator(mode="after")
-    def _amount(self) -> DecisionIn:
+    def _amount(self) -> DecisionRequest:
         if self.outcome == "granted" and self.granted_amount is None:
             raise ValueError("a granted application needs granted_amount")
         if self.outcome == "rejected" and self.granted_amount:
@@ -147,14 +147,14 @@ class DecisionIn(Strict):
         return self
 
 
-class StatusIn(Strict):
+class StatusRequest(Strict):
     status: Literal["under_assessment", "withdrawn", "completed"]
 
 
 OverridePart = Literal["strength_area", "level", "recommendation", "agenda2030", "sustainability"]
 
 
-class OverrideIn(Strict):
+class OverrideRequest(Strict):
     part: OverridePart
     value: Any = Field(
         description="strength_area: an id or null; level: bas, bredd, spets or null; recommendation: "
@@ -164,7 +164,7 @@ class OverrideIn(Strict):
     reason: Annotated[str, Field(min_length=3, max_length=2000)]
 
     @model_validator(mode="after")
-    def _value(self) -> OverrideIn:
+    def _value(self) -> OverrideRequest:
         ok: dict[str, Any] = {
             "strength_area": lambda v: v is None or _is_uuid(v),
             "level": lambda v: v in (None, "bas", "bredd", "spets"),
@@ -189,15 +189,15 @@ def _is_uuid(v: Any) -> bool:
     return True
 
 
-class ReviewIn(Strict):
+class ReviewRequest(Strict):
     """Confirm the assessment as it stands, or override parts of it, each with a written reason."""
 
     action: Literal["confirm", "override"]
-    overrides: Annotated[list[OverrideIn], Field(max_length=5)] = []
+    overrides: Annotated[list[OverrideRequest], Field(max_length=5)] = []
     comment: Annotated[str, Field(max_length=2000)] | None = None
 
     @model_validator(mode="after")
-    def _consistent(self) -> ReviewIn:
+    def _consistent(self) -> ReviewRequest:
         if self.action == "override" and not self.overrides:
             raise ValueError("an override needs at least one part overridden")
         if self.action == "confirm" and self.overrides:
@@ -207,7 +207,7 @@ class ReviewIn(Strict):
         return self
 
 
-class RubricIn(Strict):
+class RubricCreate(Strict):
     rubric: Rubric
 
 
@@ -220,14 +220,14 @@ class PlanDraft(Strict):
     plan: ActionPlanContent
 
 
-class PreviewIn(Strict):
+class PreviewRequest(Strict):
     """Draft action plans (and/or a draft rubric) whose effect on the open portfolio to preview."""
 
     action_plans: Annotated[list[PlanDraft], Field(max_length=50)] = []
     rubric: Rubric | None = None
 
     @model_validator(mode="after")
-    def _something(self) -> PreviewIn:
+    def _something(self) -> PreviewRequest:
         if not self.action_plans and self.rubric is None:
             raise ValueError("give at least one draft action plan or a draft rubric")
         return self
@@ -239,7 +239,7 @@ WebhookEvent = Literal[
 ]  # fmt: skip
 
 
-class WebhookIn(Strict):
+class WebhookCreate(Strict):
     url: Annotated[str, Field(pattern=r"^https?://[^\s]+$", max_length=2000)]
     event_types: Annotated[list[WebhookEvent], Field(min_length=1, max_length=5)]
     source: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")] | None = Field(
@@ -376,7 +376,7 @@ class AssessmentsPublic(BaseModel):
     count: int
 
 
-class BulkItem(BaseModel):
+class BulkItemPublic(BaseModel):
     index: int
     external_id: str | None
     status: Literal["created", "updated", "unchanged", "rejected"]
@@ -384,12 +384,12 @@ class BulkItem(BaseModel):
     errors: list[dict[str, Any]] = []
 
 
-class BulkResult(BaseModel):
+class BulkResultPublic(BaseModel):
     created: int
     updated: int
     unchanged: int
     rejected: int
-    results: list[BulkItem]
+    results: list[BulkItemPublic]
 
 
 class MoveGroupPublic(BaseModel):
@@ -460,7 +460,7 @@ class WebhookPublic(BaseModel):
     failed: int = 0
 
 
-class WebhookCreated(WebhookPublic):
+class NewWebhookPublic(WebhookPublic):
     secret: str = Field(
         description="Shown once: verify each delivery's signature with it (Standard Webhooks)"
     )

@@ -1,4 +1,4 @@
-"""Persistence of the assessment service."""
+"""The assessment service's tables (SQLAlchemy). Read models of other services' data are Known<Thing>."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
-class PlanVersion(Base):
+class KnownActionPlan(Base):
     """Read model: the current published version of each action plan of a region (from plans' events)."""
 
     __tablename__ = "plan_versions"
@@ -56,7 +56,7 @@ class KnownActor(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
-class RegionGeography(Base):
+class KnownRegionGeography(Base):
     """Read model: the region's municipalities (from the actors service's region settings)."""
 
     __tablename__ = "region_geography"
@@ -280,20 +280,3 @@ class Delivery(Base):
     """W3C trace context of the event delivered: each attempt continues its trace."""
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-
-
-# --------------------------------------------------------------------------- queries
-
-
-async def current_plans(session: Any, region: str) -> list[PlanVersion]:
-    from sqlalchemy import select
-
-    return list(
-        (
-            await session.scalars(
-                select(PlanVersion)
-                .where(PlanVersion.region == region)
-                .order_by(PlanVersion.strength_area_code)
-            )
-        ).all()
-    )

@@ -1,32 +1,24 @@
-"""Webhooks out: integrators' subscriptions, the delivery log, and the dispatcher.
+"""Webhooks out: the service's own events queued as deliveries, and the dispatcher that sends them.
 
 The service's own events (from its stream, like any consumer) are fanned out into one delivery
 row per matching subscription, in the consumer's transaction with its inbox row, so an event is
-queued once. A background dispatcher sends due deliveries over HTTP, signed after the Standard
-Webhooks specification (``webhook-id``, ``webhook-timestamp``, ``webhook-signature``: an
-HMAC-SHA256 over ``id.timestamp.body`` with the subscription's secret), and retries failures
-with growing delays until ``webhook_backoff_seconds`` is exhausted. The bus never waits for an
-endpoint: a dead endpoint only grows its own queue.
+queued once. A background dispatcher sends due deliveries over HTTP (``adapters.webhooks``) and
+retries failures with growing delays until ``webhook_backoff_seconds`` is exhausted. The bus never
+waits for an endpoint: a dead endpoint only grows its own queue.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import logging
-import secrets
-import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-import httpx
-from opentelemetry import propagate, trace
-from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+from opentelemetry import propagate
 from sqlalchemy import select, update
-from standardwebhooks.webhooks import Webhook as Signer
 
-from kraftsamla_common import metrics, telemetry
+from kraftsamla_common import metrics
 from kraftsamla_common.db import ALL_REGIONS
 from kraftsamla_common.events import (
     ApplicationAssessed,
@@ -41,17 +33,13 @@ from kraftsamla_common.events import (
 from kraftsamla_common.messaging import UnitOfWork, insert_ignore
 from kraftsamla_common.service import ServiceContext
 
-from .models import Delivery, Webhook
+from ..adapters.webhooks import WebhookSender
+from ..persistence.tables import Delivery, Webhook
 
 log = logging.getLogger(__name__)
-tracer = trace.get_tracer("kraftsamla.webhooks")
 
 LEASE = timedelta(seconds=60)
 """How long a claimed delivery is left alone by other dispatchers while it is being sent."""
-
-
-def new_secret() -> str:
-    return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
 
 
 def webhook_event(env: Envelope[Any]) -> str:
@@ -83,18 +71,20 @@ def body_of(env: Envelope[Any], kind: str) -> str:
     )
 
 
-async def subscribers(uow: UnitOfWork, region: str, kind: str) -> list[Webhook]:
+async def subscribers(uow: UnitOfWork, kind: str) -> list[Webhook]:
     """The region's active subscriptions to a webhook event type."""
     hooks = (
-        await uow.session.scalars(select(Webhook).where(Webhook.region == region, Webhook.active.is_(True)))
+        await uow.session.scalars(
+            select(Webhook).where(Webhook.region == uow.region, Webhook.active.is_(True))
+        )
     ).all()
     return [h for h in hooks if kind in h.event_types]
 
 
-async def fan_out(env: Envelope[Any], uow: UnitOfWork) -> None:
+async def fan_out(uow: UnitOfWork, env: Envelope[Any]) -> None:
     """Queue one delivery of the event per active subscription of the region that wants it."""
     kind = webhook_event(env)
-    await queue(uow, kind, await subscribers(uow, env.region, kind), [env])
+    await queue(uow, kind, await subscribers(uow, kind), [env])
 
 
 async def queue(uow: UnitOfWork, kind: str, hooks: list[Webhook], envs: list[Envelope[Any]]) -> None:
@@ -131,16 +121,6 @@ async def queue(uow: UnitOfWork, kind: str, hooks: list[Webhook], envs: list[Env
         await uow.session.execute(insert_ignore(uow.session, Delivery.__table__), rows)  # type: ignore[arg-type]
 
 
-def sign(secret: str, msg_id: str, body: str, at: datetime) -> dict[str, str]:
-    return {
-        "webhook-id": msg_id,
-        "webhook-timestamp": str(int(at.timestamp())),
-        "webhook-signature": Signer(secret).sign(msg_id, at, body),
-        "content-type": "application/json",
-        "user-agent": "Kraftsamla-Webhooks/1",
-    }
-
-
 async def claim_due(ctx: ServiceContext, limit: int = 50) -> list[tuple[Delivery, Webhook]]:
     """Claim due deliveries (leased, so a second dispatcher leaves them alone)."""
     now = utcnow()
@@ -169,39 +149,6 @@ async def claim_due(ctx: ServiceContext, limit: int = 50) -> list[tuple[Delivery
     return [(d, hooks[d.webhook_id]) for d in due if d.webhook_id in hooks]
 
 
-async def send(client: httpx.AsyncClient, delivery: Delivery, hook: Webhook) -> dict[str, Any]:
-    """One attempt; the entry for the delivery log."""
-    started, at = time.monotonic(), utcnow()
-    parent = propagate.extract({"traceparent": delivery.traceparent} if delivery.traceparent else {})
-    telemetry.region_var.set(delivery.region)
-    telemetry.event_id_var.set(delivery.event_id)
-    with tracer.start_as_current_span(
-        "webhook deliver",
-        context=parent,
-        kind=trace.SpanKind.INTERNAL,
-        attributes={
-            "kraftsamla.region": delivery.region,
-            "kraftsamla.event_id": delivery.event_id,
-            "kraftsamla.webhook_event": delivery.event_type,
-            "url.full": hook.url,
-        },
-    ) as span:
-        entry: dict[str, Any] = {"at": at.isoformat(), "attempt": delivery.attempts + 1}
-        try:
-            response = await client.post(
-                hook.url,
-                content=delivery.payload.encode(),
-                headers=sign(hook.secret, delivery.event_id, delivery.payload, at),
-            )
-            entry["status_code"] = response.status_code
-            span.set_attribute("http.response.status_code", response.status_code)
-        except httpx.HTTPError as exc:
-            entry["error"] = f"{type(exc).__name__}: {exc}"[:300]
-            span.set_status(trace.Status(trace.StatusCode.ERROR, entry["error"]))
-        entry["ms"] = round((time.monotonic() - started) * 1000, 1)
-    return entry
-
-
 async def record(ctx: ServiceContext, delivery: Delivery, entry: dict[str, Any]) -> None:
     backoff = ctx.settings.webhook_backoff_seconds
     ok = 200 <= entry.get("status_code", 0) < 300
@@ -228,10 +175,7 @@ async def record(ctx: ServiceContext, delivery: Delivery, entry: dict[str, Any])
 
 async def dispatch(ctx: ServiceContext) -> None:
     """Send due deliveries until cancelled; each endpoint's slowness stays its own."""
-    timeout = httpx.Timeout(ctx.settings.webhook_timeout_seconds)
-    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
-        # A client span per request, with the trace context in the request's headers.
-        HTTPXClientInstrumentor.instrument_client(client)
+    async with WebhookSender(ctx.settings.webhook_timeout_seconds) as sender:
         while True:
             try:
                 batch = await claim_due(ctx)
@@ -245,7 +189,7 @@ async def dispatch(ctx: ServiceContext) -> None:
                 continue
 
             async def one(d: Delivery, h: Webhook) -> None:
-                entry = await send(client, d, h)
+                entry = await sender.send(d, h)
                 try:
                     await record(ctx, d, entry)
                 except Exception as exc:  # the lease expires and it is sent again

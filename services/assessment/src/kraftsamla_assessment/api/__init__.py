@@ -1,0 +1,14 @@
+"""HTTP routes of the assessment service: /assessment/regions/{region}/…
+
+Integrators (funding systems) push applications in, one by one, in bulk, or as 360Giving
+grants, record decisions and status, read assessments and subscribe to webhooks. Process
+leaders review assessments, configure the rubric and preview draft plans' effect.
+"""
+
+from fastapi import APIRouter
+
+from . import applications, assessments, reassessments, rubrics, webhooks
+
+router = APIRouter(prefix="/assessment/regions/{region}", tags=["assessment"])
+for module in (applications, assessments, rubrics, reassessments, webhooks):
+    router.include_router(module.router)

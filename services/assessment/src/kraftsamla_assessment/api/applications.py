@@ -1,0 +1,238 @@
+"""Applications: intake from funding systems (one by one, in bulk, or as 360Giving grants), their
+decisions and status, and reading them with their current assessments."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from kraftsamla_common.errors import Problem, Unprocessable
+from kraftsamla_common.events import Level
+from kraftsamla_common.service import PageDep, UowDep
+
+from ..schemas import (
+    MAX_BULK,
+    ApplicationCreate,
+    ApplicationPublic,
+    ApplicationsPublic,
+    BulkItemPublic,
+    BulkResultPublic,
+    DecisionRequest,
+    StatusRequest,
+)
+from ..usecases import applications, intake
+from .presenting import application_public
+from .scopes import ApplicationScope, IdempotencyKey, IntakeScope, idempotent, own_source
+
+router = APIRouter()
+
+MAX_BULK_BYTES = 16 * 1024 * 1024
+"""Largest bulk request body accepted (413 above)."""
+
+
+@router.post(
+    "/applications",
+    response_model=ApplicationPublic,
+    status_code=status.HTTP_200_OK,
+    responses={
+        200: {"description": "Updated (or unchanged) existing application"},
+        201: {"description": "Created"},
+    },
+)
+async def submit_application(
+    body: ApplicationCreate,
+    scope: IntakeScope,
+    uow: UowDep,
+    request: Request,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
+    """Create or update an application by the funding system's id (``source``, ``external_id``):
+    safe to retry. Re-sending identical content changes nothing and announces nothing; with an
+    ``Idempotency-Key`` a retry gets the first answer again, byte for byte.
+
+    It is assessed at once against the region's current published plans, if it has any.
+    """
+
+    async def answer() -> tuple[int, ApplicationPublic]:
+        app, current, outcome = await intake.submit_application(uow, body, only_source=own_source(scope))
+        code = status.HTTP_201_CREATED if outcome == "created" else status.HTTP_200_OK
+        return code, application_public(app, current)
+
+    return await idempotent(uow, scope, idempotency_key, request, response, answer)
+
+
+def _bulk_items(raw: bytes, content_type: str) -> list[Any]:
+    if len(raw) > MAX_BULK_BYTES:
+        raise Problem(413, "Content Too Large", f"A bulk request may be at most {MAX_BULK_BYTES} bytes.")
+    items: Any
+    try:
+        if "ndjson" in content_type or "jsonl" in content_type:
+            items = [json.loads(line) for line in raw.decode().splitlines() if line.strip()]
+        else:
+            doc = json.loads(raw)
+            items = doc.get("applications", doc.get("grants")) if isinstance(doc, dict) else doc
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise Problem(400, "Bad Request", f"The body is not valid JSON or NDJSON: {exc}") from None
+    if not isinstance(items, list):
+        raise Unprocessable(
+            'Send a JSON array of applications, {"applications": [...]}, or NDJSON (one per line).',
+            [{"pointer": "", "message": "not a list of applications"}],
+        )
+    if len(items) > MAX_BULK:
+        raise Problem(
+            413,
+            "Content Too Large",
+            f"A bulk request may hold at most {MAX_BULK} applications; this one holds {len(items)}.",
+        )
+    return items
+
+
+def _bulk_result(items: list[intake.BulkItem]) -> tuple[int, BulkResultPublic]:
+    results = [BulkItemPublic.model_validate(item, from_attributes=True) for item in items]
+    counts = {s: sum(r.status == s for r in results) for s in ("created", "updated", "unchanged", "rejected")}
+    return status.HTTP_200_OK, BulkResultPublic(results=results, **counts)
+
+
+BULK_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": f"Up to {MAX_BULK} applications ({MAX_BULK_BYTES} bytes): a JSON array, "
+        '{"applications": [...]}, or NDJSON (application/x-ndjson), each item an ApplicationCreate.',
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "array",
+                    "maxItems": MAX_BULK,
+                    "items": {"$ref": "#/components/schemas/ApplicationCreate"},
+                }
+            },
+            "application/x-ndjson": {"schema": {"type": "string"}},
+        },
+    }
+}
+
+
+@router.post("/applications/bulk", response_model=BulkResultPublic, openapi_extra=BULK_BODY)
+async def submit_bulk(
+    scope: IntakeScope,
+    uow: UowDep,
+    request: Request,
+    response: Response,
+    source: Annotated[
+        str | None, Query(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="Default source of every item")
+    ] = None,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
+    """Many applications at once, each upserted as by ``POST /applications``. Answers per item
+    (``created``, ``updated``, ``unchanged`` or ``rejected`` with its errors); a rejected item stores
+    nothing and does not stop the others."""
+
+    async def answer() -> tuple[int, BulkResultPublic]:
+        items = _bulk_items(await request.body(), request.headers.get("content-type", ""))
+        if source:
+            items = [{"source": source, **x} if isinstance(x, dict) else x for x in items]
+        done = await intake.submit_bulk(uow, [(x, None) for x in items], only_source=own_source(scope))
+        return _bulk_result(done)
+
+    return await idempotent(uow, scope, idempotency_key, request, response, answer)
+
+
+@router.post("/applications/360giving", response_model=BulkResultPublic, openapi_extra={
+    "requestBody": {
+        "required": True,
+        "description": "One 360Giving grant, or a 360Giving package {\"grants\": [...]}",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+})  # fmt: skip
+async def submit_360giving(
+    scope: IntakeScope,
+    uow: UowDep,
+    request: Request,
+    response: Response,
+    source: Annotated[str, Query(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="The funding system")],
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
+    """Grants in the 360Giving Data Standard, mapped onto applications (see the README for the
+    mapping); an awarded grant (``amountAwarded`` with ``awardDate``) is recorded as granted."""
+
+    async def answer() -> tuple[int, BulkResultPublic]:
+        raw = await request.body()
+        grants = _bulk_items(raw, "application/json") if raw.lstrip().startswith(b"[") else None
+        if grants is None:
+            try:
+                doc = json.loads(raw)
+            except ValueError as exc:
+                raise Problem(400, "Bad Request", f"The body is not valid JSON: {exc}") from None
+            package = doc.get("grants", [doc]) if isinstance(doc, dict) else None
+            if package is None:
+                raise Unprocessable(
+                    'Send a grant or a package {"grants": [...]}.',
+                    [{"pointer": "", "message": "not a grant"}],
+                )
+            grants = _bulk_items(json.dumps(package).encode(), "application/json")
+        done = await intake.submit_360giving(uow, grants, source=source, only_source=own_source(scope))
+        return _bulk_result(done)
+
+    return await idempotent(uow, scope, idempotency_key, request, response, answer)
+
+
+@router.post("/applications/{application_id}/decision", response_model=ApplicationPublic)
+async def record_decision(
+    application_id: UUID, body: DecisionRequest, scope: IntakeScope, uow: UowDep
+) -> ApplicationPublic:
+    """The funding body's decision: granted (with the amount) or rejected. Sending the same decision
+    again changes nothing; a different one for a decided application is a conflict (409)."""
+    app, current = await applications.record_decision(
+        uow, application_id, body, only_source=own_source(scope)
+    )
+    return application_public(app, current)
+
+
+@router.post("/applications/{application_id}/status", response_model=ApplicationPublic)
+async def set_status(
+    application_id: UUID, body: StatusRequest, scope: IntakeScope, uow: UowDep
+) -> ApplicationPublic:
+    """Take an application under assessment, withdraw it, or complete a granted one."""
+    app, current = await applications.set_status(
+        uow, application_id, body.status, only_source=own_source(scope)
+    )
+    return application_public(app, current)
+
+
+@router.get("/applications", response_model=ApplicationsPublic)
+async def list_applications(
+    scope: ApplicationScope,
+    uow: UowDep,
+    page: PageDep,
+    status_: Annotated[str | None, Query(alias="status", pattern=r"^[a-z_]+$")] = None,
+    source: Annotated[str | None, Query(max_length=64)] = None,
+    external_id: Annotated[str | None, Query(max_length=128)] = None,
+    strength_area: Annotated[UUID | None, Query(description="Current assessment's strength area")] = None,
+    level: Level | None = None,
+    review: Annotated[str | None, Query(pattern=r"^(none|confirmed|overridden|needs_review)$")] = None,
+) -> ApplicationsPublic:
+    """The region's applications, oldest first; find one by its funding system's id with
+    ``source`` and ``external_id``."""
+    rows, count = await applications.list_applications(
+        uow,
+        page,
+        only_source=own_source(scope),
+        status=status_,
+        source=source,
+        external_id=external_id,
+        strength_area=strength_area,
+        level=level,
+        review=review,
+    )
+    return ApplicationsPublic(data=[application_public(a, s) for a, s in rows], count=count)
+
+
+@router.get("/applications/{application_id}", response_model=ApplicationPublic)
+async def get_application(application_id: UUID, scope: ApplicationScope, uow: UowDep) -> ApplicationPublic:
+    """The application with its current assessment, its review and the effective outcome."""
+    app, current = await applications.get_application(uow, application_id, only_source=own_source(scope))
+    return application_public(app, current)

@@ -1,0 +1,389 @@
+"""Assessing applications: the region's assessor (its current plans, rubric and reviewers'
+precedents, compiled), the portfolio an application is assessed in, and storing and announcing
+an assessment."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import orjson
+from sqlalchemy import select
+from sqlalchemy.orm import load_only
+
+from kraftsamla_common import metrics
+from kraftsamla_common.events import (
+    ApplicationAssessed,
+    AssessmentTrigger,
+    ReassessedApplication,
+    StrengthAreaFit,
+    new_id,
+    utcnow,
+)
+from kraftsamla_common.messaging import UnitOfWork
+
+from ..domain.assessor import Assessor, Facts, Precedent, Region, Result
+from ..domain.matching import Signature, TextFeatures, analyse
+from ..domain.plans import StrengthAreaPlan, plan_of_json
+from ..domain.reassessment import OPEN_STATUSES
+from ..domain.reviews import Effective, carry_review, effective_of
+from ..persistence.tables import Application, Assessment, KnownActionPlan, KnownActor, KnownRegionGeography
+from ..persistence.tables import Precedent as PrecedentRow
+from .rubrics import current_rubric
+
+
+async def current_plans(uow: UnitOfWork) -> list[KnownActionPlan]:
+    """The current published version of each action plan of the region, by strength area code."""
+    return list(
+        (
+            await uow.session.scalars(
+                select(KnownActionPlan)
+                .where(KnownActionPlan.region == uow.region)
+                .order_by(KnownActionPlan.strength_area_code)
+            )
+        ).all()
+    )
+
+
+def plans_of(rows: list[KnownActionPlan]) -> list[StrengthAreaPlan]:
+    return [plan_of_json(_plan_json_of_row(p)) for p in rows]
+
+
+def _plan_json_of_row(p: KnownActionPlan) -> dict[str, Any]:
+    return {
+        "action_plan_id": p.action_plan_id,
+        "strength_area_id": p.strength_area_id,
+        "code": p.strength_area_code,
+        "version": p.version,
+        "priorities": p.priorities,
+        **(p.profile or {}),
+    }
+
+
+_compiled: dict[str, tuple[tuple[Any, ...], Assessor]] = {}
+"""The last assessor compiled for each region, with what it was compiled from."""
+
+
+async def load_precedents(uow: UnitOfWork) -> list[PrecedentRow]:
+    """The region's reviewer decisions of a strength area that are still in force."""
+    rows = (await uow.session.scalars(select(PrecedentRow).where(PrecedentRow.region == uow.region))).all()
+    if not rows:
+        return []
+    reviews: dict[str, Any] = dict(
+        (
+            await uow.session.execute(
+                select(Application.id, Application.review).where(
+                    Application.id.in_([r.application_id for r in rows])
+                )
+            )
+        ).all()
+    )
+    return [
+        r
+        for r in rows
+        if any(
+            o["part"] == "strength_area" and o["in_force"]
+            for o in (reviews.get(r.application_id) or {}).get("overrides", [])
+        )
+    ]
+
+
+async def load_assessor(uow: UnitOfWork) -> Assessor | None:
+    """The region's current plans, rubric and reviewers' precedents, compiled; None while no
+    action plan is published.
+
+    Compiling (the plans' texts into one matcher) costs more than assessing an application, so
+    the result is kept per region: a published plan version and a rubric version never change,
+    so the same versions (and precedents) give the same assessor."""
+    rows = await current_plans(uow)
+    if not rows:
+        return None
+    version, rubric, _ = await current_rubric(uow)
+    precedents = await load_precedents(uow)
+    key = (
+        version,
+        *((p.action_plan_id, p.version, p.strength_area_code, p.profile is not None) for p in rows),
+        *((p.application_id, p.strength_area_id, p.decided_at) for p in precedents),
+    )
+    cached = _compiled.get(uow.region)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    assessor = Assessor(
+        plans_of(rows),
+        rubric,
+        version,
+        [
+            Precedent(
+                UUID(p.application_id),
+                p.title,
+                UUID(p.strength_area_id) if p.strength_area_id else None,
+                p.reason,
+                Signature(frozenset(p.stems)),
+            )
+            for p in precedents
+        ],
+    )
+    _compiled[uow.region] = (key, assessor)
+    return assessor
+
+
+@dataclass
+class Portfolio:
+    """What assessing one application of a region needs to know of the rest: loaded once per batch."""
+
+    region: Region
+    actors: dict[str, KnownActor]
+    """Registered actors of the region by identifier."""
+
+    def facts(self, app: Application) -> Facts:
+        applicant = self.actors.get(app.applicant_identifier or "")
+        helix = {applicant.helix} if applicant else set()
+        for p in app.partners:
+            known = self.actors.get(p.get("identifier") or "")
+            if known:
+                helix.add(known.helix)
+        return Facts(
+            title=app.title,
+            summary=app.summary,
+            description=app.description,
+            sustainability=app.sustainability or {},
+            claimed_goals=tuple(app.claimed_goals),
+            claimed_areas=tuple(UUID(a) for a in app.claimed_strength_areas),
+            municipalities=tuple(app.municipalities),
+            partners=len(app.partners),
+            helix=frozenset(helix),
+            applicant_known=applicant is not None,
+            features=features_of(app),
+        )
+
+
+def analyse_text(app: Application) -> TextFeatures:
+    """Read the application's text once (language, sentences, words) and keep the result with it:
+    every later assessment of this revision reuses it."""
+    features = analyse(
+        Facts(
+            title=app.title,
+            summary=app.summary,
+            description=app.description,
+            sustainability=app.sustainability or {},
+        ).text
+    )
+    app.features = features.to_json()
+    return features
+
+
+def features_of(app: Application) -> TextFeatures:
+    """The application's analysed text: as stored at intake, else (stored before texts were kept,
+    or by an older analysis) analysed now and stored."""
+    return TextFeatures.from_json(app.features) or analyse_text(app)
+
+
+async def load_portfolio(uow: UnitOfWork, spread: Counter[str] | None = None) -> Portfolio:
+    """The region's portfolio; ``spread`` (open applications per municipality) is counted unless given."""
+    geo = await uow.session.get(KnownRegionGeography, uow.region)
+    if spread is None:
+        spread = Counter()
+        for (codes,) in await uow.session.execute(
+            select(Application.municipalities).where(
+                Application.region == uow.region, Application.status.in_(OPEN_STATUSES)
+            )
+        ):
+            spread.update(codes)
+    actors = (
+        await uow.session.scalars(
+            select(KnownActor).where(KnownActor.region == uow.region, KnownActor.merged_into_id.is_(None))
+        )
+    ).all()
+    return Portfolio(
+        Region(frozenset(geo.municipalities) if geo else frozenset(), spread),
+        {a.identifier_key: a for a in actors},
+    )
+
+
+# --------------------------------------------------------------------------- assessing
+
+
+def application_facts(app: Application) -> dict[str, Any]:
+    """The application fields every application event carries."""
+    return {
+        "application_id": UUID(app.id),
+        "source": app.source,
+        "external_id": app.external_id,
+        "title": app.title,
+        "kind": app.kind,
+        "stage": app.stage,
+        "status": app.status,
+        "funding_programme": app.funding_programme,
+        "funding_source": app.funding_source,
+        "requested_amount": app.requested_amount,
+        "granted_amount": app.granted_amount,
+        "total_budget": app.total_budget,
+        "currency": app.currency,
+        "municipalities": app.municipalities,
+        "period_start": app.period_start,
+        "period_end": app.period_end,
+        "applicant_actor_id": UUID(app.applicant_actor_id) if app.applicant_actor_id else None,
+        "claimed_goals": app.claimed_goals,
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    """A result (dataclasses, UUIDs, tuples) as JSON values: orjson converts it in C, several
+    times faster than walking it in Python (``dataclasses.asdict`` deep-copies every leaf first,
+    which was most of the cost of storing an assessment)."""
+    return orjson.loads(orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS))
+
+
+EVENT_FITS = 2
+EVENT_TERMS = 5
+"""An event names the chosen area and its runner-up, each with its heaviest terms; the whole
+assessment (every area touched, the evidence) is the API's."""
+
+
+def assessed_data(app: Application, a: Assessment, trigger: AssessmentTrigger) -> ApplicationAssessed:
+    """The ``application.assessed`` payload of an application's assessment."""
+    eff = effective(app, a)
+    return ApplicationAssessed(
+        **application_facts(app),
+        assessment_id=UUID(a.id),
+        trigger=trigger,
+        plan_key=a.plan_key,
+        plan_versions=a.plan_versions,  # type: ignore[arg-type]
+        rubric_version=a.rubric_version,
+        strength_area_id=eff.strength_area_id,
+        level=eff.level,
+        score=a.score,
+        recommendation=eff.recommendation,
+        fits=[
+            StrengthAreaFit(
+                strength_area_id=f["strength_area_id"],
+                score=f["score"],
+                priority_ids=f["priority_ids"],
+                matched_terms=f["matched_terms"][:EVENT_TERMS],
+            )
+            for f in a.fits[:EVENT_FITS]
+        ],
+        supported_goals=eff.supported_goals,
+        dimensions=eff.dimensions,
+        conflicts=_conflicts(a),
+        review=(app.review or {}).get("state", "none"),
+    )
+
+
+def _conflicts(a: Assessment) -> int:
+    return len(((a.details or {}).get("sustainability") or {}).get("conflicts", []))
+
+
+def reassessed_row(app: Application, a: Assessment) -> ReassessedApplication:
+    """One application's line in ``applications.reassessed``."""
+    eff = effective(app, a)
+    return ReassessedApplication(
+        **application_facts(app),
+        assessment_id=UUID(a.id),
+        strength_area_id=eff.strength_area_id,
+        level=eff.level,
+        score=a.score,
+        recommendation=eff.recommendation,
+        supported_goals=eff.supported_goals,
+        dimensions=eff.dimensions,
+        conflicts=_conflicts(a),
+        review=(app.review or {}).get("state", "none"),
+    )
+
+
+def effective(app: Application, a: Assessment) -> Effective:
+    """The application's assessment ``a`` as it stands after the review's overrides in force."""
+    return effective_of(a.strength_area_id, a.level, a.recommendation, a.details, app.review)
+
+
+def emit_assessed(uow: UnitOfWork, app: Application, a: Assessment, trigger: AssessmentTrigger) -> None:
+    uow.emit(assessed_data(app, a, trigger), region=app.region, subject=app.id)
+
+
+def assess(
+    uow: UnitOfWork,
+    app: Application,
+    assessor: Assessor,
+    portfolio: Portfolio,
+    trigger: AssessmentTrigger,
+    *,
+    announce: bool = True,
+) -> tuple[Assessment, Result]:
+    """Assess one application and store the assessment as its current one; ``announce`` raises
+    its ``application.assessed`` event and counts it (a reassessment announces and counts its
+    batch as a whole instead)."""
+    result = assessor.assess(portfolio.facts(app), portfolio.region)
+    assessment = new_assessment(app, result, trigger)
+    uow.session.add(assessment)
+    if (review := carry_review(app.review, app.revision, result)) is not None:
+        app.review = review
+    app.current_assessment_id = assessment.id
+    if app.status == "received":
+        app.status = "assessed"
+    if announce:
+        emit_assessed(uow, app, assessment, trigger)
+        metrics.applications_assessed.add(1, {"region": app.region, "trigger": trigger})
+    return assessment, result
+
+
+def new_assessment(app: Application, result: Result, trigger: AssessmentTrigger) -> Assessment:
+    """The row that keeps one assessment of an application."""
+    details = _jsonable(
+        {
+            "scale_max": result.scale_max,
+            "placement": result.placement,
+            "sustainability": result.sustainability,
+            "agenda2030": result.agenda2030,
+            "geography": result.geography,
+            "claims": result.claims,
+            "criteria": result.criteria,
+            "choice": result.choice,
+        }
+    )
+    return Assessment(
+        id=str(new_id()),
+        region=app.region,
+        application_id=app.id,
+        application_revision=app.revision,
+        plan_key=result.plan_key,
+        plan_versions=[r.model_dump(mode="json") for r in result.plan_versions],
+        rubric_version=result.rubric_version,
+        trigger=trigger,
+        strength_area_id=str(result.strength_area_id) if result.strength_area_id else None,
+        level=result.level,
+        score=result.score,
+        recommendation=result.recommendation,
+        fits=_jsonable(result.fits),
+        details=details,
+        language=result.language,
+        rationale=result.rationale,
+        created_at=utcnow(),
+    )
+
+
+async def current_assessments(uow: UnitOfWork, apps: Sequence[Application]) -> dict[str, Assessment]:
+    """The current assessment of each application, by id (in chunks, to stay under bind limits):
+    what comparing it with a new one needs, without its details (decoding them was a tenth of a
+    reassessment's time)."""
+    ids = [x.current_assessment_id for x in apps if x.current_assessment_id]
+    out: dict[str, Assessment] = {}
+    columns = (
+        Assessment.plan_key,
+        Assessment.rubric_version,
+        Assessment.application_revision,
+        Assessment.strength_area_id,
+        Assessment.level,
+        Assessment.recommendation,
+        Assessment.fits,
+    )
+    for chunk in range(0, len(ids), 5000):
+        query = (
+            select(Assessment)
+            .options(load_only(*columns, raiseload=True))
+            .where(Assessment.id.in_(ids[chunk : chunk + 5000]))
+        )
+        out.update((a.id, a) for a in (await uow.session.scalars(query)).all())
+    return out

@@ -1,0 +1,133 @@
+"""The preview of a change not yet published: what draft action plans and/or a draft rubric would
+move in the region's open portfolio, and why. Stores nothing."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from uuid import UUID
+
+from sqlalchemy import select
+
+from kraftsamla_common.errors import Unprocessable
+from kraftsamla_common.events import ActionPlanContent, Rubric
+from kraftsamla_common.messaging import UnitOfWork
+
+from ..domain.assessor import Assessor
+from ..domain.plans import StrengthAreaPlan
+from ..domain.reassessment import (
+    OPEN_STATUSES,
+    Move,
+    MoveGroup,
+    explain,
+    group_moves,
+    index_priorities,
+    outcome,
+    result_outcome,
+    summarize_preview,
+    tie_clause,
+)
+from ..domain.reassessment import moved as has_moved
+from ..persistence.tables import Application
+from ..schemas import PreviewRequest
+from .assessing import current_assessments, current_plans, load_portfolio, plans_of
+from .rubrics import current_rubric
+
+
+@dataclass(frozen=True)
+class Preview:
+    plan_key: str
+    rubric_version: int | None
+    assessed: int
+    moves: list[Move]
+    groups: list[MoveGroup]
+    levels_before: dict[str, int]
+    levels_after: dict[str, int]
+    summary: str
+
+
+async def preview_change(uow: UnitOfWork, body: PreviewRequest) -> Preview:
+    """What publishing draft action plans (the content of a plan draft, as the plans service holds
+    it) and/or a draft rubric would do to the region's open portfolio; stores nothing."""
+    current = plans_of(await current_plans(uow))
+    now_by_plan = {p.action_plan_id: p for p in current}
+    drafts: list[StrengthAreaPlan] = []
+    errors = []
+    for i, d in enumerate(body.action_plans):
+        now = now_by_plan.get(d.action_plan_id)
+        area = d.strength_area_id or (now.strength_area_id if now else None)
+        if area is None:
+            errors.append(
+                {
+                    "pointer": f"/action_plans/{i}/strength_area_id",
+                    "message": "needed for a plan not yet published",
+                }
+            )
+            continue
+        drafts.append(
+            StrengthAreaPlan(
+                d.action_plan_id,
+                area,
+                d.code or (now.code if now else str(area)[:8]),
+                (now.version if now else 0) + 1,
+                tuple(ActionPlanContent.model_validate(d.plan).priorities),
+            )
+        )
+    if errors:
+        raise Unprocessable("The preview cannot be made.", errors)
+    return await _preview(uow, current, drafts, body.rubric)
+
+
+async def _preview(
+    uow: UnitOfWork, current: list[StrengthAreaPlan], drafts: list[StrengthAreaPlan], rubric: Rubric | None
+) -> Preview:
+    by_plan = {p.action_plan_id: p for p in current}
+    for d in drafts:
+        by_plan[d.action_plan_id] = d
+    version, current_rubric_, _ = await current_rubric(uow)
+    draft = Assessor(
+        sorted(by_plan.values(), key=lambda p: p.code),
+        rubric or current_rubric_,
+        version + 1 if rubric else version,
+    )
+    apps = (
+        await uow.session.scalars(
+            select(Application).where(Application.region == uow.region, Application.status.in_(OPEN_STATUSES))
+        )
+    ).all()
+    previous = await current_assessments(uow, apps)
+    portfolio = await load_portfolio(uow)
+    old_index, new_index = index_priorities(current), index_priorities(draft.plans)
+    moves: list[Move] = []
+    before_levels: Counter[str] = Counter()
+    after_levels: Counter[str] = Counter()
+    for app in apps:
+        result = draft.assess(portfolio.facts(app), portfolio.region)
+        after_levels[result.level or "none"] += 1
+        before = previous.get(app.current_assessment_id or "")
+        if before is None:
+            continue
+        before_levels[before.level or "none"] += 1
+        b = outcome(before.strength_area_id, before.level, before.recommendation, before.fits)
+        a = result_outcome(result)
+        if has_moved(b, a):
+            reason = explain(
+                b, a, old_index, new_index, rubric_changed=rubric is not None, text_changed=False
+            ) + tie_clause(result)
+            moves.append(Move(UUID(app.id), b, a, reason))
+    codes = draft.codes | {p.strength_area_id: p.code for p in current}
+    groups = group_moves(moves, codes, conditional=True)
+    what = " and ".join(
+        x for x in ("the draft plans" if drafts else "", "the draft rubric" if rubric else "") if x
+    )
+    summary = summarize_preview(len(apps), len(apps) - len(moves), groups, what)
+    return Preview(
+        draft.key,
+        draft.rubric_version,
+        len(apps),
+        moves,
+        groups,
+        dict(before_levels),
+        dict(after_levels),
+        summary,
+    )

@@ -1,0 +1,77 @@
+"""What the assessment keeps of other services' data: the region's strength areas (from the
+programme's and plans' events; claims are checked against them), its registered actors (from the
+actors service; applicants are linked to them) and its municipalities (from the region's
+settings; reach is measured against them)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+
+from kraftsamla_common.events import ActorMerged, ActorState, ProgrammeState, RegionConfigured
+from kraftsamla_common.messaging import UnitOfWork
+
+from ..persistence.tables import Application, KnownActor, KnownRegionGeography, KnownStrengthArea
+
+
+async def keep_strength_area(uow: UnitOfWork, sa_id: str, code: str, *, at: datetime) -> None:
+    """Keep a strength area of the region (the newest news of it wins)."""
+    known = await uow.session.get(KnownStrengthArea, sa_id)
+    if known is None:
+        uow.session.add(KnownStrengthArea(id=sa_id, region=uow.region, code=code, updated_at=at))
+    elif known.region == uow.region and known.updated_at <= at:
+        known.code, known.updated_at = code, at
+
+
+async def keep_programme_areas(uow: UnitOfWork, d: ProgrammeState, *, at: datetime) -> None:
+    """Keep the strength areas of a created, updated or adopted programme."""
+    for sa in d.strength_areas:
+        await keep_strength_area(uow, str(sa.id), sa.code, at=at)
+
+
+async def keep_actor(uow: UnitOfWork, d: ActorState, *, at: datetime) -> None:
+    """Keep the actor, and link the region's applications whose applicant it is."""
+    known = await uow.session.get(KnownActor, str(d.actor_id))
+    if known is not None and (known.region != uow.region or known.updated_at > at):
+        return
+    if known is None:
+        known = KnownActor(id=str(d.actor_id), region=uow.region)
+        uow.session.add(known)
+    known.identifier_key, known.name, known.helix = d.identifier, d.name, d.helix
+    known.municipality, known.updated_at = d.municipality, at
+    await uow.session.execute(
+        update(Application)
+        .where(
+            Application.region == uow.region,
+            Application.applicant_identifier == d.identifier,
+            Application.applicant_actor_id.is_(None),
+        )
+        .values(applicant_actor_id=known.id)
+    )
+
+
+async def merge_actor(uow: UnitOfWork, d: ActorMerged) -> None:
+    """References to a merged actor follow it into the actor it was merged into."""
+    known = await uow.session.get(KnownActor, str(d.actor_id))
+    if known is None or known.region != uow.region:
+        return
+    known.merged_into_id = str(d.into_actor_id)
+    await uow.session.execute(
+        update(Application)
+        .where(Application.region == uow.region, Application.applicant_actor_id == str(d.actor_id))
+        .values(applicant_actor_id=str(d.into_actor_id))
+    )
+
+
+async def keep_region_geography(uow: UnitOfWork, d: RegionConfigured, *, at: datetime) -> None:
+    """Keep the region's country and municipalities (the newest settings win)."""
+    geo = await uow.session.get(KnownRegionGeography, uow.region)
+    if geo is None:
+        uow.session.add(
+            KnownRegionGeography(
+                region=uow.region, country=d.country, municipalities=d.municipalities, updated_at=at
+            )
+        )
+    elif geo.updated_at <= at:
+        geo.country, geo.municipalities, geo.updated_at = d.country, d.municipalities, at

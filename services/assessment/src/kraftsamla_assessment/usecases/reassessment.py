@@ -1,0 +1,410 @@
+"""Reassessing a region's open portfolio when its plans or rubric change: started by the event,
+run in batches shared by the service's replicas, completed by the last batch with what moved and
+why; and reading reassessments."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict
+from uuid import UUID
+
+from sqlalchemy import func, select, update
+
+from kraftsamla_common import metrics
+from kraftsamla_common.errors import NotFound
+from kraftsamla_common.events import (
+    MOVED_IN_EVENT,
+    REASSESSED_IN_EVENT,
+    ActionPlanPublished,
+    ApplicationsReassessed,
+    Envelope,
+    MovedApplication,
+    ReassessmentBatch,
+    ReassessmentCompleted,
+    RubricPublished,
+    new_id,
+    utcnow,
+)
+from kraftsamla_common.events import MoveGroup as MoveGroupEvent
+from kraftsamla_common.messaging import UnitOfWork
+from kraftsamla_common.service import Page
+
+from ..domain.assessor import Assessor
+from ..domain.plans import StrengthAreaPlan, plan_json, plan_of_json, profile_of
+from ..domain.reassessment import (
+    OPEN_STATUSES,
+    Move,
+    Outcome,
+    explain,
+    group_moves,
+    index_priorities,
+    outcome,
+    result_outcome,
+    summarize,
+    tie_clause,
+)
+from ..domain.reassessment import (
+    moved as has_moved,
+)
+from ..persistence.tables import Application, Assessment, KnownActionPlan, Reassessment, ReassessmentPart
+from . import webhook_delivery
+from .assessing import (
+    assess,
+    assessed_data,
+    current_assessments,
+    current_plans,
+    load_assessor,
+    load_portfolio,
+    plans_of,
+    reassessed_row,
+)
+from .read_models import keep_strength_area
+
+log = logging.getLogger(__name__)
+
+
+async def reassess_for_plan(uow: UnitOfWork, event: Envelope[ActionPlanPublished]) -> Reassessment | None:
+    """Keep the newest version of the plan, then reassess every open application of the region."""
+    data = event.data
+    plan = await uow.session.get(KnownActionPlan, str(data.action_plan_id))
+    if plan is not None and (plan.version >= data.version or plan.region != uow.region):
+        return None  # an older or the same version arriving late changes nothing
+    old_plans = plans_of(await current_plans(uow))
+    priorities = [p.model_dump(mode="json") for p in data.plan.priorities]
+    if plan is None:
+        uow.session.add(
+            KnownActionPlan(
+                action_plan_id=str(data.action_plan_id),
+                region=uow.region,
+                strength_area_id=str(data.strength_area.id),
+                strength_area_code=data.strength_area.code,
+                version=data.version,
+                priorities=priorities,
+                profile=profile_of(data),
+                published_at=data.published_at,
+            )
+        )
+    else:
+        plan.version, plan.priorities, plan.published_at = data.version, priorities, data.published_at
+        plan.profile = profile_of(data)
+        plan.strength_area_code = data.strength_area.code
+    await keep_strength_area(uow, str(data.strength_area.id), data.strength_area.code, at=event.time)
+    await uow.session.flush()
+    return await start_reassessment(
+        uow,
+        trigger_event_id=event.id,
+        trigger=f"{data.strength_area.code} v{data.version} was published",
+        old_plans=old_plans,
+        rubric_changed=False,
+        batch_size=uow.settings.reassessment_batch_size,
+    )
+
+
+async def reassess_for_rubric(uow: UnitOfWork, event: Envelope[RubricPublished]) -> Reassessment | None:
+    """The region's rubric changed: reassess its open applications with it."""
+    return await start_reassessment(
+        uow,
+        trigger_event_id=event.id,
+        trigger=f"rubric v{event.data.version} was published",
+        old_plans=plans_of(await current_plans(uow)),
+        rubric_changed=True,
+        batch_size=uow.settings.reassessment_batch_size,
+    )
+
+
+async def start_reassessment(
+    uow: UnitOfWork,
+    *,
+    trigger_event_id: UUID,
+    trigger: str,
+    old_plans: list[StrengthAreaPlan],
+    rubric_changed: bool,
+    batch_size: int = 500,
+) -> Reassessment | None:
+    """Start reassessing every open application of the region against its current plans and rubric.
+
+    Records the reassessment and queues its batches as ``ReassessmentBatch`` events (in the
+    trigger's transaction with its inbox row); the service's replicas share them through one
+    durable consumer (:func:`reassess_batch`). A region without open applications completes at once.
+    """
+    assessor = await load_assessor(uow)
+    if assessor is None:
+        return None
+    rows = await uow.session.execute(
+        select(Application.id, Application.municipalities)
+        .where(Application.region == uow.region, Application.status.in_(OPEN_STATUSES))
+        .order_by(Application.id)
+    )
+    ids: list[str] = []
+    spread: Counter[str] = Counter()
+    for app_id, codes in rows:
+        ids.append(app_id)
+        spread.update(codes)
+    chunks = [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
+    record = Reassessment(
+        id=str(new_id()),
+        region=uow.region,
+        status="running",
+        plan_key=assessor.key,
+        rubric_version=assessor.rubric_version,
+        rubric_changed=rubric_changed,
+        old_plans=[plan_json(p) for p in old_plans],
+        spread=dict(spread),
+        trigger=trigger[:300],
+        trigger_event_id=str(trigger_event_id),
+        batches=len(chunks),
+        batches_done=0,
+        assessed=0,
+        unchanged=0,
+        needs_review=0,
+        moved=[],
+        groups=[],
+        summary="",
+        started_at=utcnow(),
+    )
+    uow.session.add(record)
+    if not chunks:
+        _complete(uow, record, assessor, [], superseded=False)
+        return record
+    for n, chunk in enumerate(chunks):
+        uow.emit(
+            ReassessmentBatch(
+                reassessment_id=UUID(record.id),
+                batch=n,
+                batches=len(chunks),
+                application_ids=[UUID(x) for x in chunk],
+            ),
+            subject=record.id,
+        )
+    return record
+
+
+async def reassess_batch(uow: UnitOfWork, batch: ReassessmentBatch) -> Reassessment | None:
+    """Reassess one batch; the batch that finishes the reassessment completes it.
+
+    Runs in the consumer's transaction with its inbox row: a crash rolls the batch back and its
+    redelivery starts it again. An application already assessed for the current plans, rubric
+    and revision is skipped, so none is assessed twice for the same version. If newer plans or a
+    newer rubric arrived meanwhile, the batch assesses nothing: the newer reassessment covers it.
+    """
+    record = await uow.session.get(Reassessment, str(batch.reassessment_id))
+    if record is None or record.region != uow.region or record.status != "running":
+        return None
+    assessor = await load_assessor(uow)
+    current = assessor is not None and (assessor.key, assessor.rubric_version) == (
+        record.plan_key,
+        record.rubric_version,
+    )
+    assessed = needs_review = 0
+    moved: list[MovedApplication] = []
+    reassessed: list[tuple[Application, Assessment]] = []
+    if assessor is not None and current:
+        ids = [str(x) for x in batch.application_ids]
+        apps = (
+            await uow.session.scalars(
+                select(Application)
+                .where(Application.id.in_(ids), Application.status.in_(OPEN_STATUSES))
+                .order_by(Application.id)
+            )
+        ).all()
+        previous = await current_assessments(uow, apps)
+        portfolio = await load_portfolio(uow, spread=Counter(record.spread))
+        old_index = index_priorities(plan_of_json(p) for p in record.old_plans)
+        new_index = index_priorities(assessor.plans)
+        for app in apps:
+            before = previous.get(app.current_assessment_id or "")
+            if (
+                before is not None
+                and before.plan_key == assessor.key
+                and before.rubric_version == assessor.rubric_version
+                and before.application_revision == app.revision
+            ):
+                continue
+            was_pending = (app.review or {}).get("state") == "needs_review"
+            assessment, result = assess(uow, app, assessor, portfolio, "reassessment", announce=False)
+            reassessed.append((app, assessment))
+            assessed += 1
+            if not was_pending and (app.review or {}).get("state") == "needs_review":
+                needs_review += 1
+            if before is None:
+                continue
+            b = outcome(before.strength_area_id, before.level, before.recommendation, before.fits)
+            a = result_outcome(result)
+            if has_moved(b, a):
+                reason = explain(
+                    b,
+                    a,
+                    old_index,
+                    new_index,
+                    rubric_changed=record.rubric_changed,
+                    text_changed=before.application_revision != app.revision,
+                ) + tie_clause(result)
+                moved.append(
+                    MovedApplication(
+                        application_id=UUID(app.id),
+                        from_level=b.level,
+                        to_level=a.level,
+                        from_strength_area_id=b.strength_area_id,
+                        to_strength_area_id=a.strength_area_id,
+                        from_recommendation=b.recommendation,
+                        to_recommendation=a.recommendation,
+                        reason=reason,
+                    )
+                )
+    if assessor is not None and reassessed:
+        await announce_reassessed(uow, record, assessor, batch.batch, reassessed)
+    uow.session.add(
+        ReassessmentPart(
+            reassessment_id=record.id,
+            batch=batch.batch,
+            assessed=assessed,
+            needs_review=needs_review,
+            moved=[m.model_dump(mode="json") for m in moved],
+        )
+    )
+    # The row lock taken here orders the replicas' batches: exactly one sees the last count.
+    done = await uow.session.scalar(
+        update(Reassessment)
+        .where(Reassessment.id == record.id)
+        .values(batches_done=Reassessment.batches_done + 1)
+        .returning(Reassessment.batches_done)
+    )
+    if done != record.batches:
+        return None
+    await uow.session.refresh(record)
+    parts = (
+        await uow.session.scalars(
+            select(ReassessmentPart).where(ReassessmentPart.reassessment_id == record.id)
+        )
+    ).all()
+    _complete(uow, record, assessor, parts, superseded=not current)
+    return record
+
+
+async def announce_reassessed(
+    uow: UnitOfWork,
+    record: Reassessment,
+    assessor: Assessor,
+    batch: int,
+    done: list[tuple[Application, Assessment]],
+) -> None:
+    """Announce a batch's new assessments: on the bus as ``applications.reassessed`` events (one per
+    ``REASSESSED_IN_EVENT`` applications, so the report's read model takes them in bulk), and to
+    integrators as one ``application.reassessed`` webhook per application, queued here, in the
+    batch's transaction."""
+    metrics.applications_assessed.add(len(done), {"region": uow.region, "trigger": "reassessment"})
+    rows = [reassessed_row(app, a) for app, a in done]
+    for start in range(0, len(rows), REASSESSED_IN_EVENT):
+        uow.emit(
+            ApplicationsReassessed(
+                reassessment_id=UUID(record.id),
+                batch=batch,
+                plan_key=assessor.key,
+                plan_versions=assessor.refs,
+                rubric_version=assessor.rubric_version,
+                applications=rows[start : start + REASSESSED_IN_EVENT],
+            ),
+            subject=record.id,
+        )
+    hooks = await webhook_delivery.subscribers(uow, "application.reassessed")
+    if hooks:
+        envs = [uow.envelope(assessed_data(app, a, "reassessment"), subject=app.id) for app, a in done]
+        await webhook_delivery.queue(uow, "application.reassessed", hooks, envs)
+
+
+def _complete(
+    uow: UnitOfWork,
+    record: Reassessment,
+    assessor: Assessor | None,
+    parts: Sequence[ReassessmentPart],
+    *,
+    superseded: bool,
+) -> None:
+    """Add up the batches, say what moved and why, and announce the reassessment (unless superseded:
+    then the newer reassessment is the one announced)."""
+    moved = [
+        MovedApplication.model_validate(m) for p in sorted(parts, key=lambda p: p.batch) for m in p.moved
+    ]
+    assessed = sum(p.assessed for p in parts)
+    needs_review = sum(p.needs_review for p in parts)
+    codes = dict(assessor.codes) if assessor is not None else {}
+    codes |= {UUID(p["strength_area_id"]): p["code"] for p in record.old_plans}
+    moves = [
+        Move(
+            m.application_id,
+            Outcome(m.from_strength_area_id, m.from_level, m.from_recommendation, ()),
+            Outcome(m.to_strength_area_id, m.to_level, m.to_recommendation, ()),
+            m.reason,
+        )
+        for m in moved
+    ]
+    groups = group_moves(moves, codes)
+    record.status = "superseded" if superseded else "completed"
+    record.assessed, record.unchanged, record.needs_review = assessed, assessed - len(moved), needs_review
+    record.moved = [m.model_dump(mode="json") for m in moved]
+    record.groups = [asdict(g) for g in groups]
+    record.summary = summarize(assessed, record.unchanged, groups, needs_review, record.trigger)
+    record.completed_at = utcnow()
+    if superseded or assessor is None:
+        record.summary += (
+            " Newer plans or a newer rubric arrived meanwhile; the next reassessment covers the rest."
+        )
+        return
+    log.info(
+        "reassessment %s completed: %d assessed in %d batches, %d moved",
+        record.id,
+        assessed,
+        record.batches,
+        len(moved),
+    )
+    metrics.reassessment_duration.record(
+        (record.completed_at - record.started_at).total_seconds(), {"region": record.region}
+    )
+    metrics.reassessment_applications.record(assessed, {"region": record.region})
+    uow.emit(
+        ReassessmentCompleted(
+            reassessment_id=UUID(record.id),
+            plan_key=record.plan_key,
+            plan_versions=assessor.refs,
+            rubric_version=record.rubric_version,
+            assessed=assessed,
+            unchanged=record.unchanged,
+            moved=moved[:MOVED_IN_EVENT],
+            groups=[MoveGroupEvent(**asdict(g)) for g in groups],
+            needs_review=needs_review,
+            summary=record.summary,
+        ),
+        subject=record.id,
+    )
+
+
+# --------------------------------------------------------------------------- reading
+
+
+async def list_reassessments(
+    uow: UnitOfWork, page: Page, *, status: str | None = None
+) -> tuple[Sequence[Reassessment], int]:
+    """The region's reassessments, newest first (a page of them, and how many there are)."""
+    where = [Reassessment.region == uow.region]
+    if status is not None:
+        where.append(Reassessment.status == status)
+    total = await uow.session.scalar(select(func.count()).select_from(Reassessment).where(*where)) or 0
+    rows = (
+        await uow.session.scalars(
+            select(Reassessment)
+            .where(*where)
+            .order_by(Reassessment.started_at.desc())
+            .limit(page.limit)
+            .offset(page.offset)
+        )
+    ).all()
+    return rows, total
+
+
+async def get_reassessment(uow: UnitOfWork, reassessment_id: UUID) -> Reassessment:
+    r = await uow.session.get(Reassessment, str(reassessment_id))
+    if r is None or r.region != uow.region:
+        raise NotFound("Reassessment", reassessment_id)
+    return r

@@ -1,0 +1,144 @@
+"""Integrators' webhook subscriptions and their delivery logs (the deliveries themselves are queued
+and sent by ``webhook_delivery``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+from uuid import UUID
+
+from sqlalchemy import func, select, update
+
+from kraftsamla_common.errors import NotFound, Problem
+from kraftsamla_common.events import new_id, utcnow
+from kraftsamla_common.messaging import UnitOfWork
+from kraftsamla_common.service import Page
+
+from ..adapters.webhooks import new_secret
+from ..persistence.tables import Delivery, Webhook
+from ..schemas import WebhookCreate
+from .applications import check_source
+
+
+class WebhookState(NamedTuple):
+    """A subscription with how many of its deliveries are pending and how many failed."""
+
+    hook: Webhook
+    pending: int
+    failed: int
+
+
+async def _state(uow: UnitOfWork, hook: Webhook) -> WebhookState:
+    counts = dict(
+        (
+            await uow.session.execute(
+                select(Delivery.state, func.count())
+                .where(Delivery.webhook_id == hook.id)
+                .group_by(Delivery.state)
+            )
+        ).all()
+    )
+    return WebhookState(hook, counts.get("pending", 0), counts.get("failed", 0))
+
+
+async def _webhook(uow: UnitOfWork, webhook_id: UUID, only_source: str | None) -> Webhook:
+    hook = await uow.session.get(Webhook, str(webhook_id))
+    if hook is None or hook.region != uow.region or not hook.active:
+        raise NotFound("Webhook", webhook_id)
+    if only_source not in (None, hook.source):
+        raise NotFound("Webhook", webhook_id)
+    return hook
+
+
+async def create_webhook(
+    uow: UnitOfWork, body: WebhookCreate, *, by: str, only_source: str | None
+) -> WebhookState:
+    """Subscribe a URL to event types, with a new secret; a caller bound to a funding system
+    (``only_source``) subscribes to its own applications' events only."""
+    source = body.source
+    if only_source is not None:
+        check_source(source or only_source, only_source)
+        if "reassessment.completed" in body.event_types:
+            raise Problem(
+                403,
+                "Forbidden",
+                "A reassessment covers every funding system: this key may not subscribe to it.",
+            )
+        source = only_source
+    hook = Webhook(
+        id=str(new_id()),
+        region=uow.region,
+        url=body.url,
+        event_types=list(dict.fromkeys(body.event_types)),
+        source=source,
+        description=body.description,
+        secret=new_secret(),
+        active=True,
+        created_by=by,
+        created_at=utcnow(),
+    )
+    uow.session.add(hook)
+    await uow.commit()
+    return await _state(uow, hook)
+
+
+async def list_webhooks(uow: UnitOfWork, *, only_source: str | None) -> list[WebhookState]:
+    """The region's active subscriptions (a bound caller's own), oldest first."""
+    own: list[Any] = [] if only_source is None else [Webhook.source == only_source]
+    hooks = (
+        await uow.session.scalars(
+            select(Webhook)
+            .where(Webhook.region == uow.region, Webhook.active.is_(True), *own)
+            .order_by(Webhook.created_at)
+        )
+    ).all()
+    return [await _state(uow, h) for h in hooks]
+
+
+async def get_webhook(uow: UnitOfWork, webhook_id: UUID, *, only_source: str | None) -> WebhookState:
+    return await _state(uow, await _webhook(uow, webhook_id, only_source))
+
+
+async def delete_webhook(uow: UnitOfWork, webhook_id: UUID, *, only_source: str | None) -> None:
+    """Stop the subscription; nothing more is queued or sent to it. Its delivery log is kept."""
+    hook = await _webhook(uow, webhook_id, only_source)
+    hook.active = False
+    await uow.session.execute(
+        update(Delivery)
+        .where(Delivery.webhook_id == hook.id, Delivery.state == "pending")
+        .values(state="failed", last_error="subscription deleted")
+    )
+    await uow.commit()
+
+
+async def list_deliveries(
+    uow: UnitOfWork, webhook_id: UUID, page: Page, *, state: str | None, only_source: str | None
+) -> tuple[Sequence[Delivery], int]:
+    """The subscription's delivery log, newest first (a page of it, and how long it is)."""
+    hook = await _webhook(uow, webhook_id, only_source)
+    where = [Delivery.webhook_id == hook.id] + ([Delivery.state == state] if state else [])
+    total = await uow.session.scalar(select(func.count()).select_from(Delivery).where(*where)) or 0
+    rows = (
+        await uow.session.scalars(
+            select(Delivery)
+            .where(*where)
+            .order_by(Delivery.created_at.desc(), Delivery.id.desc())
+            .limit(page.limit)
+            .offset(page.offset)
+        )
+    ).all()
+    return rows, total
+
+
+async def retry_delivery(
+    uow: UnitOfWork, webhook_id: UUID, delivery_id: UUID, *, only_source: str | None
+) -> Delivery:
+    """Send a failed delivery again now (and retry it as a new one if it fails again)."""
+    hook = await _webhook(uow, webhook_id, only_source)
+    d = await uow.session.get(Delivery, str(delivery_id))
+    if d is None or d.webhook_id != hook.id:
+        raise NotFound("Delivery", delivery_id)
+    if d.state != "delivered":
+        d.state, d.attempts, d.next_attempt_at = "pending", 0, utcnow()
+    await uow.commit()
+    return d
