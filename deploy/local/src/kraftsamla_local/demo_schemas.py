@@ -25,7 +25,7 @@ from kraftsamla_actors.schemas import (
     MemberCreate,  # POST /actors/regions/{region}/groups/{id}/members
     SettingsUpdate,  # PUT /actors/regions/{region}/settings
 )
-from kraftsamla_assessment.schemas import ApplicationIn  # POST /assessment/regions/{region}/applications
+from kraftsamla_assessment.schemas import ApplicationCreate  # POST /assessment/regions/{region}/applications
 from kraftsamla_common.events import (
     ActionPlanContent,  # PUT /plans/regions/{region}/action-plans/{id}/draft
     Adoption,  # POST /plans/regions/{region}/programmes/{id}/adopt
@@ -61,11 +61,11 @@ def bodies(region: Json, today: date) -> list[tuple[str, type[BaseModel], Any]]:
         out.append((f"local_plans[{n}]", LocalPlanContent, demo.resolve(local, areas, actors)))
     out += [(f"actors[{n}]", ActorCreate, a) for n, a in enumerate(region["actors"])]
     out += [
-        (f"applications[{n}]", ApplicationIn, {"source": source, **a})
+        (f"applications[{n}]", ApplicationCreate, {"source": source, **a})
         for n, a in enumerate(region["applications"])
     ]
     for a in demo_portfolio.portfolio(region):
-        out.append((f"portfolio {a['external_id']}", ApplicationIn, {"source": source, **a}))
+        out.append((f"portfolio {a['external_id']}", ApplicationCreate, {"source": source, **a}))
     partnerships = PARTNERSHIPS.get(rid)
     if partnerships is not None:
         out.append(("partnerships.settings", SettingsUpdate, partnerships["settings"]))

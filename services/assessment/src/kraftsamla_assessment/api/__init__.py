@@ -9,6 +9,6 @@ from fastapi import APIRouter
 
 from . import applications, assessments, reassessments, rubrics, webhooks
 
-router = APIRouter(prefix="/assessment/regions/{region}", tags=["assessment"])
+router = APIRouter(tags=["assessment"])
 for module in (applications, assessments, rubrics, reassessments, webhooks):
     router.include_router(module.router)

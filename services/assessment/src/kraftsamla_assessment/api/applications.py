@@ -7,7 +7,7 @@ import json
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import Query, Request, Response, status
 
 from kraftsamla_common.errors import Problem, Unprocessable
 from kraftsamla_common.events import Level
@@ -25,9 +25,10 @@ from ..schemas import (
 )
 from ..usecases import applications, intake
 from .presenting import application_public
+from .routing import resource_router
 from .scopes import ApplicationScope, IdempotencyKey, IntakeScope, idempotent, own_source
 
-router = APIRouter()
+router = resource_router()
 
 MAX_BULK_BYTES = 16 * 1024 * 1024
 """Largest bulk request body accepted (413 above)."""

@@ -6,16 +6,15 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter
-
 from kraftsamla_common.service import UowDep
 
 from ..schemas import ApplicationPublic, AssessmentsPublic, ReviewRequest
 from ..usecases import applications, reviews
 from .presenting import application_public, assessment_public
+from .routing import resource_router
 from .scopes import ApplicationScope, ReviewScope, own_source
 
-router = APIRouter()
+router = resource_router()
 
 
 @router.get("/applications/{application_id}/assessments", response_model=AssessmentsPublic)

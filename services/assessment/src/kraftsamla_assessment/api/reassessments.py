@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from kraftsamla_common.service import PageDep, UowDep
 
@@ -19,9 +19,10 @@ from ..schemas import (
 )
 from ..usecases import preview, reassessment
 from .presenting import reassessment_public
+from .routing import resource_router
 from .scopes import ReadScope, ReviewScope
 
-router = APIRouter()
+router = resource_router()
 
 
 @router.post("/previews", response_model=PreviewPublic)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Response, status
+from fastapi import Header, Path, Response, status
 
 from kraftsamla_common.service import MAX_OFFSET, UowDep
 
 from ..schemas import RubricCreate, RubricPublic, RubricsPublic
 from ..usecases import rubrics
 from .presenting import rubric_public
+from .routing import resource_router
 from .scopes import ReadScope, RubricScope
 
-router = APIRouter()
+router = resource_router()
 
 
 @router.get("/rubric", response_model=RubricPublic)

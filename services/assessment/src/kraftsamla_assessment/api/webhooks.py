@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import Query, Response, status
 
 from kraftsamla_common.service import PageDep, UowDep
 
@@ -19,9 +19,10 @@ from ..schemas import (
 )
 from ..usecases import webhooks
 from .presenting import delivery_public, webhook_public
+from .routing import resource_router
 from .scopes import WebhookScope, own_source
 
-router = APIRouter()
+router = resource_router()
 
 
 @router.post("/webhooks", response_model=NewWebhookPublic, status_code=status.HTTP_201_CREATED)
