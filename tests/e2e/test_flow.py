@@ -185,6 +185,32 @@ async def test_publishing_a_plan_reassesses_and_regenerates_the_report_in_one_tr
         energy = next(p for p in report["content"]["plans"] if p["strength_area_code"] == "hallbar-energi")
         assert energy["version"] == 1
 
+        # The EU 1.1 checklist: the report shows the verdicts the plans API answers, one rule in one place.
+        programme_id = next(iter(report["content"]["programmes"]))["programme_id"]
+        r = await http.get(
+            f"/plans/regions/{region}/programmes/{programme_id}/checklist", headers=headers(region)
+        )
+        checklist = r.json()["criteria"]
+
+        def verdicts(criteria: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+            return [
+                (
+                    c["number"],
+                    c["key"],
+                    c["status"],
+                    [(f["key"], f["params"]) for f in c["evidence"]],
+                    [(f["key"], f["params"]) for f in c["missing"]],
+                )
+                for c in criteria
+            ]
+
+        async def report_agrees() -> bool:
+            r = await http.get(f"/reporting/regions/{region}/reports/latest", headers=headers(region))
+            return verdicts(r.json()["content"]["eu_criteria"]) == verdicts(checklist)
+
+        await eventually(report_agrees, timeout=30)
+        assert {c["status"] for c in checklist} >= {"missing", "partial"}
+
         # The other region: nothing assessed, its report knows no plan, and it cannot see ours.
         r = await http.get(f"/assessment/regions/{other_region}/applications", headers=headers(other_region))
         assert all(a["assessment"] is None and a["status"] == "received" for a in r.json()["data"])

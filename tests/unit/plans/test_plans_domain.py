@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from uuid import uuid4
 
-from kraftsamla_common.events import ActionPlanContent, LocalizedText, LocalPlanContent
+from kraftsamla_common.events import ActionPlanContent, LocalPlanContent
 from kraftsamla_plans.domain import action_plans, checklist, local_plans, measurements, review
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -180,35 +180,97 @@ def test_local_plan_errors_refuse_links_outside_the_region() -> None:
     ]
 
 
+def area(name: str = "Energi", **kw: object) -> checklist.AreaEvidence:
+    fields: dict[str, object] = {
+        "name": name,
+        "process_leader": True,
+        "nace_codes": (),
+        "published": content(priorities=[prio("vatgas")]),
+        "review_due": NOW + timedelta(days=60),
+        **kw,
+    }
+    return checklist.AreaEvidence(**fields)  # type: ignore[arg-type]
+
+
+def evaluate(*areas: checklist.AreaEvidence, adopted: bool = False) -> dict[str, checklist.CriterionResult]:
+    programme = checklist.ProgrammeEvidence(
+        uuid4(),
+        "Program",
+        "Regionfullmäktige" if adopted else None,
+        date(2021, 3, 1) if adopted else None,
+        "§ 12" if adopted else None,
+        areas,
+    )
+    return {c.key: c for c in checklist.evaluate(programme, NOW).criteria}
+
+
+def keys(findings: tuple[checklist.Finding, ...]) -> list[str]:
+    return [f.key for f in findings]
+
+
 def test_checklist_stakeholder_criterion_takes_groups_and_engagements_from_the_actors_service() -> None:
-    steering = str(uuid4())
-
-    def state(**area: object) -> checklist.ProgrammeState:
-        a = checklist.AreaState(
-            strength_area_id=uuid4(),
-            code="energi",
-            name=LocalizedText(sv="Energi"),
-            process_leader_id=None,
-            nace_codes=[],
-            published=content(priorities=[prio("vatgas")]),
-            published_at=NOW,
-            action_plan_id=uuid4(),
-            **area,  # type: ignore[arg-type]
-        )
-        return checklist.ProgrammeState(uuid4(), "Program", None, None, None, [a])
-
-    bare = checklist.checklist(state(), lambda _: None, NOW)[3]
+    bare = evaluate(area())["stakeholders"]
     assert bare.status == "missing"
-    assert "Energi: no steering group" in bare.missing and "Energi: no partnership" in bare.missing
-    assert any("no engagement" in m for m in bare.missing)
+    assert keys(bare.missing) == ["no_engagements", "areas_without_partnership"]
+    assert bare.missing[1].text == "no steering group or partnership: Energi"
 
-    known = checklist.checklist(
-        state(groups=(("steering_group", steering, "Styrgrupp Energi"),), engagements=4, participations=60),
-        lambda _: None,
+    recent = ((NOW.date() - timedelta(days=30), 25), (NOW.date() - timedelta(days=10), 35))
+    known = evaluate(area(groups=frozenset({"steering_group"}), engagements=recent))["stakeholders"]
+    assert known.status == "met" and known.missing == ()
+    assert known.evidence[0].text == "2 engagements with 60 participations in the past twelve months"
+
+    # An engagement more than a year ago is no evidence of today's cooperation.
+    old = evaluate(area(groups=frozenset({"partnership"}), engagements=((date(2024, 1, 1), 9),)))
+    assert keys(old["stakeholders"].missing) == ["no_engagements"]
+
+
+def test_checklist_analysis_needs_state_and_challenges_and_a_plan_revised_on_time() -> None:
+    analysed = content(
+        priorities=[prio("vatgas")],
+        analysis={
+            "current_state": "Stark vattenkraft",
+            "challenges": ["Elnät"],
+            "evidence": [{"title": "SCB"}],
+        },
+    )
+    c = evaluate(area(published=analysed), area("Digital", published=None, review_due=None))
+    assert c["analysis"].status == "partial"
+    assert keys(c["analysis"].missing) == ["areas_without_analysis"]
+    assert c["analysis"].missing[0].params == {"areas": "Digital"}
+    late = evaluate(area(published=analysed, review_due=NOW - timedelta(days=1)))["analysis"]
+    assert late.status == "partial" and keys(late.missing) == ["areas_overdue"]
+    assert evaluate(area(published=analysed))["analysis"].status == "met"
+
+
+def test_checklist_institution_needs_adoption_and_process_leaders() -> None:
+    c = evaluate(area(), area("Digital", process_leader=False))["institution"]
+    assert c.status == "partial"
+    assert keys(c.missing) == ["programme_not_adopted", "areas_without_process_leader"]
+    assert evaluate(area(), adopted=True)["institution"].status == "met"
+
+
+def test_checklist_states_until_when_it_holds() -> None:
+    due = NOW + timedelta(days=100)
+    held = NOW.date() - timedelta(days=300)
+    result = checklist.evaluate(
+        checklist.ProgrammeEvidence(
+            uuid4(), "P", None, None, None, (area(review_due=due, engagements=((held, 5),)),)
+        ),
         NOW,
-    )[3]
-    assert known.status == "partial" and known.missing == ["Energi: no partnership"]
-    descriptions = [e.description for e in known.evidence]
-    assert "Energi: steering group Styrgrupp Energi" in descriptions
-    assert any("4 engagements with 60 participations" in d for d in descriptions)
-    assert [e.ref for e in known.evidence if "Styrgrupp" in e.description] == [steering]
+    )
+    # The engagement leaves the past twelve months 66 days from now, before the plan falls overdue.
+    assert result.valid_until == datetime.combine(held + timedelta(days=366), datetime.min.time(), UTC)
+    later = checklist.evaluate(
+        checklist.ProgrammeEvidence(uuid4(), "P", None, None, None, (area(review_due=due),)), NOW
+    )
+    assert later.valid_until == due + checklist.INSTANT
+
+
+def test_review_due_is_six_months_or_the_planned_review_whichever_is_first() -> None:
+    published = NOW - timedelta(days=10)
+    assert review.review_due(published, NOW, None) == published + review.REVISION_INTERVAL
+    assert review.review_due(published, NOW, date(2026, 12, 24)) == datetime(
+        2026, 12, 24, 23, 59, 59, 999999, tzinfo=UTC
+    )
+    never = NOW - timedelta(days=5)
+    assert review.review_due(None, never, None) == never + review.REVISION_INTERVAL

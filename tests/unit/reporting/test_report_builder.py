@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from uuid import UUID
 
 import pytest
 
-from kraftsamla_common.events import PlanVersionRef, new_id, plan_key
+from kraftsamla_common.events import ChecklistCriterion, Finding, PlanVersionRef, new_id, plan_key
+from kraftsamla_plans.domain import checklist
 from kraftsamla_reporting.domain.compare import compare
 from kraftsamla_reporting.domain.cooperation import RegionProfile, shared_domains, similar_regions
 from kraftsamla_reporting.domain.indicators import indicator_status
 from kraftsamla_reporting.domain.inputs import (
     ActorIn,
     ApplicationIn,
+    ChecklistIn,
     PlanIn,
     ProgrammeIn,
     ReassessmentIn,
@@ -253,15 +256,41 @@ def test_a_falling_target_is_on_track_below_the_line() -> None:
 
 
 def test_every_label_is_in_three_languages_and_every_finding_has_words() -> None:
+    """Every finding the plans service's 1.1 checklist can state is worded in sv, en and fi, with
+    every figure it names filled in."""
     assert all(len(texts) == 3 and all(texts) for texts in LABELS.values())
-    content, _ = build_report(_inputs(), datetime(2025, 3, 1, tzinfo=UTC))
-    keys = {e.key for c in content.eu_criteria for e in [*c.evidence, *c.missing]}
-    assert keys and all(f"ev_{k}" in LABELS for k in keys)
+    assert {f"ev_{key}" for key in checklist.TEXT} <= set(LABELS)
+    assert {f"criterion_{key}" for key, _ in checklist.CRITERIA} <= set(LABELS)
+    params = {"n": 2, "total": 3, "participations": 40, "areas": "Energi", "title": "P", "body": "RF"}
+    params |= {"date": "2021-03-01", "paragraph": "§ 12"}
     for language in ("sv", "en", "fi"):
         t = Labels(language)  # type: ignore[arg-type]
-        for c in content.eu_criteria:
-            for e in [*c.evidence, *c.missing]:
-                assert "{" not in t.fill(f"ev_{e.key}", e.params)
+        for key, english in checklist.TEXT.items():
+            named = {name for name in params if "{" + name + "}" in english}
+            assert "{" not in t.fill(f"ev_{key}", {k: params[k] for k in named}), key
+
+
+def test_the_report_shows_the_checklist_as_the_plans_service_evaluated_it() -> None:
+    criteria = [
+        ChecklistCriterion(
+            number=1,
+            key="analysis",
+            title="Analysis",
+            status="partial",
+            evidence=[Finding(key="plans_with_analysis", params={"n": 1, "total": 2}, text="…")],
+            missing=[Finding(key="areas_without_analysis", params={"areas": "Digital"}, text="…")],
+        )
+    ]
+    at = datetime(2025, 3, 1, tzinfo=UTC)
+    inputs = _inputs()
+    content, _ = build_report(inputs, at)
+    assert content.eu_criteria == []  # nothing evaluated yet: the report draws no conclusion
+    programme = inputs.programmes[0].programme_id
+    checked = replace(inputs, checklists=[ChecklistIn(programme, at, criteria)])
+    content, _ = build_report(checked, at)
+    [line] = content.eu_criteria
+    assert (line.number, line.key, line.status) == (1, "analysis", "partial")
+    assert [(e.key, e.params) for e in line.missing] == [("areas_without_analysis", {"areas": "Digital"})]
 
 
 def test_regions_with_shared_economic_domains_are_most_similar() -> None:

@@ -6,6 +6,7 @@ from kraftsamla_common.service import ServiceSpec
 
 from .api import router
 from .subscriptions import subscriptions
+from .usecases.checklist import refresh_expired_checklists
 
 spec = ServiceSpec(
     name="plans",
@@ -14,4 +15,5 @@ spec = ServiceSpec(
     router=router,
     subscriptions=subscriptions,
     migrations=Path(__file__).parent / "migrations",
+    background=[refresh_expired_checklists],
 )

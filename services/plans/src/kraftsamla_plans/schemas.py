@@ -362,24 +362,33 @@ class AlignmentPublic(BaseModel):
 # --------------------------------------------------------------------------- EU enabling condition 1.1
 
 
-class EvidencePublic(BaseModel):
-    source: str = Field(description="Where in the platform: programme, strength area, action plan, actors…")
-    description: str
-    ref: str | None = Field(default=None, description="Id of the object, where there is one")
+class FindingPublic(BaseModel):
+    """A finding: a key (the follow-up report words it in sv, en and fi), its figures, and its English
+    wording."""
+
+    key: str
+    params: dict[str, str | int | float]
+    text: str
 
 
 class CriterionPublic(BaseModel):
     number: int
+    key: str
     title: str
     status: Literal["met", "partial", "missing"]
-    evidence: list[EvidencePublic]
-    missing: list[str]
+    evidence: list[FindingPublic]
+    missing: list[FindingPublic]
 
 
 class ChecklistPublic(BaseModel):
-    """The fulfilment criteria of EU enabling condition 1.1 (Regulation (EU) 2021/1060, Annex IV)."""
+    """The fulfilment criteria of EU enabling condition 1.1 (Regulation (EU) 2021/1060, Annex IV), as
+    last evaluated; the follow-up report shows the same verdicts."""
 
     programme_id: UUID
     evaluated_at: datetime
+    valid_until: datetime | None = Field(
+        description="When time alone may change a verdict (a plan falls overdue, an engagement leaves the "
+        "past twelve months); it is then evaluated again"
+    )
     criteria: list[CriterionPublic]
     met: int

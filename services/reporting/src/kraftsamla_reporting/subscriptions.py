@@ -15,6 +15,7 @@ from kraftsamla_common.events import (
     ApplicationReceived,
     ApplicationsReassessed,
     ApplicationStatusChanged,
+    ChecklistEvaluated,
     CyclePlanned,
     EngagementRecorded,
     Envelope,
@@ -49,6 +50,11 @@ async def on_programme_updated(event: Envelope[ProgrammeUpdated], uow: UnitOfWor
 @subscriptions.on(ProgrammeAdopted)
 async def on_programme_adopted(event: Envelope[ProgrammeAdopted], uow: UnitOfWork) -> None:
     await known_plans.keep_programme(uow, event)
+
+
+@subscriptions.on(ChecklistEvaluated)
+async def on_checklist_evaluated(event: Envelope[ChecklistEvaluated], uow: UnitOfWork) -> None:
+    await known_plans.keep_checklist(uow, event)
 
 
 @subscriptions.on(ActionPlanPublished)

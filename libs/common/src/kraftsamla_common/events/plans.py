@@ -239,6 +239,12 @@ class ActionPlanPublished(EventData):
     published_at: datetime
     published_by: str
     plan: ActionPlanContent
+    review_due: datetime | None = Field(
+        default=None,
+        description="The last moment this version is on time; after it the plan is overdue for revision: "
+        "six months after publishing, or the end of its planned review's day, whichever is first "
+        "(absent in events of older versions).",
+    )
 
 
 class RegionalLink(Contract):
@@ -341,3 +347,39 @@ class IndicatorMeasured(EventData):
     note: str = ""
     recorded_by: str
     deleted: bool = False
+
+
+CriterionStatus = Literal["met", "partial", "missing"]
+
+
+class Finding(Contract):
+    """A finding of the checklist: a key that each language words, the figures it names, and its
+    English wording."""
+
+    key: Annotated[str, Field(max_length=100)]
+    params: dict[str, str | int | float] = {}
+    text: str
+
+
+class ChecklistCriterion(Contract):
+    number: Annotated[int, Field(ge=1, le=7)]
+    key: Annotated[str, Field(max_length=100)]
+    title: str
+    status: CriterionStatus
+    evidence: list[Finding]
+    missing: list[Finding]
+
+
+@event
+class ChecklistEvaluated(EventData):
+    event_type: ClassVar[str] = "plans.programme.checklist_evaluated.v1"
+    description: ClassVar[str] = (
+        "The EU enabling condition 1.1 checklist of a programme changed: each criterion met, partial or "
+        "missing, with its evidence and what is missing. Evaluated by the plans service whenever its "
+        "evidence changes, and again when time alone changes a verdict (``valid_until``)."
+    )
+
+    programme_id: UUID
+    evaluated_at: datetime
+    valid_until: datetime | None = None
+    criteria: list[ChecklistCriterion]

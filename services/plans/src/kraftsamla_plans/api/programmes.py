@@ -23,7 +23,7 @@ from ..schemas import (
     StrengthAreaPublic,
     StrengthAreaUpdate,
 )
-from ..usecases import checklist, programmes
+from ..usecases import programmes
 from ..usecases.programmes import ProgrammeView, adoption, text
 from .routing import IfMatch, resource_router
 
@@ -152,5 +152,8 @@ async def update_strength_area(
 @router.get("/programmes/{programme_id}/checklist", response_model=ChecklistPublic)
 async def programme_checklist(programme_id: UUID, scope: ReadScope, uow: UowDep) -> ChecklistPublic:
     """EU enabling condition 1.1: each criterion with the evidence the platform holds, and what is missing."""
-    evaluation = await checklist.evaluate_checklist(uow, programme_id)
-    return ChecklistPublic.model_validate(evaluation, from_attributes=True)
+    evaluated = await programmes.read_checklist(uow, programme_id)
+    return ChecklistPublic(
+        **evaluated.model_dump(),
+        met=sum(c.status == "met" for c in evaluated.criteria),
+    )

@@ -1,208 +1,331 @@
-"""EU enabling condition 1.1 (Regulation (EU) 2021/1060, Annex IV): each fulfilment criterion with
-the evidence the platform holds for it, and what is missing."""
+"""EU enabling condition 1.1, good governance of the smart specialisation strategy: its seven
+fulfilment criteria (Regulation (EU) 2021/1060, Annex IV), each with the evidence the platform
+holds and what is missing. One set of rules, evaluated by the plans service where the evidence
+lives (the programme, its action plans, the engagements and groups the actors service
+announces, the sub-goals' measured values) and carried to the follow-up report by event.
+
+A finding is a key and its figures, so that each reader's language can word it; ``text`` is its
+English wording for the API. An evaluation states until when it holds (``valid_until``): the
+first moment a verdict changes by the passing of time alone (a plan falls overdue, an
+engagement leaves the past twelve months)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from uuid import UUID
 
-from kraftsamla_common.events import ActionPlanContent, LocalizedText
+from kraftsamla_common.events import ActionPlanContent
 
-ANALYSIS_MAX_AGE = timedelta(days=366)
-"""An analysis older than this is not 'up to date' (EU enabling condition 1.1, criterion 1)."""
+Status = Literal["met", "partial", "missing"]
+Params = dict[str, str | int | float]
 
-CRITERIA: tuple[str, ...] = (
-    "Up-to-date analysis of challenges for innovation diffusion and digitalisation",
-    "Existence of a competent regional or national institution or body responsible for the management of the smart specialisation strategy",
-    "Monitoring and evaluation tools to measure performance towards the objectives of the strategy",
-    "Functioning of stakeholder cooperation ('entrepreneurial discovery process')",
-    "Actions necessary to improve national or regional research and innovation systems, where relevant",
-    "Where relevant, actions to support industrial transition",
-    "Measures for enhancing cooperation with partners outside a given Member State in priority areas supported by the smart specialisation strategy",
+INSTANT = timedelta(microseconds=1)
+"""The smallest step of time: the first moment after another."""
+ENGAGEMENT_WINDOW = timedelta(days=365)
+"""Stakeholder cooperation is shown by engagements of the past twelve months."""
+
+CRITERIA: tuple[tuple[str, str], ...] = (
+    ("analysis", "Up-to-date analysis of challenges for innovation diffusion and digitalisation"),
+    (
+        "institution",
+        "Existence of a competent regional or national institution or body responsible for the "
+        "management of the smart specialisation strategy",
+    ),
+    (
+        "monitoring",
+        "Monitoring and evaluation tools to measure performance towards the objectives of the strategy",
+    ),
+    ("stakeholders", "Functioning of stakeholder cooperation ('entrepreneurial discovery process')"),
+    (
+        "research_innovation",
+        "Actions necessary to improve national or regional research and innovation systems, where relevant",
+    ),
+    ("industrial_transition", "Where relevant, actions to support industrial transition"),
+    (
+        "international",
+        "Measures for enhancing cooperation with partners outside a given Member State in priority "
+        "areas supported by the smart specialisation strategy",
+    ),
 )
-"""Fulfilment criteria of enabling condition 1.1, Regulation (EU) 2021/1060, Annex IV."""
+"""The criteria in the regulation's order: (key, title)."""
+
+TEXT: dict[str, str] = {
+    "plans_with_analysis": "{n} of {total} action plans analyse the current state and its challenges",
+    "evidence_documents": "{n} documents cited as the analysis's evidence",
+    "plans_up_to_date": "{n} of {total} action plans revised on time",
+    "initiatives_digitalisation": "{n} initiatives address digitalisation",
+    "areas_without_analysis": "no analysis of the current state and challenges: {areas}",
+    "areas_overdue": "overdue for revision: {areas}",
+    "programme_adopted": "{title} adopted by {body} on {date} {paragraph}",
+    "programme_not_adopted": "the programme's adoption (date, body, paragraph) is not recorded",
+    "process_leaders": "{n} of {total} strength areas have a process leader",
+    "areas_without_process_leader": "no process leader: {areas}",
+    "areas_with_governance": "{n} of {total} strength areas have a steering group or described roles",
+    "sub_goals_with_targets": "{n} of {total} sub-goals have an indicator, a baseline and a target",
+    "indicators_measured": "{n} of {total} such indicators have a measured value",
+    "effect_chains": "{n} of {total} action plans have an effect chain with indicators",
+    "areas_without_sub_goals": "no sub-goal with an indicator, a baseline and a target: {areas}",
+    "indicators_without_values": "{n} indicators with a target have no measured value yet",
+    "engagements": "{n} engagements with {participations} participations in the past twelve months",
+    "areas_with_partnership": "{n} of {total} strength areas have a steering group or a partnership",
+    "no_engagements": "no engagement (actor meeting, workshop…) in the past twelve months",
+    "areas_without_engagements": "no engagement in the past twelve months: {areas}",
+    "areas_without_partnership": "no steering group or partnership: {areas}",
+    "initiatives_innovation_system": "{n} initiatives address the research and innovation system",
+    "initiatives_industrial_transition": "{n} initiatives address industrial transition",
+    "initiatives_international_cooperation": "{n} initiatives address cooperation across borders (incl. Interreg)",
+    "nace_classified": "{n} of {total} strength areas classified by economic domain (NACE), comparable in Eye@RIS3",
+    "no_initiatives_innovation_system": "no initiative addresses the research and innovation system",
+    "no_initiatives_industrial_transition": "no initiative addresses industrial transition",
+    "no_initiatives_international_cooperation": "no initiative addresses cooperation with partners outside the country",
+}
+"""English wording of every finding (the report words them in sv, en and fi)."""
 
 
 @dataclass(frozen=True)
-class AreaState:
-    """A strength area as the checklist sees it."""
+class Finding:
+    key: str
+    params: Params = field(default_factory=dict)
 
-    strength_area_id: UUID
-    code: str
-    name: LocalizedText
-    process_leader_id: UUID | None
-    nace_codes: list[str]
+    @property
+    def text(self) -> str:
+        return TEXT[self.key].format(**self.params).strip()
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    number: int
+    key: str
+    title: str
+    status: Status
+    evidence: tuple[Finding, ...]
+    missing: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class Checklist:
+    programme_id: UUID
+    evaluated_at: datetime
+    valid_until: datetime | None
+    """The first moment the evaluation may change by time alone; None: only a change of the evidence."""
+    criteria: tuple[CriterionResult, ...]
+
+    @property
+    def met(self) -> int:
+        return sum(c.status == "met" for c in self.criteria)
+
+
+@dataclass(frozen=True)
+class AreaEvidence:
+    """A strength area and what the platform knows of it."""
+
+    name: str
+    process_leader: bool
+    nace_codes: tuple[str, ...]
     published: ActionPlanContent | None
-    published_at: datetime | None
-    action_plan_id: UUID
-    engagements: int = 0
-    """Engagements recorded for the area over the past twelve months."""
-    participations: int = 0
-    groups: tuple[tuple[str, str, str], ...] = ()
-    """Groups the actors service ties to the area: (kind, id, name)."""
+    """The action plan's latest published version, if any."""
+    review_due: datetime | None
+    """When the published version falls overdue (:func:`.review.review_due`)."""
+    engagements: tuple[tuple[date, int], ...] = ()
+    """Engagements held for the area: (day, participations)."""
+    groups: frozenset[str] = frozenset()
+    """Kinds of group the actors service ties to the area (steering_group, partnership)."""
+    measured: frozenset[str] = frozenset()
+    """Ids of the published sub-goals with at least one measured value."""
 
 
 @dataclass(frozen=True)
-class ProgrammeState:
+class ProgrammeEvidence:
     programme_id: UUID
     title: str
     adopted_by: str | None
     adopted_on: date | None
     paragraph: str | None
-    areas: list[AreaState]
+    areas: tuple[AreaEvidence, ...]
 
 
-@dataclass(frozen=True)
-class Evidence:
-    source: str
-    """Where in the platform: programme, strength area, action plan, actors…"""
-    description: str
-    ref: str | None = None
-    """Id of the object, where there is one."""
+def _names(areas: Sequence[AreaEvidence]) -> str:
+    return ", ".join(sorted(a.name for a in areas))
 
 
-@dataclass(frozen=True)
-class Criterion:
-    number: int
-    title: str
-    status: Literal["met", "partial", "missing"]
-    evidence: list[Evidence]
-    missing: list[str]
+def _status(met: bool, partial: bool) -> Status:
+    return "met" if met else "partial" if partial else "missing"
 
 
-@dataclass
-class _Criterion:
-    evidence: list[Evidence] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-
-    def add(self, source: str, description: str, ref: object = None) -> None:
-        self.evidence.append(Evidence(source=source, description=description, ref=str(ref) if ref else None))
-
-
-def _status(c: _Criterion) -> Literal["met", "partial", "missing"]:
-    if not c.missing:
-        return "met"
-    return "partial" if c.evidence else "missing"
+def _initiatives(plans: Sequence[ActionPlanContent], addresses: str) -> int:
+    return sum(
+        1
+        for plan in plans
+        for i in plan.policy_mix.initiatives
+        if addresses in i.addresses
+        or (addresses == "international_cooperation" and "interreg" in i.funding_sources)
+    )
 
 
-def checklist(
-    programme: ProgrammeState, known_actor: Callable[[UUID], str | None], now: datetime
-) -> list[Criterion]:
-    """Each criterion of 1.1 with the evidence the platform holds for it, and what is missing.
+def evaluate(programme: ProgrammeEvidence, now: datetime) -> Checklist:
+    """Each criterion of 1.1 with its evidence and what is missing, as of ``now``."""
+    areas = programme.areas
+    total = len(areas)
+    plans = [a.published for a in areas if a.published is not None]
+    published = [a for a in areas if a.published is not None]
+    since = now.date() - ENGAGEMENT_WINDOW
+    recent = {id(a): [e for e in a.engagements if e[0] >= since] for a in areas}
+    results: list[tuple[bool, bool, list[Finding], list[Finding]]] = []
 
-    ``known_actor`` names an actor or group id of the programme's region, or returns None.
-    """
-    c = [_Criterion() for _ in CRITERIA]
-    adopted = programme.adopted_by and programme.adopted_on
-    for area in programme.areas:
-        name = area.name.any()
-        plan, ref = area.published, area.action_plan_id
-        if plan is None:
-            for crit in c[:4]:
-                crit.missing.append(f"{name}: no published action plan")
-            continue
-        age = now - area.published_at if area.published_at else None
-        # 1. Analysis, up to date.
-        if plan.analysis.current_state and plan.analysis.challenges:
-            if age is not None and age > ANALYSIS_MAX_AGE:
-                c[0].missing.append(f"{name}: the analysis was last published more than a year ago")
-            else:
-                c[0].add(
-                    "action plan",
-                    f"{name}: current state, {len(plan.analysis.challenges)} challenges, {len(plan.analysis.evidence)} sources",
-                    ref,
-                )
-        else:
-            c[0].missing.append(f"{name}: the analysis states no current state or no challenges")
-        # 2. Competent body: the programme adopted, a process leader per strength area, roles described.
-        if area.process_leader_id is None:
-            c[1].missing.append(f"{name}: no process leader")
-        else:
-            who = known_actor(area.process_leader_id) or "registered in the actors service"
-            c[1].add("strength area", f"{name}: process leader {who}", area.strength_area_id)
-        if plan.governance.roles:
-            c[1].add(
-                "action plan",
-                f"{name}: {len(plan.governance.roles)} roles with mandates and responsibilities",
-                ref,
+    # 1 Analysis, kept up to date by revising the action plans on time.
+    analysed = [
+        a
+        for a in published
+        if a.published and a.published.analysis.current_state and a.published.analysis.challenges
+    ]
+    current = [a for a in published if a.review_due is not None and now <= a.review_due]
+    evidence = [Finding("plans_with_analysis", {"n": len(analysed), "total": total})]
+    documents = sum(len(p.analysis.evidence) for p in plans)
+    if documents:
+        evidence.append(Finding("evidence_documents", {"n": documents}))
+    evidence.append(Finding("plans_up_to_date", {"n": len(current), "total": total}))
+    if digital := _initiatives(plans, "digitalisation"):
+        evidence.append(Finding("initiatives_digitalisation", {"n": digital}))
+    missing = []
+    if lacking := [a for a in areas if a not in analysed]:
+        missing.append(Finding("areas_without_analysis", {"areas": _names(lacking)}))
+    if stale := [a for a in published if a not in current]:
+        missing.append(Finding("areas_overdue", {"areas": _names(stale)}))
+    results.append((bool(total) and not missing, bool(analysed), evidence, missing))
+
+    # 2 A competent body: the programme adopted, a process leader per area, governance described.
+    evidence, missing = [], []
+    if programme.adopted_by and programme.adopted_on:
+        evidence.append(
+            Finding(
+                "programme_adopted",
+                {
+                    "title": programme.title,
+                    "body": programme.adopted_by,
+                    "date": programme.adopted_on.isoformat(),
+                    "paragraph": programme.paragraph or "",
+                },
             )
-        # 3. Monitoring and evaluation.
-        measured = [g for g in plan.sub_goals if g.baseline is not None and g.target is not None]
-        if measured:
-            c[2].add(
-                "action plan", f"{name}: {len(measured)} sub-goals with indicator, baseline and target", ref
-            )
-        else:
-            c[2].missing.append(f"{name}: no sub-goal with an indicator, a baseline and a target")
-        chain = plan.evaluation.effect_chain
-        if any(link.indicators for step in (chain.output, chain.outcome, chain.impact) for link in step):
-            c[2].add("action plan", f"{name}: effect chain with indicators", ref)
-        else:
-            c[2].missing.append(f"{name}: no effect chain with indicators for output, outcome or impact")
-        # 4. Stakeholder cooperation: a steering group and a broad partnership.
-        for label, group_id in (
-            ("steering group", plan.governance.steering_group_id),
-            ("partnership", plan.governance.partnership_id),
-        ):
-            if group_id is not None:
-                c[3].add("actors", f"{name}: {label} {known_actor(group_id) or group_id}", group_id)
-                continue
-            kind = label.replace(" ", "_")
-            found = [(ident, title) for k, ident, title in area.groups if k == kind]
-            if found:
-                c[3].add("actors", f"{name}: {label} {found[0][1]}", UUID(found[0][0]))
-            else:
-                c[3].missing.append(f"{name}: no {label}")
-        if area.engagements:
-            c[3].add(
-                "actors",
-                f"{name}: {area.engagements} engagements with {area.participations} participations "
-                "in the past twelve months",
-                area.strength_area_id,
-            )
-        else:
-            c[3].missing.append(f"{name}: no engagement (actor meeting, workshop…) in the past twelve months")
-        # 5–7. Initiatives by what they address (Interreg counts as cooperation across borders).
-        for index, addresses in (
-            (4, "innovation_system"),
-            (5, "industrial_transition"),
-            (6, "international_cooperation"),
-        ):
-            for initiative in plan.policy_mix.initiatives:
-                if addresses in initiative.addresses or (
-                    index == 6 and "interreg" in initiative.funding_sources
-                ):
-                    c[index].add("action plan", f"{name}: {initiative.title}", ref)
-    if adopted:
-        c[1].add(
-            "programme",
-            f"adopted by {programme.adopted_by} on {programme.adopted_on}"
-            + (f", {programme.paragraph}" if programme.paragraph else ""),
-            programme.programme_id,
         )
     else:
-        c[1].missing.append("the programme's adoption (date, body, paragraph) is not recorded")
-    for index, what in (
-        (4, "the research and innovation system"),
-        (5, "industrial transition"),
-        (6, "cooperation with partners outside the country"),
-    ):
-        if not c[index].evidence:
-            c[index].missing.append(f"no initiative addresses {what}")
-    # Priorities classified by economic domain can be matched with other regions' (Eye@RIS3).
-    for area in programme.areas:
-        if area.nace_codes:
-            c[6].add(
-                "strength area",
-                f"{area.name.any()}: economic domains NACE {', '.join(area.nace_codes)}, comparable in Eye@RIS3",
-                area.strength_area_id,
-            )
-    return [
-        Criterion(
-            number=i + 1, title=title, status=_status(crit), evidence=crit.evidence, missing=crit.missing
-        )
-        for i, (title, crit) in enumerate(zip(CRITERIA, c, strict=True))
+        missing.append(Finding("programme_not_adopted"))
+    led = [a for a in areas if a.process_leader]
+    evidence.append(Finding("process_leaders", {"n": len(led), "total": total}))
+    if unled := [a for a in areas if not a.process_leader]:
+        missing.append(Finding("areas_without_process_leader", {"areas": _names(unled)}))
+    governed = [
+        a
+        for a in areas
+        if "steering_group" in a.groups
+        or (a.published and (a.published.governance.steering_group_id or a.published.governance.roles))
     ]
+    evidence.append(Finding("areas_with_governance", {"n": len(governed), "total": total}))
+    adopted = not any(f.key == "programme_not_adopted" for f in missing)
+    results.append((bool(total) and not missing, adopted or bool(led) or bool(governed), evidence, missing))
+
+    # 3 Monitoring and evaluation: sub-goals with indicator, baseline and target, measured; effect chains.
+    targeted = {
+        id(a): [g.id for g in a.published.sub_goals if g.baseline is not None and g.target is not None]
+        for a in published
+        if a.published
+    }
+    goals = sum(len(p.sub_goals) for p in plans)
+    n_targeted = sum(len(ids) for ids in targeted.values())
+    n_measured = sum(1 for a in published for g in targeted[id(a)] if g in a.measured)
+    chains = [
+        p
+        for p in plans
+        if any(
+            link.indicators
+            for step in (
+                p.evaluation.effect_chain.output,
+                p.evaluation.effect_chain.outcome,
+                p.evaluation.effect_chain.impact,
+            )
+            for link in step
+        )
+    ]
+    evidence = [
+        Finding("sub_goals_with_targets", {"n": n_targeted, "total": goals}),
+        Finding("indicators_measured", {"n": n_measured, "total": n_targeted}),
+        Finding("effect_chains", {"n": len(chains), "total": total}),
+    ]
+    missing = []
+    if untargeted := [a for a in areas if not targeted.get(id(a))]:
+        missing.append(Finding("areas_without_sub_goals", {"areas": _names(untargeted)}))
+    if n_measured < n_targeted:
+        missing.append(Finding("indicators_without_values", {"n": n_targeted - n_measured}))
+    results.append((bool(total) and not missing, bool(n_targeted or chains), evidence, missing))
+
+    # 4 Stakeholder cooperation: engagements in the past twelve months, a steering group or partnership.
+    held = [e for a in areas for e in recent[id(a)]]
+    partnered = [
+        a
+        for a in areas
+        if a.groups & {"steering_group", "partnership"}
+        or (
+            a.published
+            and (a.published.governance.steering_group_id or a.published.governance.partnership_id)
+        )
+    ]
+    evidence = [
+        Finding("engagements", {"n": len(held), "participations": sum(p for _, p in held)}),
+        Finding("areas_with_partnership", {"n": len(partnered), "total": total}),
+    ]
+    missing = []
+    if not held:
+        missing.append(Finding("no_engagements"))
+    elif quiet := [a for a in areas if not recent[id(a)]]:
+        missing.append(Finding("areas_without_engagements", {"areas": _names(quiet)}))
+    if alone := [a for a in areas if a not in partnered]:
+        missing.append(Finding("areas_without_partnership", {"areas": _names(alone)}))
+    results.append((bool(total) and not missing, bool(held or partnered), evidence, missing))
+
+    # 5–7 Actions in the policy mix; for 7, priorities comparable with other regions' (Eye@RIS3).
+    for topic in ("innovation_system", "industrial_transition", "international_cooperation"):
+        n = _initiatives(plans, topic)
+        evidence = [Finding(f"initiatives_{topic}", {"n": n})]
+        partial = False
+        if topic == "international_cooperation":
+            classified = [a for a in areas if a.nace_codes]
+            evidence.append(Finding("nace_classified", {"n": len(classified), "total": total}))
+            partial = bool(classified)
+        missing = [] if n else [Finding(f"no_initiatives_{topic}")]
+        results.append((bool(n), partial, evidence, missing))
+
+    criteria = tuple(
+        CriterionResult(
+            number=i + 1,
+            key=key,
+            title=title,
+            status=_status(met, partial),
+            evidence=tuple(evidence),
+            missing=tuple(missing),
+        )
+        for i, ((key, title), (met, partial, evidence, missing)) in enumerate(
+            zip(CRITERIA, results, strict=True)
+        )
+    )
+    return Checklist(
+        programme_id=programme.programme_id,
+        evaluated_at=now,
+        valid_until=_valid_until(areas, recent, now),
+        criteria=criteria,
+    )
+
+
+def _valid_until(
+    areas: Sequence[AreaEvidence], recent: Mapping[int, list[tuple[date, int]]], now: datetime
+) -> datetime | None:
+    """The first moment after ``now`` at which time alone changes a verdict: a published plan falls
+    overdue, or an engagement leaves the past twelve months."""
+    moments = [a.review_due + INSTANT for a in areas if a.review_due is not None and a.review_due >= now]
+    moments += [
+        datetime.combine(day + ENGAGEMENT_WINDOW + timedelta(days=1), time(), UTC)
+        for a in areas
+        for day, _ in recent[id(a)]
+    ]
+    return min(moments, default=None)

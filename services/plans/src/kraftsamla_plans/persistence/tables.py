@@ -159,3 +159,14 @@ class KnownEngagement(Base):
     strength_area_ids: Mapped[list[str]] = mapped_column(JSON)
     participations: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ProgrammeChecklist(Base):
+    """A programme's EU enabling condition 1.1 checklist as last evaluated and announced."""
+
+    __tablename__ = "programme_checklists"
+    programme_id: Mapped[str] = mapped_column(ForeignKey("programmes.id"), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), index=True)
+    evaluated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    valid_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
+    criteria: Mapped[list[Any]] = mapped_column(JSON)

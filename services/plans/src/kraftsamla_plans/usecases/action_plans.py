@@ -15,9 +15,10 @@ from kraftsamla_common.service import Page
 from ..domain import action_plans
 from ..domain.action_plans import ContentDiff
 from ..domain.problems import Problem
-from ..domain.review import Review, review_status
+from ..domain.review import Review, review_due, review_status
 from ..persistence.tables import ActionPlan, ActionPlanVersion, Programme, StrengthArea
 from . import documents
+from .checklist import refresh_checklists
 from .documents import DocumentKind, Selector
 from .programmes import snapshot
 
@@ -48,6 +49,7 @@ async def _published(
         published_at=version.published_at,
         published_by=version.published_by,
         plan=content,
+        review_due=review_due(version.published_at, plan.created_at, content.next_review),
     )
 
 
@@ -63,6 +65,7 @@ ACTION_PLANS = DocumentKind(
     publish_errors=_publish_errors,
     publish_refused="The draft cannot be published.",
     published=_published,
+    after_publish=refresh_checklists,
 )
 
 

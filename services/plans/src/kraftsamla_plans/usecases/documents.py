@@ -80,6 +80,8 @@ class DocumentKind(Generic[D, V, C]):
     publish_refused: str
     published: Callable[[UnitOfWork, D, V, C], Awaitable[EventData]]
     """Records what else a new version changes and returns the event that announces it."""
+    after_publish: Callable[[UnitOfWork], Awaitable[None]] | None = None
+    """What follows from a new version once it is announced (e.g. the programme's checklist)."""
 
 
 def require_match(if_match: str | None, current: str) -> None:
@@ -152,6 +154,8 @@ async def publish(
     uow.session.add(version)
     doc.current_version = version.number
     uow.emit(await kind.published(uow, doc, version, content), subject=doc.id)
+    if kind.after_publish is not None:
+        await kind.after_publish(uow)
     await uow.commit()
     return version
 

@@ -1,6 +1,6 @@
 """What the actors service announces, kept as read models: actors, groups and people, so
 references (process leaders, owners, steering groups) can be named without calling it, and
-engagements, as evidence of stakeholder involvement for the 1.1 checklist."""
+engagements, as evidence of stakeholder involvement for the 1.1 checklist (refreshed as they change)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from kraftsamla_common.events import ActorState, EngagementRecorded, GroupState,
 from kraftsamla_common.messaging import UnitOfWork
 
 from ..persistence.tables import KnownActor, KnownEngagement
+from .checklist import refresh_checklists
 
 
 async def _known(uow: UnitOfWork, ident: str, kind: str, name: str, at: datetime, **more: str | None) -> None:
@@ -33,6 +34,7 @@ async def remember_actor(uow: UnitOfWork, d: ActorState, at: datetime) -> None:
 async def remember_group(uow: UnitOfWork, d: GroupState, at: datetime) -> None:
     area = str(d.strength_area_id) if d.strength_area_id else None
     await _known(uow, str(d.group_id), "group", d.name, at, group_kind=d.kind, strength_area_id=area)
+    await refresh_checklists(uow)
 
 
 async def remember_person(uow: UnitOfWork, d: PersonAdded, at: datetime) -> None:
@@ -49,9 +51,11 @@ async def remember_engagement(uow: UnitOfWork, d: EngagementRecorded, at: dateti
         return
     if d.deleted:
         await uow.session.execute(delete(KnownEngagement).where(KnownEngagement.id == str(d.engagement_id)))
+        await refresh_checklists(uow)
         return
     if known is None:
         known = KnownEngagement(id=str(d.engagement_id), region=uow.region)
         uow.session.add(known)
     known.held_on, known.participations, known.updated_at = d.held_on, d.participations, at
     known.strength_area_ids = [str(s) for s in d.strength_area_ids]
+    await refresh_checklists(uow)

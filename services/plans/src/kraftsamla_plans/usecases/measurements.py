@@ -19,6 +19,7 @@ from ..persistence.queries import published_contents
 from ..persistence.tables import ActionPlan, IndicatorMeasurement
 from ..schemas import MeasurementCreate, MeasurementUpdate
 from .action_plans import ACTION_PLANS
+from .checklist import refresh_checklists
 from .documents import find_document
 
 
@@ -90,6 +91,7 @@ async def record_measurement(
         uow.session.add(m)
     _measured(m, body, by)
     _announce(uow, m, plan)
+    await refresh_checklists(uow)
     await uow.commit()
     return m, plan, created
 
@@ -126,6 +128,7 @@ async def correct_measurement(
     m, plan = await _find(uow, plan_id, measurement_id)
     _measured(m, body, by)
     _announce(uow, m, plan)
+    await refresh_checklists(uow)
     await uow.commit()
     return m, plan
 
@@ -135,4 +138,5 @@ async def withdraw_measurement(uow: UnitOfWork, plan_id: UUID, measurement_id: U
     m, plan = await _find(uow, plan_id, measurement_id)
     _announce(uow, m, plan, deleted=True)
     await uow.session.delete(m)
+    await refresh_checklists(uow)
     await uow.commit()

@@ -15,6 +15,8 @@ from kraftsamla_common.errors import Conflict, NotFound, Unprocessable
 from kraftsamla_common.events import (
     ActionPlanContent,
     Adoption,
+    ChecklistCriterion,
+    ChecklistEvaluated,
     LocalizedText,
     ProgrammeAdopted,
     ProgrammeCreated,
@@ -29,8 +31,9 @@ from kraftsamla_common.service import Page
 
 from ..domain.documents import etag
 from ..persistence.queries import areas_with_plans, known_names
-from ..persistence.tables import ActionPlan, Programme, StrengthArea
+from ..persistence.tables import ActionPlan, Programme, ProgrammeChecklist, StrengthArea
 from ..schemas import ProgrammeCreate, ProgrammeUpdate, StrengthAreaCreate, StrengthAreaUpdate
+from .checklist import evaluate_checklist, refresh_checklists
 from .documents import require_match
 
 
@@ -157,6 +160,7 @@ async def create_programme(uow: UnitOfWork, body: ProgrammeCreate) -> ProgrammeV
     await uow.session.flush()
     uow.emit(_programme_event(ProgrammeCreated, programme, [a for a, _ in pairs]), subject=programme.id)
     result = await _view(uow, programme)
+    await refresh_checklists(uow)
     await uow.commit()
     return result
 
@@ -198,6 +202,7 @@ async def _announce(
     await uow.session.flush()
     view = await _view(uow, p)
     uow.emit(_programme_event(kind, p, [sa for sa, _ in view.areas]), subject=p.id)
+    await refresh_checklists(uow)
     await uow.commit()
     return view
 
@@ -274,3 +279,18 @@ async def update_strength_area(
             value = str(value)
         setattr(area, key, value)
     return await _announce(uow, p)
+
+
+async def read_checklist(uow: UnitOfWork, programme_id: UUID) -> ChecklistEvaluated:
+    """The programme's checklist as last evaluated and announced (the report shows the same); a
+    programme never evaluated yet is evaluated now, without keeping it."""
+    programme = await find_programme(uow, programme_id)
+    kept = await uow.session.get(ProgrammeChecklist, programme.id)
+    if kept is None:
+        return await evaluate_checklist(uow, programme, utcnow())
+    return ChecklistEvaluated(
+        programme_id=UUID(programme.id),
+        evaluated_at=kept.evaluated_at,
+        valid_until=kept.valid_until,
+        criteria=[ChecklistCriterion.model_validate(c) for c in kept.criteria],
+    )

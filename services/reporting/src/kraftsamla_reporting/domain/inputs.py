@@ -9,6 +9,7 @@ from typing import Any
 
 from kraftsamla_common.events import (
     ActionPlanContent,
+    ChecklistCriterion,
     LocalPlanContent,
 )
 
@@ -46,6 +47,8 @@ class PlanIn:
     content: ActionPlanContent | None = None
     revisions: Sequence[datetime] = ()
     """When each of its versions was published."""
+    review_due: datetime | None = None
+    """When the version falls overdue for revision (the plans service's reckoning)."""
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,15 @@ class MeasurementIn:
 
 
 @dataclass(frozen=True)
+class ChecklistIn:
+    """A programme's EU enabling condition 1.1 checklist, as the plans service evaluated it."""
+
+    programme_id: str
+    evaluated_at: datetime
+    criteria: Sequence[ChecklistCriterion]
+
+
+@dataclass(frozen=True)
 class LocalPlanIn:
     local_plan_id: str
     version: int
@@ -169,3 +181,4 @@ class ReportInputs:
     measurements: Sequence[MeasurementIn] = ()
     local_plans: Sequence[LocalPlanIn] = ()
     opted_in: bool = False
+    checklists: Sequence[ChecklistIn] = ()

@@ -275,9 +275,9 @@ LABELS: dict[str, tuple[str, str, str]] = {
         "{n} taustadokumenttia viitattu",
     ),
     "ev_plans_up_to_date": (
-        "{n} av {total} handlingsplaner reviderade senaste halvåret",
-        "{n} of {total} action plans revised in the last six months",
-        "{n}/{total} toimenpidesuunnitelmaa päivitetty viimeisen puolen vuoden aikana",
+        "{n} av {total} handlingsplaner reviderade i tid",
+        "{n} of {total} action plans revised on time",
+        "{n}/{total} toimenpidesuunnitelmaa päivitetty ajallaan",
     ),
     "ev_initiatives_digitalisation": (
         "{n} insatser för digitalisering",
@@ -345,34 +345,34 @@ LABELS: dict[str, tuple[str, str, str]] = {
         "{n} indikaattoria ilman mitattua arvoa",
     ),
     "ev_engagements": (
-        "{n} aktiviteter med {people} deltagare från {actors} aktörer",
-        "{n} engagements with {people} participants from {actors} actors",
-        "{n} tilaisuutta, {people} osallistujaa {actors} toimijasta",
-    ),
-    "ev_areas_with_all_helices": (
-        "{n} av {total} styrkeområden har alla fyra helixtyper i sina grupper",
-        "{n} of {total} strength areas have all four helix types in their groups",
-        "{n}/{total} vahvuusalan ryhmissä on kaikki neljä heliksiä",
-    ),
-    "ev_cycle_meetings": (
-        "{held} av {planned} planerade möten i årshjulet hållna",
-        "{held} of {planned} planned annual-cycle meetings held",
-        "{held}/{planned} vuosikellon tapaamisesta pidetty",
+        "{n} aktiviteter med {participations} deltaganden de senaste tolv månaderna",
+        "{n} engagements with {participations} participations in the past twelve months",
+        "{n} tilaisuutta, {participations} osallistumista viimeisten kahdentoista kuukauden aikana",
     ),
     "ev_no_engagements": (
-        "Inga aktiviteter under perioden",
-        "No engagements in the period",
-        "Ei tilaisuuksia kaudella",
+        "Inga aktiviteter de senaste tolv månaderna",
+        "No engagements in the past twelve months",
+        "Ei tilaisuuksia viimeisten kahdentoista kuukauden aikana",
     ),
-    "ev_areas_missing_helix": (
-        "Helixtyper saknas i: {areas}",
-        "Helix types missing in: {areas}",
-        "Heliksejä puuttuu: {areas}",
+    "ev_areas_with_partnership": (
+        "{n} av {total} styrkeområden har en styrgrupp eller ett partnerskap",
+        "{n} of {total} strength areas have a steering group or a partnership",
+        "{n}/{total} vahvuusalalla on ohjausryhmä tai kumppanuus",
     ),
-    "ev_cycle_meetings_missed": (
-        "{n} planerade möten hölls inte",
-        "{n} planned meetings were not held",
-        "{n} suunniteltua tapaamista jäi pitämättä",
+    "ev_areas_without_engagements": (
+        "Inga aktiviteter de senaste tolv månaderna: {areas}",
+        "No engagement in the past twelve months: {areas}",
+        "Ei tilaisuuksia viimeisten kahdentoista kuukauden aikana: {areas}",
+    ),
+    "ev_areas_without_partnership": (
+        "Styrgrupp eller partnerskap saknas: {areas}",
+        "No steering group or partnership: {areas}",
+        "Ohjausryhmä tai kumppanuus puuttuu: {areas}",
+    ),
+    "ev_nace_classified": (
+        "{n} av {total} styrkeområden klassade efter näringsgren (NACE), jämförbara i Eye@RIS3",
+        "{n} of {total} strength areas classified by economic domain (NACE), comparable in Eye@RIS3",
+        "{n}/{total} vahvuusalaa luokiteltu toimialoittain (NACE), vertailtavissa Eye@RIS3:ssa",
     ),
     "ev_initiatives_innovation_system": (
         "{n} insatser för forsknings- och innovationssystemet",
@@ -388,26 +388,6 @@ LABELS: dict[str, tuple[str, str, str]] = {
         "{n} insatser för internationellt samarbete",
         "{n} initiatives for international cooperation",
         "{n} kansainvälisen yhteistyön toimenpidettä",
-    ),
-    "ev_academia_in_partnerships": (
-        "{n} akademiska aktörer i partnerskapen",
-        "{n} academic actors in the partnerships",
-        "{n} korkeakoulu- ja tutkimustoimijaa kumppanuuksissa",
-    ),
-    "ev_interreg_applications": (
-        "{n} Interreg-ansökningar i portföljen",
-        "{n} Interreg applications in the portfolio",
-        "{n} Interreg-hakemusta salkussa",
-    ),
-    "ev_cooperation_view_in": (
-        "Med i den interregionala samarbetsvyn",
-        "Takes part in the interregional cooperation view",
-        "Mukana alueiden välisessä yhteistyönäkymässä",
-    ),
-    "ev_cooperation_view_out": (
-        "Inte med i den interregionala samarbetsvyn",
-        "Not in the interregional cooperation view",
-        "Ei mukana alueiden välisessä yhteistyönäkymässä",
     ),
     "ev_no_initiatives_innovation_system": (
         "Inga insatser för forsknings- och innovationssystemet i policymixen",

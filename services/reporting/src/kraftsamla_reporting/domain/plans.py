@@ -10,9 +10,6 @@ from .common import localized, strength_areas
 from .content import PlanLine, ProgrammeLine
 from .inputs import PlanIn, ReportInputs
 
-REVISION_INTERVAL = timedelta(days=183)
-"""Action plans are revised at least twice a year: a version older than half a year is overdue."""
-
 
 def _day(value: str | date | None) -> date | None:
     """A date as the programme's details carry it (ISO text, as announced)."""
@@ -52,8 +49,8 @@ def _plan_line(sa_id: str, code: str, name: dict[str, Any], plan: PlanIn | None,
             overdue=True,
         )
     next_review = plan.content.next_review if plan.content else None
-    last = max([plan.published_at, *plan.revisions])
-    overdue = today - last > REVISION_INTERVAL or (next_review is not None and next_review < today.date())
+    # When a version falls overdue is the plans service's rule; its events say when.
+    overdue = plan.review_due is not None and today > plan.review_due
     return PlanLine(
         strength_area_id=UUID(sa_id),
         strength_area_code=code,

@@ -66,7 +66,7 @@ def build_report(
         geography=geography_of(inputs),
         agenda2030=agenda2030_of(inputs),
         indicators=indicators,
-        eu_criteria=eu_criteria(inputs, plans, activities, partnerships, indicators),
+        eu_criteria=eu_criteria(inputs),
         local_plans=local_plans_of(inputs, codes),
         actors=actor_counts(inputs),
     )

@@ -44,6 +44,19 @@ class KnownPlanVersion(Base):
     priorities: Mapped[int] = mapped_column(Integer)
     content: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     """The version's whole content (analysis, governance, sub-goals, policy mix, evaluation)."""
+    review_due: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    """When the version falls overdue for revision, as the plans service reckons it."""
+
+
+class KnownChecklist(Base):
+    """A programme's EU enabling condition 1.1 checklist as the plans service last evaluated it."""
+
+    __tablename__ = "rm_checklists"
+    programme_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), index=True)
+    evaluated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    criteria: Mapped[list[Any]] = mapped_column(JSON)
+    """``[{"number", "key", "title", "status", "evidence": [finding], "missing": [finding]}]``."""
 
 
 class KnownPlanPublication(Base):

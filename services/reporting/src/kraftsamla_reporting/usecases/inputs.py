@@ -9,11 +9,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kraftsamla_common.events import ActionPlanContent, LocalPlanContent
+from kraftsamla_common.events import ActionPlanContent, ChecklistCriterion, LocalPlanContent
 
 from ..domain.inputs import (
     ActorIn,
     ApplicationIn,
+    ChecklistIn,
     CycleIn,
     EngagementIn,
     LocalPlanIn,
@@ -31,6 +32,7 @@ from ..persistence.queries import utc
 from ..persistence.tables import (
     KnownActor,
     KnownApplication,
+    KnownChecklist,
     KnownCycle,
     KnownEngagement,
     KnownLocalPlan,
@@ -106,6 +108,7 @@ async def load_inputs(session: AsyncSession, region: str) -> ReportInputs:
                 priorities=p.priorities,
                 content=ActionPlanContent.model_validate(p.content) if p.content else None,
                 revisions=sorted(revisions.get(p.action_plan_id, [])),
+                review_due=utc(p.review_due) if p.review_due else None,
             )
             for p in await _all(session, KnownPlanVersion, region)
         ],
@@ -209,4 +212,12 @@ async def load_inputs(session: AsyncSession, region: str) -> ReportInputs:
             for lp in await _all(session, KnownLocalPlan, region)
         ],
         opted_in=bool(sharing and sharing.opted_in),
+        checklists=[
+            ChecklistIn(
+                programme_id=c.programme_id,
+                evaluated_at=utc(c.evaluated_at),
+                criteria=[ChecklistCriterion.model_validate(x) for x in c.criteria],
+            )
+            for c in await _all(session, KnownChecklist, region)
+        ],
     )

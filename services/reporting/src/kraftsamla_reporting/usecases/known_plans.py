@@ -12,6 +12,7 @@ from sqlalchemy import and_
 
 from kraftsamla_common.events import (
     ActionPlanPublished,
+    ChecklistEvaluated,
     CyclePlanned,
     Envelope,
     IndicatorMeasured,
@@ -22,6 +23,7 @@ from kraftsamla_common.messaging import UnitOfWork
 
 from ..persistence.queries import insert, keep_latest, upsert, utc
 from ..persistence.tables import (
+    KnownChecklist,
     KnownCycle,
     KnownLocalPlan,
     KnownMeasurement,
@@ -87,6 +89,7 @@ async def keep_action_plan(uow: UnitOfWork, event: Envelope[ActionPlanPublished]
             "published_at": utc(d.published_at),
             "priorities": len(d.plan.priorities),
             "content": d.plan.model_dump(mode="json"),
+            "review_due": utc(d.review_due) if d.review_due else None,
         },
         where=KnownPlanVersion.version < stmt.excluded.version,
     )
@@ -99,6 +102,25 @@ async def keep_action_plan(uow: UnitOfWork, event: Envelope[ActionPlanPublished]
             published_at=utc(d.published_at),
         )
         .on_conflict_do_nothing()
+    )
+    await record_change(event, uow)
+
+
+async def keep_checklist(uow: UnitOfWork, event: Envelope[ChecklistEvaluated]) -> None:
+    """Keep each programme's latest checklist: the report shows the plans service's verdicts as they are."""
+    d = event.data
+    stmt = insert(uow.session, KnownChecklist)
+    await upsert(
+        uow.session,
+        KnownChecklist,
+        ["programme_id"],
+        {
+            "programme_id": str(d.programme_id),
+            "region": uow.region,
+            "evaluated_at": utc(d.evaluated_at),
+            "criteria": [c.model_dump(mode="json") for c in d.criteria],
+        },
+        where=KnownChecklist.evaluated_at <= stmt.excluded.evaluated_at,
     )
     await record_change(event, uow)
 
