@@ -4,8 +4,7 @@ real NATS JetStream and a real database; the reporting service beside it receive
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
+from collections.abc import AsyncIterator
 from typing import Any
 from uuid import UUID
 
@@ -13,8 +12,7 @@ import httpx
 import nats
 import pytest
 
-from helpers import eventually, headers, running, service_settings, stream_messages
-from kraftsamla_actors.app import spec as actors_spec
+from helpers import StartService, eventually, headers, stream_messages
 from kraftsamla_common.events import (
     Envelope,
     EventData,
@@ -26,7 +24,6 @@ from kraftsamla_common.events import (
     subject_for,
     utcnow,
 )
-from kraftsamla_reporting.app import spec as reporting_spec
 
 TOURISM = UUID("0190c1a4-0000-7000-8000-00000000a001")
 FOREST = UUID("0190c1a4-0000-7000-8000-00000000a002")
@@ -80,16 +77,11 @@ async def announce_programme(nats_url: str, region: str) -> None:
 
 @pytest.fixture
 async def clients(
-    nats_url: str, database_factory: Callable[[str], str], api_keys_file: Path, region: str
+    start_service: StartService, nats_url: str, region: str
 ) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
-    common: dict[str, Any] = {"nats_url": nats_url, "api_keys_file": api_keys_file, "relay_poll_seconds": 0.1}
-    actors_settings = service_settings("actors", database_url=database_factory("actors"), **common)
-    reporting_settings = service_settings(
-        "reporting", database_url=database_factory("reporting"), report_debounce_seconds=0.1, **common
-    )
     async with (
-        running(actors_spec, actors_settings) as actors,
-        running(reporting_spec, reporting_settings) as reporting,
+        start_service("actors", relay_poll_seconds=0.1) as actors,
+        start_service("reporting", relay_poll_seconds=0.1, report_debounce_seconds=0.1) as reporting,
     ):
         await announce_programme(nats_url, region)
 

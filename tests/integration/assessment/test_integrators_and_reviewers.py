@@ -6,8 +6,7 @@ preview of a draft plan."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -18,6 +17,7 @@ from test_assessment_service import apps, js
 from helpers import (
     AREA_ID,
     PLAN_ID,
+    StartService,
     WebhookEndpoint,
     application,
     envelope,
@@ -25,11 +25,8 @@ from helpers import (
     headers,
     plan_event,
     publish,
-    running,
-    service_settings,
     stream_messages,
 )
-from kraftsamla_assessment.app import spec
 from kraftsamla_common.events import (
     Envelope,
     LocalizedText,
@@ -44,19 +41,10 @@ FOREST_PLAN, FOREST_AREA = new_id(), new_id()
 
 
 @pytest.fixture
-async def svc(
-    js: Any, nats_url: str, database_factory: Callable[[str], str], api_keys_file: Path
-) -> AsyncIterator[httpx.AsyncClient]:
-    settings = service_settings(
-        "assessment",
-        database_url=database_factory("assessment"),
-        nats_url=nats_url,
-        api_keys_file=api_keys_file,
-        relay_poll_seconds=0.2,
-        webhook_backoff_seconds=[0.2, 0.2, 0.2],
-        webhook_poll_seconds=0.05,
-    )
-    async with running(spec, settings) as c:
+async def svc(js: Any, start_service: StartService) -> AsyncIterator[httpx.AsyncClient]:
+    async with start_service(
+        "assessment", webhook_backoff_seconds=[0.2, 0.2, 0.2], webhook_poll_seconds=0.05
+    ) as c:
         yield c
 
 

@@ -3,16 +3,14 @@ leaves nothing; region administrators read their own region's log and no other."
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
+from collections.abc import AsyncIterator
 from typing import Any
 from uuid import uuid4
 
 import httpx
 import pytest
 
-from helpers import OPERATOR, headers, running, service_settings
-from kraftsamla_plans.app import spec
+from helpers import OPERATOR, StartService, headers
 
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 PROGRAMME = {
@@ -24,13 +22,8 @@ PROGRAMME = {
 
 
 @pytest.fixture
-async def client(
-    nats_url: str, database_factory: Callable[[str], str], api_keys_file: Path
-) -> AsyncIterator[httpx.AsyncClient]:
-    settings = service_settings(
-        "plans", database_url=database_factory("plans"), nats_url=nats_url, api_keys_file=api_keys_file
-    )
-    async with running(spec, settings) as c:
+async def client(start_service: StartService) -> AsyncIterator[httpx.AsyncClient]:
+    async with start_service("plans") as c:
         yield c
 
 

@@ -17,7 +17,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from uuid import UUID
 
-from kraftsamla_common.events import ActionPlanContent
+from kraftsamla_common.events import ActionPlanContent, ChecklistCriterion, ChecklistEvaluated
+from kraftsamla_common.events import Finding as FindingEvent
 
 Status = Literal["met", "partial", "missing"]
 Params = dict[str, str | int | float]
@@ -314,6 +315,26 @@ def evaluate(programme: ProgrammeEvidence, now: datetime) -> Checklist:
         evaluated_at=now,
         valid_until=_valid_until(areas, recent, now),
         criteria=criteria,
+    )
+
+
+def announced(checklist: Checklist) -> ChecklistEvaluated:
+    """The checklist as its event (and the plans API) carries it."""
+    return ChecklistEvaluated(
+        programme_id=checklist.programme_id,
+        evaluated_at=checklist.evaluated_at,
+        valid_until=checklist.valid_until,
+        criteria=[
+            ChecklistCriterion(
+                number=c.number,
+                key=c.key,
+                title=c.title,
+                status=c.status,
+                evidence=[FindingEvent(key=f.key, params=f.params, text=f.text) for f in c.evidence],
+                missing=[FindingEvent(key=f.key, params=f.params, text=f.text) for f in c.missing],
+            )
+            for c in checklist.criteria
+        ],
     )
 
 

@@ -19,16 +19,14 @@ from sqlalchemy import or_, select
 
 from kraftsamla_common.db import ALL_REGIONS
 from kraftsamla_common.events import (
-    ChecklistCriterion,
     ChecklistEvaluated,
-    Finding,
     LocalizedText,
     utcnow,
 )
 from kraftsamla_common.messaging import UnitOfWork
 from kraftsamla_common.service import ServiceContext
 
-from ..domain.checklist import ENGAGEMENT_WINDOW, AreaEvidence, Checklist, ProgrammeEvidence, evaluate
+from ..domain.checklist import ENGAGEMENT_WINDOW, AreaEvidence, ProgrammeEvidence, announced, evaluate
 from ..domain.review import review_due
 from ..persistence.queries import areas_with_plans, published_contents
 from ..persistence.tables import (
@@ -99,27 +97,7 @@ async def _evidence(uow: UnitOfWork, programme: Programme, now: datetime) -> Pro
 
 async def evaluate_checklist(uow: UnitOfWork, programme: Programme, now: datetime) -> ChecklistEvaluated:
     """The programme's checklist as of ``now``, as its event carries it."""
-    return _announced(evaluate(await _evidence(uow, programme, now), now))
-
-
-def _announced(checklist: Checklist) -> ChecklistEvaluated:
-    """The checklist as its event (and the API) carries it."""
-    return ChecklistEvaluated(
-        programme_id=checklist.programme_id,
-        evaluated_at=checklist.evaluated_at,
-        valid_until=checklist.valid_until,
-        criteria=[
-            ChecklistCriterion(
-                number=c.number,
-                key=c.key,
-                title=c.title,
-                status=c.status,
-                evidence=[Finding(key=f.key, params=f.params, text=f.text) for f in c.evidence],
-                missing=[Finding(key=f.key, params=f.params, text=f.text) for f in c.missing],
-            )
-            for c in checklist.criteria
-        ],
-    )
+    return announced(evaluate(await _evidence(uow, programme, now), now))
 
 
 async def refresh_checklists(uow: UnitOfWork) -> None:
