@@ -49,6 +49,35 @@ from .telemetry import event_id_var, region_var
 
 log = logging.getLogger(__name__)
 
+
+class EmptyFetchIsNoError(logging.Filter):
+    """FastStream's pull consumer treats ``nats.errors.TimeoutError`` as "no message yet", but
+    nats-py raises the plain ``asyncio.TimeoutError`` when a fetch's deadline runs out before its
+    lingering request is sent. FastStream's supervisor then restarts the consumer task (nothing is
+    lost) and logs it as an ERROR with a traceback, once per start. It is an empty fetch: logged at
+    DEBUG, without the traceback. Any other failure of a consumer task stays an ERROR."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if type(exc) is TimeoutError and "retrying" in record.getMessage():
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            record.msg, record.args, record.exc_info, record.exc_text = (
+                "a consumer's fetch found no message before its deadline; fetching again",
+                None,
+                None,
+                None,
+            )
+            return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+        return True
+
+
+def _bus_logger(service: str) -> logging.Logger:
+    logger = logging.getLogger(f"kraftsamla.{service}.bus")
+    if not any(isinstance(f, EmptyFetchIsNoError) for f in logger.filters):
+        logger.addFilter(EmptyFetchIsNoError())
+    return logger
+
+
 Handler = Callable[[Envelope[Any], UnitOfWork], Awaitable[None]]
 
 DUPLICATE_WINDOW_SECONDS = 600.0
@@ -118,7 +147,7 @@ class Bus:
             reconnect_time_wait=1,
             connect_timeout=5,
             graceful_timeout=15,
-            logger=logging.getLogger(f"kraftsamla.{self.service}.bus"),
+            logger=_bus_logger(self.service),
             # One line per message is noise at thousands of events a second; keep it for debugging.
             log_level=logging.DEBUG,
         )

@@ -1,0 +1,43 @@
+"""An empty fetch that nats-py reports as a bare timeout is no error in the services' logs; any other
+failure of a consumer task still is."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from kraftsamla_common.bus import EmptyFetchIsNoError
+
+
+def record(exc: BaseException) -> logging.LogRecord:
+    return logging.LogRecord(
+        "kraftsamla.plans.bus",
+        logging.ERROR,
+        __file__,
+        1,
+        "Task-23 raised an exception, retrying...",
+        None,
+        (type(exc), exc, None),
+    )
+
+
+def test_a_bare_fetch_timeout_is_logged_at_debug_without_a_traceback() -> None:
+    logger = logging.getLogger("kraftsamla.plans.bus")
+    logger.setLevel(logging.INFO)
+    r = record(TimeoutError())
+    assert not EmptyFetchIsNoError().filter(r)  # at INFO, not logged at all
+    assert (r.levelno, r.exc_info) == (logging.DEBUG, None)
+    assert "no message" in r.getMessage()
+    logger.setLevel(logging.DEBUG)
+    try:
+        assert EmptyFetchIsNoError().filter(record(TimeoutError()))
+    finally:
+        logger.setLevel(logging.NOTSET)
+
+
+@pytest.mark.parametrize("exc", [RuntimeError("broken"), ConnectionError("gone")])
+def test_other_failures_stay_errors(exc: BaseException) -> None:
+    r = record(exc)
+    assert EmptyFetchIsNoError().filter(r)
+    assert r.levelno == logging.ERROR and r.exc_info is not None
