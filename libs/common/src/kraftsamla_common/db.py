@@ -18,8 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import DateTime, TypeDecorator, event, make_url, text
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import (
@@ -163,6 +161,10 @@ class Database:
 
 
 def _upgrade(connection: Connection, script_location: Path) -> None:
+    # Alembic is loaded only to migrate: half a second of a service's start that serving never needs.
+    from alembic import command
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(script_location))
     cfg.attributes["connection"] = connection

@@ -17,10 +17,14 @@ import contextlib
 import os
 import shutil
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from playwright.async_api import Browser, PdfMargins, Playwright, async_playwright
-from playwright.async_api import Error as PlaywrightError
+# Playwright's API (a third of a second to import) is loaded when the first PDF is printed; its
+# error class is light, and needed wherever a page may fail.
+from playwright._impl._errors import Error as PlaywrightError
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser, PdfMargins, Playwright
 
 CHROMIUM_ENV = "KRAFTSAMLA_CHROMIUM"
 CHROMIUM_COMMANDS = ("chromium", "chromium-browser", "google-chrome")
@@ -136,6 +140,8 @@ class PdfPrinter:
             executable = shutil.which(self.executable) if self.executable else find_chromium()
             if executable is None:
                 raise PdfUnavailable(_unavailable_message(self.executable))
+            from playwright.async_api import async_playwright
+
             self._playwright = await async_playwright().start()
             try:
                 self._browser = await self._playwright.chromium.launch(
