@@ -155,7 +155,7 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
         description=spec.description,
         version=spec.version,
         lifespan=lifespan,
-        docs_url=f"/{spec.name}/docs",
+        docs_url=None,  # served below, with Swagger UI's files from the platform itself
         openapi_url=f"/{spec.name}/openapi.json",
         redoc_url=None,
     )
@@ -186,6 +186,7 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
         return Response(tel.scrape(), media_type=telemetry.PROMETHEUS_CONTENT_TYPE)
 
     app.add_api_route("/metrics", prometheus, methods=["GET"], include_in_schema=False)
+    serve_docs(app, spec)
     for prefix in ("", f"/{spec.name}"):
         app.add_api_route(
             f"{prefix}/healthz", healthz, methods=["GET"], tags=["health"], include_in_schema=bool(prefix)
@@ -205,6 +206,29 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
         excluded_urls="healthz,readyz,metrics",
     )
     return app
+
+
+def serve_docs(app: FastAPI, spec: ServiceSpec) -> None:
+    """``/<service>/docs``: Swagger UI with its scripts, styles and icon served by the service itself
+    (``/<service>/docs/assets/…``, from the openapi-ui-bundles package), never from a CDN: the
+    documentation opens on a network that reaches no third party."""
+    import openapi_ui_bundles
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.staticfiles import StaticFiles
+
+    assets = f"/{spec.name}/docs/assets"
+    app.mount(assets, StaticFiles(directory=openapi_ui_bundles.swagger_ui.static_path), name="docs-assets")
+
+    async def docs() -> Response:
+        return get_swagger_ui_html(
+            openapi_url=f"/{spec.name}/openapi.json",
+            title=f"{spec.title} — API",
+            swagger_js_url=f"{assets}/swagger-ui-bundle.js",
+            swagger_css_url=f"{assets}/swagger-ui.css",
+            swagger_favicon_url=f"{assets}/favicon-32x32.png",
+        )
+
+    app.add_api_route(f"/{spec.name}/docs", docs, methods=["GET"], include_in_schema=False)
 
 
 def tune_gc() -> None:
