@@ -38,3 +38,14 @@ def test_every_frequency_of_the_catalogue_has_its_slot_length() -> None:
         "2026-03/04",
         "2026-05/06",
     ]
+
+
+def test_the_running_slot_is_not_missed_before_it_ends() -> None:
+    """On 1 December, December's meeting is still to come; November's, not held, is missed."""
+    planned = annual_cycle.slots("monthly", date(2026, 1, 1), None, (date(2026, 9, 1), date(2026, 12, 31)))
+    held = [date(2026, 9, 15), date(2026, 10, 20)]
+    f = annual_cycle.follow_up(planned, held, today=date(2026, 12, 1))
+    assert (f.planned, f.held, f.missed, f.upcoming) == (3, 2, ["2026-11"], ["2026-12"])
+    # A meeting held early in the running month counts at once.
+    early = annual_cycle.follow_up(planned, [*held, date(2026, 12, 1)], today=date(2026, 12, 1))
+    assert (early.planned, early.held, early.missed, early.upcoming) == (4, 3, ["2026-11"], [])

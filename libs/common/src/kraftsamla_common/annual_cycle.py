@@ -6,7 +6,7 @@ it, the reporting service counts them from ``actors.cycle.planned.v1`` and
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from .events import Frequency
@@ -73,10 +73,17 @@ class CycleFollowUp:
     """Slots in which at least one meeting was held."""
     meetings: int
     missed: list[str]
+    upcoming: list[str] = field(default_factory=list)
+    """Slots still running or to come in which no meeting is held yet: not missed (yet)."""
 
 
-def follow_up(planned: Sequence[Slot], held_on: Iterable[date]) -> CycleFollowUp:
-    """Planned slots against meetings actually held: how many slots had a meeting, which were missed."""
+def follow_up(
+    planned: Sequence[Slot], held_on: Iterable[date], *, today: date | None = None
+) -> CycleFollowUp:
+    """Planned slots against meetings actually held: how many slots had a meeting, which were missed.
+
+    A slot that has not ended by ``today`` and has no meeting yet is upcoming, neither planned so far
+    nor missed: on 1 December, December's meeting is still to be held."""
     dates = sorted(held_on)
     hits = {s.label: 0 for s in planned}
     meetings = 0
@@ -86,9 +93,12 @@ def follow_up(planned: Sequence[Slot], held_on: Iterable[date]) -> CycleFollowUp
                 hits[s.label] += 1
                 meetings += 1
                 break
+    ended = {s.label for s in planned if today is None or s.ends_on < today}
+    upcoming = [label for label, n in hits.items() if not n and label not in ended]
     return CycleFollowUp(
-        planned=len(planned),
+        planned=len(planned) - len(upcoming),
         held=sum(1 for n in hits.values() if n),
         meetings=meetings,
-        missed=[label for label, n in hits.items() if not n],
+        missed=[label for label, n in hits.items() if not n and label in ended],
+        upcoming=upcoming,
     )

@@ -379,10 +379,15 @@ class CyclesPublic(Page):
 
 class CycleFollowUpPublic(CyclePublic):
     planned: int
+    """Slots due so far: ended, or running with a meeting already held."""
     held: int
     """Planned slots in which at least one meeting was held."""
     meetings: int
     missed: list[str]
+    """Ended slots without a meeting."""
+    upcoming: list[str] = Field(
+        default=[], description="Slots still running or to come without a meeting yet: not missed (yet)"
+    )
 
 
 class FollowUpPublic(BaseModel):

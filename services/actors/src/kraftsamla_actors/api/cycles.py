@@ -60,6 +60,7 @@ async def cycles_follow_up(
                 held=f.held,
                 meetings=f.meetings,
                 missed=f.missed,
+                upcoming=f.upcoming,
             )
             for c, f in report.cycles
         ],

@@ -18,7 +18,7 @@ from kraftsamla_common.service import Page
 from ..persistence.tables import Cycle
 from ..schemas import CycleCreate
 from .engagements import engagements_in, period
-from .shared import unknown_areas
+from .shared import today, unknown_areas
 
 
 class FollowUpReport(NamedTuple):
@@ -87,5 +87,5 @@ async def follow_up(
     out = []
     for c in cycles:
         planned = annual_cycle.slots(c.frequency, c.starts_on, c.ends_on, (lo, hi))  # type: ignore[arg-type]
-        out.append((c, annual_cycle.follow_up(planned, held[c.id])))
+        out.append((c, annual_cycle.follow_up(planned, held[c.id], today=today())))
     return FollowUpReport(lo, hi, out)

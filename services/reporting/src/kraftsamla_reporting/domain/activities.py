@@ -29,7 +29,7 @@ def _cycles(inputs: ReportInputs, period: Period, today: date) -> list[CycleLine
     for c in sorted(inputs.cycles, key=lambda c: (c.starts_on, c.title)):
         planned = slots(c.frequency, c.starts_on, c.ends_on, upto)  # type: ignore[arg-type]
         held = [e.held_on for e in inputs.engagements if e.cycle_id == c.cycle_id]
-        result = follow_up(planned, held)
+        result = follow_up(planned, held, today=today)
         out.append(
             CycleLine(
                 cycle_id=UUID(c.cycle_id),
