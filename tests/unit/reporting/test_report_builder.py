@@ -25,7 +25,8 @@ from kraftsamla_reporting.domain.inputs import (
     SourceIn,
     StrengthAreaIn,
 )
-from kraftsamla_reporting.domain.labels import LABELS, Labels
+from kraftsamla_reporting.domain.labels import INDUSTRIES, LABELS, Labels
+from kraftsamla_reporting.domain.partnerships import SECTIONS, nace_section
 from kraftsamla_reporting.domain.report import build_report
 from kraftsamla_reporting.persistence.report_json import (
     built_from_json,
@@ -315,3 +316,20 @@ def test_comparing_two_versions_names_what_changed() -> None:
     changes = {path: (a, b) for path, a, b in compare(before, after)}
     assert changes["portfolio/applications"] == (6, 0)
     assert compare(before, before) == []
+
+
+def test_members_industries_are_nace_sections_named_in_the_readers_language() -> None:
+    assert [nace_section(c) for c in ("70.22", "62.010", "J62", "C", "35.11", "99", "x", "00")] == [
+        "M",
+        "J",
+        "J",
+        "C",
+        "D",
+        "U",
+        None,
+        None,
+    ]
+    assert set(INDUSTRIES) == {s for s, _, _ in SECTIONS} and all(all(names) for names in INDUSTRIES.values())
+    assert Labels("sv").industry("M") == "Verksamhet inom juridik, ekonomi, vetenskap och teknik"
+    assert Labels("fi").industry("I") == "Majoitus- ja ravitsemistoiminta"
+    assert Labels("sv").municipality("2380") == "Östersund"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from kraftsamla_common.municipalities import municipality_by_code
+
 from .content import Language
 
 # key: (sv, en, fi)
@@ -422,6 +424,83 @@ LABELS: dict[str, tuple[str, str, str]] = {
     ),
 }
 
+INDUSTRIES: dict[str, tuple[str, str, str]] = {
+    "A": (
+        "Jordbruk, skogsbruk och fiske",
+        "Agriculture, forestry and fishing",
+        "Maatalous, metsätalous ja kalatalous",
+    ),
+    "B": ("Utvinning av mineral", "Mining and quarrying", "Kaivostoiminta ja louhinta"),
+    "C": ("Tillverkning", "Manufacturing", "Teollisuus"),
+    "D": (
+        "Försörjning av el, gas, värme och kyla",
+        "Electricity, gas, steam and air conditioning supply",
+        "Sähkö-, kaasu- ja lämpöhuolto, jäähdytysliiketoiminta",
+    ),
+    "E": (
+        "Vattenförsörjning; avloppsrening, avfallshantering och sanering",
+        "Water supply; sewerage, waste management and remediation",
+        "Vesihuolto, viemäri- ja jätevesihuolto, jätehuolto ja muu ympäristön puhtaanapito",
+    ),
+    "F": ("Byggverksamhet", "Construction", "Rakentaminen"),
+    "G": (
+        "Handel; reparation av motorfordon och motorcyklar",
+        "Wholesale and retail trade; repair of motor vehicles and motorcycles",
+        "Tukku- ja vähittäiskauppa; moottoriajoneuvojen ja moottoripyörien korjaus",
+    ),
+    "H": ("Transport och magasinering", "Transportation and storage", "Kuljetus ja varastointi"),
+    "I": (
+        "Hotell- och restaurangverksamhet",
+        "Accommodation and food service activities",
+        "Majoitus- ja ravitsemistoiminta",
+    ),
+    "J": (
+        "Informations- och kommunikationsverksamhet",
+        "Information and communication",
+        "Informaatio ja viestintä",
+    ),
+    "K": (
+        "Finans- och försäkringsverksamhet",
+        "Financial and insurance activities",
+        "Rahoitus- ja vakuutustoiminta",
+    ),
+    "L": ("Fastighetsverksamhet", "Real estate activities", "Kiinteistöalan toiminta"),
+    "M": (
+        "Verksamhet inom juridik, ekonomi, vetenskap och teknik",
+        "Professional, scientific and technical activities",
+        "Ammatillinen, tieteellinen ja tekninen toiminta",
+    ),
+    "N": (
+        "Uthyrning, fastighetsservice, resetjänster och andra stödtjänster",
+        "Administrative and support service activities",
+        "Hallinto- ja tukipalvelutoiminta",
+    ),
+    "O": (
+        "Offentlig förvaltning och försvar; obligatorisk socialförsäkring",
+        "Public administration and defence; compulsory social security",
+        "Julkinen hallinto ja maanpuolustus; pakollinen sosiaalivakuutus",
+    ),
+    "P": ("Utbildning", "Education", "Koulutus"),
+    "Q": (
+        "Vård och omsorg; sociala tjänster",
+        "Human health and social work activities",
+        "Terveys- ja sosiaalipalvelut",
+    ),
+    "R": ("Kultur, nöje och fritid", "Arts, entertainment and recreation", "Taiteet, viihde ja virkistys"),
+    "S": ("Annan serviceverksamhet", "Other service activities", "Muu palvelutoiminta"),
+    "T": (
+        "Förvärvsarbete i hushåll; hushållens produktion av diverse varor och tjänster för eget bruk",
+        "Activities of households as employers and for own use",
+        "Kotitalouksien toiminta työnantajina; kotitalouksien eriyttämätön toiminta omaan käyttöön",
+    ),
+    "U": (
+        "Verksamhet vid internationella organisationer, utländska ambassader o.d.",
+        "Activities of extraterritorial organisations and bodies",
+        "Kansainvälisten organisaatioiden ja toimielinten toiminta",
+    ),
+}
+"""The sections of NACE Rev. 2 by their official names: SNI 2007 (sv), NACE (en), TOL 2008 (fi)."""
+
 GOALS: dict[int, tuple[str, str, str]] = {
     1: ("Ingen fattigdom", "No poverty", "Ei köyhyyttä"),
     2: ("Ingen hunger", "Zero hunger", "Ei nälkää"),
@@ -489,6 +568,15 @@ class Labels:
 
     def goal(self, number: int) -> str:
         return GOALS[number][self._i]
+
+    def industry(self, section: str) -> str:
+        """A NACE section by its name (``M`` → "Verksamhet inom juridik, ekonomi, vetenskap och teknik")."""
+        return INDUSTRIES[section][self._i] if section in INDUSTRIES else section
+
+    def municipality(self, code: str) -> str:
+        """A municipality by its name (``2380`` → "Östersund"); the code where the register has none."""
+        found = municipality_by_code(code)
+        return found.name if found else code
 
     def text(self, texts: Mapping[str, str | None] | None) -> str:
         """A region's own text in the reader's language if it was written in it, else as written."""

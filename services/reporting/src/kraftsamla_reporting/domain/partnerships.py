@@ -10,6 +10,26 @@ from .common import area_codes
 from .content import HELIX_KEYS, AreaPartnership
 from .inputs import ReportInputs
 
+SECTIONS: tuple[tuple[str, int, int], ...] = (
+    ("A", 1, 3), ("B", 5, 9), ("C", 10, 33), ("D", 35, 35), ("E", 36, 39), ("F", 41, 43),
+    ("G", 45, 47), ("H", 49, 53), ("I", 55, 56), ("J", 58, 63), ("K", 64, 66), ("L", 68, 68),
+    ("M", 69, 75), ("N", 77, 82), ("O", 84, 84), ("P", 85, 85), ("Q", 86, 88), ("R", 90, 93),
+    ("S", 94, 96), ("T", 97, 98), ("U", 99, 99),
+)  # fmt: skip
+"""The sections of NACE Rev. 2 (SNI 2007, TOL 2008) and the divisions each holds."""
+
+
+def nace_section(code: str) -> str | None:
+    """The section letter of a NACE code (``70.22`` → ``M``, ``J62`` → ``J``, ``C`` → ``C``)."""
+    code = code.strip().upper()
+    if code[:1].isalpha():
+        return code[0] if any(code[0] == s for s, _, _ in SECTIONS) else None
+    digits = code.replace(".", "")[:2]
+    if not digits.isdigit():
+        return None
+    division = int(digits)
+    return next((s for s, lo, hi in SECTIONS if lo <= division <= hi), None)
+
 
 def partnerships_on(inputs: ReportInputs, day: date) -> list[AreaPartnership]:
     active = [m for m in inputs.memberships if m.joined_on <= day and (m.left_on is None or day < m.left_on)]
@@ -39,7 +59,9 @@ def partnerships_on(inputs: ReportInputs, day: date) -> list[AreaPartnership]:
                 by_industry=dict(
                     sorted(
                         Counter(
-                            m.nace[0] for m in by_actor.values() if m.helix == "business" and m.nace
+                            section
+                            for m in by_actor.values()
+                            if m.helix == "business" and m.nace and (section := nace_section(m.nace))
                         ).items()
                     )
                 ),
