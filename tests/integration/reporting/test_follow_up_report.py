@@ -448,8 +448,13 @@ async def test_formats_html_csv_and_languages(
         assert f'<section id="s{i}">' in sv.text
     assert "Geografiskt utfall" in sv.text and "Hållbar energi" in sv.text  # label, and the region's own text
     assert sv.text.count("<svg") >= 4 and "<script" not in sv.text
+    # Things by their names: the strength area (never its code), members' municipality and industry.
+    assert "<th>energi</th>" not in sv.text and "<th>Hållbar energi</th>" in sv.text
+    assert "Östersund (4)" in sv.text and "Försörjning av el, gas, värme och kyla (1)" in sv.text
+    en_industry = "Electricity, gas, steam and air conditioning supply (1)"
     en = await reporting.get(f"{base}/html", params={"lang": "en"}, headers=viewer)
     assert "Geographic outcome" in en.text and "Sustainable energy" in en.text
+    assert en_industry in en.text
     fi = await reporting.get(f"{base}/html", params={"lang": "fi"}, headers=viewer)
     assert "Alueellinen jakautuminen" in fi.text and "Hållbar energi" in fi.text  # no Finnish: as written
     bad = await reporting.get(f"{base}/html", params={"lang": "de"}, headers=viewer)

@@ -125,7 +125,15 @@ def html(
     """The report as one self-contained HTML page (inline CSS and SVG; no scripts)."""
     t = Labels(language)
     f = Formats(t)
+    names = {p.strength_area_code: p.strength_area_name for p in content.plans}
+
+    def area_name(code: str | None) -> str | None:
+        """A strength area by its name in the reader's language (its code where it has none)."""
+        name = names.get(code) if code else None
+        return (t.text(name.model_dump(exclude_none=True)) or code) if name else code
+
     return _env.get_template("report.html.j2").render(
+        area_name=area_name,
         c=content,
         b=built_from,
         number=number,
