@@ -227,7 +227,9 @@ def test_up_loads_demo_data_stops_on_ctrl_c_and_keeps_data(launcher: Launcher) -
         report = wait_for(reassessed_against_v2)
         browser = ("committee", jh["X-API-Key"])
         page = http.get(f"{base}/latest/html", auth=browser)
-        assert page.status_code == 200 and "hallbar-energi v2" in page.text
+        assert (
+            page.status_code == 200 and "Hållbar energi v2" in page.text
+        )  # the area by its name, never its code
         last = report["content"]["last_reassessments"][0]
         said = last["groups"][0]["sentence"] if last["groups"] else last["summary"]
         assert said in html.unescape(page.text)  # what moved and why
