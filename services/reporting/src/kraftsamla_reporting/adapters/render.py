@@ -9,15 +9,13 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from ..domain import charts
 from ..domain.content import LEVEL_KEYS, Amounts, Language
-from ..domain.labels import GOAL_COLOURS, Labels
 from ..schemas import BuiltFromPublic, ChangePublic, ReportContentPublic, ReportSummaryPublic
+from .labels import GOAL_COLOURS, Labels
 
 _env = Environment(
     loader=PackageLoader("kraftsamla_reporting", "templates"),
@@ -29,19 +27,18 @@ _env = Environment(
 
 
 class Formats:
-    """Numbers, amounts and dates in the reader's locale."""
+    """Numbers, amounts and dates in the reader's locale (Babel's formats of the language)."""
 
     def __init__(self, t: Labels) -> None:
         self.locale = t.locale
         self.t = t
 
     def num(self, value: float | int | None) -> str:
-        return self.t("none") if value is None else format_decimal(value, locale=self.locale)
+        return self.t.number(value)
 
     def money(self, value: float, currency: str) -> str:
         """Whole units for sums, two decimals below a hundred (per inhabitant): ``1 250 000 SEK``."""
-        shown = round(value) if abs(value) >= 100 else round(value, 2)
-        return f"{format_decimal(shown, locale=self.locale)}\u00a0{currency}"
+        return self.t.money(value, currency)
 
     def amounts(self, amounts: Amounts) -> str:
         if not amounts:
@@ -49,11 +46,7 @@ class Formats:
         return ", ".join(self.money(v, c) for c, v in sorted(amounts.items()))
 
     def day(self, value: date | datetime | None) -> str:
-        if value is None:
-            return self.t("none")
-        if isinstance(value, datetime):
-            return format_datetime(value, format="short", locale=self.locale)
-        return format_date(value, format="medium", locale=self.locale)
+        return self.t.day(value)
 
 
 def _charts(c: ReportContentPublic, t: Labels, f: Formats) -> dict[str, Markup]:
