@@ -200,13 +200,14 @@ async def test_360giving_grants_map_onto_applications(svc: httpx.AsyncClient, re
     assert r.status_code == 200, r.text
     results = r.json()["results"]
     assert results[0]["status"] == "created"
-    assert results[1]["status"] == "rejected" and results[1]["errors"][0]["pointer"] == "/1/requested_amount"
+    assert results[1]["status"] == "rejected"
+    assert results[1]["errors"][0]["pointer"] == "/grants/1/amountAwarded"
     [a] = await apps(svc, region)
     assert a["external_id"] == "360G-ERUF-2026-0042" and a["source"] == "eruf"
     assert a["requested_amount"] == 2500000 and a["applicant_identifier"] == "556036-0793"
     assert (a["period_start"], a["period_end"]) == ("2026-10-01", "2028-09-30")
     assert a["municipalities"] == ["2380"] and a["goals"] == [7]
-    assert a["funding_programme"] == "ERUF Mellersta Norrland"
+    assert (a["funding_programme"], a["funding_source"]) == ("ERUF Mellersta Norrland", "erdf")
     assert (a["status"], a["granted_amount"], a["decided_on"]) == ("granted", 2000000, "2026-09-15")
 
 

@@ -30,6 +30,7 @@ from kraftsamla_common.events import (
 from kraftsamla_common.municipalities import municipality_by_code
 
 from .domain.assessor import normalise_identifier
+from .domain.grants import WarningCode
 
 MAX_TEXT = 20_000
 """Longest summary, description or sustainability text accepted, in characters."""
@@ -376,12 +377,29 @@ class AssessmentsPublic(BaseModel):
     count: int
 
 
+class IntakeWarningPublic(BaseModel):
+    """Data an integrator sent that is not kept, named as it was sent; the item is still taken in."""
+
+    field: str = Field(description="The field as the integrator sent it, e.g. recipientOrganization[0].id")
+    pointer: str = Field(
+        description="JSON pointer to it in the request body, e.g. /grants/0/recipientOrganization/0/id"
+    )
+    code: WarningCode = Field(description="What kind of loss it is (see the API guide)")
+    message: str
+
+
 class BulkItemPublic(BaseModel):
     index: int
     external_id: str | None
     status: Literal["created", "updated", "unchanged", "rejected"]
     id: UUID | None = None
-    errors: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = Field(
+        default=[],
+        description="Why a rejected item was refused: pointer (into the request body), message, type",
+    )
+    warnings: list[IntakeWarningPublic] = Field(
+        default=[], description="360Giving intake: what was sent but could not be mapped, and so is not kept"
+    )
 
 
 class BulkResultPublic(BaseModel):

@@ -142,13 +142,62 @@ async def submit_bulk(
     return await idempotent(uow, scope, idempotency_key, request, response, answer)
 
 
-@router.post("/applications/360giving", response_model=BulkResultPublic, openapi_extra={
+def _grants(raw: bytes) -> tuple[list[Any], str | None]:
+    """The grants of a 360Giving body and the JSON pointer of their list in it: a package
+    ``{"grants": [...]}`` (``/grants``), a list of grants (``""``) or one grant (None)."""
+    if len(raw) > MAX_BULK_BYTES:
+        raise Problem(413, "Content Too Large", f"A request may be at most {MAX_BULK_BYTES} bytes.")
+    try:
+        doc = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise Problem(400, "Bad Request", f"The body is not valid JSON: {exc}") from None
+    grants: Any
+    if isinstance(doc, list):
+        grants, at = doc, ""
+    elif isinstance(doc, dict) and "grants" in doc:
+        grants, at = doc["grants"], "/grants"
+    elif isinstance(doc, dict):
+        return [doc], None
+    else:
+        raise Unprocessable(
+            'Send a grant, a list of grants or a package {"grants": [...]}.',
+            [{"pointer": "", "message": "not a grant"}],
+        )
+    if not isinstance(grants, list):
+        raise Unprocessable(
+            'The grants of a package are a list: {"grants": [...]}.',
+            [{"pointer": at, "message": "not a list of grants"}],
+        )
+    if len(grants) > MAX_BULK:
+        raise Problem(
+            413,
+            "Content Too Large",
+            f"A request may hold at most {MAX_BULK} grants; this one holds {len(grants)}.",
+            errors=[{"pointer": at, "message": f"at most {MAX_BULK} grants"}],
+        )
+    return grants, at
+
+
+GRANTS_BODY = {
     "requestBody": {
         "required": True,
-        "description": "One 360Giving grant, or a 360Giving package {\"grants\": [...]}",
-        "content": {"application/json": {"schema": {"type": "object"}}},
+        "description": f"One 360Giving grant, a list of grants or a 360Giving package "
+        f'{{"grants": [...]}}: at most {MAX_BULK} grants ({MAX_BULK_BYTES} bytes)',
+        "content": {
+            "application/json": {
+                "schema": {
+                    "oneOf": [
+                        {"type": "object", "description": "A grant, or a package with its grants"},
+                        {"type": "array", "maxItems": MAX_BULK, "items": {"type": "object"}},
+                    ]
+                }
+            }
+        },
     }
-})  # fmt: skip
+}
+
+
+@router.post("/applications/360giving", response_model=BulkResultPublic, openapi_extra=GRANTS_BODY)
 async def submit_360giving(
     scope: IntakeScope,
     uow: UowDep,
@@ -157,25 +206,17 @@ async def submit_360giving(
     source: Annotated[str, Query(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="The funding system")],
     idempotency_key: IdempotencyKey = None,
 ) -> Any:
-    """Grants in the 360Giving Data Standard, mapped onto applications (see the README for the
-    mapping); an awarded grant (``amountAwarded`` with ``awardDate``) is recorded as granted."""
+    """Grants in the 360Giving Data Standard, mapped onto applications (the API guide lists the
+    mapping); an awarded grant (``amountAwarded`` with ``awardDate``) is recorded as granted.
+
+    Answers per grant as the bulk intake does. Errors and ``warnings`` name the grant's own
+    fields (``/grants/3/amountAwarded``): a warning is data that was sent but could not be mapped
+    (an identifier of another scheme, a location that is not a municipality, a funder that is not
+    a known funding source …); the grant is still taken in without it."""
 
     async def answer() -> tuple[int, BulkResultPublic]:
-        raw = await request.body()
-        grants = _bulk_items(raw, "application/json") if raw.lstrip().startswith(b"[") else None
-        if grants is None:
-            try:
-                doc = json.loads(raw)
-            except ValueError as exc:
-                raise Problem(400, "Bad Request", f"The body is not valid JSON: {exc}") from None
-            package = doc.get("grants", [doc]) if isinstance(doc, dict) else None
-            if package is None:
-                raise Unprocessable(
-                    'Send a grant or a package {"grants": [...]}.',
-                    [{"pointer": "", "message": "not a grant"}],
-                )
-            grants = _bulk_items(json.dumps(package).encode(), "application/json")
-        done = await intake.submit_360giving(uow, grants, source=source, only_source=own_source(scope))
+        grants, at = _grants(await request.body())
+        done = await intake.submit_360giving(uow, grants, source=source, only_source=own_source(scope), at=at)
         return _bulk_result(done)
 
     return await idempotent(uow, scope, idempotency_key, request, response, answer)

@@ -16,7 +16,7 @@ from kraftsamla_common.events import ApplicationReceived, new_id, utcnow
 from kraftsamla_common.messaging import UnitOfWork
 
 from ..domain.assessor import Assessor
-from ..domain.grants import from_360giving
+from ..domain.grants import from_360giving, pointer
 from ..domain.reassessment import OPEN_STATUSES
 from ..persistence.tables import Application, Assessment, KnownStrengthArea
 from ..schemas import ApplicationCreate, DecisionRequest
@@ -160,6 +160,8 @@ class BulkItem:
     status: Literal["created", "updated", "unchanged", "rejected"]
     id: UUID | None = None
     errors: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    """What was sent but not kept (360Giving intake): field, pointer, code, message."""
 
 
 async def submit_bulk(
@@ -167,7 +169,13 @@ async def submit_bulk(
 ) -> list[BulkItem]:
     """Many applications (each with a decision, or None): each item validated on its own; valid
     items upserted together, rejected ones store nothing. Not committed (as :func:`submit_application`)."""
-    intake = await Intake.load(uow)
+    return await _take_in(await Intake.load(uow), items, only_source=only_source)
+
+
+async def _take_in(
+    intake: Intake, items: list[tuple[Any, dict[str, Any] | None]], *, only_source: str | None
+) -> list[BulkItem]:
+    uow = intake.uow
     results: list[BulkItem] = []
     seen: dict[tuple[str, str], int] = {}
     for i, (item, decision_raw) in enumerate(items):
@@ -204,11 +212,29 @@ async def submit_bulk(
 
 
 async def submit_360giving(
-    uow: UnitOfWork, grants: list[Any], *, source: str, only_source: str | None
+    uow: UnitOfWork, grants: list[Any], *, source: str, only_source: str | None, at: str | None
 ) -> list[BulkItem]:
     """Grants in the 360Giving Data Standard, mapped onto applications of the funding system
-    ``source`` and taken in as a bulk request; an awarded grant is recorded as granted."""
-    return await submit_bulk(uow, [from_360giving(g, source) for g in grants], only_source=only_source)
+    ``source`` and taken in as a bulk request; an awarded grant is recorded as granted.
+
+    Each item's errors and warnings point to the grant's own fields, as JSON pointers into the
+    request body: ``at`` is the pointer of the list of grants in it (``/grants`` for a package,
+    ``""`` for a bare list), None when the body is one grant."""
+    intake = await Intake.load(uow)
+    municipalities = intake.portfolio.region.municipalities
+    mapped = [from_360giving(g, source, region_municipalities=municipalities) for g in grants]
+    results = await _take_in(intake, [(m.body, m.decision) for m in mapped], only_source=only_source)
+    for item, grant in zip(results, mapped, strict=True):
+        here = "" if at is None else f"{at}/{item.index}"
+        item.errors = [
+            {**e, "pointer": here + pointer(grant.locate(e["pointer"].removeprefix(f"/{item.index}")))}
+            for e in item.errors
+        ]
+        item.warnings = [
+            {"field": w.field, "pointer": here + pointer(w.path), "code": w.code, "message": w.message}
+            for w in grant.warnings
+        ]
+    return results
 
 
 def _rejected(index: int, external_id: str, field: str, message: str, type_: str | None = None) -> BulkItem:
