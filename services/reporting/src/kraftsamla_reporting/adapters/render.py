@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from ..domain import charts
 from ..domain.content import LEVEL_KEYS, Amounts, Language
-from ..schemas import BuiltFromPublic, ChangePublic, ReportContentPublic, ReportSummaryPublic
+from ..schemas import BuiltFromPublic, ReportComparisonPublic, ReportContentPublic, ReportSummaryPublic
 from .labels import GOAL_COLOURS, Labels
 
 _env = Environment(
@@ -141,23 +141,12 @@ def html(
     )
 
 
-def comparison_html(
-    region: str,
-    before: ReportSummaryPublic,
-    after: ReportSummaryPublic,
-    plan_versions: Sequence[ChangePublic],
-    changes: Sequence[ChangePublic],
-    *,
-    language: Language,
-) -> str:
-    t = Labels(language)
+def comparison_html(comparison: ReportComparisonPublic) -> str:
+    """Two versions compared, as a page: section by section, in the comparison's language."""
+    t = Labels(comparison.language)
     return _env.get_template("compare.html.j2").render(
-        region=region,
-        before=before,
-        after=after,
-        plan_versions=plan_versions,
-        changes=changes,
-        lang=language,
+        c=comparison,
+        lang=comparison.language,
         languages=("sv", "en", "fi"),
         t=t,
         f=Formats(t),
