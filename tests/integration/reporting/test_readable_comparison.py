@@ -1,4 +1,4 @@
-"""Two report versions compared, as a regional officer reads them:
+"""Two report versions compared, and the follow-up over any period, as a regional officer reads them:
 in Swedish, English and Finnish, each thing by its name (never its code, slug or id), each figure by
 its label and in the language's formats. The JSON carries the same structure with the same texts.
 
@@ -36,6 +36,7 @@ from kraftsamla_common.events import (
     utcnow,
 )
 from kraftsamla_common.i18n import Language, read_catalogue
+from kraftsamla_reporting.adapters.pdf import find_chromium
 
 ENERGY = StrengthAreaSnapshot(
     id=new_id(),
@@ -308,3 +309,65 @@ async def test_a_comparison_reads_in_the_readers_language_by_section_with_names_
     assert fi.status_code == 200
     assert_readable(fi.text, "fi")
     assert "Raporttiversioiden vertailu" in visible(fi.text)
+
+
+async def test_the_follow_up_of_any_period_is_a_page_in_three_languages_with_its_downloads(
+    js: JetStreamContext, reporting: httpx.AsyncClient, region: str
+) -> None:
+    await two_versions(js, reporting, region)
+    report = await latest(reporting, region)
+    assert report is not None
+    period = report["content"]["period"]
+    base = f"/reporting/regions/{region}/follow-up"
+    viewer = headers(region, "viewer")
+
+    # The report's page offers the follow-up of any period, starting from its own.
+    page = await reporting.get(f"/reporting/regions/{region}/reports/latest/html", headers=viewer)
+    assert 'action="../../follow-up/html"' in page.text and f'value="{period["start"]}"' in page.text
+
+    headings: dict[Language, str] = {
+        "sv": "Geografiskt utfall",
+        "en": "Geographic outcome",
+        "fi": "Alueellinen jakautuminen",
+    }
+    for language, heading in headings.items():
+        r = await reporting.get(f"{base}/html", params={**period, "lang": language}, headers=viewer)
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/html"), r.text
+        assert heading in r.text and "<script" not in r.text
+        for i in range(1, 10):
+            assert f'<section id="s{i}">' in r.text
+        assert_readable(r.text, language, codes=True)
+        for download in ("pdf", "portfolio.csv", "municipalities.csv"):
+            assert (
+                f'href="{download}?start={period["start"]}&amp;end={period["end"]}&amp;lang={language}"'
+                in r.text
+            )
+    default = await reporting.get(f"{base}/html", params=period, headers=viewer)
+    assert '<html lang="sv">' in default.text  # the region's language
+
+    # The JSON is as it was: the report's content, built now.
+    live = await reporting.get(base, params=period, headers=viewer)
+    assert live.status_code == 200 and live.headers["content-type"] == "application/json"
+    built, stored = live.json(), report["content"]
+    assert {k: v for k, v in built.items() if k != "generated_at"} == {
+        k: v for k, v in stored.items() if k != "generated_at"
+    }
+
+    # Its downloads, for the same period.
+    csv = await reporting.get(f"{base}/portfolio.csv", params={**period, "lang": "en"}, headers=viewer)
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    assert (
+        "Spearhead" in csv.text
+        and f"follow-up-{period['start']}-{period['end']}" in csv.headers["content-disposition"]
+    )
+    towns = await reporting.get(f"{base}/municipalities.csv", params=period, headers=viewer)
+    assert towns.status_code == 200 and "Härjedalen" in towns.text
+    pdf = await reporting.get(f"{base}/pdf", params=period, headers=viewer, timeout=90)
+    if find_chromium() is None:
+        assert pdf.status_code == 503
+    else:
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    wrong = await reporting.get(
+        f"{base}/html", params={"start": period["end"], "end": period["start"]}, headers=viewer
+    )
+    assert wrong.status_code == 422

@@ -16,7 +16,7 @@ from kraftsamla_common.events import utcnow
 from kraftsamla_common.messaging import UnitOfWork
 
 from ..domain.compare import Change, Difference, compare, compare_plans
-from ..domain.content import Language, Period, ReportContent
+from ..domain.content import BuiltFrom, Language, Period, ReportContent
 from ..domain.report import build_report
 from ..persistence.queries import utc
 from ..persistence.report_json import load_built_from, load_content
@@ -147,10 +147,18 @@ async def compare_reports(uow: UnitOfWork, before: int, after: int) -> Compariso
 
 async def follow_up(uow: UnitOfWork, start: date, end: date) -> ReportContent:
     """The follow-up over any period, built now from the read models (not stored as a version)."""
+    content, _ = await follow_up_with_provenance(uow, start, end)
+    return content
+
+
+async def follow_up_with_provenance(
+    uow: UnitOfWork, start: date, end: date
+) -> tuple[ReportContent, BuiltFrom]:
+    """The follow-up over any period and what it was built from (the plan versions, the last event
+    of each source), built now from the read models."""
     if end < start:
         raise Unprocessable(
             "The period ends before it starts.", [{"pointer": "/end", "message": "before start"}]
         )
     inputs = await load_inputs(uow.session, uow.region)
-    content, _ = await asyncio.to_thread(build_report, inputs, utcnow(), Period(start=start, end=end))
-    return content
+    return await asyncio.to_thread(build_report, inputs, utcnow(), Period(start=start, end=end))
