@@ -416,11 +416,21 @@ async def test_a_plan_change_gives_a_new_version_naming_it_with_what_moved_and_a
     )
     assert r.status_code == 200, r.text
     comparison = r.json()
-    assert comparison["plan_versions"] == [{"path": "energi", "before": "v1", "after": "v2"}]
-    changes = {ch["path"]: (ch["before"], ch["after"]) for ch in comparison["changes"]}
-    assert changes["portfolio/by_level/bredd/count"] == (1, 0)
-    assert changes["portfolio/by_level/bas/count"] == (0, 1)
-    assert changes["last_reassessment"] == (None, "1 reassessed, 1 moved")
+    [plan_change] = comparison["plan_versions"]
+    assert ([p["key"] for p in plan_change["subject"]], plan_change["before"], plan_change["after"]) == (
+        ["energi"],
+        1,
+        2,
+    )
+    changes = {
+        (s["key"], tuple(p["key"] for p in ch["subject"]), ch["figure"]): (ch["before"], ch["after"])
+        for s in comparison["sections"]
+        for ch in s["changes"]
+    }
+    assert changes[("s4", ("bredd",), "count")] == (1, 0)
+    assert changes[("s4", ("bas",), "count")] == (0, 1)
+    before_last, after_last = changes[("s4", (), "last_reassessment")]
+    assert before_last is None and after_last == second["content"]["last_reassessments"][0]["completed_at"]
     page = await reporting.get(
         f"/reporting/regions/{region}/reports/compare/html",
         params={"before": first["number"], "after": second["number"], "lang": "en"},

@@ -22,6 +22,7 @@ import sys
 from kraftsamla_common.settings import Settings
 
 from .app import spec
+from .domain.compare import Change
 from .usecases import rebuild as usecase
 from .usecases.rebuild import Outcome
 
@@ -29,6 +30,12 @@ from .usecases.rebuild import Outcome
 async def rebuild(settings: Settings, region: str | None = None) -> Outcome:
     """Rebuild this service's read models (of one region, or all) through its own handlers."""
     return await usecase.rebuild(spec, settings, region)
+
+
+def said(c: Change) -> str:
+    """A difference on one line for the operator: section, subject keys, figure, before → after."""
+    subject = " / ".join(str(p.key) for p in c.subject)
+    return f"{c.section} {subject} {c.figure or c.change}: {c.before} → {c.after}".replace("  ", " ")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,7 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     outcome = asyncio.run(rebuild(settings, args.region))
     for r in outcome.regions:
         print(
-            json.dumps({"region": r.region, "equal": r.equal, "differences": r.differences[:20]}, default=str)
+            json.dumps(
+                {"region": r.region, "equal": r.equal, "differences": [said(c) for c in r.differences[:20]]},
+                default=str,
+            )
         )
     print(
         json.dumps(

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kraftsamla_common.events import LocalizedText, PlanVersionRef
 
+from .domain.compare import ChangeKind, PartKind, ValueKind
 from .domain.content import Amounts, CriterionStatus, IndicatorStatus, Language, LevelKey
 
 
@@ -392,20 +393,87 @@ class ReportPublic(PublicModel):
     content: ReportContentPublic
 
 
-class ChangePublic(PublicModel):
-    """One figure or entry that differs between two report versions."""
+ComparedValue = str | int | float | bool | None
+"""A figure's value as the report's JSON holds it; dates as ISO 8601, a period as ``start/end``."""
 
-    path: str
-    before: str | int | float | bool | None
-    after: str | int | float | bool | None
+
+class SubjectPartPublic(PublicModel):
+    """One step of what a change is about: a kind of thing, its key, its name in the reader's language."""
+
+    kind: PartKind
+    key: str | None = Field(
+        description="The code, id or vocabulary key (a strength area's code, a level, a funding source, "
+        "a municipality's code, a goal's number…); null for what has none (no strength area)"
+    )
+    name: str = Field(description="The thing by its name, in the reader's language where it has one")
+
+
+class ComparedFigurePublic(PublicModel):
+    """One figure of an entry that was added or removed."""
+
+    figure: str
+    kind: ValueKind
+    value: ComparedValue
+    unit: str | None = None
+    label: str = Field(description="The figure's label in the reader's language")
+    text: str = Field(description="The value formatted for the reader's language")
+
+
+class ChangeTextPublic(PublicModel):
+    """A change in the reader's words."""
+
+    section: str = Field(description="The section's heading")
+    subject: str = Field(description="What the change is about, by name (empty: the section as a whole)")
+    figure: str = Field(description="The figure's label (empty for an entry added or removed)")
+    change: str = Field(description="changed, added or removed, in the reader's language")
+    before: str
+    after: str
+    sentence: str = Field(description="The change as one line")
+
+
+class ChangePublic(PublicModel):
+    """One figure, entry or list item that differs between two report versions."""
+
+    section: str = Field(description="The report's section: s1 … s9, report (period, currency) or built_from")
+    subject: list[SubjectPartPublic] = Field(
+        description="What the figure is about, from the outside in, e.g. strength area → level → funding "
+        "source → currency for a row of the portfolio; empty for the section as a whole"
+    )
+    figure: str | None = Field(
+        description="The figure's key (mostly its field in the report's JSON); null for an entry added or "
+        "removed as a whole"
+    )
+    change: ChangeKind
+    kind: ValueKind = Field(description="How to read before and after")
+    before: ComparedValue
+    after: ComparedValue
+    unit: str | None = Field(None, description="The currency of an amount, the unit of an indicator's value")
+    item: SubjectPartPublic | None = Field(
+        None, description="The item added to or removed from a list (kind item)"
+    )
+    figures: list[ComparedFigurePublic] = Field([], description="An added or removed entry's figures")
+    text: ChangeTextPublic
+
+
+class ComparisonSectionPublic(PublicModel):
+    key: str
+    heading: str = Field(description="The section's heading in the reader's language")
+    changes: list[ChangePublic]
 
 
 class ReportComparisonPublic(PublicModel):
+    """What differs between two versions: the plan versions they were built from, and every figure,
+    section by section, in the reader's language."""
+
     region: str
+    language: Language
     before: ReportSummaryPublic
     after: ReportSummaryPublic
     plan_versions: list[ChangePublic]
-    changes: list[ChangePublic]
+    sections: list[ComparisonSectionPublic] = Field(description="Every section of the report, in its order")
+    changed: int = Field(description="Figures, entries and items that differ")
+    unchanged: int = Field(description="Figures equal in both versions")
+    summary: str
 
 
 class SharingUpdate(BaseModel):

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from ..domain import charts
 from ..domain.content import LEVEL_KEYS, Amounts, Language
-from ..schemas import BuiltFromPublic, ChangePublic, ReportContentPublic, ReportSummaryPublic
+from ..schemas import BuiltFromPublic, ReportComparisonPublic, ReportContentPublic, ReportSummaryPublic
 from .labels import GOAL_COLOURS, Labels
 
 _env = Environment(
@@ -49,12 +49,23 @@ class Formats:
         return self.t.day(value)
 
 
+def _area_label(c: ReportContentPublic, t: Labels, code: str | None) -> str:
+    """A strength area by its name in the reader's language (its code where it has none)."""
+    line = next((p for p in c.plans if p.strength_area_code == code), None) if code else None
+    name = (
+        t.text(line.strength_area_name.model_dump(exclude_none=True))
+        if line and line.strength_area_name
+        else ""
+    )
+    return name or code or t("no_strength_area")
+
+
 def _charts(c: ReportContentPublic, t: Labels, f: Formats) -> dict[str, Markup]:
     cur = c.currency
     areas = c.portfolio.by_strength_area
     portfolio = charts.bars(
         t("s4"),
-        [a.strength_area_code or t("no_strength_area") for a in areas],
+        [_area_label(c, t, a.strength_area_code) for a in areas],
         [
             charts.Series(t("requested_amount"), [a.total.requested_amount.get(cur, 0.0) for a in areas]),
             charts.Series(t("granted_amount"), [a.total.granted_amount.get(cur, 0.0) for a in areas]),
@@ -141,26 +152,42 @@ def html(
     )
 
 
-def comparison_html(
-    region: str,
-    before: ReportSummaryPublic,
-    after: ReportSummaryPublic,
-    plan_versions: Sequence[ChangePublic],
-    changes: Sequence[ChangePublic],
-    *,
-    language: Language,
-) -> str:
-    t = Labels(language)
+def comparison_html(comparison: ReportComparisonPublic) -> str:
+    """Two versions compared, as a page: section by section, in the comparison's language."""
+    t = Labels(comparison.language)
     return _env.get_template("compare.html.j2").render(
-        region=region,
-        before=before,
-        after=after,
-        plan_versions=plan_versions,
-        changes=changes,
-        lang=language,
+        c=comparison,
+        lang=comparison.language,
         languages=("sv", "en", "fi"),
         t=t,
         f=Formats(t),
+    )
+
+
+def follow_up_html(
+    content: ReportContentPublic, built_from: BuiltFromPublic, *, language: Language, for_print: bool = False
+) -> str:
+    """The follow-up over any period as one self-contained page: the report's sections and look, under
+    a header that names the period and offers its downloads (``follow_up.html.j2``)."""
+    t = Labels(language)
+    f = Formats(t)
+    names = {p.strength_area_code: p.strength_area_name for p in content.plans}
+
+    def area_name(code: str | None) -> str | None:
+        name = names.get(code) if code else None
+        return (t.text(name.model_dump(exclude_none=True)) or code) if name else code
+
+    return _env.get_template("follow_up.html.j2").render(
+        area_name=area_name,
+        c=content,
+        b=built_from,
+        lang=language,
+        languages=("sv", "en", "fi"),
+        for_print=for_print,
+        t=t,
+        f=f,
+        charts=_charts(content, t, f),
+        levels=LEVEL_KEYS,
     )
 
 

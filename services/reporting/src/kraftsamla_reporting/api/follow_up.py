@@ -1,4 +1,5 @@
-"""The follow-up over any period, built live from the read models."""
+"""The follow-up over any period, built live from the read models: JSON, and for people the report's
+page, PDF and CSV tables for the period (``…/follow-up/html`` as ``…/reports/{n}/html``)."""
 
 from __future__ import annotations
 
@@ -6,24 +7,96 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import Query
+from fastapi.responses import HTMLResponse, Response
 
 from kraftsamla_common.auth import ReadScope
-from kraftsamla_common.service import UowDep
+from kraftsamla_common.errors import Problem
+from kraftsamla_common.service import ContextDep, UowDep
 
-from ..schemas import ReportContentPublic
+from ..adapters import render
+from ..adapters.pdf import PdfUnavailable, printer_of
+from ..schemas import BuiltFromPublic, ReportContentPublic
 from ..usecases import reports
 from .routing import resource_router
+from .views import Lang, download
 
 router = resource_router()
 
+Start = Annotated[date, Query(description="First day of the period")]
+End = Annotated[date, Query(description="Last day of the period")]
+
+
+async def _built(uow: UowDep, start: date, end: date) -> tuple[ReportContentPublic, BuiltFromPublic]:
+    content, built_from = await reports.follow_up_with_provenance(uow, start, end)
+    return (
+        ReportContentPublic.model_validate(content, from_attributes=True),
+        BuiltFromPublic.model_validate(built_from, from_attributes=True),
+    )
+
+
+def _name(region: str, start: date, end: date, suffix: str) -> str:
+    return f"{region}-follow-up-{start.isoformat()}-{end.isoformat()}{suffix}"
+
 
 @router.get("/follow-up", response_model=ReportContentPublic)
-async def follow_up(
-    scope: ReadScope,
-    uow: UowDep,
-    start: Annotated[date, Query(description="First day of the period")],
-    end: Annotated[date, Query(description="Last day of the period")],
-) -> ReportContentPublic:
+async def follow_up(scope: ReadScope, uow: UowDep, start: Start, end: End) -> ReportContentPublic:
     """The follow-up over any period, built now from the read models (not stored as a version)."""
     content = await reports.follow_up(uow, start, end)
     return ReportContentPublic.model_validate(content, from_attributes=True)
+
+
+@router.get("/follow-up/html", response_class=HTMLResponse)
+async def follow_up_html(
+    scope: ReadScope, uow: UowDep, start: Start, end: End, lang: Lang = None
+) -> HTMLResponse:
+    """The follow-up over any period as a page for people, like a report version's."""
+    content, built_from = await _built(uow, start, end)
+    return HTMLResponse(render.follow_up_html(content, built_from, language=lang or content.language))
+
+
+@router.get(
+    "/follow-up/pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}, 503: {"description": "No Chromium to print with"}},
+)
+async def follow_up_pdf(
+    ctx: ContextDep, scope: ReadScope, uow: UowDep, start: Start, end: End, lang: Lang = None
+) -> Response:
+    """The follow-up over any period as PDF."""
+    content, built_from = await _built(uow, start, end)
+    page = render.follow_up_html(content, built_from, language=lang or content.language, for_print=True)
+    try:
+        body = await printer_of(ctx.state).pdf(page)
+    except PdfUnavailable as exc:
+        raise Problem(503, "Service Unavailable", str(exc)) from exc
+    except TimeoutError as exc:
+        raise Problem(503, "Service Unavailable", "The PDF took too long to print; try again.") from exc
+    return download(body, "application/pdf", _name(scope.region, start, end, ".pdf"))
+
+
+@router.get(
+    "/follow-up/portfolio.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}}
+)
+async def follow_up_portfolio_csv(
+    scope: ReadScope, uow: UowDep, start: Start, end: End, lang: Lang = None
+) -> Response:
+    """The period's portfolio by strength area × level × funding source × currency, for a spreadsheet."""
+    content, _ = await _built(uow, start, end)
+    body = render.portfolio_csv(content, lang or content.language)
+    return download(
+        "\ufeff" + body, "text/csv; charset=utf-8", _name(scope.region, start, end, "-portfolio.csv")
+    )
+
+
+@router.get(
+    "/follow-up/municipalities.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}}
+)
+async def follow_up_municipalities_csv(
+    scope: ReadScope, uow: UowDep, start: Start, end: End, lang: Lang = None
+) -> Response:
+    """The period's geographic outcome per municipality, for a spreadsheet."""
+    content, _ = await _built(uow, start, end)
+    body = render.municipalities_csv(content, lang or content.language)
+    return download(
+        "\ufeff" + body, "text/csv; charset=utf-8", _name(scope.region, start, end, "-municipalities.csv")
+    )

@@ -153,7 +153,11 @@ async def rebuild(spec: ServiceSpec, settings: Settings, region: str | None = No
         async with db.session(ALL_REGIONS) as session, session.begin():
             for r in regions:
                 old, new = before.get(r), after.get(r)
-                differences = compare(old, new) if old and new else [Change("report", bool(old), bool(new))]
+                differences = (
+                    compare(old, new).changes
+                    if old and new
+                    else [Change("report", (), None, "added" if new else "removed", "entry", None, None)]
+                )
                 # The replay marked every region it touched; only a changed report is due.
                 await session.execute(delete(DirtyRegion).where(DirtyRegion.region == r))
                 if differences or r in due:

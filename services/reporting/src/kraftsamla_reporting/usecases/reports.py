@@ -15,8 +15,8 @@ from kraftsamla_common.errors import NotFound, Unprocessable
 from kraftsamla_common.events import utcnow
 from kraftsamla_common.messaging import UnitOfWork
 
-from ..domain.compare import Change, compare, compare_plans
-from ..domain.content import Language, Period, ReportContent
+from ..domain.compare import Change, Difference, compare, compare_plans
+from ..domain.content import BuiltFrom, Language, Period, ReportContent
 from ..domain.report import build_report
 from ..persistence.queries import utc
 from ..persistence.report_json import load_built_from, load_content
@@ -43,12 +43,13 @@ class ReportVersion:
 
 @dataclass(frozen=True)
 class Comparison:
-    """Two versions side by side: the plan versions they were built from, and every figure that differs."""
+    """Two versions side by side: the plan versions they were built from, and every figure that differs
+    (section by section, with how many are equal)."""
 
     before: ReportVersion
     after: ReportVersion
     plan_versions: list[Change]
-    changes: list[Change]
+    difference: Difference
     language: Language
     """The later version's language."""
 
@@ -133,22 +134,31 @@ async def compare_reports(uow: UnitOfWork, before: int, after: int) -> Compariso
     """What differs between two versions: the plan versions they were built from, and every figure."""
     a, b = await read_report_version(uow, before), await read_report_version(uow, after)
     ca, cb = load_content(a.content), load_content(b.content)
-    codes = {str(line.strength_area_id): line.strength_area_code for line in [*ca.plans, *cb.plans]}
     return Comparison(
         before=a,
         after=b,
-        plan_versions=compare_plans(load_built_from(a.built_from), load_built_from(b.built_from), codes),
-        changes=compare(ca, cb),
+        plan_versions=compare_plans(
+            load_built_from(a.built_from), load_built_from(b.built_from), [*ca.plans, *cb.plans]
+        ),
+        difference=compare(ca, cb),
         language=cb.language,
     )
 
 
 async def follow_up(uow: UnitOfWork, start: date, end: date) -> ReportContent:
     """The follow-up over any period, built now from the read models (not stored as a version)."""
+    content, _ = await follow_up_with_provenance(uow, start, end)
+    return content
+
+
+async def follow_up_with_provenance(
+    uow: UnitOfWork, start: date, end: date
+) -> tuple[ReportContent, BuiltFrom]:
+    """The follow-up over any period and what it was built from (the plan versions, the last event
+    of each source), built now from the read models."""
     if end < start:
         raise Unprocessable(
             "The period ends before it starts.", [{"pointer": "/end", "message": "before start"}]
         )
     inputs = await load_inputs(uow.session, uow.region)
-    content, _ = await asyncio.to_thread(build_report, inputs, utcnow(), Period(start=start, end=end))
-    return content
+    return await asyncio.to_thread(build_report, inputs, utcnow(), Period(start=start, end=end))
