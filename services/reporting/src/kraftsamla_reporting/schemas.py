@@ -92,8 +92,11 @@ class AreaActivityPublic(PublicModel):
     strength_area_code: str | None
     engagements: int
     participations: int
-    unique_people: int
+    unique_people: int | None
+    """``None``: no engagement lists its participants by person, so the people reached are unknown."""
     unique_actors: int
+    with_people: int = 0
+    """Engagements that list their participants by person."""
 
 
 class CycleLinePublic(PublicModel):
@@ -117,8 +120,11 @@ class ActivitiesPublic(PublicModel):
     period: PeriodPublic | None = None
     engagements: int
     participations: int
-    unique_people: int
+    unique_people: int | None
+    """``None``: no engagement lists its participants by person, so the people reached are unknown."""
     unique_actors: int
+    with_people: int = 0
+    """Engagements that list their participants by person."""
     by_strength_area: list[AreaActivityPublic]
     cycles: list[CycleLinePublic] = []
 
@@ -354,6 +360,7 @@ class ReportContentPublic(PublicModel):
     language: Language = "sv"
     """The region's own language: the default for labels and headings."""
     country: str | None = None
+    county: str | None = None
     currency: str = "SEK"
     """The currency most of the portfolio is in; charts show it."""
     period: PeriodPublic | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -14,7 +14,13 @@ from markupsafe import Markup
 
 from ..domain import charts
 from ..domain.content import LEVEL_KEYS, Amounts, Language
-from ..schemas import BuiltFromPublic, ChangePublic, ReportContentPublic, ReportSummaryPublic
+from ..schemas import (
+    BuiltFromPublic,
+    ChangePublic,
+    MunicipalityLinePublic,
+    ReportContentPublic,
+    ReportSummaryPublic,
+)
 from .labels import GOAL_COLOURS, Labels
 
 _env = Environment(
@@ -36,25 +42,40 @@ class Formats:
     def num(self, value: float | int | None) -> str:
         return self.t.number(value)
 
-    def money(self, value: float, currency: str) -> str:
-        """Whole units for sums, two decimals below a hundred (per inhabitant): ``1 250 000 SEK``."""
-        return self.t.money(value, currency)
+    def money(self, value: float, currency: str, digits: int | None = None) -> str:
+        """Whole units for sums, two decimals below a hundred (per inhabitant): ``1 250 000 SEK``;
+        ``digits`` fixes the precision (one for a whole column)."""
+        if digits is None:
+            return self.t.money(value, currency)
+        return f"{self.t.number(value, digits=digits)}\u00a0{currency}"
 
-    def amounts(self, amounts: Amounts) -> str:
+    def amounts(self, amounts: Amounts, digits: int | None = None) -> str:
         if not amounts:
             return self.t("none")
-        return ", ".join(self.money(v, c) for c, v in sorted(amounts.items()))
+        return ", ".join(self.money(v, c, digits) for c, v in sorted(amounts.items()))
 
     def day(self, value: date | datetime | None) -> str:
         return self.t.day(value)
 
 
-def _charts(c: ReportContentPublic, t: Labels, f: Formats) -> dict[str, Markup]:
+def column_digits(values: Iterable[float]) -> int:
+    """One precision for a column of amounts, as ``Labels.money`` would give its smallest: two
+    decimals where any (non-zero) amount is below a hundred, else whole units."""
+    return 2 if any(0 < abs(v) < 100 for v in values) else 0
+
+
+def _charts(
+    c: ReportContentPublic,
+    t: Labels,
+    f: Formats,
+    area_name: Callable[[str | None], str | None],
+    municipalities: Sequence[MunicipalityLinePublic],
+) -> dict[str, Markup]:
     cur = c.currency
     areas = c.portfolio.by_strength_area
     portfolio = charts.bars(
         t("s4"),
-        [a.strength_area_code or t("no_strength_area") for a in areas],
+        [area_name(a.strength_area_code) or t("no_strength_area") for a in areas],
         [
             charts.Series(t("requested_amount"), [a.total.requested_amount.get(cur, 0.0) for a in areas]),
             charts.Series(t("granted_amount"), [a.total.granted_amount.get(cur, 0.0) for a in areas]),
@@ -67,8 +88,8 @@ def _charts(c: ReportContentPublic, t: Labels, f: Formats) -> dict[str, Markup]:
         [(t(f"level_{k}"), by_level[k].count if k in by_level else 0) for k in ("bas", "bredd", "spets")],
     )
     out = {"portfolio": Markup(portfolio), "pyramid": Markup(pyramid)}
-    if c.geography and c.geography.municipalities:
-        rows = [m for m in c.geography.municipalities if m.in_region] or c.geography.municipalities
+    if municipalities:
+        rows = [m for m in municipalities if m.in_region] or list(municipalities)
         out["municipalities"] = Markup(
             charts.bars(
                 t("s5"),
@@ -81,6 +102,7 @@ def _charts(c: ReportContentPublic, t: Labels, f: Formats) -> dict[str, Markup]:
             )
         )
         if any(m.granted_per_inhabitant for m in rows):
+            digits = column_digits(m.granted_per_inhabitant.get(cur, 0.0) for m in rows)
             out["per_inhabitant"] = Markup(
                 charts.bars(
                     t("per_inhabitant"),
@@ -90,7 +112,7 @@ def _charts(c: ReportContentPublic, t: Labels, f: Formats) -> dict[str, Markup]:
                             t("per_inhabitant"), [m.granted_per_inhabitant.get(cur, 0.0) for m in rows]
                         )
                     ],
-                    lambda v: f.money(v, cur),
+                    lambda v: f.money(v, cur, digits),
                 )
             )
     if c.agenda2030:
@@ -116,7 +138,7 @@ def html(
     for_print: bool = False,
 ) -> str:
     """The report as one self-contained HTML page (inline CSS and SVG; no scripts)."""
-    t = Labels(language)
+    t = Labels(language, origin=content.language)
     f = Formats(t)
     names = {p.strength_area_code: p.strength_area_name for p in content.plans}
 
@@ -125,8 +147,28 @@ def html(
         name = names.get(code) if code else None
         return (t.text(name.model_dump(exclude_none=True)) or code) if name else code
 
+    def service_name(service: str) -> str:
+        key = f"service_{service}"
+        return t(key) if t.has(key) else service
+
+    def municipality_counts(counts: dict[str, int]) -> list[tuple[str, int]]:
+        """Municipalities by name with a count, in the reader's alphabetical order."""
+        named = [(t.municipality(code), n) for code, n in counts.items()]
+        return sorted(named, key=lambda item: (t.sort_key(item[0]), item[0]))
+
+    # The region's municipalities by name in the reader's order, then those outside it.
+    found = content.geography.municipalities if content.geography else []
+    municipalities = sorted(found, key=lambda m: (not m.in_region, t.sort_key(m.name), m.code))
+    cur = content.currency
     return _env.get_template("report.html.j2").render(
         area_name=area_name,
+        service_name=service_name,
+        municipality_counts=municipality_counts,
+        municipalities=municipalities,
+        per_inhabitant_digits=column_digits(
+            v for m in municipalities for c, v in m.granted_per_inhabitant.items() if c == cur
+        ),
+        region_name=t.region(content.region, content.country, content.county),
         c=content,
         b=built_from,
         number=number,
@@ -136,7 +178,7 @@ def html(
         for_print=for_print,
         t=t,
         f=f,
-        charts=_charts(content, t, f),
+        charts=_charts(content, t, f, area_name, municipalities),
         levels=LEVEL_KEYS,
     )
 
