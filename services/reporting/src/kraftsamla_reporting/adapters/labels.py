@@ -4,8 +4,12 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from datetime import date
+
+from babel.dates import format_date
 
 from kraftsamla_common.i18n import Language, Messages
 from kraftsamla_common.municipalities import municipality_by_code
@@ -85,6 +89,22 @@ class Labels(Messages):
 
     def has_plural(self, key: str) -> bool:
         return self._t.ngettext(key, key, 2) != key
+
+    def slot(self, label: str) -> str:
+        """A slot of the annual cycle in words: ``2026-06`` → "juni 2026", ``2026-Q2`` → "kvartal 2
+        2026", ``2026-H1`` → "halvår 1 2026", ``2026-03/04`` → "mars–apr. 2026"."""
+        found = re.fullmatch(r"(\d{4})-(?:(\d{2})(?:/(\d{2}))?|Q(\d)|H(\d))", label)
+        if not found:
+            return label
+        year, first, last, quarter, half = found.groups()
+        if quarter or half:
+            key = "slot_quarter" if quarter else "slot_half"
+            return self(key, n=quarter or half, year=year)
+        start = format_date(date(int(year), int(first), 1), "LLLL", locale=self.locale)
+        if not last:
+            return f"{start} {year}"
+        end = format_date(date(int(year), int(last), 1), "LLLL", locale=self.locale)
+        return f"{start}–{end} {year}"
 
     def sort_key(self, text: str) -> tuple[tuple[int, str], ...]:
         """Alphabetical order in the reader's language: Å, Ä and Ö after Z in Swedish and Finnish,
