@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Protocol, TypeVar
 
 from babel.dates import format_date
 
@@ -22,6 +23,14 @@ GOAL_COLOURS = {
 """The UN's colours of the 17 goals."""
 
 PACKAGE = "kraftsamla_reporting"
+
+
+class Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+L = TypeVar("L", bound=Named)
 
 
 # The alphabet's last letters where the reader's language has them of its own (Swedish and Finnish
@@ -56,6 +65,20 @@ class Labels(Messages):
     def municipalities(self, codes: Iterable[str]) -> list[str]:
         """Municipalities by name, in the reader's alphabetical order."""
         return self.sorted(self.municipality(code) for code in codes)
+
+    def municipality_counts(self, counts: Mapping[str, int]) -> list[tuple[str, int]]:
+        """Municipalities by name, each with its count, in the reader's alphabetical order."""
+        named = [(self.municipality(code), n) for code, n in counts.items()]
+        return sorted(named, key=lambda item: (self.sort_key(item[0]), item[0]))
+
+    def by_name(self, lines: Iterable[L]) -> list[L]:
+        """Lines of municipalities by name in the reader's order: the region's own first."""
+        return sorted(lines, key=lambda m: (not getattr(m, "in_region", True), self.sort_key(m.name), m.name))
+
+    def service(self, service: str) -> str:
+        """One of the platform's services by its name (``actors`` → "Aktörer")."""
+        key = f"service_{service}"
+        return self(key) if self.has(key) else service
 
     def region(self, region: str, country: str | None, county: str | None) -> str:
         """A region by its name (the regional body of its county: ``SE``/``23`` → "Region Jämtland

@@ -14,13 +14,7 @@ from markupsafe import Markup
 
 from ..domain import charts
 from ..domain.content import LEVEL_KEYS, Amounts, Language
-from ..schemas import (
-    BuiltFromPublic,
-    ChangePublic,
-    MunicipalityLinePublic,
-    ReportContentPublic,
-    ReportSummaryPublic,
-)
+from ..schemas import BuiltFromPublic, ChangePublic, ReportContentPublic, ReportSummaryPublic
 from .labels import GOAL_COLOURS, Labels
 
 _env = Environment(
@@ -57,6 +51,11 @@ class Formats:
     def day(self, value: date | datetime | None) -> str:
         return self.t.day(value)
 
+    def per_inhabitant_digits(self, c: ReportContentPublic) -> int:
+        """One precision for the amounts per inhabitant of the whole municipality table and chart."""
+        lines = c.geography.municipalities if c.geography else []
+        return column_digits(m.granted_per_inhabitant.get(c.currency, 0.0) for m in lines)
+
 
 def column_digits(values: Iterable[float]) -> int:
     """One precision for a column of amounts, as ``Labels.money`` would give its smallest: two
@@ -64,14 +63,21 @@ def column_digits(values: Iterable[float]) -> int:
     return 2 if any(0 < abs(v) < 100 for v in values) else 0
 
 
-def _charts(
-    c: ReportContentPublic,
-    t: Labels,
-    f: Formats,
-    area_name: Callable[[str | None], str | None],
-    municipalities: Sequence[MunicipalityLinePublic],
-) -> dict[str, Markup]:
+def area_names(content: ReportContentPublic, t: Labels) -> Callable[[str | None], str | None]:
+    """Strength areas by their names in the reader's language (a code where the area has no name)."""
+    names = {p.strength_area_code: p.strength_area_name for p in content.plans}
+
+    def area_name(code: str | None) -> str | None:
+        name = names.get(code) if code else None
+        return (t.text(name.model_dump(exclude_none=True)) or code) if name else code
+
+    return area_name
+
+
+def _charts(c: ReportContentPublic, t: Labels, f: Formats) -> dict[str, Markup]:
     cur = c.currency
+    area_name = area_names(c, t)
+    municipalities = t.by_name(c.geography.municipalities if c.geography else [])
     areas = c.portfolio.by_strength_area
     portfolio = charts.bars(
         t("s4"),
@@ -102,7 +108,7 @@ def _charts(
             )
         )
         if any(m.granted_per_inhabitant for m in rows):
-            digits = column_digits(m.granted_per_inhabitant.get(cur, 0.0) for m in rows)
+            digits = f.per_inhabitant_digits(c)
             out["per_inhabitant"] = Markup(
                 charts.bars(
                     t("per_inhabitant"),
@@ -140,35 +146,8 @@ def html(
     """The report as one self-contained HTML page (inline CSS and SVG; no scripts)."""
     t = Labels(language, origin=content.language)
     f = Formats(t)
-    names = {p.strength_area_code: p.strength_area_name for p in content.plans}
-
-    def area_name(code: str | None) -> str | None:
-        """A strength area by its name in the reader's language (its code where it has none)."""
-        name = names.get(code) if code else None
-        return (t.text(name.model_dump(exclude_none=True)) or code) if name else code
-
-    def service_name(service: str) -> str:
-        key = f"service_{service}"
-        return t(key) if t.has(key) else service
-
-    def municipality_counts(counts: dict[str, int]) -> list[tuple[str, int]]:
-        """Municipalities by name with a count, in the reader's alphabetical order."""
-        named = [(t.municipality(code), n) for code, n in counts.items()]
-        return sorted(named, key=lambda item: (t.sort_key(item[0]), item[0]))
-
-    # The region's municipalities by name in the reader's order, then those outside it.
-    found = content.geography.municipalities if content.geography else []
-    municipalities = sorted(found, key=lambda m: (not m.in_region, t.sort_key(m.name), m.code))
-    cur = content.currency
     return _env.get_template("report.html.j2").render(
-        area_name=area_name,
-        service_name=service_name,
-        municipality_counts=municipality_counts,
-        municipalities=municipalities,
-        per_inhabitant_digits=column_digits(
-            v for m in municipalities for c, v in m.granted_per_inhabitant.items() if c == cur
-        ),
-        region_name=t.region(content.region, content.country, content.county),
+        area_name=area_names(content, t),
         c=content,
         b=built_from,
         number=number,
@@ -178,7 +157,7 @@ def html(
         for_print=for_print,
         t=t,
         f=f,
-        charts=_charts(content, t, f, area_name, municipalities),
+        charts=_charts(content, t, f),
         levels=LEVEL_KEYS,
     )
 
