@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from kraftsamla_local import demo_content, demo_portfolio, demo_schemas
+from kraftsamla_local import demo, demo_content, demo_portfolio, demo_schemas
 from kraftsamla_local.demo_content import (
     DEMO_NOTE,
     INTEGRATOR_SOURCES,
@@ -95,6 +95,30 @@ def test_each_region_has_its_content(region: dict[str, Any]) -> None:
     assert len(MEASUREMENTS[region["region"]]) == measured
 
 
+@pytest.mark.parametrize("region", REGIONS, ids=lambda r: r["region"])
+def test_meetings_list_the_people_who_took_part(region: dict[str, Any]) -> None:
+    """Engagements name their participants as the actors service records them: people (invented,
+    with a name and a role and no contact details) of the region's actors, so that unique
+    participants are counted; every person listed takes part in some meeting."""
+    part = PARTNERSHIPS[region["region"]]
+    people = {p["name"]: p for p in part["people"]}
+    assert len(people) == len(part["people"]) >= 5
+    assert all(set(p) == {"name", "organisation", "role"} for p in part["people"])
+    assert {p["organisation"] for p in part["people"]} <= {a["identifier"] for a in region["actors"]}
+    attending = [name for m in part["meetings"] for name in m["people"]]
+    assert set(attending) == set(people)
+    assert len(attending) > len(people)  # some take part in more than one meeting
+    body = demo.engagement_bodies(
+        part["meetings"][0],
+        {m["cycle"]["strength_area"]: "a" for m in part["meetings"]},
+        {},
+        people,
+        "c",
+        date(2026, 1, 15),
+    )[0]
+    assert body["participants"] == [{"person_id": people[name]} for name in part["meetings"][0]["people"]]
+
+
 def test_short_forms_are_expanded() -> None:
     jh = REGIONS[0]
     chain = jh["plans"]["hallbar-energi"]["evaluation"]["effect_chain"]
@@ -163,6 +187,14 @@ def test_an_unknown_reference_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_pa
     monkeypatch.setattr(demo_content, "DATA", tmp_path)
     with pytest.raises(
         DemoContentError, match=r"kronoberg\.yaml names what it does not define: strength_area"
+    ):
+        demo_content.load()
+    kronoberg.write_text(
+        text.replace("people: [Maria Skatelöv, Linnea Åsnevik]", "people: [Maria Skatelöv, Nomen Nescio]"),
+        "utf-8",
+    )
+    with pytest.raises(
+        DemoContentError, match=r"kronoberg\.yaml names what it does not define: person 'Nomen Nescio'"
     ):
         demo_content.load()
     kronoberg.write_text(text, "utf-8")

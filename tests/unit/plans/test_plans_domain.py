@@ -219,6 +219,20 @@ def test_checklist_stakeholder_criterion_takes_groups_and_engagements_from_the_a
     assert known.status == "met" and known.missing == ()
     assert known.evidence[0].text == "2 engagements with 60 participations in the past twelve months"
 
+    # An engagement whose participants were not recorded has no count to state: never "0 participations".
+    unrecorded = ((NOW.date() - timedelta(days=20), 0), (NOW.date() - timedelta(days=5), 0))
+    blind = evaluate(area(groups=frozenset({"partnership"}), engagements=unrecorded))["stakeholders"]
+    assert blind.status == "met"  # the engagements were held all the same
+    assert [f.text for f in blind.evidence[:1]] == [
+        "2 engagements in the past twelve months without recorded participants"
+    ]
+    assert not any("participations" in f.params for f in blind.evidence)
+    mixed = evaluate(area(groups=frozenset({"partnership"}), engagements=(*recent, *unrecorded)))
+    assert [f.text for f in mixed["stakeholders"].evidence[:2]] == [
+        "2 engagements with 60 participations in the past twelve months",
+        "2 engagements in the past twelve months without recorded participants",
+    ]
+
     # An engagement more than a year ago is no evidence of today's cooperation.
     old = evaluate(area(groups=frozenset({"partnership"}), engagements=((date(2024, 1, 1), 9),)))
     assert keys(old["stakeholders"].missing) == ["no_engagements"]

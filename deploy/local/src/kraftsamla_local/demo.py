@@ -159,8 +159,8 @@ async def load_partnerships(
     area_ids: dict[str, str],
     actor_ids: dict[str, str],
 ) -> int:
-    """The region's settings, groups, annual cycle and a year of engagements, each meeting linked to
-    its cycle, through the actors API."""
+    """The region's settings, groups, the actors' contact people, annual cycle and a year of
+    engagements, each meeting linked to its cycle and listing who took part, through the actors API."""
     content = PARTNERSHIPS.get(rid)
     if content is None:
         return 0
@@ -184,6 +184,7 @@ async def load_partnerships(
         for m in g["members"]:
             member = member_body(m, actor_ids)
             _check(await http.post(f"{base}/groups/{created['id']}/members", json=member, headers=admin), 201)
+    person_ids = await load_people(http, rid, admin, content.get("people", []), actor_ids)
     if _check(await http.get(f"{base}/cycles", headers=admin), 200)["count"]:
         return 0
     today = date.today()
@@ -191,10 +192,32 @@ async def load_partnerships(
     for meeting in content["meetings"]:
         body = cycle_body(meeting, area_ids, today)
         planned = _check(await http.post(f"{base}/cycles", json=body, headers=admin), 201)
-        for engagement in engagement_bodies(meeting, area_ids, actor_ids, planned["id"], today):
+        for engagement in engagement_bodies(meeting, area_ids, actor_ids, person_ids, planned["id"], today):
             _check(await http.post(f"{base}/engagements", json=engagement, headers=admin), 201)
             recorded += 1
     return recorded
+
+
+async def load_people(
+    http: httpx.AsyncClient,
+    rid: str,
+    admin: dict[str, str],
+    people: list[Json],
+    actor_ids: dict[str, str],
+) -> dict[str, str]:
+    """The actors' contact people, registered as the actors service records people (name and role,
+    pseudonymous ids); safe to repeat: a person already registered by name is not added again.
+    Returns the platform's id of each person by name."""
+    base = f"/actors/regions/{rid}"
+    listed = _check(await http.get(f"{base}/people?limit=500", headers=admin), 200)["data"]
+    ids = {p["name"]: p["id"] for p in listed}
+    for person in people:
+        if person["name"] not in ids:
+            url = f"{base}/actors/{actor_ids[person['organisation']]}/people"
+            ids[person["name"]] = _check(await http.post(url, json=person_body(person), headers=admin), 201)[
+                "id"
+            ]
+    return ids
 
 
 async def load_measurements(
@@ -238,6 +261,11 @@ def member_body(member: Json, actor_ids: dict[str, str]) -> Json:
     }
 
 
+def person_body(person: Json) -> Json:
+    """A contact person: the name and role only (no e-mail, no telephone)."""
+    return {"name": person["name"], "role": person.get("role")}
+
+
 def cycle_body(meeting: Json, area_ids: dict[str, str], today: date) -> Json:
     """A meeting's annual cycle, planned from the start of the month a year ago."""
     cycle = meeting["cycle"]
@@ -251,10 +279,19 @@ def cycle_body(meeting: Json, area_ids: dict[str, str], today: date) -> Json:
 
 
 def engagement_bodies(
-    meeting: Json, area_ids: dict[str, str], actor_ids: dict[str, str], cycle_id: str, today: date
+    meeting: Json,
+    area_ids: dict[str, str],
+    actor_ids: dict[str, str],
+    person_ids: dict[str, str],
+    cycle_id: str,
+    today: date,
 ) -> list[Json]:
-    """The meetings held of a cycle, mid-month in each of the months counted back from ``today``."""
+    """The meetings held of a cycle, mid-month in each of the months counted back from ``today``:
+    the people who took part by their ids (``person_ids`` by name), organisations that took part as
+    a whole, and a head count of the others."""
     cycle = meeting["cycle"]
+    participants = [{"person_id": person_ids[name]} for name in meeting.get("people", [])]
+    participants += [{"actor_id": actor_ids[i]} for i in meeting.get("actors", [])]
     return [
         {
             "kind": cycle["kind"],
@@ -262,7 +299,7 @@ def engagement_bodies(
             "held_on": _months_back(today, months).isoformat(),
             "strength_area_ids": [area_ids[cycle["strength_area"]]],
             "cycle_id": cycle_id,
-            "participants": [{"actor_id": actor_ids[i]} for i in meeting["actors"]],
+            "participants": participants,
             "head_count": meeting["head_count"],
             "notes": DEMO_NOTE,
         }

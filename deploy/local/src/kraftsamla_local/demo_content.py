@@ -11,7 +11,8 @@ destination; Destination Åsnen's long-term operating organisation; the Regional
 Lapland's strategy renewal (FOKUS). Where those documents are silent (sub-goal figures,
 vocabularies, most application texts, the Norrbotten, Kronoberg and Lapland strength areas),
 the content is written for the demo. Organisation identifiers are fictitious numbers with valid
-check digits; no person is named.
+check digits; the people who take part in the meetings are pseudonymous demo people with invented
+names and no contact details.
 """
 
 from __future__ import annotations
@@ -95,12 +96,17 @@ def _check_references(region: Json, partnerships: Json, measurements: list[Json]
     refs = named([region["local_plans"], partnerships["groups"], region["applications"]])
     refs += [("strength_area", code) for code in region["plans"]]
     refs += [("strength_area", m["cycle"]["strength_area"]) for m in partnerships["meetings"]]
-    refs += [("identifier", i) for m in partnerships["meetings"] for i in m["actors"]]
+    refs += [("identifier", i) for m in partnerships["meetings"] for i in m.get("actors", [])]
+    refs += [("identifier", p["organisation"]) for p in partnerships.get("people", [])]
+    people = [p["name"] for p in partnerships.get("people", [])]
+    refs += [("person", name) for name in people if people.count(name) > 1]
+    refs += [("person", n) for m in partnerships["meetings"] for n in m.get("people", []) if n not in people]
     unknown = [
         f"{key} {value!r}"
         for key, value in refs
         if (key == "strength_area" and value not in areas)
         or ((key == "identifier" or key.endswith("_identifier")) and value not in actors)
+        or key == "person"
     ]
     unknown += [
         f"sub-goal {m['strength_area']}/{m['sub_goal_id']}"
@@ -154,7 +160,8 @@ actors and applications (strength areas named by code, actors by organisation id
 INTEGRATOR_SOURCES: dict[str, str] = _content.integrator_sources
 """The funding system each demo region's applications come from (its ``source``)."""
 PARTNERSHIPS: dict[str, Json] = _content.partnerships
-"""Per region: its settings, groups and annual-cycle meetings."""
+"""Per region: its settings, groups, people (invented, each of an actor by organisation identifier)
+and annual-cycle meetings (the people who took part by name, a head count of others)."""
 MEASUREMENTS: dict[str, list[Json]] = _content.measurements
 """Per region: values of sub-goal indicators, the strength area named by code."""
 PORTFOLIOS: dict[str, Json] = _content.portfolios

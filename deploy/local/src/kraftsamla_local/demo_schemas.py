@@ -23,6 +23,7 @@ from kraftsamla_actors.schemas import (
     EngagementCreate,  # POST /actors/regions/{region}/engagements
     GroupCreate,  # POST /actors/regions/{region}/groups
     MemberCreate,  # POST /actors/regions/{region}/groups/{id}/members
+    PersonCreate,  # POST /actors/regions/{region}/actors/{id}/people
     SettingsUpdate,  # PUT /actors/regions/{region}/settings
 )
 from kraftsamla_assessment.schemas import ApplicationCreate  # POST /assessment/regions/{region}/applications
@@ -74,13 +75,19 @@ def bodies(region: Json, today: date) -> list[tuple[str, type[BaseModel], Any]]:
             out += [
                 (f"partnerships.groups[{n}]", MemberCreate, demo.member_body(m, actors)) for m in g["members"]
             ]
+        people = partnerships.get("people", [])
+        out += [
+            (f"partnerships.people[{n}]", PersonCreate, demo.person_body(p)) for n, p in enumerate(people)
+        ]
+        person_ids = _ids(rid, [f"person/{p['name']}" for p in people])
+        person_ids = {p["name"]: person_ids[f"person/{p['name']}"] for p in people}
         for n, m in enumerate(partnerships["meetings"]):
             where = f"partnerships.meetings[{n}]"
             out.append((where, CycleCreate, demo.cycle_body(m, areas, today)))
             cycle_id = str(uuid5(NAMESPACE_URL, where))
             out += [
                 (where, EngagementCreate, e)
-                for e in demo.engagement_bodies(m, areas, actors, cycle_id, today)
+                for e in demo.engagement_bodies(m, areas, actors, person_ids, cycle_id, today)
             ]
     for n, m in enumerate(MEASUREMENTS.get(rid, [])):
         out.append((f"measurements[{n}]", MeasurementCreate, demo.measurement_body(m)))

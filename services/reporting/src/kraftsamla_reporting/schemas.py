@@ -93,8 +93,11 @@ class AreaActivityPublic(PublicModel):
     strength_area_code: str | None
     engagements: int
     participations: int
-    unique_people: int
+    unique_people: int | None
+    """``None``: no engagement lists its participants by person, so the people reached are unknown."""
     unique_actors: int
+    with_people: int = 0
+    """Engagements that list their participants by person."""
 
 
 class CycleLinePublic(PublicModel):
@@ -118,8 +121,11 @@ class ActivitiesPublic(PublicModel):
     period: PeriodPublic | None = None
     engagements: int
     participations: int
-    unique_people: int
+    unique_people: int | None
+    """``None``: no engagement lists its participants by person, so the people reached are unknown."""
     unique_actors: int
+    with_people: int = 0
+    """Engagements that list their participants by person."""
     by_strength_area: list[AreaActivityPublic]
     cycles: list[CycleLinePublic] = []
 
@@ -355,6 +361,7 @@ class ReportContentPublic(PublicModel):
     language: Language = "sv"
     """The region's own language: the default for labels and headings."""
     country: str | None = None
+    county: str | None = None
     currency: str = "SEK"
     """The currency most of the portfolio is in; charts show it."""
     period: PeriodPublic | None = None
@@ -466,6 +473,7 @@ class ReportComparisonPublic(PublicModel):
     section by section, in the reader's language."""
 
     region: str
+    region_name: str = Field(description="The region by its name in the reader's language")
     language: Language
     before: ReportSummaryPublic
     after: ReportSummaryPublic

@@ -71,6 +71,7 @@ TEXT: dict[str, str] = {
     "areas_without_sub_goals": "no sub-goal with an indicator, a baseline and a target: {areas}",
     "indicators_without_values": "{n} indicators with a target have no measured value yet",
     "engagements": "{n} engagements with {participations} participations in the past twelve months",
+    "engagements_unrecorded": "{n} engagements in the past twelve months without recorded participants",
     "areas_with_partnership": "{n} of {total} strength areas have a steering group or a partnership",
     "no_engagements": "no engagement (actor meeting, workshop…) in the past twelve months",
     "areas_without_engagements": "no engagement in the past twelve months: {areas}",
@@ -131,7 +132,8 @@ class AreaEvidence:
     review_due: datetime | None
     """When the published version falls overdue (:func:`.review.review_due`)."""
     engagements: tuple[tuple[date, int], ...] = ()
-    """Engagements held for the area: (day, participations)."""
+    """Engagements held for the area: (day, participations); no participations: none recorded (an
+    engagement has at least one participant, listed or counted, so 0 is a missing count)."""
     groups: frozenset[str] = frozenset()
     """Kinds of group the actors service ties to the area (steering_group, partnership)."""
     measured: frozenset[str] = frozenset()
@@ -272,10 +274,16 @@ def evaluate(programme: ProgrammeEvidence, now: datetime) -> Checklist:
             and (a.published.governance.steering_group_id or a.published.governance.partnership_id)
         )
     ]
-    evidence = [
-        Finding("engagements", {"n": len(held), "participations": sum(p for _, p in held)}),
-        Finding("areas_with_partnership", {"n": len(partnered), "total": total}),
-    ]
+    # Participations are counted only where they were recorded: a missing count is no zero.
+    counted = [e for e in held if e[1]]
+    evidence = []
+    if counted or not held:
+        evidence.append(
+            Finding("engagements", {"n": len(counted), "participations": sum(p for _, p in counted)})
+        )
+    if unrecorded := len(held) - len(counted):
+        evidence.append(Finding("engagements_unrecorded", {"n": unrecorded}))
+    evidence.append(Finding("areas_with_partnership", {"n": len(partnered), "total": total}))
     missing = []
     if not held:
         missing.append(Finding("no_engagements"))

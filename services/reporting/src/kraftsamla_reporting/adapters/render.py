@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -36,36 +36,52 @@ class Formats:
     def num(self, value: float | int | None) -> str:
         return self.t.number(value)
 
-    def money(self, value: float, currency: str) -> str:
-        """Whole units for sums, two decimals below a hundred (per inhabitant): ``1 250 000 SEK``."""
-        return self.t.money(value, currency)
+    def money(self, value: float, currency: str, digits: int | None = None) -> str:
+        """Whole units for sums, two decimals below a hundred (per inhabitant): ``1 250 000 SEK``;
+        ``digits`` fixes the precision (one for a whole column)."""
+        if digits is None:
+            return self.t.money(value, currency)
+        return f"{self.t.number(value, digits=digits)}\u00a0{currency}"
 
-    def amounts(self, amounts: Amounts) -> str:
+    def amounts(self, amounts: Amounts, digits: int | None = None) -> str:
         if not amounts:
             return self.t("none")
-        return ", ".join(self.money(v, c) for c, v in sorted(amounts.items()))
+        return ", ".join(self.money(v, c, digits) for c, v in sorted(amounts.items()))
 
     def day(self, value: date | datetime | None) -> str:
         return self.t.day(value)
 
+    def per_inhabitant_digits(self, c: ReportContentPublic) -> int:
+        """One precision for the amounts per inhabitant of the whole municipality table and chart."""
+        lines = c.geography.municipalities if c.geography else []
+        return column_digits(m.granted_per_inhabitant.get(c.currency, 0.0) for m in lines)
 
-def _area_label(c: ReportContentPublic, t: Labels, code: str | None) -> str:
-    """A strength area by its name in the reader's language (its code where it has none)."""
-    line = next((p for p in c.plans if p.strength_area_code == code), None) if code else None
-    name = (
-        t.text(line.strength_area_name.model_dump(exclude_none=True))
-        if line and line.strength_area_name
-        else ""
-    )
-    return name or code or t("no_strength_area")
+
+def column_digits(values: Iterable[float]) -> int:
+    """One precision for a column of amounts, as ``Labels.money`` would give its smallest: two
+    decimals where any (non-zero) amount is below a hundred, else whole units."""
+    return 2 if any(0 < abs(v) < 100 for v in values) else 0
+
+
+def area_names(content: ReportContentPublic, t: Labels) -> Callable[[str | None], str | None]:
+    """Strength areas by their names in the reader's language (a code where the area has no name)."""
+    names = {p.strength_area_code: p.strength_area_name for p in content.plans}
+
+    def area_name(code: str | None) -> str | None:
+        name = names.get(code) if code else None
+        return (t.text(name.model_dump(exclude_none=True)) or code) if name else code
+
+    return area_name
 
 
 def _charts(c: ReportContentPublic, t: Labels, f: Formats) -> dict[str, Markup]:
     cur = c.currency
+    area_name = area_names(c, t)
+    municipalities = t.by_name(c.geography.municipalities if c.geography else [])
     areas = c.portfolio.by_strength_area
     portfolio = charts.bars(
         t("s4"),
-        [_area_label(c, t, a.strength_area_code) for a in areas],
+        [area_name(a.strength_area_code) or t("no_strength_area") for a in areas],
         [
             charts.Series(t("requested_amount"), [a.total.requested_amount.get(cur, 0.0) for a in areas]),
             charts.Series(t("granted_amount"), [a.total.granted_amount.get(cur, 0.0) for a in areas]),
@@ -78,8 +94,8 @@ def _charts(c: ReportContentPublic, t: Labels, f: Formats) -> dict[str, Markup]:
         [(t(f"level_{k}"), by_level[k].count if k in by_level else 0) for k in ("bas", "bredd", "spets")],
     )
     out = {"portfolio": Markup(portfolio), "pyramid": Markup(pyramid)}
-    if c.geography and c.geography.municipalities:
-        rows = [m for m in c.geography.municipalities if m.in_region] or c.geography.municipalities
+    if municipalities:
+        rows = [m for m in municipalities if m.in_region] or list(municipalities)
         out["municipalities"] = Markup(
             charts.bars(
                 t("s5"),
@@ -92,6 +108,7 @@ def _charts(c: ReportContentPublic, t: Labels, f: Formats) -> dict[str, Markup]:
             )
         )
         if any(m.granted_per_inhabitant for m in rows):
+            digits = f.per_inhabitant_digits(c)
             out["per_inhabitant"] = Markup(
                 charts.bars(
                     t("per_inhabitant"),
@@ -101,7 +118,7 @@ def _charts(c: ReportContentPublic, t: Labels, f: Formats) -> dict[str, Markup]:
                             t("per_inhabitant"), [m.granted_per_inhabitant.get(cur, 0.0) for m in rows]
                         )
                     ],
-                    lambda v: f.money(v, cur),
+                    lambda v: f.money(v, cur, digits),
                 )
             )
     if c.agenda2030:
@@ -127,17 +144,10 @@ def html(
     for_print: bool = False,
 ) -> str:
     """The report as one self-contained HTML page (inline CSS and SVG; no scripts)."""
-    t = Labels(language)
+    t = Labels(language, origin=content.language)
     f = Formats(t)
-    names = {p.strength_area_code: p.strength_area_name for p in content.plans}
-
-    def area_name(code: str | None) -> str | None:
-        """A strength area by its name in the reader's language (its code where it has none)."""
-        name = names.get(code) if code else None
-        return (t.text(name.model_dump(exclude_none=True)) or code) if name else code
-
     return _env.get_template("report.html.j2").render(
-        area_name=area_name,
+        area_name=area_names(content, t),
         c=content,
         b=built_from,
         number=number,
@@ -171,14 +181,8 @@ def follow_up_html(
     a header that names the period and offers its downloads (``follow_up.html.j2``)."""
     t = Labels(language)
     f = Formats(t)
-    names = {p.strength_area_code: p.strength_area_name for p in content.plans}
-
-    def area_name(code: str | None) -> str | None:
-        name = names.get(code) if code else None
-        return (t.text(name.model_dump(exclude_none=True)) or code) if name else code
-
     return _env.get_template("follow_up.html.j2").render(
-        area_name=area_name,
+        area_name=area_names(content, t),
         c=content,
         b=built_from,
         lang=language,

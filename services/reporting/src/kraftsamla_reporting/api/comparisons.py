@@ -86,10 +86,13 @@ def _change(ch: Change, words: ComparisonWords) -> ChangePublic:
 
 
 def _public(c: Comparison, language: Language) -> ReportComparisonPublic:
-    words = ComparisonWords(Labels(language))
+    t = Labels(language)
+    words = ComparisonWords(t)
     changes = c.difference.changes
+    after = c.after.content
     return ReportComparisonPublic(
         region=c.before.region,
+        region_name=t.region(c.after.region, after.get("country"), after.get("county")),
         language=language,
         before=summary_public(c.before),
         after=summary_public(c.after),

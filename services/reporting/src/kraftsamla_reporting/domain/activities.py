@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TypedDict
 from uuid import UUID
 
 from kraftsamla_common.annual_cycle import follow_up, slots
@@ -13,12 +14,24 @@ from .content import Activities, AreaActivity, CycleLine, Period
 from .inputs import EngagementIn, ReportInputs
 
 
-def _activity(engagements: Sequence[EngagementIn]) -> dict[str, int]:
+class Figures(TypedDict):
+    engagements: int
+    participations: int
+    unique_people: int | None
+    unique_actors: int
+    with_people: int
+
+
+def _activity(engagements: Sequence[EngagementIn]) -> Figures:
+    """Engagements and participations; unique people only where engagements list people by name
+    (``None``: none does, so the number of people reached is not known, which is no zero)."""
+    named = [e for e in engagements if e.person_ids]
     return {
         "engagements": len(engagements),
         "participations": sum(e.participations for e in engagements),
-        "unique_people": len({p for e in engagements for p in e.person_ids}),
+        "unique_people": len({p for e in named for p in e.person_ids}) if named else None,
         "unique_actors": len({a for e in engagements for a in e.actor_ids}),
+        "with_people": len(named),
     }
 
 

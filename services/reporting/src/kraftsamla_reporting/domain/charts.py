@@ -21,6 +21,30 @@ def _clip(text: str, chars: int) -> str:
     return text if len(text) <= chars else text[: chars - 1].rstrip() + "…"
 
 
+def wrap(text: str, chars: int, lines: int) -> list[str]:
+    """``text`` in at most ``lines`` lines of about ``chars`` characters, broken between words; what
+    does not fit ends the last line in "…" (as does a word longer than a line)."""
+    words = text.split()
+    out: list[str] = []
+    while words and len(out) < lines:
+        line = words.pop(0)
+        while words and len(line) + 1 + len(words[0]) <= chars:
+            line += " " + words.pop(0)
+        out.append(line)
+    if words:
+        out[-1] = f"{out[-1]} {' '.join(words)}"
+    return [_clip(line, chars) for line in out]
+
+
+def _lines(lines: Sequence[str], x: float, y_mid: float, height: float, attrs: str) -> str:
+    """Lines of text centred on ``y_mid``, ``height`` apart."""
+    top = y_mid - height * (len(lines) - 1) / 2
+    return "".join(
+        f'<text x="{x:.1f}" y="{top + i * height:.1f}" {attrs}>{escape(line)}</text>'
+        for i, line in enumerate(lines)
+    )
+
+
 def bars(
     title: str,
     labels: Sequence[str],
@@ -45,11 +69,17 @@ def bars(
         out.append(f'<rect x="{x}" y="8" width="12" height="12" fill="{colour}"/>')
         out.append(f'<text x="{x + 16}" y="18">{escape(s.name)}</text>')
         x += 24 + 7 * len(s.name)
+    fits = max(1, min(2, (group_h - 2) // 13))
     for row, label in enumerate(labels):
         y0 = top + row * group_h
         out.append(
-            f'<text x="{label_w - 8}" y="{y0 + group_h / 2}" text-anchor="end" '
-            f'dominant-baseline="middle">{escape(_clip(label, 32))}</text>'
+            _lines(
+                wrap(label, 30, fits),
+                label_w - 8,
+                y0 + (group_h - gap) / 2,
+                13,
+                'text-anchor="end" dominant-baseline="middle"',
+            )
         )
         for i, s in enumerate(series):
             value = s.values[row]
@@ -104,26 +134,33 @@ def goal_grid(
     """The 17 Agenda 2030 goals as tiles in the UN's colours: ``(number, name, colour, main, second)``
     — each tile shows the goal and two counts; a goal with nothing is drawn faded."""
     size = (width - (columns - 1) * 6) / columns
+    tall = size * 0.92
     rows = -(-len(goals) // columns)
-    height = rows * (size * 0.72 + 6)
+    height = rows * (tall + 6)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart goals" role="img" '
         f'viewBox="0 0 {width} {height:.0f}" width="100%" {FONT}><title>{escape(title)}</title>'
     ]
     for k, (number, name, colour, main, second) in enumerate(goals):
         x = (k % columns) * (size + 6)
-        y = (k // columns) * (size * 0.72 + 6)
+        y = (k // columns) * (tall + 6)
         opacity = "1" if main or second else "0.35"
         out.append(
-            f'<g opacity="{opacity}"><rect x="{x:.1f}" y="{y:.1f}" width="{size:.1f}" height="{size * 0.72:.1f}" '
+            f'<g opacity="{opacity}"><rect x="{x:.1f}" y="{y:.1f}" width="{size:.1f}" height="{tall:.1f}" '
             f'rx="4" fill="{colour}"/><title>{number} {escape(name)}</title>'
             f'<text x="{x + 8:.1f}" y="{y + 24:.1f}" fill="#fff" font-size="22" font-weight="bold">{number}</text>'
             f'<text x="{x + size - 8:.1f}" y="{y + 24:.1f}" fill="#fff" font-size="20" '
             f'text-anchor="end">{main}</text>'
             f'<text x="{x + size - 8:.1f}" y="{y + 44:.1f}" fill="#fff" font-size="12" '
-            f'text-anchor="end">({second})</text>'
-            f'<text x="{x + 8:.1f}" y="{y + size * 0.72 - 10:.1f}" fill="#fff" font-size="10">'
-            f"{escape(_clip(name, int(size / 6.2)))}</text></g>"
+            f'text-anchor="end">({second})</text>' + _name_lines(name, x + 8, y + 62, size - 16) + "</g>"
         )
     out.append("</svg>")
     return "".join(out)
+
+
+def _name_lines(name: str, x: float, y: float, width: float) -> str:
+    """A goal's name under its number, in up to four lines that fit the tile (small type)."""
+    return "".join(
+        f'<text x="{x:.1f}" y="{y + 10 * i:.1f}" fill="#fff" font-size="9">{escape(line)}</text>'
+        for i, line in enumerate(wrap(name, int(width / 4.8), 4))
+    )

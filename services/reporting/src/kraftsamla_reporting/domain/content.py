@@ -97,8 +97,11 @@ class AreaActivity:
     strength_area_code: str | None
     engagements: int
     participations: int
-    unique_people: int
+    unique_people: int | None
+    """People reached, each once; ``None``: no engagement lists its participants by person."""
     unique_actors: int
+    with_people: int = 0
+    """Engagements that list their participants by person (unique people are counted in these)."""
 
 
 @dataclass(kw_only=True)
@@ -124,8 +127,10 @@ class Activities:
     period: Period | None = None
     engagements: int
     participations: int
-    unique_people: int
+    unique_people: int | None
+    """``None``: no engagement of the period lists its participants by person."""
     unique_actors: int
+    with_people: int = 0
     by_strength_area: list[AreaActivity]
     cycles: list[CycleLine] = field(default_factory=list)
 
@@ -375,6 +380,8 @@ class ReportContent:
     language: Language = "sv"
     """The region's own language: the default for labels and headings."""
     country: str | None = None
+    county: str | None = None
+    """The county (län, maakunta) the region's settings name: the region is named after it."""
     currency: str = "SEK"
     """The currency most of the portfolio is in; charts show it."""
     period: Period | None = None

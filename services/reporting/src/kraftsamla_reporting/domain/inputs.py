@@ -139,6 +139,7 @@ class LocalPlanIn:
 class RegionIn:
     country: str
     municipalities: Sequence[str] = ()
+    county: str | None = None
 
 
 @dataclass(frozen=True)

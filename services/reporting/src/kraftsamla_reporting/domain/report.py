@@ -54,6 +54,7 @@ def build_report(
         generated_at=generated_at,
         language=language_of(country),
         country=country,
+        county=inputs.geography.county if inputs.geography else None,
         currency=main_currency(inputs),
         period=period,
         programmes=programme_lines(inputs),

@@ -181,7 +181,9 @@ async def load_inputs(session: AsyncSession, region: str) -> ReportInputs:
             s.service: SourceIn(last_event_id=s.last_event_id, last_event_time=utc(s.last_event_time))
             for s in await _all(session, SourceMark, region)
         },
-        geography=RegionIn(country=geography.country, municipalities=geography.municipalities)
+        geography=RegionIn(
+            country=geography.country, municipalities=geography.municipalities, county=geography.county
+        )
         if geography
         else None,
         cycles=[
