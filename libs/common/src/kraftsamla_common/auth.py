@@ -45,7 +45,7 @@ from fastapi.security import (
     HTTPBearer,
 )
 
-from .errors import NotFound, Problem
+from .errors import Forbidden, Kind, Problem, RegionNotFound, Said, said
 from .events import REGION_PATTERN
 
 
@@ -87,6 +87,10 @@ class KeyEntry:
 class KeyRejected(Exception):
     """A key that exists but may no longer be used (expired or revoked)."""
 
+    def __init__(self, reason: Said) -> None:
+        super().__init__(str(reason))
+        self.reason = reason
+
 
 class ApiKeys:
     """The key file, re-read when it changes so keys can be added and revoked without a restart."""
@@ -121,9 +125,9 @@ class ApiKeys:
         if entry is None:
             return None
         if entry.revoked:
-            raise KeyRejected("The API key has been revoked.")
+            raise KeyRejected(said("problem_detail_key_revoked"))
         if entry.expires is not None and entry.expires <= (now or datetime.now(entry.expires.tzinfo)):
-            raise KeyRejected("The API key has expired.")
+            raise KeyRejected(said("problem_detail_key_expired"))
         return entry.principal
 
 
@@ -200,31 +204,25 @@ async def authenticate(
     if bearer is not None and not key:
         tokens: BearerTokens = request.app.state.bearer_tokens
         if not tokens.configured:
-            raise Problem(401, "Unauthorized", "Bearer tokens are not accepted here; send an API key.")
+            raise Problem(Kind.UNAUTHORIZED, said("problem_detail_bearer_not_accepted"))
         try:
             principal = tokens.verify(bearer.credentials)
         except jwt.ExpiredSignatureError:
-            raise Problem(401, "Unauthorized", "The token has expired.", headers=BEARER) from None
+            raise Problem(Kind.UNAUTHORIZED, said("problem_detail_token_expired"), headers=BEARER) from None
         except (jwt.InvalidTokenError, KeyError, ValueError, StopIteration):
-            raise Problem(401, "Unauthorized", "The token is not valid.", headers=BEARER) from None
+            raise Problem(Kind.UNAUTHORIZED, said("problem_detail_token_invalid"), headers=BEARER) from None
         request.state.principal = principal
         return principal
     key = key or (basic.password if basic else None)
     if not key:
-        raise Problem(
-            401,
-            "Unauthorized",
-            "Send an API key in the X-API-Key header (or, from a browser, as the Basic password), "
-            "or a person's token as Authorization: Bearer.",
-            headers=CHALLENGE,
-        )
+        raise Problem(Kind.UNAUTHORIZED, said("problem_detail_no_credentials"), headers=CHALLENGE)
     keys: ApiKeys = request.app.state.api_keys
     try:
         found = keys.lookup(key)
     except KeyRejected as exc:
-        raise Problem(401, "Unauthorized", str(exc), headers=CHALLENGE) from None
+        raise Problem(Kind.UNAUTHORIZED, exc.reason, headers=CHALLENGE) from None
     if found is None:
-        raise Problem(401, "Unauthorized", "The API key is not valid.", headers=CHALLENGE)
+        raise Problem(Kind.UNAUTHORIZED, said("problem_detail_key_invalid"), headers=CHALLENGE)
     request.state.principal = found
     return found
 
@@ -253,9 +251,9 @@ def region_scope(*roles: Role) -> Callable[..., Coroutine[Any, Any, Scope]]:
 
     async def dependency(region: RegionParam, principal: Caller) -> Scope:
         if not principal.can_see(region):
-            raise NotFound("Region", region)
+            raise RegionNotFound(region)
         if principal.role not in roles:
-            raise Problem(403, "Forbidden", f"The role {principal.role.value} may not do this.")
+            raise Forbidden(said("problem_detail_role", role=principal.role.value))
         return Scope(region=region, principal=principal)
 
     dependency.roles = frozenset(roles)  # type: ignore[attr-defined]

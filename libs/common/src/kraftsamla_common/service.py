@@ -163,7 +163,7 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
     app.state.api_keys = ctx.api_keys
     app.state.bearer_tokens = BearerTokens(settings.jwt_jwks_file, settings.jwt_issuer, settings.jwt_audience)
     app.state.rate_limiter = limits.RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst)
-    errors.install(app)
+    errors.install(app, base=settings.problem_base)
     errors.document(app)
 
     async def healthz() -> dict[str, str]:

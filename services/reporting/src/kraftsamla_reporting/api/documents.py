@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi.responses import HTMLResponse, Response
 
 from kraftsamla_common.auth import ReadScope
-from kraftsamla_common.errors import Problem
+from kraftsamla_common.errors import Unavailable
 from kraftsamla_common.service import ContextDep, UowDep
 
 from ..adapters import render
@@ -48,9 +48,9 @@ async def report_pdf(ref: Ref, ctx: ContextDep, scope: ReadScope, uow: UowDep, l
     try:
         body = await printer_of(ctx.state).pdf(page)
     except PdfUnavailable as exc:
-        raise Problem(503, "Service Unavailable", str(exc)) from exc
+        raise Unavailable(str(exc)) from exc
     except TimeoutError as exc:
-        raise Problem(503, "Service Unavailable", "The PDF took too long to print; try again.") from exc
+        raise Unavailable("The PDF took too long to print; try again.") from exc
     return download(body, "application/pdf", f"{scope.region}-report-{r.number}.pdf")
 
 
