@@ -18,9 +18,14 @@ Every identity has a region and a role.
   containing ``KRAFTSAMLA_JWT_AUDIENCE``, ``exp``, ``sub``, and the claims ``region`` and
   ``role``.
 
-Every domain route is addressed as ``/<service>/regions/{region}/…``; a caller of another
-region gets 404, as if the region held nothing, so nothing leaks. An operator (region ``*``)
-may address every region.
+Every domain route is addressed as ``/<service>/regions/{region}/…``. The regions that exist are
+the ones the key file names: the region of every key in it (revoked and expired ones too: their
+region's data is still there), and those of its optional list ``"regions": ["lappi", …]`` (a
+region whose people sign in with tokens only, or one set up before its first key;
+``python -m kraftsamla_common.apikeys add-region``). Every service reads the same file, so they
+agree. An operator (region ``*``) may address every region that exists; another region answers
+404 "Region … was not found". A caller of one region asking for another gets that same answer,
+whether the other exists or not, so nothing leaks; a caller's own region is one that exists.
 """
 
 from __future__ import annotations
@@ -84,6 +89,12 @@ class KeyEntry:
     revoked: bool
 
 
+def regions_of(doc: dict[str, Any]) -> frozenset[str]:
+    """The regions a key file names: the region of every key (``*`` is none), and its ``regions``."""
+    named = {k["region"] for k in doc.get("keys", [])} | set(doc.get("regions", []))
+    return frozenset(named - {"*"})
+
+
 class KeyRejected(Exception):
     """A key that exists but may no longer be used (expired or revoked)."""
 
@@ -99,10 +110,13 @@ class ApiKeys:
         self.path = path
         self._mtime: float | None = None
         self._by_hash: dict[str, KeyEntry] = {}
+        self._regions: frozenset[str] = frozenset()
 
     def _load(self) -> None:
         if self.path is None or not self.path.exists():
             self._by_hash = {}
+            self._regions = frozenset()
+            self._mtime = None
             return
         mtime = self.path.stat().st_mtime
         if mtime == self._mtime:
@@ -116,7 +130,13 @@ class ApiKeys:
             )
             for k in doc.get("keys", [])
         }
+        self._regions = regions_of(doc)
         self._mtime = mtime
+
+    def regions(self) -> frozenset[str]:
+        """The regions that exist: every region a key names, and the file's list of regions."""
+        self._load()
+        return self._regions
 
     def lookup(self, key: str, now: datetime | None = None) -> Principal | None:
         """The key's identity; None for an unknown key; :class:`KeyRejected` for one that ended."""
@@ -243,18 +263,41 @@ RegionParam = Annotated[
 ]
 
 
+def region_exists(request: Request, region: str) -> bool:
+    """Whether ``region`` is one of the platform's (see the module docstring)."""
+    keys: ApiKeys = request.app.state.api_keys
+    return region in keys.regions()
+
+
 def region_scope(*roles: Role) -> Callable[..., Coroutine[Any, Any, Scope]]:
     """A dependency that admits callers of the path's region holding one of ``roles``.
 
-    The roles are kept on the dependency (``.roles``): the route table states, for every route,
-    who may call it, and the authorization tests read it from there."""
+    In this order: who calls (401), whether they may see the region, and whether it exists (both
+    404 "Region … was not found", one answer, so a caller of another region learns nothing), then
+    the role (403). The roles are kept on the dependency (``.roles``): the route table states, for
+    every route, who may call it, and the authorization tests read it from there."""
 
-    async def dependency(region: RegionParam, principal: Caller) -> Scope:
+    async def dependency(request: Request, region: RegionParam, principal: Caller) -> Scope:
         if not principal.can_see(region):
+            raise RegionNotFound(region)
+        if principal.region != region and not region_exists(request, region):
             raise RegionNotFound(region)
         if principal.role not in roles:
             raise Forbidden(said("problem_detail_role", role=principal.role.value))
         return Scope(region=region, principal=principal)
+
+    dependency.roles = frozenset(roles)  # type: ignore[attr-defined]
+    return dependency
+
+
+def platform_scope(*roles: Role) -> Callable[..., Coroutine[Any, Any, Principal]]:
+    """A dependency for the few routes outside any region (the operator's list of regions): it
+    admits callers holding one of ``roles`` (kept as ``.roles``, as :func:`region_scope` does)."""
+
+    async def dependency(principal: Caller) -> Principal:
+        if principal.role not in roles:
+            raise Forbidden(said("problem_detail_role", role=principal.role.value))
+        return principal
 
     dependency.roles = frozenset(roles)  # type: ignore[attr-defined]
     return dependency
