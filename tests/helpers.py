@@ -464,3 +464,22 @@ async def publish(js: Any, env: Envelope[Any], msg_id: str | None = None) -> Non
         env.model_dump_json(serialize_as_any=True).encode(),
         headers={"Nats-Msg-Id": msg_id or str(env.id)},
     )
+
+
+@contextlib.asynccontextmanager
+async def serving(app: Any) -> AsyncIterator[str]:
+    """An app (already started, e.g. by :func:`running`) served by uvicorn on a real port: its URL."""
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to wait on
+        await asyncio.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task

@@ -4,8 +4,10 @@ For every route × method × role × (own region, another region) the expected o
 the role rule the route declares (``region_scope(*roles)``, kept on the dependency): another
 region's caller gets 404 as if the region held nothing; a role the rule does not name gets 403;
 a role it names gets through to the handler (whatever the handler then answers: 2xx, 404 for an
-object that does not exist, 409, 422). A route without a rule — or outside ``/regions/{region}``
-and not one of the few public ones — fails the test, so a new route cannot be added without one.
+object that does not exist, 409, 422). A region that does not exist answers 404 to every caller,
+the operator too, before the role is looked at. A route without a rule — or outside
+``/regions/{region}`` and neither one of the few public ones nor the platform's list of regions
+(``platform_scope``, the operator's) — fails the test, so a new route cannot be added without one.
 
 The request schemas are checked too: no write accepts a field the caller may not set (``region``,
 ids, timestamps, an assessment's result): every body model forbids unknown fields and names none
@@ -48,6 +50,18 @@ ASSESSMENT_RESULT = {"assessment", "score", "level", "recommendation", "fits", "
 """What the assessment concludes: nothing an integrator's intake may carry."""
 
 
+def api_routes(routes: list[Any]) -> list[APIRoute]:
+    """Every operation of a router, those of the routers it includes too (FastAPI keeps an
+    included router as one entry, holding the original router)."""
+    out: list[APIRoute] = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            out.append(route)
+        elif (included := getattr(route, "original_router", None)) is not None:
+            out += api_routes(included.routes)
+    return out
+
+
 def role_rule(route: APIRoute) -> frozenset[Role] | None:
     """The roles a route admits, read from its region-scope dependency."""
     stack = list(route.dependant.dependencies)
@@ -75,6 +89,10 @@ def is_region_404(r: httpx.Response, region: str) -> bool:
     return r.status_code == 404 and f"Region {region} was not found" in r.text
 
 
+PLATFORM_RULE = frozenset({Role.OPERATOR})
+"""The routes outside any region (``/<service>/regions``: the platform's regions) are the operator's."""
+
+
 @pytest.fixture
 async def service(
     request: pytest.FixtureRequest,
@@ -100,20 +118,39 @@ async def test_every_route_answers_every_role_as_its_rule_says(
     # The platform's own routes (health, readiness, metrics) and the service's router.
     outside = [r.path for r in app.routes if isinstance(r, APIRoute)]
     assert all(p in PUBLIC or p.endswith(("/healthz", "/readyz")) for p in outside), outside
-    routes = [r for r in spec.router.routes if isinstance(r, APIRoute)]
-    assert routes
+    routes = api_routes(spec.router.routes)
+    assert len(routes) > 2
     unruled = [f"{sorted(r.methods)} {r.path}" for r in routes if role_rule(r) is None]
     assert not unruled, f"routes without a role rule: {unruled}"
 
     checked = 0
     wrong: list[str] = []
+    unknown = f"u{uuid.uuid4().hex[:10]}"
     for route in routes:
         rule = role_rule(route)
         if rule is None:
             continue
-        assert "/regions/{region}" in route.path, route.path
+        if "/regions/{region}" not in route.path:
+            assert route.path == f"/{spec.name}/regions" and rule == PLATFORM_RULE, route.path
+            for role in Role:
+                auth = OPERATOR if role is Role.OPERATOR else headers(region, role.value)
+                r = await client.get(route.path, headers=auth)
+                checked += 1
+                if r.status_code != (200 if role is Role.OPERATOR else 403):
+                    wrong.append(f"GET {route.path} as {role.value}: {r.status_code}: {r.text[:160]}")
+            continue
         for method in sorted(route.methods - {"HEAD"}):
             body = {} if method in {"POST", "PUT", "PATCH"} else None
+            # A region that does not exist: 404, to the operator as to everyone.
+            for role in Role:
+                auth = OPERATOR if role is Role.OPERATOR else headers(region, role.value)
+                r = await client.request(method, fill(route, unknown), headers=auth, json=body)
+                checked += 1
+                if not is_region_404(r, unknown):
+                    wrong.append(
+                        f"{method} {route.path} as {role.value} of an unknown region: {r.status_code}, "
+                        f"expected 404 (region): {r.text[:160]}"
+                    )
             for role in Role:
                 for where in (region, other_region):
                     auth = OPERATOR if role is Role.OPERATOR else headers(region, role.value)
@@ -155,9 +192,7 @@ def body_models(route: APIRoute) -> list[Any]:
 def test_no_write_accepts_a_field_the_caller_may_not_set(name: str) -> None:
     spec = SPECS[name]
     problems: list[str] = []
-    for route in spec.router.routes:
-        if not isinstance(route, APIRoute):
-            continue
+    for route in api_routes(spec.router.routes):
         intake = Role.INTEGRATOR in (role_rule(route) or ())
         for model in body_models(route):
             schema = model.model_json_schema()

@@ -4,9 +4,15 @@
         --source nyps --days 365
     python -m kraftsamla_common.apikeys list
     python -m kraftsamla_common.apikeys revoke --name nyps
+    python -m kraftsamla_common.apikeys add-region --region lappi
+    python -m kraftsamla_common.apikeys regions
 
 ``issue`` prints the new key once; the file keeps only its SHA-256. Running services re-read the
 file when it changes, so a revoked key is refused from its next request on.
+
+The file is also the platform's list of regions: a region exists when a key names it or when it is
+in the file's ``"regions"`` list (``add-region``: for a region whose people sign in with tokens
+only, or before its first key). Every other region answers 404, to the operator too.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from .auth import Role, hash_key
+from .auth import Role, hash_key, regions_of
 from .events import REGION_PATTERN
 
 
@@ -71,6 +77,24 @@ def issue(
     return key
 
 
+def add_region(path: Path, region: str) -> None:
+    """Add ``region`` to the file's list of regions (the platform's regions: see ``regions``)."""
+    import re
+
+    if not re.fullmatch(REGION_PATTERN, region):
+        raise ValueError(f"not a region id: {region!r}")
+    doc = read(path)
+    listed = doc.setdefault("regions", [])
+    if region not in listed:
+        listed.append(region)
+        write(path, doc)
+
+
+def regions(path: Path) -> list[str]:
+    """The platform's regions: every region a key names, and the file's list of regions."""
+    return sorted(regions_of(read(path)))
+
+
 def revoke(path: Path, name: str) -> None:
     doc = read(path)
     found = [k for k in doc["keys"] if k["name"] == name]
@@ -99,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("list", help="names, regions, roles, expiry (never the keys)")
     p_revoke = sub.add_parser("revoke", help="refuse a key from now on")
     p_revoke.add_argument("--name", required=True)
+    p_region = sub.add_parser("add-region", help="add a region that no key names yet")
+    p_region.add_argument("--region", required=True)
+    sub.add_parser("regions", help="the platform's regions: those of the keys and the added ones")
     args = parser.parse_args(argv)
     try:
         if args.command == "issue":
@@ -114,6 +141,11 @@ def main(argv: list[str] | None = None) -> int:
             print(key)
         elif args.command == "revoke":
             revoke(args.file, args.name)
+        elif args.command == "add-region":
+            add_region(args.file, args.region)
+        elif args.command == "regions":
+            for region in regions(args.file):
+                print(region)
         else:
             for k in read(args.file)["keys"]:
                 state = (

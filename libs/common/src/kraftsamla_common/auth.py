@@ -18,9 +18,14 @@ Every identity has a region and a role.
   containing ``KRAFTSAMLA_JWT_AUDIENCE``, ``exp``, ``sub``, and the claims ``region`` and
   ``role``.
 
-Every domain route is addressed as ``/<service>/regions/{region}/…``; a caller of another
-region gets 404, as if the region held nothing, so nothing leaks. An operator (region ``*``)
-may address every region.
+Every domain route is addressed as ``/<service>/regions/{region}/…``. The regions that exist are
+the ones the key file names: the region of every key in it (revoked and expired ones too: their
+region's data is still there), and those of its optional list ``"regions": ["lappi", …]`` (a
+region whose people sign in with tokens only, or one set up before its first key;
+``python -m kraftsamla_common.apikeys add-region``). Every service reads the same file, so they
+agree. An operator (region ``*``) may address every region that exists; another region answers
+404 "Region … was not found". A caller of one region asking for another gets that same answer,
+whether the other exists or not, so nothing leaks; a caller's own region is one that exists.
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ from fastapi.security import (
     HTTPBearer,
 )
 
-from .errors import NotFound, Problem
+from .errors import Forbidden, Kind, Problem, RegionNotFound, Said, said
 from .events import REGION_PATTERN
 
 
@@ -84,8 +89,18 @@ class KeyEntry:
     revoked: bool
 
 
+def regions_of(doc: dict[str, Any]) -> frozenset[str]:
+    """The regions a key file names: the region of every key (``*`` is none), and its ``regions``."""
+    named = {k["region"] for k in doc.get("keys", [])} | set(doc.get("regions", []))
+    return frozenset(named - {"*"})
+
+
 class KeyRejected(Exception):
     """A key that exists but may no longer be used (expired or revoked)."""
+
+    def __init__(self, reason: Said) -> None:
+        super().__init__(str(reason))
+        self.reason = reason
 
 
 class ApiKeys:
@@ -95,10 +110,13 @@ class ApiKeys:
         self.path = path
         self._mtime: float | None = None
         self._by_hash: dict[str, KeyEntry] = {}
+        self._regions: frozenset[str] = frozenset()
 
     def _load(self) -> None:
         if self.path is None or not self.path.exists():
             self._by_hash = {}
+            self._regions = frozenset()
+            self._mtime = None
             return
         mtime = self.path.stat().st_mtime
         if mtime == self._mtime:
@@ -112,7 +130,13 @@ class ApiKeys:
             )
             for k in doc.get("keys", [])
         }
+        self._regions = regions_of(doc)
         self._mtime = mtime
+
+    def regions(self) -> frozenset[str]:
+        """The regions that exist: every region a key names, and the file's list of regions."""
+        self._load()
+        return self._regions
 
     def lookup(self, key: str, now: datetime | None = None) -> Principal | None:
         """The key's identity; None for an unknown key; :class:`KeyRejected` for one that ended."""
@@ -121,9 +145,9 @@ class ApiKeys:
         if entry is None:
             return None
         if entry.revoked:
-            raise KeyRejected("The API key has been revoked.")
+            raise KeyRejected(said("problem_detail_key_revoked"))
         if entry.expires is not None and entry.expires <= (now or datetime.now(entry.expires.tzinfo)):
-            raise KeyRejected("The API key has expired.")
+            raise KeyRejected(said("problem_detail_key_expired"))
         return entry.principal
 
 
@@ -200,31 +224,25 @@ async def authenticate(
     if bearer is not None and not key:
         tokens: BearerTokens = request.app.state.bearer_tokens
         if not tokens.configured:
-            raise Problem(401, "Unauthorized", "Bearer tokens are not accepted here; send an API key.")
+            raise Problem(Kind.UNAUTHORIZED, said("problem_detail_bearer_not_accepted"))
         try:
             principal = tokens.verify(bearer.credentials)
         except jwt.ExpiredSignatureError:
-            raise Problem(401, "Unauthorized", "The token has expired.", headers=BEARER) from None
+            raise Problem(Kind.UNAUTHORIZED, said("problem_detail_token_expired"), headers=BEARER) from None
         except (jwt.InvalidTokenError, KeyError, ValueError, StopIteration):
-            raise Problem(401, "Unauthorized", "The token is not valid.", headers=BEARER) from None
+            raise Problem(Kind.UNAUTHORIZED, said("problem_detail_token_invalid"), headers=BEARER) from None
         request.state.principal = principal
         return principal
     key = key or (basic.password if basic else None)
     if not key:
-        raise Problem(
-            401,
-            "Unauthorized",
-            "Send an API key in the X-API-Key header (or, from a browser, as the Basic password), "
-            "or a person's token as Authorization: Bearer.",
-            headers=CHALLENGE,
-        )
+        raise Problem(Kind.UNAUTHORIZED, said("problem_detail_no_credentials"), headers=CHALLENGE)
     keys: ApiKeys = request.app.state.api_keys
     try:
         found = keys.lookup(key)
     except KeyRejected as exc:
-        raise Problem(401, "Unauthorized", str(exc), headers=CHALLENGE) from None
+        raise Problem(Kind.UNAUTHORIZED, exc.reason, headers=CHALLENGE) from None
     if found is None:
-        raise Problem(401, "Unauthorized", "The API key is not valid.", headers=CHALLENGE)
+        raise Problem(Kind.UNAUTHORIZED, said("problem_detail_key_invalid"), headers=CHALLENGE)
     request.state.principal = found
     return found
 
@@ -245,18 +263,41 @@ RegionParam = Annotated[
 ]
 
 
+def region_exists(request: Request, region: str) -> bool:
+    """Whether ``region`` is one of the platform's (see the module docstring)."""
+    keys: ApiKeys = request.app.state.api_keys
+    return region in keys.regions()
+
+
 def region_scope(*roles: Role) -> Callable[..., Coroutine[Any, Any, Scope]]:
     """A dependency that admits callers of the path's region holding one of ``roles``.
 
-    The roles are kept on the dependency (``.roles``): the route table states, for every route,
-    who may call it, and the authorization tests read it from there."""
+    In this order: who calls (401), whether they may see the region, and whether it exists (both
+    404 "Region … was not found", one answer, so a caller of another region learns nothing), then
+    the role (403). The roles are kept on the dependency (``.roles``): the route table states, for
+    every route, who may call it, and the authorization tests read it from there."""
 
-    async def dependency(region: RegionParam, principal: Caller) -> Scope:
+    async def dependency(request: Request, region: RegionParam, principal: Caller) -> Scope:
         if not principal.can_see(region):
-            raise NotFound("Region", region)
+            raise RegionNotFound(region)
+        if principal.region != region and not region_exists(request, region):
+            raise RegionNotFound(region)
         if principal.role not in roles:
-            raise Problem(403, "Forbidden", f"The role {principal.role.value} may not do this.")
+            raise Forbidden(said("problem_detail_role", role=principal.role.value))
         return Scope(region=region, principal=principal)
+
+    dependency.roles = frozenset(roles)  # type: ignore[attr-defined]
+    return dependency
+
+
+def platform_scope(*roles: Role) -> Callable[..., Coroutine[Any, Any, Principal]]:
+    """A dependency for the few routes outside any region (the operator's list of regions): it
+    admits callers holding one of ``roles`` (kept as ``.roles``, as :func:`region_scope` does)."""
+
+    async def dependency(principal: Caller) -> Principal:
+        if principal.role not in roles:
+            raise Forbidden(said("problem_detail_role", role=principal.role.value))
+        return principal
 
     dependency.roles = frozenset(roles)  # type: ignore[attr-defined]
     return dependency

@@ -34,11 +34,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from fastapi import Request
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .auth import Caller
-from .errors import Problem, problem_response
+from .errors import Kind, Problem, base_of, language_of, problem_response, said
 
 DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
 
@@ -55,6 +56,7 @@ class BodyTooLarge(HTTPException):
             detail=f"The request body is larger than {limit} bytes.",
             headers={"Connection": "close"},
         )
+        self.said = said("problem_detail_body_too_large", limit=limit)
 
 
 def _content_length(scope: Scope) -> int | None:
@@ -76,9 +78,10 @@ class BodyLimit:
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = problem_response(
-            413,
-            "Content Too Large",
-            f"The request body is larger than {self.max_bytes} bytes.",
+            Kind.PAYLOAD_TOO_LARGE,
+            said("problem_detail_body_too_large", limit=self.max_bytes),
+            language=language_of(Headers(scope=scope)),
+            base=base_of(scope),
             instance=scope.get("path"),
             headers={"Connection": "close"},
         )
@@ -196,9 +199,13 @@ async def rate_limit(request: Request, principal: Caller) -> None:
         "RateLimit-Reset": str(verdict.reset),
     }
     raise Problem(
-        429,
-        "Too Many Requests",
-        f"{principal.name} may make {limiter.rate:g} requests a second (bursts of {limiter.burst}); "
-        f"retry in {verdict.retry_after} s.",
+        Kind.RATE_LIMITED,
+        said(
+            "problem_detail_rate_limited",
+            name=principal.name,
+            rate=f"{limiter.rate:g}",
+            burst=limiter.burst,
+            seconds=verdict.retry_after,
+        ),
         headers=headers,
     )

@@ -19,7 +19,7 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
 from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, BaseModel
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import audit, auth, errors, limits, metrics, telemetry
@@ -47,7 +47,17 @@ class ServiceSpec:
     """Long-running tasks started with the service (e.g. report regeneration)."""
 
     def __post_init__(self) -> None:
-        # Every service answers its region's audit log, beside its own routes.
+        # Every service answers the operator's list of regions and a region's audit log, beside its
+        # own routes.
+        if not any(getattr(r, "endpoint", None) is read_regions for r in self.router.routes):
+            self.router.add_api_route(
+                f"/{self.name}/regions",
+                read_regions,
+                methods=["GET"],
+                response_model=RegionsPublic,
+                tags=["regions"],
+                summary="The platform's regions (operator)",
+            )
         if not any(getattr(r, "endpoint", None) is read_audit_log for r in self.router.routes):
             self.router.add_api_route(
                 f"/{self.name}/regions/{{region}}/audit",
@@ -163,7 +173,7 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
     app.state.api_keys = ctx.api_keys
     app.state.bearer_tokens = BearerTokens(settings.jwt_jwks_file, settings.jwt_issuer, settings.jwt_audience)
     app.state.rate_limiter = limits.RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst)
-    errors.install(app)
+    errors.install(app, base=settings.problem_base)
     errors.document(app)
 
     async def healthz() -> dict[str, str]:
@@ -336,3 +346,22 @@ async def read_audit_log(
     return await audit.read(
         uow.session, scope.region, limit=page.limit, offset=page.offset, actor=actor, since=since, until=until
     )
+
+
+class RegionPublic(BaseModel):
+    id: str
+
+
+class RegionsPublic(BaseModel):
+    data: list[RegionPublic]
+    count: int
+
+
+async def read_regions(
+    principal: Annotated[auth.Principal, Depends(auth.platform_scope(auth.Role.OPERATOR))], request: Request
+) -> RegionsPublic:
+    """Every region of the platform, by id: those the API key file names (the region of each key,
+    and its list of regions). The same list in every service; ``/<service>/regions/{region}/…`` of
+    any other region answers 404. For the platform operator only."""
+    regions = sorted(request.app.state.api_keys.regions())
+    return RegionsPublic(data=[RegionPublic(id=r) for r in regions], count=len(regions))

@@ -126,6 +126,12 @@ class Settings(BaseSettings):
         description="Requests a second per API key and process, sustained (429 above); 0 turns the limit off.",
     )
     rate_limit_burst: int = Field(default=200, ge=1, description="Requests an API key may make at once.")
+    problem_base: str = Field(
+        default="https://kraftsamla.se/problems/",
+        pattern=r"^[a-z][a-z0-9+.-]*:.*/$",
+        description="Errors: the absolute URI the problem types start with (`<base>validation`, "
+        "`<base>not-found`, …); set it to where the deployment publishes the pages that explain them.",
+    )
 
     def for_service(self, name: str) -> Settings:
         """Fill in the per-service defaults (port, SQLite file) that depend on the service name."""

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from kraftsamla_common.errors import Problem, Unprocessable
+from kraftsamla_common.errors import PayloadTooLarge, Unprocessable
 from kraftsamla_common.events import (
     ActorMerged,
     ActorRegistered,
@@ -123,11 +123,7 @@ def _row_errors(line: int, exc: ValidationError) -> list[RowError]:
 def _read(raw: bytes) -> list[tuple[int, dict[str, str]]]:
     """The rows of an uploaded CSV file, within the limits of one import."""
     if len(raw) > csv_import.CSV_MAX_BYTES:
-        raise Problem(
-            413,
-            "Content Too Large",
-            f"An import holds at most {csv_import.CSV_MAX_BYTES // (1024 * 1024)} MB.",
-        )
+        raise PayloadTooLarge(f"An import holds at most {csv_import.CSV_MAX_BYTES // (1024 * 1024)} MB.")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -139,11 +135,7 @@ def _read(raw: bytes) -> list[tuple[int, dict[str, str]]]:
             f"The file cannot be read: {exc}.", [{"pointer": "", "message": str(exc)}]
         ) from None
     if len(rows) > csv_import.CSV_MAX_ROWS:
-        raise Problem(
-            413,
-            "Content Too Large",
-            f"An import holds at most {csv_import.CSV_MAX_ROWS} rows; split the file.",
-        )
+        raise PayloadTooLarge(f"An import holds at most {csv_import.CSV_MAX_ROWS} rows; split the file.")
     return rows
 
 

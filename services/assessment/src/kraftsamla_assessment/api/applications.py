@@ -9,7 +9,15 @@ from uuid import UUID
 
 from fastapi import Query, Request, Response, status
 
-from kraftsamla_common.errors import Problem, Unprocessable
+from kraftsamla_common.errors import (
+    Kind,
+    MalformedJson,
+    PayloadTooLarge,
+    Problem,
+    Unprocessable,
+    json_pointer_at,
+    said,
+)
 from kraftsamla_common.events import Level
 from kraftsamla_common.service import PageDep, UowDep
 
@@ -68,27 +76,42 @@ async def submit_application(
 
 def _bulk_items(raw: bytes, content_type: str) -> list[Any]:
     if len(raw) > MAX_BULK_BYTES:
-        raise Problem(413, "Content Too Large", f"A bulk request may be at most {MAX_BULK_BYTES} bytes.")
+        raise PayloadTooLarge(f"A bulk request may be at most {MAX_BULK_BYTES} bytes.")
     items: Any
     try:
         if "ndjson" in content_type or "jsonl" in content_type:
-            items = [json.loads(line) for line in raw.decode().splitlines() if line.strip()]
+            items = _ndjson(raw.decode())
         else:
             doc = json.loads(raw)
             items = doc.get("applications", doc.get("grants")) if isinstance(doc, dict) else doc
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise Problem(400, "Bad Request", f"The body is not valid JSON or NDJSON: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise MalformedJson.of(exc) from None
+    except UnicodeDecodeError:
+        raise Problem(Kind.MALFORMED_JSON, said("problem_detail_not_utf8")) from None
     if not isinstance(items, list):
         raise Unprocessable(
             'Send a JSON array of applications, {"applications": [...]}, or NDJSON (one per line).',
             [{"pointer": "", "message": "not a list of applications"}],
         )
     if len(items) > MAX_BULK:
-        raise Problem(
-            413,
-            "Content Too Large",
-            f"A bulk request may hold at most {MAX_BULK} applications; this one holds {len(items)}.",
+        raise PayloadTooLarge(
+            f"A bulk request may hold at most {MAX_BULK} applications; this one holds {len(items)}."
         )
+    return items
+
+
+def _ndjson(text: str) -> list[Any]:
+    """One JSON value a line; a line that breaks is reported at its item (``/3/title``) and line."""
+    items: list[Any] = []
+    offset = 0
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        if line.strip():
+            try:
+                items.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                pointer = f"/{len(items)}{json_pointer_at(line, exc.pos)}"
+                raise MalformedJson(pointer, number, exc.colno, offset + exc.pos, exc.msg) from None
+        offset += len(line)
     return items
 
 
@@ -146,11 +169,13 @@ def _grants(raw: bytes) -> tuple[list[Any], str | None]:
     """The grants of a 360Giving body and the JSON pointer of their list in it: a package
     ``{"grants": [...]}`` (``/grants``), a list of grants (``""``) or one grant (None)."""
     if len(raw) > MAX_BULK_BYTES:
-        raise Problem(413, "Content Too Large", f"A request may be at most {MAX_BULK_BYTES} bytes.")
+        raise PayloadTooLarge(f"A request may be at most {MAX_BULK_BYTES} bytes.")
     try:
         doc = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise Problem(400, "Bad Request", f"The body is not valid JSON: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise MalformedJson.of(exc) from None
+    except UnicodeDecodeError:
+        raise Problem(Kind.MALFORMED_JSON, said("problem_detail_not_utf8")) from None
     grants: Any
     if isinstance(doc, list):
         grants, at = doc, ""
@@ -170,8 +195,7 @@ def _grants(raw: bytes) -> tuple[list[Any], str | None]:
         )
     if len(grants) > MAX_BULK:
         raise Problem(
-            413,
-            "Content Too Large",
+            Kind.PAYLOAD_TOO_LARGE,
             f"A request may hold at most {MAX_BULK} grants; this one holds {len(grants)}.",
             errors=[{"pointer": at, "message": f"at most {MAX_BULK} grants"}],
         )

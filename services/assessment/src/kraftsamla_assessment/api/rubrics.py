@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Header, Path, Response, status
 
+from kraftsamla_common import errors
 from kraftsamla_common.service import MAX_OFFSET, UowDep
 
 from ..schemas import RubricCreate, RubricPublic, RubricsPublic
@@ -39,7 +40,12 @@ async def get_rubric_version(
     return rubric_public(version, rubric, row)
 
 
-@router.post("/rubric/versions", response_model=RubricPublic, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/rubric/versions",
+    response_model=RubricPublic,
+    status_code=status.HTTP_201_CREATED,
+    responses=errors.responses(412),
+)
 async def publish_rubric(
     body: RubricCreate,
     scope: RubricScope,

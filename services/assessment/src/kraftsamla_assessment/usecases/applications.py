@@ -9,7 +9,7 @@ from uuid import UUID
 
 from sqlalchemy import func, select
 
-from kraftsamla_common.errors import Conflict, NotFound, Problem
+from kraftsamla_common.errors import Conflict, Forbidden, NotFound
 from kraftsamla_common.events import ApplicationDecided, ApplicationStatusChanged, utcnow
 from kraftsamla_common.messaging import UnitOfWork
 from kraftsamla_common.service import Page
@@ -26,9 +26,7 @@ Current = tuple[Application, Assessment | None]
 def check_source(source: str, only_source: str | None) -> None:
     """403 unless a caller bound to a funding system (``only_source``) acts on its own."""
     if only_source is not None and source != only_source:
-        raise Problem(
-            403,
-            "Forbidden",
+        raise Forbidden(
             f"This key pushes applications of the funding system '{only_source}' only, not '{source}'.",
         )
 

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel
 
-from kraftsamla_common.errors import Unprocessable
+from kraftsamla_common.errors import Kind, Problem
 from kraftsamla_common.events import utcnow
 from kraftsamla_common.messaging import UnitOfWork
 
@@ -43,9 +43,10 @@ async def answer_once(
         rec = await uow.session.get(IdempotencyRecord, (uow.region, key))
         if rec is not None and rec.created_at >= utcnow() - IDEMPOTENCY_TTL:
             if rec.request_hash != digest or rec.principal != principal:
-                raise Unprocessable(
+                raise Problem(
+                    Kind.IDEMPOTENCY_KEY_REUSED,
                     "This Idempotency-Key was used for a different request; use a new key for a new request.",
-                    [
+                    errors=[
                         {
                             "pointer": "",
                             "location": "header",

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from sqlalchemy import select
 
-from kraftsamla_common.errors import Problem, Unprocessable
+from kraftsamla_common.errors import Conflict, Unprocessable
 from kraftsamla_common.events import PlanVersionRef, new_id, utcnow
 from kraftsamla_common.messaging import UnitOfWork
 
@@ -33,7 +33,7 @@ async def review_application(
     app = await find_application(uow, application_id, only_source=None)
     current = await current_assessment(uow, app)
     if current is None:
-        raise Problem(409, "Conflict", "The application has no assessment to review yet.")
+        raise Conflict("The application has no assessment to review yet.")
     refs = [PlanVersionRef.model_validate(r) for r in current.plan_versions]
     errors = []
     for i, o in enumerate(body.overrides):

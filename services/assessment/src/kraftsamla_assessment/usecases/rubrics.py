@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from kraftsamla_common.errors import NotFound, Problem
+from kraftsamla_common.errors import NotFound, PreconditionFailed
 from kraftsamla_common.events import Rubric, RubricPublished, utcnow
 from kraftsamla_common.messaging import UnitOfWork
 
@@ -54,7 +54,7 @@ async def publish_rubric(uow: UnitOfWork, rubric: Rubric, *, by: str, if_match: 
     (412)."""
     version, _, _ = await current_rubric(uow)
     if if_match is not None and if_match.strip('W/"') != str(version):
-        raise Problem(412, "Precondition Failed", f"The rubric is at version {version} now; read it again.")
+        raise PreconditionFailed(f"The rubric is at version {version} now; read it again.")
     row = RubricRow(
         region=uow.region,
         version=version + 1,

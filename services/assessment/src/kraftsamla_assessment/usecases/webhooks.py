@@ -9,7 +9,7 @@ from uuid import UUID
 
 from sqlalchemy import func, select, update
 
-from kraftsamla_common.errors import NotFound, Problem
+from kraftsamla_common.errors import Forbidden, NotFound
 from kraftsamla_common.events import new_id, utcnow
 from kraftsamla_common.messaging import UnitOfWork
 from kraftsamla_common.service import Page
@@ -59,9 +59,7 @@ async def create_webhook(
     if only_source is not None:
         check_source(source or only_source, only_source)
         if "reassessment.completed" in body.event_types:
-            raise Problem(
-                403,
-                "Forbidden",
+            raise Forbidden(
                 "A reassessment covers every funding system: this key may not subscribe to it.",
             )
         source = only_source

@@ -27,7 +27,7 @@ from ..schemas import (
 from ..usecases import action_plans, documents
 from ..usecases.action_plans import ACTION_PLANS, ReviewedPlan
 from ..usecases.documents import Selector
-from .routing import IfMatch, resource_router
+from .routing import CHECKS_MATCH, NEEDS_MATCH, IfMatch, resource_router
 
 router = resource_router()
 
@@ -92,7 +92,7 @@ async def get_action_plan(
     return _public(await action_plans.get_action_plan(uow, plan_id), response)
 
 
-@router.put("/action-plans/{plan_id}/draft", response_model=ActionPlanPublic)
+@router.put("/action-plans/{plan_id}/draft", response_model=ActionPlanPublic, responses=NEEDS_MATCH)
 async def replace_draft(
     plan_id: UUID,
     body: ActionPlanContent,
@@ -112,6 +112,7 @@ async def replace_draft(
     "/action-plans/{plan_id}/publish",
     status_code=status.HTTP_201_CREATED,
     response_model=ActionPlanVersionPublic,
+    responses=CHECKS_MATCH,
 )
 async def publish(
     plan_id: UUID,

@@ -26,7 +26,7 @@ from ..schemas import (
 )
 from ..usecases import documents, local_plans
 from ..usecases.local_plans import LOCAL_PLANS
-from .routing import IfMatch, resource_router
+from .routing import CHECKS_MATCH, NEEDS_MATCH, IfMatch, resource_router
 
 router = resource_router()
 
@@ -86,7 +86,7 @@ async def get_local_plan(
     return _public(await local_plans.get_local_plan(uow, local_plan_id), response)
 
 
-@router.put("/local-plans/{local_plan_id}/draft", response_model=LocalPlanPublic)
+@router.put("/local-plans/{local_plan_id}/draft", response_model=LocalPlanPublic, responses=NEEDS_MATCH)
 async def replace_local_draft(
     local_plan_id: UUID,
     body: LocalPlanContent,
@@ -103,6 +103,7 @@ async def replace_local_draft(
     "/local-plans/{local_plan_id}/publish",
     status_code=status.HTTP_201_CREATED,
     response_model=LocalPlanVersionPublic,
+    responses=CHECKS_MATCH,
 )
 async def publish_local_plan(
     local_plan_id: UUID,

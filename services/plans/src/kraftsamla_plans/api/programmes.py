@@ -25,7 +25,7 @@ from ..schemas import (
 )
 from ..usecases import programmes
 from ..usecases.programmes import ProgrammeView, adoption, text
-from .routing import IfMatch, resource_router
+from .routing import NEEDS_MATCH, IfMatch, resource_router
 
 router = resource_router()
 
@@ -97,7 +97,7 @@ async def get_programme(
     return _public(await programmes.get_programme(uow, programme_id), response)
 
 
-@router.patch("/programmes/{programme_id}", response_model=ProgrammePublic)
+@router.patch("/programmes/{programme_id}", response_model=ProgrammePublic, responses=NEEDS_MATCH)
 async def update_programme(
     programme_id: UUID,
     body: ProgrammeUpdate,
@@ -122,6 +122,7 @@ async def adopt_programme(
     "/programmes/{programme_id}/strength-areas",
     status_code=status.HTTP_201_CREATED,
     response_model=ProgrammePublic,
+    responses=NEEDS_MATCH,
 )
 async def add_strength_area(
     programme_id: UUID,
@@ -135,7 +136,7 @@ async def add_strength_area(
     return _public(await programmes.add_strength_area(uow, programme_id, body, if_match=if_match), response)
 
 
-@router.patch("/strength-areas/{strength_area_id}", response_model=ProgrammePublic)
+@router.patch("/strength-areas/{strength_area_id}", response_model=ProgrammePublic, responses=NEEDS_MATCH)
 async def update_strength_area(
     strength_area_id: UUID,
     body: StrengthAreaUpdate,

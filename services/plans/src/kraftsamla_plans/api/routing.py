@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header
 
+from kraftsamla_common import errors
 from kraftsamla_common.auth import EDITORS, Role, Scope, region_scope
 
 PREFIX = "/plans/regions/{region}"
@@ -22,3 +23,8 @@ LeadScope = Annotated[Scope, Depends(region_scope(*EDITORS, Role.ASSESSOR))]
 """Region administrators and process leaders (assessors), who follow up the plans day to day."""
 
 IfMatch = Annotated[str | None, Header(description="ETag of the object this edit is based on")]
+
+NEEDS_MATCH = errors.responses(412, 428)
+"""The answers of a write that must name its revision in If-Match: 428 without it, 412 when stale."""
+CHECKS_MATCH = errors.responses(412)
+"""The answer of a write that checks If-Match when it is sent: 412 when stale."""

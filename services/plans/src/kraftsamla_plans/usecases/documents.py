@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from kraftsamla_common.errors import NotFound, Problem, Unprocessable
+from kraftsamla_common.errors import NotFound, PreconditionFailed, PreconditionRequired, Unprocessable
 from kraftsamla_common.events import EventData, new_id, utcnow
 from kraftsamla_common.messaging import UnitOfWork
 from kraftsamla_common.service import Page
@@ -87,11 +87,9 @@ class DocumentKind(Generic[D, V, C]):
 def require_match(if_match: str | None, current: str) -> None:
     """Optimistic concurrency: a write must name the revision it was based on."""
     if if_match is None:
-        raise Problem(428, "Precondition Required", "Send the ETag you read in If-Match.")
+        raise PreconditionRequired("Send the ETag you read in If-Match.")
     if if_match != current:
-        raise Problem(
-            412, "Precondition Failed", "It was changed by someone else since you read it; read it again."
-        )
+        raise PreconditionFailed("It was changed by someone else since you read it; read it again.")
 
 
 async def find_document(uow: UnitOfWork, kind: DocumentKind[D, V, C], document_id: UUID) -> D:

@@ -6,14 +6,12 @@ from __future__ import annotations
 from fastapi.responses import HTMLResponse, Response
 
 from kraftsamla_common.auth import ReadScope
-from kraftsamla_common.errors import Problem
 from kraftsamla_common.service import ContextDep, UowDep
 
 from ..adapters import render
-from ..adapters.pdf import PdfUnavailable, printer_of
 from ..usecases import reports
 from .routing import resource_router
-from .views import Lang, Ref, download, report_public, summary_public
+from .views import Lang, Ref, download, print_pdf, report_public, summary_public
 
 router = resource_router()
 
@@ -45,12 +43,7 @@ async def report_pdf(ref: Ref, ctx: ContextDep, scope: ReadScope, uow: UowDep, l
     page = render.html(
         r.content, r.built_from, number=r.number, language=lang or r.content.language, for_print=True
     )
-    try:
-        body = await printer_of(ctx.state).pdf(page)
-    except PdfUnavailable as exc:
-        raise Problem(503, "Service Unavailable", str(exc)) from exc
-    except TimeoutError as exc:
-        raise Problem(503, "Service Unavailable", "The PDF took too long to print; try again.") from exc
+    body = await print_pdf(ctx.state, page)
     return download(body, "application/pdf", f"{scope.region}-report-{r.number}.pdf")
 
 

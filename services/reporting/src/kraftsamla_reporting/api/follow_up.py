@@ -10,15 +10,13 @@ from fastapi import Query
 from fastapi.responses import HTMLResponse, Response
 
 from kraftsamla_common.auth import ReadScope
-from kraftsamla_common.errors import Problem
 from kraftsamla_common.service import ContextDep, UowDep
 
 from ..adapters import render
-from ..adapters.pdf import PdfUnavailable, printer_of
 from ..schemas import BuiltFromPublic, ReportContentPublic
 from ..usecases import reports
 from .routing import resource_router
-from .views import Lang, download
+from .views import Lang, download, print_pdf
 
 router = resource_router()
 
@@ -65,12 +63,7 @@ async def follow_up_pdf(
     """The follow-up over any period as PDF."""
     content, built_from = await _built(uow, start, end)
     page = render.follow_up_html(content, built_from, language=lang or content.language, for_print=True)
-    try:
-        body = await printer_of(ctx.state).pdf(page)
-    except PdfUnavailable as exc:
-        raise Problem(503, "Service Unavailable", str(exc)) from exc
-    except TimeoutError as exc:
-        raise Problem(503, "Service Unavailable", "The PDF took too long to print; try again.") from exc
+    body = await print_pdf(ctx.state, page)
     return download(body, "application/pdf", _name(scope.region, start, end, ".pdf"))
 
 

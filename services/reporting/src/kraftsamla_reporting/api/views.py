@@ -3,13 +3,16 @@ as the API shows it, and downloads."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import Path as PathParam
 from fastapi import Query
 from fastapi.responses import Response
 
+from kraftsamla_common.errors import Unavailable
+
+from ..adapters.pdf import PdfUnavailable, printer_of
 from ..domain.content import Language
 from ..schemas import BuiltFromPublic, ReportContentPublic, ReportPublic, ReportSummaryPublic
 from ..usecases.reports import ReportVersion
@@ -43,3 +46,13 @@ def download(body: str | bytes, media_type: str, filename: str) -> Response:
         media_type=media_type,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+async def print_pdf(state: dict[str, Any], page: str) -> bytes:
+    """A page printed as PDF by the service's Chromium; 503 without one, or when it takes too long."""
+    try:
+        return await printer_of(state).pdf(page)
+    except PdfUnavailable as exc:
+        raise Unavailable(str(exc)) from exc
+    except TimeoutError as exc:
+        raise Unavailable("The PDF took too long to print; try again.") from exc
