@@ -12,6 +12,9 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from kraftsamla_common.events import TextPart
+from kraftsamla_common.wording import words
+
 from ..domain import charts
 from ..domain.content import LEVEL_KEYS, Amounts, Language
 from ..schemas import BuiltFromPublic, ChangePublic, ReportContentPublic, ReportSummaryPublic
@@ -125,8 +128,16 @@ def html(
         name = names.get(code) if code else None
         return (t.text(name.model_dump(exclude_none=True)) or code) if name else code
 
+    def say(parts: Sequence[TextPart], english: str) -> str:
+        """A text another service sent as parts, in the reader's language (as sent, in English,
+        where it came without parts)."""
+        return (
+            words((p.model_dump(mode="json", exclude_defaults=True) for p in parts), t) if parts else english
+        )
+
     return _env.get_template("report.html.j2").render(
         area_name=area_name,
+        say=say,
         c=content,
         b=built_from,
         number=number,
