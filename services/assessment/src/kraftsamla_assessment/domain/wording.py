@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from kraftsamla_common.i18n import LANGUAGES, Language, Messages
-from kraftsamla_common.wording import word, words
+from kraftsamla_common.wording import listed, word, words
 
 PACKAGE = "kraftsamla_assessment"
 
@@ -79,7 +79,10 @@ def parts_json(parts: Iterable[Part]) -> list[dict[str, Any]]:
 
 @cache
 def messages(language: Language) -> Messages:
-    return Messages(language, (PACKAGE,))
+    """The catalogue of ``language``, with its locale's formats loaded (once, not while wording)."""
+    m = Messages(language, (PACKAGE,))
+    m.number(0.5), listed(["a", "b", "c"], m.locale)
+    return m
 
 
 def english(parts: Iterable[Part | Mapping[str, Any]]) -> str:
