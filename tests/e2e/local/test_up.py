@@ -17,9 +17,11 @@ from typing import Any
 import httpx
 import pytest
 
+from kraftsamla_common.wording import words
 from kraftsamla_local import demo_portfolio
 from kraftsamla_local.demo_content import INTEGRATOR_SOURCES, REGIONS
 from kraftsamla_local.servers import free_port, port_open
+from kraftsamla_reporting.adapters.labels import Labels
 
 SERVICES = ("plans", "actors", "assessment", "reporting")
 UNSEEN = json.loads((Path(__file__).parents[2] / "data" / "unseen_projects.json").read_text())["items"]
@@ -231,8 +233,8 @@ def test_up_loads_demo_data_stops_on_ctrl_c_and_keeps_data(launcher: Launcher) -
             page.status_code == 200 and "Hållbar energi v2" in page.text
         )  # the area by its name, never its code
         last = report["content"]["last_reassessments"][0]
-        said = last["groups"][0]["sentence"] if last["groups"] else last["summary"]
-        assert said in html.unescape(page.text)  # what moved and why
+        said = last["groups"][0]["sentence_parts"] if last["groups"] else last["summary_parts"]
+        assert words(said, Labels("sv")) in html.unescape(page.text)  # what moved and why, in Swedish
         assert "Alueellinen jakautuminen" in http.get(f"{base}/latest/html?lang=fi", auth=browser).text
         for download, kind in (
             ("portfolio.csv", "text/csv"),

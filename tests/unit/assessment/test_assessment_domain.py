@@ -3,25 +3,43 @@ sustainability and goal conflicts, Agenda 2030, geography, the rubric, reviews a
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
+from pathlib import Path
 from uuid import uuid4
 
 import pytest
 
-from kraftsamla_assessment.domain.assessor import Assessor, Facts, Precedent, Region
+from kraftsamla_assessment.domain import wording as wording_module
+from kraftsamla_assessment.domain.assessor import DEFAULT_RUBRIC, Assessor, Facts, Precedent, Region
 from kraftsamla_assessment.domain.matching import Signature, TextFeatures, analyse
 from kraftsamla_assessment.domain.plans import StrengthAreaPlan
 from kraftsamla_assessment.domain.reassessment import (
     Move,
     Outcome,
+    describe_change,
     explain,
+    group_json,
     group_moves,
     index_priorities,
+    preview_of,
     summarize,
-    tie_clause,
+    summarize_preview,
+    trigger_plan,
+    with_tie,
 )
 from kraftsamla_assessment.domain.reviews import Override, base_effective, effective, override_basis, touched
-from kraftsamla_common.events import LocalizedText, Priority, Rubric
+from kraftsamla_assessment.domain.wording import Part, english, english_one, messages
+from kraftsamla_common.events import (
+    LocalizedText,
+    MoveGroup,
+    Priority,
+    ReassessmentCompleted,
+    Rubric,
+    TextPart,
+)
+from kraftsamla_common.i18n import check_catalogues, read_catalogue
+from kraftsamla_common.wording import words
 
 
 def prio(pid: str, level: str, *terms: str) -> Priority:
@@ -250,17 +268,19 @@ def test_a_move_is_explained_by_the_plan_change() -> None:
     before = Outcome(a, "spets", "strong", ("vatgas", "omstallning"))
     after = Outcome(a, "bredd", "moderate", ("omstallning",))
     reason = explain(before, after, old, new, rubric_changed=False, text_changed=False)
-    assert reason == "priority 'vatgas' was removed"
+    assert reason == Part("reason_priority_removed", {"priority": {"sv": "vatgas"}})
+    assert english_one(reason) == "priority 'vatgas' was removed"
     moves = [Move(uuid4(), before, after, reason) for _ in range(12)]
-    groups = group_moves(moves, {a: "energi"})
+    groups = group_moves(moves, {a: {"sv": "Hållbar energi"}})
     assert (
-        groups[0].sentence == "12 applications fell from Spets to Bredd because priority 'vatgas' was removed"
+        groups[0].sentence
+        == "12 applications fell from Spets to Bredd because priority 'vatgas' was removed."
     )
-    text = summarize(20, 8, groups, 1, "energi v2 was published")
+    text = english(summarize(20, 8, groups, 1, trigger_plan({"sv": "Hållbar energi"}, 2)))
     assert text.startswith(
-        "20 open applications reassessed after energi v2 was published: 12 applications fell"
+        "20 open applications reassessed after Hållbar energi v2 was published. 12 applications fell"
     )
-    assert "8 unchanged" in text and "1 reviewed assessment to confirm again" in text
+    assert "8 unchanged." in text and "1 reviewed assessment to confirm again." in text
 
 
 def test_a_level_change_of_a_priority_is_the_reason() -> None:
@@ -277,7 +297,7 @@ def test_a_level_change_of_a_priority_is_the_reason() -> None:
         rubric_changed=False,
         text_changed=False,
     )
-    assert reason == "priority 'vatgas' moved from spets to bredd"
+    assert english_one(reason) == "priority 'vatgas' moved from Spets to Bredd"
 
 
 # --------------------------------------------------------------------------- choosing an area
@@ -300,7 +320,8 @@ def test_a_tie_between_areas_is_disclosed_and_broken_by_the_applicants_claim() -
     )
     assert claimed.strength_area_id == b.strength_area_id
     assert "beta was chosen because the applicant claims it" in claimed.rationale
-    assert tie_clause(claimed) == " (decided on a tie with alfa)"
+    tied = with_tie(Part("reason_rubric"), claimed, assessor.names)
+    assert english_one(tied) == "the rubric changed (decided on a tie with alfa)"
 
 
 def test_a_near_tie_names_the_runner_up() -> None:
@@ -314,7 +335,7 @@ def test_a_near_tie_names_the_runner_up() -> None:
     assert r.strength_area_id == a.strength_area_id
     assert r.choice is not None and r.choice.tie == "near_tie" and r.choice.runner_up == "beta"
     assert "A near tie: beta fits almost as well" in r.rationale
-    assert tie_clause(r) == " (a near tie with beta)"
+    assert english_one(with_tie(Part("reason_rubric"), r, {})) == "the rubric changed (a near tie with beta)"
     clear = Assessor([a, plan("beta", prio("b", "bredd", "fiske"))]).assess(facts(text))
     assert clear.choice is not None and clear.choice.tie is None and clear.choice.runner_up == "beta"
 
@@ -323,8 +344,10 @@ def test_a_tie_on_the_pyramid_is_disclosed() -> None:
     area = plan("energi", prio("grund", "bas", "energibesparing"), prio("spets", "spets", "elektrolys"))
     r = Assessor([area]).assess(facts("Energibesparing och elektrolys."))
     assert r.placement.tie == ["bas", "spets"]
-    assert "A tie between bas and spets" in r.placement.rationale
-    assert "on the pyramid" in tie_clause(r)
+    assert "A tie between Bas and Spets" in r.placement.rationale
+    assert english_one(with_tie(Part("reason_rubric"), r, {})) == (
+        "the rubric changed (a tie between Bas and Spets on the pyramid)"
+    )
 
 
 def test_an_area_is_found_through_its_description_and_industries_not_only_its_vocabulary() -> None:
@@ -400,3 +423,155 @@ def test_stored_text_features_round_trip_and_older_ones_are_read_again() -> None
     assert TextFeatures.from_json(features.to_json()) == features
     assert features.span(1) == (20, 48) and features.words[1][-1] == "skogsbruket"
     assert TextFeatures.from_json({**features.to_json(), "v": 0}) is None
+
+
+# --------------------------------------------------------------------------- words in three languages
+
+
+def say(parts: list[Part], language: str) -> str:
+    return words([p.json() for p in parts], messages(language))  # type: ignore[arg-type]
+
+
+NAMED = StrengthAreaPlan(
+    ENERGY.action_plan_id,
+    ENERGY.strength_area_id,
+    "energi",
+    1,
+    (
+        Priority(
+            id="vatgas",
+            title=LocalizedText(sv="Vätgas", en="Hydrogen", fi="Vety"),
+            level="spets",
+            vocabulary=["vätgas", "elektrolys"],
+            valid_from=date(2026, 1, 1),
+            valid_until=date(2027, 12, 31),
+        ),
+    ),
+    name={"sv": "Hållbar energi", "en": "Sustainable energy", "fi": "Kestävä energia"},
+)
+
+
+def test_a_summary_is_parts_each_language_words() -> None:
+    """What moved and why, by names (areas, priorities) and levels, in Swedish, English and Finnish."""
+    relevelled = StrengthAreaPlan(
+        NAMED.action_plan_id, NAMED.strength_area_id, "energi", 2,
+        (NAMED.priorities[0].model_copy(update={"level": "bredd"}),), name=NAMED.name,
+    )  # fmt: skip
+    a = NAMED.strength_area_id
+    before, after = Outcome(a, "spets", "strong", ("vatgas",)), Outcome(a, "bredd", "strong", ("vatgas",))
+    reason = explain(
+        before, after, index_priorities([NAMED]), index_priorities([relevelled]),
+        rubric_changed=False, text_changed=False,
+    )  # fmt: skip
+    groups = group_moves([Move(uuid4(), before, after, reason)] * 12, Assessor([NAMED]).names)
+    parts = summarize(
+        303, 291, groups, 0, trigger_plan({"sv": "Hållbar energi", "en": "Sustainable energy"}, 3)
+    )
+    assert [p.key for p in parts] == ["summary_reassessed", "moved_group", "summary_unchanged"]
+    assert say(parts, "en") == (
+        "303 open applications reassessed after Sustainable energy v3 was published. 12 applications fell "
+        "from Spets to Bredd because priority 'Hydrogen' moved from Spets to Bredd. 291 unchanged."
+    )
+    assert say(parts, "sv") == (
+        "303 öppna ansökningar omprövades efter att version 3 av handlingsplanen för Hållbar energi "
+        "publicerades. 12 ansökningar sjönk från Spets till Bredd eftersom prioriteringen ”Vätgas” "
+        "flyttades från Spets till Bredd. 291 oförändrade."
+    )
+    assert say(parts, "fi") == (
+        "303 avointa hakemusta arvioitiin uudelleen, kun vahvuusalan Hållbar energi toimenpidesuunnitelman "
+        "versio 3 julkaistiin. 12 hakemusta laski tasolta Kärki tasolle Laajuus, koska priorisointi ”Vety” "
+        "siirtyi tasolta Kärki tasolle Laajuus. 291 ennallaan."
+    )
+    one = summarize(1, 1, [], 2, Part("trigger_rubric", {"version": 2}))
+    assert say(one, "sv") == (
+        "1 öppen ansökan omprövades efter att version 2 av bedömningsmallen publicerades. Ingen flyttades. "
+        "1 oförändrad. 2 granskade bedömningar att bekräfta på nytt."
+    )
+    # As the event carries them: the parts with their English text, read back by the schema.
+    event = ReassessmentCompleted(
+        reassessment_id=uuid4(), plan_key="k", plan_versions=[], assessed=303, unchanged=291, moved=[],
+        groups=[MoveGroup.model_validate(group_json(g)) for g in groups],
+        summary=english(parts), summary_parts=[TextPart.model_validate(p.json()) for p in parts],
+    )  # fmt: skip
+    again = ReassessmentCompleted.model_validate_json(event.model_dump_json())
+    dumped = [p.model_dump(mode="json", exclude_defaults=True) for p in again.summary_parts]
+    assert words(dumped, messages("fi")) == say(parts, "fi")
+    assert again.groups[0].sentence_parts[0].text == groups[0].sentence
+    legacy = {k: v for k, v in event.model_dump(mode="json").items() if k != "summary_parts"}
+    assert ReassessmentCompleted.model_validate(legacy).summary_parts == []
+
+
+def test_how_an_application_moved_names_areas_and_would_for_a_preview() -> None:
+    a, b = uuid4(), uuid4()
+    names = {a: {"sv": "Skog", "fi": "Metsä"}, b: "besok"}
+    move = Move(uuid4(), Outcome(a, "bas", "weak", ()), Outcome(b, "bas", "weak", ()), Part("reason_rubric"))
+    assert english_one(describe_change(move, names)) == "moved from strength area Skog to besok"
+    assert say([describe_change(move, names, conditional=True)], "fi") == (
+        "siirtyisi vahvuusalalta Metsä vahvuusalalle besok"
+    )
+    out = Move(uuid4(), Outcome(a, "bas", "weak", ()), Outcome(None, None, "none", ()), Part("reason_rubric"))
+    groups = group_moves([out, out, move], names, conditional=True)
+    assert [g.count for g in groups] == [2, 1]
+    preview = summarize_preview(3, 0, groups, preview_of(plans=True, rubric=False))
+    assert english(preview) == (
+        "Publishing the draft plans would reassess 3 open applications. 2 applications would move out of "
+        "strength area Skog because the rubric changed. 1 application would move from strength area Skog to "
+        "besok because the rubric changed. 0 would stay as they are."
+    )
+    rec = Move(
+        uuid4(), Outcome(a, "bas", "moderate", ()), Outcome(a, "bas", "weak", ()), Part("reason_rubric")
+    )
+    assert say([describe_change(rec, names)], "sv") == "sjönk i rekommendation från måttlig till svag"
+
+
+def test_a_rationale_is_parts_each_language_words() -> None:
+    """The rationale names the area and priorities in the reader's language, levels as the pyramid's
+    and the recommendation in words; its English text is what the ``rationale`` field holds."""
+    r = Assessor([NAMED, FOREST]).assess(facts("Vätgas från elektrolys: forskning och en testbädd."))
+    assert r.strength_area_id == NAMED.strength_area_id
+    assert english(r.rationale_parts) == r.rationale
+    assert r.rationale.startswith("Best fit: strength area 'Sustainable energy' (fit ")
+    assert "Placed at Spets: priority 'Hydrogen' (Spets) matched 2 terms" in r.rationale
+    assert f"Rubric score {r.score} of 5: {r.recommendation}." in r.rationale
+    fi = say(list(r.rationale_parts), "fi")
+    assert fi.startswith("Paras osuvuus: vahvuusala ”Kestävä energia” (osuvuus 0,")
+    assert "priorisoinnin ”Vety” sanasto" in fi  # where the terms came from
+    assert "Sijoitettu tasolle Kärki: priorisointi ”Vety” (Kärki) osui 2 termiin" in fi
+    assert "Arviointikehikon pisteet" in fi and "Best fit" not in fi and "Placed" not in fi
+    sv = say(list(r.rationale_parts), "sv")
+    assert sv.startswith("Bäst träffbild: styrkeområdet ”Hållbar energi”") and "prioriteringen ”Vätgas”" in sv
+    for p in r.rationale_parts:  # as stored and as the API carries them
+        assert TextPart.model_validate(p.json()).model_dump(mode="json", exclude_defaults=True) == p.json()
+
+
+def test_conflicts_and_no_fit_are_worded_too() -> None:
+    r = MATCHER.assess(facts("Vindkraftpark och kraftledning genom renbetesland och en sameby."))
+    keys = [p.key for p in r.rationale_parts]
+    assert "conflict" in keys
+    fi = say(list(r.rationale_parts), "fi")
+    assert "Mahdollinen tavoiteristiriita" in fi and "poronhoito" in fi
+    none = MATCHER.assess(facts("Upprustning av en bygdegård för möten och kurser."))
+    assert "placement_none" in [p.key for p in none.rationale_parts]
+    assert "Ei sijoitettu: mikään vahvuusala ei sovi." in say(list(none.rationale_parts), "fi")
+
+
+def test_every_message_is_in_three_languages_and_every_key_the_rules_use_has_words() -> None:
+    """The catalogues hold every key the assessment words, in sv, en and fi, each with the same
+    figures; the default rubric's labels come from them."""
+    assert check_catalogues("kraftsamla_assessment") == []
+    keys = {m.id for m in read_catalogue("kraftsamla_assessment", "en") if isinstance(m.id, str) and m.id}
+    keys |= {m.id[0] for m in read_catalogue("kraftsamla_assessment", "en") if isinstance(m.id, tuple)}
+    source = "".join(path.read_text() for path in Path(wording_module.__file__).parent.glob("*.py"))
+    literal = set(re.findall(r'Part\(\s*"([a-z0-9_]+)"', source))
+    literal |= set(re.findall(r'"((?:why|change|reason|choice|placement|rationale)_[a-z_]+)"', source))
+    families = {f"level_{x}" for x in ("bas", "bredd", "spets", "none")}
+    families |= {f"recommendation_{x}" for x in ("strong", "moderate", "weak", "none")}
+    families |= {f"language_{x}" for x in ("sv", "en", "fi")} | {
+        f"plan_{x}" for x in ("analysis", "challenges", "vision")
+    }
+    families |= {f"change_{k}{w}" for k in ("area_into", "area_out", "area", "level_fell", "level_rose",
+                                              "recommendation_fell", "recommendation_rose") for w in ("", "_would")}  # fmt: skip
+    families |= {f"criterion_{c.id}" for c in DEFAULT_RUBRIC.criteria}
+    assert literal and literal - keys == set()
+    assert families - keys == set()
+    assert DEFAULT_RUBRIC.criteria[0].label.fi == "Strateginen osuvuus"

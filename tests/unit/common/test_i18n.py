@@ -45,6 +45,7 @@ def test_messages_by_key_with_plural_forms_and_formats(package: str) -> None:
     assert sv("hello", name="Åsa") == "Hej Åsa"
     assert sv.plural("apps", 1) == "1 ansökan"
     assert sv.plural("apps", 1234) == "1\xa0234 ansökningar"
+    assert sv.has("hello") and sv.has("apps") and not sv.has("nothing")
     assert sv.money(1_250_000, "SEK") == "1\xa0250\xa0000\xa0SEK"
     assert sv.money(12.5, "SEK") == "12,50\xa0SEK"
     en = i18n.Messages("en", [package])

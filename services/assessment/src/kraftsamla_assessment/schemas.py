@@ -252,6 +252,18 @@ class WebhookCreate(Strict):
 # --------------------------------------------------------------------------- responses
 
 
+class TextPartPublic(BaseModel):
+    """A sentence (or a piece of one) of a text people read: its message key, the values it names
+    (figures, texts as written, names in the languages they were given in, nested parts such as a
+    level: each ``{"key", "params"}``) and its ``text`` in the language asked for (``?language=`` or
+    ``Accept-Language``; else the region's). Join the texts of a list of parts with spaces for the
+    whole text in that language."""
+
+    key: str
+    params: dict[str, Any] = {}
+    text: str
+
+
 class EvidencePublic(BaseModel):
     priority_id: str = Field(description="The priority whose text matched; empty for the area's other texts")
     term: str
@@ -314,8 +326,11 @@ class AssessmentPublic(BaseModel):
     score: float
     scale_max: int | None = None
     recommendation: str
-    language: str
-    rationale: str
+    language: str = Field(description="The language the application is written in")
+    rationale: str = Field(description="In English")
+    rationale_parts: list[TextPartPublic] = Field(
+        [], description="The rationale's sentences, each worded in the language asked for"
+    )
     fits: list[FitPublic]
     placement: dict[str, Any] | None = None
     sustainability: dict[str, Any] | None = None
@@ -412,9 +427,10 @@ class BulkResultPublic(BaseModel):
 
 class MoveGroupPublic(BaseModel):
     count: int
-    change: str
-    reason: str
-    sentence: str
+    change: str = Field(description="In English")
+    reason: str = Field(description="In English")
+    sentence: str = Field(description="In English")
+    sentence_parts: list[TextPartPublic] = Field([], description="The sentence in the language asked for")
 
 
 ReassessmentStatus = Literal["running", "completed", "superseded"]
@@ -425,13 +441,20 @@ class ReassessmentPublic(BaseModel):
     status: ReassessmentStatus
     plan_key: str
     rubric_version: int
-    trigger: str
+    trigger: str = Field(description="In English")
+    trigger_parts: list[TextPartPublic] = []
     assessed: int
     unchanged: int
     needs_review: int
-    moved: list[dict[str, Any]]
+    moved: list[dict[str, Any]] = Field(
+        description="Each application that moved: from and to, and why (``reason`` in English, "
+        "``reason_parts`` in the language asked for)"
+    )
     groups: list[MoveGroupPublic]
-    summary: str
+    summary: str = Field(description="In English")
+    summary_parts: list[TextPartPublic] = Field(
+        [], description="The summary's sentences, each worded in the language asked for"
+    )
     started_at: datetime
     completed_at: datetime | None
 
@@ -450,8 +473,13 @@ class PreviewPublic(BaseModel):
     groups: list[MoveGroupPublic]
     levels_before: dict[str, int]
     levels_after: dict[str, int]
-    summary: str
-    examples: list[dict[str, Any]] = Field(description="Up to 50 moved applications")
+    summary: str = Field(description="In English")
+    summary_parts: list[TextPartPublic] = Field(
+        [], description="The summary's sentences, each worded in the language asked for"
+    )
+    examples: list[dict[str, Any]] = Field(
+        description="Up to 50 moved applications (``reason`` in English, ``reason_parts`` in the language asked for)"
+    )
 
 
 class RubricPublic(BaseModel):

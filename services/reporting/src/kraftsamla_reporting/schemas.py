@@ -15,7 +15,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kraftsamla_common.events import LocalizedText, PlanVersionRef
+from kraftsamla_common.events import LocalizedText, PlanVersionRef, TextPart
 
 from .domain.compare import ChangeKind, PartKind, ValueKind
 from .domain.content import Amounts, CriterionStatus, IndicatorStatus, Language, LevelKey
@@ -206,7 +206,10 @@ class MoveGroupLinePublic(PublicModel):
     count: int
     change: str
     reason: str
-    sentence: str
+    sentence: str = Field(description="In English")
+    sentence_parts: list[TextPart] = Field(
+        default=[], description="The sentence as parts each language words"
+    )
 
 
 class ReassessmentLinePublic(PublicModel):
@@ -214,7 +217,8 @@ class ReassessmentLinePublic(PublicModel):
     plan_key: str
     plan_versions: list[PlanVersionRef] = []
     rubric_version: int = 0
-    summary: str
+    summary: str = Field(description="In English")
+    summary_parts: list[TextPart] = Field(default=[], description="The summary as parts each language words")
     assessed: int
     unchanged: int
     moved: int

@@ -60,6 +60,7 @@ from .assessment import (
     RubricCriterion,
     RubricPublished,
     StrengthAreaFit,
+    TextPart,
     Thresholds,
 )
 from .envelope import (
@@ -231,6 +232,7 @@ __all__ = [
     "StrengthAreaSnapshot",
     "SubGoal",
     "TargetGroup",
+    "TextPart",
     "Thresholds",
     "UnknownEventType",
     "event",

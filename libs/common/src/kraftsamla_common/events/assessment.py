@@ -6,7 +6,7 @@ batches of work and what moved).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, Union
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -34,6 +34,26 @@ Measure = Literal["strategic_fit", "sustainability", "agenda2030", "geography", 
 * ``partnership``: partners, and how many helix types the applicant and partners span;
 * ``applicant``: the applicant is a registered actor of the region.
 """
+
+
+class TextPart(BaseModel):
+    """A sentence, or a piece of one, as a message key and the values it names, so that each reader's
+    language can word it from its catalogue (``kraftsamla_common.wording``) and a stored one can be
+    shown in any language later. A value is a number, a text as written, a name in the languages it
+    was given in (``{"sv": …, "fi": …}``), a nested part (a level, a reason) or a list of these; a
+    part with ``n`` takes the plural form for ``n``. ``text`` is its English wording (on the parts
+    of a text; the parts its values name leave it empty)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    key: Annotated[str, Field(max_length=100)]
+    params: dict[str, TextParam] = {}
+    text: str = ""
+
+
+TextValue = Union[str, int, float, LocalizedText, TextPart]  # noqa: UP007 (a forward reference)
+TextParam = Union[TextValue, list[TextValue]]  # noqa: UP007
+TextPart.model_rebuild()
 
 
 class RubricCriterion(Contract):
@@ -235,9 +255,12 @@ class MoveGroup(BaseModel):
 
     model_config = ConfigDict(extra="ignore", frozen=True)
     count: int
-    change: str = Field(description="e.g. 'from spets to bredd'")
+    change: str = Field(description="e.g. 'fell from Spets to Bredd'")
     reason: str
     sentence: str
+    sentence_parts: list[TextPart] = Field(
+        default=[], description="The sentence as parts each language words (absent from the oldest events)"
+    )
 
 
 MOVED_IN_EVENT = 1000
@@ -280,4 +303,8 @@ class ReassessmentCompleted(EventData):
     )
     groups: list[MoveGroup] = []
     needs_review: int = 0
-    summary: str
+    summary: str = Field(description="In English")
+    summary_parts: list[TextPart] = Field(
+        default=[],
+        description="The summary as sentences each language words (absent from the oldest events)",
+    )

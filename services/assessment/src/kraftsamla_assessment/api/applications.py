@@ -34,7 +34,7 @@ from ..schemas import (
 from ..usecases import applications, intake
 from .presenting import application_public
 from .routing import resource_router
-from .scopes import ApplicationScope, IdempotencyKey, IntakeScope, idempotent, own_source
+from .scopes import ApplicationScope, IdempotencyKey, IntakeScope, Reader, idempotent, own_source
 
 router = resource_router()
 
@@ -57,6 +57,7 @@ async def submit_application(
     uow: UowDep,
     request: Request,
     response: Response,
+    words: Reader,
     idempotency_key: IdempotencyKey = None,
 ) -> Any:
     """Create or update an application by the funding system's id (``source``, ``external_id``):
@@ -69,7 +70,7 @@ async def submit_application(
     async def answer() -> tuple[int, ApplicationPublic]:
         app, current, outcome = await intake.submit_application(uow, body, only_source=own_source(scope))
         code = status.HTTP_201_CREATED if outcome == "created" else status.HTTP_200_OK
-        return code, application_public(app, current)
+        return code, application_public(app, current, words)
 
     return await idempotent(uow, scope, idempotency_key, request, response, answer)
 
@@ -248,25 +249,25 @@ async def submit_360giving(
 
 @router.post("/applications/{application_id}/decision", response_model=ApplicationPublic)
 async def record_decision(
-    application_id: UUID, body: DecisionRequest, scope: IntakeScope, uow: UowDep
+    application_id: UUID, body: DecisionRequest, scope: IntakeScope, uow: UowDep, words: Reader
 ) -> ApplicationPublic:
     """The funding body's decision: granted (with the amount) or rejected. Sending the same decision
     again changes nothing; a different one for a decided application is a conflict (409)."""
     app, current = await applications.record_decision(
         uow, application_id, body, only_source=own_source(scope)
     )
-    return application_public(app, current)
+    return application_public(app, current, words)
 
 
 @router.post("/applications/{application_id}/status", response_model=ApplicationPublic)
 async def set_status(
-    application_id: UUID, body: StatusRequest, scope: IntakeScope, uow: UowDep
+    application_id: UUID, body: StatusRequest, scope: IntakeScope, uow: UowDep, words: Reader
 ) -> ApplicationPublic:
     """Take an application under assessment, withdraw it, or complete a granted one."""
     app, current = await applications.set_status(
         uow, application_id, body.status, only_source=own_source(scope)
     )
-    return application_public(app, current)
+    return application_public(app, current, words)
 
 
 @router.get("/applications", response_model=ApplicationsPublic)
@@ -274,6 +275,7 @@ async def list_applications(
     scope: ApplicationScope,
     uow: UowDep,
     page: PageDep,
+    words: Reader,
     status_: Annotated[str | None, Query(alias="status", pattern=r"^[a-z_]+$")] = None,
     source: Annotated[str | None, Query(max_length=64)] = None,
     external_id: Annotated[str | None, Query(max_length=128)] = None,
@@ -294,11 +296,13 @@ async def list_applications(
         level=level,
         review=review,
     )
-    return ApplicationsPublic(data=[application_public(a, s) for a, s in rows], count=count)
+    return ApplicationsPublic(data=[application_public(a, s, words) for a, s in rows], count=count)
 
 
 @router.get("/applications/{application_id}", response_model=ApplicationPublic)
-async def get_application(application_id: UUID, scope: ApplicationScope, uow: UowDep) -> ApplicationPublic:
+async def get_application(
+    application_id: UUID, scope: ApplicationScope, uow: UowDep, words: Reader
+) -> ApplicationPublic:
     """The application with its current assessment, its review and the effective outcome."""
     app, current = await applications.get_application(uow, application_id, only_source=own_source(scope))
-    return application_public(app, current)
+    return application_public(app, current, words)

@@ -12,22 +12,24 @@ from ..schemas import ApplicationPublic, AssessmentsPublic, ReviewRequest
 from ..usecases import applications, reviews
 from .presenting import application_public, assessment_public
 from .routing import resource_router
-from .scopes import ApplicationScope, ReviewScope, own_source
+from .scopes import ApplicationScope, Reader, ReviewScope, own_source
 
 router = resource_router()
 
 
 @router.get("/applications/{application_id}/assessments", response_model=AssessmentsPublic)
-async def assessment_history(application_id: UUID, scope: ApplicationScope, uow: UowDep) -> AssessmentsPublic:
+async def assessment_history(
+    application_id: UUID, scope: ApplicationScope, uow: UowDep, words: Reader
+) -> AssessmentsPublic:
     """Every assessment the application has had, newest first, each naming the plan and rubric
     versions it used."""
     rows = await applications.assessment_history(uow, application_id, only_source=own_source(scope))
-    return AssessmentsPublic(data=[assessment_public(a) for a in rows], count=len(rows))
+    return AssessmentsPublic(data=[assessment_public(a, words) for a in rows], count=len(rows))
 
 
 @router.post("/applications/{application_id}/review", response_model=ApplicationPublic)
 async def review_application(
-    application_id: UUID, body: ReviewRequest, scope: ReviewScope, uow: UowDep
+    application_id: UUID, body: ReviewRequest, scope: ReviewScope, uow: UowDep, words: Reader
 ) -> ApplicationPublic:
     """Confirm the current assessment, or override parts of it (strength area, level,
     recommendation, Agenda 2030 goals, sustainability dimensions), each with a written reason.
@@ -36,7 +38,7 @@ async def review_application(
     the strength area involved; for a recommendation, also the rubric): then it is set aside and
     the review asks for the reviewer again (``needs_review``)."""
     app, current = await reviews.review_application(uow, application_id, body, by=scope.principal.name)
-    return application_public(app, current)
+    return application_public(app, current, words)
 
 
 @router.get("/applications/{application_id}/reviews")

@@ -1,11 +1,17 @@
-"""Stored rows as the API's response bodies."""
+"""Stored rows as the API's response bodies; texts people read in the language asked for."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
+from kraftsamla_common.i18n import Messages
+from kraftsamla_common.wording import worded
+
+from ..domain.reassessment import Move, group_json
 from ..domain.reviews import effective_of
+from ..domain.wording import english_one, parts_json, stored
 from ..persistence.tables import Application, Assessment, Delivery, Reassessment
 from ..persistence.tables import Rubric as RubricRow
 from ..schemas import (
@@ -13,15 +19,17 @@ from ..schemas import (
     AssessmentPublic,
     DeliveryPublic,
     EffectivePublic,
+    PreviewPublic,
     ReassessmentPublic,
     ReviewPublic,
     RubricPublic,
     WebhookPublic,
 )
+from ..usecases.preview import Preview
 from ..usecases.webhooks import WebhookState
 
 
-def assessment_public(a: Assessment) -> AssessmentPublic:
+def assessment_public(a: Assessment, m: Messages) -> AssessmentPublic:
     d = a.details or {}
     return AssessmentPublic.model_validate(
         {
@@ -39,6 +47,7 @@ def assessment_public(a: Assessment) -> AssessmentPublic:
             "recommendation": a.recommendation,
             "language": a.language,
             "rationale": a.rationale,
+            "rationale_parts": worded(stored(a.rationale_parts, a.rationale), m),
             "fits": a.fits,
             "placement": d.get("placement"),
             "sustainability": d.get("sustainability"),
@@ -58,7 +67,7 @@ def review_public(review: dict[str, Any] | None) -> ReviewPublic:
     return ReviewPublic.model_validate({k: v for k, v in review.items() if k in ReviewPublic.model_fields})
 
 
-def application_public(app: Application, assessment: Assessment | None) -> ApplicationPublic:
+def application_public(app: Application, assessment: Assessment | None, m: Messages) -> ApplicationPublic:
     eff = (
         effective_of(
             assessment.strength_area_id,
@@ -101,7 +110,7 @@ def application_public(app: Application, assessment: Assessment | None) -> Appli
         revision=app.revision,
         received_at=app.received_at,
         updated_at=app.updated_at,
-        assessment=assessment_public(assessment) if assessment else None,
+        assessment=assessment_public(assessment, m) if assessment else None,
         review=review_public(app.review),
         effective=EffectivePublic.model_validate(eff.__dict__) if eff else None,
     )
@@ -116,8 +125,73 @@ def rubric_public(version: int, rubric: Any, row: RubricRow | None) -> RubricPub
     )
 
 
-def reassessment_public(r: Reassessment) -> ReassessmentPublic:
-    return ReassessmentPublic.model_validate(r, from_attributes=True)
+def _moved(row: Mapping[str, Any], m: Messages) -> dict[str, Any]:
+    """A moved application, with why it moved in the language asked for."""
+    reason = stored(row.get("reason_parts"), row.get("reason") or "")
+    return {**row, "reason_parts": worded(reason, m)}
+
+
+def _group(g: Mapping[str, Any], m: Messages) -> dict[str, Any]:
+    return {**g, "sentence_parts": worded(stored(g.get("sentence_parts"), g["sentence"]), m)}
+
+
+def reassessment_public(r: Reassessment, m: Messages) -> ReassessmentPublic:
+    return ReassessmentPublic.model_validate(
+        {
+            "id": r.id,
+            "status": r.status,
+            "plan_key": r.plan_key,
+            "rubric_version": r.rubric_version,
+            "trigger": r.trigger,
+            "trigger_parts": worded(stored(r.trigger_parts, r.trigger), m),
+            "assessed": r.assessed,
+            "unchanged": r.unchanged,
+            "needs_review": r.needs_review,
+            "moved": [_moved(x, m) for x in r.moved],
+            "groups": [_group(g, m) for g in r.groups],
+            "summary": r.summary,
+            "summary_parts": worded(stored(r.summary_parts, r.summary), m),
+            "started_at": r.started_at,
+            "completed_at": r.completed_at,
+        }
+    )
+
+
+EXAMPLES = 50
+"""Moved applications a preview shows."""
+
+
+def preview_public(p: Preview, m: Messages) -> PreviewPublic:
+    return PreviewPublic.model_validate(
+        {
+            "plan_key": p.plan_key,
+            "rubric_version": p.rubric_version,
+            "assessed": p.assessed,
+            "unchanged": p.assessed - len(p.moves),
+            "moved": len(p.moves),
+            "groups": [_group(group_json(g), m) for g in p.groups],
+            "levels_before": p.levels_before,
+            "levels_after": p.levels_after,
+            "summary": p.summary,
+            "summary_parts": worded(parts_json(p.summary_parts), m),
+            "examples": [_example(x, m) for x in p.moves[:EXAMPLES]],
+        }
+    )
+
+
+def _example(x: Move, m: Messages) -> dict[str, Any]:
+    b, a = x.before, x.after
+    return {
+        "application_id": str(x.application_id),
+        "from_level": b.level,
+        "to_level": a.level,
+        "from_strength_area_id": str(b.strength_area_id) if b.strength_area_id else None,
+        "to_strength_area_id": str(a.strength_area_id) if a.strength_area_id else None,
+        "from_recommendation": b.recommendation,
+        "to_recommendation": a.recommendation,
+        "reason": english_one(x.reason),
+        "reason_parts": worded([x.reason.json()], m),
+    }
 
 
 def webhook_public(w: WebhookState) -> WebhookPublic:

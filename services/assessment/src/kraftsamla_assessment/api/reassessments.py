@@ -10,7 +10,6 @@ from fastapi import Query
 from kraftsamla_common.service import PageDep, UowDep
 
 from ..schemas import (
-    MoveGroupPublic,
     PreviewPublic,
     PreviewRequest,
     ReassessmentPublic,
@@ -18,45 +17,21 @@ from ..schemas import (
     ReassessmentStatus,
 )
 from ..usecases import preview, reassessment
-from .presenting import reassessment_public
+from .presenting import preview_public, reassessment_public
 from .routing import resource_router
-from .scopes import ReadScope, ReviewScope
+from .scopes import Reader, ReadScope, ReviewScope
 
 router = resource_router()
 
 
 @router.post("/previews", response_model=PreviewPublic)
-async def preview_change(body: PreviewRequest, scope: ReviewScope, uow: UowDep) -> PreviewPublic:
+async def preview_change(
+    body: PreviewRequest, scope: ReviewScope, uow: UowDep, words: Reader
+) -> PreviewPublic:
     """What publishing draft action plans (the content of a plan draft, as the plans service holds
     it) and/or a draft rubric would do to the region's open portfolio: what would move, and why.
     Stores nothing."""
-    p = await preview.preview_change(uow, body)
-    return PreviewPublic(
-        plan_key=p.plan_key,
-        rubric_version=p.rubric_version,
-        assessed=p.assessed,
-        unchanged=p.assessed - len(p.moves),
-        moved=len(p.moves),
-        groups=[MoveGroupPublic.model_validate(g.__dict__) for g in p.groups],
-        levels_before=p.levels_before,
-        levels_after=p.levels_after,
-        summary=p.summary,
-        examples=[
-            {
-                "application_id": str(m.application_id),
-                "from_level": m.before.level,
-                "to_level": m.after.level,
-                "from_strength_area_id": str(m.before.strength_area_id)
-                if m.before.strength_area_id
-                else None,
-                "to_strength_area_id": str(m.after.strength_area_id) if m.after.strength_area_id else None,
-                "from_recommendation": m.before.recommendation,
-                "to_recommendation": m.after.recommendation,
-                "reason": m.reason,
-            }
-            for m in p.moves[:50]
-        ],
-    )
+    return preview_public(await preview.preview_change(uow, body), words)
 
 
 @router.get("/reassessments", response_model=ReassessmentsPublic)
@@ -64,6 +39,7 @@ async def list_reassessments(
     scope: ReadScope,
     uow: UowDep,
     page: PageDep,
+    words: Reader,
     status_: Annotated[
         ReassessmentStatus | None, Query(alias="status", description="Only reassessments in this state")
     ] = None,
@@ -72,9 +48,12 @@ async def list_reassessments(
     (``status``: running while its batches are being assessed, then completed; superseded when
     newer plans or a newer rubric arrived before it finished)."""
     rows, total = await reassessment.list_reassessments(uow, page, status=status_)
-    return ReassessmentsPublic(data=[reassessment_public(r) for r in rows], count=total)
+    return ReassessmentsPublic(data=[reassessment_public(r, words) for r in rows], count=total)
 
 
 @router.get("/reassessments/{reassessment_id}", response_model=ReassessmentPublic)
-async def get_reassessment(reassessment_id: UUID, scope: ReadScope, uow: UowDep) -> ReassessmentPublic:
-    return reassessment_public(await reassessment.get_reassessment(uow, reassessment_id))
+async def get_reassessment(
+    reassessment_id: UUID, scope: ReadScope, uow: UowDep, words: Reader
+) -> ReassessmentPublic:
+    """One reassessment: what moved and why, the summary in the language asked for."""
+    return reassessment_public(await reassessment.get_reassessment(uow, reassessment_id), words)

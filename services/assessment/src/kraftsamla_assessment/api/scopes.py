@@ -1,18 +1,23 @@
-"""Who may call what (the roles of each group of routes), and the Idempotency-Key of intake."""
+"""Who may call what (the roles of each group of routes), the Idempotency-Key of intake, and the
+language a reader is answered in."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request, Response
+from fastapi import Depends, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from kraftsamla_common.auth import READERS, Role, Scope, region_scope
+from kraftsamla_common.i18n import Language, Messages, negotiate
 from kraftsamla_common.messaging import UnitOfWork
+from kraftsamla_common.service import UowDep
 
+from ..domain.wording import messages
 from ..usecases.idempotency import Replayed, answer_once
+from ..usecases.read_models import region_language
 
 IntakeScope = Annotated[Scope, Depends(region_scope(Role.OPERATOR, Role.ADMIN, Role.INTEGRATOR))]
 ApplicationScope = Annotated[Scope, Depends(region_scope(*READERS, Role.INTEGRATOR))]
@@ -56,3 +61,25 @@ async def idempotent(
         )
     response.status_code, body = result
     return body
+
+
+async def reader_language(
+    request: Request,
+    uow: UowDep,
+    language: Annotated[
+        Language | None,
+        Query(
+            description="The language of rationales and summaries (their ``*_parts``): sv, en or fi; "
+            "else the Accept-Language header's, else the region's (English where it is not known)"
+        ),
+    ] = None,
+) -> Messages:
+    """The messages of the language the caller reads: asked for, else by ``Accept-Language``, else
+    the region's."""
+    if language is not None:
+        return messages(language)
+    default = await region_language(uow) or "en"
+    return messages(negotiate(request.headers.get("accept-language"), default))
+
+
+Reader = Annotated[Messages, Depends(reader_language)]

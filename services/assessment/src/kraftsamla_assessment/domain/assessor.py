@@ -43,6 +43,9 @@ from kraftsamla_common.municipalities import municipality_by_code
 from . import nace, vocabulary
 from .matching import Entry, Hit, Language, Lexicon, Signature, TextFeatures, analyse, content_words
 from .plans import StrengthAreaPlan
+from .wording import Name, Part, as_written, english, english_one, in_every_language, name
+from .wording import level as level_part
+from .wording import recommendation as recommendation_part
 
 DIMENSIONS: tuple[Dimension, ...] = get_args(Dimension)
 LEVELS: tuple[Level, ...] = ("bas", "bredd", "spets")
@@ -122,18 +125,24 @@ class Precedent:
     signature: Signature
 
 
+DEFAULT_CRITERIA = (
+    ("fit", "strategic_fit", 40),
+    ("hallbarhet", "sustainability", 20),
+    ("agenda2030", "agenda2030", 15),
+    ("geografi", "geography", 10),
+    ("partnerskap", "partnership", 10),
+    ("sokande", "applicant", 5),
+)
+"""The default rubric's criteria: id (its label is the catalogues' ``criterion_<id>``), measure, weight."""
+
 DEFAULT_RUBRIC = Rubric.model_validate(
     {
         "criteria": [
-            {"id": "fit", "label": {"sv": "Strategisk träffbild", "en": "Strategic fit", "fi": "Strateginen osuvuus"}, "measure": "strategic_fit", "weight": 40},
-            {"id": "hallbarhet", "label": {"sv": "Hållbarhet", "en": "Sustainability", "fi": "Kestävyys"}, "measure": "sustainability", "weight": 20},
-            {"id": "agenda2030", "label": {"sv": "Agenda 2030", "en": "Agenda 2030", "fi": "Agenda 2030"}, "measure": "agenda2030", "weight": 15},
-            {"id": "geografi", "label": {"sv": "Geografisk spridning", "en": "Geographic reach", "fi": "Maantieteellinen kattavuus"}, "measure": "geography", "weight": 10},
-            {"id": "partnerskap", "label": {"sv": "Partnerskap", "en": "Partnership", "fi": "Kumppanuus"}, "measure": "partnership", "weight": 10},
-            {"id": "sokande", "label": {"sv": "Känd aktör", "en": "Known actor", "fi": "Tunnettu toimija"}, "measure": "applicant", "weight": 5},
+            {"id": cid, "label": in_every_language(f"criterion_{cid}"), "measure": measure, "weight": weight}
+            for cid, measure, weight in DEFAULT_CRITERIA
         ]
     }
-)  # fmt: skip
+)
 """The rubric of a region that has not published its own (version 0)."""
 
 
@@ -266,7 +275,9 @@ class Result:
     criteria: list[CriterionScore]
     language: Language
     rationale: str
+    """In English; ``rationale_parts`` are its sentences for every language."""
     choice: Choice | None = None
+    rationale_parts: tuple[Part, ...] = ()
 
 
 # --------------------------------------------------------------------------- the assessor
@@ -313,47 +324,64 @@ def _static_entries() -> list[Entry]:
     return entries
 
 
-def _area_entries(i: int, plan: StrengthAreaPlan) -> list[Entry]:
-    """Every plan text of one area as weighted terms, each saying where it comes from."""
+def _plan_text(part: str) -> Part:
+    """A part of an action plan's prose as :func:`.plans.profile_of` names it."""
+    if part in ("analysis", "challenges", "vision"):
+        return Part(f"plan_{part}")
+    if part.startswith("sub-goal '") and part.endswith("'"):
+        return Part("plan_sub_goal", {"title": part[len("sub-goal '") : -1]})
+    return as_written(part)
+
+
+def _area_entries(i: int, plan: StrengthAreaPlan, sources: dict[str, Part]) -> list[Entry]:
+    """Every plan text of one area as weighted terms, each saying where it comes from (in English;
+    ``sources`` gets each of those texts' parts)."""
     area: tuple[Hashable, ...] = ("area", i)
     out: list[Entry] = []
+
+    def source(part: Part) -> str:
+        text = english_one(part)
+        sources.setdefault(text, part)
+        return text
 
     def words(owner: Hashable, text: str, weight: float, source: str, *, title: bool = False) -> None:
         out.extend(Entry(owner, w, weight, source) for w in content_words(text, title=title))
 
     for prio in plan.priorities:
         owner = ("prio", i, prio.id)
-        title = prio.title.any()
-        out += [
-            Entry(owner, t, WEIGHTS["vocabulary"], f"vocabulary of priority '{title}'")
-            for t in prio.vocabulary
-        ]
+        title = name(prio.title.model_dump(), prio.id)
+        vocabulary_of = source(Part("source_vocabulary", {"priority": title}))
+        out += [Entry(owner, t, WEIGHTS["vocabulary"], vocabulary_of) for t in prio.vocabulary]
+        priority = source(Part("source_priority", {"priority": title}))
         for text in (prio.title.sv, prio.title.en, prio.title.fi):
             if text:
-                words(owner, text, WEIGHTS["priority"], f"priority '{title}'", title=True)
-        words(owner, prio.description, WEIGHTS["plan"], f"priority '{title}'")
+                words(owner, text, WEIGHTS["priority"], priority, title=True)
+        words(owner, prio.description, WEIGHTS["plan"], priority)
     for lang, text in plan.name.items():
         if text:
-            words(area, text, WEIGHTS["name"], f"the area's name ({lang})", title=True)
-            out.append(Entry(area, text, WEIGHTS["name"], f"the area's name ({lang})"))
+            area_name = source(Part("source_area_name", {"language": Part(f"language_{lang}")}))
+            words(area, text, WEIGHTS["name"], area_name, title=True)
+            out.append(Entry(area, text, WEIGHTS["name"], area_name))
     for lang, text in plan.description.items():
         if text:
-            words(area, text, WEIGHTS["description"], f"the area's description ({lang})")
+            description = source(Part("source_area_description", {"language": Part(f"language_{lang}")}))
+            words(area, text, WEIGHTS["description"], description)
     for code in plan.nace_codes:
         division = nace.division(code)
         if division is None:
             continue
-        source = f"NACE {code} {division.label}"
-        out += [Entry(area, t, WEIGHTS["nace"], source) for t in division.terms]
+        industry = source(Part("source_nace", {"code": code, "label": division.label}))
+        out += [Entry(area, t, WEIGHTS["nace"], industry) for t in division.terms]
         for text in division.names:
-            words(area, text, WEIGHTS["nace_name"], source, title=True)
+            words(area, text, WEIGHTS["nace_name"], industry, title=True)
     for part, text in plan.prose:
-        words(area, text, WEIGHTS["plan"], f"the action plan's {part}")
+        words(area, text, WEIGHTS["plan"], source(Part("source_plan", {"part": _plan_text(part)})))
     for ini in plan.initiatives:
         owners: list[Hashable] = [("prio", i, pid) for pid in ini.priority_ids] or [area]
+        initiative = source(Part("source_initiative", {"title": ini.title}))
         for who in owners:
-            words(who, ini.title, WEIGHTS["plan"], f"initiative '{ini.title}'", title=True)
-            words(who, ini.description, WEIGHTS["plan"], f"initiative '{ini.title}'")
+            words(who, ini.title, WEIGHTS["plan"], initiative, title=True)
+            words(who, ini.description, WEIGHTS["plan"], initiative)
     return out
 
 
@@ -371,6 +399,8 @@ class Assessor:
     _levels: list[dict[str, Level]] = field(init=False, repr=False)
     _codes: dict[UUID, str] = field(init=False, repr=False)
     _labels: dict[UUID, str] = field(init=False, repr=False)
+    _names: dict[UUID, Name] = field(init=False, repr=False)
+    _sources: dict[str, Part] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._refs = tuple(
@@ -380,7 +410,8 @@ class Assessor:
             for p in self.plans
         )
         self.key = plan_key(self.refs)
-        plan_entries = [e for i, plan in enumerate(self.plans) for e in _area_entries(i, plan)]
+        self._sources = {}
+        plan_entries = [e for i, plan in enumerate(self.plans) for e in _area_entries(i, plan, self._sources)]
         areas_of: dict[str, set[int]] = {}
         for e in plan_entries:
             areas_of.setdefault(" ".join(e.term.lower().split()), set()).add(e.owner[1])  # type: ignore[index]
@@ -400,6 +431,7 @@ class Assessor:
         self._levels = [{p.id: p.level for p in plan.priorities} for plan in self.plans]
         self._codes = {p.strength_area_id: p.code for p in self.plans}
         self._labels = {p.strength_area_id: p.label for p in self.plans}
+        self._names = {p.strength_area_id: name(p.name, p.code) for p in self.plans}
 
     @property
     def refs(self) -> list[PlanVersionRef]:
@@ -413,16 +445,21 @@ class Assessor:
     def labels(self) -> dict[UUID, str]:
         return self._labels
 
+    @property
+    def names(self) -> dict[UUID, Name]:
+        """Each strength area by its name in the languages the region gave it (its code where none)."""
+        return self._names
+
     def assess(self, facts: Facts, region: Region | None = None) -> Result:
         region = region or Region()
         text = facts.text
         features = facts.read()
         found = self.lexicon.find(text, features)
         fits = self._fits(found, features.language)
-        choice, fits = self._choose(fits, facts, features)
+        choice, fits, note = self._choose(fits, facts, features)
         top = fits[0] if fits and fits[0].points >= MIN_POINTS else None
-        placement = self._placement(top, found)
-        sustainability = _sustainability(facts, found)
+        placement, placed = self._placement(top, found)
+        sustainability, conflicts = _sustainability(facts, found)
         agenda = _agenda2030(facts, found)
         geography = _geography(facts, region)
         claims = _claims(facts, fits if top else [], self.codes)
@@ -431,6 +468,9 @@ class Assessor:
         total_weight = sum(c.weight for c in criteria)
         score = round(sum(c.weight * c.points for c in criteria) / total_weight, 2)
         recommendation = recommend(score / self.rubric.scale_max, self.rubric)
+        rationale, said = self._rationale(
+            top, choice, note, (placement, placed), score, recommendation, (sustainability, conflicts)
+        )
         return Result(
             plan_key=self.key,
             plan_versions=self.refs,
@@ -448,10 +488,9 @@ class Assessor:
             claims=claims,
             criteria=criteria,
             language=features.language,
-            rationale=_rationale(
-                top, choice, placement, score, self.rubric.scale_max, recommendation, sustainability
-            ),
+            rationale=said,
             choice=choice,
+            rationale_parts=tuple(rationale),
         )
 
     def _fits(self, found: Mapping[Hashable, dict[str, Hit]], language: Language) -> list[Fit]:
@@ -501,10 +540,10 @@ class Assessor:
 
     def _choose(
         self, fits: list[Fit], facts: Facts, features: TextFeatures
-    ) -> tuple[Choice | None, list[Fit]]:
+    ) -> tuple[Choice | None, list[Fit], list[Part]]:
         """Order the fits for the choice: a similar application a reviewer decided counts, and of
         areas that tie, the one the applicant claims (else the one with more priorities matched)
-        goes first. Says how sure the choice is and what it was up against."""
+        goes first. Says how sure the choice is and what it was up against (the note's parts)."""
         precedent = self._precedent(features)
         if precedent is not None:
             p, sim = precedent
@@ -529,50 +568,48 @@ class Assessor:
             )
         )
         if not fits:
-            return Choice(
-                1.0, None, None, 0.0, None, None, "No strength area's texts occur in the application."
-            ), fits
+            nothing = [Part("choice_no_texts")]
+            return Choice(1.0, None, None, 0.0, None, None, english(nothing)), fits, nothing
         top, second = fits[0], (fits[1] if len(fits) > 1 else None)
-        labels = self.labels
+        names = self.names
         s1, s2 = top.points, (second.points if second else 0.0)
         tie: Literal["tie", "near_tie"] | None = None
-        note = ""
+        note: list[Part] = []
         if s1 < MIN_POINTS:
             confidence = round(1 - s1 / MIN_POINTS / 2, 2)
-            note = (
-                f"No strength area fits well enough: the closest, {labels[top.strength_area_id]}, "
-                f"has {s1:.1f} points where {MIN_POINTS:.1f} are needed."
-                if s1 > 0
-                else "No strength area fits."
-            )
+            closest = {"area": names[top.strength_area_id], "points": round(s1, 1), "needed": MIN_POINTS}
+            note = [Part("choice_not_enough", closest) if s1 > 0 else Part("choice_none_fits")]
         else:
             confidence = round(s1 / (s1 + s2 + MIN_POINTS), 2)
             if second is not None and abs(s1 - s2) < 1e-6:
                 tie = "tie"
                 why = (
-                    "the applicant claims it"
+                    "why_claimed"
                     if top.strength_area_id in claimed
-                    else "more of its priorities matched"
+                    else "why_more_priorities"
                     if len(top.priority_ids) > len(second.priority_ids)
-                    else "by the order of the areas' codes"
+                    else "why_code_order"
                 )
-                note = (
-                    f"A tie: {labels[top.strength_area_id]} and {labels[second.strength_area_id]} fit "
-                    f"equally ({s1:.1f} points each); {labels[top.strength_area_id]} was chosen because {why}."
-                )
+                equal = {
+                    "area": names[top.strength_area_id],
+                    "other": names[second.strength_area_id],
+                    "points": round(s1, 1),
+                    "why": Part(why),
+                }
+                note = [Part("choice_tie", equal)]
             elif second is not None and s2 >= NEAR_TIE * s1 and s2 >= MIN_POINTS:
                 tie = "near_tie"
-                note = (
-                    f"A near tie: {labels[second.strength_area_id]} fits almost as well "
-                    f"({s2:.1f} points against {s1:.1f})."
-                )
+                close = {
+                    "other": names[second.strength_area_id],
+                    "points": round(s2, 1),
+                    "against": round(s1, 1),
+                }
+                note = [Part("choice_near_tie", close)]
         precedent_json = None
         if precedent is not None:
             p, sim = precedent
             where = (
-                labels.get(p.strength_area_id, "no strength area")
-                if p.strength_area_id
-                else "no strength area"
+                names.get(p.strength_area_id, Part("area_none")) if p.strength_area_id else Part("area_none")
             )
             precedent_json = {
                 "application_id": str(p.application_id),
@@ -581,10 +618,8 @@ class Assessor:
                 "reason": p.reason,
                 "similarity": round(sim, 3),
             }
-            note = (
-                f"Like application '{p.title}', which a reviewer placed under {where} "
-                f"(\u201c{p.reason}\u201d; similarity {sim:.2f}). " + note
-            ).strip()
+            like = {"title": p.title, "area": where, "reason": p.reason, "similarity": round(sim, 2)}
+            note = [Part("choice_precedent", like), *note]
         return (
             Choice(
                 confidence=confidence,
@@ -593,9 +628,10 @@ class Assessor:
                 margin=round(s1 - s2, 3),
                 tie=tie,
                 precedent=precedent_json,
-                note=note,
+                note=english(note),
             ),
             fits,
+            note,
         )
 
     def _precedent(self, features: TextFeatures) -> tuple[Precedent, float] | None:
@@ -609,48 +645,98 @@ class Assessor:
                 best = (p, sim)
         return best
 
-    def _placement(self, top: Fit | None, found: Mapping[Hashable, dict[str, Hit]]) -> Placement:
+    def _placement(
+        self, top: Fit | None, found: Mapping[Hashable, dict[str, Hit]]
+    ) -> tuple[Placement, list[Part]]:
         cues: dict[str, list[str]] = {
             lvl: sorted(found[("cue", lvl)]) for lvl in LEVELS if ("cue", lvl) in found
         }
         if top is None:
-            return Placement(None, {}, cues, "Not placed: no strength area fits.")
+            unplaced = [Part("placement_none")]
+            return Placement(None, {}, cues, english(unplaced)), unplaced
         plan = next(p for p in self.plans if p.strength_area_id == top.strength_area_id)
         by_id = {p.id: p for p in plan.priorities}
         votes: dict[str, float] = dict.fromkeys(LEVELS, 0.0)
-        reasons: list[str] = []
+        reasons: list[Part] = []
         for pid in top.priority_ids:
             n = sum(e.priority_id == pid for e in top.evidence)
             prio = by_id[pid]
             votes[prio.level] += n
-            reasons.append(f"priority '{prio.title.any()}' ({prio.level}) matched {n} term{'s' * (n != 1)}")
+            title = name(prio.title.model_dump(), prio.id)
+            reasons.append(
+                Part("placement_priority", {"n": n, "priority": title, "level": level_part(prio.level)})
+            )
         for lvl, terms in cues.items():
             votes[lvl] += min(2, len(terms))
-            reasons.append(f"the text speaks the language of {lvl} ({', '.join(terms[:3])})")
+            reasons.append(Part("placement_cues", {"level": level_part(lvl), "terms": terms[:3]}))
         if not any(votes.values()):
-            return Placement(
-                "bredd",
-                {},
-                cues,
-                "Placed at bredd, the breadth of the area: none of its priorities and no level's words "
-                "occur in the text to say it is a foundation (bas) or a spearhead (spets).",
-            )
+            breadth = [Part("placement_default")]
+            return Placement("bredd", {}, cues, english(breadth)), breadth
         order = {lvl: i for i, lvl in enumerate(LEVELS)}
         level: Level = max(LEVELS, key=lambda lvl: (votes[lvl], lvl == top.level, order[lvl]))
         tied: list[str] = [lvl for lvl in LEVELS if votes[lvl] == votes[level]]
-        rationale = f"Placed at {level}: " + "; ".join(reasons) + "."
+        parts = [Part("placement_at", {"level": level_part(level), "reasons": reasons})]
         if len(tied) > 1:
-            why = (
-                "the best-matching priority is at that level"
-                if level == top.level
-                else "of tied levels the higher one is taken"
-            )
-            rationale += (
-                f" A tie between {' and '.join(tied)} ({votes[level]:g} each): {level} because {why}."
-            )
-        return Placement(
-            level, {k: v for k, v in votes.items() if v}, cues, rationale, tied if len(tied) > 1 else []
+            why = "why_best_priority_level" if level == top.level else "why_higher_level"
+            tie = {
+                "levels": [level_part(x) for x in tied],
+                "votes": votes[level],
+                "level": level_part(level),
+                "why": Part(why),
+            }
+            parts.append(Part("placement_tie", tie))
+        placement = Placement(
+            level, {k: v for k, v in votes.items() if v}, cues, english(parts), tied if len(tied) > 1 else []
         )
+        return placement, parts
+
+    def _rationale(
+        self,
+        top: Fit | None,
+        choice: Choice | None,
+        note: list[Part],
+        placed: tuple[Placement, list[Part]],
+        score: float,
+        recommendation: Recommendation,
+        conflicts: tuple[Sustainability, list[Part]],
+    ) -> tuple[list[Part], str]:
+        """Why the assessment came out as it did, sentence by sentence, and in English (made of
+        the sentences its parts already said: the choice's note, the placement, the conflicts)."""
+        head: list[Part] = []
+        if top:
+            sources = list(dict.fromkeys(e.source for e in top.evidence[:3] if e.source))
+            fit: dict[str, Any] = {
+                "area": self.names.get(top.strength_area_id, top.code),
+                "fit": top.score,
+                "confidence": choice.confidence if choice else 0,
+                "terms": top.matched_terms[:6],
+            }
+            if sources:
+                fit["sources"] = [self._sources.get(x) or as_written(x) for x in sources]
+            head.append(Part("rationale_best_fit_from" if sources else "rationale_best_fit", fit))
+            if choice and choice.runner_up and not choice.tie:
+                other = self.names.get(choice.runner_up_id) if choice.runner_up_id else None
+                head.append(Part("rationale_runner_up", {"area": other or choice.runner_up}))
+        chosen = note or ([] if top else [Part("rationale_no_fit")])
+        placement, placed_parts = placed
+        sustainability, conflict_parts = conflicts
+        verdict = Part(
+            "rationale_score",
+            {
+                "score": score,
+                "scale_max": self.rubric.scale_max,
+                "recommendation": recommendation_part(recommendation),
+            },
+        )
+        parts = [*head, *chosen, *placed_parts, verdict, *conflict_parts]
+        texts = [
+            english(head),
+            choice.note if choice is not None and note else english(chosen),
+            placement.rationale,
+            english([verdict]),
+            *(c.note for c in sustainability.conflicts),
+        ]
+        return parts, " ".join(t for t in texts if t)
 
 
 def _with_points(f: Fit, points: float) -> Fit:
@@ -658,7 +744,17 @@ def _with_points(f: Fit, points: float) -> Fit:
     return replace(f, points=round(points, 3), score=round(1 - math.exp(-points / FIT_SCALE), 3))
 
 
-def _sustainability(facts: Facts, found: Mapping[Hashable, dict[str, Hit]]) -> Sustainability:
+PROTECTED_KEYS = {
+    "reindeer husbandry": "protected_reindeer_husbandry",
+    "Natura 2000 or protected nature": "protected_nature",
+}
+"""The catalogues' key of each context a goal conflict is flagged in (``vocabulary.PROTECTED_TERMS``)."""
+
+
+def _sustainability(
+    facts: Facts, found: Mapping[Hashable, dict[str, Hit]]
+) -> tuple[Sustainability, list[Part]]:
+    """The dimensions described and the goal conflicts flagged (with each conflict's note's part)."""
     dims: dict[str, dict[str, Any]] = {}
     for d in DIMENSIONS:
         own = (facts.sustainability.get(d) or "").strip()
@@ -669,12 +765,22 @@ def _sustainability(facts: Facts, found: Mapping[Hashable, dict[str, Hit]]) -> S
             "terms": terms,
         }
     conflicts: list[Conflict] = []
+    notes: list[Part] = []
     intervention = found.get(("intervention",), {})
     if intervention:
         for label in vocabulary.PROTECTED_TERMS:
             protected = found.get(("protected", label), {})
             if protected:
                 terms = sorted(intervention)[:3] + sorted(protected)[:3]
+                note = Part(
+                    "conflict",
+                    {
+                        "intervention": sorted(intervention)[:3],
+                        "context": Part(PROTECTED_KEYS[label]),
+                        "terms": sorted(protected)[:3],
+                    },
+                )
+                notes.append(note)
                 conflicts.append(
                     Conflict(
                         intervention=", ".join(sorted(intervention)[:3]),
@@ -682,11 +788,10 @@ def _sustainability(facts: Facts, found: Mapping[Hashable, dict[str, Hit]]) -> S
                         terms=terms,
                         passages=[intervention[t].passage for t in sorted(intervention)[:1]]
                         + [protected[t].passage for t in sorted(protected)[:1]],
-                        note=f"Possible goal conflict: an intervention ({', '.join(sorted(intervention)[:3])}) "
-                        f"in a context of {label} ({', '.join(sorted(protected)[:3])}). For the assessor to weigh.",
+                        note=english_one(note),
                     )
                 )
-    return Sustainability([d for d in DIMENSIONS if dims[d]["described"]], dims, conflicts)
+    return Sustainability([d for d in DIMENSIONS if dims[d]["described"]], dims, conflicts), notes
 
 
 def supports(hits: Mapping[str, Hit], general: frozenset[str]) -> tuple[list[str], str] | None:
@@ -845,34 +950,3 @@ def recommend(ratio: float, rubric: Rubric) -> Recommendation:
     if ratio >= t.weak:
         return "weak"
     return "none"
-
-
-def _rationale(
-    top: Fit | None,
-    choice: Choice | None,
-    placement: Placement,
-    score: float,
-    scale_max: int,
-    recommendation: Recommendation,
-    sus: Sustainability,
-) -> str:
-    parts = []
-    if top:
-        sources = list(dict.fromkeys(e.source for e in top.evidence[:3] if e.source))
-        parts.append(
-            f"Best fit: strength area '{top.code}' (fit {top.score}, confidence "
-            f"{choice.confidence if choice else 0}) through {', '.join(top.matched_terms[:6])}"
-            + (f" (from {'; '.join(sources)})" if sources else "")
-            + "."
-        )
-        if choice and choice.runner_up and not choice.tie:
-            parts.append(f"Runner-up: '{choice.runner_up}'.")
-    if choice and choice.note:
-        parts.append(choice.note)
-    elif not top:
-        parts.append("No strength area of the region's current plans fits the application.")
-    parts.append(placement.rationale)
-    parts.append(f"Rubric score {score} of {scale_max}: {recommendation}.")
-    if sus.conflicts:
-        parts.append(" ".join(c.note for c in sus.conflicts))
-    return " ".join(parts)

@@ -69,11 +69,13 @@ def profile_of(data: ActionPlanPublished) -> dict[str, Any]:
 
 
 def plan_json(p: StrengthAreaPlan) -> dict[str, Any]:
-    """The plan's identity and priorities as JSON (what a reassessment keeps of the plans before)."""
+    """The plan's identity, its area's name and its priorities as JSON (what a reassessment keeps of
+    the plans before)."""
     return {
         "action_plan_id": str(p.action_plan_id),
         "strength_area_id": str(p.strength_area_id),
         "code": p.code,
+        "name": dict(p.name),
         "version": p.version,
         "priorities": [x.model_dump(mode="json") for x in p.priorities],
     }

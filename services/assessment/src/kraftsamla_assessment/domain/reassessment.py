@@ -9,10 +9,13 @@ from dataclasses import dataclass
 from typing import Any, cast
 from uuid import UUID
 
+import orjson
+
 from kraftsamla_common.events import Level, Priority, Recommendation
 
 from .assessor import LEVELS, Result
 from .plans import StrengthAreaPlan
+from .wording import Name, Part, english_one, level, name, recommendation
 
 OPEN_STATUSES = ("received", "under_assessment", "assessed")
 """Applications in these states are reassessed when the region's plans or rubric change."""
@@ -34,7 +37,8 @@ class Move:
     application_id: UUID
     before: Outcome
     after: Outcome
-    reason: str
+    reason: Part
+    """Why it moved (:func:`explain`, with :func:`with_tie`)."""
 
     @property
     def change(self) -> str:
@@ -57,9 +61,16 @@ def moved(before: Outcome, after: Outcome) -> bool:
 PriorityIndex = Mapping[tuple[str, str], Priority]
 """(strength area id, priority id) → priority, for one set of plan versions."""
 
+Names = Mapping[UUID, Name]
+"""Strength areas by their names (:attr:`.assessor.Assessor.names`)."""
+
 
 def index_priorities(plans: Iterable[StrengthAreaPlan]) -> dict[tuple[str, str], Priority]:
     return {(str(p.strength_area_id), prio.id): prio for p in plans for prio in p.priorities}
+
+
+def _title(prio: Priority) -> Name:
+    return name(prio.title.model_dump(), prio.id)
 
 
 def explain(
@@ -70,47 +81,50 @@ def explain(
     *,
     rubric_changed: bool,
     text_changed: bool,
-) -> str:
+) -> Part:
     """Why an application moved, in the words of the plan change: the first reason that holds."""
-    for area, pids in ((before.strength_area_id, before.priority_ids),):
-        for pid in pids:
-            key = (str(area), pid)
-            title = old[key].title.any() if key in old else pid
-            if key not in new:
-                return f"priority '{title}' was removed"
-            if key in old and old[key].level != new[key].level:
-                return f"priority '{title}' moved from {old[key].level} to {new[key].level}"
+    for pid in before.priority_ids:
+        key = (str(before.strength_area_id), pid)
+        title = _title(old[key]) if key in old else pid
+        if key not in new:
+            return Part("reason_priority_removed", {"priority": title})
+        if key in old and old[key].level != new[key].level:
+            return Part(
+                "reason_priority_level",
+                {"priority": title, "old": level(old[key].level), "new": level(new[key].level)},
+            )
     for pid in after.priority_ids:
         key = (str(after.strength_area_id), pid)
         if key not in old and key in new:
-            return f"priority '{new[key].title.any()}' was added"
+            return Part("reason_priority_added", {"priority": _title(new[key])})
     for pid in before.priority_ids:
         key = (str(before.strength_area_id), pid)
         lost = pid not in after.priority_ids or before.strength_area_id != after.strength_area_id
         if lost and key in new and key in old and old[key].vocabulary != new[key].vocabulary:
-            return f"the vocabulary of priority '{new[key].title.any()}' changed"
+            return Part("reason_vocabulary", {"priority": _title(new[key])})
     for pid in after.priority_ids:
         key = (str(after.strength_area_id), pid)
         if key in new and key in old and old[key].vocabulary != new[key].vocabulary:
-            return f"the vocabulary of priority '{new[key].title.any()}' changed"
+            return Part("reason_vocabulary", {"priority": _title(new[key])})
     if rubric_changed:
-        return "the rubric changed"
+        return Part("reason_rubric")
     if text_changed:
-        return "the application itself changed"
-    return "other strength areas' plans changed"
+        return Part("reason_application")
+    return Part("reason_other_areas")
 
 
-def tie_clause(result: Result) -> str:
-    """What a "why it moved" sentence adds when the new outcome was decided on a tie or a near tie."""
+def with_tie(reason: Part, result: Result, names: Names) -> Part:
+    """The reason, saying so when the new outcome was decided on a tie or a near tie."""
     c = result.choice
-    if result.strength_area_id is not None and c is not None and c.tie == "tie":
-        return f" (decided on a tie with {c.runner_up})"
-    if result.strength_area_id is not None and c is not None and c.tie == "near_tie":
-        return f" (a near tie with {c.runner_up})"
+    if result.strength_area_id is not None and c is not None and c.tie in ("tie", "near_tie"):
+        other = names.get(c.runner_up_id, c.runner_up or "") if c.runner_up_id else (c.runner_up or "")
+        key = "reason_on_tie" if c.tie == "tie" else "reason_on_near_tie"
+        return Part(key, {"reason": reason, "other": other})
     if result.placement.tie:
-        tied = result.placement.tie
-        return f" (a tie between {', '.join(tied[:-1])} and {tied[-1]} on the pyramid)"
-    return ""
+        return Part(
+            "reason_on_level_tie", {"reason": reason, "levels": [level(x) for x in result.placement.tie]}
+        )
+    return reason
 
 
 def _rank(level: Level | None) -> int:
@@ -120,36 +134,32 @@ def _rank(level: Level | None) -> int:
 _RECOMMENDATION_RANK = {"none": 0, "weak": 1, "moderate": 2, "strong": 3}
 
 
-_CONDITIONAL = {"moved": "would move", "fell": "would fall", "rose": "would rise"}
-
-
-def describe_change(m: Move, codes: Mapping[UUID, str], *, conditional: bool = False) -> str:
-    text = _describe_change(m, codes)
-    if conditional:
-        verb, rest = text.split(" ", 1)
-        text = f"{_CONDITIONAL[verb]} {rest}"
-    return text
-
-
-def _describe_change(m: Move, codes: Mapping[UUID, str]) -> str:
+def describe_change(m: Move, names: Names, *, conditional: bool = False) -> Part:
+    """How an application moved ("fell from Spets to Bredd"); ``conditional``: how it would move."""
     b, a = m.before, m.after
+    would = "_would" if conditional else ""
+
+    def area(area_id: UUID | None) -> Name | Part:
+        return names.get(area_id, Part("area_unnamed")) if area_id else Part("area_none")
+
     if m.change == "area":
-        src = codes.get(b.strength_area_id, "none") if b.strength_area_id else "none"
-        dst = codes.get(a.strength_area_id, "none") if a.strength_area_id else "none"
         if b.strength_area_id is None:
-            return f"moved into strength area {dst}"
+            return Part(f"change_area_into{would}", {"new": area(a.strength_area_id)})
         if a.strength_area_id is None:
-            return f"moved out of strength area {src}"
-        return f"moved from strength area {src} to {dst}"
+            return Part(f"change_area_out{would}", {"old": area(b.strength_area_id)})
+        return Part(f"change_area{would}", {"old": area(b.strength_area_id), "new": area(a.strength_area_id)})
     if m.change == "level":
         verb = "fell" if _rank(a.level) < _rank(b.level) else "rose"
-        return f"{verb} from {(b.level or 'no level').capitalize()} to {(a.level or 'no level').capitalize()}"
+        return Part(f"change_level_{verb}{would}", {"old": level(b.level), "new": level(a.level)})
     verb = (
         "fell"
         if _RECOMMENDATION_RANK[a.recommendation or "none"] < _RECOMMENDATION_RANK[b.recommendation or "none"]
         else "rose"
     )
-    return f"{verb} from a {b.recommendation} to a {a.recommendation} recommendation"
+    return Part(
+        f"change_recommendation_{verb}{would}",
+        {"old": recommendation(b.recommendation), "new": recommendation(a.recommendation)},
+    )
 
 
 @dataclass(frozen=True)
@@ -158,40 +168,76 @@ class MoveGroup:
     change: str
     reason: str
     sentence: str
+    """The group's sentence in English (its parts are ``sentence_parts``)."""
+    sentence_parts: tuple[Part, ...] = ()
 
 
-def group_moves(
-    moves: Iterable[Move], codes: Mapping[UUID, str], *, conditional: bool = False
-) -> list[MoveGroup]:
+def group_moves(moves: Iterable[Move], names: Names, *, conditional: bool = False) -> list[MoveGroup]:
     """Moves of the same kind for the same reason, largest group first."""
-    counts = Counter((describe_change(m, codes, conditional=conditional), m.reason) for m in moves)
-    return [
-        MoveGroup(n, change, reason, f"{n} application{'s' * (n != 1)} {change} because {reason}")
-        for (change, reason), n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))
-    ]
+    counts: Counter[bytes] = Counter()
+    parts: dict[bytes, tuple[Part, Part]] = {}
+    for m in moves:
+        change = describe_change(m, names, conditional=conditional)
+        key = orjson.dumps([change.json(), m.reason.json()], option=orjson.OPT_SORT_KEYS)
+        counts[key] += 1
+        parts.setdefault(key, (change, m.reason))
+    groups = []
+    for key, n in counts.items():
+        change, reason = parts[key]
+        sentence = Part("moved_group", {"n": n, "change": change, "reason": reason})
+        groups.append(
+            MoveGroup(n, english_one(change), english_one(reason), english_one(sentence), (sentence,))
+        )
+    return sorted(groups, key=lambda g: (-g.count, g.change, g.reason, g.sentence))
+
+
+def group_json(g: MoveGroup) -> dict[str, Any]:
+    """A group as it is stored and carried (``kraftsamla_common.events.MoveGroup``)."""
+    return {
+        "count": g.count,
+        "change": g.change,
+        "reason": g.reason,
+        "sentence": g.sentence,
+        "sentence_parts": [p.json() | {"text": english_one(p)} for p in g.sentence_parts],
+    }
 
 
 def summarize(
-    assessed: int, unchanged: int, groups: Sequence[MoveGroup], needs_review: int, trigger: str
-) -> str:
-    """A paragraph a person can read: how many were reassessed, what moved where, and why."""
+    assessed: int, unchanged: int, groups: Sequence[MoveGroup], needs_review: int, trigger: Part
+) -> list[Part]:
+    """Sentences a person can read: how many were reassessed, what moved where, and why."""
     if not assessed:
-        return f"No open applications to reassess after {trigger}."
-    text = f"{assessed} open application{'s' * (assessed != 1)} reassessed after {trigger}: "
-    text += "; ".join(g.sentence for g in groups) if groups else "none moved"
-    text += f"; {unchanged} unchanged."
+        return [Part("summary_nothing_to_reassess", {"trigger": trigger})]
+    parts = [Part("summary_reassessed", {"n": assessed, "trigger": trigger})]
+    parts += [p for g in groups for p in g.sentence_parts] or [Part("summary_none_moved")]
+    parts.append(Part("summary_unchanged", {"n": unchanged}))
     if needs_review:
-        text += f" {needs_review} reviewed assessment{'s' * (needs_review != 1)} to confirm again."
-    return text
+        parts.append(Part("summary_to_confirm", {"n": needs_review}))
+    return parts
 
 
-def summarize_preview(assessed: int, unchanged: int, groups: Sequence[MoveGroup], what: str) -> str:
-    """The same paragraph for a change not yet made (groups made with ``conditional=True``)."""
+def summarize_preview(assessed: int, unchanged: int, groups: Sequence[MoveGroup], what: Part) -> list[Part]:
+    """The same sentences for a change not yet made (groups made with ``conditional=True``)."""
     if not assessed:
-        return f"Publishing {what} would reassess no open applications."
-    text = f"Publishing {what} would reassess {assessed} open application{'s' * (assessed != 1)}: "
-    text += "; ".join(g.sentence for g in groups) if groups else "none would move"
-    return text + f"; {unchanged} would stay as they are."
+        return [Part("preview_nothing", {"what": what})]
+    parts = [Part("preview_reassess", {"n": assessed, "what": what})]
+    parts += [p for g in groups for p in g.sentence_parts] or [Part("preview_none_moves")]
+    parts.append(Part("preview_unchanged", {"n": unchanged}))
+    return parts
+
+
+def trigger_plan(area: Name, version: int) -> Part:
+    """What started a reassessment: a strength area's action plan published in a new version."""
+    return Part("trigger_plan", {"area": area, "version": version})
+
+
+def trigger_rubric(version: int) -> Part:
+    return Part("trigger_rubric", {"version": version})
+
+
+def preview_of(plans: bool, rubric: bool) -> Part:
+    """What a preview is of: draft plans, a draft rubric, or both."""
+    return Part("what_plans_and_rubric" if plans and rubric else "what_plans" if plans else "what_rubric")
 
 
 def outcome(

@@ -148,6 +148,10 @@ class Assessment(Base):
     """Placement, sustainability, Agenda 2030, geography, claims and the rubric's criteria."""
     language: Mapped[str] = mapped_column(String(2))
     rationale: Mapped[str] = mapped_column(Text)
+    """In English."""
+    rationale_parts: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
+    """The rationale's sentences as parts each language words (``domain.wording``); None for
+    assessments stored before they were kept (their English ``rationale`` stands)."""
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
@@ -200,6 +204,8 @@ class Reassessment(Base):
     spread: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     """Open applications per municipality when it started (the portfolio every batch assesses in)."""
     trigger: Mapped[str] = mapped_column(String(300))
+    """What started it, in English (``trigger_parts``: as parts)."""
+    trigger_parts: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
     trigger_event_id: Mapped[str] = mapped_column(String(36))
     batches: Mapped[int] = mapped_column(Integer, default=0)
     batches_done: Mapped[int] = mapped_column(Integer, default=0)
@@ -209,6 +215,8 @@ class Reassessment(Base):
     moved: Mapped[list[Any]] = mapped_column(JSON, default=list)
     groups: Mapped[list[Any]] = mapped_column(JSON, default=list)
     summary: Mapped[str] = mapped_column(Text, default="")
+    """What moved and why, in English (``summary_parts``: its sentences as parts)."""
+    summary_parts: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
     started_at: Mapped[datetime] = mapped_column(UtcDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 

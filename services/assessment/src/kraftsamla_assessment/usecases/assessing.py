@@ -30,6 +30,7 @@ from ..domain.matching import Signature, TextFeatures, analyse
 from ..domain.plans import StrengthAreaPlan, plan_of_json
 from ..domain.reassessment import OPEN_STATUSES
 from ..domain.reviews import Effective, carry_review, effective_of
+from ..domain.wording import parts_json
 from ..persistence.tables import Application, Assessment, KnownActionPlan, KnownActor, KnownRegionGeography
 from ..persistence.tables import Precedent as PrecedentRow
 from .rubrics import current_rubric
@@ -360,6 +361,7 @@ def new_assessment(app: Application, result: Result, trigger: AssessmentTrigger)
         details=details,
         language=result.language,
         rationale=result.rationale,
+        rationale_parts=parts_json(result.rationale_parts),
         created_at=utcnow(),
     )
 

@@ -23,11 +23,13 @@ from ..domain.reassessment import (
     group_moves,
     index_priorities,
     outcome,
+    preview_of,
     result_outcome,
     summarize_preview,
-    tie_clause,
+    with_tie,
 )
 from ..domain.reassessment import moved as has_moved
+from ..domain.wording import Part, english, name
 from ..persistence.tables import Application
 from ..schemas import PreviewRequest
 from .assessing import current_assessments, current_plans, load_portfolio, plans_of
@@ -44,6 +46,8 @@ class Preview:
     levels_before: dict[str, int]
     levels_after: dict[str, int]
     summary: str
+    """In English (``summary_parts``: its sentences as parts)."""
+    summary_parts: list[Part]
 
 
 async def preview_change(uow: UnitOfWork, body: PreviewRequest) -> Preview:
@@ -98,6 +102,7 @@ async def _preview(
     previous = await current_assessments(uow, apps)
     portfolio = await load_portfolio(uow)
     old_index, new_index = index_priorities(current), index_priorities(draft.plans)
+    names = draft.names | {p.strength_area_id: name(p.name, p.code) for p in current}
     moves: list[Move] = []
     before_levels: Counter[str] = Counter()
     after_levels: Counter[str] = Counter()
@@ -111,15 +116,10 @@ async def _preview(
         b = outcome(before.strength_area_id, before.level, before.recommendation, before.fits)
         a = result_outcome(result)
         if has_moved(b, a):
-            reason = explain(
-                b, a, old_index, new_index, rubric_changed=rubric is not None, text_changed=False
-            ) + tie_clause(result)
-            moves.append(Move(UUID(app.id), b, a, reason))
-    codes = draft.codes | {p.strength_area_id: p.code for p in current}
-    groups = group_moves(moves, codes, conditional=True)
-    what = " and ".join(
-        x for x in ("the draft plans" if drafts else "", "the draft rubric" if rubric else "") if x
-    )
+            why = explain(b, a, old_index, new_index, rubric_changed=rubric is not None, text_changed=False)
+            moves.append(Move(UUID(app.id), b, a, with_tie(why, result, names)))
+    groups = group_moves(moves, names, conditional=True)
+    what = preview_of(plans=bool(drafts), rubric=rubric is not None)
     summary = summarize_preview(len(apps), len(apps) - len(moves), groups, what)
     return Preview(
         draft.key,
@@ -129,5 +129,6 @@ async def _preview(
         groups,
         dict(before_levels),
         dict(after_levels),
+        english(summary),
         summary,
     )

@@ -10,8 +10,10 @@ from datetime import datetime
 from sqlalchemy import update
 
 from kraftsamla_common.events import ActorMerged, ActorState, ProgrammeState, RegionConfigured
+from kraftsamla_common.i18n import Language
 from kraftsamla_common.messaging import UnitOfWork
 
+from ..domain.wording import language_of
 from ..persistence.tables import Application, KnownActor, KnownRegionGeography, KnownStrengthArea
 
 
@@ -75,3 +77,9 @@ async def keep_region_geography(uow: UnitOfWork, d: RegionConfigured, *, at: dat
         )
     elif geo.updated_at <= at:
         geo.country, geo.municipalities, geo.updated_at = d.country, d.municipalities, at
+
+
+async def region_language(uow: UnitOfWork) -> Language | None:
+    """The language the region reads by default, from its country (None while it is not known)."""
+    geo = await uow.session.get(KnownRegionGeography, uow.region)
+    return language_of(geo.country) if geo is not None and geo.region == uow.region else None

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import func, select, update
@@ -24,6 +24,7 @@ from kraftsamla_common.events import (
     ReassessmentBatch,
     ReassessmentCompleted,
     RubricPublished,
+    TextPart,
     new_id,
     utcnow,
 )
@@ -38,16 +39,20 @@ from ..domain.reassessment import (
     Move,
     Outcome,
     explain,
+    group_json,
     group_moves,
     index_priorities,
     outcome,
     result_outcome,
     summarize,
-    tie_clause,
+    trigger_plan,
+    trigger_rubric,
+    with_tie,
 )
 from ..domain.reassessment import (
     moved as has_moved,
 )
+from ..domain.wording import Name, Part, as_written, english, english_one, name, part_of, parts_json
 from ..persistence.tables import Application, Assessment, KnownActionPlan, Reassessment, ReassessmentPart
 from . import webhook_delivery
 from .assessing import (
@@ -95,7 +100,9 @@ async def reassess_for_plan(uow: UnitOfWork, event: Envelope[ActionPlanPublished
     return await start_reassessment(
         uow,
         trigger_event_id=event.id,
-        trigger=f"{data.strength_area.code} v{data.version} was published",
+        trigger=trigger_plan(
+            name(data.strength_area.name.model_dump(), data.strength_area.code), data.version
+        ),
         old_plans=old_plans,
         rubric_changed=False,
         batch_size=uow.settings.reassessment_batch_size,
@@ -107,7 +114,7 @@ async def reassess_for_rubric(uow: UnitOfWork, event: Envelope[RubricPublished])
     return await start_reassessment(
         uow,
         trigger_event_id=event.id,
-        trigger=f"rubric v{event.data.version} was published",
+        trigger=trigger_rubric(event.data.version),
         old_plans=plans_of(await current_plans(uow)),
         rubric_changed=True,
         batch_size=uow.settings.reassessment_batch_size,
@@ -118,7 +125,7 @@ async def start_reassessment(
     uow: UnitOfWork,
     *,
     trigger_event_id: UUID,
-    trigger: str,
+    trigger: Part,
     old_plans: list[StrengthAreaPlan],
     rubric_changed: bool,
     batch_size: int = 500,
@@ -152,7 +159,8 @@ async def start_reassessment(
         rubric_changed=rubric_changed,
         old_plans=[plan_json(p) for p in old_plans],
         spread=dict(spread),
-        trigger=trigger[:300],
+        trigger=english_one(trigger)[:300],
+        trigger_parts=[trigger.json()],
         trigger_event_id=str(trigger_event_id),
         batches=len(chunks),
         batches_done=0,
@@ -198,7 +206,7 @@ async def reassess_batch(uow: UnitOfWork, batch: ReassessmentBatch) -> Reassessm
         record.rubric_version,
     )
     assessed = needs_review = 0
-    moved: list[MovedApplication] = []
+    moved: list[dict[str, Any]] = []
     reassessed: list[tuple[Application, Assessment]] = []
     if assessor is not None and current:
         ids = [str(x) for x in batch.application_ids]
@@ -233,26 +241,26 @@ async def reassess_batch(uow: UnitOfWork, batch: ReassessmentBatch) -> Reassessm
             b = outcome(before.strength_area_id, before.level, before.recommendation, before.fits)
             a = result_outcome(result)
             if has_moved(b, a):
-                reason = explain(
+                why = explain(
                     b,
                     a,
                     old_index,
                     new_index,
                     rubric_changed=record.rubric_changed,
                     text_changed=before.application_revision != app.revision,
-                ) + tie_clause(result)
-                moved.append(
-                    MovedApplication(
-                        application_id=UUID(app.id),
-                        from_level=b.level,
-                        to_level=a.level,
-                        from_strength_area_id=b.strength_area_id,
-                        to_strength_area_id=a.strength_area_id,
-                        from_recommendation=b.recommendation,
-                        to_recommendation=a.recommendation,
-                        reason=reason,
-                    )
                 )
+                reason = with_tie(why, result, assessor.names)
+                row = MovedApplication(
+                    application_id=UUID(app.id),
+                    from_level=b.level,
+                    to_level=a.level,
+                    from_strength_area_id=b.strength_area_id,
+                    to_strength_area_id=a.strength_area_id,
+                    from_recommendation=b.recommendation,
+                    to_recommendation=a.recommendation,
+                    reason=english_one(reason),
+                )
+                moved.append(row.model_dump(mode="json") | {"reason_parts": [reason.json()]})
     if assessor is not None and reassessed:
         await announce_reassessed(uow, record, assessor, batch.batch, reassessed)
     uow.session.add(
@@ -261,7 +269,7 @@ async def reassess_batch(uow: UnitOfWork, batch: ReassessmentBatch) -> Reassessm
             batch=batch.batch,
             assessed=assessed,
             needs_review=needs_review,
-            moved=[m.model_dump(mode="json") for m in moved],
+            moved=moved,
         )
     )
     # The row lock taken here orders the replicas' batches: exactly one sees the last count.
@@ -324,33 +332,35 @@ def _complete(
 ) -> None:
     """Add up the batches, say what moved and why, and announce the reassessment (unless superseded:
     then the newer reassessment is the one announced)."""
-    moved = [
-        MovedApplication.model_validate(m) for p in sorted(parts, key=lambda p: p.batch) for m in p.moved
-    ]
+    rows = [m for p in sorted(parts, key=lambda p: p.batch) for m in p.moved]
+    moved = [MovedApplication.model_validate(m) for m in rows]
     assessed = sum(p.assessed for p in parts)
     needs_review = sum(p.needs_review for p in parts)
-    codes = dict(assessor.codes) if assessor is not None else {}
-    codes |= {UUID(p["strength_area_id"]): p["code"] for p in record.old_plans}
+    names: dict[UUID, Name] = {
+        UUID(p["strength_area_id"]): name(p.get("name"), p["code"]) for p in record.old_plans
+    }
+    names |= assessor.names if assessor is not None else {}
     moves = [
         Move(
             m.application_id,
             Outcome(m.from_strength_area_id, m.from_level, m.from_recommendation, ()),
             Outcome(m.to_strength_area_id, m.to_level, m.to_recommendation, ()),
-            m.reason,
+            _reason(row, m.reason),
         )
-        for m in moved
+        for m, row in zip(moved, rows, strict=True)
     ]
-    groups = group_moves(moves, codes)
+    groups = group_moves(moves, names)
+    trigger = part_of(record.trigger_parts[0]) if record.trigger_parts else as_written(record.trigger)
+    said = summarize(assessed, assessed - len(moved), groups, needs_review, trigger)
+    if superseded or assessor is None:
+        said.append(Part("summary_superseded"))
     record.status = "superseded" if superseded else "completed"
     record.assessed, record.unchanged, record.needs_review = assessed, assessed - len(moved), needs_review
-    record.moved = [m.model_dump(mode="json") for m in moved]
-    record.groups = [asdict(g) for g in groups]
-    record.summary = summarize(assessed, record.unchanged, groups, needs_review, record.trigger)
+    record.moved = rows
+    record.groups = [group_json(g) for g in groups]
+    record.summary, record.summary_parts = english(said), parts_json(said)
     record.completed_at = utcnow()
     if superseded or assessor is None:
-        record.summary += (
-            " Newer plans or a newer rubric arrived meanwhile; the next reassessment covers the rest."
-        )
         return
     log.info(
         "reassessment %s completed: %d assessed in %d batches, %d moved",
@@ -372,12 +382,20 @@ def _complete(
             assessed=assessed,
             unchanged=record.unchanged,
             moved=moved[:MOVED_IN_EVENT],
-            groups=[MoveGroupEvent(**asdict(g)) for g in groups],
+            groups=[MoveGroupEvent.model_validate(g) for g in record.groups],
             needs_review=needs_review,
             summary=record.summary,
+            summary_parts=[TextPart.model_validate(p.json() | {"text": english_one(p)}) for p in said],
         ),
         subject=record.id,
     )
+
+
+def _reason(row: dict[str, Any], text: str) -> Part:
+    """Why an application moved, as its batch kept it (as written, from a batch kept before reasons
+    were kept as parts)."""
+    kept = row.get("reason_parts")
+    return part_of(kept[0]) if kept else as_written(text)
 
 
 # --------------------------------------------------------------------------- reading

@@ -12,6 +12,9 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from kraftsamla_common.events import TextPart
+from kraftsamla_common.wording import words
+
 from ..domain import charts
 from ..domain.content import LEVEL_KEYS, Amounts, Language
 from ..schemas import BuiltFromPublic, ReportComparisonPublic, ReportContentPublic, ReportSummaryPublic
@@ -72,6 +75,18 @@ def area_names(content: ReportContentPublic, t: Labels) -> Callable[[str | None]
         return (t.text(name.model_dump(exclude_none=True)) or code) if name else code
 
     return area_name
+
+
+def sayer(t: Labels) -> Callable[[Sequence[TextPart], str], str]:
+    """Texts another service sent as parts, in the reader's language (as sent, in English, where
+    they came without parts)."""
+
+    def say(parts: Sequence[TextPart], english: str) -> str:
+        return (
+            words((p.model_dump(mode="json", exclude_defaults=True) for p in parts), t) if parts else english
+        )
+
+    return say
 
 
 def _charts(c: ReportContentPublic, t: Labels, f: Formats) -> dict[str, Markup]:
@@ -148,6 +163,7 @@ def html(
     f = Formats(t)
     return _env.get_template("report.html.j2").render(
         area_name=area_names(content, t),
+        say=sayer(t),
         c=content,
         b=built_from,
         number=number,
@@ -183,6 +199,7 @@ def follow_up_html(
     f = Formats(t)
     return _env.get_template("follow_up.html.j2").render(
         area_name=area_names(content, t),
+        say=sayer(t),
         c=content,
         b=built_from,
         lang=language,

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
-from kraftsamla_common.events import LocalizedText, MoveGroup, PlanVersionRef
+from kraftsamla_common.events import LocalizedText, MoveGroup, PlanVersionRef, TextPart
 
 LevelKey = Literal["bas", "bredd", "spets", "none"]
 LEVEL_KEYS: tuple[LevelKey, ...] = ("bas", "bredd", "spets", "none")
@@ -221,6 +221,8 @@ class ReassessmentLine:
     plan_versions: list[PlanVersionRef] = field(default_factory=list)
     rubric_version: int = 0
     summary: str
+    """In English (as the assessment service words it); ``summary_parts`` each language words."""
+    summary_parts: list[TextPart] = field(default_factory=list)
     assessed: int
     unchanged: int
     moved: int

@@ -155,6 +155,8 @@ class ReassessmentIn:
     rubric_version: int = 0
     needs_review: int = 0
     groups: Sequence[dict[str, Any]] = ()
+    summary_parts: Sequence[dict[str, Any]] = ()
+    """The summary as the parts each language words; none for reassessments logged before."""
 
 
 @dataclass(frozen=True)

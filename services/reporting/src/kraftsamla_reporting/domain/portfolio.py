@@ -9,6 +9,7 @@ from uuid import UUID
 from kraftsamla_common.events import (
     MoveGroup,
     PlanVersionRef,
+    TextPart,
 )
 
 from .common import add_amount
@@ -137,6 +138,7 @@ def reassessment_lines(inputs: ReportInputs, keep: int = 3) -> list[Reassessment
             plan_versions=[PlanVersionRef.model_validate(v) for v in r.plan_versions],
             rubric_version=r.rubric_version,
             summary=r.summary,
+            summary_parts=[TextPart.model_validate(p) for p in r.summary_parts],
             assessed=r.assessed,
             unchanged=r.unchanged,
             moved=r.moved,

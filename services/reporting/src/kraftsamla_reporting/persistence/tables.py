@@ -208,6 +208,9 @@ class KnownReassessment(Base):
     unchanged: Mapped[int] = mapped_column(Integer)
     moved: Mapped[int] = mapped_column(Integer)
     summary: Mapped[str] = mapped_column(Text)
+    """In English."""
+    summary_parts: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
+    """The summary as the parts each language words (``TextPart``); None where the event had none."""
     completed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

@@ -174,6 +174,7 @@ async def load_inputs(session: AsyncSession, region: str) -> ReportInputs:
                 rubric_version=r.rubric_version,
                 needs_review=r.needs_review,
                 groups=r.groups,
+                summary_parts=r.summary_parts or (),
             )
             for r in reassessments
         ],

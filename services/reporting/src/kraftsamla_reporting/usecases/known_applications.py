@@ -131,6 +131,7 @@ async def log_reassessment(uow: UnitOfWork, event: Envelope[ReassessmentComplete
             unchanged=d.unchanged,
             moved=d.assessed - d.unchanged,
             summary=d.summary,
+            summary_parts=[p.model_dump(mode="json", exclude_defaults=True) for p in d.summary_parts] or None,
             completed_at=utc(event.time),
         )
         .on_conflict_do_nothing()
