@@ -35,11 +35,12 @@ TABLE = Table(
         Column("Beviljat (SEK)", "amount", currency="SEK"),
         Column("Inkommen", "date"),
         Column("Andel", "percentage"),
+        Column("År", "integer", grouped=False),
     ],
     [
-        ["Vätgas i Östersund", 3, 7.25, Amount(850000, "SEK"), 500000.5, date(2026, 1, 31), 0.125],
-        ['=HYPERLINK("http://x")', 1234567, Decimal("0.1"), Amount(12.5, "EUR"), None, None, 1],
-        ["-2+3", 0, 1e-7, Amount(0, "SEK"), 0, datetime(2026, 3, 1, 12, 30, tzinfo=UTC), None],
+        ["Vätgas i Östersund", 3, 7.25, Amount(850000, "SEK"), 500000.5, date(2026, 1, 31), 0.125, 2026],
+        ['=HYPERLINK("http://x")', 1234567, Decimal("0.1"), Amount(12.5, "EUR"), None, None, 1, None],
+        ["-2+3", 0, 1e-7, Amount(0, "SEK"), 0, datetime(2026, 3, 1, 12, 30, tzinfo=UTC), None, 1999],
     ],
 )
 
@@ -64,18 +65,45 @@ def test_csv_in_swedish_and_finnish_opens_as_columns_with_a_decimal_comma() -> N
         assert text.startswith("\ufeff")
         assert text.encode("utf-8").startswith(b"\xef\xbb\xbf")
         rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
-        assert rows[0] == ["Titel", "Antal", "Poäng", "Sökt belopp", "Beviljat (SEK)", "Inkommen", "Andel"]
-        assert rows[1] == ["Vätgas i Östersund", "3", "7,25", "850000,00", "500000,50", "2026-01-31", "12,5%"]
+        assert rows[0] == [
+            "Titel",
+            "Antal",
+            "Poäng",
+            "Sökt belopp",
+            "Beviljat (SEK)",
+            "Inkommen",
+            "Andel",
+            "År",
+        ]
+        assert rows[1] == [
+            "Vätgas i Östersund",
+            "3",
+            "7,25",
+            "850000,00",
+            "500000,50",
+            "2026-01-31",
+            "12,5%",
+            "2026",
+        ]
         assert rows[2][1:5] == ["1234567", "0,1", "12,50", ""]
         assert rows[3][2] == "0,0000001" and rows[3][5] == "2026-03-01 12:30"
-        assert all(len(r) == 7 for r in rows)
+        assert all(len(r) == 8 for r in rows)
         assert "\r\n" in text
 
 
 def test_csv_in_english_uses_commas_and_a_decimal_point() -> None:
     text = to_csv(TABLE, "en")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows[1] == ["Vätgas i Östersund", "3", "7.25", "850000.00", "500000.50", "2026-01-31", "12.5%"]
+    assert rows[1] == [
+        "Vätgas i Östersund",
+        "3",
+        "7.25",
+        "850000.00",
+        "500000.50",
+        "2026-01-31",
+        "12.5%",
+        "2026",
+    ]
     assert ";" not in text.splitlines()[1]
 
 
@@ -92,8 +120,8 @@ def test_xlsx_cells_are_typed_with_number_formats_and_a_bold_frozen_filtered_hea
     assert [c.value for c in ws[1]] == [c.header for c in TABLE.columns]
     assert all(c.font.bold for c in ws[1])
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:G4"
-    a, b, c, d, e, f, g = ws[2]
+    assert ws.auto_filter.ref == "A1:H4"
+    a, b, c, d, e, f, g, h = ws[2]
     assert a.value == "Vätgas i Östersund"
     assert b.value == 3 and b.data_type == "n" and b.number_format == "#,##0"
     assert c.value == 7.25 and c.number_format == "#,##0.00"
@@ -101,6 +129,7 @@ def test_xlsx_cells_are_typed_with_number_formats_and_a_bold_frozen_filtered_hea
     assert e.value == 500000.5 and e.number_format == '#,##0 "SEK"'
     assert f.value == datetime(2026, 1, 31) and f.is_date and f.number_format == "yyyy-mm-dd"
     assert g.value == 0.125 and g.number_format == "0.0%"
+    assert h.value == 2026 and h.number_format == "0"  # a year, without a thousands separator
     assert ws["D3"].number_format == '#,##0 "EUR"' and ws["D3"].value == 12.5
     assert ws["E3"].value is None
     assert ws["F4"].value == datetime(2026, 3, 1, 12, 30) and ws["F4"].number_format == "yyyy-mm-dd hh:mm"

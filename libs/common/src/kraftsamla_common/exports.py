@@ -81,6 +81,8 @@ class Column:
     """Decimals shown: by default 2 for decimals, 0 for amounts, 1 for percentages."""
     currency: str | None = None
     """An amount column's currency (a cell given as :class:`Amount` carries its own)."""
+    grouped: bool = True
+    """Thousands separators shown in a workbook (not for years)."""
 
     @property
     def decimals(self) -> int:
@@ -122,14 +124,15 @@ def _number_format(column: Column, cell: Cell) -> str | None:
         return "yyyy-mm-dd"
     if not isinstance(cell, (int, float, Decimal, Amount)):
         return None
+    whole = "#,##0" if column.grouped else "0"
     if column.kind == "integer":
-        return "#,##0"
+        return whole
     if column.kind == "percentage":
         return f"0{places}%"
     if column.kind == "amount":
         currency = cell.currency if isinstance(cell, Amount) else column.currency
-        return f'#,##0{places} "{currency}"' if currency else f"#,##0{places}"
-    return f"#,##0{places}"
+        return f'{whole}{places} "{currency}"' if currency else f"{whole}{places}"
+    return f"{whole}{places}"
 
 
 def _xlsx_value(cell: Cell) -> Any:
@@ -155,7 +158,7 @@ def _shown(column: Column, cell: Cell) -> int:
     value = cell.value if isinstance(cell, Amount) else cell
     currency = cell.currency if isinstance(cell, Amount) else column.currency
     scale = 100 if column.kind == "percentage" else 1
-    text = f"{float(value) * scale:,.{column.decimals}f}"
+    text = f"{float(value) * scale:{',' if column.grouped else ''}.{column.decimals}f}"
     return len(text) + (len(currency) + 1 if currency and column.kind == "amount" else 0)
 
 
