@@ -12,6 +12,7 @@ from test_report_builder import NOW, _inputs
 from kraftsamla_common.exports import Amount, to_csv, to_xlsx
 from kraftsamla_common.i18n import LANGUAGES, Language
 from kraftsamla_reporting.adapters.exports import TABLE_NAMES, ReportTables
+from kraftsamla_reporting.adapters.labels import Labels
 from kraftsamla_reporting.domain.inputs import ReportInputs
 from kraftsamla_reporting.domain.report import build_report
 from kraftsamla_reporting.persistence.report_json import content_json
@@ -50,3 +51,17 @@ def test_strength_areas_and_values_by_their_names_amounts_in_their_currency() ->
     text = to_csv(portfolio, "sv")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     assert rows[0][0] == "Styrkeområde" and any(r[8] == "150000,50" for r in rows[1:])
+
+
+def test_every_message_the_tables_ask_for_is_in_the_catalogue(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: set[str] = set()
+    call = Labels.__call__
+
+    def spy(self: Labels, key: str, /, **params: object) -> str:
+        asked.add(key)
+        return call(self, key, **params)
+
+    monkeypatch.setattr(Labels, "__call__", spy)
+    ReportTables(content_of(_inputs()), "fi").all()
+    missing = {k for k in asked if not Labels("en").has(k)}
+    assert asked and not missing
