@@ -59,6 +59,13 @@ def test_formula_like_text_is_made_plain_and_numbers_stay_numbers() -> None:
     assert sheet["A4"].value == "'-2+3"
 
 
+def test_control_characters_are_left_out_of_a_workbook_before_formulas_are_made_plain() -> None:
+    table = Table("t\x01", [Column("a\x02b")], [["\x03=1+2"], ["ok\x1f\tline\r\nnext"]])
+    ws = load_workbook(io.BytesIO(to_xlsx(table, "sv")))["t"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    assert rows == [["ab"], ["'=1+2"], ["ok\tline\nnext"]]  # XML reads a line's end back as \n
+
+
 def test_csv_in_swedish_and_finnish_opens_as_columns_with_a_decimal_comma() -> None:
     for language in ("sv", "fi"):
         text = to_csv(TABLE, language)  # type: ignore[arg-type]

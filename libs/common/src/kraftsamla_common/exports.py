@@ -11,7 +11,7 @@ and a kind: text, integer, decimal, amount, date, percentage) and rows. It is wr
 
 Both neutralise text that a spreadsheet would run as a formula (OWASP, "CSV injection"): a text
 cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``.
-Numbers stay numbers.
+Numbers stay numbers. A workbook cannot hold control characters: they are left out of it.
 
 Over HTTP (:func:`table_response`): a list's download is the list's path with the suffix of the
 format (``…/applications.xlsx``, ``…/applications.csv``), takes the list's own filters (no page:
@@ -37,6 +37,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import Response
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -135,9 +136,15 @@ def _number_format(column: Column, cell: Cell) -> str | None:
     return f"{whole}{places}"
 
 
+def _xlsx_text(text: str) -> str:
+    """Text a worksheet can hold (no control characters but tab, line feed and carriage return),
+    made plain: stripped first, so that what is left cannot start a formula."""
+    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", text))
+
+
 def _xlsx_value(cell: Cell) -> Any:
     if isinstance(cell, str):
-        return neutralise(cell)
+        return _xlsx_text(cell)
     if isinstance(cell, Amount):
         return cell.value
     if isinstance(cell, datetime):
@@ -175,8 +182,9 @@ def _widths(table: Table) -> list[int]:
 
 
 def sheet_name(title: str, taken: set[str]) -> str:
-    """A valid, unique sheet name: at most 31 characters, none of ``[]:*?/\\``."""
-    base = re.sub(r"[\[\]:*?/\\]", " ", title).strip().strip("'")[:31] or "Sheet"
+    """A valid, unique sheet name: at most 31 characters, none of ``[]:*?/\\`` nor control characters."""
+    base = re.sub(r"[\[\]:*?/\\\t\r\n]", " ", ILLEGAL_CHARACTERS_RE.sub("", title)).strip().strip("'")[:31]
+    base = base.strip() or "Sheet"
     name, n = base, 1
     while name.lower() in taken:
         n += 1
@@ -197,7 +205,7 @@ def _write_sheet(ws: WriteOnlyWorksheet, table: Table) -> None:
     bold = Font(bold=True)
     header = []
     for column in columns:
-        cell = WriteOnlyCell(ws, value=neutralise(column.header))
+        cell = WriteOnlyCell(ws, value=_xlsx_text(column.header))
         cell.font = bold
         header.append(cell)
     ws.append(header)
