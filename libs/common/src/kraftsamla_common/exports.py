@@ -53,7 +53,8 @@ Format = Literal["xlsx", "csv"]
 
 MAX_ROWS = 50_000
 """The most rows one download holds: a list with more answers 422 (narrow it with its filters).
-Writing XLSX takes about a second per 100,000 cells on one core."""
+openpyxl writes 50,000–100,000 cells a second on one core: 50,000 applications (19 columns) take
+about 20 s as XLSX and under a second as CSV."""
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8; header=present"
