@@ -307,9 +307,12 @@ EXPORT_PAGE = Page(limit=MAX_ROWS, offset=0)
 """A list's page as a download asks for it: everything up to the bound."""
 
 
+AcceptLanguage = Annotated[str | None, Header(include_in_schema=False)]
+
+
 def reader_language(
     lang: Annotated[Language | None, Query(description="Headers and the CSV's locale: sv, en or fi")] = None,
-    accept_language: Annotated[str | None, Header(include_in_schema=False)] = None,
+    accept_language: AcceptLanguage = None,
 ) -> Language:
     """The reader's language: ``?lang=``, else the best of ``Accept-Language``, else English."""
     return lang or negotiate(accept_language)

@@ -60,10 +60,8 @@ def actors_table(actors: Sequence[Actor], language: Language) -> Table:
     )
 
 
-def _area(area: KnownStrengthArea | None, language: Language, fallback: str) -> str:
-    if area is None:
-        return fallback
-    return area.name.get(language) or next((n for n in area.name.values() if n), area.code)
+def _area(t: Messages, area: KnownStrengthArea | None, fallback: str) -> str:
+    return (t.text(area.name) or area.code) if area else fallback
 
 
 def engagements_table(found: EngagementList, language: Language) -> Table:
@@ -85,7 +83,7 @@ def engagements_table(found: EngagementList, language: Language) -> Table:
                 e.held_on,
                 e.title,
                 t(f"kind_{e.kind}"),
-                ", ".join(_area(found.strength_areas.get(sa), language, sa) for sa in e.strength_area_ids),
+                ", ".join(_area(t, found.strength_areas.get(sa), sa) for sa in e.strength_area_ids),
                 _municipality(e.municipality),
                 len(people) + e.head_count,
                 len(people),

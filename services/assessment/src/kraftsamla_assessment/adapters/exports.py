@@ -21,9 +21,7 @@ PACKAGE = "kraftsamla_assessment"
 def _area(t: Messages, area: StrengthAreaName | None, sa_id: UUID | None) -> str | None:
     if sa_id is None:
         return None
-    if area is None:
-        return str(sa_id)
-    return area.name.get(t.language) or next(iter(area.name.values()), None) or area.code
+    return (t.text(area.name) or area.code) if area else str(sa_id)
 
 
 def _plan_version(assessment: Assessment, sa_id: UUID | None) -> int | None:

@@ -4,9 +4,6 @@ reader's language. Written as XLSX or CSV by :mod:`kraftsamla_common.exports`.""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from kraftsamla_common.exports import Column, Table
 from kraftsamla_common.i18n import Language, Messages
 
@@ -16,15 +13,9 @@ from ..usecases.measurements import MeasurementList
 PACKAGE = "kraftsamla_plans"
 
 
-def _text(texts: Mapping[str, Any] | None, language: Language, fallback: str) -> str:
-    """A region's own text in the reader's language if it was written in it, else as written."""
-    texts = texts or {}
-    return texts.get(language) or next((t for t in texts.values() if t), fallback)
-
-
 def strength_area_name(plan: ActionPlan, language: Language) -> str:
     area = plan.strength_area
-    return _text(area.name, language, area.code)
+    return Messages(language, (PACKAGE,)).text(area.name) or area.code
 
 
 def measurements_table(found: MeasurementList, language: Language) -> Table:
@@ -36,7 +27,7 @@ def measurements_table(found: MeasurementList, language: Language) -> Table:
         rows.append(
             [
                 area_name,
-                _text(goal.title.model_dump(), language, m.sub_goal_id) if goal else m.sub_goal_id,
+                (t.text(goal.title.model_dump()) or m.sub_goal_id) if goal else m.sub_goal_id,
                 goal.indicator.name if goal else None,
                 goal.indicator.code if goal else None,
                 goal.indicator.unit if goal else None,

@@ -4,8 +4,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from kraftsamla_common.i18n import Language, Messages
 from kraftsamla_common.municipalities import municipality_by_code
 
@@ -37,9 +35,3 @@ class Labels(Messages):
         """A municipality by its name (``2380`` → "Östersund"); the code where the register has none."""
         found = municipality_by_code(code)
         return found.name if found else code
-
-    def text(self, texts: Mapping[str, str | None] | None) -> str:
-        """A region's own text in the reader's language if it was written in it, else as written."""
-        if not texts:
-            return ""
-        return texts.get(self.language) or next((t for t in texts.values() if t), "")

@@ -3,14 +3,18 @@ tables for spreadsheets (one workbook of them all, or each as XLSX or CSV in the
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import Header
 from fastapi.responses import HTMLResponse, Response
 
 from kraftsamla_common.auth import ReadScope
 from kraftsamla_common.errors import Problem
-from kraftsamla_common.exports import TABLE_RESPONSES, XLSX_MEDIA_TYPE, FormatPath, download, table_response
+from kraftsamla_common.exports import (
+    TABLE_RESPONSES,
+    XLSX_MEDIA_TYPE,
+    AcceptLanguage,
+    FormatPath,
+    download,
+    table_response,
+)
 from kraftsamla_common.i18n import negotiate
 from kraftsamla_common.service import ContextDep, UowDep
 
@@ -23,8 +27,6 @@ from ..schemas import ReportPublic
 from ..usecases import reports
 from .routing import resource_router
 from .views import Lang, Ref, report_public, summary_public
-
-AcceptLanguage = Annotated[str | None, Header(include_in_schema=False)]
 
 router = resource_router()
 
