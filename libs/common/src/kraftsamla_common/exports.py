@@ -296,10 +296,13 @@ FormatPath = Annotated[Format, PathParam(description="xlsx: a workbook; csv: in 
 
 TABLE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "XLSX (…​.xlsx) or CSV in the reader's locale (…​.csv), as an attachment",
+        "description": "XLSX, or CSV in the reader's locale, as an attachment",
         "content": {XLSX_MEDIA_TYPE: {}, "text/csv": {}},
     },
-    422: {"description": f"More than {MAX_ROWS} rows match: narrow the download with the filters"},
+    422: {
+        "description": f"An unknown format or filter, or more than {MAX_ROWS} rows match (narrow the "
+        "download with the filters)"
+    },
 }
 """The responses of a download route, for the OpenAPI document."""
 
