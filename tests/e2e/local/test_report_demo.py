@@ -208,8 +208,10 @@ def whole(word: str) -> re.Pattern[str]:
 
 
 def without(text: str, parts: list[str]) -> str:
-    for part in sorted(parts, key=len, reverse=True):
-        text = text.replace(part, " ")
+    """``text`` with each of ``parts`` cut out where it stands as whole words (a short part such as
+    "v" of "v2" is not cut out of "rättvis")."""
+    for part in sorted(set(parts), key=len, reverse=True):
+        text = whole(part).sub(" ", text) if part[:1].isalnum() and part[-1:].isalnum() else text.replace(part, " ")
     return text
 
 
@@ -240,6 +242,9 @@ def english_in(text: str, language: str, own_texts: list[str]) -> list[str]:
         if len(part) >= 4 and whole(part).search(rest) and not any(part in m for m in mine)
     }
     found |= {w for w in ENGLISH_WORDS if whole(w).search(rest)}
+    for w in found:
+        for m in whole(w).finditer(rest):
+            print("CONTEXT", language, repr(rest[max(0, m.start() - 80) : m.end() + 80]))
     return sorted(found)
 
 

@@ -239,6 +239,7 @@ def test_up_loads_demo_data_stops_on_ctrl_c_and_keeps_data(launcher: Launcher) -
         for download, kind in (
             ("portfolio.csv", "text/csv"),
             ("municipalities.csv", "text/csv"),
+            ("tables.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
             ("pdf", "application/pdf"),
         ):
             r = http.get(f"{base}/{report['number']}/{download}", auth=browser, timeout=60)

@@ -85,7 +85,7 @@ async def test_publishing_a_plan_reassesses_every_open_application_once(
     await publish(js, v2)
     done = await eventually(lambda: _n_reassessments(client, region, 2))
     assert (
-        "5 applications fell from Spets to Bredd because priority 'Vätgas' moved from Spets to Bredd"
+        "5 applications fell from Spearhead to Breadth because priority 'Vätgas' moved from Spearhead to Breadth"
         in done[0]["summary"]
     )
     assert done[0]["groups"][0]["count"] == 5

@@ -110,10 +110,10 @@ async def test_summaries_and_rationales_in_the_readers_language(
         # English, as the summary has always been, now with names where codes stood.
         assert latest["summary"] == (
             "3 open applications reassessed after Sustainable energy v2 was published. 3 applications fell "
-            "from Spets to Bredd because priority 'Hydrogen' moved from Spets to Bredd. 0 unchanged."
+            "from Spearhead to Breadth because priority 'Hydrogen' moved from Spearhead to Breadth. 0 unchanged."
         )
         assert latest["groups"][0]["sentence"] == (
-            "3 applications fell from Spets to Bredd because priority 'Hydrogen' moved from Spets to Bredd."
+            "3 applications fell from Spearhead to Breadth because priority 'Hydrogen' moved from Spearhead to Breadth."
         )
         # The region reads Swedish (it is in Sweden): its parts are worded so unless asked otherwise.
         swedish = " ".join(p["text"] for p in latest["summary_parts"])
@@ -144,7 +144,7 @@ async def test_summaries_and_rationales_in_the_readers_language(
         )
         one = r.json()["data"][0]["assessment"]
         assert one["rationale"].startswith("Best fit: strength area 'Sustainable energy' (fit ")
-        assert "Placed at Bredd: priority 'Hydrogen' (Bredd) matched 2 terms" in one["rationale"]
+        assert "Placed at Breadth: priority 'Hydrogen' (Breadth) matched 2 terms" in one["rationale"]
         fi = " ".join(p["text"] for p in one["rationale_parts"])
         assert fi.startswith("Paras osuvuus: vahvuusala ”Kestävä energia” (osuvuus 0,")
         assert "Sijoitettu tasolle Laajuus: priorisointi ”Vety” (Laajuus) osui 2 termiin" in fi

@@ -16,6 +16,7 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 from nats.js import JetStreamContext
+from openpyxl import load_workbook
 from playwright.async_api import Browser
 from pypdf import PdfReader
 from test_reporting_service import eventually, js, latest, reporting, send, settled
@@ -57,6 +58,7 @@ from kraftsamla_common.events import (
     plan_key,
     utcnow,
 )
+from kraftsamla_common.exports import XLSX_MEDIA_TYPE
 from kraftsamla_common.municipalities import municipality_by_code
 from kraftsamla_local.servers import free_port
 from kraftsamla_plans.domain import checklist
@@ -469,20 +471,65 @@ async def test_formats_html_csv_and_languages(
     assert "Alueellinen jakautuminen" in fi.text and "Hållbar energi" in fi.text  # no Finnish: as written
     bad = await reporting.get(f"{base}/html", params={"lang": "de"}, headers=viewer)
     assert bad.status_code == 422
+    assert 'href="tables.xlsx?lang=sv"' in sv.text and 'href="portfolio.csv?lang=sv"' in sv.text
+    # Tables for spreadsheets: CSV in the reader's locale, areas and municipalities by name.
     portfolio = await reporting.get(f"{base}/portfolio.csv", params={"lang": "en"}, headers=viewer)
     assert portfolio.headers["content-type"].startswith("text/csv")
+    assert portfolio.content.startswith(b"\xef\xbb\xbf")
+    assert 'filename="Portfolio ' in portfolio.headers["content-disposition"]
     rows = list(csv.DictReader(io.StringIO(portfolio.text.lstrip("\ufeff"))))
     spets = next(r for r in rows if r["Level"] == "Spearhead")
     assert (spets["Strength area"], spets["Funding source"], spets["Granted"], spets["Granted amount"]) == (
-        "energi",
+        "Sustainable energy",
         "ERDF",
         "1",
         "500000.00",
     )
-    towns = await reporting.get(f"{base}/municipalities.csv", headers=viewer)
-    table = list(csv.reader(io.StringIO(towns.text.lstrip("\ufeff"))))
-    assert table[0][:3] == ["code", "Kommun", "Invånare"]
+    towns = await reporting.get(f"{base}/municipalities.csv", headers=viewer)  # the region's language
+    table = list(csv.reader(io.StringIO(towns.text.lstrip("\ufeff")), delimiter=";"))
+    assert table[0][:4] == ["Kommunkod", "Kommun", "I regionen", "Invånare"]
     assert [row[0] for row in table[1:]] == ["2380", "2361"]
+    assert table[1][1] == "Östersund" and table[1][7] == "1600000,00"  # requested, with a decimal comma
+    assert all(len(row) == len(table[0]) for row in table)
+    finnish = await reporting.get(f"{base}/indicators.csv", headers={**viewer, "Accept-Language": "fi-FI"})
+    assert finnish.text.lstrip("\ufeff").startswith("Vahvuusala;Välitavoite;Indikaattori;")
+    # One workbook with every table as a sheet, typed cells.
+    book = await reporting.get(f"{base}/tables.xlsx", params={"lang": "sv"}, headers=viewer)
+    assert book.status_code == 200 and book.headers["content-type"] == XLSX_MEDIA_TYPE
+    assert "filename*=UTF-8''Uppf%C3%B6ljningsrapport" in book.headers["content-disposition"]
+    wb = load_workbook(io.BytesIO(book.content))
+    assert wb.sheetnames == [
+        "Handlingsplaner",
+        "Aktiviteter",
+        "Årshjul",
+        "Partnerskap",
+        "Medlemmar per kommun",
+        "Medlemmar per bransch",
+        "Portfölj",
+        "Kommuner",
+        "Agenda 2030",
+        "Hållbarhet",
+        "Indikatorer",
+        "EU-villkor 1.1",
+        "Lokala planer",
+        "Koppling",
+    ]
+    sheet = wb["Portfölj"]
+    header = [c.value for c in sheet[1]]
+    assert header[:4] == ["Styrkeområde", "Nivå", "Finansieringskälla", "Valuta"]
+    spets_row = next(r for r in sheet.iter_rows(min_row=2) if r[1].value == "Spets")
+    assert spets_row[0].value == "Hållbar energi" and spets_row[6].value == 1
+    assert spets_row[9].value == 500_000 and spets_row[9].number_format == '#,##0 "SEK"'
+    industry = [[c.value for c in r] for r in wb["Medlemmar per bransch"].iter_rows(min_row=2)]
+    assert industry == [["Hållbar energi", "Försörjning av el, gas, värme och kyla", "D", 1]]
+    plans = {r[0].value: r for r in wb["Handlingsplaner"].iter_rows(min_row=2)}
+    assert plans["Hållbar energi"][1].value == 1 and plans["Hållbar energi"][2].is_date
+    assert plans["Besöksnäring"][6].value == "Ingen plan publicerad"
+    local = [[c.value for c in r] for r in wb["Lokala planer"].iter_rows(min_row=2)]
+    assert local[0][0] == "Destinationsplan Funäsfjällen" and local[0][3] == "Härjedalen"
+    assert local[0][4] == "Hållbar energi"
+    unknown = await reporting.get(f"{base}/nothing.csv", headers=viewer)
+    assert unknown.status_code == 422
     latest_html = await reporting.get(f"/reporting/regions/{region}/reports/latest/html", headers=viewer)
     assert f'id="report-number">{report["number"]}<' in latest_html.text
     # any period, built live
@@ -513,6 +560,7 @@ async def test_reports_of_one_region_are_not_anothers(
         f"/{report['number']}/html",
         "/latest/portfolio.csv",
         f"/{report['number']}/municipalities.csv",
+        "/latest/tables.xlsx",
         f"/{report['number']}/pdf",
     ):
         r = await reporting.get(base + path, headers=headers(other_region, "admin"))

@@ -274,7 +274,7 @@ def test_a_move_is_explained_by_the_plan_change() -> None:
     groups = group_moves(moves, {a: {"sv": "Hållbar energi"}})
     assert (
         groups[0].sentence
-        == "12 applications fell from Spets to Bredd because priority 'vatgas' was removed."
+        == "12 applications fell from Spearhead to Breadth because priority 'vatgas' was removed."
     )
     text = english(summarize(20, 8, groups, 1, trigger_plan({"sv": "Hållbar energi"}, 2)))
     assert text.startswith(
@@ -297,7 +297,7 @@ def test_a_level_change_of_a_priority_is_the_reason() -> None:
         rubric_changed=False,
         text_changed=False,
     )
-    assert english_one(reason) == "priority 'vatgas' moved from Spets to Bredd"
+    assert english_one(reason) == "priority 'vatgas' moved from Spearhead to Breadth"
 
 
 # --------------------------------------------------------------------------- choosing an area
@@ -344,9 +344,9 @@ def test_a_tie_on_the_pyramid_is_disclosed() -> None:
     area = plan("energi", prio("grund", "bas", "energibesparing"), prio("spets", "spets", "elektrolys"))
     r = Assessor([area]).assess(facts("Energibesparing och elektrolys."))
     assert r.placement.tie == ["bas", "spets"]
-    assert "A tie between Bas and Spets" in r.placement.rationale
+    assert "A tie between Base and Spearhead" in r.placement.rationale
     assert english_one(with_tie(Part("reason_rubric"), r, {})) == (
-        "the rubric changed (a tie between Bas and Spets on the pyramid)"
+        "the rubric changed (a tie between Base and Spearhead on the pyramid)"
     )
 
 
@@ -470,7 +470,7 @@ def test_a_summary_is_parts_each_language_words() -> None:
     assert [p.key for p in parts] == ["summary_reassessed", "moved_group", "summary_unchanged"]
     assert say(parts, "en") == (
         "303 open applications reassessed after Sustainable energy v3 was published. 12 applications fell "
-        "from Spets to Bredd because priority 'Hydrogen' moved from Spets to Bredd. 291 unchanged."
+        "from Spearhead to Breadth because priority 'Hydrogen' moved from Spearhead to Breadth. 291 unchanged."
     )
     assert say(parts, "sv") == (
         "303 öppna ansökningar omprövades efter att version 3 av handlingsplanen för Hållbar energi "
@@ -531,7 +531,7 @@ def test_a_rationale_is_parts_each_language_words() -> None:
     assert r.strength_area_id == NAMED.strength_area_id
     assert english(r.rationale_parts) == r.rationale
     assert r.rationale.startswith("Best fit: strength area 'Sustainable energy' (fit ")
-    assert "Placed at Spets: priority 'Hydrogen' (Spets) matched 2 terms" in r.rationale
+    assert "Placed at Spearhead: priority 'Hydrogen' (Spearhead) matched 2 terms" in r.rationale
     assert f"Rubric score {r.score} of 5: {r.recommendation}." in r.rationale
     fi = say(list(r.rationale_parts), "fi")
     assert fi.startswith("Paras osuvuus: vahvuusala ”Kestävä energia” (osuvuus 0,")

@@ -138,6 +138,12 @@ class Messages:
     def decimal_symbol(self) -> str:
         return str(Locale.parse(self.locale).number_symbols["latn"]["decimal"])
 
+    def text(self, texts: Mapping[str, str | None] | None) -> str:
+        """A region's own text in the reader's language if it was written in it, else as written."""
+        if not texts:
+            return ""
+        return texts.get(self.language) or next((t for t in texts.values() if t), "")
+
 
 @lru_cache(maxsize=16384, typed=True)
 def _decimal(value: float | int | Decimal, digits: int | None, locale: str) -> str:

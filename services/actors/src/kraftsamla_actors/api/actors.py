@@ -3,15 +3,17 @@ and merged."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import Query, Request, Response, status
+from fastapi import Depends, Query, Request, Response, status
 
 from kraftsamla_common.auth import EditScope, ReadScope
-from kraftsamla_common.events import Helix
+from kraftsamla_common.events import Helix, utcnow
+from kraftsamla_common.exports import TABLE_RESPONSES, FormatPath, ReaderLanguage, table_response
 from kraftsamla_common.service import PageDep, UowDep
 
+from ..adapters.exports import actors_table
 from ..domain import reference
 from ..domain.csv_import import ImportMode, ImportReport
 from ..persistence.tables import Actor
@@ -123,11 +125,7 @@ async def import_actors(
     return _report_public(await actors.import_actors(uow, await request.body(), mode=mode))
 
 
-@router.get("/actors", response_model=ActorsPublic)
-async def list_actors(
-    scope: ReadScope,
-    uow: UowDep,
-    page: PageDep,
+def actor_filters(
     helix: Helix | None = None,
     municipality: Annotated[str | None, Query(max_length=4)] = None,
     industry: Annotated[
@@ -137,20 +135,38 @@ async def list_actors(
     at: AtQuery = None,
     q: Annotated[str | None, Query(max_length=100, description="Part of the name")] = None,
     include_merged: bool = False,
-) -> ActorsPublic:
+) -> dict[str, Any]:
+    """The filters of the actor list, the same for its downloads."""
+    return {
+        "helix": helix,
+        "municipality": municipality,
+        "industry": industry,
+        "group_id": group_id,
+        "at": at,
+        "q": q,
+        "include_merged": include_merged,
+    }
+
+
+ActorFilters = Annotated[dict[str, Any], Depends(actor_filters)]
+
+
+@router.get("/actors", response_model=ActorsPublic)
+async def list_actors(scope: ReadScope, uow: UowDep, page: PageDep, filters: ActorFilters) -> ActorsPublic:
     """The region's actors, oldest first; ``count`` is the total that match the filters."""
-    rows, total = await actors.list_actors(
-        uow,
-        page,
-        helix=helix,
-        municipality=municipality,
-        industry=industry,
-        group_id=group_id,
-        at=at,
-        q=q,
-        include_merged=include_merged,
-    )
+    rows, total = await actors.list_actors(uow, page, **filters)
     return ActorsPublic(data=[_actor_public(a) for a in rows], count=total)
+
+
+@router.get("/actors.{fmt}", response_class=Response, responses=TABLE_RESPONSES)
+async def download_actors(
+    fmt: FormatPath, scope: ReadScope, uow: UowDep, filters: ActorFilters, language: ReaderLanguage
+) -> Response:
+    """The actor list for a spreadsheet (``.xlsx``, or ``.csv`` in the reader's locale), with the
+    list's filters and without its pages (at most 50,000 rows; 422 above): name, organisation
+    number, helix type, municipality, NACE code and size class, by their names."""
+    table = actors_table(await actors.export_actors(uow, **filters), language)
+    return await table_response(table, fmt, language, table.title, scope.region, utcnow().date())
 
 
 @router.get("/actors/{actor_id}", response_model=ActorPublic)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import Response, status
+from fastapi import Depends, Response, status
 
 from kraftsamla_common.auth import ReadScope
-from kraftsamla_common.events import EngagementKind
+from kraftsamla_common.events import EngagementKind, utcnow
+from kraftsamla_common.exports import TABLE_RESPONSES, FormatPath, ReaderLanguage, table_response
 from kraftsamla_common.service import PageDep, UowDep
 
+from ..adapters.exports import engagements_table
 from ..domain.participation import Participation
 from ..schemas import (
     AreaParticipationPublic,
@@ -82,20 +84,36 @@ async def delete_engagement(engagement_id: UUID, scope: LeadScope, uow: UowDep) 
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/engagements", response_model=EngagementsPublic)
-async def list_engagements(
-    scope: ReadScope,
-    uow: UowDep,
-    page: PageDep,
+def engagement_filters(
     date_from: FromQuery = None,
     date_to: ToQuery = None,
     strength_area_id: UUID | None = None,
     kind: EngagementKind | None = None,
+) -> dict[str, Any]:
+    """The filters of the engagement list, the same for its downloads."""
+    return {"date_from": date_from, "date_to": date_to, "strength_area_id": strength_area_id, "kind": kind}
+
+
+EngagementFilters = Annotated[dict[str, Any], Depends(engagement_filters)]
+
+
+@router.get("/engagements", response_model=EngagementsPublic)
+async def list_engagements(
+    scope: ReadScope, uow: UowDep, page: PageDep, filters: EngagementFilters
 ) -> EngagementsPublic:
-    rows, total = await engagements.list_engagements(
-        uow, page, date_from=date_from, date_to=date_to, strength_area_id=strength_area_id, kind=kind
-    )
+    rows, total = await engagements.list_engagements(uow, page, **filters)
     return EngagementsPublic(data=[_engagement_public(r) for r in rows], count=total)
+
+
+@router.get("/engagements.{fmt}", response_class=Response, responses=TABLE_RESPONSES)
+async def download_engagements(
+    fmt: FormatPath, scope: ReadScope, uow: UowDep, filters: EngagementFilters, language: ReaderLanguage
+) -> Response:
+    """The engagements for a spreadsheet (``.xlsx``, or ``.csv`` in the reader's locale), with the
+    list's filters and without its pages (at most 50,000 rows; 422 above): date, title, kind,
+    strength areas by name, municipality and how many took part."""
+    table = engagements_table(await engagements.export_engagements(uow, **filters), language)
+    return await table_response(table, fmt, language, table.title, scope.region, utcnow().date())
 
 
 @router.get("/engagements/{engagement_id}", response_model=EngagementPublic)

@@ -21,6 +21,7 @@ from kraftsamla_common.events import (
     new_id,
     utcnow,
 )
+from kraftsamla_common.exports import EXPORT_PAGE, within_bound
 from kraftsamla_common.messaging import UnitOfWork
 from kraftsamla_common.service import Page
 
@@ -228,6 +229,14 @@ async def list_actors(
             )
         )
     return await paged(uow, Actor, where, (Actor.created_at, Actor.id), page)
+
+
+async def export_actors(uow: UnitOfWork, **filters: Any) -> list[Actor]:
+    """The actors :func:`list_actors` finds with ``filters``, all of them (at most
+    :data:`~kraftsamla_common.exports.MAX_ROWS`: 422 above), for a download."""
+    rows, total = await list_actors(uow, EXPORT_PAGE, **filters)
+    within_bound(total)
+    return rows
 
 
 async def get_actor(uow: UnitOfWork, actor_id: UUID) -> Actor:

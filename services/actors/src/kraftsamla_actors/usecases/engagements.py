@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, delete, select
 
 from kraftsamla_common.errors import NotFound, Unprocessable
 from kraftsamla_common.events import EngagementKind, EngagementRecorded, new_id, utcnow
+from kraftsamla_common.exports import EXPORT_PAGE, within_bound
 from kraftsamla_common.messaging import UnitOfWork
 from kraftsamla_common.service import Page
 
@@ -20,11 +21,20 @@ from ..persistence.tables import Actor, Cycle, Engagement, KnownStrengthArea, Pa
 from ..schemas import EngagementCreate
 from .shared import municipality_errors, today, unknown_areas
 
+IDS_PER_QUERY = 10_000
+"""Engagements whose participants one query reads (PostgreSQL takes at most 32,767 parameters)."""
+
 
 class EngagementRow(NamedTuple):
     engagement: Engagement
     participants: list[Participant]
     """Those listed, in the order given."""
+
+
+class EngagementList(NamedTuple):
+    rows: list[EngagementRow]
+    strength_areas: dict[str, KnownStrengthArea]
+    """The region's strength areas by id, to name them."""
 
 
 class ParticipationReport(NamedTuple):
@@ -42,12 +52,14 @@ async def _engagement(uow: UnitOfWork, engagement_id: UUID) -> Engagement:
 
 
 async def participants(uow: UnitOfWork, engagements: Sequence[Engagement]) -> dict[str, list[Participant]]:
-    """The listed participants of each engagement, in the order given, in one query."""
+    """The listed participants of each engagement, in the order given, in a query per
+    :data:`IDS_PER_QUERY` engagements (a database takes only so many parameters)."""
     found: dict[str, list[Participant]] = {e.id: [] for e in engagements}
-    if found:
+    ids = list(found)
+    for start in range(0, len(ids), IDS_PER_QUERY):
         rows = await uow.session.scalars(
             select(Participant)
-            .where(Participant.engagement_id.in_(list(found)))
+            .where(Participant.engagement_id.in_(ids[start : start + IDS_PER_QUERY]))
             .order_by(Participant.engagement_id, Participant.position)
         )
         for p in rows.all():
@@ -227,6 +239,15 @@ async def list_engagements(
     shown = page.slice(found)
     listed = await participants(uow, shown)
     return [EngagementRow(e, listed[e.id]) for e in shown], len(found)
+
+
+async def export_engagements(uow: UnitOfWork, **filters: Any) -> EngagementList:
+    """The engagements :func:`list_engagements` finds with ``filters``, all of them (at most
+    :data:`~kraftsamla_common.exports.MAX_ROWS`: 422 above), with the region's strength areas."""
+    rows, total = await list_engagements(uow, EXPORT_PAGE, **filters)
+    within_bound(total)
+    areas = await uow.session.scalars(select(KnownStrengthArea).where(KnownStrengthArea.region == uow.region))
+    return EngagementList(rows, {a.id: a for a in areas.all()})
 
 
 async def get_engagement(uow: UnitOfWork, engagement_id: UUID) -> EngagementRow:

@@ -7,7 +7,7 @@ import json
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import Query, Request, Response, status
+from fastapi import Depends, Query, Request, Response, status
 
 from kraftsamla_common.errors import (
     Kind,
@@ -18,9 +18,11 @@ from kraftsamla_common.errors import (
     json_pointer_at,
     said,
 )
-from kraftsamla_common.events import Level
+from kraftsamla_common.events import Level, utcnow
+from kraftsamla_common.exports import TABLE_RESPONSES, FormatPath, ReaderLanguage, table_response
 from kraftsamla_common.service import PageDep, UowDep
 
+from ..adapters.exports import applications_table
 from ..schemas import (
     MAX_BULK,
     ApplicationCreate,
@@ -270,33 +272,53 @@ async def set_status(
     return application_public(app, current, words)
 
 
-@router.get("/applications", response_model=ApplicationsPublic)
-async def list_applications(
-    scope: ApplicationScope,
-    uow: UowDep,
-    page: PageDep,
-    words: Reader,
+def application_filters(
     status_: Annotated[str | None, Query(alias="status", pattern=r"^[a-z_]+$")] = None,
     source: Annotated[str | None, Query(max_length=64)] = None,
     external_id: Annotated[str | None, Query(max_length=128)] = None,
     strength_area: Annotated[UUID | None, Query(description="Current assessment's strength area")] = None,
     level: Level | None = None,
     review: Annotated[str | None, Query(pattern=r"^(none|confirmed|overridden|needs_review)$")] = None,
+) -> dict[str, Any]:
+    """The filters of the application list, the same for its downloads."""
+    return {
+        "status": status_,
+        "source": source,
+        "external_id": external_id,
+        "strength_area": strength_area,
+        "level": level,
+        "review": review,
+    }
+
+
+ApplicationFilters = Annotated[dict[str, Any], Depends(application_filters)]
+
+
+@router.get("/applications", response_model=ApplicationsPublic)
+async def list_applications(
+    scope: ApplicationScope, uow: UowDep, page: PageDep, filters: ApplicationFilters, words: Reader
 ) -> ApplicationsPublic:
     """The region's applications, oldest first; find one by its funding system's id with
     ``source`` and ``external_id``."""
-    rows, count = await applications.list_applications(
-        uow,
-        page,
-        only_source=own_source(scope),
-        status=status_,
-        source=source,
-        external_id=external_id,
-        strength_area=strength_area,
-        level=level,
-        review=review,
-    )
+    rows, count = await applications.list_applications(uow, page, only_source=own_source(scope), **filters)
     return ApplicationsPublic(data=[application_public(a, s, words) for a, s in rows], count=count)
+
+
+@router.get("/applications.{fmt}", response_class=Response, responses=TABLE_RESPONSES)
+async def download_applications(
+    fmt: FormatPath,
+    scope: ApplicationScope,
+    uow: UowDep,
+    filters: ApplicationFilters,
+    language: ReaderLanguage,
+) -> Response:
+    """The application list for a spreadsheet (``.xlsx``, or ``.csv`` in the reader's locale), with
+    the list's filters and without its pages (at most 50,000 rows; 422 above): each application
+    with its assessment as it stands after a reviewer's overrides — strength area, level, score,
+    recommendation, the action-plan version it was assessed against — its amounts and status."""
+    found = await applications.export_applications(uow, only_source=own_source(scope), **filters)
+    table = applications_table(found, language)
+    return await table_response(table, fmt, language, table.title, scope.region, utcnow().date())
 
 
 @router.get("/applications/{application_id}", response_model=ApplicationPublic)

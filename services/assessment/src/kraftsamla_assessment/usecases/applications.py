@@ -3,7 +3,8 @@ funding body's decisions and status changes."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -11,11 +12,12 @@ from sqlalchemy import func, select
 
 from kraftsamla_common.errors import Conflict, Forbidden, NotFound
 from kraftsamla_common.events import ApplicationDecided, ApplicationStatusChanged, utcnow
+from kraftsamla_common.exports import EXPORT_PAGE, within_bound
 from kraftsamla_common.messaging import UnitOfWork
 from kraftsamla_common.service import Page
 
 from ..domain.reassessment import OPEN_STATUSES
-from ..persistence.tables import Application, Assessment
+from ..persistence.tables import Application, Assessment, KnownActionPlan, KnownStrengthArea
 from ..schemas import DecisionRequest
 from .assessing import application_facts
 
@@ -101,6 +103,48 @@ async def list_applications(
         .order_by(Application.received_at, Application.id)
     )
     return [(a, s) for a, s in rows], int(count or 0)
+
+
+@dataclass(frozen=True)
+class StrengthAreaName:
+    code: str
+    name: Mapping[str, str]
+    """Per language, as the programme gave it (empty before its first published plan)."""
+
+
+@dataclass(frozen=True)
+class ApplicationList:
+    """Every application that matches a list's filters, with its current assessment, and the
+    region's strength areas by id (to name them)."""
+
+    rows: list[Current]
+    strength_areas: dict[str, StrengthAreaName]
+
+
+async def export_applications(uow: UnitOfWork, *, only_source: str | None, **filters: Any) -> ApplicationList:
+    """The applications :func:`list_applications` finds with ``filters``, all of them (at most
+    :data:`~kraftsamla_common.exports.MAX_ROWS`: 422 above), for a download."""
+    rows, count = await list_applications(uow, EXPORT_PAGE, only_source=only_source, **filters)
+    within_bound(count)
+    areas = {
+        sa: StrengthAreaName(code, {})
+        for sa, code in (
+            await uow.session.execute(
+                select(KnownStrengthArea.id, KnownStrengthArea.code).where(
+                    KnownStrengthArea.region == uow.region
+                )
+            )
+        ).all()
+    }
+    for sa, code, profile in (
+        await uow.session.execute(
+            select(
+                KnownActionPlan.strength_area_id, KnownActionPlan.strength_area_code, KnownActionPlan.profile
+            ).where(KnownActionPlan.region == uow.region)
+        )
+    ).all():
+        areas[sa] = StrengthAreaName(code, (profile or {}).get("name") or {})
+    return ApplicationList(rows, areas)
 
 
 async def assessment_history(

@@ -8,9 +8,11 @@ from uuid import UUID
 from fastapi import Query, Response, status
 
 from kraftsamla_common.auth import ReadScope
-from kraftsamla_common.events import Code
+from kraftsamla_common.events import Code, utcnow
+from kraftsamla_common.exports import TABLE_RESPONSES, FormatPath, ReaderLanguage, table_response
 from kraftsamla_common.service import PageDep, UowDep
 
+from ..adapters.exports import measurements_table, strength_area_name
 from ..persistence.tables import ActionPlan, IndicatorMeasurement
 from ..schemas import MeasurementCreate, MeasurementPublic, MeasurementsPublic, MeasurementUpdate
 from ..usecases import measurements
@@ -18,6 +20,8 @@ from ..usecases.measurements import measurement_fields
 from .routing import LeadScope, resource_router
 
 router = resource_router()
+
+SubGoalQuery = Annotated[Code | None, Query(description="Only this sub-goal's values")]
 
 
 def _public(m: IndicatorMeasurement, plan: ActionPlan) -> MeasurementPublic:
@@ -53,11 +57,29 @@ async def list_measurements(
     scope: ReadScope,
     uow: UowDep,
     page: PageDep,
-    sub_goal_id: Annotated[Code | None, Query(description="Only this sub-goal's values")] = None,
+    sub_goal_id: SubGoalQuery = None,
 ) -> MeasurementsPublic:
     """The values measured for the plan's sub-goals, by sub-goal and year."""
     rows, total, plan = await measurements.list_measurements(uow, plan_id, sub_goal_id=sub_goal_id, page=page)
     return MeasurementsPublic(data=[_public(m, plan) for m in rows], count=total)
+
+
+@router.get("/action-plans/{plan_id}/measurements.{fmt}", response_class=Response, responses=TABLE_RESPONSES)
+async def download_measurements(
+    plan_id: UUID,
+    fmt: FormatPath,
+    scope: ReadScope,
+    uow: UowDep,
+    language: ReaderLanguage,
+    sub_goal_id: SubGoalQuery = None,
+) -> Response:
+    """The plan's indicator values for a spreadsheet (``.xlsx``, or ``.csv`` in the reader's
+    locale), with the list's filter and without its pages (at most 50,000 rows; 422 above): each
+    value with its sub-goal, indicator, unit, baseline and target."""
+    found = await measurements.export_measurements(uow, plan_id, sub_goal_id=sub_goal_id)
+    table = measurements_table(found, language)
+    area = strength_area_name(found.plan, language)
+    return await table_response(table, fmt, language, table.title, area, utcnow().date())
 
 
 @router.get("/action-plans/{plan_id}/measurements/{measurement_id}", response_model=MeasurementPublic)

@@ -4,13 +4,14 @@ each announced as ``plans.indicator.measured.v1``."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from sqlalchemy import func, select
 
 from kraftsamla_common.errors import NotFound, Unprocessable
-from kraftsamla_common.events import Code, IndicatorMeasured, new_id, utcnow
+from kraftsamla_common.events import Code, IndicatorMeasured, SubGoal, new_id, utcnow
+from kraftsamla_common.exports import EXPORT_PAGE, within_bound
 from kraftsamla_common.messaging import UnitOfWork
 from kraftsamla_common.service import Page
 
@@ -113,6 +114,22 @@ async def list_measurements(
         .offset(page.offset)
     )
     return rows.all(), total or 0, plan
+
+
+class MeasurementList(NamedTuple):
+    rows: Sequence[IndicatorMeasurement]
+    plan: ActionPlan
+    sub_goals: dict[str, SubGoal]
+    """The sub-goals of the plan's latest published version, by id: their indicators and targets."""
+
+
+async def export_measurements(uow: UnitOfWork, plan_id: UUID, *, sub_goal_id: Code | None) -> MeasurementList:
+    """The values :func:`list_measurements` finds, all of them (at most
+    :data:`~kraftsamla_common.exports.MAX_ROWS`: 422 above), with the sub-goals they measure."""
+    rows, total, plan = await list_measurements(uow, plan_id, sub_goal_id=sub_goal_id, page=EXPORT_PAGE)
+    within_bound(total)
+    published = (await published_contents(uow.session, [plan])).get(plan.id)
+    return MeasurementList(rows, plan, {g.id: g for g in published[0].sub_goals} if published else {})
 
 
 async def get_measurement(

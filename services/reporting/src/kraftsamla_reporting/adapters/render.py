@@ -1,13 +1,10 @@
-"""The report in the formats people use: HTML (with its charts) for the browser and the PDF, and CSV
-of the portfolio and of the municipality table, from the API's view of a report version."""
+"""The report as people read it: HTML (with its charts) for the browser and the PDF, from the API's
+view of a report version (its tables for spreadsheets are :mod:`.exports`)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
-from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -209,83 +206,4 @@ def follow_up_html(
         f=f,
         charts=_charts(content, t, f),
         levels=LEVEL_KEYS,
-    )
-
-
-def _csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
-def portfolio_csv(content: ReportContentPublic, language: Language) -> str:
-    """Strength area × level × funding source × currency: counts, decisions and amounts."""
-    t = Labels(language)
-    return _csv(
-        [
-            t(k)
-            for k in (
-                "strength_area",
-                "level",
-                "funding_source",
-                "currency",
-                "applications",
-                "decided",
-                "granted",
-                "rejected",
-                "requested_amount",
-                "granted_amount",
-            )
-        ],
-        [
-            [
-                r.strength_area_code or "",
-                t(f"level_{r.level}"),
-                t(f"source_{r.funding_source}"),
-                r.currency,
-                r.count,
-                r.decided,
-                r.granted,
-                r.rejected,
-                f"{r.requested_amount:.2f}",
-                f"{r.granted_amount:.2f}",
-            ]
-            for r in content.portfolio.rows
-        ],
-    )
-
-
-def municipalities_csv(content: ReportContentPublic, language: Language) -> str:
-    """One row per municipality: applications, decisions, amounts and per inhabitant (main currency)."""
-    t = Labels(language)
-    cur = content.currency
-    rows = content.geography.municipalities if content.geography else []
-    return _csv(
-        [
-            "code",
-            t("municipality"),
-            t("population"),
-            t("applications"),
-            t("open"),
-            t("granted"),
-            f"{t('requested_amount')} ({cur})",
-            f"{t('granted_amount')} ({cur})",
-            f"{t('per_inhabitant')} ({cur})",
-        ],
-        [
-            [
-                m.code,
-                m.name,
-                m.population if m.population is not None else "",
-                m.applications,
-                m.open,
-                m.granted,
-                f"{m.requested_amount.get(cur, 0.0):.2f}",
-                f"{m.granted_amount.get(cur, 0.0):.2f}",
-                f"{m.granted_per_inhabitant[cur]:.2f}" if cur in m.granted_per_inhabitant else "",
-            ]
-            for m in rows
-        ],
     )

@@ -1,7 +1,8 @@
 """HTTP routes of the reporting service: /reporting/regions/{region}/…
 
 A report version is JSON (``/reports/{number}``), HTML for the browser (``…/html``), PDF for the
-committee (``…/pdf``) and CSV for spreadsheets (``…/portfolio.csv``, ``…/municipalities.csv``);
+committee (``…/pdf``) and tables for spreadsheets (``…/tables.xlsx``, a sheet per table, and each
+table as ``…/{table}.xlsx`` or ``.csv`` in the reader's locale, e.g. ``…/portfolio.csv``);
 ``{ref}`` is a version number or ``latest``, ``?lang=sv|en|fi`` the reader's language (the region's
 by default). Two versions compare as JSON or HTML; any period is built live from the read models.
 """

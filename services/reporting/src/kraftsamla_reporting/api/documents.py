@@ -1,17 +1,30 @@
-"""A report version for people: a page (HTML with SVG charts), a PDF for the committee, and CSV
-tables for spreadsheets."""
+"""A report version for people: a page (HTML with SVG charts), a PDF for the committee, and its
+tables for spreadsheets (one workbook of them all, or each as XLSX or CSV in the reader's locale)."""
 
 from __future__ import annotations
 
 from fastapi.responses import HTMLResponse, Response
 
 from kraftsamla_common.auth import ReadScope
+from kraftsamla_common.exports import (
+    TABLE_RESPONSES,
+    XLSX_MEDIA_TYPE,
+    AcceptLanguage,
+    FormatPath,
+    download,
+    table_response,
+)
+from kraftsamla_common.i18n import negotiate
 from kraftsamla_common.service import ContextDep, UowDep
 
 from ..adapters import render
+from ..adapters.exports import ReportTables, TableName
+from ..adapters.labels import Labels
+from ..domain.content import Language
+from ..schemas import ReportPublic
 from ..usecases import reports
 from .routing import resource_router
-from .views import Lang, Ref, download, print_pdf, report_public, summary_public
+from .views import Lang, Ref, print_pdf, report_public, summary_public
 
 router = resource_router()
 
@@ -47,25 +60,53 @@ async def report_pdf(ref: Ref, ctx: ContextDep, scope: ReadScope, uow: UowDep, l
     return download(body, "application/pdf", f"{scope.region}-report-{r.number}.pdf")
 
 
-@router.get(
-    "/reports/{ref}/portfolio.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}}
-)
-async def portfolio_csv(ref: Ref, scope: ReadScope, uow: UowDep, lang: Lang = None) -> Response:
-    """The portfolio by strength area × level × funding source × currency, for a spreadsheet."""
-    r = report_public(await reports.read_report_version(uow, ref))
-    body = render.portfolio_csv(r.content, lang or r.content.language)
-    return download("\ufeff" + body, "text/csv; charset=utf-8", f"{scope.region}-portfolio-{r.number}.csv")
+def _reader(lang: Language | None, accept_language: str | None, r: ReportPublic) -> Language:
+    """``?lang=``, else the best of ``Accept-Language``, else the region's own language."""
+    return lang or negotiate(accept_language, default=r.content.language)
 
 
 @router.get(
-    "/reports/{ref}/municipalities.csv",
+    "/reports/{ref}/tables.xlsx",
     response_class=Response,
-    responses={200: {"content": {"text/csv": {}}}},
+    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "A workbook, a sheet per table"}},
 )
-async def municipalities_csv(ref: Ref, scope: ReadScope, uow: UowDep, lang: Lang = None) -> Response:
-    """The geographic outcome per municipality, for a spreadsheet."""
+async def report_workbook(
+    ref: Ref, scope: ReadScope, uow: UowDep, lang: Lang = None, accept_language: AcceptLanguage = None
+) -> Response:
+    """Every table of the report as one workbook, a sheet per table: plans, activities, annual
+    cycle, partnerships and their members, portfolio, municipalities, Agenda 2030, sustainability,
+    indicators, EU condition 1.1, local plans and their alignment."""
     r = report_public(await reports.read_report_version(uow, ref))
-    body = render.municipalities_csv(r.content, lang or r.content.language)
-    return download(
-        "\ufeff" + body, "text/csv; charset=utf-8", f"{scope.region}-municipalities-{r.number}.csv"
+    language = _reader(lang, accept_language, r)
+    t = Labels(language)
+    return await table_response(
+        ReportTables(r.content, language).all(),
+        "xlsx",
+        language,
+        t("report_title"),
+        scope.region,
+        t("version").lower(),
+        r.number,
+    )
+
+
+@router.get("/reports/{ref}/{table}.{fmt}", response_class=Response, responses=TABLE_RESPONSES)
+async def report_table(
+    ref: Ref,
+    table: TableName,
+    fmt: FormatPath,
+    scope: ReadScope,
+    uow: UowDep,
+    lang: Lang = None,
+    accept_language: AcceptLanguage = None,
+) -> Response:
+    """One table of the report for a spreadsheet: XLSX, or CSV in the reader's locale (``;`` and a
+    decimal comma for Swedish and Finnish); ``portfolio`` is strength area × level × funding
+    source × currency, ``municipalities`` the geographic outcome per municipality."""
+    r = report_public(await reports.read_report_version(uow, ref))
+    language = _reader(lang, accept_language, r)
+    found = ReportTables(r.content, language).table(table)
+    t = Labels(language)
+    return await table_response(
+        found, fmt, language, found.title, scope.region, t("version").lower(), r.number
     )

@@ -10,13 +10,24 @@ from fastapi import Query
 from fastapi.responses import HTMLResponse, Response
 
 from kraftsamla_common.auth import ReadScope
+from kraftsamla_common.exports import (
+    TABLE_RESPONSES,
+    XLSX_MEDIA_TYPE,
+    AcceptLanguage,
+    FormatPath,
+    download,
+    table_response,
+)
+from kraftsamla_common.i18n import negotiate
 from kraftsamla_common.service import ContextDep, UowDep
 
 from ..adapters import render
+from ..adapters.exports import ReportTables, TableName
+from ..adapters.labels import Labels
 from ..schemas import BuiltFromPublic, ReportContentPublic
 from ..usecases import reports
 from .routing import resource_router
-from .views import Lang, download, print_pdf
+from .views import Lang, print_pdf
 
 router = resource_router()
 
@@ -68,28 +79,40 @@ async def follow_up_pdf(
 
 
 @router.get(
-    "/follow-up/portfolio.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}}
+    "/follow-up/tables.xlsx",
+    response_class=Response,
+    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "A workbook, a sheet per table"}},
 )
-async def follow_up_portfolio_csv(
-    scope: ReadScope, uow: UowDep, start: Start, end: End, lang: Lang = None
+async def follow_up_workbook(
+    scope: ReadScope,
+    uow: UowDep,
+    start: Start,
+    end: End,
+    lang: Lang = None,
+    accept_language: AcceptLanguage = None,
 ) -> Response:
-    """The period's portfolio by strength area × level × funding source × currency, for a spreadsheet."""
+    """Every table of the period's follow-up as one workbook, a sheet per table (as a version's)."""
     content, _ = await _built(uow, start, end)
-    body = render.portfolio_csv(content, lang or content.language)
-    return download(
-        "\ufeff" + body, "text/csv; charset=utf-8", _name(scope.region, start, end, "-portfolio.csv")
+    language = lang or negotiate(accept_language, default=content.language)
+    tables = ReportTables(content, language)
+    return await table_response(
+        tables.all(), "xlsx", language, Labels(language)("follow_up_title"), scope.region, start, end
     )
 
 
-@router.get(
-    "/follow-up/municipalities.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}}
-)
-async def follow_up_municipalities_csv(
-    scope: ReadScope, uow: UowDep, start: Start, end: End, lang: Lang = None
+@router.get("/follow-up/{table}.{fmt}", response_class=Response, responses=TABLE_RESPONSES)
+async def follow_up_table(
+    table: TableName,
+    fmt: FormatPath,
+    scope: ReadScope,
+    uow: UowDep,
+    start: Start,
+    end: End,
+    lang: Lang = None,
+    accept_language: AcceptLanguage = None,
 ) -> Response:
-    """The period's geographic outcome per municipality, for a spreadsheet."""
+    """One table of the period's follow-up for a spreadsheet: XLSX, or CSV in the reader's locale."""
     content, _ = await _built(uow, start, end)
-    body = render.municipalities_csv(content, lang or content.language)
-    return download(
-        "\ufeff" + body, "text/csv; charset=utf-8", _name(scope.region, start, end, "-municipalities.csv")
-    )
+    language = lang or negotiate(accept_language, default=content.language)
+    found = ReportTables(content, language).table(table)
+    return await table_response(found, fmt, language, found.title, scope.region, start, end)

@@ -1,5 +1,5 @@
-"""What the report routes share: the version reference and language parameters, a stored version
-as the API shows it, and downloads."""
+"""What the report routes share: the version reference and language parameters, and a stored
+version as the API shows it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from uuid import UUID
 
 from fastapi import Path as PathParam
 from fastapi import Query
-from fastapi.responses import Response
 
 from kraftsamla_common.errors import Unavailable
 
@@ -37,14 +36,6 @@ def report_public(r: ReportVersion) -> ReportPublic:
 def summary_public(r: ReportVersion) -> ReportSummaryPublic:
     return ReportSummaryPublic(
         number=r.number, generated_at=r.generated_at, built_from=BuiltFromPublic.model_validate(r.built_from)
-    )
-
-
-def download(body: str | bytes, media_type: str, filename: str) -> Response:
-    return Response(
-        body,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 

@@ -1,0 +1,1 @@
+"""Where the actors service meets the world beyond its database and the bus: spreadsheets."""
