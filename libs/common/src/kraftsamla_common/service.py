@@ -133,6 +133,8 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The own stream first: services that consume it wait for it, not for these migrations.
+        await bus.declare()
         await db.migrate(spec.migrations)
         await bus.start()
         jobs: list[tuple[str, Callable[[], Coroutine[Any, Any, None]]]] = [
