@@ -49,3 +49,18 @@ def test_assessment_quality_bench_measures_agreement_on_its_set() -> None:
     assert figures["all"]["named_area_cites_evidence"] == 1.0  # type: ignore[index]
     learning = figures["learning_from_reviewers"]
     assert learning["other_projects"]["right_before_wrong_after"] == 0  # type: ignore[index]
+
+
+def test_startup_bench_prints_each_services_time_to_ready() -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "startup.py"), "--runs", "1"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures = json.loads(done.stdout)
+    for case in ("first", "restart"):
+        ready, cpu = figures[f"{case}_start_ready_s"], figures[f"{case}_start_cpu_s"]
+        assert set(ready) == set(cpu) == {"plans", "actors", "assessment", "reporting"}
+        assert all(cpu[name] > 0 and ready[name] > 0 for name in ready)

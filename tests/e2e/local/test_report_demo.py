@@ -211,7 +211,11 @@ def without(text: str, parts: list[str]) -> str:
     """``text`` with each of ``parts`` cut out where it stands as whole words (a short part such as
     "v" of "v2" is not cut out of "rättvis")."""
     for part in sorted(set(parts), key=len, reverse=True):
-        text = whole(part).sub(" ", text) if part[:1].isalnum() and part[-1:].isalnum() else text.replace(part, " ")
+        text = (
+            whole(part).sub(" ", text)
+            if part[:1].isalnum() and part[-1:].isalnum()
+            else text.replace(part, " ")
+        )
     return text
 
 

@@ -1,5 +1,7 @@
 """``kraftsamla up`` as a person runs it: a real launcher process with NATS, four services and the
-gateway; demo data on first start; Ctrl-C stops everything; a second start keeps the data."""
+gateway; the banner as soon as the platform answers, then demo data on first start with its
+progress; Ctrl-C stops everything; a second start keeps the data; a demo load that fails says so
+and leaves the platform running."""
 
 from __future__ import annotations
 
@@ -40,10 +42,12 @@ class Launcher:
     def ports(self) -> list[int]:
         return [self.gateway_port, self.nats_port, *self.service_ports.values()]
 
-    def start(self, timeout: float = 180) -> None:
+    def start(self, timeout: float = 180, **extra_env: str) -> None:
+        """Start the launcher and read its output up to the end of the banner."""
         env = {
             **os.environ,
             **{f"KRAFTSAMLA_{name.upper()}_PORT": str(port) for name, port in self.service_ports.items()},
+            **extra_env,
         }
         self.output = []
         self.proc = subprocess.Popen(
@@ -65,15 +69,28 @@ class Launcher:
             env=env,
             start_new_session=True,
         )
-        assert self.proc.stdout is not None
+        self.read_until("Press Ctrl-C to stop.", timeout)
+
+    def read_until(self, text: str, timeout: float = 300) -> None:
+        """Read the launcher's output (stdout and stderr) until a line with ``text``."""
+        assert self.proc is not None and self.proc.stdout is not None
         deadline = time.monotonic() + timeout
         for line in self.proc.stdout:
             self.output.append(line)
-            if "Press Ctrl-C to stop." in line:
+            if text in line:
                 return
             if time.monotonic() > deadline:
                 break
-        raise AssertionError("launcher did not come up:\n" + "".join(self.output[-60:]))
+        raise AssertionError(f"no {text!r} from the launcher:\n" + "".join(self.output[-60:]))
+
+    def error_lines(self) -> list[str]:
+        """ERROR lines the services logged (each log line is a JSON object)."""
+        return [
+            line
+            for log in (self.data_dir / "logs").glob("*.log")
+            for line in log.read_text().splitlines()
+            if line.startswith("{") and json.loads(line)["level"] in ("ERROR", "CRITICAL")
+        ]
 
     def interrupt(self, timeout: float = 60) -> int:
         """Ctrl-C, as a terminal sends it: SIGINT to the launcher."""
@@ -139,6 +156,15 @@ def test_up_loads_demo_data_stops_on_ctrl_c_and_keeps_data(launcher: Launcher) -
     keys = launcher.keys()
     assert f"http://127.0.0.1:{launcher.gateway_port}/" in banner
     assert keys["jamtland-harjedalen-admin"] in banner  # the banner prints the demo keys
+    # The banner comes as soon as the platform answers, before the demo data, which it announces.
+    assert "Demo data is loading: Region Jämtland Härjedalen" in banner
+    assert "Loaded demo" not in banner
+    with launcher.client() as http:
+        assert http.get("/plans/healthz").status_code == 200
+    launcher.read_until("Demo data loaded in")
+    progress = "".join(launcher.output).split("Press Ctrl-C to stop.")[1]
+    assert all(f"Loaded demo: {region['name']} in " in progress for region in REGIONS), progress
+    assert launcher.error_lines() == []  # a clean start logs no error, nor does the demo load
 
     jh = {"X-API-Key": keys["jamtland-harjedalen-admin"]}
     with launcher.client() as http:
@@ -289,7 +315,8 @@ def test_up_loads_demo_data_stops_on_ctrl_c_and_keeps_data(launcher: Launcher) -
 
     # A second start finds everything where the first left it, and loads no demo data again.
     launcher.start()
-    assert "demo data:" not in "".join(launcher.output)
+    assert "Demo data: loaded 20" in "".join(launcher.output)  # when, and not loaded again
+    assert "Loading demo" not in "".join(launcher.output)
     with launcher.client() as http:
         assert http.get("/plans/regions/jamtland-harjedalen/programmes", headers=jh).json()["count"] == 1
         r = http.get(f"/reporting/regions/jamtland-harjedalen/reports/{report_number}", headers=jh)
@@ -298,3 +325,20 @@ def test_up_loads_demo_data_stops_on_ctrl_c_and_keeps_data(launcher: Launcher) -
         assert [v["number"] for v in versions["data"]] == [1, 2]
     assert launcher.interrupt() == 0
     wait_for(lambda: not processes_using(launcher.data_dir), timeout=20)
+
+
+def test_a_demo_load_that_fails_says_why_and_leaves_the_platform_running(launcher: Launcher) -> None:
+    # A body limit too small for the demo's bulk of applications: the gateway answers 413.
+    launcher.start(KRAFTSAMLA_MAX_BODY_BYTES="20000")
+    launcher.read_until("Demo data could not be loaded")
+    launcher.read_until("loads the demo data again")
+    output = "".join(launcher.output)
+    assert "applications/bulk answered 413" in output, output
+    assert launcher.proc is not None and launcher.proc.poll() is None  # still running
+    with launcher.client() as http:
+        for service in SERVICES:
+            assert http.get(f"/{service}/readyz").status_code == 200
+        own = {"X-API-Key": launcher.keys()["jamtland-harjedalen-viewer"]}
+        assert http.get("/actors/regions/jamtland-harjedalen/actors", headers=own).json()["count"] > 0
+    assert not (launcher.data_dir / ".demo-loaded").exists()  # the next start loads it again
+    assert launcher.interrupt() == 0

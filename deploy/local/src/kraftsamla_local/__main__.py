@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -15,7 +16,9 @@ import os
 import secrets
 import signal
 import sys
+import threading
 import time
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -124,7 +127,88 @@ def _env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
-def banner(gateway: Gateway, nats: NatsServer, data_dir: Path, keys: list[dict[str, str]]) -> str:
+def service_processes(nats_url: str, data_dir: Path, ports: dict[str, int]) -> list[ServiceProcess]:
+    """The four services as ``up`` runs them (not started yet): SQLite in the data dir, the demo
+    keys' hashes, the local rate limits."""
+    return [
+        ServiceProcess(
+            name,
+            port=ports[name],
+            nats_url=nats_url,
+            data_dir=data_dir,
+            api_keys_file=data_dir / "api-keys.json",
+            extra_env=LOCAL_LIMITS,
+        )
+        for name in SERVICE_PORTS
+    ]
+
+
+class DemoLoad:
+    """The demo data loaded in a thread of its own while the platform runs: the banner is out
+    first, the load's progress follows it, and a load that fails says why and leaves the platform
+    running (the next ``up`` tries again: loading is repeatable)."""
+
+    def __init__(self, base_url: str, keys: list[dict[str, str]], marker: Path) -> None:
+        self.base_url = base_url
+        self.keys = keys
+        self.marker = marker
+        self.thread = threading.Thread(target=self._run, name="demo-load", daemon=True)
+        self.outcome: str | None = None
+        """``loaded``, ``failed`` or ``stopped`` once the load has ended."""
+        self._stopping = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Cancel the load (the platform is stopping) and wait for its thread to end."""
+        self._stopping.set()
+        if not self.thread.is_alive():
+            return
+        loop, task = self._loop, self._task
+        if loop is not None and task is not None:
+            with contextlib.suppress(RuntimeError):  # the load ended just now, and its loop with it
+                loop.call_soon_threadsafe(task.cancel)
+        self.thread.join(timeout)
+
+    def _run(self) -> None:
+        asyncio.run(self._load())
+
+    async def _load(self) -> None:
+        self._loop, self._task = asyncio.get_running_loop(), asyncio.current_task()
+        progress = demo.ProgressLines()
+        try:
+            if self._stopping.is_set():
+                raise asyncio.CancelledError
+            demo_schemas.check()
+            await demo.load(self.base_url, self.keys, progress)
+            self.marker.write_text(time.strftime("%Y-%m-%dT%H:%M:%S%z\n"))
+            self.outcome = "loaded"
+        except asyncio.CancelledError:
+            self.outcome = "stopped"
+        except Exception as exc:
+            if self._stopping.is_set():  # the platform went away under it: not the load's failure
+                self.outcome = "stopped"
+                return
+            self.outcome = "failed"
+            expected = isinstance(exc, DemoContentError | demo.DemoLoadError | httpx.HTTPError)
+            detail = str(exc) or type(exc).__name__
+            if not expected:
+                detail = "".join(traceback.format_exception(exc)).rstrip()
+            print(
+                f"\nDemo data could not be loaded: {detail}\n"
+                "The platform keeps running with the data loaded so far; the next "
+                "'./kraftsamla up' loads the demo data again (loading is repeatable).\n",
+                file=sys.stderr,
+                flush=True,
+            )
+
+
+def banner(
+    gateway: Gateway, nats: NatsServer, data_dir: Path, keys: list[dict[str, str]], demo_note: str = ""
+) -> str:
     lines = [
         "",
         "Kraftsamla is running.",
@@ -151,6 +235,7 @@ def banner(gateway: Gateway, nats: NatsServer, data_dir: Path, keys: list[dict[s
         "Try:",
         f"  curl -H 'X-API-Key: {operator['key']}' {gateway.url}/plans/regions/kronoberg/programmes",
         "",
+        *([demo_note, ""] if demo_note else []),
         "Press Ctrl-C to stop.",
         "",
     ]
@@ -161,48 +246,42 @@ def up(args: argparse.Namespace) -> int:
     data_dir = Path(args.data_dir).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     keys = ensure_api_keys(data_dir)
-    keys_file = data_dir / "api-keys.json"
 
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)
     processes: list[ManagedProcess] = []
+    loader: DemoLoad | None = None
     try:
         nats = NatsServer(data_dir / "nats", port=args.nats_port, log_path=data_dir / "logs" / "nats.log")
         log.info("starting NATS JetStream on port %d", args.nats_port)
         processes.append(nats.start())
 
-        services = [
-            ServiceProcess(
-                name,
-                port=_env_int(var, default),
-                nats_url=nats.url,
-                data_dir=data_dir,
-                api_keys_file=keys_file,
-                extra_env=LOCAL_LIMITS,
-            )
-            for name, (var, default) in SERVICE_PORTS.items()
-        ]
+        ports = {name: _env_int(var, default) for name, (var, default) in SERVICE_PORTS.items()}
+        services = service_processes(nats.url, data_dir, ports)
+        started = time.monotonic()
         for service in services:
             log.info("starting %s on port %d", service.name, service.port)
             processes.append(service.start())
         for service in services:
             service.wait_ready(args.ready_timeout)
-            log.info("%s is ready", service.name)
+            log.info("%s is ready (%.1f s)", service.name, time.monotonic() - started)
 
         gateway = Gateway({s.name: s.port for s in services}, port=args.gateway_port, data_dir=data_dir)
         processes.append(gateway.start())
 
         marker = data_dir / DEMO_MARKER
+        note = ""
         if not args.no_demo and not marker.exists():
-            try:
-                demo_schemas.check()
-                asyncio.run(demo.load(gateway.url, keys))
-                marker.write_text(time.strftime("%Y-%m-%dT%H:%M:%S%z\n"))
-            except (DemoContentError, demo.DemoLoadError, httpx.HTTPError) as exc:
-                # The platform runs without it; the next start tries again (loading is repeatable).
-                log.warning("demo data could not be loaded: %s", exc)
-
-        print(banner(gateway, nats, data_dir, keys), flush=True)
+            loader = DemoLoad(gateway.url, keys, marker)
+            note = (
+                f"Demo data is loading: {', '.join(r['name'] for r in REGIONS)}.\n"
+                "Its progress follows; the platform answers meanwhile, and the regions fill as it goes."
+            )
+        elif not args.no_demo:
+            note = f"Demo data: loaded {marker.read_text().strip()} (remove {marker} to load it again)."
+        print(banner(gateway, nats, data_dir, keys, note), flush=True)
+        if loader is not None:
+            loader.start()
 
         # Watch: any child exiting on its own is a failure of the whole platform.
         while True:
@@ -227,6 +306,8 @@ def up(args: argparse.Namespace) -> int:
         # A second Ctrl-C must not interrupt the orderly stop.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if loader is not None:
+            loader.stop()
         stop_all()
         log.info("stopped")
 

@@ -10,22 +10,74 @@ publication already shows a reassessment.
 from __future__ import annotations
 
 import asyncio
-import logging
+import sys
+import time
+from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TextIO
 
 import httpx
 
 from . import demo_portfolio
 from .demo_content import DEMO_NOTE, INTEGRATOR_SOURCES, MEASUREMENTS, PARTNERSHIPS, REGIONS
 
-log = logging.getLogger(__name__)
-
 Json = dict[str, Any]
 
 
 class DemoLoadError(RuntimeError):
     pass
+
+
+Progress = Callable[[str, str, int, int], None]
+"""Told of each step of the load: ``(region name, step, done, of)``."""
+
+
+def _quiet(region: str, step: str, done: int, of: int) -> None:
+    return None
+
+
+STEPS = {
+    "actors": "actors",
+    "applications": "applications",
+    "plans": "action plans published",
+    "measurements": "indicator values",
+    "local_plans": "local plans published",
+    "groups": "steering groups and partnerships",
+    "engagements": "meetings and engagements",
+    "reassessments": "reassessments against the published plans",
+    "decisions": "decisions",
+}
+"""What each step loads, as a progress line names it."""
+
+
+class ProgressLines:
+    """The load's progress as plain lines, no more than one every ``interval`` seconds (the latest
+    step's count), a line for each region loaded and a last line for the whole load."""
+
+    def __init__(self, out: TextIO = sys.stdout, interval: float = 2.0) -> None:
+        self.out = out
+        self.interval = interval
+        self.started = time.monotonic()
+        self._last = self.started
+
+    def write(self, line: str) -> None:
+        print(line, file=self.out, flush=True)
+        self._last = time.monotonic()
+
+    def __call__(self, region: str, step: str, done: int, of: int) -> None:
+        if time.monotonic() - self._last >= self.interval:
+            self.write(f"Loading demo: {region} — {STEPS.get(step, step)} {done}/{of} …")
+
+    def region_loaded(self, region: str, counts: dict[str, int], seconds: float) -> None:
+        self.write(
+            f"Loaded demo: {region} in {seconds:.0f} s — {counts['actors']} actors, "
+            f"{counts['applications']} applications ({counts['decisions']} decided), "
+            f"{counts['published']} action plans and {counts['local_plans']} local plans published, "
+            f"{counts['measurements']} indicator values, {counts['engagements']} engagements"
+        )
+
+    def finished(self) -> None:
+        self.write(f"Demo data loaded in {time.monotonic() - self.started:.0f} s")
 
 
 def _check(r: httpx.Response, *ok: int) -> Any:
@@ -37,9 +89,13 @@ def _check(r: httpx.Response, *ok: int) -> Any:
 
 
 async def load_region(
-    http: httpx.AsyncClient, region: dict[str, Any], keys: dict[str, str]
+    http: httpx.AsyncClient, region: dict[str, Any], keys: dict[str, str], progress: Progress = _quiet
 ) -> dict[str, int]:
     rid = region["region"]
+
+    def step(name: str, done: int, of: int) -> None:
+        progress(region["name"], name, done, of)
+
     admin = {"X-API-Key": keys[f"{rid}-admin"]}
     integrator = {"X-API-Key": keys[f"{rid}-integrator"]}
     leader = {"X-API-Key": keys[f"{rid}-assessor"]}
@@ -47,6 +103,7 @@ async def load_region(
 
     actor_ids: dict[str, str] = {}
     for actor in region["actors"]:
+        step("actors", counts["actors"], len(region["actors"]))
         registered = _check(
             await http.post(f"/actors/regions/{rid}/actors", json=actor, headers=admin), 200, 201
         )
@@ -54,7 +111,10 @@ async def load_region(
         counts["actors"] += 1
 
     source = INTEGRATOR_SOURCES[rid]
+    generated = demo_portfolio.portfolio(region)
+    applications = len(region["applications"]) + len(generated)
     for application in region["applications"]:
+        step("applications", counts["applications"], applications)
         body = {"source": source, **application}
         _check(
             await http.post(f"/assessment/regions/{rid}/applications", json=body, headers=integrator),
@@ -62,7 +122,7 @@ async def load_region(
             201,
         )
         counts["applications"] += 1
-    generated = demo_portfolio.portfolio(region)
+    step("applications", counts["applications"], applications)
     result = _check(
         await http.post(
             f"/assessment/regions/{rid}/applications/bulk?source={source}", json=generated, headers=integrator
@@ -88,6 +148,7 @@ async def load_region(
         content = region["plans"].get(area["code"])
         if content is None:
             continue
+        step("plans", counts["published"], len(region["plans"]))
         url = f"/plans/regions/{rid}/action-plans/{area['action_plan_id']}"
         r = await http.get(url, headers=admin)
         plan = _check(r, 200)
@@ -101,21 +162,24 @@ async def load_region(
         )
         counts["published"] += 1
     plan_ids = {sa["code"]: sa["action_plan_id"] for sa in programme["strength_areas"]}
-    counts["measurements"] = await load_measurements(http, rid, leader, plan_ids)
+    counts["measurements"] = await load_measurements(http, rid, leader, plan_ids, step)
 
     existing = _check(await http.get(f"/plans/regions/{rid}/local-plans", headers=admin), 200)["data"]
     titles = {lp["title"] for lp in existing}
     for local in region.get("local_plans", []):
         if local["title"] in titles:
             continue
+        step("local_plans", counts["local_plans"], len(region["local_plans"]))
         body = resolve(local, area_ids, actor_ids)
         created = _check(await http.post(f"/plans/regions/{rid}/local-plans", json=body, headers=admin), 201)
         url = f"/plans/regions/{rid}/local-plans/{created['id']}/publish"
         _check(await http.post(url, json={"note": "Demodata"}, headers=admin), 201)
         counts["local_plans"] += 1
 
-    counts["engagements"] = await load_partnerships(http, rid, admin, area_ids, actor_ids)
-    counts["decisions"] = await decide(http, rid, admin, integrator, generated, app_ids, len(region["plans"]))
+    counts["engagements"] = await load_partnerships(http, rid, admin, area_ids, actor_ids, step)
+    counts["decisions"] = await decide(
+        http, rid, admin, integrator, generated, app_ids, len(region["plans"]), step
+    )
     return counts
 
 
@@ -127,6 +191,7 @@ async def decide(
     generated: list[dict[str, Any]],
     app_ids: dict[str, str],
     plans: int,
+    step: Callable[[str, int, int], None] = lambda *_: None,
 ) -> int:
     """Decisions on part of the portfolio, once it is assessed against every published plan
     (a decided application is no longer reassessed)."""
@@ -138,9 +203,11 @@ async def decide(
         running = _check(await http.get(f"{url_r}?status=running&limit=1", headers=admin), 200)["count"]
         if started >= plans and not running:
             break
+        step("reassessments", min(started - running, plans), plans)
         await asyncio.sleep(0.1)
     decisions = demo_portfolio.decisions(generated)
-    for external_id, decision in decisions.items():
+    for n, (external_id, decision) in enumerate(decisions.items()):
+        step("decisions", n, len(decisions))
         _check(
             await http.post(f"{url}/{app_ids[external_id]}/decision", json=decision, headers=integrator), 200
         )
@@ -158,6 +225,7 @@ async def load_partnerships(
     admin: dict[str, str],
     area_ids: dict[str, str],
     actor_ids: dict[str, str],
+    step: Callable[[str, int, int], None] = lambda *_: None,
 ) -> int:
     """The region's settings, groups, the actors' contact people, annual cycle and a year of
     engagements, each meeting linked to its cycle and listing who took part, through the actors API."""
@@ -177,9 +245,10 @@ async def load_partnerships(
     existing = {
         g["name"] for g in _check(await http.get(f"{base}/groups?limit=500", headers=admin), 200)["data"]
     }
-    for g in content["groups"]:
+    for n, g in enumerate(content["groups"]):
         if g["name"] in existing:
             continue
+        step("groups", n, len(content["groups"]))
         created = _check(await http.post(f"{base}/groups", json=group_body(g, area_ids), headers=admin), 201)
         for m in g["members"]:
             member = member_body(m, actor_ids)
@@ -189,10 +258,12 @@ async def load_partnerships(
         return 0
     today = date.today()
     recorded = 0
+    engagements = sum(len(m["held_months_ago"]) for m in content["meetings"])
     for meeting in content["meetings"]:
         body = cycle_body(meeting, area_ids, today)
         planned = _check(await http.post(f"{base}/cycles", json=body, headers=admin), 201)
         for engagement in engagement_bodies(meeting, area_ids, actor_ids, person_ids, planned["id"], today):
+            step("engagements", recorded, engagements)
             _check(await http.post(f"{base}/engagements", json=engagement, headers=admin), 201)
             recorded += 1
     return recorded
@@ -221,12 +292,18 @@ async def load_people(
 
 
 async def load_measurements(
-    http: httpx.AsyncClient, rid: str, leader: dict[str, str], plan_ids: dict[str, str]
+    http: httpx.AsyncClient,
+    rid: str,
+    leader: dict[str, str],
+    plan_ids: dict[str, str],
+    step: Callable[[str, int, int], None] = lambda *_: None,
 ) -> int:
     """Values of the published plans' sub-goal indicators, recorded by a process leader. Safe to
     repeat: a value for a sub-goal and year already recorded is corrected, never doubled."""
     recorded = 0
-    for m in MEASUREMENTS.get(rid, []):
+    measurements = MEASUREMENTS.get(rid, [])
+    for m in measurements:
+        step("measurements", recorded, len(measurements))
         url = f"/plans/regions/{rid}/action-plans/{plan_ids[m['strength_area']]}/measurements"
         _check(await http.post(url, json=measurement_body(m), headers=leader), 200, 201)
         recorded += 1
@@ -350,22 +427,16 @@ class PoliteTransport(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
 
-async def load(base_url: str, keys: list[dict[str, str]]) -> None:
-    """Fill a fresh platform with the demo regions, through the gateway at ``base_url``."""
+async def load(base_url: str, keys: list[dict[str, str]], progress: ProgressLines | None = None) -> None:
+    """Fill a fresh platform with the demo regions, through the gateway at ``base_url``; with
+    ``progress``, its lines tell how far the load is."""
     by_name = {k["name"]: k["key"] for k in keys}
     transport = PoliteTransport(httpx.AsyncHTTPTransport())
     async with httpx.AsyncClient(base_url=base_url, timeout=60, transport=transport) as http:
         for region in REGIONS:
-            counts = await load_region(http, region, by_name)
-            log.info(
-                "demo data: %s — %d actors, %d applications (%d decided), %d action plans and %d local "
-                "plans published, %d indicator values, %d engagements",
-                region["name"],
-                counts["actors"],
-                counts["applications"],
-                counts["decisions"],
-                counts["published"],
-                counts["local_plans"],
-                counts["measurements"],
-                counts["engagements"],
-            )
+            started = time.monotonic()
+            counts = await load_region(http, region, by_name, progress or _quiet)
+            if progress is not None:
+                progress.region_loaded(region["name"], counts, time.monotonic() - started)
+    if progress is not None:
+        progress.finished()

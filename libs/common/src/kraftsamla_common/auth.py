@@ -39,7 +39,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-import jwt
 from fastapi import Depends, Request
 from fastapi import Path as PathParam
 from fastapi.security import (
@@ -168,6 +167,8 @@ class BearerTokens:
         return self.jwks_file is not None and self.jwks_file.exists()
 
     def _load(self) -> None:
+        import jwt  # with the cryptography it needs, loaded on the first token, not at every start
+
         assert self.jwks_file is not None
         mtime = self.jwks_file.stat().st_mtime
         if mtime != self._mtime:
@@ -177,6 +178,8 @@ class BearerTokens:
 
     def verify(self, token: str) -> Principal:
         """The token's identity; raises :class:`jwt.InvalidTokenError` (or KeyError) if it is not valid."""
+        import jwt
+
         self._load()
         kid = jwt.get_unverified_header(token).get("kid")
         key = self._keys[kid] if kid is not None else next(iter(self._keys.values()))
@@ -225,6 +228,8 @@ async def authenticate(
         tokens: BearerTokens = request.app.state.bearer_tokens
         if not tokens.configured:
             raise Problem(Kind.UNAUTHORIZED, said("problem_detail_bearer_not_accepted"))
+        import jwt
+
         try:
             principal = tokens.verify(bearer.credentials)
         except jwt.ExpiredSignatureError:

@@ -156,6 +156,7 @@ class Bus:
         self.durables: dict[str, str] = {}
         """durable consumer name → the stream it reads."""
         self._tracer = trace.get_tracer("kraftsamla.bus", tracer_provider=tracer_provider)
+        self._declared = False
 
     # ------------------------------------------------------------------ subscriptions
 
@@ -316,12 +317,21 @@ class Bus:
 
     # ------------------------------------------------------------------ lifecycle
 
-    async def start(self) -> None:
+    async def declare(self) -> None:
+        """Connect and declare this service's own stream and the dead letters' (once). A service
+        does it first thing on start, before its migrations, so that services consuming its events
+        find the stream as early as possible."""
+        if self._declared:
+            return
         await self.broker.connect()
         js = self.broker.connection.jetstream()
-        for spec in (self.own_stream, DEADLETTER):
-            await self._declare(js, spec)
-        await self._wait_for_streams(js)
+        await asyncio.gather(*(self._declare(js, spec) for spec in (self.own_stream, DEADLETTER)))
+        self._declared = True
+
+    async def start(self) -> None:
+        """Declare (unless done), wait for the streams consumed, and start consuming."""
+        await self.declare()
+        await self._wait_for_streams(self.broker.connection.jetstream())
         await self.broker.start()
 
     async def _declare(self, js: Any, spec: StreamSpec, attempts: int = 10) -> None:
@@ -345,6 +355,7 @@ class Bus:
         """Consumers bind to streams their producers declare; wait for producers started later."""
         deadline = asyncio.get_running_loop().time() + self.settings.stream_wait_seconds
         for name in sorted(self.consumed_streams):
+            waited = False
             while True:
                 try:
                     await js.stream_info(name)
@@ -352,11 +363,14 @@ class Bus:
                 except NotFoundError:
                     if asyncio.get_running_loop().time() > deadline:
                         raise RuntimeError(f"stream {name} does not exist; is its service running?") from None
-                    log.info("waiting for stream %s", name)
-                    await asyncio.sleep(0.5)
+                    if not waited:
+                        log.info("waiting for stream %s", name)
+                    waited = True
+                    await asyncio.sleep(0.1)
 
     async def stop(self) -> None:
         await self.broker.stop()
+        self._declared = False
 
     async def consumer_states(self) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
         """Lag, unacknowledged and redelivered messages of each of this service's durable consumers,
