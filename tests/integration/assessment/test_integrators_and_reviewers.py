@@ -487,7 +487,7 @@ async def test_preview_shows_what_a_draft_would_move_and_stores_nothing(
     # "Förstudie" speaks for bas as much as the priority "Elektrolys" for bredd: the tie is said.
     assert p["groups"][0]["sentence"] == (
         "4 applications would fall from Spearhead to Breadth because priority 'Vätgas' was removed "
-        "(a tie between Bas and Bredd on the pyramid)."
+        "(a tie between Base and Breadth on the pyramid)."
     )
     assert p["levels_before"] == {"spets": 4} and p["levels_after"] == {"bredd": 4}
     assert await apps(svc, region) == before
