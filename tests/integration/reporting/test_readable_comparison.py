@@ -358,7 +358,7 @@ async def test_the_follow_up_of_any_period_is_a_page_in_three_languages_with_its
     assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
     assert (
         "Spearhead" in csv.text
-        and f"follow-up-{period['start']}-{period['end']}" in csv.headers["content-disposition"]
+        and f"{period['start']} {period['end']}.csv" in csv.headers["content-disposition"]
     )
     towns = await reporting.get(f"{base}/municipalities.csv", params=period, headers=viewer)
     assert towns.status_code == 200 and "Härjedalen" in towns.text
