@@ -9,10 +9,12 @@ import html
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +44,9 @@ class Launcher:
     def ports(self) -> list[int]:
         return [self.gateway_port, self.nats_port, *self.service_ports.values()]
 
-    def start(self, timeout: float = 180, **extra_env: str) -> None:
-        """Start the launcher and read its output up to the end of the banner."""
+    def start(self, *args: str, timeout: float = 180, **extra_env: str) -> None:
+        """Start the launcher (with more options: ``args``) and read its output up to the end of
+        the banner."""
         env = {
             **os.environ,
             **{f"KRAFTSAMLA_{name.upper()}_PORT": str(port) for name, port in self.service_ports.items()},
@@ -62,6 +65,7 @@ class Launcher:
                 str(self.gateway_port),
                 "--nats-port",
                 str(self.nats_port),
+                *args,
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -113,19 +117,29 @@ class Launcher:
         return httpx.Client(base_url=f"http://127.0.0.1:{self.gateway_port}", timeout=30)
 
 
-def processes_using(path: Path) -> list[str]:
-    """Command lines of live processes that mention ``path`` (the launcher's children all do)."""
-    found = []
+def processes_using(path: Path) -> dict[int, str]:
+    """Live processes whose command line or environment mentions ``path`` (the launcher's children
+    all do: NATS and the gateway in their arguments, the services in ``KRAFTSAMLA_DATA_DIR``), by pid
+    with their command lines."""
+    found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            environ = (entry / "environ").read_bytes().decode(errors="replace")
         except OSError:
             continue
-        if str(path) in cmdline:
-            found.append(cmdline)
+        if str(path) in cmdline or f"KRAFTSAMLA_DATA_DIR={path}\0" in environ:
+            found[int(entry.name)] = cmdline
     return found
+
+
+def pid_of(data_dir: Path, program: str) -> int:
+    """The one live process of the launcher's with ``program`` in its command line."""
+    pids = [pid for pid, cmdline in processes_using(data_dir).items() if program in cmdline]
+    assert len(pids) == 1, (program, processes_using(data_dir))
+    return pids[0]
 
 
 @pytest.fixture
@@ -317,6 +331,7 @@ def test_up_loads_demo_data_stops_on_ctrl_c_and_keeps_data(launcher: Launcher) -
     launcher.start()
     assert "Demo data: loaded 20" in "".join(launcher.output)  # when, and not loaded again
     assert "Loading demo" not in "".join(launcher.output)
+    assert keys["operator"] not in "".join(launcher.output)  # the keys were shown once, at the first start
     with launcher.client() as http:
         assert http.get("/plans/regions/jamtland-harjedalen/programmes", headers=jh).json()["count"] == 1
         r = http.get(f"/reporting/regions/jamtland-harjedalen/reports/{report_number}", headers=jh)
@@ -342,3 +357,175 @@ def test_a_demo_load_that_fails_says_why_and_leaves_the_platform_running(launche
         assert http.get("/actors/regions/jamtland-harjedalen/actors", headers=own).json()["count"] > 0
     assert not (launcher.data_dir / ".demo-loaded").exists()  # the next start loads it again
     assert launcher.interrupt() == 0
+
+
+def private_modes(data_dir: Path) -> dict[str, str]:
+    """Every file and folder under the data dir that others than its owner may read or enter."""
+    return {
+        str(path.relative_to(data_dir)): stat.filemode(path.stat().st_mode)
+        for path in (data_dir, *data_dir.rglob("*"))
+        if not path.is_symlink() and path.stat().st_mode & 0o077
+    }
+
+
+def test_up_keeps_its_files_private_and_shows_the_keys_once(launcher: Launcher) -> None:
+    # As an older launcher left them: the folder and a log readable by everyone.
+    (launcher.data_dir / "logs").mkdir(parents=True, mode=0o755)
+    launcher.data_dir.chmod(0o755)
+    (launcher.data_dir / "logs" / "plans.log").write_text("an older start\n")
+    (launcher.data_dir / "logs" / "plans.log").chmod(0o644)
+
+    launcher.start("--no-demo")
+    first = "".join(launcher.output)
+    keys = launcher.keys()
+    keys_file = launcher.data_dir / "demo-api-keys.json"
+    assert all(key in first for key in keys.values())  # made now: shown this once
+    assert f"They are kept in {keys_file} (readable by you only)" in first
+    with launcher.client() as http:  # the services have written their databases (and -wal, -shm)
+        operator = {"X-API-Key": keys["operator"]}
+        assert http.get("/plans/regions/kronoberg/programmes", headers=operator).status_code == 200
+    assert list(launcher.data_dir.glob("*.db-wal")), sorted(p.name for p in launcher.data_dir.iterdir())
+    assert private_modes(launcher.data_dir) == {}
+    assert launcher.interrupt() == 0
+    wait_for(lambda: not processes_using(launcher.data_dir), timeout=20)
+
+    launcher.start("--no-demo")
+    again = "".join(launcher.output)
+    assert not [name for name, key in keys.items() if key in again]  # no key printed again …
+    assert f"Demo API keys (header X-API-Key): in {keys_file} (readable by you only)" in again  # … but where
+    assert f"{launcher.gateway_port}/plans/docs" in again
+    shown = subprocess.run(
+        [sys.executable, "-m", "kraftsamla_local", "keys", "--data-dir", str(launcher.data_dir), "operator"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shown.stdout == keys["operator"] + "\n"
+    table = subprocess.run(
+        [sys.executable, "-m", "kraftsamla_local", "keys", "--data-dir", str(launcher.data_dir)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert all(key in table for key in keys.values())
+    assert private_modes(launcher.data_dir) == {}
+    assert launcher.interrupt() == 0
+    wait_for(lambda: not processes_using(launcher.data_dir), timeout=20)
+
+
+SUPERVISED_PROGRAMME = {
+    "title": "Program för smart specialisering",
+    "period_start": 2021,
+    "period_end": 2027,
+    "strength_areas": [{"code": "hallbar-energi", "name": {"sv": "Hållbar energi"}}],
+}
+TEXTS = [
+    "Förstudie om vätgas från elektrolys i Östersund.",
+    "Energiomställningen i industrin: en innovationsarena för hållbar energi.",
+    "Naturturism och friluftsliv i fjällen.",
+]
+
+
+def test_up_restarts_a_killed_service_and_nats_and_loses_nothing(launcher: Launcher) -> None:
+    launcher.start("--no-demo")
+    keys = launcher.keys()
+    rid = "jamtland-harjedalen"
+    admin = {"X-API-Key": keys[f"{rid}-admin"]}
+    services = {name: pid_of(launcher.data_dir, f"kraftsamla_{name}") for name in SERVICES}
+
+    with launcher.client() as http:
+        # kill -9 of one service: it comes back by itself; the others answer meanwhile.
+        os.kill(services["plans"], signal.SIGKILL)
+        launcher.read_until("plans exited unexpectedly (killed by SIGKILL); restarting it in 0.5 s", 60)
+        for name in ("actors", "assessment", "reporting"):
+            assert http.get(f"/{name}/readyz").status_code == 200
+        launcher.read_until("plans is back", 120)
+        assert http.get("/plans/readyz").status_code == 200
+        services["plans"] = pid_of(launcher.data_dir, "kraftsamla_plans")
+
+        # A plan published, and what follows from it, before NATS is killed …
+        r = http.post(f"/plans/regions/{rid}/programmes", json=SUPERVISED_PROGRAMME, headers=admin)
+        assert r.status_code == 201, r.text
+        plan = r.json()["strength_areas"][0]["action_plan_id"]
+        for n, text in enumerate(TEXTS):
+            r = http.post(
+                f"/assessment/regions/{rid}/applications",
+                json={
+                    "source": INTEGRATOR_SOURCES[rid],
+                    "external_id": f"SUPERVISED-{n}",
+                    "title": f"Ansökan {n}",
+                    "summary": text,
+                    "requested_amount": 250000,
+                },
+                headers={"X-API-Key": keys[f"{rid}-integrator"]},
+            )
+            assert r.status_code == 201, r.text
+        apps = [
+            a["id"] for a in http.get(f"/assessment/regions/{rid}/applications", headers=admin).json()["data"]
+        ]
+
+        def publish(level: str) -> None:
+            url = f"/plans/regions/{rid}/action-plans/{plan}"
+            today = date.today()
+            draft = {
+                "next_review": (today + timedelta(days=90)).isoformat(),
+                "priorities": [
+                    {
+                        "id": "vatgas",
+                        "title": {"sv": "Vätgas"},
+                        "level": level,
+                        "vocabulary": ["vätgas", "elektrolys", "energiomställning"],
+                        "valid_from": (today - timedelta(days=365)).isoformat(),
+                        "valid_until": (today + timedelta(days=730)).isoformat(),
+                    }
+                ],
+            }
+            etag = http.get(url, headers=admin).headers["ETag"]
+            r = http.put(f"{url}/draft", json=draft, headers={**admin, "If-Match": etag})
+            assert r.status_code == 200, r.text
+            assert http.post(f"{url}/publish", json={"note": level}, headers=admin).status_code == 201
+
+        def followed(version: int) -> dict[str, Any] | None:
+            """The report once it names the version and the reassessment against it."""
+            r = http.get(f"/reporting/regions/{rid}/reports/latest", headers=admin)
+            if r.status_code != 200:
+                return None
+            report: dict[str, Any] = r.json()
+            last = report["content"]["last_reassessments"]
+            named = (plan, version) in {
+                (p["action_plan_id"], p["version"]) for p in report["built_from"]["plan_versions"]
+            }
+            done = last and any(v["version"] == version for v in last[0]["plan_versions"])
+            return report if named and done else None
+
+        publish("spets")
+        wait_for(lambda: followed(1), timeout=120)
+
+        # … then kill -9 of NATS: it comes back on the same store, the services reconnect by themselves.
+        os.kill(pid_of(launcher.data_dir, "nats-server"), signal.SIGKILL)
+        launcher.read_until("nats exited unexpectedly (killed by SIGKILL)", 60)
+        launcher.read_until("nats is back", 120)
+        publish("bredd")
+        report = wait_for(lambda: followed(2), timeout=120)
+
+        # Each version reassessed every application exactly once, and the report counts each once.
+        reassessments = http.get(f"/assessment/regions/{rid}/reassessments", headers=admin).json()["data"]
+        assert len(reassessments) == 2, reassessments
+        assert len({r["plan_key"] for r in reassessments}) == 2
+        assert all(r["status"] == "completed" and r["assessed"] == len(TEXTS) for r in reassessments)
+        for app in apps:
+            history = http.get(
+                f"/assessment/regions/{rid}/applications/{app}/assessments", headers=admin
+            ).json()
+            versions = [v["version"] for a in history["data"] for v in a["plan_versions"]]
+            assert sorted(versions) == [1, 2], history
+        assert [
+            [v["version"] for v in r["plan_versions"]] for r in report["content"]["last_reassessments"]
+        ] == [[2], [1]]
+        assert report["content"]["assessments"]["current"] == len(TEXTS)
+
+    # No service was restarted for NATS: the same processes, reconnected.
+    assert {name: pid_of(launcher.data_dir, f"kraftsamla_{name}") for name in SERVICES} == services
+    assert launcher.interrupt() == 0
+    wait_for(lambda: not processes_using(launcher.data_dir), timeout=20)
+    assert not [p for p in launcher.ports if port_open(p)]

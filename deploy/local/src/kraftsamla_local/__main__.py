@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import secrets
+import shlex
 import signal
 import sys
 import threading
@@ -28,6 +29,7 @@ import httpx
 from . import demo, demo_schemas
 from .demo_content import REGIONS, DemoContentError
 from .servers import Gateway, ManagedProcess, NatsServer, ServiceProcess, stop_all
+from .supervisor import Supervisor
 
 log = logging.getLogger("kraftsamla_local")
 
@@ -79,16 +81,27 @@ def _sha256(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+DEMO_KEYS_FILE = "demo-api-keys.json"
+
+
+def demo_keys(data_dir: Path) -> list[dict[str, str]]:
+    """The demo keys in plaintext as kept in the data dir ([] before the first start)."""
+    path = data_dir / DEMO_KEYS_FILE
+    keys: list[dict[str, str]] = json.loads(path.read_text()) if path.exists() else []
+    return keys
+
+
 def ensure_api_keys(data_dir: Path) -> list[dict[str, str]]:
     """The demo keys in plaintext, generated on first start and kept across restarts.
 
-    ``demo-api-keys.json`` holds the plaintext (for the banner and the demo loader);
-    ``api-keys.json`` holds only hashes, which is what the services read. Keys someone added
-    to ``api-keys.json`` by hand are kept.
+    ``demo-api-keys.json`` holds the plaintext (for the demo loader, and for the person who runs
+    the platform: ``./kraftsamla keys``); ``api-keys.json`` holds only hashes, which is what the
+    services read. Both are readable by their owner only. Keys someone added to ``api-keys.json``
+    by hand are kept.
     """
-    plain_path = data_dir / "demo-api-keys.json"
+    plain_path = data_dir / DEMO_KEYS_FILE
     hashed_path = data_dir / "api-keys.json"
-    keys: list[dict[str, str]] = json.loads(plain_path.read_text()) if plain_path.exists() else []
+    keys = demo_keys(data_dir)
     known = {k["name"] for k in keys}
     for ident in DEMO_IDENTITIES:
         if ident.name not in known:
@@ -115,11 +128,39 @@ def ensure_api_keys(data_dir: Path) -> list[dict[str, str]]:
 
 
 def _write_private(path: Path, text: str) -> None:
-    # Write then rename, so a service re-reading the key file never sees half of it.
+    # Write then rename, so a service re-reading the key file never sees half of it; created
+    # readable by its owner only, never for a moment by others.
     tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(text)
-    tmp.chmod(0o600)
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(text)
     tmp.replace(path)
+
+
+PRIVATE_UMASK = 0o077
+"""The launcher and every process it starts create files readable by their owner only (0600) and
+folders only their owner may enter (0700): the databases hold people's names and e-mail
+addresses, the data dir holds API keys (SQLite's -wal and -shm files are covered too)."""
+
+OWN_ENTRIES = ("nats", "logs", "caddy", "api-keys.json", DEMO_KEYS_FILE, ".demo-loaded", "*.db", "*.db-*")
+
+
+def make_private(data_dir: Path) -> None:
+    """The data dir made (or made again) private: 0700, and what the launcher keeps in it no
+    longer readable by others, as an older launcher left it (files 0644). Only the data dir's own
+    entries are touched, not whatever else a folder given as ``--data-dir`` holds."""
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    data_dir.chmod(0o700)
+    for pattern in OWN_ENTRIES:
+        for entry in data_dir.glob(pattern):
+            for path in (entry, *entry.rglob("*")) if entry.is_dir() and not entry.is_symlink() else (entry,):
+                if path.is_symlink():
+                    continue
+                mode = path.stat().st_mode & 0o7777
+                if mode & 0o077:
+                    path.chmod(mode & ~0o077)
 
 
 def _env_int(name: str, default: int) -> int:
@@ -206,9 +247,33 @@ class DemoLoad:
             )
 
 
+def keys_command(data_dir: Path) -> str:
+    """How a person prints the demo keys of this data dir again."""
+    if data_dir == Path(DEFAULT_DATA_DIR).resolve():
+        return "./kraftsamla keys"
+    return f"./kraftsamla keys --data-dir {shlex.quote(str(data_dir))}"
+
+
+def key_table(keys: list[dict[str, str]]) -> list[str]:
+    width = max(len(k["name"]) for k in keys)
+    region_width = max(len(k["region"]) for k in keys)
+    return [
+        f"{'name':<{width}}  {'region':<{region_width}}  {'role':<10}  key",
+        *(f"{k['name']:<{width}}  {k['region']:<{region_width}}  {k['role']:<10}  {k['key']}" for k in keys),
+    ]
+
+
 def banner(
-    gateway: Gateway, nats: NatsServer, data_dir: Path, keys: list[dict[str, str]], demo_note: str = ""
+    gateway: Gateway,
+    nats: NatsServer,
+    data_dir: Path,
+    new_keys: list[dict[str, str]],
+    demo_note: str = "",
 ) -> str:
+    """What ``up`` prints once the platform answers. The demo keys in plaintext only when they were
+    made just now (the first start): afterwards, where they are and how to print them."""
+    keys_file = data_dir / DEMO_KEYS_FILE
+    command = keys_command(data_dir)
     lines = [
         "",
         "Kraftsamla is running.",
@@ -220,20 +285,24 @@ def banner(
         f"  NATS       {nats.url}",
         f"  data dir   {data_dir}",
         "",
-        "Demo API keys (header X-API-Key):",
-        "",
     ]
-    width = max(len(k["name"]) for k in keys)
-    region_width = max(len(k["region"]) for k in keys)
-    lines.append(f"  {'name':<{width}}  {'region':<{region_width}}  {'role':<10}  key")
-    lines += [
-        f"  {k['name']:<{width}}  {k['region']:<{region_width}}  {k['role']:<10}  {k['key']}" for k in keys
-    ]
-    operator = next(k for k in keys if k["role"] == "operator")
+    if new_keys:
+        lines += [
+            "Demo API keys (header X-API-Key), made now and shown this once:",
+            "",
+            *(f"  {line}" for line in key_table(new_keys)),
+            "",
+            f"They are kept in {keys_file} (readable by you only); '{command}' prints them again.",
+        ]
+    else:
+        lines += [
+            f"Demo API keys (header X-API-Key): in {keys_file} (readable by you only);",
+            f"'{command}' prints them, '{command} NAME' one of them (e.g. jamtland-harjedalen-admin).",
+        ]
     lines += [
         "",
         "Try:",
-        f"  curl -H 'X-API-Key: {operator['key']}' {gateway.url}/plans/regions/kronoberg/programmes",
+        f'  curl -H "X-API-Key: $({command} operator)" {gateway.url}/plans/regions/kronoberg/programmes',
         "",
         *([demo_note, ""] if demo_note else []),
         "Press Ctrl-C to stop.",
@@ -243,9 +312,12 @@ def banner(
 
 
 def up(args: argparse.Namespace) -> int:
+    os.umask(PRIVATE_UMASK)  # for the launcher and, inherited, every process it starts
     data_dir = Path(args.data_dir).resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    make_private(data_dir)
+    known = {k["name"] for k in demo_keys(data_dir)}
     keys = ensure_api_keys(data_dir)
+    new_keys = [k for k in keys if k["name"] not in known]
 
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)
@@ -279,21 +351,20 @@ def up(args: argparse.Namespace) -> int:
             )
         elif not args.no_demo:
             note = f"Demo data: loaded {marker.read_text().strip()} (remove {marker} to load it again)."
-        print(banner(gateway, nats, data_dir, keys, note), flush=True)
+        print(banner(gateway, nats, data_dir, new_keys, note), flush=True)
         if loader is not None:
             loader.start()
 
-        # Watch: any child exiting on its own is a failure of the whole platform.
+        # Watch: a process that exits is started again (NATS on the same store, so nothing is lost;
+        # the services reconnect to it by themselves), the others serve on meanwhile.
+        supervisor = Supervisor()
+        supervisor.watch(nats, nats.start)
+        for service in services:
+            supervisor.watch(service, service.start, service.is_ready)
+        supervisor.watch(gateway, gateway.start)
         while True:
-            for proc in processes:
-                if not proc.running():
-                    print(
-                        f"\n{proc.name} exited unexpectedly (code {proc.returncode()}); "
-                        f"last lines of {proc.log_path}:\n{proc.log_tail()}\n",
-                        file=sys.stderr,
-                    )
-                    return 1
-            time.sleep(0.5)
+            supervisor.poll()
+            time.sleep(0.25)
     except Shutdown as sig:
         log.info("%s received, stopping", sig)
         return 0
@@ -312,15 +383,46 @@ def up(args: argparse.Namespace) -> int:
         log.info("stopped")
 
 
+def show_keys(args: argparse.Namespace) -> int:
+    """``./kraftsamla keys [NAME]``: the demo keys as a table, or one key alone (for ``$(…)``)."""
+    data_dir = Path(args.data_dir).resolve()
+    keys = demo_keys(data_dir)
+    if not keys:
+        print(
+            f"kraftsamla: no demo API keys in {data_dir} yet; './kraftsamla up' makes them.", file=sys.stderr
+        )
+        return 1
+    if args.name:
+        found = next((k["key"] for k in keys if k["name"] == args.name), None)
+        if found is None:
+            names = ", ".join(k["name"] for k in keys)
+            print(f"kraftsamla: no demo API key named {args.name!r}; there are: {names}", file=sys.stderr)
+            return 1
+        print(found)
+        return 0
+    print(f"Demo API keys (header X-API-Key), from {data_dir / DEMO_KEYS_FILE}:\n")
+    print("\n".join(f"  {line}" for line in key_table(keys)))
+    return 0
+
+
+DEFAULT_DATA_DIR = "./data"
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kraftsamla", description="Run Kraftsamla on this machine.")
     sub = p.add_subparsers(dest="command", required=True)
+    data_dir = os.environ.get("KRAFTSAMLA_DATA_DIR", DEFAULT_DATA_DIR)
     u = sub.add_parser("up", help="start NATS, the four services and the gateway")
-    u.add_argument("--data-dir", default=os.environ.get("KRAFTSAMLA_DATA_DIR", "./data"))
+    u.add_argument("--data-dir", default=data_dir)
     u.add_argument("--gateway-port", type=int, default=_env_int("KRAFTSAMLA_GATEWAY_PORT", 8000))
     u.add_argument("--nats-port", type=int, default=_env_int("KRAFTSAMLA_NATS_PORT", 14222))
     u.add_argument("--no-demo", action="store_true", help="do not load demo data on first start")
     u.add_argument("--ready-timeout", type=float, default=120.0, help="seconds to wait for each service")
+    k = sub.add_parser("keys", help="print the demo API keys (or one of them, by name)")
+    k.add_argument(
+        "name", nargs="?", help="the key's name, e.g. operator or kronoberg-admin: print that key alone"
+    )
+    k.add_argument("--data-dir", default=data_dir)
     return p
 
 
@@ -330,6 +432,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
     if args.command == "up":
         sys.exit(up(args))
+    if args.command == "keys":
+        sys.exit(show_keys(args))
 
 
 if __name__ == "__main__":

@@ -121,11 +121,24 @@ def run_sync(factory: Callable[[], Coroutine[Any, Any, T]], timeout: float | Non
         return pool.submit(lambda: asyncio.run(factory())).result(timeout)
 
 
+def _libc_prctl() -> Callable[..., int] | None:
+    try:
+        prctl: Callable[..., int] = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    return prctl
+
+
+_PRCTL = _libc_prctl() if sys.platform == "linux" else None
+"""Looked up once, here: the child between fork and exec does as little as it can (the launcher
+starts processes again while its other threads run)."""
+
+
 def _die_with_parent() -> None:
     # Linux only: the child gets SIGKILL when the parent dies, even by SIGKILL, so a crashed
     # test run or launcher never leaves servers holding ports. PR_SET_PDEATHSIG = 1.
-    with contextlib.suppress(Exception):
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+    if _PRCTL is not None:
+        _PRCTL(1, signal.SIGKILL)
 
 
 def _popen_kwargs() -> dict[str, Any]:

@@ -388,9 +388,21 @@ class Bus:
         counts = dead.state.subjects or {}
         return states, {d: counts.get(f"deadletter.{d}", 0) for d in self.durables}
 
-    async def ping(self) -> bool:
+    async def ping(self, timeout: float = 2.0) -> bool:
+        """A round trip to JetStream (its account information) within ``timeout`` seconds.
+
+        Not ``flush()`` (a PING): in nats-py 2.16 a flush that times out leaves its cancelled
+        future waiting for the PONG, and the PONG arriving late stops the connection's read loop.
+        A request that times out is forgotten cleanly, and this one also shows JetStream answers.
+        """
         conn = getattr(self.broker, "_connection", None)
-        return bool(conn is not None and conn.is_connected)
+        if conn is None or not conn.is_connected:
+            return False
+        try:
+            await conn.jetstream(timeout=timeout).account_info()
+        except Exception:
+            return False
+        return True
 
     # ------------------------------------------------------------------ outbox relay
 

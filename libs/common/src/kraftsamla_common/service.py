@@ -27,6 +27,7 @@ from .auth import ApiKeys, BearerTokens
 from .bus import Bus, Subscriptions
 from .db import Database
 from .messaging import OutboxRelay, UnitOfWork
+from .readiness import Readiness
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -186,16 +187,21 @@ def create_app(
     async def healthz() -> dict[str, str]:
         return {"status": "ok", "service": spec.name}
 
+    readiness = Readiness(
+        {"database": db.ping, "nats": lambda: bus.ping(settings.readiness_timeout_seconds)},
+        deadline=settings.readiness_timeout_seconds,
+        keep=settings.readiness_cache_seconds,
+    )
+
     async def readyz() -> JSONResponse:
-        checks = {"database": await db.ping(), "nats": await bus.ping()}
-        ok = all(checks.values())
+        outcome = await readiness.check()
         return JSONResponse(
             {
-                "status": "ready" if ok else "not ready",
+                "status": "ready" if outcome.ready else "not ready",
                 "service": spec.name,
-                "checks": {k: "ok" if v else "failing" for k, v in checks.items()},
+                "checks": {k: "ok" if v else "failing" for k, v in outcome.checks.items()},
             },
-            status_code=200 if ok else 503,
+            status_code=200 if outcome.ready else 503,
         )
 
     async def prometheus() -> Response:

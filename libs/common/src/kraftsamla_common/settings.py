@@ -80,6 +80,18 @@ class Settings(BaseSettings):
     metrics_poll_seconds: float = Field(
         default=5.0, gt=0, description="Refresh of the gauges: consumer lag, dead letters, outbox backlog."
     )
+    readiness_timeout_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        description="`/readyz`: how long the round trip to the database and to NATS may take; slower "
+        "counts as failing (503).",
+    )
+    readiness_cache_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="`/readyz`: how long an answer is reused, so that frequent probes do not each reach "
+        "the database and NATS.",
+    )
     log_level: str = Field(default="INFO", description="Log level: DEBUG, INFO, WARNING, ERROR.")
     log_format: str = Field(default="json", description="`json` lines, or `text` for plain lines.")
     httpx_log_level: str = Field(
