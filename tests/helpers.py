@@ -78,6 +78,10 @@ def write_keys(path: Path, regions: list[str]) -> None:
     path.write_text(json.dumps({"keys": entries}))
 
 
+SECRETS_KEY = "a3JhZnRzYW1sYS10ZXN0cy1zZWNyZXRzLWtleS0zMmI="
+"""The tests' ``KRAFTSAMLA_SECRETS_KEY`` (a Fernet key: 32 bytes in URL-safe base64)."""
+
+
 def service_settings(
     name: str, *, database_url: str, nats_url: str, api_keys_file: Path, **overrides: Any
 ) -> Settings:
@@ -86,7 +90,7 @@ def service_settings(
         nats_url=nats_url,
         api_keys_file=api_keys_file,
         data_dir=api_keys_file.parent,
-        **overrides,
+        **{"secrets_key": SECRETS_KEY, **overrides},
     ).for_service(name)
 
 

@@ -50,6 +50,7 @@ def platform(
         "KRAFTSAMLA_METRICS_POLL_SECONDS": "0.5",
         "KRAFTSAMLA_RELAY_POLL_SECONDS": "0.2",
         "KRAFTSAMLA_REPORT_DEBOUNCE_SECONDS": "0.2",
+        "KRAFTSAMLA_WEBHOOK_ALLOWED_HOSTS": '["127.0.0.1"]',  # the tests' webhook endpoints
     }
     # On PostgreSQL the services run as in production: migrated by the tables' owner, then
     # connected as a role that owns nothing, behind row-level security.

@@ -54,6 +54,7 @@ async def test_webhook_endpoint_down_for_a_minute_gets_every_delivery_once_after
             "KRAFTSAMLA_RELAY_POLL_SECONDS": "0.2",
             "KRAFTSAMLA_WEBHOOK_BACKOFF_SECONDS": json.dumps(BACKOFF),
             "KRAFTSAMLA_WEBHOOK_TIMEOUT_SECONDS": "2",
+            "KRAFTSAMLA_WEBHOOK_ALLOWED_HOSTS": '["127.0.0.1"]',  # the test's endpoint
         },
     )
     proc.start()

@@ -25,6 +25,8 @@ async def svc(
         database_url=database_factory("assessment"),
         nats_url=nats_url,
         api_keys_file=api_keys_file,
+        # The funding system's host, which resolves nowhere offline: allowed by name.
+        webhook_allowed_hosts=["nyps.example.se"],
     )
     async with running(spec, settings) as client:
         yield client, {"X-API-Key": key}

@@ -43,7 +43,10 @@ FOREST_PLAN, FOREST_AREA = new_id(), new_id()
 @pytest.fixture
 async def svc(js: Any, start_service: StartService) -> AsyncIterator[httpx.AsyncClient]:
     async with start_service(
-        "assessment", webhook_backoff_seconds=[0.2, 0.2, 0.2], webhook_poll_seconds=0.05
+        "assessment",
+        webhook_backoff_seconds=[0.2, 0.2, 0.2],
+        webhook_poll_seconds=0.05,
+        webhook_allowed_hosts=["127.0.0.1"],  # the tests' webhook endpoints
     ) as c:
         yield c
 

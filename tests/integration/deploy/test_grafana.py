@@ -1054,6 +1054,7 @@ async def platform(
                 backoff_seconds=[0.1],
                 webhook_poll_seconds=0.05,
                 webhook_backoff_seconds=[0.1],
+                webhook_allowed_hosts=["127.0.0.1"],  # the test's webhook endpoint
             )
             clients[name] = await stack.enter_async_context(running(spec, settings))
         yield clients

@@ -592,8 +592,33 @@ def compile_sources(*packages: str) -> None:
             compileall.compile_dir(folder, quiet=2)
 
 
+SECRETS_KEY_FILE = "secrets.key"
+NEEDS_SECRETS_KEY = ("assessment",)
+"""Services that encrypt what they keep (assessment: webhook signing secrets)."""
+
+
+def ensure_secrets_key(data_dir: Path) -> str:
+    """The key (``KRAFTSAMLA_SECRETS_KEY``) kept in ``<data dir>/secrets.key``, readable by its
+    owner only, made on first use: 32 random bytes in URL-safe base64 (a Fernet key). Every start
+    in the same data dir gets the same key, so what was encrypted stays readable."""
+    import base64
+
+    path = data_dir / SECRETS_KEY_FILE
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        key = base64.urlsafe_b64encode(os.urandom(32)).decode("ascii")
+        with contextlib.suppress(FileExistsError):  # made just now by another process: theirs
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(key + "\n")
+    return path.read_text().strip()
+
+
 class ServiceProcess(ManagedProcess):
-    """One service, ``python -m kraftsamla_<name>``, configured through ``KRAFTSAMLA_*`` variables."""
+    """One service, ``python -m kraftsamla_<name>``, configured through ``KRAFTSAMLA_*`` variables.
+
+    A service that encrypts what it keeps gets the key of ``<data dir>/secrets.key`` (made on the
+    first start) unless ``KRAFTSAMLA_SECRETS_KEY`` is given."""
 
     def __init__(
         self,
@@ -634,6 +659,8 @@ class ServiceProcess(ManagedProcess):
             }
         )
         env.update(self.extra_env)
+        if self.name in NEEDS_SECRETS_KEY and not env.get("KRAFTSAMLA_SECRETS_KEY"):
+            env["KRAFTSAMLA_SECRETS_KEY"] = ensure_secrets_key(self.data_dir)
         return env
 
     def start(self) -> Self:

@@ -46,6 +46,9 @@ class ServiceSpec:
     version: str = "0.1.0"
     background: list[Callable[[ServiceContext], Coroutine[Any, Any, None]]] = field(default_factory=list)
     """Long-running tasks started with the service (e.g. report regeneration)."""
+    on_start: list[Callable[[ServiceContext], Coroutine[Any, Any, None]]] = field(default_factory=list)
+    """Steps run once after the migrations, before the service serves; one that fails stops the
+    start (a missing key, data to convert)."""
 
     def __post_init__(self) -> None:
         # Every service answers the operator's list of regions and a region's audit log, beside its
@@ -147,6 +150,13 @@ def create_app(
         # The own stream first: services that consume it wait for it, not for these migrations.
         await bus.declare()
         await db.migrate(spec.migrations)
+        try:
+            for step in spec.on_start:
+                await step(ctx)
+        except BaseException:
+            await bus.stop()
+            await db.dispose()
+            raise
         await bus.start()
         jobs: list[tuple[str, Callable[[], Coroutine[Any, Any, None]]]] = [
             ("outbox-relay", relay.run),

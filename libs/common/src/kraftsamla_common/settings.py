@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_PORTS = {"plans": 8101, "actors": 8102, "assessment": 8103, "reporting": 8104}
@@ -128,6 +128,21 @@ class Settings(BaseSettings):
     webhook_poll_seconds: float = Field(
         default=0.5, gt=0, description="Assessment: how often due webhook deliveries are looked for."
     )
+    webhook_allowed_hosts: list[str] = Field(
+        default=[],
+        description="Assessment: internal destinations webhooks may go to after all, as JSON: host "
+        'names (any address they resolve to is allowed), addresses and networks (`["hooks.internal", '
+        '"10.20.0.0/16"]`). Every other loopback, private, link-local, shared (100.64/10), '
+        "unspecified, multicast or reserved address is refused, when a webhook is registered and at "
+        "each delivery; cloud metadata addresses always.",
+    )
+    secrets_key: SecretStr | None = Field(
+        default=None,
+        description="Assessment: the key webhook signing secrets are encrypted with in the database "
+        "(a Fernet key: 32 bytes in URL-safe base64); several separated by commas, newest first, while "
+        "a key is rotated. Required: the service does not start without one (`./kraftsamla up` keeps "
+        "one in `<data dir>/secrets.key`).",
+    )
 
     max_body_bytes: int = Field(
         default=16 * 1024 * 1024, ge=1, description="Largest request body (413 above)."
@@ -171,7 +186,9 @@ def _default(field: Any) -> str:
     if isinstance(value, Path):
         return f"`{value}`"
     if isinstance(value, list):
-        return "`" + ", ".join(f"{v:g}" for v in value) + "`"
+        if not value:
+            return "none"
+        return "`" + ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value) + "`"
     if isinstance(value, float):
         return f"`{value:g}`"
     return f"`{value}`"

@@ -7,6 +7,7 @@ from kraftsamla_common.service import ServiceSpec
 from .api import router
 from .subscriptions import subscriptions
 from .usecases.webhook_delivery import dispatch
+from .usecases.webhooks import seal_secrets
 
 spec = ServiceSpec(
     name="assessment",
@@ -16,4 +17,5 @@ spec = ServiceSpec(
     subscriptions=subscriptions,
     migrations=Path(__file__).parent / "migrations",
     background=[dispatch],
+    on_start=[seal_secrets],
 )

@@ -30,6 +30,7 @@ from kraftsamla_common.events import (
 from kraftsamla_common.municipalities import municipality_by_code
 
 from .domain.assessor import normalise_identifier
+from .domain.destinations import MAX_URL_LENGTH, parse_webhook_url
 from .domain.grants import WarningCode
 
 MAX_TEXT = 20_000
@@ -240,8 +241,22 @@ WebhookEvent = Literal[
 ]  # fmt: skip
 
 
+def _webhook_url(value: str) -> str:
+    """The URL as it will be kept and sent to, when it is well formed (else a ValueError)."""
+    return parse_webhook_url(value).url
+
+
 class WebhookCreate(Strict):
-    url: Annotated[str, Field(pattern=r"^https?://[^\s]+$", max_length=2000)]
+    url: Annotated[
+        str,
+        Field(
+            pattern=r"^https?://[^\s]+$",
+            max_length=MAX_URL_LENGTH,
+            description="http or https, with a host and no user name or password; it must lead to a "
+            "public address",
+        ),
+        AfterValidator(_webhook_url),
+    ]
     event_types: Annotated[list[WebhookEvent], Field(min_length=1, max_length=5)]
     source: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")] | None = Field(
         default=None, description="Only applications from this funding system"

@@ -33,9 +33,14 @@ async def create_webhook(body: WebhookCreate, scope: WebhookScope, uow: UowDep) 
     Deliveries are POSTed as JSON and signed after the Standard Webhooks specification: verify the
     ``webhook-signature`` header (HMAC-SHA256 over ``webhook-id.webhook-timestamp.body``) with the
     secret answered here, shown this once. Failed deliveries are retried with growing delays.
-    An integrator's subscription is for its own funding system's applications only."""
+    An integrator's subscription is for its own funding system's applications only.
+
+    The URL must lead to a public address: a loopback, private, link-local or otherwise internal
+    address, or a name that resolves to one, is refused (422), now and at every delivery, unless
+    the platform's operator allows it."""
     created = await webhooks.create_webhook(uow, body, by=scope.principal.name, only_source=own_source(scope))
-    return NewWebhookPublic(**webhook_public(created).model_dump(), secret=created.hook.secret)
+    assert created.secret is not None
+    return NewWebhookPublic(**webhook_public(created).model_dump(), secret=created.secret)
 
 
 @router.get("/webhooks", response_model=WebhooksPublic)

@@ -251,12 +251,13 @@ class Webhook(Base):
     __tablename__ = "webhooks"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     region: Mapped[str] = mapped_column(String(64), index=True)
-    url: Mapped[str] = mapped_column(String(2000))
+    url: Mapped[str] = mapped_column(String(2048))
     event_types: Mapped[list[Any]] = mapped_column(JSON)
     source: Mapped[str | None] = mapped_column(String(64))
     """Only applications from this funding system, when set."""
     description: Mapped[str | None] = mapped_column(String(500))
-    secret: Mapped[str] = mapped_column(String(100))
+    secret: Mapped[str] = mapped_column(String(400))
+    """The signing secret encrypted (``fernet:…``, ``adapters.secret_box``)."""
     active: Mapped[bool] = mapped_column(Boolean)
     created_by: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -4,7 +4,8 @@ The service's own events (from its stream, like any consumer) are fanned out int
 row per matching subscription, in the consumer's transaction with its inbox row, so an event is
 queued once. A background dispatcher sends due deliveries over HTTP (``adapters.webhooks``) and
 retries failures with growing delays until ``webhook_backoff_seconds`` is exhausted. The bus never
-waits for an endpoint: a dead endpoint only grows its own queue.
+waits for an endpoint: a dead endpoint only grows its own queue, and a delivery that fails in any
+way is recorded as that delivery's failed attempt while the rest of its batch goes on.
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ from kraftsamla_common.events import (
 from kraftsamla_common.messaging import UnitOfWork, insert_ignore
 from kraftsamla_common.service import ServiceContext
 
-from ..adapters.webhooks import WebhookSender
+from ..adapters.secret_box import box_for
+from ..adapters.webhooks import WebhookSender, failed_attempt
+from ..domain.destinations import AllowedDestinations
 from ..persistence.tables import Delivery, Webhook
 
 log = logging.getLogger(__name__)
@@ -175,7 +178,12 @@ async def record(ctx: ServiceContext, delivery: Delivery, entry: dict[str, Any])
 
 async def dispatch(ctx: ServiceContext) -> None:
     """Send due deliveries until cancelled; each endpoint's slowness stays its own."""
-    async with WebhookSender(ctx.settings.webhook_timeout_seconds) as sender:
+    sender = WebhookSender(
+        ctx.settings.webhook_timeout_seconds,
+        allowed=AllowedDestinations.of(ctx.settings.webhook_allowed_hosts),
+        box=box_for(ctx.settings.secrets_key),
+    )
+    async with sender:
         while True:
             try:
                 batch = await claim_due(ctx)
@@ -189,10 +197,14 @@ async def dispatch(ctx: ServiceContext) -> None:
                 continue
 
             async def one(d: Delivery, h: Webhook) -> None:
-                entry = await sender.send(d, h)
+                try:
+                    entry = await sender.send(d, h)
+                except Exception as exc:  # this delivery's failure, retried as any other
+                    log.warning("webhook dispatcher: delivery %s: %s", d.id, exc, exc_info=True)
+                    entry = failed_attempt(d, f"{type(exc).__name__}: {exc}")
                 try:
                     await record(ctx, d, entry)
                 except Exception as exc:  # the lease expires and it is sent again
                     log.warning("webhook dispatcher: recording delivery %s: %s", d.id, exc)
 
-            await asyncio.gather(*(one(d, h) for d, h in batch))
+            await asyncio.gather(*(one(d, h) for d, h in batch), return_exceptions=True)

@@ -1,23 +1,35 @@
 """Integrators' webhook subscriptions and their delivery logs (the deliveries themselves are queued
-and sent by ``webhook_delivery``)."""
+and sent by ``webhook_delivery``).
+
+A subscription's URL must lead to a public address (or one the operator allows,
+``domain.destinations``), checked here and again at every delivery. Its signing secret is answered
+once and kept encrypted (``adapters.secret_box``); every start encrypts what is not yet, or not
+with the newest key."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 from uuid import UUID
 
 from sqlalchemy import func, select, update
 
-from kraftsamla_common.errors import Forbidden, NotFound
+from kraftsamla_common.db import ALL_REGIONS
+from kraftsamla_common.errors import Forbidden, NotFound, Unprocessable, said
 from kraftsamla_common.events import new_id, utcnow
 from kraftsamla_common.messaging import UnitOfWork
-from kraftsamla_common.service import Page
+from kraftsamla_common.service import Page, ServiceContext
 
+from ..adapters.destinations import Refused, Resolver, check_registration, system_resolver
+from ..adapters.secret_box import InvalidToken, box_for
 from ..adapters.webhooks import new_secret
+from ..domain.destinations import AllowedDestinations
 from ..persistence.tables import Delivery, Webhook
 from ..schemas import WebhookCreate
 from .applications import check_source
+
+log = logging.getLogger(__name__)
 
 
 class WebhookState(NamedTuple):
@@ -26,6 +38,8 @@ class WebhookState(NamedTuple):
     hook: Webhook
     pending: int
     failed: int
+    secret: str | None = None
+    """The signing secret, only as the subscription is made (it is kept encrypted)."""
 
 
 async def _state(uow: UnitOfWork, hook: Webhook) -> WebhookState:
@@ -51,10 +65,16 @@ async def _webhook(uow: UnitOfWork, webhook_id: UUID, only_source: str | None) -
 
 
 async def create_webhook(
-    uow: UnitOfWork, body: WebhookCreate, *, by: str, only_source: str | None
+    uow: UnitOfWork,
+    body: WebhookCreate,
+    *,
+    by: str,
+    only_source: str | None,
+    resolver: Resolver = system_resolver,
 ) -> WebhookState:
     """Subscribe a URL to event types, with a new secret; a caller bound to a funding system
-    (``only_source``) subscribes to its own applications' events only."""
+    (``only_source``) subscribes to its own applications' events only. A URL that does not lead to
+    a public address (or one the operator allows) is 422."""
     source = body.source
     if only_source is not None:
         check_source(source or only_source, only_source)
@@ -63,21 +83,32 @@ async def create_webhook(
                 "A reassessment covers every funding system: this key may not subscribe to it.",
             )
         source = only_source
+    allowed = AllowedDestinations.of(uow.settings.webhook_allowed_hosts)
+    try:
+        url = await check_registration(body.url, allowed, resolver)
+    except Refused as exc:
+        log.info("webhook destination refused: %s", exc.detail)
+        raise Unprocessable(
+            said("problem_detail_webhook_destination"),
+            [{"pointer": "/url", "location": "body", "message": str(exc), "type": "webhook_destination"}],
+        ) from None
+    box = box_for(uow.settings.secrets_key)
+    secret = new_secret()
     hook = Webhook(
         id=str(new_id()),
         region=uow.region,
-        url=body.url,
+        url=url.url,
         event_types=list(dict.fromkeys(body.event_types)),
         source=source,
         description=body.description,
-        secret=new_secret(),
+        secret=box.seal(secret),
         active=True,
         created_by=by,
         created_at=utcnow(),
     )
     uow.session.add(hook)
     await uow.commit()
-    return await _state(uow, hook)
+    return (await _state(uow, hook))._replace(secret=secret)
 
 
 async def list_webhooks(uow: UnitOfWork, *, only_source: str | None) -> list[WebhookState]:
@@ -140,3 +171,34 @@ async def retry_delivery(
         d.state, d.attempts, d.next_attempt_at = "pending", 0, utcnow()
     await uow.commit()
     return d
+
+
+async def seal_secrets(ctx: ServiceContext) -> None:
+    """On start: encrypt the signing secrets kept in plaintext (before they were encrypted) and
+    re-encrypt those of an older key with the newest (a key being rotated). Without a key the
+    service does not start; a secret no key opens is left as it is, and said."""
+    AllowedDestinations.of(ctx.settings.webhook_allowed_hosts)  # a wrong entry stops the start too
+    box = box_for(ctx.settings.secrets_key)
+    async with ctx.db.session(ALL_REGIONS) as session, session.begin():
+        rows = (await session.execute(select(Webhook.id, Webhook.secret))).all()
+        sealed = unopened = 0
+        for hook_id, stored in rows:
+            try:
+                new = box.reseal(stored)
+            except InvalidToken:
+                unopened += 1
+                continue
+            if new is not None:
+                # Only if unchanged: another replica starting now may have sealed it already.
+                await session.execute(
+                    update(Webhook).where(Webhook.id == hook_id, Webhook.secret == stored).values(secret=new)
+                )
+                sealed += 1
+    if sealed:
+        log.info("webhook secrets encrypted with the newest key: %d", sealed)
+    if unopened:
+        log.error(
+            "webhook secrets no key of KRAFTSAMLA_SECRETS_KEY opens: %d (their deliveries fail until "
+            "the key they were encrypted with is given again)",
+            unopened,
+        )
