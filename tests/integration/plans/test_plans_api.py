@@ -349,25 +349,31 @@ async def test_programme_adoption_strength_areas_and_their_events(
 
     leader = str(new_id())
     r = await client.get(url, headers=headers(region))
+    etag = r.headers["ETag"]
     new_area = {"code": "upplevelser", "name": {"sv": "Upplevelser"}, "process_leader_id": leader}
     r = await client.post(
-        f"{url}/strength-areas", json=new_area, headers={**headers(region), "If-Match": r.headers["ETag"]}
+        f"{url}/strength-areas", json=new_area, headers={**headers(region), "If-Match": etag}
     )
-    assert r.status_code == 201, r.text
-    area = next(sa for sa in r.json()["strength_areas"] if sa["code"] == "upplevelser")
-    assert area["process_leader"] == {"id": leader, "name": None}
-    assert area["action_plan_id"]
+    # A process leader the actors service has not announced to this region is refused, nothing added.
+    assert r.status_code == 422, r.text
+    assert [(e["pointer"], e["type"]) for e in r.json()["errors"]] == [
+        ("/process_leader_id", "unknown_reference")
+    ]
 
-    # The actors service announces the process leader: now the plans service can name it.
+    # Once announced, the plans service takes it, and names it.
     nc_js = await _publish_actor(nats_url, region, leader, "Peak Innovation")
     await nc_js.close()
 
-    async def named() -> bool:
-        body = (await client.get(url, headers=headers(region))).json()
-        sa = next(sa for sa in body["strength_areas"] if sa["code"] == "upplevelser")
-        return bool(sa["process_leader"]["name"] == "Peak Innovation")
+    async def added() -> httpx.Response | None:
+        r = await client.post(
+            f"{url}/strength-areas", json=new_area, headers={**headers(region), "If-Match": etag}
+        )
+        return r if r.status_code == 201 else None
 
-    await eventually(named)
+    r = await eventually(added)
+    area = next(sa for sa in r.json()["strength_areas"] if sa["code"] == "upplevelser")
+    assert area["process_leader"] == {"id": leader, "name": "Peak Innovation"}
+    assert area["action_plan_id"]
 
     r = await client.get(url, headers=headers(region))
     r = await client.patch(

@@ -407,24 +407,40 @@ def resolve(value: Any, area_ids: dict[str, str], actor_ids: dict[str, str]) -> 
 
 
 class PoliteTransport(httpx.AsyncBaseTransport):
-    """Sends again a request the platform answered 429 (rate limit), after its ``Retry-After``:
-    the demo loader is one client sending thousands of requests, as an integrator's would."""
+    """Sends again a request the platform answered 429 (rate limit), after its ``Retry-After``, and
+    one refused only because it names something another service made a moment ago and this one has
+    not heard of yet (422, every error ``unknown_reference``), a little later: the demo loader is
+    one client sending thousands of requests, as an integrator's would."""
 
-    def __init__(self, inner: httpx.AsyncBaseTransport, attempts: int = 30) -> None:
+    def __init__(self, inner: httpx.AsyncBaseTransport, attempts: int = 30, not_yet: float = 0.2) -> None:
         self.inner = inner
         self.attempts = attempts
+        self.not_yet = not_yet
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         for _ in range(self.attempts):
             response = await self.inner.handle_async_request(request)
-            if response.status_code != 429:
+            if response.status_code == 429:
+                await response.aclose()
+                await asyncio.sleep(float(response.headers.get("retry-after", "1")))
+            elif response.status_code == 422 and await _not_known_yet(response):
+                await asyncio.sleep(self.not_yet)
+            else:
                 return response
-            await response.aclose()
-            await asyncio.sleep(float(response.headers.get("retry-after", "1")))
         return response
 
     async def aclose(self) -> None:
         await self.inner.aclose()
+
+
+async def _not_known_yet(response: httpx.Response) -> bool:
+    """Whether a 422 names only ids this service does not know (yet); the body stays readable."""
+    await response.aread()
+    try:
+        errors = response.json().get("errors") or []
+    except ValueError:
+        return False
+    return bool(errors) and all(e.get("type") == "unknown_reference" for e in errors)
 
 
 async def load(base_url: str, keys: list[dict[str, str]], progress: ProgressLines | None = None) -> None:

@@ -43,8 +43,11 @@ def _label(start: date, months: int) -> str:
     return f"{start:%Y-%m}/{start.month + months - 1:02d}"
 
 
-def _add_months(d: date, months: int) -> date:
+def _add_months(d: date, months: int) -> date | None:
+    """The first of the month ``months`` after ``d``'s; None beyond the calendar (after year 9999)."""
     total = d.year * 12 + d.month - 1 + months
+    if total // 12 > date.max.year:
+        return None
     return date(total // 12, total % 12 + 1, 1)
 
 
@@ -61,7 +64,10 @@ def slots(
     out = []
     while start <= hi:
         nxt = _add_months(start, months)
-        out.append(Slot(_label(start, months), start, date.fromordinal(nxt.toordinal() - 1)))
+        last = date.max if nxt is None else date.fromordinal(nxt.toordinal() - 1)
+        out.append(Slot(_label(start, months), start, last))
+        if nxt is None:
+            break
         start = nxt
     return out
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -116,9 +117,15 @@ def _utc(value: datetime) -> datetime:
 # --------------------------------------------------------------------------- XLSX
 
 
+def _finite(cell: Cell) -> bool:
+    """Whether a number can be written as one (a workbook holds no infinity and no NaN)."""
+    value = cell.value if isinstance(cell, Amount) else cell
+    return not isinstance(value, float | Decimal) or math.isfinite(value)
+
+
 def _number_format(column: Column, cell: Cell) -> str | None:
     places = "." + "0" * column.decimals if column.decimals else ""
-    if isinstance(cell, bool):
+    if isinstance(cell, bool) or not _finite(cell):
         return None
     if isinstance(cell, datetime):
         return "yyyy-mm-dd hh:mm"
@@ -146,6 +153,8 @@ def _xlsx_text(text: str) -> str:
 def _xlsx_value(cell: Cell) -> Any:
     if isinstance(cell, str):
         return _xlsx_text(cell)
+    if not _finite(cell):
+        return str(cell.value if isinstance(cell, Amount) else cell)
     if isinstance(cell, Amount):
         return cell.value
     if isinstance(cell, datetime):

@@ -149,9 +149,14 @@ class Messages:
 def _decimal(value: float | int | Decimal, digits: int | None, locale: str) -> str:
     """A number in a language's format (kept: reports and rationales say the same figures often,
     and Babel takes tens of microseconds for each)."""
-    if digits is not None:
-        return format_decimal(value, format=f"#,##0.{'0' * digits}" if digits else "#,##0", locale=locale)
-    return format_decimal(value, locale=locale)
+    try:
+        if digits is not None:
+            return format_decimal(value, format=f"#,##0.{'0' * digits}" if digits else "#,##0", locale=locale)
+        return format_decimal(value, locale=locale)
+    except (ArithmeticError, ValueError):
+        # Beyond what a locale's pattern can carry (inf, nan, more digits than Decimal's precision):
+        # shown as it is, never an error that would take the whole page with it.
+        return str(value)
 
 
 def placeholders(text: str) -> set[str]:

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from kraftsamla_common.bounds import Count, Day
 from kraftsamla_common.events import EngagementKind, Frequency, GroupKind, Helix, MemberRole, SizeClass
 
 from .domain.reference import Country
@@ -200,13 +201,13 @@ class MemberCreate(Write):
     actor_id: UUID
     person_id: UUID | None = None
     role: MemberRole = "member"
-    joined_on: date
-    left_on: date | None = Field(default=None, description="The first day no longer a member")
+    joined_on: Day
+    left_on: Day | None = Field(default=None, description="The first day no longer a member")
 
 
 class MemberUpdate(Write):
     role: MemberRole | None = None
-    left_on: date | None = None
+    left_on: Day | None = None
 
 
 class MemberPublic(BaseModel):
@@ -279,7 +280,7 @@ class ParticipantCreate(Write):
 class EngagementCreate(Write):
     kind: EngagementKind
     title: Name
-    held_on: date
+    held_on: Day
     strength_area_ids: Annotated[list[UUID], Field(max_length=20)] = []
     municipality: MunicipalityCode | None = None
     cycle_id: UUID | None = Field(
@@ -288,7 +289,7 @@ class EngagementCreate(Write):
         "same kind and strength area running on that date, if there is exactly one",
     )
     participants: Annotated[list[ParticipantCreate], Field(max_length=5000)] = []
-    head_count: Annotated[int, Field(ge=0, le=1_000_000)] = Field(
+    head_count: Count = Field(
         default=0, description="Participants not listed by name (a survey's respondents, an open seminar)"
     )
     notes: Annotated[str, Field(max_length=5000)] = ""
@@ -353,8 +354,8 @@ class CycleCreate(Write):
     kind: EngagementKind = "actor_meeting"
     title: Name
     frequency: Frequency
-    starts_on: date
-    ends_on: date | None = None
+    starts_on: Day
+    ends_on: Day | None = None
 
     @model_validator(mode="after")
     def _order(self) -> CycleCreate:

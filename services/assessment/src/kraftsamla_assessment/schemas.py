@@ -16,6 +16,8 @@ from pydantic import (
     model_validator,
 )
 
+from kraftsamla_common import bounds
+from kraftsamla_common.bounds import Day
 from kraftsamla_common.events import (
     ActionPlanContent,
     ApplicationKind,
@@ -65,7 +67,8 @@ OrgIdentifier = Annotated[
     AfterValidator(_identifier),
 ]
 Text = Annotated[str, Field(max_length=MAX_TEXT)]
-Amount = Annotated[float, Field(ge=0, le=1e12)]
+Amount = bounds.Amount
+"""0 to 10¹² in the application's currency, finite."""
 
 
 class Strict(BaseModel):
@@ -106,8 +109,8 @@ class ApplicationCreate(Strict):
     requested_amount: Amount
     total_budget: Amount | None = None
     currency: Currency = "SEK"
-    period_start: date | None = None
-    period_end: date | None = None
+    period_start: Day | None = None
+    period_end: Day | None = None
     municipalities: Annotated[list[MunicipalityCode], Field(max_length=400)] = []
     strength_areas: Annotated[
         list[Annotated[str, Field(min_length=1, max_length=64)]], Field(max_length=20)
@@ -137,7 +140,7 @@ class ApplicationCreate(Strict):
 class DecisionRequest(Strict):
     outcome: Literal["granted", "rejected"]
     granted_amount: Amount | None = None
-    decided_on: date | None = Field(default=None, description="Today when not given")
+    decided_on: Day | None = Field(default=None, description="Today when not given")
     note: Annotated[str, Field(max_length=2000)] | None = None
 
     @model_validator(mode="after")

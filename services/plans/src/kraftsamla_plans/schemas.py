@@ -13,6 +13,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from kraftsamla_common import bounds
 from kraftsamla_common.events import (
     ActionPlanContent,
     Adoption,
@@ -215,7 +216,8 @@ class ActionPlanDiffPublic(BaseModel):
 # --------------------------------------------------------------------------- indicator measurements
 
 Year = Annotated[int, Field(ge=1990, le=2100)]
-Value = Annotated[float, Field(allow_inf_nan=False)]
+Value = bounds.Value
+"""Finite, within ±10¹²: a value beyond that is a mistake, and would overflow the report's sums."""
 MeasurementSource = Annotated[str, Field(max_length=500, examples=["SCB, Regional statistik"])]
 MeasurementNote = Annotated[str, Field(max_length=2000)]
 
@@ -227,7 +229,7 @@ class MeasurementCreate(Write):
     sub_goal_id: Code = Field(description="A sub-goal of the action plan's latest published version")
     year: Year
     value: Value
-    measured_on: date | None = Field(default=None, description="When the value was measured or taken")
+    measured_on: bounds.Day | None = Field(default=None, description="When the value was measured or taken")
     source: MeasurementSource = ""
     note: MeasurementNote = ""
 
@@ -237,7 +239,7 @@ class MeasurementUpdate(Write):
     move a value to another year, withdraw it and record it again."""
 
     value: Value
-    measured_on: date | None = None
+    measured_on: bounds.Day | None = None
     source: MeasurementSource = ""
     note: MeasurementNote = ""
 

@@ -16,6 +16,8 @@ from uuid import UUID
 import uuid_utils.compat as uuid_utils
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..bounds import STORED
+
 REGION_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
 _REGION_RE = re.compile(REGION_PATTERN)
 
@@ -107,6 +109,7 @@ def parse(raw: bytes | str) -> Envelope[EventData]:
     model = CATALOGUE.get(env.type)
     if model is None:
         raise UnknownEventType(env.type)
-    # Lenient on the way in: fields a newer producer added are ignored, never an error.
-    data = model.model_validate(env.data, extra="ignore")
+    # Lenient on the way in: fields a newer producer added are ignored, never an error; a value the
+    # producer accepted before a bound was set is taken as it is (``bounds.STORED``).
+    data = model.model_validate(env.data, extra="ignore", context=STORED)
     return Envelope[model](**{**env.__dict__, "data": data})  # type: ignore[valid-type]

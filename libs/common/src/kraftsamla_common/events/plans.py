@@ -14,6 +14,7 @@ from uuid import UUID
 
 from pydantic import Field
 
+from ..bounds import ContentAmount, ContentDay, ContentValue
 from .envelope import EventData, event
 from .shared import Code, Contract, FundingSource, Level, LocalizedText
 
@@ -85,9 +86,9 @@ class SubGoal(Contract):
     id: Code
     title: LocalizedText
     indicator: Indicator
-    baseline: float | None = None
+    baseline: ContentValue | None = None
     baseline_year: Annotated[int, Field(ge=1990, le=2100)] | None = None
-    target: float | None = None
+    target: ContentValue | None = None
     target_year: Annotated[int, Field(ge=1990, le=2100)] | None = None
 
 
@@ -101,8 +102,8 @@ class Priority(Contract):
     vocabulary: Annotated[
         list[Annotated[str, Field(min_length=2, max_length=80)]], Field(min_length=1, max_length=200)
     ] = Field(description="Words and phrases that describe the priority, in any of the region's languages.")
-    valid_from: date
-    valid_until: date
+    valid_from: ContentDay
+    valid_until: ContentDay
 
 
 class Initiative(Contract):
@@ -125,7 +126,7 @@ class PortfolioEntry(Contract):
     title: ShortText
     year: Annotated[int, Field(ge=2000, le=2100)]
     funding_source: FundingSource | None = None
-    budget: Annotated[float, Field(ge=0)] | None = None
+    budget: ContentAmount | None = None
     initiative_id: Code | None = None
 
 
@@ -168,7 +169,7 @@ class ActionPlanContent(Contract):
     priorities: Annotated[list[Priority], Field(max_length=100)] = []
     policy_mix: PolicyMix = PolicyMix()
     evaluation: Evaluation = Evaluation()
-    next_review: date | None = Field(default=None, description="When the plan is next revised")
+    next_review: ContentDay | None = Field(default=None, description="When the plan is next revised")
 
 
 class StrengthAreaSnapshot(Contract):
@@ -186,7 +187,7 @@ class StrengthAreaSnapshot(Contract):
 class Adoption(Contract):
     """Who adopted the programme, when, and under which paragraph (e.g. regionfullmäktige, § 128)."""
 
-    adopted_on: date
+    adopted_on: ContentDay
     body: ShortText
     paragraph: Annotated[str, Field(max_length=50)] | None = None
 
@@ -272,8 +273,8 @@ class LocalAction(Contract):
         default="", description="Who is responsible, as written in the plan (an organisation or a role)"
     )
     mandate: Prose = ""
-    start: date | None = None
-    end: date | None = None
+    start: ContentDay | None = None
+    end: ContentDay | None = None
     serves: Annotated[list[RegionalLink], Field(max_length=20)] = []
 
 
@@ -283,7 +284,7 @@ class FinancingCommitment(Contract):
     party: ShortText
     party_actor_id: UUID | None = None
     year: Annotated[int, Field(ge=2000, le=2100)]
-    amount: Annotated[float, Field(ge=0)] | None = None
+    amount: ContentAmount | None = None
     currency: Literal["SEK", "EUR", "NOK", "DKK"] = "SEK"
     kind: Literal["decision", "letter_of_intent", "in_kind"] = "decision"
     note: Annotated[str, Field(max_length=1000)] = ""

@@ -184,4 +184,4 @@ async def update_actor(actor_id: UUID, body: ActorUpdate, scope: LeadScope, uow:
 async def merge_actor(actor_id: UUID, body: MergeRequest, scope: EditScope, uow: UowDep) -> ActorPublic:
     """Merge a duplicate into another actor: its people, memberships and participations move to
     ``into_actor_id``; the duplicate stays readable, pointing at it. Answers the surviving actor."""
-    return _actor_public(await actors.merge_actors(uow, actor_id, into_actor_id=body.into_actor_id))
+    return _actor_public(await actors.merge_actors(uow, actor_id, body))

@@ -9,6 +9,7 @@ from uuid import UUID
 from fastapi import Query, Response, status
 
 from kraftsamla_common.auth import ReadScope
+from kraftsamla_common.bounds import FIRST_DAY, LAST_DAY
 from kraftsamla_common.service import PageDep, UowDep
 
 from ..schemas import MemberCreate, MemberPublic, MembersPublic, MemberUpdate
@@ -49,7 +50,9 @@ async def list_members(
     scope: ReadScope,
     uow: UowDep,
     page: PageDep,
-    at: Annotated[date | None, Query(description="Only those who were members on this date")] = None,
+    at: Annotated[
+        date | None, Query(ge=FIRST_DAY, le=LAST_DAY, description="Only those who were members on this date")
+    ] = None,
 ) -> MembersPublic:
     rows, total = await memberships.list_members(uow, group_id, page, at=at)
     return MembersPublic(data=[_member_public(r) for r in rows], count=total)

@@ -29,7 +29,8 @@ from ..domain import codes, csv_import
 from ..domain.csv_import import ImportedRow, ImportMode, ImportReport, RowError
 from ..persistence.queries import active_on, paged
 from ..persistence.tables import Actor, Engagement, Membership, Participant, Person
-from ..schemas import ActorCreate, ActorUpdate
+from ..schemas import ActorCreate, ActorUpdate, MergeRequest
+from . import references
 from .engagements import engagement_event, participants
 from .memberships import emit_membership
 from .shared import find_actor, find_group, today
@@ -269,15 +270,17 @@ async def update_actor(uow: UnitOfWork, actor_id: UUID, body: ActorUpdate) -> Ac
     return a
 
 
-async def merge_actors(uow: UnitOfWork, actor_id: UUID, *, into_actor_id: UUID) -> Actor:
+async def merge_actors(uow: UnitOfWork, actor_id: UUID, body: MergeRequest) -> Actor:
     """Merge a duplicate into another actor: its people, memberships and participations move to
     ``into_actor_id``; the duplicate stays readable, pointing at it. Answers the surviving actor."""
+    into_actor_id = body.into_actor_id
     if into_actor_id == actor_id:
         raise Unprocessable(
             "An actor cannot be merged into itself.", [{"pointer": "/into_actor_id", "message": "same actor"}]
         )
     source = await find_actor(uow, actor_id, live=True)
-    target = await find_actor(uow, into_actor_id, live=True)
+    await references.check(uow, body, "The actors cannot be merged.")
+    target = await find_actor(uow, into_actor_id, live=True, pointer="/into_actor_id")
     for model in (Person, Membership, Participant):
         await uow.session.execute(
             update(model).where(model.actor_id == source.id).values(actor_id=target.id)  # type: ignore[attr-defined]

@@ -17,7 +17,8 @@ from kraftsamla_common.messaging import UnitOfWork
 from ..domain import composition, reference
 from ..persistence.queries import active_on
 from ..persistence.tables import Actor, Group, Membership
-from .shared import find_group, region_settings, today, unknown_areas
+from . import references
+from .shared import find_group, region_settings, today
 
 
 class CompositionReport(NamedTuple):
@@ -67,7 +68,7 @@ async def area_composition(
     uow: UnitOfWork, strength_area_id: UUID, *, at: date | None = None, kinds: Sequence[GroupKind] = ()
 ) -> CompositionReport:
     """Every actor in any group (of ``kinds``, if given) of the strength area, each counted once."""
-    if await unknown_areas(uow, [strength_area_id], ""):
+    if not await references.known(uow, references.STRENGTH_AREA, {str(strength_area_id)}):
         raise NotFound("Strength area", strength_area_id)
     where = [Group.region == uow.region, Group.strength_area_id == str(strength_area_id)]
     if kinds:

@@ -10,15 +10,15 @@ from uuid import UUID
 from sqlalchemy import select
 
 from kraftsamla_common import annual_cycle
-from kraftsamla_common.errors import Unprocessable
 from kraftsamla_common.events import CyclePlanned, new_id, utcnow
 from kraftsamla_common.messaging import UnitOfWork
 from kraftsamla_common.service import Page
 
 from ..persistence.tables import Cycle
 from ..schemas import CycleCreate
+from . import references
 from .engagements import engagements_in, period
-from .shared import today, unknown_areas
+from .shared import today
 
 
 class FollowUpReport(NamedTuple):
@@ -29,10 +29,7 @@ class FollowUpReport(NamedTuple):
 
 async def plan_cycle(uow: UnitOfWork, body: CycleCreate) -> Cycle:
     """Plan a recurring meeting of the annual cycle, announced as ``CyclePlanned``."""
-    ids = [body.strength_area_id] if body.strength_area_id else []
-    errors = await unknown_areas(uow, ids, "/strength_area_id")
-    if errors:
-        raise Unprocessable("The cycle cannot be planned.", errors)
+    await references.check(uow, body, "The cycle cannot be planned.")
     c = Cycle(
         id=str(new_id()),
         region=uow.region,

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from sqlalchemy import ColumnElement, delete, select
 
+from kraftsamla_common import bounds
 from kraftsamla_common.errors import NotFound, Unprocessable
 from kraftsamla_common.events import EngagementKind, EngagementRecorded, new_id, utcnow
 from kraftsamla_common.exports import EXPORT_PAGE, within_bound
@@ -19,7 +20,8 @@ from kraftsamla_common.service import Page
 from ..domain import participation
 from ..persistence.tables import Actor, Cycle, Engagement, KnownStrengthArea, Participant, Person
 from ..schemas import EngagementCreate
-from .shared import municipality_errors, today, unknown_areas
+from . import references
+from .shared import municipality_errors, today
 
 IDS_PER_QUERY = 10_000
 """Engagements whose participants one query reads (PostgreSQL takes at most 32,767 parameters)."""
@@ -89,17 +91,15 @@ def engagement_event(
 async def _resolve_participants(
     uow: UnitOfWork, body: EngagementCreate
 ) -> tuple[list[tuple[str | None, str]], list[dict[str, Any]]]:
-    """(person, actor) of each participant listed, and what is wrong with those that cannot be."""
+    """(person, actor) of each participant listed, and what is wrong with those that cannot be (every
+    id is of the region: checked with the body's other ids)."""
     out: list[tuple[str | None, str]] = []
     errors: list[dict[str, Any]] = []
     for i, ref in enumerate(body.participants):
         if ref.person_id is not None:
             p = await uow.session.get(Person, str(ref.person_id))
-            if p is None or p.region != uow.region:
-                errors.append(
-                    {"pointer": f"/participants/{i}/person_id", "message": f"no person {ref.person_id}"}
-                )
-            elif p.erased_at is not None:
+            assert p is not None
+            if p.erased_at is not None:
                 errors.append(
                     {"pointer": f"/participants/{i}/person_id", "message": "this person's data was erased"}
                 )
@@ -107,11 +107,8 @@ async def _resolve_participants(
                 out.append((p.id, p.actor_id))
         else:
             a = await uow.session.get(Actor, str(ref.actor_id))
-            if a is None or a.region != uow.region:
-                errors.append(
-                    {"pointer": f"/participants/{i}/actor_id", "message": f"no actor {ref.actor_id}"}
-                )
-            elif a.merged_into_id is not None:
+            assert a is not None
+            if a.merged_into_id is not None:
                 errors.append(
                     {"pointer": f"/participants/{i}/actor_id", "message": f"merged into {a.merged_into_id}"}
                 )
@@ -120,13 +117,11 @@ async def _resolve_participants(
     return out, errors
 
 
-async def _cycle_for(uow: UnitOfWork, body: EngagementCreate) -> tuple[str | None, list[dict[str, Any]]]:
-    """The cycle named, or else the one cycle of the same kind and strength area running that day."""
+async def _cycle_for(uow: UnitOfWork, body: EngagementCreate) -> str | None:
+    """The cycle named (of the region: checked with the body's other ids), or else the one cycle of
+    the same kind and strength area running that day."""
     if body.cycle_id is not None:
-        c = await uow.session.get(Cycle, str(body.cycle_id))
-        if c is None or c.region != uow.region:
-            return None, [{"pointer": "/cycle_id", "message": f"no cycle {body.cycle_id}"}]
-        return c.id, []
+        return str(body.cycle_id)
     areas = {str(s) for s in body.strength_area_ids}
     candidates = [
         c
@@ -139,17 +134,17 @@ async def _cycle_for(uow: UnitOfWork, body: EngagementCreate) -> tuple[str | Non
         and c.starts_on <= body.held_on
         and (c.ends_on is None or body.held_on <= c.ends_on)
     ]
-    return (candidates[0].id if len(candidates) == 1 else None), []
+    return candidates[0].id if len(candidates) == 1 else None
 
 
 async def _save_engagement(uow: UnitOfWork, body: EngagementCreate, e: Engagement | None) -> EngagementRow:
-    errors = await unknown_areas(uow, body.strength_area_ids, "/strength_area_ids")
+    errors = await references.unknown(uow, body)
     errors += await municipality_errors(uow, body.municipality, "/municipality")
-    people, more = await _resolve_participants(uow, body)
-    cycle_id, cycle_errors = await _cycle_for(uow, body)
-    errors += more + cycle_errors
+    if not errors:
+        people, errors = await _resolve_participants(uow, body)
     if errors:
         raise Unprocessable("The engagement cannot be recorded.", errors)
+    cycle_id = await _cycle_for(uow, body)
     if e is None:
         e = Engagement(id=str(new_id()), region=uow.region, created_at=utcnow())
         uow.session.add(e)
@@ -197,10 +192,9 @@ def period(date_from: date | None, date_to: date | None) -> tuple[date, date]:
     """The period asked for: by default this calendar year, or the year ``date_from`` falls in."""
     lo = date_from or date(today().year, 1, 1)
     hi = date_to or date(lo.year, 12, 31)
-    if hi < lo:
-        raise Unprocessable(
-            "The period ends before it starts.", [{"pointer": "/to", "message": "before from"}]
-        )
+    errors = bounds.period_errors(lo, hi, start_name="from", end_name="to")
+    if errors:
+        raise Unprocessable("The period asked about is not one.", errors)
     return lo, hi
 
 

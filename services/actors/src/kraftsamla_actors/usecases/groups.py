@@ -16,7 +16,8 @@ from kraftsamla_common.service import Page
 from ..persistence.queries import active_on, paged
 from ..persistence.tables import Group, Membership
 from ..schemas import GroupCreate, GroupUpdate
-from .shared import find_group, today, unknown_areas
+from . import references
+from .shared import find_group, today
 
 
 class GroupRow(NamedTuple):
@@ -45,10 +46,7 @@ def _group_state(cls: type[GroupCreated] | type[GroupUpdated], g: Group) -> Grou
 
 async def create_group(uow: UnitOfWork, body: GroupCreate) -> GroupRow:
     """Form a group, announced as ``GroupCreated``."""
-    ids = [body.strength_area_id] if body.strength_area_id else []
-    errors = await unknown_areas(uow, ids, "/strength_area_id")
-    if errors:
-        raise Unprocessable("The group cannot be formed.", errors)
+    await references.check(uow, body, "The group cannot be formed.")
     g = Group(
         id=str(new_id()),
         region=uow.region,
@@ -88,8 +86,7 @@ async def update_group(uow: UnitOfWork, group_id: UUID, body: GroupUpdate) -> Gr
         for k in ("kind", "name")
         if k in changes and changes[k] is None
     ]
-    if changes.get("strength_area_id"):
-        errors += await unknown_areas(uow, [changes["strength_area_id"]], "/strength_area_id")
+    errors += await references.unknown(uow, body)
     if errors:
         raise Unprocessable("The group cannot be changed.", errors)
     if "strength_area_id" in changes:

@@ -18,6 +18,7 @@ from ..domain import composition
 from ..persistence.queries import active_on, paged
 from ..persistence.tables import Actor, Group, Membership, Person
 from ..schemas import MemberCreate, MemberUpdate
+from . import references
 from .shared import find_actor, find_group, today
 
 
@@ -68,6 +69,7 @@ async def _membership(uow: UnitOfWork, g: Group, membership_id: UUID) -> Members
 async def add_member(uow: UnitOfWork, group_id: UUID, body: MemberCreate) -> MemberRow:
     """An actor (through one of its people, or as an organisation) joins the group with a role."""
     g = await find_group(uow, group_id)
+    await references.check(uow, body, "The membership cannot be recorded.")
     errors = composition.membership_errors(body.joined_on, body.left_on)
     a = await find_actor(uow, body.actor_id, live=True)
     if body.person_id is not None:

@@ -1,36 +1,36 @@
 """What the use cases share: today's date, a row of the region (or 404), the region's settings,
-and checks of the municipalities and strength areas a request names."""
+and checks of the municipalities a request names (the ids it names: ``references``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 from uuid import UUID
-
-from sqlalchemy import select
 
 from kraftsamla_common.errors import NotFound, Unprocessable
 from kraftsamla_common.events import utcnow
 from kraftsamla_common.messaging import UnitOfWork
 
 from ..domain import codes, reference
-from ..persistence.tables import Actor, Group, KnownStrengthArea, RegionSettings
+from ..persistence.tables import Actor, Group, RegionSettings
 
 
 def today() -> date:
     return utcnow().date()
 
 
-async def find_actor(uow: UnitOfWork, actor_id: UUID | str, *, live: bool = False) -> Actor:
-    """The region's actor; with ``live``, one that was not merged into another (422 if it was)."""
+async def find_actor(
+    uow: UnitOfWork, actor_id: UUID | str, *, live: bool = False, pointer: str = "/actor_id"
+) -> Actor:
+    """The region's actor; with ``live``, one that was not merged into another (422 if it was,
+    naming ``pointer``)."""
     a = await uow.session.get(Actor, str(actor_id))
     if a is None or a.region != uow.region:
         raise NotFound("Actor", actor_id)
     if live and a.merged_into_id is not None:
         raise Unprocessable(
             f"Actor {actor_id} was merged into {a.merged_into_id}.",
-            [{"pointer": "/actor_id", "message": f"merged into {a.merged_into_id}; use that actor"}],
+            [{"pointer": pointer, "message": f"merged into {a.merged_into_id}; use that actor"}],
         )
     return a
 
@@ -57,23 +57,3 @@ async def municipality_errors(uow: UnitOfWork, code: str | None, pointer: str) -
     except codes.InvalidCode as exc:
         return [{"pointer": pointer, "message": str(exc)}]
     return []
-
-
-async def unknown_areas(uow: UnitOfWork, ids: Iterable[UUID], pointer: str) -> list[dict[str, Any]]:
-    """The strength areas of ``ids`` that no programme of the region announced, as errors."""
-    wanted = {str(i) for i in ids}
-    if not wanted:
-        return []
-    known = set(
-        (
-            await uow.session.scalars(
-                select(KnownStrengthArea.id).where(
-                    KnownStrengthArea.region == uow.region, KnownStrengthArea.id.in_(wanted)
-                )
-            )
-        ).all()
-    )
-    return [
-        {"pointer": pointer, "message": f"no strength area {sa} in this region's programmes"}
-        for sa in sorted(wanted - known)
-    ]

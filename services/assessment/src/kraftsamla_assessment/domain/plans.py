@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from kraftsamla_common.bounds import STORED
 from kraftsamla_common.events import ActionPlanPublished, Priority
 
 
@@ -88,7 +89,7 @@ def plan_of_json(p: dict[str, Any]) -> StrengthAreaPlan:
         strength_area_id=UUID(str(p["strength_area_id"])),
         code=p["code"],
         version=p["version"],
-        priorities=tuple(Priority.model_validate(x) for x in p["priorities"]),
+        priorities=tuple(Priority.model_validate(x, context=STORED) for x in p["priorities"]),
         name=p.get("name") or {},
         description=p.get("description") or {},
         nace_codes=tuple(p.get("nace_codes") or ()),

@@ -32,6 +32,7 @@ from ..domain.reassessment import moved as has_moved
 from ..domain.wording import Part, english, name
 from ..persistence.tables import Application
 from ..schemas import PreviewRequest
+from . import references
 from .assessing import current_assessments, current_plans, load_portfolio, plans_of
 from .rubrics import current_rubric
 
@@ -55,11 +56,29 @@ async def preview_change(uow: UnitOfWork, body: PreviewRequest) -> Preview:
     it) and/or a draft rubric would do to the region's open portfolio; stores nothing."""
     current = plans_of(await current_plans(uow))
     now_by_plan = {p.action_plan_id: p for p in current}
+    plan_of_area = {p.strength_area_id: p.action_plan_id for p in current}
     drafts: list[StrengthAreaPlan] = []
-    errors = []
+    errors = await references.unknown(uow, body)
     for i, d in enumerate(body.action_plans):
         now = now_by_plan.get(d.action_plan_id)
         area = d.strength_area_id or (now.strength_area_id if now else None)
+        if now is not None and area != now.strength_area_id:
+            errors.append(
+                {
+                    "pointer": f"/action_plans/{i}/strength_area_id",
+                    "message": f"the action plan {d.action_plan_id} is of strength area {now.strength_area_id}",
+                }
+            )
+            continue
+        if now is None and area in plan_of_area:
+            errors.append(
+                {
+                    "pointer": f"/action_plans/{i}/action_plan_id",
+                    "message": f"not the action plan of strength area {area} in this region "
+                    f"(that is {plan_of_area[area]})",
+                }
+            )
+            continue
         if area is None:
             errors.append(
                 {

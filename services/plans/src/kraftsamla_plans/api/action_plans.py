@@ -9,6 +9,7 @@ from uuid import UUID
 from fastapi import Query, Response, status
 
 from kraftsamla_common.auth import EditScope, ReadScope
+from kraftsamla_common.bounds import STORED
 from kraftsamla_common.events import ActionPlanContent, LocalizedText
 from kraftsamla_common.service import PageDep, UowDep
 
@@ -27,7 +28,7 @@ from ..schemas import (
 from ..usecases import action_plans, documents
 from ..usecases.action_plans import ACTION_PLANS, ReviewedPlan
 from ..usecases.documents import Selector
-from .routing import CHECKS_MATCH, NEEDS_MATCH, IfMatch, resource_router
+from .routing import CHECKS_MATCH, NEEDS_MATCH, IfMatch, VersionNumber, resource_router
 
 router = resource_router()
 
@@ -43,7 +44,7 @@ def _public(reviewed: ReviewedPlan, response: Response) -> ActionPlanPublic:
         strength_area_id=UUID(area.id),
         strength_area_code=area.code,
         strength_area_name=LocalizedText.model_validate(area.name),
-        draft=ActionPlanContent.model_validate(plan.draft),
+        draft=ActionPlanContent.model_validate(plan.draft, context=STORED),
         draft_revision=plan.draft_revision,
         current_version=plan.current_version,
         review=ReviewStatusPublic.model_validate(reviewed.review, from_attributes=True),
@@ -133,7 +134,7 @@ async def publish(
         by=scope.principal.name,
         if_match=if_match,
     )
-    return ActionPlanVersionPublic.model_validate(version, from_attributes=True)
+    return ActionPlanVersionPublic.model_validate(version, from_attributes=True, context=STORED)
 
 
 @router.get("/action-plans/{plan_id}/versions", response_model=ActionPlanVersionsPublic)
@@ -142,17 +143,24 @@ async def list_versions(
 ) -> ActionPlanVersionsPublic:
     versions, total = await documents.list_versions(uow, ACTION_PLANS, plan_id, page=page)
     return ActionPlanVersionsPublic(
-        data=[ActionPlanVersionPublic.model_validate(v, from_attributes=True) for v in versions], count=total
+        data=[
+            ActionPlanVersionPublic.model_validate(v, from_attributes=True, context=STORED) for v in versions
+        ],
+        count=total,
     )
 
 
 @router.get("/action-plans/{plan_id}/versions/{number}", response_model=ActionPlanVersionPublic)
-async def get_version(plan_id: UUID, number: int, scope: ReadScope, uow: UowDep) -> ActionPlanVersionPublic:
+async def get_version(
+    plan_id: UUID, number: VersionNumber, scope: ReadScope, uow: UowDep
+) -> ActionPlanVersionPublic:
     version = await documents.get_version(uow, ACTION_PLANS, plan_id, number)
-    return ActionPlanVersionPublic.model_validate(version, from_attributes=True)
+    return ActionPlanVersionPublic.model_validate(version, from_attributes=True, context=STORED)
 
 
-VersionSelector = Annotated[str, Query(pattern=r"^(\d+|draft)$", description="A version number, or 'draft'")]
+VersionSelector = Annotated[
+    str, Query(pattern=r"^(\d{1,9}|draft)$", description="A version number, or 'draft'")
+]
 
 
 def _selector(value: str) -> Selector:
@@ -165,7 +173,7 @@ async def diff_versions(
     scope: ReadScope,
     uow: UowDep,
     from_: Annotated[
-        str, Query(alias="from", pattern=r"^(\d+|draft)$", description="A version number, or 'draft'")
+        str, Query(alias="from", pattern=r"^(\d{1,9}|draft)$", description="A version number, or 'draft'")
     ],
     to: VersionSelector = "draft",
 ) -> ActionPlanDiffPublic:

@@ -9,6 +9,7 @@ from uuid import UUID
 from fastapi import Query, Response, status
 
 from kraftsamla_common.auth import EditScope, ReadScope
+from kraftsamla_common.bounds import STORED
 from kraftsamla_common.events import LocalPlanContent
 from kraftsamla_common.service import PageDep, UowDep
 
@@ -26,7 +27,7 @@ from ..schemas import (
 )
 from ..usecases import documents, local_plans
 from ..usecases.local_plans import LOCAL_PLANS
-from .routing import CHECKS_MATCH, NEEDS_MATCH, IfMatch, resource_router
+from .routing import CHECKS_MATCH, NEEDS_MATCH, IfMatch, VersionNumber, resource_router
 
 router = resource_router()
 
@@ -37,7 +38,7 @@ def _public(lp: LocalPlan, response: Response) -> LocalPlanPublic:
     return LocalPlanPublic(
         id=UUID(lp.id),
         region=lp.region,
-        draft=LocalPlanContent.model_validate(lp.draft),
+        draft=LocalPlanContent.model_validate(lp.draft, context=STORED),
         draft_revision=lp.draft_revision,
         current_version=lp.current_version,
         created_at=lp.created_at,
@@ -123,7 +124,7 @@ async def publish_local_plan(
         by=scope.principal.name,
         if_match=if_match,
     )
-    return LocalPlanVersionPublic.model_validate(version, from_attributes=True)
+    return LocalPlanVersionPublic.model_validate(version, from_attributes=True, context=STORED)
 
 
 @router.get("/local-plans/{local_plan_id}/versions", response_model=LocalPlanVersionsPublic)
@@ -132,16 +133,19 @@ async def list_local_versions(
 ) -> LocalPlanVersionsPublic:
     versions, total = await documents.list_versions(uow, LOCAL_PLANS, local_plan_id, page=page)
     return LocalPlanVersionsPublic(
-        data=[LocalPlanVersionPublic.model_validate(v, from_attributes=True) for v in versions], count=total
+        data=[
+            LocalPlanVersionPublic.model_validate(v, from_attributes=True, context=STORED) for v in versions
+        ],
+        count=total,
     )
 
 
 @router.get("/local-plans/{local_plan_id}/versions/{number}", response_model=LocalPlanVersionPublic)
 async def get_local_version(
-    local_plan_id: UUID, number: int, scope: ReadScope, uow: UowDep
+    local_plan_id: UUID, number: VersionNumber, scope: ReadScope, uow: UowDep
 ) -> LocalPlanVersionPublic:
     version = await documents.get_version(uow, LOCAL_PLANS, local_plan_id, number)
-    return LocalPlanVersionPublic.model_validate(version, from_attributes=True)
+    return LocalPlanVersionPublic.model_validate(version, from_attributes=True, context=STORED)
 
 
 IncludeDrafts = Annotated[bool, Query(description="Count local plans never published, by their drafts")]

@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import Query, Response, status
 
 from kraftsamla_common.auth import EditScope, ReadScope
+from kraftsamla_common.bounds import FIRST_YEAR, LAST_YEAR
 from kraftsamla_common.events import Adoption, LocalizedText
 from kraftsamla_common.service import PageDep, UowDep
 
@@ -82,7 +83,10 @@ async def list_programmes(
     scope: ReadScope,
     uow: UowDep,
     page: PageDep,
-    year: Annotated[int | None, Query(description="Only programmes whose period covers this year")] = None,
+    year: Annotated[
+        int | None,
+        Query(ge=FIRST_YEAR, le=LAST_YEAR, description="Only programmes whose period covers this year"),
+    ] = None,
     status_: Annotated[Literal["draft", "adopted"] | None, Query(alias="status")] = None,
 ) -> ProgrammesPublic:
     views, total = await programmes.list_programmes(uow, year=year, status=status_, page=page)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Depends, Header, Path
 
 from kraftsamla_common import errors
 from kraftsamla_common.auth import EDITORS, Role, Scope, region_scope
+from kraftsamla_common.service import MAX_OFFSET
 
 PREFIX = "/plans/regions/{region}"
 
@@ -28,3 +29,5 @@ NEEDS_MATCH = errors.responses(412, 428)
 """The answers of a write that must name its revision in If-Match: 428 without it, 412 when stale."""
 CHECKS_MATCH = errors.responses(412)
 """The answer of a write that checks If-Match when it is sent: 412 when stale."""
+
+VersionNumber = Annotated[int, Path(ge=0, le=MAX_OFFSET, description="A published version's number")]

@@ -148,6 +148,9 @@ class ProgrammeEvidence:
     adopted_on: date | None
     paragraph: str | None
     areas: tuple[AreaEvidence, ...]
+    known_groups: frozenset[str] = frozenset()
+    """Ids of the region's groups as the actors service announced them: a plan's steering group or
+    partnership counts as evidence only when it is one of them."""
 
 
 def _names(areas: Sequence[AreaEvidence]) -> str:
@@ -176,6 +179,10 @@ def evaluate(programme: ProgrammeEvidence, now: datetime) -> Checklist:
     published = [a for a in areas if a.published is not None]
     since = now.date() - ENGAGEMENT_WINDOW
     recent = {id(a): [e for e in a.engagements if e[0] >= since] for a in areas}
+
+    def known(group_id: UUID | None) -> bool:
+        return group_id is not None and str(group_id) in programme.known_groups
+
     results: list[tuple[bool, bool, list[Finding], list[Finding]]] = []
 
     # 1 Analysis, kept up to date by revising the action plans on time.
@@ -223,7 +230,7 @@ def evaluate(programme: ProgrammeEvidence, now: datetime) -> Checklist:
         a
         for a in areas
         if "steering_group" in a.groups
-        or (a.published and (a.published.governance.steering_group_id or a.published.governance.roles))
+        or (a.published and (known(a.published.governance.steering_group_id) or a.published.governance.roles))
     ]
     evidence.append(Finding("areas_with_governance", {"n": len(governed), "total": total}))
     adopted = not any(f.key == "programme_not_adopted" for f in missing)
@@ -271,7 +278,10 @@ def evaluate(programme: ProgrammeEvidence, now: datetime) -> Checklist:
         if a.groups & {"steering_group", "partnership"}
         or (
             a.published
-            and (a.published.governance.steering_group_id or a.published.governance.partnership_id)
+            and (
+                known(a.published.governance.steering_group_id)
+                or known(a.published.governance.partnership_id)
+            )
         )
     ]
     # Participations are counted only where they were recorded: a missing count is no zero.

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kraftsamla_common.bounds import STORED
 from kraftsamla_common.events import ActionPlanContent
 
 from .tables import ActionPlan, ActionPlanVersion, KnownActor, StrengthArea
@@ -56,4 +57,7 @@ async def published_contents(
             )
         )
     )
-    return {pid: (ActionPlanContent.model_validate(content), at) for pid, content, at in rows.tuples().all()}
+    return {
+        pid: (ActionPlanContent.model_validate(content, context=STORED), at)
+        for pid, content, at in rows.tuples().all()
+    }

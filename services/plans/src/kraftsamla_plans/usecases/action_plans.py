@@ -17,18 +17,19 @@ from ..domain.action_plans import ContentDiff
 from ..domain.problems import Problem
 from ..domain.review import Review, review_due, review_status
 from ..persistence.tables import ActionPlan, ActionPlanVersion, Programme, StrengthArea
-from . import documents
+from . import documents, references
 from .checklist import refresh_checklists
 from .documents import DocumentKind, Selector
 from .programmes import snapshot
 
 
 async def _save_errors(uow: UnitOfWork, content: ActionPlanContent) -> list[Problem]:
-    return action_plans.content_errors(content)
+    """The draft must agree with itself, and name actors and groups of this region."""
+    return action_plans.content_errors(content) + await references.unknown(uow, content)
 
 
 async def _publish_errors(uow: UnitOfWork, content: ActionPlanContent, today: date) -> list[Problem]:
-    return action_plans.publish_errors(content, today)
+    return action_plans.publish_errors(content, today) + await references.unknown(uow, content)
 
 
 async def _published(

@@ -55,9 +55,11 @@ async def _evidence(uow: UnitOfWork, programme: Programme, now: datetime) -> Pro
         for area_id in e.strength_area_ids:
             engagements[area_id].append((e.held_on, e.participations))
     groups: dict[str, set[str]] = defaultdict(set)
+    known_groups: set[str] = set()
     for g in await uow.session.scalars(
         select(KnownActor).where(KnownActor.region == uow.region, KnownActor.kind == "group")
     ):
+        known_groups.add(g.id)
         if g.strength_area_id and g.group_kind:
             groups[g.strength_area_id].add(g.group_kind)
     measured: dict[str, set[str]] = defaultdict(set)
@@ -92,6 +94,7 @@ async def _evidence(uow: UnitOfWork, programme: Programme, now: datetime) -> Pro
             )
             for sa, plan in rows
         ),
+        known_groups=frozenset(known_groups),
     )
 
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute
 
+from kraftsamla_common.bounds import STORED
 from kraftsamla_common.errors import NotFound, PreconditionFailed, PreconditionRequired, Unprocessable
 from kraftsamla_common.events import EventData, new_id, utcnow
 from kraftsamla_common.messaging import UnitOfWork
@@ -100,7 +101,7 @@ async def find_document(uow: UnitOfWork, kind: DocumentKind[D, V, C], document_i
 
 
 def draft_of(kind: DocumentKind[D, V, C], doc: D) -> C:
-    return kind.content.model_validate(doc.draft)
+    return kind.content.model_validate(doc.draft, context=STORED)
 
 
 async def replace_draft(
@@ -195,6 +196,6 @@ async def compare(
     async def content(selector: Selector) -> C:
         if selector == "draft":
             return draft_of(kind, doc)
-        return kind.content.model_validate((await _version(uow, kind, doc, selector)).content)
+        return kind.content.model_validate((await _version(uow, kind, doc, selector)).content, context=STORED)
 
     return doc, await content(before), await content(after)

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from sqlalchemy import and_, or_, select
 
+from kraftsamla_common.bounds import STORED
 from kraftsamla_common.errors import Conflict, Unprocessable
 from kraftsamla_common.events import (
     ActionPlanContent,
@@ -31,6 +32,7 @@ from ..domain.local_plans import (
 from ..domain.problems import Problem
 from ..persistence.queries import published_contents
 from ..persistence.tables import ActionPlan, LocalPlan, LocalPlanVersion, StrengthArea
+from . import references
 from .documents import DocumentKind, draft_of, find_document
 
 
@@ -53,15 +55,16 @@ async def _regional(uow: UnitOfWork) -> dict[UUID, RegionalPlan]:
             strength_area_id=UUID(sa.id),
             code=sa.code,
             published=published[plan.id][0] if plan.id in published else None,
-            draft=ActionPlanContent.model_validate(plan.draft),
+            draft=ActionPlanContent.model_validate(plan.draft, context=STORED),
         )
         for sa, plan in rows
     }
 
 
 async def _save_errors(uow: UnitOfWork, content: LocalPlanContent) -> list[Problem]:
-    """The links must name this region's strength areas, priorities and sub-goals."""
-    return local_plan_errors(content, await _regional(uow))
+    """The links must name this region's strength areas, priorities and sub-goals, and its actors
+    this region's actors."""
+    return local_plan_errors(content, await _regional(uow)) + await references.unknown(uow, content)
 
 
 async def _publish_errors(uow: UnitOfWork, content: LocalPlanContent, today: date) -> list[Problem]:
@@ -162,7 +165,9 @@ async def _views(uow: UnitOfWork, plans: Sequence[LocalPlan], include_drafts: bo
         if lp.id in published:
             views.append(
                 LocalPlanView(
-                    UUID(lp.id), lp.current_version, LocalPlanContent.model_validate(published[lp.id])
+                    UUID(lp.id),
+                    lp.current_version,
+                    LocalPlanContent.model_validate(published[lp.id], context=STORED),
                 )
             )
         elif include_drafts:

@@ -33,6 +33,7 @@ from ..domain.documents import etag
 from ..persistence.queries import areas_with_plans, known_names
 from ..persistence.tables import ActionPlan, Programme, ProgrammeChecklist, StrengthArea
 from ..schemas import ProgrammeCreate, ProgrammeUpdate, StrengthAreaCreate, StrengthAreaUpdate
+from . import references
 from .checklist import evaluate_checklist, refresh_checklists
 from .documents import require_match
 
@@ -138,6 +139,7 @@ def _new_area(
 
 async def create_programme(uow: UnitOfWork, body: ProgrammeCreate) -> ProgrammeView:
     """Create a programme with its strength areas; each strength area gets an empty action-plan draft."""
+    await references.check(uow, body, "The programme cannot be created.")
     now = utcnow()
     programme = Programme(
         id=str(new_id()),
@@ -249,6 +251,7 @@ async def add_strength_area(
     require_match(if_match, etag(p.id, p.revision))
     if any(sa.code == body.code for sa, _ in await areas_with_plans(uow.session, [p.id])):
         raise Conflict(f"The programme already has a strength area {body.code!r}.")
+    await references.check(uow, body, "The strength area cannot be added.")
     area, plan = _new_area(p.id, body, uow.region, utcnow())
     uow.session.add(area)
     await uow.session.flush()
@@ -271,6 +274,7 @@ async def update_strength_area(
         raise Unprocessable(
             "A strength area needs a name.", [{"pointer": "/name", "message": "cannot be null"}]
         )
+    await references.check(uow, body, "The strength area cannot be changed.")
     for key in changes:
         value = getattr(body, key)
         if isinstance(value, LocalizedText):

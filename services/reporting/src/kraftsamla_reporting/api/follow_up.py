@@ -10,6 +10,7 @@ from fastapi import Query
 from fastapi.responses import HTMLResponse, Response
 
 from kraftsamla_common.auth import ReadScope
+from kraftsamla_common.bounds import FIRST_DAY, LAST_DAY, MAX_PERIOD_YEARS
 from kraftsamla_common.exports import (
     TABLE_RESPONSES,
     XLSX_MEDIA_TYPE,
@@ -31,8 +32,15 @@ from .views import Lang, print_pdf
 
 router = resource_router()
 
-Start = Annotated[date, Query(description="First day of the period")]
-End = Annotated[date, Query(description="Last day of the period")]
+Start = Annotated[date, Query(ge=FIRST_DAY, le=LAST_DAY, description="First day of the period")]
+End = Annotated[
+    date,
+    Query(
+        ge=FIRST_DAY,
+        le=LAST_DAY,
+        description=f"Last day of the period; at most {MAX_PERIOD_YEARS} years after the first",
+    ),
+]
 
 
 async def _built(uow: UowDep, start: date, end: date) -> tuple[ReportContentPublic, BuiltFromPublic]:

@@ -42,7 +42,7 @@ async def list_reports(
     scope: ReadScope,
     uow: UowDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> ReportsPublic:
     """The region's report versions, newest first, with what each was built from."""
     rows, total = await reports.list_reports(uow, limit=limit, offset=offset)

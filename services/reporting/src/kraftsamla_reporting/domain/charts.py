@@ -3,6 +3,7 @@ show, in the browser and in the PDF. Plain Python, no I/O."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -36,6 +37,16 @@ def wrap(text: str, chars: int, lines: int) -> list[str]:
     return [_clip(line, chars) for line in out]
 
 
+def bar_width(value: float, peak: float, span: float) -> float:
+    """A bar's length for ``value`` where ``peak`` fills ``span``: at least a sliver for any value but
+    zero, never beyond ``span`` nor below nothing (a value too large to draw fills the span)."""
+    if math.isnan(value) or value <= 0:
+        return 0.0 if value == 0 or math.isnan(value) else 1.0
+    if math.isinf(value):
+        return span
+    return min(max(span * (value / peak), 1.0), span)
+
+
 def _lines(lines: Sequence[str], x: float, y_mid: float, height: float, attrs: str) -> str:
     """Lines of text centred on ``y_mid``, ``height`` apart."""
     top = y_mid - height * (len(lines) - 1) / 2
@@ -57,7 +68,7 @@ def bars(
     label_w, value_w, bar_h, gap, top = 210, 110, 14, 10, 34
     group_h = bar_h * len(series) + gap
     height = top + group_h * max(len(labels), 1) + 8
-    peak = max([v for s in series for v in s.values] + [0.0]) or 1.0
+    peak = max([v for s in series for v in s.values if math.isfinite(v)] + [0.0]) or 1.0
     span = width - label_w - value_w
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
@@ -83,7 +94,7 @@ def bars(
         )
         for i, s in enumerate(series):
             value = s.values[row]
-            w = max(span * value / peak, 0.0 if value == 0 else 1.0)
+            w = bar_width(value, peak, span)
             y = y0 + i * bar_h
             out.append(
                 f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h - 2}" '

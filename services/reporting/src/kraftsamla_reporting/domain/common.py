@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
@@ -49,4 +50,7 @@ def area_codes(inputs: ReportInputs) -> dict[str, str]:
 
 
 def add_amount(amounts: Amounts, currency: str, value: float) -> None:
-    amounts[currency] = round(amounts.get(currency, 0.0) + value, 2)
+    """Add ``value`` to the sum in ``currency``; a sum beyond what a float holds stays at the largest
+    one (only values stored before amounts were bounded can get there)."""
+    total = amounts.get(currency, 0.0) + value
+    amounts[currency] = round(min(max(total, -sys.float_info.max), sys.float_info.max), 2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from uuid import UUID
 
 from .content import IndicatorLine, IndicatorStatus
@@ -28,6 +29,8 @@ def indicator_status(
         return "behind", target
     share = min(max((latest_year - baseline_year) / (target_year - baseline_year), 0.0), 1.0)
     expected = round(baseline + (target - baseline) * share, 4)
+    if not math.isfinite(expected):  # figures stored before they were bounded: no line to compare with
+        return "behind", target
     on_track = latest >= expected if rising else latest <= expected
     return ("on_track" if on_track else "behind"), expected
 

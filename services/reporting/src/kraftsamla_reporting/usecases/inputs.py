@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kraftsamla_common.bounds import STORED
 from kraftsamla_common.events import ActionPlanContent, ChecklistCriterion, LocalPlanContent
 
 from ..domain.inputs import (
@@ -106,7 +107,7 @@ async def load_inputs(session: AsyncSession, region: str) -> ReportInputs:
                 version=p.version,
                 published_at=utc(p.published_at),
                 priorities=p.priorities,
-                content=ActionPlanContent.model_validate(p.content) if p.content else None,
+                content=ActionPlanContent.model_validate(p.content, context=STORED) if p.content else None,
                 revisions=sorted(revisions.get(p.action_plan_id, [])),
                 review_due=utc(p.review_due) if p.review_due else None,
             )
@@ -210,7 +211,7 @@ async def load_inputs(session: AsyncSession, region: str) -> ReportInputs:
                 local_plan_id=lp.local_plan_id,
                 version=lp.version,
                 published_at=utc(lp.published_at),
-                content=LocalPlanContent.model_validate(lp.content),
+                content=LocalPlanContent.model_validate(lp.content, context=STORED),
             )
             for lp in await _all(session, KnownLocalPlan, region)
         ],

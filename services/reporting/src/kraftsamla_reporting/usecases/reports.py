@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
 
+from kraftsamla_common import bounds
 from kraftsamla_common.errors import NotFound, Unprocessable
 from kraftsamla_common.events import utcnow
 from kraftsamla_common.messaging import UnitOfWork
@@ -156,9 +157,8 @@ async def follow_up_with_provenance(
 ) -> tuple[ReportContent, BuiltFrom]:
     """The follow-up over any period and what it was built from (the plan versions, the last event
     of each source), built now from the read models."""
-    if end < start:
-        raise Unprocessable(
-            "The period ends before it starts.", [{"pointer": "/end", "message": "before start"}]
-        )
+    errors = bounds.period_errors(start, end, start_name="start", end_name="end")
+    if errors:
+        raise Unprocessable("The period asked about is not one.", errors)
     inputs = await load_inputs(uow.session, uow.region)
     return await asyncio.to_thread(build_report, inputs, utcnow(), Period(start=start, end=end))
