@@ -16,7 +16,16 @@ Every identity has a region and a role.
   for people: signed with a key of the configured JWKS (``KRAFTSAMLA_JWT_JWKS_FILE``; RS256,
   ES256 or EdDSA, never a shared secret), with ``iss`` = ``KRAFTSAMLA_JWT_ISSUER``, ``aud``
   containing ``KRAFTSAMLA_JWT_AUDIENCE``, ``exp``, ``sub``, and the claims ``region`` and
-  ``role``.
+  ``role``. A service with a JWKS file and no issuer (or no audience) refuses to start.
+
+**Who asks comes first.** :class:`AuthenticateFirst`, a pure ASGI middleware, authenticates every
+request to a route that needs a caller from its headers, before anything reads the body; a
+request that names no one is answered 401 without its body being read (or, declared, waited for).
+The answers: no credentials, ``WWW-Authenticate: Basic realm="Kraftsamla"`` (and ``Bearer
+realm="Kraftsamla"`` where tokens are accepted); a key that is unknown, expired or revoked, the
+Basic challenge; a token that is not valid, ``Bearer realm="Kraftsamla", error="invalid_token"``
+(RFC 6750). Authorization (region, role) stays with each route's scope dependency, after the
+body is parsed.
 
 Every domain route is addressed as ``/<service>/regions/{region}/…``. The regions that exist are
 the ones the key file names: the region of every key in it (revoked and expired ones too: their
@@ -30,9 +39,12 @@ whether the other exists or not, so nothing leaks; a caller's own region is one 
 
 from __future__ import annotations
 
+import binascii
 import hashlib
 import json
-from collections.abc import Callable, Coroutine
+import re
+from base64 import b64decode
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -48,9 +60,15 @@ from fastapi.security import (
     HTTPBasicCredentials,
     HTTPBearer,
 )
+from fastapi.security.utils import get_authorization_scheme_param
+from starlette._utils import get_route_path
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Receive, Send
+from starlette.types import Scope as AsgiScope
 
-from .errors import Forbidden, Kind, Problem, RegionNotFound, Said, said
+from .errors import Forbidden, Kind, Problem, RegionNotFound, Said, answer_early, said
 from .events import REGION_PATTERN
+from .settings import missing_setting
 
 
 class Role(StrEnum):
@@ -151,11 +169,18 @@ class ApiKeys:
 
 
 class BearerTokens:
-    """Verifies people's JWTs against the configured JWKS, issuer and audience."""
+    """Verifies people's JWTs against the configured JWKS, issuer and audience.
+
+    With a JWKS file configured, an issuer and an audience must be too (:class:`ValueError`
+    otherwise, naming the setting): a token is only as good as the issuer it is checked against,
+    and without one, a token any issuer signed with a key of the set would pass."""
 
     ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA"]
 
     def __init__(self, jwks_file: Path | None, issuer: str | None, audience: str) -> None:
+        if jwks_file is not None:
+            missing_setting("KRAFTSAMLA_JWT_ISSUER", issuer)
+            missing_setting("KRAFTSAMLA_JWT_AUDIENCE", audience)
         self.jwks_file = jwks_file
         self.issuer = issuer
         self.audience = audience
@@ -180,6 +205,8 @@ class BearerTokens:
         """The token's identity; raises :class:`jwt.InvalidTokenError` (or KeyError) if it is not valid."""
         import jwt
 
+        if not self.issuer or not self.audience:  # refused at start; never verify without them
+            raise jwt.InvalidTokenError("no issuer or audience to check the token against")
         self._load()
         kid = jwt.get_unverified_header(token).get("kid")
         key = self._keys[kid] if kid is not None else next(iter(self._keys.values()))
@@ -210,12 +237,74 @@ _basic = HTTPBasic(
     realm="Kraftsamla",
     description="For browsers: the API key as the password (any user name)",
 )
-CHALLENGE = {"WWW-Authenticate": 'Basic realm="Kraftsamla", charset="UTF-8"'}
-BEARER = {"WWW-Authenticate": 'Bearer realm="Kraftsamla", error="invalid_token"'}
-"""Browsers ask for the key on this challenge; API clients send X-API-Key without being asked."""
-
-
 _bearer = HTTPBearer(auto_error=False, description="A person's token (JWT) from the identity provider")
+
+KEY_CHALLENGE = 'Basic realm="Kraftsamla", charset="UTF-8"'
+"""Browsers ask for the key on this challenge; API clients send X-API-Key without being asked."""
+TOKEN_CHALLENGE = 'Bearer realm="Kraftsamla"'
+"""Offered beside the key's where bearer tokens are accepted, to a request that sent nothing."""
+INVALID_TOKEN = 'Bearer realm="Kraftsamla", error="invalid_token"'
+"""To a bearer token that was sent and is not valid (expired, another issuer, …): RFC 6750, 3.1."""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What a request offers to say who it is: an API key (``X-API-Key``, or the password of HTTP
+    Basic authentication) and a bearer token (``Authorization: Bearer``)."""
+
+    key: str | None = None
+    token: str | None = None
+
+
+def credentials_of(headers: Mapping[str, str]) -> Credentials:
+    """A request's credentials, read from its headers as the security schemes of the OpenAPI
+    document (and :func:`authenticate`'s dependencies) read them. A Basic header that cannot be
+    decoded is refused (401), as FastAPI's ``HTTPBasic`` refuses it."""
+    key = headers.get("x-api-key") or None
+    scheme, param = get_authorization_scheme_param(headers.get("authorization"))
+    if scheme.lower() == "bearer":
+        return Credentials(key=key, token=param or None)
+    if scheme.lower() == "basic" and key is None:
+        try:
+            user_pass = b64decode(param).decode("ascii")
+        except (ValueError, UnicodeDecodeError, binascii.Error):
+            raise _unauthorized(said("problem_detail_key_invalid"), KEY_CHALLENGE) from None
+        _, separator, password = user_pass.partition(":")
+        if not separator:
+            raise _unauthorized(said("problem_detail_key_invalid"), KEY_CHALLENGE)
+        return Credentials(key=password or None)
+    return Credentials(key=key)
+
+
+def _unauthorized(detail: Said, *challenges: str) -> Problem:
+    return Problem(Kind.UNAUTHORIZED, detail, challenges=challenges)
+
+
+def identify(credentials: Credentials, keys: ApiKeys, tokens: BearerTokens) -> Principal:
+    """Who a request's credentials name; :class:`Problem` 401 (with its challenges) when they name
+    no one: none given, an unknown, expired or revoked key, a token that is not valid. An API key
+    wins over a token sent with it."""
+    if credentials.token is not None and not credentials.key:
+        if not tokens.configured:
+            raise _unauthorized(said("problem_detail_bearer_not_accepted"), KEY_CHALLENGE)
+        import jwt
+
+        try:
+            return tokens.verify(credentials.token)
+        except jwt.ExpiredSignatureError:
+            raise _unauthorized(said("problem_detail_token_expired"), INVALID_TOKEN) from None
+        except (jwt.InvalidTokenError, KeyError, ValueError, StopIteration):
+            raise _unauthorized(said("problem_detail_token_invalid"), INVALID_TOKEN) from None
+    if not credentials.key:
+        offered = (KEY_CHALLENGE, TOKEN_CHALLENGE) if tokens.configured else (KEY_CHALLENGE,)
+        raise _unauthorized(said("problem_detail_no_credentials"), *offered)
+    try:
+        found = keys.lookup(credentials.key)
+    except KeyRejected as exc:
+        raise _unauthorized(exc.reason, KEY_CHALLENGE) from None
+    if found is None:
+        raise _unauthorized(said("problem_detail_key_invalid"), KEY_CHALLENGE)
+    return found
 
 
 async def authenticate(
@@ -224,32 +313,96 @@ async def authenticate(
     basic: Annotated[HTTPBasicCredentials | None, Depends(_basic)],
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    if bearer is not None and not key:
-        tokens: BearerTokens = request.app.state.bearer_tokens
-        if not tokens.configured:
-            raise Problem(Kind.UNAUTHORIZED, said("problem_detail_bearer_not_accepted"))
-        import jwt
-
-        try:
-            principal = tokens.verify(bearer.credentials)
-        except jwt.ExpiredSignatureError:
-            raise Problem(Kind.UNAUTHORIZED, said("problem_detail_token_expired"), headers=BEARER) from None
-        except (jwt.InvalidTokenError, KeyError, ValueError, StopIteration):
-            raise Problem(Kind.UNAUTHORIZED, said("problem_detail_token_invalid"), headers=BEARER) from None
-        request.state.principal = principal
-        return principal
-    key = key or (basic.password if basic else None)
-    if not key:
-        raise Problem(Kind.UNAUTHORIZED, said("problem_detail_no_credentials"), headers=CHALLENGE)
-    keys: ApiKeys = request.app.state.api_keys
-    try:
-        found = keys.lookup(key)
-    except KeyRejected as exc:
-        raise Problem(Kind.UNAUTHORIZED, exc.reason, headers=CHALLENGE) from None
-    if found is None:
-        raise Problem(Kind.UNAUTHORIZED, said("problem_detail_key_invalid"), headers=CHALLENGE)
+    """The caller (401 when there is none). :class:`AuthenticateFirst` has normally found them
+    already, from the same headers before the body was read, and left them in the request's state;
+    otherwise (an app without the middleware) they are found here."""
+    known = getattr(request.state, "principal", None)
+    if isinstance(known, Principal):
+        return known
+    credentials = Credentials(
+        key=key or (basic.password if basic else None) or None,
+        token=bearer.credentials if bearer else None,
+    )
+    found = identify(credentials, request.app.state.api_keys, request.app.state.bearer_tokens)
     request.state.principal = found
     return found
+
+
+class AuthenticateFirst:
+    """ASGI middleware: a request to a route that needs a caller is authenticated from its headers
+    before anything reads its body, and answered 401 (problem details, with its
+    ``WWW-Authenticate`` challenges) without reading it. FastAPI reads and parses a body before it
+    resolves a route's dependencies, so without this a caller with no key could have the service
+    parse 15 MB of JSON, or learn that their body was malformed (400) before being told who they
+    are not.
+
+    The routes that need a caller are those whose dependencies include :func:`authenticate` (every
+    route of a service's router; not health, readiness, metrics or the documentation); a request
+    to any path one of them answers is authenticated here, whatever its method. The caller found
+    is left in the request's state (``request.state.principal``), where :func:`authenticate` takes
+    it rather than verifying the same credentials again. Who may do what (region, role) is decided
+    where it was, by each route's scope dependency.
+
+    The app never sees a body it answered 401 to. Within the body limit (``max_body_bytes``) the
+    connection is kept: the server throws the rest of the body away as it arrives, without parsing
+    it, and a client that sends its whole body before reading gets its 401 rather than a connection
+    reset. A body declared over the limit, or chunked (of no known length), has the connection
+    closed instead (``Connection: close``), so that no more of it is taken in at all."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int | None = None) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self._guarded: re.Pattern[str] | None = None
+
+    def guards(self, scope: AsgiScope) -> bool:
+        if self._guarded is None:
+            self._guarded = guarded_paths(scope["app"].router.routes)
+        return self._guarded.match(get_route_path(scope)) is not None
+
+    async def __call__(self, scope: AsgiScope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self.guards(scope):
+            await self.app(scope, receive, send)
+            return
+        state = scope["app"].state
+        request_headers = Headers(scope=scope)
+        try:
+            principal = identify(credentials_of(request_headers), state.api_keys, state.bearer_tokens)
+        except Problem as problem:
+            await answer_early(scope, problem, self._closing(request_headers))(scope, receive, send)
+            return
+        scope.setdefault("state", {})["principal"] = principal
+        await self.app(scope, receive, send)
+
+    def _closing(self, request_headers: Headers) -> dict[str, str]:
+        """``Connection: close`` for a body of no known length or one declared over the limit."""
+        declared = request_headers.get("content-length")
+        if "transfer-encoding" in request_headers or (declared is not None and not declared.isdigit()):
+            return {"Connection": "close"}
+        if declared is not None and self.max_body_bytes is not None and int(declared) > self.max_body_bytes:
+            return {"Connection": "close"}
+        return {}
+
+
+def _authenticates(dependant: Any) -> bool:
+    stack = [dependant]
+    while stack:
+        dep = stack.pop()
+        if dep.call is authenticate:
+            return True
+        stack.extend(dep.dependencies)
+    return False
+
+
+def guarded_paths(routes: Iterable[Any]) -> re.Pattern[str]:
+    """One pattern matching every path that a route needing a caller answers (see
+    :class:`AuthenticateFirst`), from the routes' own path patterns."""
+    patterns = []
+    for route in routes:
+        for context in getattr(route, "effective_route_contexts", lambda r=route: [r])():
+            dependant = getattr(context, "dependant", None)
+            if dependant is not None and _authenticates(dependant):
+                patterns.append(re.sub(r"\(\?P<\w+>", "(?:", context.path_regex.pattern))
+    return re.compile("|".join(f"(?:{p})" for p in dict.fromkeys(patterns)) or r"(?!)")
 
 
 Caller = Annotated[Principal, Depends(authenticate)]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import email.message
 import json
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from http import HTTPStatus
@@ -30,6 +30,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from sqlalchemy.exc import IntegrityError
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import Scope
@@ -117,6 +118,7 @@ class Problem(Exception):
         *,
         errors: list[dict[str, Any]] | None = None,
         headers: dict[str, str] | None = None,
+        challenges: Sequence[str] = (),
     ) -> None:
         super().__init__(str(detail or kind.title()))
         self.kind = kind
@@ -124,6 +126,9 @@ class Problem(Exception):
         self.detail = detail
         self.errors = errors
         self.headers = headers
+        self.challenges = tuple(challenges)
+        """A 401's authentication challenges, each sent as a ``WWW-Authenticate`` field of its own,
+        in this order (browsers read one challenge a field)."""
 
 
 class NotFound(Problem):
@@ -299,9 +304,11 @@ def problem_response(
     instance: str | None = None,
     errors: list[dict[str, Any]] | None = None,
     headers: Mapping[str, str] | None = None,
+    challenges: Sequence[str] = (),
 ) -> JSONResponse:
     """The answer to an error of ``kind`` (None: an HTTP status no kind stands for, answered as
-    ``about:blank`` with the status's phrase as its title)."""
+    ``about:blank`` with the status's phrase as its title); each of ``challenges`` is a
+    ``WWW-Authenticate`` field."""
     if kind is not None:
         status, type_, title = kind.status, kind.uri(base), kind.title(language)
     else:
@@ -317,7 +324,10 @@ def problem_response(
     if errors:
         body["errors"] = errors
     out = {"Content-Language": language, "Vary": "Accept-Language", **(headers or {})}
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=out)
+    response = JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=out)
+    for challenge in challenges:
+        response.raw_headers.append((b"www-authenticate", challenge.encode("latin-1")))
+    return response
 
 
 def base_of(scope: Scope) -> str:
@@ -336,6 +346,22 @@ def answer(request: Request, problem: Problem) -> JSONResponse:
         instance=request.url.path,
         errors=problem.errors,
         headers=problem.headers,
+        challenges=problem.challenges,
+    )
+
+
+def answer_early(scope: Scope, problem: Problem, headers: Mapping[str, str] | None = None) -> JSONResponse:
+    """The answer to ``problem`` from an ASGI middleware, before the app (and its exception
+    handlers) has the request: the same document :func:`answer` gives, with ``headers`` besides."""
+    return problem_response(
+        problem.kind,
+        problem.detail,
+        language=language_of(Headers(scope=scope)),
+        base=base_of(scope),
+        instance=scope.get("path"),
+        errors=problem.errors,
+        headers={**(problem.headers or {}), **(headers or {})},
+        challenges=problem.challenges,
     )
 
 
@@ -385,7 +411,10 @@ def _problem(description: str) -> dict[str, Any]:
 
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: _problem("No API key, or one that is not valid"),
+    401: _problem(
+        "No credentials, or ones that are not valid (an API key, or a person's bearer token); "
+        "answered from the headers, before the body is read"
+    ),
     403: _problem("The caller's role may not do this"),
     404: _problem("Not found (also: a region that does not exist, or that the caller may not see)"),
     413: _problem("The request body is too large"),

@@ -19,7 +19,7 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
 from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-from pydantic import AwareDatetime, BaseModel
+from pydantic import AwareDatetime, BaseModel, ValidationError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import audit, auth, errors, limits, metrics, telemetry
@@ -232,6 +232,8 @@ def create_app(
     )
     app.add_middleware(RegionContext)
     app.add_middleware(limits.BodyLimit, max_bytes=settings.max_body_bytes)
+    # Outermost: who asks, before how much they send.
+    app.add_middleware(auth.AuthenticateFirst, max_body_bytes=settings.max_body_bytes)
     FastAPIInstrumentor.instrument_app(
         app,
         tracer_provider=tel.tracer_provider,
@@ -289,12 +291,28 @@ def run(spec: ServiceSpec) -> None:
     """Entry point of ``python -m kraftsamla_<service>``."""
     import uvicorn
 
-    telemetry.configure_logging(spec.name)
-    settings = Settings().for_service(spec.name)
-    app = create_app(spec, settings, on_ready=tune_gc)
+    try:
+        settings = Settings().for_service(spec.name)
+        telemetry.configure_logging(spec.name)
+        app = create_app(spec, settings, on_ready=tune_gc)
+    except ValueError as exc:  # pydantic's ValidationError is one too
+        raise SystemExit(f"{spec.name}: not started: {configuration_error(exc)}") from None
     uvicorn.run(
         app, host=settings.host, port=settings.port, log_level="warning", timeout_graceful_shutdown=10
     )
+
+
+def configuration_error(exc: ValueError) -> str:
+    """What is wrong with the configuration, by environment variable, without pydantic's dump of
+    every setting's value (the database URL may hold a password)."""
+    if not isinstance(exc, ValidationError):
+        return str(exc)
+    reasons = []
+    for error in exc.errors():
+        message = str(error["msg"]).removeprefix("Value error, ")
+        variable = "KRAFTSAMLA_" + "_".join(str(p) for p in error["loc"]).upper()
+        reasons.append(message if variable in message else f"{variable}: {message}")
+    return "; ".join(reasons)
 
 
 # ---------------------------------------------------------------------- route dependencies

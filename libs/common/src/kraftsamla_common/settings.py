@@ -5,10 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_PORTS = {"plans": 8101, "actors": 8102, "assessment": 8103, "reporting": 8104}
+
+
+def missing_setting(name: str, value: str | None) -> None:
+    """Refuse a bearer-token setup without ``name``: :class:`ValueError` saying what to set."""
+    if value is None or not value.strip():
+        raise ValueError(
+            f"{name} must be set when KRAFTSAMLA_JWT_JWKS_FILE is: every bearer token is checked "
+            "against it, and without it a token naming any issuer or audience would be accepted. "
+            f"Set {name}, or unset KRAFTSAMLA_JWT_JWKS_FILE to accept API keys only."
+        )
 
 
 class Settings(BaseSettings):
@@ -44,8 +54,17 @@ class Settings(BaseSettings):
         description="People's bearer tokens: the identity provider's public keys (a JWKS file). "
         "Unset: only API keys are accepted.",
     )
-    jwt_issuer: str | None = Field(default=None, description="Bearer tokens: the issuer they must name.")
-    jwt_audience: str = Field(default="kraftsamla", description="Bearer tokens: the audience they must name.")
+    jwt_issuer: str | None = Field(
+        default=None,
+        validate_default=True,
+        description="Bearer tokens: the issuer (`iss`) they must name, exactly as the identity provider "
+        "writes it. Required with a JWKS file: a service with one and no issuer refuses to start.",
+    )
+    jwt_audience: str = Field(
+        default="kraftsamla",
+        description="Bearer tokens: the audience (`aud`) they must name (the client id the identity "
+        "provider puts there). Must not be empty with a JWKS file.",
+    )
 
     max_deliver: int = Field(
         default=8, ge=1, le=100, description="Deliveries of an event before it is dead-lettered."
@@ -159,6 +178,14 @@ class Settings(BaseSettings):
         description="Errors: the absolute URI the problem types start with (`<base>validation`, "
         "`<base>not-found`, …); set it to where the deployment publishes the pages that explain them.",
     )
+
+    @field_validator("jwt_issuer", "jwt_audience")
+    @classmethod
+    def _bearer_tokens_checked(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """With a JWKS file, the issuer and the audience tokens are checked against must be set."""
+        if info.data.get("jwt_jwks_file") is not None:
+            missing_setting(f"KRAFTSAMLA_{(info.field_name or '').upper()}", value)
+        return value
 
     def for_service(self, name: str) -> Settings:
         """Fill in the per-service defaults (port, SQLite file) that depend on the service name."""
