@@ -145,6 +145,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # The own stream first: services that consume it wait for it, not for these migrations.
         await bus.declare()
+        await app.state.limits.start(bus.broker.connection)
         await db.migrate(spec.migrations)
         await bus.start()
         jobs: list[tuple[str, Callable[[], Coroutine[Any, Any, None]]]] = [
@@ -179,7 +180,7 @@ def create_app(
     app.state.ctx = ctx
     app.state.api_keys = ctx.api_keys
     app.state.bearer_tokens = BearerTokens(settings.jwt_jwks_file, settings.jwt_issuer, settings.jwt_audience)
-    app.state.rate_limiter = limits.RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst)
+    app.state.limits = limits.Limits(settings, ctx.api_keys, app.state.bearer_tokens)
     errors.install(app, base=settings.problem_base)
     errors.document(app)
 
@@ -211,11 +212,10 @@ def create_app(
         app.add_api_route(
             f"{prefix}/readyz", readyz, methods=["GET"], tags=["health"], include_in_schema=bool(prefix)
         )
-    app.include_router(
-        spec.router, dependencies=[Depends(limits.rate_limit)], responses=errors.PROBLEM_RESPONSES
-    )
+    app.include_router(spec.router, responses=errors.PROBLEM_RESPONSES)
     app.add_middleware(RegionContext)
     app.add_middleware(limits.BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(limits.RateLimits, limits=app.state.limits)  # outermost: before the body is read
     FastAPIInstrumentor.instrument_app(
         app,
         tracer_provider=tel.tracer_provider,
