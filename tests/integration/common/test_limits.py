@@ -6,6 +6,7 @@ region's burst beside another region's requests in test_fairness.py."""
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from helpers import OPERATOR, headers, running, service_settings
+from helpers import OPERATOR, eventually, headers, running, service_settings
 from kraftsamla_actors.app import spec as actors
 from kraftsamla_assessment.app import spec as assessment
 from kraftsamla_common.errors import PROBLEM_JSON
@@ -279,6 +280,68 @@ async def test_requests_without_valid_credentials_are_limited_by_address_before_
         spoofed = {"X-Forwarded-For": "198.51.100.1, 127.0.0.1"}  # the proxy itself, as the last hop
         assert (await client.get(url, headers=spoofed)).status_code == 401
         assert (await client.get(url, headers=spoofed)).status_code == 401
+
+
+async def declare_platform_streams(url: str) -> None:
+    """The producing services' streams, as on a running platform (plans waits for those it reads)."""
+    import nats
+
+    from kraftsamla_common.bus import stream_config
+    from kraftsamla_common.events import CATALOGUE, service_of, stream_for
+
+    nc = await nats.connect(url)
+    js = nc.jetstream()
+    for service in {service_of(t) for t in CATALOGUE}:
+        await js.add_stream(stream_config(stream_for(service)))
+    await nc.close()
+
+
+@pytest.mark.parametrize("db_backend", ["sqlite"])
+async def test_without_nats_the_limits_fail_open_to_each_process(
+    database_factory: Callable[[str], str],
+    api_keys_file: Path,
+    region: str,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from kraftsamla_common.bus import Bus
+    from kraftsamla_local import servers
+
+    server = servers.NatsServer(store_dir=tmp_path / "nats").start()
+    try:
+        await declare_platform_streams(server.url)
+        settings = plans_settings(
+            database_factory, server.url, api_keys_file, rate_limit_per_second=0.01, rate_limit_burst=5
+        )
+        url = f"/plans/regions/{region}/programmes"
+        async with running(plans, settings) as client:
+            for _ in range(2):  # from the shared bucket: 3 left
+                assert (await client.get(url, headers=headers(region))).status_code == 200
+            bus: Bus = client.app.state.ctx.bus  # type: ignore[attr-defined]
+            servers.ManagedProcess.stop(server)  # NATS gone (its store kept for the restart)
+            connection = bus.broker.connection
+
+            async def disconnected() -> bool:
+                return not connection.is_connected
+
+            await eventually(disconnected)
+
+            caplog.set_level(logging.WARNING, logger="kraftsamla_common.limits")
+            # Requests go on, limited by this process's own bucket (a full one: 5) meanwhile.
+            statuses = [(await client.get(url, headers=headers(region))).status_code for _ in range(6)]
+            assert statuses == [200] * 5 + [429], statuses
+            assert any("shared store did not answer" in r.getMessage() for r in caplog.records)
+            scraped = (await client.get("/metrics")).text
+            assert "kraftsamla_rate_limit_store_failures_total" in scraped
+
+            server.start()  # back, so that the service stops as it would
+
+            async def connected() -> bool:
+                return bool(connection.is_connected)
+
+            await eventually(connected)
+    finally:
+        server.stop()
 
 
 # ------------------------------------------------------------------------ bounds in the schemas

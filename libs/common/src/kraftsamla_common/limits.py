@@ -334,6 +334,9 @@ class NatsStore:
                     revision, bucket = entry.revision, Bucket.decode(entry.value)
                 except KeyNotFoundError:
                     revision, bucket = 0, None
+                except BaseException:
+                    self._kv = None
+                    raise
             else:
                 revision, bucket = known
             grant = take(bucket, now, policy, want)
@@ -351,6 +354,7 @@ class NatsStore:
                 continue
             except BaseException:
                 self._known.pop(name, None)
+                self._kv = None  # bound again (created if it is gone) on the next take
                 raise
             if len(self._known) > 100_000:
                 self._known.clear()
