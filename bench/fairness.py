@@ -52,6 +52,8 @@ def limits_env(unlimited: bool) -> dict[str, str]:
     """Every limit set explicitly (the defaults, or off), whatever the environment says."""
     env = {}
     for name in LIMITS:
+        if name not in Settings.model_fields:  # an older version of the platform
+            continue
         default = Settings.model_fields[name].default
         off = 1 if name.endswith("_burst") else 0
         env[f"KRAFTSAMLA_{name.upper()}"] = str(off if unlimited else default)

@@ -1,6 +1,6 @@
 """Limits every service enforces (kraftsamla_common.limits): body size; rates per API key, per region
 and per client address, shared by the replicas through NATS; and bounds on every text and list a
-request body may hold. The limiter's arithmetic is tested in tests/unit/common/test_limits.py, one
+request body may hold. The limiter's arithmetic is tested in tests/unit/common/test_rate_limiter.py, one
 region's burst beside another region's requests in test_fairness.py."""
 
 from __future__ import annotations

@@ -490,19 +490,24 @@ class _Pool:
     waiting: deque[asyncio.Future[None]] = field(default_factory=deque)
     seen: float = 0.0
     """When a request of the pool last came or went (monotonic seconds)."""
+    next_start: float = 0.0
+    """While other regions ask: not before then does the pool's next request start."""
+    timer: asyncio.TimerHandle | None = None
 
 
 class Gate:
     """Requests in progress per pool (a region) in this process, shared fairly.
 
-    A region that is the only one asking may have ``limit`` requests in progress at once; while
+    A region that is the only one asking may have ``limit`` requests in progress at once. While
     other regions ask too (they have requests in progress or waiting, or had one within ``recent``
-    seconds), each has one at a time. An asyncio process interleaves everything in progress, so a
-    request takes about as many times longer as there are others beside it: one region's burst,
-    one at a time, at most doubles another region's time, where four at a time would make it five
-    times as long. Up to ``queue`` more requests of a region wait, first come first served, at most
-    ``wait`` seconds each; the rest are refused. Requests without valid credentials (pool ``""``)
-    have places of their own and neither yield nor make regions yield. Limit 0: no gate."""
+    seconds), each has one at a time, and after each waits as long as that one took, times the
+    number of others asking (at most ``pace`` seconds): a region takes no more than its share of
+    the process's time. An asyncio process interleaves everything in progress, so a request takes
+    about as many times longer as there are others beside it; one region's burst, four at a time,
+    would make another region's requests five times as long. Up to ``queue`` more requests of a
+    region wait, first come first served, at most ``wait`` seconds each; the rest are refused.
+    Requests without valid credentials (pool ``""``) have places of their own and neither yield
+    nor make regions yield. Limit 0: no gate."""
 
     def __init__(
         self,
@@ -511,12 +516,14 @@ class Gate:
         wait: float,
         *,
         recent: float = 1.0,
+        pace: float = 0.25,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.limit = limit
         self.queue = queue
         self.wait = wait
         self.recent = recent
+        self.pace = pace
         self.clock = clock
         self._pools: dict[str, _Pool] = {}
 
@@ -524,17 +531,22 @@ class Gate:
         p = self._pools.get(pool)
         return p.active if p is not None else 0
 
+    def others(self, pool: str, now: float) -> int:
+        """How many other regions are asking now (none for requests without credentials)."""
+        if not pool:
+            return 0
+        return sum(
+            1
+            for name, other in self._pools.items()
+            if name and name != pool and (other.active or other.waiting or now - other.seen < self.recent)
+        )
+
     def places(self, pool: str, now: float) -> int:
         """How many requests of ``pool`` may be in progress now."""
-        if pool:
-            for name, other in self._pools.items():
-                if (
-                    name
-                    and name != pool
-                    and (other.active or other.waiting or now - other.seen < self.recent)
-                ):
-                    return 1
-        return self.limit
+        return 1 if self.others(pool, now) else self.limit
+
+    def _may_start(self, pool: str, p: _Pool, now: float) -> bool:
+        return p.active < self.places(pool, now) and now >= p.next_start
 
     async def enter(self, pool: str) -> bool:
         """Whether the request may go on; if so, it must :meth:`leave` when done."""
@@ -547,13 +559,14 @@ class Gate:
         if p is None:
             p = self._pools[pool] = _Pool()
         p.seen = now
-        if p.active < self.places(pool, now) and not p.waiting:
+        if not p.waiting and self._may_start(pool, p, now):
             p.active += 1
             return True
         if len(p.waiting) >= self.queue or self.wait <= 0:
             return False
         turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         p.waiting.append(turn)
+        self._dispatch(pool)
         try:
             await asyncio.wait_for(turn, self.wait)
             return True
@@ -565,28 +578,51 @@ class Gate:
             return False
         except BaseException:  # the client went away while it waited
             if turn.done() and not turn.cancelled():
-                self.leave(pool)
+                self.leave(pool, 0.0)
             else:
                 with contextlib.suppress(ValueError):
                     p.waiting.remove(turn)
             raise
 
-    def leave(self, pool: str) -> None:
+    def leave(self, pool: str, took: float) -> None:
+        """A request of ``pool`` that was in progress for ``took`` seconds is done."""
         if self.limit <= 0:
             return
         now = self.clock()
         p = self._pools[pool]
         p.active -= 1
         p.seen = now
+        others = self.others(pool, now)
+        p.next_start = now + min(self.pace, took * others) if others else now
+        self._dispatch(pool)
+
+    def _dispatch(self, pool: str) -> None:
+        """Start the pool's waiting requests that may start now; wake it again when its pause ends."""
+        p = self._pools.get(pool)
+        if p is None:
+            return
+        now = self.clock()
         while p.waiting and p.active < self.places(pool, now):
+            if now < p.next_start:
+                if p.timer is None:
+                    p.timer = asyncio.get_running_loop().call_later(p.next_start - now, self._wake, pool)
+                return
             turn = p.waiting.popleft()
             if not turn.done():
                 p.active += 1
                 turn.set_result(None)  # the next in line goes on
 
+    def _wake(self, pool: str) -> None:
+        p = self._pools.get(pool)
+        if p is not None:
+            p.timer = None
+            self._dispatch(pool)
+
     def _prune(self, now: float) -> None:
         self._pools = {
-            name: p for name, p in self._pools.items() if p.active or p.waiting or now - p.seen < self.recent
+            name: p
+            for name, p in self._pools.items()
+            if p.active or p.waiting or p.timer or now - p.seen < self.recent
         }
 
 
@@ -840,10 +876,11 @@ class RateLimits:
         if refusal is None:
             gate = self.limits.gate
             if await gate.enter(pool):
+                started = time.monotonic()
                 try:
                     await self.app(scope, receive, send)
                 finally:
-                    gate.leave(pool)
+                    gate.leave(pool, time.monotonic() - started)
                 return
             refusal = self.limits.busy(pool)
         metrics.requests_limited.add(1, {"limit": refusal.limit})

@@ -210,12 +210,12 @@ async def test_a_region_alone_has_its_places_then_a_queue_then_refusals() -> Non
     await asyncio.sleep(0)
     assert not first.done() and not second.done()
     assert not await gate.enter("a")  # the queue is full: refused at once
-    gate.leave("a")
+    gate.leave("a", 0.0)
     assert await first and not second.done() and gate.active("a") == 2
-    gate.leave("a")
+    gate.leave("a", 0.0)
     assert await second
     for _ in range(2):
-        gate.leave("a")
+        gate.leave("a", 0.0)
     assert gate.active("a") == 0
 
 
@@ -228,17 +228,45 @@ async def test_while_other_regions_ask_each_has_one_place() -> None:
     waiting = asyncio.create_task(gate.enter("a"))
     await asyncio.sleep(0)
     for _ in range(3):  # a's requests end; while b asks, a's next waits until a has none in progress
-        gate.leave("a")
+        gate.leave("a", 0.0)
         await asyncio.sleep(0)
         assert not waiting.done()
-    gate.leave("a")
+    gate.leave("a", 0.0)
     assert await waiting and gate.active("a") == 1
-    gate.leave("b")
+    gate.leave("b", 0.0)
     clock.now += 0.5  # b asked half a second ago: still one each
     assert gate.places("a", clock.now) == 1
     clock.now += 0.6  # a second without b: a has its four places again
     assert gate.places("a", clock.now) == 4
     assert all([await gate.enter("a") for _ in range(3)]) and gate.active("a") == 4
+
+
+async def test_while_other_regions_ask_a_region_waits_as_long_as_its_last_request_took() -> None:
+    clock = Clock()
+    gate = Gate(limit=4, queue=10, wait=5.0, pace=0.25, clock=clock)
+    assert await gate.enter("b")  # b is asking
+    assert await gate.enter("a")
+    clock.now += 0.04
+    gate.leave("a", 0.04)  # a's request took 40 ms
+    waiting = asyncio.create_task(gate.enter("a"))
+    await asyncio.sleep(0.01)
+    assert not waiting.done()  # not before 40 ms have passed
+    clock.now += 0.04
+    assert await asyncio.wait_for(waiting, 1.0)
+    # A long request makes the next wait a quarter of a second at most.
+    gate.leave("a", 30.0)
+    waiting = asyncio.create_task(gate.enter("a"))
+    await asyncio.sleep(0.01)
+    assert not waiting.done()
+    clock.now += 0.25
+    assert await asyncio.wait_for(waiting, 1.0)
+    gate.leave("a", 0.0)
+    # Alone, no pause: b is done and has not asked for over a second.
+    gate.leave("b", 0.0)
+    clock.now += 1.1
+    assert await gate.enter("a")
+    gate.leave("a", 0.5)
+    assert await gate.enter("a") and await gate.enter("a")
 
 
 async def test_requests_without_credentials_make_no_region_yield() -> None:
@@ -253,7 +281,7 @@ async def test_a_request_waits_at_most_the_queue_time() -> None:
     gate = Gate(limit=1, queue=5, wait=0.05)
     assert await gate.enter("a")
     assert not await gate.enter("a")  # waited 0.05 s, then refused
-    gate.leave("a")
+    gate.leave("a", 0.0)
     assert gate.active("a") == 0 and await gate.enter("a")
 
 
@@ -265,7 +293,7 @@ async def test_a_waiting_request_whose_client_leaves_gives_up_its_turn() -> None
     waiting.cancel()
     with pytest.raises(asyncio.CancelledError):
         await waiting
-    gate.leave("a")
+    gate.leave("a", 0.0)
     assert gate.active("a") == 0
 
 
