@@ -40,13 +40,13 @@ LIFTED_LIMITS = {
     "KRAFTSAMLA_RATE_LIMIT_REGION_BURST": "100000",
     "KRAFTSAMLA_RATE_LIMIT_ADDRESS_PER_SECOND": "10000",
     "KRAFTSAMLA_RATE_LIMIT_ADDRESS_BURST": "100000",
-    "KRAFTSAMLA_REGION_CONCURRENCY": "1000",
-    "KRAFTSAMLA_REGION_QUEUE": "1000",
+    "KRAFTSAMLA_REGION_CONCURRENCY": "0",
 }
-"""Tests send requests as fast as their services answer, many at once, with a few keys from one
-address: every service they start (in this process or as a process of its own, which inherits the
-environment) has limits far above that, still counted through the shared store. The tests of the
-limits set their own (tests/integration/common/test_limits.py)."""
+"""Tests send requests as fast as their services answer, many at once, in two regions, with a few
+keys from one address: every service they start (in this process or as a process of its own, which
+inherits the environment) has rate limits far above that, still counted through the shared store,
+and no limit on requests in progress (whose pauses between two regions' requests would slow them).
+The tests of the limits set their own (tests/integration/common/test_limits.py, test_fairness.py)."""
 for _name, _value in LIFTED_LIMITS.items():
     os.environ.setdefault(_name, _value)
 

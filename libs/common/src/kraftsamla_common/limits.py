@@ -500,14 +500,15 @@ class Gate:
 
     A region that is the only one asking may have ``limit`` requests in progress at once. While
     other regions ask too (they have requests in progress or waiting, or had one within ``recent``
-    seconds), each has one at a time, and after each waits as long as that one took, times the
-    number of others asking (at most ``pace`` seconds): a region takes no more than its share of
-    the process's time. An asyncio process interleaves everything in progress, so a request takes
-    about as many times longer as there are others beside it; one region's burst, four at a time,
-    would make another region's requests five times as long. Up to ``queue`` more requests of a
-    region wait, first come first served, at most ``wait`` seconds each; the rest are refused.
-    Requests without valid credentials (pool ``""``) have places of their own and neither yield
-    nor make regions yield. Limit 0: no gate."""
+    seconds), each has one at a time, and starts its next only after a pause as long as its last
+    one took (at most ``pace`` seconds): a region then takes at most half of the process's time,
+    however fast it sends. An asyncio process interleaves everything in progress, so a request
+    takes about as many times longer as there are others beside it: one region's burst, four at a
+    time, made another region's reads five times as long; one at a time, twice; one at a time with
+    the pauses, hardly longer (bench/fairness.py). Up to ``queue`` requests of a region wait, first
+    come first served, at most ``wait`` seconds each; more are refused. Requests without valid
+    credentials (pool ``""``) have places of their own and neither yield nor make regions yield.
+    Limit 0: no gate."""
 
     def __init__(
         self,
@@ -592,8 +593,7 @@ class Gate:
         p = self._pools[pool]
         p.active -= 1
         p.seen = now
-        others = self.others(pool, now)
-        p.next_start = now + min(self.pace, took * others) if others else now
+        p.next_start = now + min(self.pace, took) if self.others(pool, now) else now
         self._dispatch(pool)
 
     def _dispatch(self, pool: str) -> None:
