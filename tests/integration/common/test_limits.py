@@ -5,7 +5,9 @@ region's burst beside another region's requests in test_fairness.py."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import json
 import logging
 import re
 from collections.abc import AsyncIterator, Callable
@@ -280,6 +282,61 @@ async def test_requests_without_valid_credentials_are_limited_by_address_before_
         spoofed = {"X-Forwarded-For": "198.51.100.1, 127.0.0.1"}  # the proxy itself, as the last hop
         assert (await client.get(url, headers=spoofed)).status_code == 401
         assert (await client.get(url, headers=spoofed)).status_code == 401
+
+
+@pytest.mark.parametrize("db_backend", ["sqlite"])
+async def test_a_region_with_no_place_left_is_answered_429_and_another_region_goes_on(
+    database_factory: Callable[[str], str],
+    nats_url: str,
+    api_keys_file: Path,
+    region: str,
+    other_region: str,
+) -> None:
+    settings = plans_settings(
+        database_factory,
+        nats_url,
+        api_keys_file,
+        region_concurrency=1,
+        region_queue=1,
+        region_queue_seconds=0.2,
+    )
+    url = f"/plans/regions/{region}/programmes"
+    async with running(plans, settings) as client:
+        # A write whose body arrives slowly holds the region's one place while it is read.
+        release = asyncio.Event()
+
+        async def slow_body() -> AsyncIterator[bytes]:
+            await release.wait()
+            yield json.dumps(PROGRAMME).encode()
+
+        slow = asyncio.create_task(
+            client.post(
+                url, content=slow_body(), headers={**headers(region), "content-type": "application/json"}
+            )
+        )
+        await eventually(lambda: _active(client, region))
+        # The next waits its turn (up to 0.2 s), then is refused; a third finds the queue full.
+        waiting = asyncio.create_task(client.get(url, headers=headers(region, "viewer")))
+        await asyncio.sleep(0.05)
+        r = await client.get(url, headers=headers(region, "assessor"))
+        assert r.status_code == 429 and r.headers["retry-after"] == "1", r.text
+        assert r.json()["type"].endswith("/rate-limited") and region in r.json()["detail"]
+        assert "ratelimit-policy" not in r.headers  # not a rate: the region's places
+        r = await waiting
+        assert r.status_code == 429, r.text
+        # Another region is not held up.
+        other = f"/plans/regions/{other_region}/programmes"
+        assert (await client.get(other, headers=headers(other_region))).status_code == 200
+        release.set()
+        assert (await slow).status_code == 201
+        await asyncio.sleep(0.3)  # the region's pause after a long request while another region asks
+        assert (await client.get(url, headers=headers(region, "viewer"))).status_code == 200
+        scraped = (await client.get("/metrics")).text
+        assert 'kraftsamla_requests_limited_total{limit="in_flight"' in scraped
+
+
+async def _active(client: httpx.AsyncClient, region: str) -> bool:
+    return bool(client.app.state.limits.gate.active(region))  # type: ignore[attr-defined]
 
 
 async def declare_platform_streams(url: str) -> None:

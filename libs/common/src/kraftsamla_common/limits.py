@@ -246,7 +246,7 @@ class LocalStore:
 
     def __init__(self, capacity: int = 100_000) -> None:
         self.capacity = capacity
-        self._buckets: dict[tuple[str, str], Bucket] = {}
+        self._buckets: dict[tuple[Policy, str], Bucket] = {}
 
     async def take(self, policy: Policy, key: str, want: int, now: float) -> Grant:
         return self.take_now(policy, key, want, now)
@@ -254,11 +254,11 @@ class LocalStore:
     def take_now(self, policy: Policy, key: str, want: int, now: float) -> Grant:
         if len(self._buckets) >= self.capacity:  # drop the buckets that have filled up again
             self._buckets = {
-                k: b for k, b in self._buckets.items() if b.tokens + (now - b.at) * policy.rate < policy.burst
+                (p, k): b for (p, k), b in self._buckets.items() if available(b, now, p) < p.burst
             }
-        grant = take(self._buckets.get((policy.name, key)), now, policy, want)
+        grant = take(self._buckets.get((policy, key)), now, policy, want)
         if grant.granted:
-            self._buckets[(policy.name, key)] = grant.bucket
+            self._buckets[(policy, key)] = grant.bucket
         return grant
 
 
@@ -788,7 +788,7 @@ class Limits:
         """Health, readiness, metrics and the API's documents are never limited."""
         return path not in self.exempt and not (path == self.docs or path.startswith(self.docs + "/"))
 
-    async def admit(self, scope: Scope) -> tuple[str, Refusal | None]:
+    async def admit(self, scope: Scope) -> Admission:
         """Charge a request to its buckets: the pool it counts in (its region, ``*`` for the
         operator outside any region, ``""`` without valid credentials), or why it is refused."""
         principal = identify(scope, self.keys, self.tokens)
@@ -796,18 +796,8 @@ class Limits:
             address = client_address(scope, self.proxies)
             verdict = await self.limiter.hit(self.address, address)
             if verdict.allowed:
-                return "", None
-            return "", Refusal(
-                "address",
-                said(
-                    "problem_detail_rate_limited_address",
-                    rate=f"{self.address.rate:g}",
-                    burst=self.address.burst,
-                    seconds=verdict.retry_after,
-                ),
-                verdict.retry_after,
-                self.address,
-            )
+                return Admission("", charged=((self.address, address),))
+            return Admission("", self._refusal(verdict, "problem_detail_rate_limited_address"))
         operator = principal.role is Role.OPERATOR
         if operator:
             m = _REGION_IN_PATH.search(scope.get("path", ""))
@@ -817,43 +807,40 @@ class Limits:
         policy = self.operator if operator else self.identity
         verdict = await self.limiter.hit(policy, principal.name)
         if not verdict.allowed:
-            return pool, Refusal(
-                policy.name,
-                said(
-                    "problem_detail_rate_limited",
-                    name=principal.name,
-                    rate=f"{policy.rate:g}",
-                    burst=policy.burst,
-                    seconds=verdict.retry_after,
-                ),
-                verdict.retry_after,
-                policy,
-            )
+            return Admission(pool, self._refusal(verdict, "problem_detail_rate_limited", name=principal.name))
+        charged: tuple[tuple[Policy, str], ...] = ((policy, principal.name),)
         if not operator:
             verdict = await self.limiter.hit(self.region, pool)
             if not verdict.allowed:
                 self.limiter.give_back(policy, principal.name)
-                return pool, Refusal(
-                    "region",
-                    said(
-                        "problem_detail_rate_limited_region",
-                        region=pool,
-                        rate=f"{self.region.rate:g}",
-                        burst=self.region.burst,
-                        seconds=verdict.retry_after,
-                    ),
-                    verdict.retry_after,
-                    self.region,
+                return Admission(
+                    pool, self._refusal(verdict, "problem_detail_rate_limited_region", region=pool)
                 )
-        return pool, None
+            charged += ((self.region, pool),)
+        return Admission(pool, charged=charged)
 
-    def busy(self, pool: str) -> Refusal:
-        seconds = whole_seconds(self.gate.wait)
+    def _refusal(self, verdict: Verdict, key: str, **names: object) -> Refusal:
+        policy = verdict.policy
+        detail = said(key, **names, rate=f"{policy.rate:g}", burst=policy.burst, seconds=verdict.retry_after)
+        return Refusal(policy.name, detail, verdict.retry_after, policy)
+
+    def busy(self, admission: Admission) -> Refusal:
+        """The answer to a request that found no place among its region's: it is not counted."""
+        for policy, key in admission.charged:
+            self.limiter.give_back(policy, key)
+        pool = admission.pool
         if pool:
-            detail = said("problem_detail_region_busy", region=pool, limit=self.gate.limit, seconds=seconds)
-        else:
-            detail = said("problem_detail_unauthenticated_busy", limit=self.gate.limit, seconds=seconds)
-        return Refusal("in_flight", detail, seconds)
+            return Refusal("in_flight", said("problem_detail_region_busy", region=pool, seconds=1), 1)
+        return Refusal("in_flight", said("problem_detail_unauthenticated_busy", seconds=1), 1)
+
+
+@dataclass(frozen=True)
+class Admission:
+    """Where a request counts (its pool) and what it was charged, or why it is refused."""
+
+    pool: str
+    refusal: Refusal | None = None
+    charged: tuple[tuple[Policy, str], ...] = ()
 
 
 class RateLimits:
@@ -872,9 +859,10 @@ class RateLimits:
         if scope["type"] != "http" or not self.limits.applies(scope["path"]):
             await self.app(scope, receive, send)
             return
-        pool, refusal = await self.limits.admit(scope)
+        admission = await self.limits.admit(scope)
+        refusal = admission.refusal
         if refusal is None:
-            gate = self.limits.gate
+            gate, pool = self.limits.gate, admission.pool
             if await gate.enter(pool):
                 started = time.monotonic()
                 try:
@@ -882,7 +870,7 @@ class RateLimits:
                 finally:
                     gate.leave(pool, time.monotonic() - started)
                 return
-            refusal = self.limits.busy(pool)
+            refusal = self.limits.busy(admission)
         metrics.requests_limited.add(1, {"limit": refusal.limit})
         response = problem_response(
             Kind.RATE_LIMITED,
