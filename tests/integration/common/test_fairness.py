@@ -166,6 +166,7 @@ def test_another_regions_p50_stays_within_twice_its_quiet_value_during_bursts() 
     )
     assert done.returncode == 0, done.stderr[-2000:]
     figures = json.loads(done.stdout.strip().splitlines()[-1])
+    print(json.dumps(figures))  # pytest -s shows the figures
     bursts = figures["bursts"]
     assert bursts["statuses"]["429"] >= 4 * 150 and bursts["with_retry_after"] == bursts["statuses"]["429"], (
         bursts

@@ -26,9 +26,11 @@ If the store does not answer, the limits fall back to each process's own buckets
 with a warning and a metric: they fail open across replicas, never closed.
 docs/decisions/0019-rate-limits.md says why.
 
-**Requests in flight** per region (``KRAFTSAMLA_REGION_CONCURRENCY`` per process, with a queue of
-``KRAFTSAMLA_REGION_QUEUE`` waiting at most ``KRAFTSAMLA_REGION_QUEUE_SECONDS``) keep a region's
-burst from filling the process while another region waits (:class:`Gate`).
+**Requests in progress** per region and process are shared fairly (:class:`Gate`): a region that
+is the only one asking has ``KRAFTSAMLA_REGION_CONCURRENCY`` places; while others ask, one each,
+with a pause after each request as long as it took, so that a region's burst takes at most half
+of the process's time; up to ``KRAFTSAMLA_REGION_QUEUE`` wait, at most
+``KRAFTSAMLA_REGION_QUEUE_SECONDS``.
 
 All of it is one pure ASGI middleware, :class:`RateLimits`, outermost of the service's own: a
 request over a limit is answered 429 problem details (kind ``rate-limited``) with ``Retry-After``
