@@ -35,6 +35,15 @@ T = TypeVar("T")
 
 
 TRACING = "on, SDK default sampler (parent-based, always on), OTLP/HTTP export"
+UNLIMITED = {
+    "KRAFTSAMLA_RATE_LIMIT_PER_SECOND": "0",
+    "KRAFTSAMLA_RATE_LIMIT_OPERATOR_PER_SECOND": "0",
+    "KRAFTSAMLA_RATE_LIMIT_REGION_PER_SECOND": "0",
+    "KRAFTSAMLA_RATE_LIMIT_ADDRESS_PER_SECOND": "0",
+    "KRAFTSAMLA_REGION_CONCURRENCY": "0",
+}
+"""Every limit off: the benchmarks send as much as the services take, many clients in one region
+(``platform(env=…)`` sets others)."""
 
 
 def arguments(doc: str | None, n: int) -> argparse.ArgumentParser:
@@ -155,7 +164,7 @@ def platform(database: str, env: dict[str, str] | None = None) -> Iterator[Platf
         keys_file = workdir / "api-keys.json"
         keys = _write_keys(keys_file)
         settings = {
-            "KRAFTSAMLA_RATE_LIMIT_PER_SECOND": "0",  # the benchmark is the flood
+            **UNLIMITED,  # the benchmark is the flood
             "KRAFTSAMLA_LOG_LEVEL": "WARNING",
             "OTEL_EXPORTER_OTLP_ENDPOINT": sink.endpoint,
             **(env or {}),

@@ -31,6 +31,25 @@ if TYPE_CHECKING:
 
 LAYERS = ("unit", "integration", "e2e", "faults")
 
+LIFTED_LIMITS = {
+    "KRAFTSAMLA_RATE_LIMIT_PER_SECOND": "10000",
+    "KRAFTSAMLA_RATE_LIMIT_BURST": "100000",
+    "KRAFTSAMLA_RATE_LIMIT_OPERATOR_PER_SECOND": "10000",
+    "KRAFTSAMLA_RATE_LIMIT_OPERATOR_BURST": "100000",
+    "KRAFTSAMLA_RATE_LIMIT_REGION_PER_SECOND": "10000",
+    "KRAFTSAMLA_RATE_LIMIT_REGION_BURST": "100000",
+    "KRAFTSAMLA_RATE_LIMIT_ADDRESS_PER_SECOND": "10000",
+    "KRAFTSAMLA_RATE_LIMIT_ADDRESS_BURST": "100000",
+    "KRAFTSAMLA_REGION_CONCURRENCY": "0",
+}
+"""Tests send requests as fast as their services answer, many at once, in two regions, with a few
+keys from one address: every service they start (in this process or as a process of its own, which
+inherits the environment) has rate limits far above that, still counted through the shared store,
+and no limit on requests in progress (whose pauses between two regions' requests would slow them).
+The tests of the limits set their own (tests/integration/common/test_limits.py, test_fairness.py)."""
+for _name, _value in LIFTED_LIMITS.items():
+    os.environ.setdefault(_name, _value)
+
 
 def pytest_configure(config: pytest.Config) -> None:
     for layer in LAYERS:
@@ -64,7 +83,8 @@ def nats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 async def nats_url(nats_server: str) -> AsyncIterator[str]:
     """The session's NATS server, emptied: each producing service's stream (and DEADLETTER) exists,
-    as on a running platform, with no messages and no consumers; any other stream is gone.
+    as on a running platform, with no messages and no consumers; the rate limits' KV bucket, if
+    there, is empty; any other stream is gone.
 
     Streams are purged rather than deleted and re-created: nats-server may still be removing a
     deleted stream's store when the same name is created again ("error creating store for stream").
@@ -73,6 +93,7 @@ async def nats_url(nats_server: str) -> AsyncIterator[str]:
 
     from kraftsamla_common.bus import stream_config
     from kraftsamla_common.events import CATALOGUE, DEADLETTER, service_of, stream_for
+    from kraftsamla_common.limits import BUCKET as RATE_LIMITS
 
     nc = await nats.connect(nats_server)
     js = nc.jetstream()
@@ -82,6 +103,9 @@ async def nats_url(nats_server: str) -> AsyncIterator[str]:
     platform[DEADLETTER.name] = DEADLETTER
     for info in await js.streams_info():
         name = info.config.name
+        if name == f"KV_{RATE_LIMITS}":  # kept, emptied: the services bind to it on start
+            await js.purge_stream(name)
+            continue
         if name not in platform:
             await js.delete_stream(name)
             continue

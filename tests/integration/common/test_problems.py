@@ -17,7 +17,7 @@ import pytest
 from helpers import OPERATOR, StartService, headers, serving
 from kraftsamla_common import apikeys
 from kraftsamla_common.errors import PROBLEM_JSON, Kind
-from kraftsamla_common.limits import RateLimiter
+from kraftsamla_common.limits import Policy
 from kraftsamla_common.service import create_app
 from kraftsamla_common.settings import Settings
 from kraftsamla_plans.app import spec as plans_spec
@@ -242,7 +242,7 @@ async def test_every_kind_of_error_has_its_type(http: httpx.AsyncClient, region:
             one, json={"period_end": 2019}, headers={**admin, "If-Match": etag}
         ),
     }
-    http.app.state.rate_limiter = RateLimiter(0.001, 1)  # type: ignore[attr-defined]
+    http.app.state.limits.identity = Policy("identity", 0.001, 1)  # type: ignore[attr-defined]
     await http.get(url, headers=admin)
     seen[Kind.RATE_LIMITED] = await http.get(url, headers=admin)
     for kind, r in seen.items():

@@ -44,11 +44,20 @@ SERVICE_PORTS: dict[str, tuple[str, int]] = {
 DEMO_REGIONS = tuple(r["region"] for r in REGIONS)
 LOCAL_LIMITS = {
     name: os.environ.get(name, value)
-    for name, value in (("KRAFTSAMLA_RATE_LIMIT_PER_SECOND", "1000"), ("KRAFTSAMLA_RATE_LIMIT_BURST", "5000"))
+    for name, value in (
+        ("KRAFTSAMLA_RATE_LIMIT_PER_SECOND", "1000"),
+        ("KRAFTSAMLA_RATE_LIMIT_BURST", "5000"),
+        ("KRAFTSAMLA_RATE_LIMIT_OPERATOR_PER_SECOND", "1000"),
+        ("KRAFTSAMLA_RATE_LIMIT_OPERATOR_BURST", "5000"),
+        ("KRAFTSAMLA_RATE_LIMIT_REGION_PER_SECOND", "1000"),
+        ("KRAFTSAMLA_RATE_LIMIT_REGION_BURST", "5000"),
+        ("KRAFTSAMLA_TRUSTED_PROXIES", "127.0.0.1,::1"),
+    )
 }
 """One machine, one person trying it out, and a demo loader sending thousands of requests with a
-few keys: a rate limit per identity twenty times the platform's default (set the variables to
-choose another)."""
+few keys: rate limits per identity and region a hundred times the platform's defaults; requests
+without a valid key keep the default limit, per client address as the gateway on this machine
+forwards it; requests in flight per region keep theirs (set the variables to choose others)."""
 
 REGION_ROLES = ("admin", "assessor", "viewer", "integrator")
 

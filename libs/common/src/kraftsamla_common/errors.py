@@ -419,7 +419,10 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: _problem("Not found (also: a region that does not exist, or that the caller may not see)"),
     413: _problem("The request body is too large"),
     422: _problem("The request does not match the schema, or breaks a domain rule"),
-    429: _problem("Too many requests from this API key; retry after Retry-After seconds"),
+    429: _problem(
+        "Too many requests from this key, this region or (without credentials) this address; retry "
+        "after Retry-After seconds"
+    ),
     "4XX": _problem("Other client errors (e.g. 409 Conflict)"),
 }
 """Error answers every region-scoped route may give, documented once for all of them."""

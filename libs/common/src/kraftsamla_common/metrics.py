@@ -92,6 +92,20 @@ webhook_deliveries = meter.create_counter(
 )
 
 
+requests_limited = meter.create_counter(
+    "kraftsamla.requests.limited",
+    unit="{request}",
+    description="Requests answered 429 by the limits, by the limit that refused them (identity, "
+    "operator, region, address, in_flight) [kraftsamla_requests_limited_total].",
+)
+rate_limit_store_failures = meter.create_counter(
+    "kraftsamla.rate_limit.store_failures",
+    unit="{failure}",
+    description="Times the shared rate-limit store (NATS KV) did not answer; the process then limits "
+    "on its own for a few seconds [kraftsamla_rate_limit_store_failures_total].",
+)
+
+
 @dataclass
 class Snapshot:
     """The latest polled values behind the gauges."""

@@ -149,6 +149,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # The own stream first: services that consume it wait for it, not for these migrations.
         await bus.declare()
+        await app.state.limits.start(bus.broker.connection)
         await db.migrate(spec.migrations)
         try:
             for step in spec.on_start:
@@ -190,7 +191,7 @@ def create_app(
     app.state.ctx = ctx
     app.state.api_keys = ctx.api_keys
     app.state.bearer_tokens = BearerTokens(settings.jwt_jwks_file, settings.jwt_issuer, settings.jwt_audience)
-    app.state.rate_limiter = limits.RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst)
+    app.state.limits = limits.Limits(settings, ctx.api_keys, app.state.bearer_tokens)
     errors.install(app, base=settings.problem_base)
     errors.document(app)
 
@@ -227,13 +228,13 @@ def create_app(
         app.add_api_route(
             f"{prefix}/readyz", readyz, methods=["GET"], tags=["health"], include_in_schema=bool(prefix)
         )
-    app.include_router(
-        spec.router, dependencies=[Depends(limits.rate_limit)], responses=errors.PROBLEM_RESPONSES
-    )
+    app.include_router(spec.router, responses=errors.PROBLEM_RESPONSES)
     app.add_middleware(RegionContext)
     app.add_middleware(limits.BodyLimit, max_bytes=settings.max_body_bytes)
-    # Outermost: who asks, before how much they send.
+    # Who asks, before how much they send.
     app.add_middleware(auth.AuthenticateFirst, max_body_bytes=settings.max_body_bytes)
+    # Outermost: how often they ask, before anything else.
+    app.add_middleware(limits.RateLimits, limits=app.state.limits)
     FastAPIInstrumentor.instrument_app(
         app,
         tracer_provider=tel.tracer_provider,

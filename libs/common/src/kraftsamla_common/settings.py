@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from ipaddress import ip_network
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_PORTS = {"plans": 8101, "actors": 8102, "assessment": 8103, "reporting": 8104}
 
@@ -167,11 +168,66 @@ class Settings(BaseSettings):
         default=16 * 1024 * 1024, ge=1, description="Largest request body (413 above)."
     )
     rate_limit_per_second: float = Field(
+        default=10.0,
+        ge=0,
+        description="Requests a second one identity (an API key, a person's token) may make to one "
+        "service, sustained, counted over all its replicas together (429 above); 0 turns this limit off.",
+    )
+    rate_limit_burst: int = Field(
+        default=30,
+        ge=1,
+        description="Requests one identity may make to one service at once, before the rate.",
+    )
+    rate_limit_operator_per_second: float = Field(
         default=50.0,
         ge=0,
-        description="Requests a second per API key and process, sustained (429 above); 0 turns the limit off.",
+        description="The same for the platform operator's keys and tokens; 0 turns this limit off.",
     )
-    rate_limit_burst: int = Field(default=200, ge=1, description="Requests an API key may make at once.")
+    rate_limit_operator_burst: int = Field(
+        default=200, ge=1, description="Requests the platform operator may make to one service at once."
+    )
+    rate_limit_region_per_second: float = Field(
+        default=20.0,
+        ge=0,
+        description="Requests a second all callers of one region together may make to one service, "
+        "sustained, over all its replicas (the operator is not counted); 0 turns this limit off.",
+    )
+    rate_limit_region_burst: int = Field(
+        default=40, ge=1, description="Requests the callers of one region may make to one service at once."
+    )
+    rate_limit_address_per_second: float = Field(
+        default=5.0,
+        ge=0,
+        description="Requests a second without valid credentials from one client address (an IPv6 "
+        "address's /64), answered 429 above before anything else is done; 0 turns this limit off.",
+    )
+    rate_limit_address_burst: int = Field(
+        default=20,
+        ge=1,
+        description="Requests without valid credentials one client address may make at once.",
+    )
+    region_concurrency: int = Field(
+        default=4,
+        ge=0,
+        description="Requests of one region a service process works on at once while no other region "
+        "asks; while others do (or did within the last second), one each. The operator counts for the "
+        "region it addresses. More wait in a queue; 0: no limit.",
+    )
+    region_queue: int = Field(
+        default=16,
+        ge=0,
+        description="Requests of one region that may wait in a process for their turn; more are "
+        "answered 429 at once.",
+    )
+    region_queue_seconds: float = Field(
+        default=10.0, ge=0, description="How long a request may wait for its turn before it is answered 429."
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default=[],
+        description="Addresses or networks (`10.0.0.0/8`, comma-separated) of the proxies in front of "
+        "the services (gateway, ingress): only from them is `X-Forwarded-For` believed when telling "
+        "client addresses apart. Unset: the connection's peer is the client.",
+    )
     problem_base: str = Field(
         default="https://kraftsamla.se/problems/",
         pattern=r"^[a-z][a-z0-9+.-]*:.*/$",
@@ -185,6 +241,23 @@ class Settings(BaseSettings):
         """With a JWKS file, the issuer and the audience tokens are checked against must be set."""
         if info.data.get("jwt_jwks_file") is not None:
             missing_setting(f"KRAFTSAMLA_{(info.field_name or '').upper()}", value)
+        return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxy_list(cls, value: Any) -> Any:
+        """A comma-separated list (or a JSON list) of addresses and networks, each checked."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                import json
+
+                value = json.loads(text)
+            else:
+                value = [part.strip() for part in text.split(",") if part.strip()]
+        if isinstance(value, list):
+            for item in value:
+                ip_network(str(item), strict=False)  # ValueError: not an address or network
         return value
 
     def for_service(self, name: str) -> Settings:
