@@ -27,6 +27,8 @@ class Platform:
     gateway: str
     services: dict[str, servers.ServiceProcess]
     otlp: OtlpReceiver
+    gateway_log: Path | None = None
+    """The gateway's log: its own lines and one JSON access line per request."""
 
 
 @pytest.fixture
@@ -75,7 +77,7 @@ def platform(
         gateway = servers.Gateway(
             {n: p.port for n, p in procs.items()}, data_dir=tmp_path / "gateway"
         ).start()
-        yield Platform(gateway.url, procs, otlp)
+        yield Platform(gateway.url, procs, otlp, gateway.log_path)
     finally:
         if gateway is not None:
             gateway.stop()

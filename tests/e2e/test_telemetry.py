@@ -12,6 +12,7 @@ real receiver while a plan is published through the gateway.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from collections.abc import Iterator
 from typing import Any
@@ -55,6 +56,7 @@ async def test_one_trace_metrics_and_logs_from_plan_publish_to_report(
     async with httpx.AsyncClient(base_url=platform.gateway, timeout=30) as http:
         r = await http.post(f"/actors/regions/{region}/actors", json=ACTOR, headers=headers(region))
         assert r.status_code == 201, r.text
+        actor_trace = r.headers["traceparent"].split("-")[1]  # no traceparent sent: a new trace
         r = await http.post(
             f"/actors/regions/{region}/actors/{r.json()['id']}/people", json=PERSON, headers=headers(region)
         )
@@ -94,6 +96,7 @@ async def test_one_trace_metrics_and_logs_from_plan_publish_to_report(
             f"{base}/publish", headers={**headers(region), "traceparent": f"00-{trace_id}-{client_span}-01"}
         )
         assert r.status_code == 201, r.text
+        assert r.headers["traceparent"].split("-")[1] == trace_id  # the caller's trace, to quote
 
     # ------------------------------------------------------------------ the trace
     wanted = {
@@ -228,6 +231,21 @@ async def test_one_trace_metrics_and_logs_from_plan_publish_to_report(
             assert "kraftsamla_outbox_backlog{" in scrape and "kraftsamla_consumer_pending{" in scrape
             if name != "reporting":  # the one service this test sends no request to
                 assert "http_server_request_duration_seconds_bucket{" in scrape
+            # CPU and memory per service, labelled like every other series.
+            assert f'process_cpu_seconds_total{{service_name="kraftsamla-{name}"}}' in scrape
+
+        async def deliveries() -> dict[str, float] | None:
+            """Every delivery counted (once the last is recorded); the other outcomes there at 0."""
+            scrape = (await direct.get(f"{platform.services['assessment'].base_url}/metrics")).text
+            got = {
+                m.group(1): float(m.group(2))
+                for m in re.finditer(
+                    r'^kraftsamla_webhook_deliveries_total\{[^}]*outcome="(\w+)"[^}]*\} (\S+)$', scrape, re.M
+                )
+            }
+            return got if got.get("delivered") == len(TEXTS) else None
+
+        assert await eventually(deliveries) == {"delivered": len(TEXTS), "retry": 0, "failed": 0}
 
     # ------------------------------------------------------------------ logs
     lines = [
@@ -242,6 +260,35 @@ async def test_one_trace_metrics_and_logs_from_plan_publish_to_report(
     assert all(x["region"] == region and len(x["span_id"]) == 16 for x in traced), traced
     completed = next(x for x in traced if x["message"].startswith("reassessment "))
     assert completed["event_id"]
+    # Times to the millisecond; FastStream's line per finished consumer task is not at INFO.
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d", x["time"]) for x in lines)
+    assert not [x for x in lines if "is being executed" in x["message"]]
+
+    # The publish's trace through the logs: plans' access line, then assessment's and reporting's
+    # lines of the work it caused (the actors service takes no part in a publish: its own request's
+    # trace is in its access line).
+    assert {x["service"] for x in traced} >= {"plans", "assessment", "reporting"}, traced
+    access = [x for x in lines if x["logger"] == "kraftsamla.access"]
+    assert {x["service"] for x in access} >= {"plans", "actors", "assessment"}
+    publish = next(x for x in traced if x["logger"] == "kraftsamla.access")
+    assert publish["service"] == "plans" and publish["method"] == "POST" and publish["status"] == 201
+    assert publish["route"] == "/plans/regions/{region}/action-plans/{plan_id}/publish"
+    assert publish["region"] == region and publish["duration_ms"] > 0
+    actor_access = [x for x in access if x["trace_id"] == actor_trace]
+    assert [(x["service"], x["route"], x["status"]) for x in actor_access] == [
+        ("actors", "/actors/regions/{region}/actors", 201)
+    ]
+    # The gateway's access log: the caller's traceparent on the way in, the service's on the way out.
+    assert platform.gateway_log is not None
+    gateway = [
+        json.loads(line)
+        for line in platform.gateway_log.read_text().splitlines()
+        if line.startswith("{") and '"http.log.access' in line
+    ]
+    through = [x for x in gateway if trace_id in json.dumps(x["request"]["headers"].get("Traceparent"))]
+    assert [(x["request"]["method"], x["status"]) for x in through] == [("POST", 201)], through
+    assert trace_id in through[0]["resp_headers"]["Traceparent"][0]
+    assert any(actor_trace in x["resp_headers"].get("Traceparent", [""])[0] for x in gateway)
 
     async def exported_logs() -> list[dict[str, Any]] | None:
         got = [x for x in platform.otlp.logs if x["trace_id"] == trace_id]

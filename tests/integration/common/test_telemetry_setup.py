@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -84,3 +85,5 @@ def test_log_lines_are_json_with_the_span_region_and_event() -> None:
     assert record["logger"] == "kraftsamla.test" and record["service"] == "assessment"
     assert (record["trace_id"], record["span_id"]) == (trace_id, span_id)
     assert record["region"] == "norrbotten" and record["event_id"].startswith("0193e0c4")
+    # ISO 8601 to the millisecond, with the offset.
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d", record["time"]), record

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from kraftsamla_common.bus import EmptyFetchIsNoError
+from kraftsamla_common.bus import EmptyFetchIsNoError, TaskCallbackIsDebug
 
 
 def record(exc: BaseException) -> logging.LogRecord:
@@ -41,3 +41,24 @@ def test_other_failures_stay_errors(exc: BaseException) -> None:
     r = record(exc)
     assert EmptyFetchIsNoError().filter(r)
     assert r.levelno == logging.ERROR and r.exc_info is not None
+
+
+def test_faststreams_line_per_finished_consumer_task_is_debug() -> None:
+    logger = logging.getLogger("kraftsamla.actors.bus")
+    logger.setLevel(logging.INFO)
+    chatter = logging.LogRecord(
+        logger.name, logging.INFO, __file__, 1, "callback for Task-19 is being executed...", None, None
+    )
+    try:
+        assert not TaskCallbackIsDebug().filter(chatter)  # at INFO, not logged
+        assert chatter.levelno == logging.DEBUG
+        other = logging.LogRecord(logger.name, logging.INFO, __file__, 1, "consumer started", None, None)
+        assert TaskCallbackIsDebug().filter(other) and other.levelno == logging.INFO
+        logger.setLevel(logging.DEBUG)
+        assert TaskCallbackIsDebug().filter(
+            logging.LogRecord(
+                logger.name, logging.INFO, __file__, 1, "callback for Task-3 is being executed...", None, None
+            )
+        )
+    finally:
+        logger.setLevel(logging.NOTSET)

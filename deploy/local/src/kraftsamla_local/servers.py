@@ -746,6 +746,9 @@ class Gateway(ManagedProcess):
             "}\n\n"
             f"http://:{self.port} {{\n"
             "\tbind 127.0.0.1\n"
+            # One JSON line per request with its request and response headers: the traceparent
+            # the caller sent, or the one the service answered with.
+            "\tlog {\n\t\toutput stderr\n\t\tformat json\n\t}\n"
             f"{handles}"
             "\thandle / {\n"
             "\t\theader Content-Type application/json\n"

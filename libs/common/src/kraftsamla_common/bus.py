@@ -71,10 +71,22 @@ class EmptyFetchIsNoError(logging.Filter):
         return True
 
 
+class TaskCallbackIsDebug(logging.Filter):
+    """FastStream's supervisor logs "callback for Task-N is being executed..." at INFO each time
+    one of a subscriber's tasks ends: noise at INFO, kept at DEBUG."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.INFO and "is being executed" in record.getMessage():
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+        return True
+
+
 def _bus_logger(service: str) -> logging.Logger:
     logger = logging.getLogger(f"kraftsamla.{service}.bus")
-    if not any(isinstance(f, EmptyFetchIsNoError) for f in logger.filters):
-        logger.addFilter(EmptyFetchIsNoError())
+    for kind in (EmptyFetchIsNoError, TaskCallbackIsDebug):
+        if not any(isinstance(f, kind) for f in logger.filters):
+            logger.addFilter(kind())
     return logger
 
 
@@ -384,7 +396,9 @@ class Bus:
                 "ack_pending": info.num_ack_pending or 0,
                 "redelivered": info.num_redelivered or 0,
             }
-        dead = await js.stream_info(DEADLETTER.name, subjects_filter=f"deadletter.{self.service}-*")
+        # A consumer's dead letters are on ``deadletter.<consumer>``, one token: a ``*`` inside a
+        # token (``deadletter.plans-*``) is no wildcard in NATS and would match nothing.
+        dead = await js.stream_info(DEADLETTER.name, subjects_filter="deadletter.*")
         counts = dead.state.subjects or {}
         return states, {d: counts.get(f"deadletter.{d}", 0) for d in self.durables}
 

@@ -106,6 +106,26 @@ rate_limit_store_failures = meter.create_counter(
 )
 
 
+WEBHOOK_OUTCOMES = ("delivered", "retry", "failed")
+LIMITS = ("identity", "operator", "region", "address", "in_flight")
+"""The limits that answer 429 (``kraftsamla_common.limits``)."""
+
+
+def initialise(consumers: Iterable[str], *, webhooks: bool = False) -> None:
+    """Every counter at 0 for the label sets known at start (this service's durable consumers, the
+    webhook outcomes), so that its series exist, and ``increase()`` sees the first event, before
+    anything has happened. Call after :func:`kraftsamla_common.telemetry.setup`."""
+    for consumer in consumers:
+        events_redelivered.add(0, {"consumer": consumer})
+        events_dead_lettered.add(0, {"consumer": consumer})
+    if webhooks:
+        for outcome in WEBHOOK_OUTCOMES:
+            webhook_deliveries.add(0, {"outcome": outcome})
+    for limit in LIMITS:
+        requests_limited.add(0, {"limit": limit})
+    rate_limit_store_failures.add(0)
+
+
 @dataclass
 class Snapshot:
     """The latest polled values behind the gauges."""

@@ -9,6 +9,7 @@ import functools
 import gc
 import logging
 import re
+import time
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from fastapi.responses import JSONResponse, Response
 from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from pydantic import AwareDatetime, BaseModel, ValidationError
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import audit, auth, errors, limits, metrics, telemetry
 from .auth import ApiKeys, BearerTokens
@@ -49,6 +50,8 @@ class ServiceSpec:
     on_start: list[Callable[[ServiceContext], Coroutine[Any, Any, None]]] = field(default_factory=list)
     """Steps run once after the migrations, before the service serves; one that fails stops the
     start (a missing key, data to convert)."""
+    webhooks: bool = False
+    """Delivers webhooks (its delivery counter's outcomes exist, at 0, from the start)."""
 
     def __post_init__(self) -> None:
         # Every service answers the operator's list of regions and a region's audit log, beside its
@@ -109,6 +112,66 @@ class RegionContext:
         await self.app(scope, receive, send)
 
 
+access_log = logging.getLogger("kraftsamla.access")
+
+_UNLOGGED = {"healthz", "readyz", "metrics"}
+
+
+class AccessLog:
+    """ASGI middleware: one log line per request (method, route template, status, duration in
+    milliseconds, with the region and trace id every line carries) and a W3C ``traceparent``
+    response header naming the request's trace, for a caller to quote. Probes and scrapes
+    (``/healthz``, ``/readyz``, ``/metrics``) are neither traced nor logged."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].rsplit("/", 1)[-1] in _UNLOGGED:
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+        span = trace.get_current_span().get_span_context()
+
+        async def send_with_trace(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                if span.is_valid:
+                    headers = list(message.get("headers", []))
+                    headers.append(
+                        (
+                            b"traceparent",
+                            f"00-{span.trace_id:032x}-{span.span_id:016x}-{span.trace_flags:02x}".encode(),
+                        )
+                    )
+                    message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_trace)
+        finally:
+            route = scope.get("route")
+            m = _REGION_IN_PATH.search(scope["path"])
+            token = telemetry.region_var.set(m.group(1) if m else None)
+            try:
+                access_log.info(
+                    "%s %s %s",
+                    scope["method"],
+                    getattr(route, "path", None),
+                    status,
+                    extra={
+                        "method": scope["method"],
+                        "route": getattr(route, "path", None),
+                        "status": status,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    },
+                )
+            finally:
+                telemetry.region_var.reset(token)
+
+
 async def supervise(name: str, job: Callable[[], Coroutine[Any, Any, None]]) -> None:
     """Run a background job for the life of the service: if it ever ends (an error it did not
     handle, or a cancellation that was not the service stopping), log why and start it again."""
@@ -141,6 +204,7 @@ def create_app(
     )
     relay_ref.append(relay)
     bus.bind(spec.subscriptions)
+    metrics.initialise(bus.durables, webhooks=spec.webhooks)
     ctx = ServiceContext(
         settings=settings, db=db, bus=bus, relay=relay, api_keys=ApiKeys(settings.api_keys_file)
     )
@@ -233,8 +297,10 @@ def create_app(
     app.add_middleware(limits.BodyLimit, max_bytes=settings.max_body_bytes)
     # Who asks, before how much they send.
     app.add_middleware(auth.AuthenticateFirst, max_body_bytes=settings.max_body_bytes)
-    # Outermost: how often they ask, before anything else.
+    # How often they ask, before anything else is done.
     app.add_middleware(limits.RateLimits, limits=app.state.limits)
+    # Outermost of ours: every answer is logged, a 401 or a 429 too.
+    app.add_middleware(AccessLog)
     FastAPIInstrumentor.instrument_app(
         app,
         tracer_provider=tel.tracer_provider,

@@ -22,7 +22,9 @@ import contextvars
 import logging
 import os
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 # HTTP spans and metrics after the stable semantic conventions (http.server.request.duration in
@@ -49,6 +51,8 @@ from prometheus_client import (
     ProcessCollector,
     generate_latest,
 )
+from prometheus_client.metrics_core import Metric
+from prometheus_client.registry import Collector
 
 PROMETHEUS_CONTENT_TYPE = CONTENT_TYPE_LATEST
 
@@ -74,6 +78,20 @@ class Telemetry:
 
 
 _telemetry: Telemetry | None = None
+
+
+class Labelled(Collector):
+    """prometheus_client's own collectors with constant labels added to every sample."""
+
+    def __init__(self, collectors: list[Collector], labels: dict[str, str]) -> None:
+        self.collectors = collectors
+        self.labels = labels
+
+    def collect(self) -> Iterable[Metric]:
+        for collector in self.collectors:
+            for family in collector.collect():
+                family.samples = [s._replace(labels={**s.labels, **self.labels}) for s in family.samples]
+                yield family
 
 
 def _exporters(signal: str) -> list[str]:
@@ -107,8 +125,16 @@ def setup(service: str, *, extra_processor: SpanProcessor | None = None) -> Tele
         trace.set_tracer_provider(tracer_provider)
 
         registry = CollectorRegistry(auto_describe=True)
-        for collector in (ProcessCollector, PlatformCollector, GCCollector):
-            collector(registry=registry)
+        # process_*, python_* and python_gc_* with the same service_name label as the other series.
+        registry.register(
+            Labelled(
+                [
+                    kind(registry=CollectorRegistry())
+                    for kind in (ProcessCollector, PlatformCollector, GCCollector)
+                ],
+                {"service_name": str(resource.attributes["service.name"])},
+            )
+        )
         readers: list[MetricReader] = [
             # service.name becomes a label of every scraped series, as it does through OTLP.
             PrometheusMetricReader(
@@ -191,14 +217,24 @@ class ContextFilter(logging.Filter):
         return True
 
 
+def _json_formatter() -> Any:
+    from pythonjsonlogger.json import JsonFormatter
+
+    class MillisecondJsonFormatter(JsonFormatter):
+        """``time`` in ISO 8601 with milliseconds and the offset (2026-12-07T04:18:14.123+00:00)."""
+
+        def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+            return datetime.fromtimestamp(record.created, UTC).astimezone().isoformat(timespec="milliseconds")
+
+    return MillisecondJsonFormatter
+
+
 def configure_logging(service: str) -> None:
     """Log JSON lines to stderr (``KRAFTSAMLA_LOG_FORMAT=text`` for plain lines).
 
     Level from ``KRAFTSAMLA_LOG_LEVEL`` (default INFO). Messages never carry personal data: code
     logs ids and counts, not names or addresses.
     """
-    from pythonjsonlogger.json import JsonFormatter
-
     from .settings import Settings
 
     settings = Settings()
@@ -211,11 +247,10 @@ def configure_logging(service: str) -> None:
         )
     else:
         handler.setFormatter(
-            JsonFormatter(
+            _json_formatter()(
                 "%(asctime)s %(levelname)s %(name)s %(message)s %(trace_id)s %(span_id)s %(region)s %(event_id)s",
                 rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
                 static_fields={"service": service},
-                datefmt="%Y-%m-%dT%H:%M:%S%z",
             )
         )
     root = logging.getLogger()

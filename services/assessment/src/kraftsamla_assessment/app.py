@@ -18,4 +18,5 @@ spec = ServiceSpec(
     migrations=Path(__file__).parent / "migrations",
     background=[dispatch],
     on_start=[seal_secrets],
+    webhooks=True,
 )
