@@ -6,6 +6,7 @@ Read from the source with ``ast``: nothing is imported or run."""
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -152,3 +153,11 @@ def test_the_checks_see_a_violation() -> None:
     route = "async def get(uow):\n    return await uow.session.get(Actor, 1)\n"
     assert session_uses(ROOT / "api.py", route) == ["api.py:2 reaches .session"]
     assert session_uses(ROOT / "api.py", "async def get(uc):\n    return await uc.fetch()\n") == []
+
+
+def test_every_test_module_has_its_own_name() -> None:
+    """pytest imports test modules by their base name: two files of the same name in different
+    layers stop the whole suite at collection."""
+    tests = Path(__file__).resolve().parents[1]
+    names = Counter(p.name for p in tests.rglob("test_*.py"))
+    assert [name for name, n in names.items() if n > 1] == []
