@@ -1,7 +1,10 @@
 """See and replay dead-lettered messages: the operator's command.
 
-    python -m kraftsamla_common.deadletter list   [--nats nats://…]
-    python -m kraftsamla_common.deadletter replay SEQ [SEQ …] | --all   [--nats nats://…]
+    python -m kraftsamla_common.deadletter [--nats nats://…] list
+    python -m kraftsamla_common.deadletter [--nats nats://…] replay SEQ [SEQ …] | --all
+
+``--nats`` comes before the command (default: ``KRAFTSAMLA_NATS_URL``); the local launcher's NATS
+is ``nats://127.0.0.1:14222``.
 
 A message lands in the ``DEADLETTER`` stream (subject ``deadletter.<consumer>``) after its
 consumer failed it ``max_deliver`` times, or at once when it cannot be parsed. Replaying
