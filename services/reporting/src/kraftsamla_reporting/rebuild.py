@@ -61,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
                 "events_applied": outcome.events,
                 "regions": len(outcome.regions),
                 "equal": sum(r.equal for r in outcome.regions),
+                "unreadable": outcome.unreadable,
             }
         )
     )

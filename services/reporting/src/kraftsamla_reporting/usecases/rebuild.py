@@ -49,6 +49,9 @@ class Rebuilt:
 class Outcome:
     events: int
     regions: list[Rebuilt]
+    unreadable: list[str] = field(default_factory=list)
+    """Messages no handler could read (``STREAM#sequence``), passed over as the live consumers would
+    dead-letter them; the rest of the replay goes on."""
 
 
 async def _regions(db: Database, only: str | None) -> list[str]:
@@ -71,7 +74,13 @@ async def _reports(db: Database, regions: list[str], at: datetime) -> dict[str, 
 
 
 async def _replay(
-    db: Database, url: str, region: str | None, *, service: str, subscriptions: Subscriptions
+    db: Database,
+    url: str,
+    region: str | None,
+    *,
+    service: str,
+    subscriptions: Subscriptions,
+    unreadable: list[str],
 ) -> int:
     handlers: dict[str, list[Subscription]] = {}
     for sub in subscriptions.items:
@@ -110,6 +119,9 @@ async def _replay(
                             env = events.parse(msg.data)
                         except events.UnknownEventType:
                             continue
+                        except ValueError:  # not an envelope at all, or a payload that breaks its schema
+                            unreadable.append(f"{stream}#{seq}")
+                            continue
                         for sub in handlers.get(env.type, []):
                             # One region's rebuild keeps the inbox (it has no region): apply regardless.
                             fresh = await claim_inbox(session, durable_name(service, sub), env.id)
@@ -144,8 +156,14 @@ async def rebuild(spec: ServiceSpec, settings: Settings, region: str | None = No
                 await session.execute(query)
             if region is None:
                 await session.execute(delete(inbox))
+        unreadable: list[str] = []
         applied = await _replay(
-            db, settings.nats_url, region, service=spec.name, subscriptions=spec.subscriptions
+            db,
+            settings.nats_url,
+            region,
+            service=spec.name,
+            subscriptions=spec.subscriptions,
+            unreadable=unreadable,
         )
         regions = sorted(set(regions) | set(await _regions(db, region)))
         after = await _reports(db, regions, at)
@@ -163,6 +181,6 @@ async def rebuild(spec: ServiceSpec, settings: Settings, region: str | None = No
                 if differences or r in due:
                     await mark_due(session, r)
                 results.append(Rebuilt(region=r, equal=not differences, differences=differences))
-        return Outcome(events=applied, regions=results)
+        return Outcome(events=applied, regions=results, unreadable=unreadable)
     finally:
         await db.dispose()
