@@ -46,6 +46,7 @@ PROVIDER = GRAFANA / "provisioning" / "dashboards" / "kraftsamla.yaml"
 DASHBOARD_DIR = GRAFANA / "dashboards"
 DASHBOARDS = sorted(DASHBOARD_DIR.glob("*.json"))
 PROMETHEUS = GRAFANA / "prometheus.yaml"
+RULES = GRAFANA / "rules" / "kraftsamla.rules.yaml"
 SERVICES = ("plans", "actors", "assessment", "reporting")
 
 # Where grafana/otel-lgtm reads its configuration (see its Dockerfile and run-*.sh).
@@ -947,9 +948,22 @@ def problems(queries: list[tuple[str, PromQuery]], scrape: Scrape) -> list[str]:
     return found
 
 
+def rule_queries() -> list[tuple[str, PromQuery]]:
+    """The expressions of the alerting and recording rules that read the services' own series:
+    not those over recorded series or over ``up`` (Prometheus's own, per scraped target)."""
+    rules = [r for g in load_yaml(RULES)["groups"] for r in g["rules"]]
+    recorded = {r["record"] for r in rules if "record" in r}
+    queries = []
+    for rule in rules:
+        query = parse_promql(rule["expr"])
+        if not query.metrics & (recorded | {"up"}):
+            queries.append((f"{RULES.name} {rule.get('alert') or rule.get('record')}", query))
+    return queries
+
+
 def dashboard_queries() -> list[tuple[str, PromQuery]]:
     queries = [(f"{p.name} {where}", q) for p in DASHBOARDS for where, q in parsed_queries(load_dashboard(p))]
-    return queries + datasource_queries()
+    return queries + datasource_queries() + rule_queries()
 
 
 def test_the_dashboards_query_the_platforms_own_metrics() -> None:
