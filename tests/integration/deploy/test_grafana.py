@@ -8,7 +8,8 @@
 * The key check: the four services run in this process against a real NATS JetStream and SQLite,
   traffic makes every series appear, and every metric a dashboard queries is on their
   ``GET /metrics`` (names as exposed: ``_total``, ``_bucket``/``_count``/``_sum``), with the labels
-  the queries filter and group by.
+  the queries filter and group by. The same holds for the alerting and recording rules
+  (deploy/grafana/rules/, see test_alerts.py) over the services' own series.
 * docker-compose.yml mounts the provisioning where grafana/otel-lgtm reads it, and Prometheus's
   configuration scrapes the services compose runs.
 """
@@ -1184,3 +1185,36 @@ async def test_every_metric_a_dashboard_queries_is_emitted_by_the_services(
     _, keep = prometheus_process_job()
     scraped_only = [name for name in scrape.series if keep.fullmatch(name)]
     assert scraped_only and all("service_name" not in scrape.series[n] for n in scraped_only)
+
+
+def test_reassessment_pipeline_follows_the_events_of_a_reassessment_as_it_is() -> None:
+    """The pipeline's consumers are the durable consumers of the events a reassessment moves along
+    (the plan, its batches, the batch events of reassessed applications, its completion), and the
+    reassessed applications are followed in their batch event, not in per-application events."""
+    from kraftsamla_common.bus import durable_name
+    from kraftsamla_common.events import (
+        ActionPlanPublished,
+        ApplicationsReassessed,
+        ReassessmentBatch,
+        ReassessmentCompleted,
+    )
+
+    path = {ActionPlanPublished, ReassessmentBatch, ApplicationsReassessed, ReassessmentCompleted}
+    consumers = {
+        durable_name(name, sub)
+        for name, spec in specs().items()
+        for sub in spec.subscriptions.items
+        if sub.event in path
+    }
+    assert "reporting-on-applications-reassessed" in consumers
+    board = load_dashboard(DASHBOARD_DIR / "reassessment-pipeline.json")
+    listed = []
+    for _, query in parsed_queries(board):
+        for selector in query.selectors:
+            for label, op, value in selector.matchers:
+                if label == "consumer" and op == "=~":
+                    listed.append(set(literal_alternatives(value) or []))
+    assert listed and all(names == consumers for names in listed), (listed, consumers)
+    exprs = " ".join(expr for _, expr in prometheus_queries(board))
+    assert ApplicationsReassessed.event_type in exprs
+    assert "assessment.application.assessed.v1" not in exprs, "a reassessment announces batches"
