@@ -444,3 +444,38 @@ def test_docker_compose_config_is_valid() -> None:
     if result.returncode != 0 and re.search(r"daemon|docker\.sock|engine", result.stderr, re.IGNORECASE):
         pytest.skip(f"docker compose config needs an engine here: {result.stderr.strip()[:200]}")
     assert result.returncode == 0, result.stderr
+
+
+# An exact version (1.2.3, optionally -variant), a digest, or both: never `latest`, never a moving
+# minor or major tag such as `2.11-alpine`. PostgreSQL numbers its releases major.minor (16.9).
+PINNED_IMAGE = re.compile(r"[^:@\s]+(:\d+\.\d+\.\d+(-[\w.]+)?(@sha256:[0-9a-f]{64})?|@sha256:[0-9a-f]{64})")
+PINNED_POSTGRES = re.compile(r"postgres:\d+\.\d+(-[\w.]+)?(@sha256:[0-9a-f]{64})?")
+
+
+def pinned(image: str) -> bool:
+    return bool(PINNED_IMAGE.fullmatch(image) or PINNED_POSTGRES.fullmatch(image))
+
+
+@pytest.mark.parametrize(
+    ("image", "expected"),
+    [
+        ("nats:2.11.4-alpine", True),
+        ("grafana/otel-lgtm:0.11.10", True),
+        ("caddy@sha256:" + "a" * 64, True),
+        ("grafana/otel-lgtm:latest", False),
+        ("postgres:16-alpine", False),
+        ("nats:2.11-alpine", False),
+        ("caddy", False),
+        ("postgres:16.9-alpine", True),
+        ("postgres:16-alpine", False),
+    ],
+)
+def test_pinned_image_pattern(image: str, expected: bool) -> None:
+    assert pinned(image) is expected
+
+
+def test_every_image_is_pinned_to_a_version(compose: dict[str, Any]) -> None:
+    for name, service in compose["services"].items():
+        if "build" in service:
+            continue  # built here from the repository (kraftsamla/<service>:local)
+        assert pinned(str(service["image"])), f"{name}: {service['image']} is not pinned"

@@ -8,13 +8,18 @@
 * The key check: the four services run in this process against a real NATS JetStream and SQLite,
   traffic makes every series appear, and every metric a dashboard queries is on their
   ``GET /metrics`` (names as exposed: ``_total``, ``_bucket``/``_count``/``_sum``), with the labels
-  the queries filter and group by.
+  the queries filter and group by. The same holds for the alerting and recording rules
+  (deploy/grafana/rules/, see test_alerts.py) over the services' own series.
+* A real Prometheus (Debian's binary, on a free port; skipped where it is not installed) scrapes the
+  services while traffic runs and evaluates every dashboard expression (no error, and data where
+  the services emit it) and every rule of deploy/grafana/rules/ (none in error).
 * docker-compose.yml mounts the provisioning where grafana/otel-lgtm reads it, and Prometheus's
   configuration scrapes the services compose runs.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import re
@@ -46,6 +51,7 @@ PROVIDER = GRAFANA / "provisioning" / "dashboards" / "kraftsamla.yaml"
 DASHBOARD_DIR = GRAFANA / "dashboards"
 DASHBOARDS = sorted(DASHBOARD_DIR.glob("*.json"))
 PROMETHEUS = GRAFANA / "prometheus.yaml"
+RULES = GRAFANA / "rules" / "kraftsamla.rules.yaml"
 SERVICES = ("plans", "actors", "assessment", "reporting")
 
 # Where grafana/otel-lgtm reads its configuration (see its Dockerfile and run-*.sh).
@@ -947,9 +953,22 @@ def problems(queries: list[tuple[str, PromQuery]], scrape: Scrape) -> list[str]:
     return found
 
 
+def rule_queries() -> list[tuple[str, PromQuery]]:
+    """The expressions of the alerting and recording rules that read the services' own series:
+    not those over recorded series or over ``up`` (Prometheus's own, per scraped target)."""
+    rules = [r for g in load_yaml(RULES)["groups"] for r in g["rules"]]
+    recorded = {r["record"] for r in rules if "record" in r}
+    queries = []
+    for rule in rules:
+        query = parse_promql(rule["expr"])
+        if not query.metrics & (recorded | {"up"}):
+            queries.append((f"{RULES.name} {rule.get('alert') or rule.get('record')}", query))
+    return queries
+
+
 def dashboard_queries() -> list[tuple[str, PromQuery]]:
     queries = [(f"{p.name} {where}", q) for p in DASHBOARDS for where, q in parsed_queries(load_dashboard(p))]
-    return queries + datasource_queries()
+    return queries + datasource_queries() + rule_queries()
 
 
 def test_the_dashboards_query_the_platforms_own_metrics() -> None:
@@ -1173,3 +1192,205 @@ async def test_every_metric_a_dashboard_queries_is_emitted_by_the_services(
     assert scraped_only and all(
         scrape.series[n]["service_name"] <= {f"kraftsamla-{s}" for s in platform} for n in scraped_only
     )
+
+
+def test_reassessment_pipeline_follows_the_events_of_a_reassessment_as_it_is() -> None:
+    """The pipeline's consumers are the durable consumers of the events a reassessment moves along
+    (the plan, its batches, the batch events of reassessed applications, its completion), and the
+    reassessed applications are followed in their batch event, not in per-application events."""
+    from kraftsamla_common.bus import durable_name
+    from kraftsamla_common.events import (
+        ActionPlanPublished,
+        ApplicationsReassessed,
+        ReassessmentBatch,
+        ReassessmentCompleted,
+    )
+
+    path = {ActionPlanPublished, ReassessmentBatch, ApplicationsReassessed, ReassessmentCompleted}
+    consumers = {
+        durable_name(name, sub)
+        for name, spec in specs().items()
+        for sub in spec.subscriptions.items
+        if sub.event in path
+    }
+    assert "reporting-on-applications-reassessed" in consumers
+    board = load_dashboard(DASHBOARD_DIR / "reassessment-pipeline.json")
+    listed = []
+    for _, query in parsed_queries(board):
+        for selector in query.selectors:
+            for label, op, value in selector.matchers:
+                if label == "consumer" and op == "=~":
+                    listed.append(set(literal_alternatives(value) or []))
+    assert listed and all(names == consumers for names in listed), (listed, consumers)
+    exprs = " ".join(expr for _, expr in prometheus_queries(board))
+    assert ApplicationsReassessed.event_type in exprs
+    assert "assessment.application.assessed.v1" not in exprs, "a reassessment announces batches"
+
+
+# --------------------------------------------------------------------------- a real Prometheus evaluates them
+
+
+class _MetricsServer:
+    """Serves the latest ``GET /metrics`` text of the services over real HTTP for Prometheus to
+    scrape (the services of these tests run in this process, behind an ASGI transport)."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        self.text = ""
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                body = owner.text.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain; version=0.0.4")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *_: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@contextlib.contextmanager
+def prometheus(tmp_path: Path, target_port: int) -> Iterator[str]:
+    """Debian's Prometheus (2.42 or later) on a free port, scraping the services every second with
+    the labels of prometheus.yaml's job and evaluating the rules; yields its URL."""
+    import shutil
+    import subprocess
+
+    binary = shutil.which("prometheus")
+    if binary is None:
+        pytest.skip("prometheus not found: install Debian's 'prometheus' package (./kraftsamla test does)")
+    job, _ = prometheus_process_job()
+    static = job["static_configs"][0]["labels"]
+    config = {
+        "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
+        "rule_files": [str(RULES)],
+        "scrape_configs": [
+            {
+                "job_name": job["job_name"],
+                "static_configs": [{"targets": [f"127.0.0.1:{target_port}"], "labels": static}],
+            }
+        ],
+    }
+    (tmp_path / "prometheus.yaml").write_text(yaml.safe_dump(config))
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            binary,
+            f"--config.file={tmp_path / 'prometheus.yaml'}",
+            f"--storage.tsdb.path={tmp_path / 'data'}",
+            f"--web.listen-address=127.0.0.1:{port}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def for_prometheus(expr: str, region: str) -> str:
+    """A dashboard expression as Grafana would send it for one region and every service."""
+    for name in GRAFANA_DURATIONS:
+        expr = re.sub(rf"\$\{{{name}\}}|\${name}\b", "1m", expr)
+    expr = re.sub(r"\$\{region(?::\w+)?\}|\$region\b", region, expr)
+    return re.sub(r"\$\{service_name(?::\w+)?\}|\$service_name\b", "kraftsamla-.+", expr)
+
+
+# Expressions that may rightly be empty after drive_traffic: nothing answered 5xx, no webhook
+# delivery was given up yet.
+MAY_BE_EMPTY = re.compile(r'http_response_status_code=~"5\.\."|outcome="failed"')
+
+
+@pytest.mark.parametrize("db_backend", ["sqlite"])
+async def test_a_real_prometheus_evaluates_every_dashboard_and_rule_expression(
+    db_backend: str,
+    platform: dict[str, httpx.AsyncClient],
+    monkeypatch: pytest.MonkeyPatch,
+    nats_url: str,
+    region: str,
+    tmp_path: Path,
+) -> None:
+    fail_once(monkeypatch, specs()["reporting"], ActorRegistered)  # a redelivery
+    server = _MetricsServer()
+    client = next(iter(platform.values()))
+
+    async def refresh() -> None:
+        while True:
+            server.text = (await client.get("/metrics")).text
+            await asyncio.sleep(0.5)
+
+    refreshing = asyncio.ensure_future(refresh())
+    try:
+        with prometheus(tmp_path, server.port) as url:
+            async with httpx.AsyncClient(base_url=url, timeout=10) as api:
+
+                async def refreshed_and_ready() -> bool:
+                    try:
+                        r = await api.get("/api/v1/query", params={"query": "count(up == 1)"})
+                    except httpx.TransportError:
+                        return False
+                    return r.status_code == 200 and bool(r.json()["data"]["result"])
+
+                await eventually(refreshed_and_ready, timeout=60, interval=0.5)
+                await drive_traffic(platform, nats_url, region)  # while Prometheus scrapes
+                expressions = [
+                    (f"{p.name} {where}", for_prometheus(expr, region))
+                    for p in DASHBOARDS
+                    for where, expr in prometheus_queries(load_dashboard(p))
+                    if not where.startswith("variable ")
+                ]
+                empty: list[str] = []
+
+                async def every_expression_has_data() -> bool:
+                    empty.clear()
+                    for where, expr in expressions:
+                        r = await api.get("/api/v1/query", params={"query": expr})
+                        assert r.status_code == 200, f"{where}: {r.text}"
+                        if not r.json()["data"]["result"] and not MAY_BE_EMPTY.search(expr):
+                            empty.append(f"{where}: {expr}")
+                    return not empty
+
+                try:
+                    await eventually(every_expression_has_data, timeout=60, interval=1.0)
+                except AssertionError:
+                    pytest.fail("no data where the services emit it:\n  " + "\n  ".join(empty))
+
+                r = await api.get("/api/v1/rules")
+                groups = r.json()["data"]["groups"]
+                evaluated = [rule for group in groups for rule in group["rules"]]
+                assert len(evaluated) == sum(len(g["rules"]) for g in load_yaml(RULES)["groups"])
+                broken = [
+                    f"{rule['name']}: {rule.get('lastError')}"
+                    for rule in evaluated
+                    if rule["health"] == "err"
+                ]
+                assert not broken, broken
+
+                # The availability SLI is 0 while nothing fails, not absent.
+                # (The services of one process share its resource: one service_name here.)
+                async def no_errors_recorded() -> bool:
+                    r = await api.get("/api/v1/query", params={"query": "kraftsamla:api_errors:ratio_rate5m"})
+                    return [float(s["value"][1]) for s in r.json()["data"]["result"]] == [0.0]
+
+                await eventually(no_errors_recorded, timeout=30, interval=0.5)
+    finally:
+        refreshing.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await refreshing
+        server.close()

@@ -626,3 +626,18 @@ def test_services_reach_the_nats_release(production: list[Obj]) -> None:
     assert namespace == NAMESPACE
     url = find(production, "ConfigMap", "kraftsamla-common")["data"]["KRAFTSAMLA_NATS_URL"]
     assert url == f"nats://{release}.{namespace}.svc:4222"
+
+
+def test_every_image_is_pinned_to_a_version(production: list[Obj], nats_values: Obj) -> None:
+    from .test_compose import pinned
+
+    for obj in production:
+        spec = obj.get("spec", {}).get("template", {}).get("spec", {})
+        for c in [*spec.get("initContainers", []), *spec.get("containers", [])]:
+            assert c["image"] != split_image(c["image"])[0], f"{obj['metadata']['name']}: {c['image']}"
+            assert not c["image"].endswith(":latest"), c["image"]
+    # NATS from its Helm chart: the tag of the container image, the same as docker-compose.yml's.
+    tag = str(nats_values["container"]["image"]["tag"])
+    assert pinned(f"nats:{tag}"), f"the NATS image is not pinned: {tag}"
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    assert compose["services"]["nats"]["image"] == f"nats:{tag}"
