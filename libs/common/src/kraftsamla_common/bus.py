@@ -312,10 +312,14 @@ class Bus:
         raw = msg.raw_message
         log.error("%s: message %s dead-lettered: %s", consumer, raw.subject, error[:300])
         headers = dict(raw.headers or {})
+        # Once per consumer and message: by the event's own id where it has one (a stream's sequence
+        # starts again when a stream is made anew), else by the stream's sequence.
         seq = raw.metadata.sequence.stream if raw.metadata else 0
+        stream = raw.metadata.stream if raw.metadata else ""
+        original = headers.get("Nats-Msg-Id") or f"{stream}:{seq}"
         headers.update(
             {
-                "Nats-Msg-Id": f"{consumer}:{seq}",
+                "Nats-Msg-Id": f"{consumer}:{original}",
                 "Kraftsamla-Error": error[:1000],
                 "Kraftsamla-Consumer": consumer,
                 "Kraftsamla-Original-Subject": raw.subject,
