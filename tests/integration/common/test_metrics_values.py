@@ -51,6 +51,8 @@ async def test_counters_start_at_zero_and_a_poison_message_is_counted_and_waitin
         # Every consumer of the service has its series before its first event.
         for consumer in client.app.state.ctx.bus.durables:  # type: ignore[attr-defined]
             assert value(before, "kraftsamla_events_dead_lettered_total", consumer=consumer) is not None
+        consumed = {"consumer": CONSUMER, "event_type": ActorRegistered.event_type}
+        assert value(before, "kraftsamla_events_consumed_total", **consumed, outcome="processed") is not None
         # The process's own series carry the service's name (the first service this test process
         # set telemetry up for: in the whole suite, not always plans).
         assert re.search(r'^process_cpu_seconds_total\{.*service_name="kraftsamla-\w+"', before, re.M), before

@@ -166,6 +166,9 @@ class Bus:
         self.own_stream = stream_for(self.service)
         self.consumed_streams: set[str] = set()
         self.durables: dict[str, str] = {}
+        """durable consumer → the stream it reads."""
+        self.event_types: dict[str, str] = {}
+        """durable consumer → the event type it handles."""
         """durable consumer name → the stream it reads."""
         self._tracer = trace.get_tracer("kraftsamla.bus", tracer_provider=tracer_provider)
         self._declared = False
@@ -182,6 +185,7 @@ class Bus:
         self.consumed_streams.add(stream)
         durable = durable_name(self.service, sub)
         self.durables[durable] = stream
+        self.event_types[durable] = sub.event.event_type
         config = ConsumerConfig(
             durable_name=durable,
             deliver_policy=DeliverPolicy.ALL,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -107,17 +107,21 @@ rate_limit_store_failures = meter.create_counter(
 
 
 WEBHOOK_OUTCOMES = ("delivered", "retry", "failed")
+CONSUMED_OUTCOMES = ("processed", "duplicate", "retried", "dead_lettered")
 LIMITS = ("identity", "operator", "region", "address", "in_flight")
 """The limits that answer 429 (``kraftsamla_common.limits``)."""
 
 
-def initialise(consumers: Iterable[str], *, webhooks: bool = False) -> None:
-    """Every counter at 0 for the label sets known at start (this service's durable consumers, the
-    webhook outcomes), so that its series exist, and ``increase()`` sees the first event, before
-    anything has happened. Call after :func:`kraftsamla_common.telemetry.setup`."""
-    for consumer in consumers:
+def initialise(consumers: Mapping[str, str], *, webhooks: bool = False) -> None:
+    """Every counter at 0 for the label sets known at start (this service's durable consumers with
+    the event type each handles, the webhook outcomes, the limits), so that its series exist, and
+    ``increase()`` sees the first event, before anything has happened. Call after
+    :func:`kraftsamla_common.telemetry.setup`."""
+    for consumer, event_type in consumers.items():
         events_redelivered.add(0, {"consumer": consumer})
         events_dead_lettered.add(0, {"consumer": consumer})
+        for outcome in CONSUMED_OUTCOMES:
+            events_consumed.add(0, {"consumer": consumer, "event_type": event_type, "outcome": outcome})
     if webhooks:
         for outcome in WEBHOOK_OUTCOMES:
             webhook_deliveries.add(0, {"outcome": outcome})

@@ -204,7 +204,7 @@ def create_app(
     )
     relay_ref.append(relay)
     bus.bind(spec.subscriptions)
-    metrics.initialise(bus.durables, webhooks=spec.webhooks)
+    metrics.initialise(bus.event_types, webhooks=spec.webhooks)
     ctx = ServiceContext(
         settings=settings, db=db, bus=bus, relay=relay, api_keys=ApiKeys(settings.api_keys_file)
     )
