@@ -189,6 +189,25 @@ async def supervise(name: str, job: Callable[[], Coroutine[Any, Any, None]]) -> 
         await asyncio.sleep(1.0)
 
 
+async def stop_jobs(tasks: list[asyncio.Task[None]], *, wait: float = 5.0, attempts: int = 6) -> None:
+    """Cancel the background jobs and wait for them to end. A job that goes on after its
+    cancellation (one swallowed on the way, as ``asyncio.wait_for`` of Python 3.11 can when its
+    inner task finishes at the same moment) is cancelled again, so a stop never waits for ever."""
+    pending = {t for t in tasks if not t.done()}
+    for _ in range(attempts):
+        if not pending:
+            return
+        for task in pending:
+            task.cancel()
+        _, pending = await asyncio.wait(pending, timeout=wait)
+        for task in pending:
+            log.warning(
+                "background job %s went on after it was cancelled; cancelling it again", task.get_name()
+            )
+    for task in pending:
+        log.error("background job %s did not stop; the service stops without it", task.get_name())
+
+
 def create_app(
     spec: ServiceSpec, settings: Settings | None = None, on_ready: Callable[[], None] | None = None
 ) -> FastAPI:
@@ -236,9 +255,7 @@ def create_app(
         try:
             yield
         finally:
-            for task in ctx.tasks:
-                task.cancel()
-            await asyncio.gather(*ctx.tasks, return_exceptions=True)
+            await stop_jobs(ctx.tasks)
             await bus.stop()
             await db.dispose()
             telemetry.shutdown()
