@@ -463,3 +463,5 @@ def platform_scope(*roles: Role) -> Callable[..., Coroutine[Any, Any, Principal]
 
 ReadScope = Annotated[Scope, Depends(region_scope(*READERS))]
 EditScope = Annotated[Scope, Depends(region_scope(*EDITORS))]
+LeadScope = Annotated[Scope, Depends(region_scope(*EDITORS, Role.ASSESSOR))]
+"""Region administrators and process leaders (assessors), who follow up plans and partnerships day to day."""

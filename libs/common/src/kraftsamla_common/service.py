@@ -34,6 +34,18 @@ from .settings import Settings
 log = logging.getLogger(__name__)
 
 
+def region_prefix(service: str) -> str:
+    """Where a service's region-scoped routes live: ``/<service>/regions/{region}``."""
+    return f"/{service}/regions/{{region}}"
+
+
+def region_router(service: str) -> APIRouter:
+    """A resource's router under the region. Its routes carry their whole template
+    (``/<service>/regions/{region}/…``) as their path, as the audit log and the traces record it; a
+    prefix given only where routers are gathered would leave each route its own, shorter path."""
+    return APIRouter(prefix=region_prefix(service))
+
+
 @dataclass
 class ServiceSpec:
     """What makes one service: its name, routes, subscriptions and migrations."""
@@ -67,7 +79,7 @@ class ServiceSpec:
             )
         if not any(getattr(r, "endpoint", None) is read_audit_log for r in self.router.routes):
             self.router.add_api_route(
-                f"/{self.name}/regions/{{region}}/audit",
+                f"{region_prefix(self.name)}/audit",
                 read_audit_log,
                 methods=["GET"],
                 response_model=audit.AuditLog,

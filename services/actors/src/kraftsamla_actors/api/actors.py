@@ -8,10 +8,10 @@ from uuid import UUID
 
 from fastapi import Depends, Query, Request, Response, status
 
-from kraftsamla_common.auth import EditScope, ReadScope
+from kraftsamla_common.auth import EditScope, LeadScope, ReadScope
 from kraftsamla_common.events import Helix, utcnow
 from kraftsamla_common.exports import TABLE_RESPONSES, FormatPath, ReaderLanguage, table_response
-from kraftsamla_common.service import PageDep, UowDep
+from kraftsamla_common.service import PageDep, UowDep, region_router
 
 from ..adapters.exports import actors_table
 from ..domain import reference
@@ -28,10 +28,9 @@ from ..schemas import (
     MergeRequest,
 )
 from ..usecases import actors
-from .params import AtQuery, LeadScope
-from .routing import resource_router
+from .params import AtQuery
 
-router = resource_router()
+router = region_router("actors")
 
 
 def _actor_public(a: Actor) -> ActorPublic:

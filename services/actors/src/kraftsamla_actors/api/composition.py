@@ -5,16 +5,15 @@ from __future__ import annotations
 from uuid import UUID
 
 from kraftsamla_common.auth import ReadScope
-from kraftsamla_common.service import UowDep
+from kraftsamla_common.service import UowDep, region_router
 
 from ..domain import reference
 from ..schemas import CompositionPublic, CountPublic, GapPublic
 from ..usecases import composition
 from ..usecases.composition import CompositionReport
 from .params import AtQuery, KindsQuery
-from .routing import resource_router
 
-router = resource_router()
+router = region_router("actors")
 
 
 def _composition_public(c: CompositionReport) -> CompositionPublic:

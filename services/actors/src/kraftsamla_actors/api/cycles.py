@@ -6,16 +6,15 @@ from uuid import UUID
 
 from fastapi import status
 
-from kraftsamla_common.auth import ReadScope
-from kraftsamla_common.service import PageDep, UowDep
+from kraftsamla_common.auth import LeadScope, ReadScope
+from kraftsamla_common.service import PageDep, UowDep, region_router
 
 from ..persistence.tables import Cycle
 from ..schemas import CycleCreate, CycleFollowUpPublic, CyclePublic, CyclesPublic, FollowUpPublic
 from ..usecases import cycles
-from .params import FromQuery, LeadScope, ToQuery
-from .routing import resource_router
+from .params import FromQuery, ToQuery
 
-router = resource_router()
+router = region_router("actors")
 
 
 def _cycle_public(c: Cycle) -> CyclePublic:

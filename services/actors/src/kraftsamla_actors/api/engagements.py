@@ -7,10 +7,10 @@ from uuid import UUID
 
 from fastapi import Depends, Response, status
 
-from kraftsamla_common.auth import ReadScope
+from kraftsamla_common.auth import LeadScope, ReadScope
 from kraftsamla_common.events import EngagementKind, utcnow
 from kraftsamla_common.exports import TABLE_RESPONSES, FormatPath, ReaderLanguage, table_response
-from kraftsamla_common.service import PageDep, UowDep
+from kraftsamla_common.service import PageDep, UowDep, region_router
 
 from ..adapters.exports import engagements_table
 from ..domain.participation import Participation
@@ -25,10 +25,9 @@ from ..schemas import (
 )
 from ..usecases import engagements
 from ..usecases.engagements import EngagementRow
-from .params import FromQuery, LeadScope, ToQuery
-from .routing import resource_router
+from .params import FromQuery, ToQuery
 
-router = resource_router()
+router = region_router("actors")
 
 
 def _engagement_public(row: EngagementRow) -> EngagementPublic:

@@ -6,17 +6,15 @@ from uuid import UUID
 
 from fastapi import status
 
-from kraftsamla_common.auth import ReadScope
+from kraftsamla_common.auth import LeadScope, ReadScope
 from kraftsamla_common.events import GroupKind
-from kraftsamla_common.service import PageDep, UowDep
+from kraftsamla_common.service import PageDep, UowDep, region_router
 
 from ..schemas import GroupCreate, GroupPublic, GroupsPublic, GroupUpdate
 from ..usecases import groups
 from ..usecases.groups import GroupRow
-from .params import LeadScope
-from .routing import resource_router
 
-router = resource_router()
+router = region_router("actors")
 
 
 def _group_public(row: GroupRow) -> GroupPublic:

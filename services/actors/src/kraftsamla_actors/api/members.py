@@ -8,17 +8,15 @@ from uuid import UUID
 
 from fastapi import Query, Response, status
 
-from kraftsamla_common.auth import ReadScope
+from kraftsamla_common.auth import LeadScope, ReadScope
 from kraftsamla_common.bounds import FIRST_DAY, LAST_DAY
-from kraftsamla_common.service import PageDep, UowDep
+from kraftsamla_common.service import PageDep, UowDep, region_router
 
 from ..schemas import MemberCreate, MemberPublic, MembersPublic, MemberUpdate
 from ..usecases import memberships
 from ..usecases.memberships import MemberRow
-from .params import LeadScope
-from .routing import resource_router
 
-router = resource_router()
+router = region_router("actors")
 
 
 def _member_public(row: MemberRow) -> MemberPublic:

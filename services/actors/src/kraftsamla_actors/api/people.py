@@ -6,16 +6,14 @@ from uuid import UUID
 
 from fastapi import Response, status
 
-from kraftsamla_common.auth import EditScope, ReadScope
-from kraftsamla_common.service import PageDep, UowDep
+from kraftsamla_common.auth import EditScope, LeadScope, ReadScope
+from kraftsamla_common.service import PageDep, UowDep, region_router
 
 from ..persistence.tables import Person
 from ..schemas import PeoplePublic, PersonCreate, PersonPublic
 from ..usecases import people
-from .params import LeadScope
-from .routing import resource_router
 
-router = resource_router()
+router = region_router("actors")
 
 
 def _person_public(p: Person) -> PersonPublic:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from kraftsamla_common.auth import EditScope, ReadScope
-from kraftsamla_common.service import UowDep
+from kraftsamla_common.service import UowDep, region_router
 
 from ..domain import reference
 from ..persistence.tables import RegionSettings
 from ..schemas import MunicipalityPublic, SettingsPublic, SettingsUpdate
 from ..usecases import settings
-from .routing import resource_router
 
-router = resource_router()
+router = region_router("actors")
 
 
 def _settings_public(s: RegionSettings) -> SettingsPublic:

@@ -5,13 +5,12 @@ from __future__ import annotations
 from uuid import UUID
 
 from kraftsamla_common.auth import ReadScope
-from kraftsamla_common.service import UowDep
+from kraftsamla_common.service import UowDep, region_router
 
 from ..schemas import StrengthAreaPublic
 from ..usecases import strength_areas
-from .routing import resource_router
 
-router = resource_router()
+router = region_router("actors")
 
 
 @router.get("/strength-areas", response_model=list[StrengthAreaPublic])

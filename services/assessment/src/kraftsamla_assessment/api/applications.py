@@ -20,7 +20,7 @@ from kraftsamla_common.errors import (
 )
 from kraftsamla_common.events import Level, utcnow
 from kraftsamla_common.exports import TABLE_RESPONSES, FormatPath, ReaderLanguage, table_response
-from kraftsamla_common.service import PageDep, UowDep
+from kraftsamla_common.service import PageDep, UowDep, region_router
 
 from ..adapters.exports import applications_table
 from ..schemas import (
@@ -35,10 +35,9 @@ from ..schemas import (
 )
 from ..usecases import applications, intake
 from .presenting import application_public
-from .routing import resource_router
 from .scopes import ApplicationScope, IdempotencyKey, IntakeScope, Reader, idempotent, own_source
 
-router = resource_router()
+router = region_router("assessment")
 
 MAX_BULK_BYTES = 16 * 1024 * 1024
 """Largest bulk request body accepted (413 above)."""

@@ -6,15 +6,14 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from kraftsamla_common.service import UowDep
+from kraftsamla_common.service import UowDep, region_router
 
 from ..schemas import ApplicationPublic, AssessmentsPublic, ReviewRequest
 from ..usecases import applications, reviews
 from .presenting import application_public, assessment_public
-from .routing import resource_router
 from .scopes import ApplicationScope, Reader, ReviewScope, own_source
 
-router = resource_router()
+router = region_router("assessment")
 
 
 @router.get("/applications/{application_id}/assessments", response_model=AssessmentsPublic)

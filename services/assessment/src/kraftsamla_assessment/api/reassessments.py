@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import Query
 
-from kraftsamla_common.service import PageDep, UowDep
+from kraftsamla_common.service import PageDep, UowDep, region_router
 
 from ..schemas import (
     PreviewPublic,
@@ -18,10 +18,9 @@ from ..schemas import (
 )
 from ..usecases import preview, reassessment
 from .presenting import preview_public, reassessment_public
-from .routing import resource_router
 from .scopes import Reader, ReadScope, ReviewScope
 
-router = resource_router()
+router = region_router("assessment")
 
 
 @router.post("/previews", response_model=PreviewPublic)

@@ -7,15 +7,14 @@ from typing import Annotated
 from fastapi import Header, Path, Response, status
 
 from kraftsamla_common import errors
-from kraftsamla_common.service import MAX_OFFSET, UowDep
+from kraftsamla_common.service import MAX_OFFSET, UowDep, region_router
 
 from ..schemas import RubricCreate, RubricPublic, RubricsPublic
 from ..usecases import rubrics
 from .presenting import rubric_public
-from .routing import resource_router
 from .scopes import ReadScope, RubricScope
 
-router = resource_router()
+router = region_router("assessment")
 
 
 @router.get("/rubric", response_model=RubricPublic)

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import Query, Response, status
 
-from kraftsamla_common.service import PageDep, UowDep
+from kraftsamla_common.service import PageDep, UowDep, region_router
 
 from ..schemas import (
     DeliveriesPublic,
@@ -19,10 +19,9 @@ from ..schemas import (
 )
 from ..usecases import webhooks
 from .presenting import delivery_public, webhook_public
-from .routing import resource_router
 from .scopes import WebhookScope, own_source
 
-router = resource_router()
+router = region_router("assessment")
 
 
 @router.post("/webhooks", response_model=NewWebhookPublic, status_code=status.HTTP_201_CREATED)

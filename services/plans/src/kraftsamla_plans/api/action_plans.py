@@ -11,7 +11,7 @@ from fastapi import Query, Response, status
 from kraftsamla_common.auth import EditScope, ReadScope
 from kraftsamla_common.bounds import STORED
 from kraftsamla_common.events import ActionPlanContent, LocalizedText
-from kraftsamla_common.service import PageDep, UowDep
+from kraftsamla_common.service import PageDep, UowDep, region_router
 
 from ..domain.documents import etag
 from ..schemas import (
@@ -28,9 +28,9 @@ from ..schemas import (
 from ..usecases import action_plans, documents
 from ..usecases.action_plans import ACTION_PLANS, ReviewedPlan
 from ..usecases.documents import Selector
-from .routing import CHECKS_MATCH, NEEDS_MATCH, IfMatch, VersionNumber, resource_router
+from .params import CHECKS_MATCH, NEEDS_MATCH, IfMatch, VersionNumber
 
-router = resource_router()
+router = region_router("plans")
 
 
 def _public(reviewed: ReviewedPlan, response: Response) -> ActionPlanPublic:

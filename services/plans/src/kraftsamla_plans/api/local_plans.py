@@ -11,7 +11,7 @@ from fastapi import Query, Response, status
 from kraftsamla_common.auth import EditScope, ReadScope
 from kraftsamla_common.bounds import STORED
 from kraftsamla_common.events import LocalPlanContent
-from kraftsamla_common.service import PageDep, UowDep
+from kraftsamla_common.service import PageDep, UowDep, region_router
 
 from ..domain.documents import etag
 from ..persistence.tables import LocalPlan
@@ -27,9 +27,9 @@ from ..schemas import (
 )
 from ..usecases import documents, local_plans
 from ..usecases.local_plans import LOCAL_PLANS
-from .routing import CHECKS_MATCH, NEEDS_MATCH, IfMatch, VersionNumber, resource_router
+from .params import CHECKS_MATCH, NEEDS_MATCH, IfMatch, VersionNumber
 
-router = resource_router()
+router = region_router("plans")
 
 
 def _public(lp: LocalPlan, response: Response) -> LocalPlanPublic:

@@ -7,19 +7,18 @@ from uuid import UUID
 
 from fastapi import Query, Response, status
 
-from kraftsamla_common.auth import ReadScope
+from kraftsamla_common.auth import LeadScope, ReadScope
 from kraftsamla_common.events import Code, utcnow
 from kraftsamla_common.exports import TABLE_RESPONSES, FormatPath, ReaderLanguage, table_response
-from kraftsamla_common.service import PageDep, UowDep
+from kraftsamla_common.service import PageDep, UowDep, region_router
 
 from ..adapters.exports import measurements_table, strength_area_name
 from ..persistence.tables import ActionPlan, IndicatorMeasurement
 from ..schemas import MeasurementCreate, MeasurementPublic, MeasurementsPublic, MeasurementUpdate
 from ..usecases import measurements
 from ..usecases.measurements import measurement_fields
-from .routing import LeadScope, resource_router
 
-router = resource_router()
+router = region_router("plans")
 
 SubGoalQuery = Annotated[Code | None, Query(description="Only this sub-goal's values")]
 

@@ -10,7 +10,7 @@ from fastapi import Query, Response, status
 from kraftsamla_common.auth import EditScope, ReadScope
 from kraftsamla_common.bounds import FIRST_YEAR, LAST_YEAR
 from kraftsamla_common.events import Adoption, LocalizedText
-from kraftsamla_common.service import PageDep, UowDep
+from kraftsamla_common.service import PageDep, UowDep, region_router
 
 from ..domain.documents import etag
 from ..schemas import (
@@ -26,9 +26,9 @@ from ..schemas import (
 )
 from ..usecases import programmes
 from ..usecases.programmes import ProgrammeView, adoption, text
-from .routing import NEEDS_MATCH, IfMatch, resource_router
+from .params import NEEDS_MATCH, IfMatch
 
-router = resource_router()
+router = region_router("plans")
 
 
 def _public(view: ProgrammeView, response: Response | None = None) -> ProgrammePublic:

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from pydantic_core import to_jsonable_python
 
 from kraftsamla_common.auth import ReadScope
-from kraftsamla_common.service import MAX_OFFSET, UowDep
+from kraftsamla_common.service import MAX_OFFSET, UowDep, region_router
 
 from ..adapters import render
 from ..adapters.comparison import ComparisonWords
@@ -28,10 +28,9 @@ from ..schemas import (
 )
 from ..usecases import reports
 from ..usecases.reports import Comparison
-from .routing import resource_router
 from .views import Lang, summary_public
 
-router = resource_router()
+router = region_router("reporting")
 
 Before = Annotated[int, Query(ge=1, le=MAX_OFFSET, description="The earlier version's number")]
 After = Annotated[int, Query(ge=1, le=MAX_OFFSET, description="The later version's number")]

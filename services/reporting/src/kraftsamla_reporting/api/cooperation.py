@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from kraftsamla_common.auth import ReadScope
-from kraftsamla_common.service import UowDep
+from kraftsamla_common.service import UowDep, region_router
 
 from ..schemas import CooperationPublic
 from ..usecases import sharing
-from .routing import resource_router
 
-router = resource_router()
+router = region_router("reporting")
 
 
 @router.get("/cooperation", response_model=CooperationPublic)

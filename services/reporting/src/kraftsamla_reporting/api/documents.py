@@ -15,7 +15,7 @@ from kraftsamla_common.exports import (
     table_response,
 )
 from kraftsamla_common.i18n import negotiate
-from kraftsamla_common.service import ContextDep, UowDep
+from kraftsamla_common.service import ContextDep, UowDep, region_router
 
 from ..adapters import render
 from ..adapters.exports import ReportTables, TableName
@@ -23,10 +23,9 @@ from ..adapters.labels import Labels
 from ..domain.content import Language
 from ..schemas import ReportPublic
 from ..usecases import reports
-from .routing import resource_router
 from .views import Lang, Ref, print_pdf, report_public, summary_public
 
-router = resource_router()
+router = region_router("reporting")
 
 
 @router.get("/reports/{ref}/html", response_class=HTMLResponse)

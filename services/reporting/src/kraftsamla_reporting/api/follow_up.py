@@ -20,17 +20,16 @@ from kraftsamla_common.exports import (
     table_response,
 )
 from kraftsamla_common.i18n import negotiate
-from kraftsamla_common.service import ContextDep, UowDep
+from kraftsamla_common.service import ContextDep, UowDep, region_router
 
 from ..adapters import render
 from ..adapters.exports import ReportTables, TableName
 from ..adapters.labels import Labels
 from ..schemas import BuiltFromPublic, ReportContentPublic
 from ..usecases import reports
-from .routing import resource_router
 from .views import Lang, print_pdf
 
-router = resource_router()
+router = region_router("reporting")
 
 Start = Annotated[date, Query(ge=FIRST_DAY, le=LAST_DAY, description="First day of the period")]
 End = Annotated[

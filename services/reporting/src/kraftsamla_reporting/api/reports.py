@@ -10,14 +10,13 @@ from fastapi import Query
 from fastapi.responses import Response
 
 from kraftsamla_common.auth import ReadScope
-from kraftsamla_common.service import MAX_OFFSET, UowDep
+from kraftsamla_common.service import MAX_OFFSET, UowDep, region_router
 
 from ..schemas import ReportPublic, ReportsPublic
 from ..usecases import reports
-from .routing import resource_router
 from .views import report_public, summary_public
 
-router = resource_router()
+router = region_router("reporting")
 
 _rendered: OrderedDict[str, bytes] = OrderedDict()
 """The JSON of recently read report versions, by report id: a version never changes."""

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from kraftsamla_common.auth import EditScope, ReadScope
-from kraftsamla_common.service import UowDep
+from kraftsamla_common.service import UowDep, region_router
 
 from ..schemas import SharingPublic, SharingUpdate
 from ..usecases import sharing
 from ..usecases.sharing import SharingState
-from .routing import resource_router
 
-router = resource_router()
+router = region_router("reporting")
 
 
 def _public(s: SharingState) -> SharingPublic:
