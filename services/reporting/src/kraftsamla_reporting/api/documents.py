@@ -8,22 +8,27 @@ from fastapi.responses import HTMLResponse, Response
 from kraftsamla_common.auth import ReadScope
 from kraftsamla_common.exports import (
     TABLE_RESPONSES,
-    XLSX_MEDIA_TYPE,
     AcceptLanguage,
     FormatPath,
     download,
     table_response,
 )
-from kraftsamla_common.i18n import negotiate
 from kraftsamla_common.service import ContextDep, UowDep, region_router
 
 from ..adapters import render
 from ..adapters.exports import ReportTables, TableName
 from ..adapters.labels import Labels
-from ..domain.content import Language
-from ..schemas import ReportPublic
 from ..usecases import reports
-from .views import Lang, Ref, print_pdf, report_public, summary_public
+from .views import (
+    PDF_RESPONSES,
+    WORKBOOK_RESPONSES,
+    Lang,
+    Ref,
+    print_pdf,
+    reader_language,
+    report_public,
+    summary_public,
+)
 
 router = region_router("reporting")
 
@@ -47,7 +52,7 @@ async def report_html(ref: Ref, scope: ReadScope, uow: UowDep, lang: Lang = None
 @router.get(
     "/reports/{ref}/pdf",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}}, 503: {"description": "No Chromium to print with"}},
+    responses=PDF_RESPONSES,
 )
 async def report_pdf(ref: Ref, ctx: ContextDep, scope: ReadScope, uow: UowDep, lang: Lang = None) -> Response:
     """The same report as PDF, for the committee."""
@@ -59,15 +64,10 @@ async def report_pdf(ref: Ref, ctx: ContextDep, scope: ReadScope, uow: UowDep, l
     return download(body, "application/pdf", f"{scope.region}-report-{r.number}.pdf")
 
 
-def _reader(lang: Language | None, accept_language: str | None, r: ReportPublic) -> Language:
-    """``?lang=``, else the best of ``Accept-Language``, else the region's own language."""
-    return lang or negotiate(accept_language, default=r.content.language)
-
-
 @router.get(
     "/reports/{ref}/tables.xlsx",
     response_class=Response,
-    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "A workbook, a sheet per table"}},
+    responses=WORKBOOK_RESPONSES,
 )
 async def report_workbook(
     ref: Ref, scope: ReadScope, uow: UowDep, lang: Lang = None, accept_language: AcceptLanguage = None
@@ -76,7 +76,7 @@ async def report_workbook(
     cycle, partnerships and their members, portfolio, municipalities, Agenda 2030, sustainability,
     indicators, EU condition 1.1, local plans and their alignment."""
     r = report_public(await reports.read_report_version(uow, ref))
-    language = _reader(lang, accept_language, r)
+    language = reader_language(lang, accept_language, r.content.language)
     t = Labels(language)
     return await table_response(
         ReportTables(r.content, language).all(),
@@ -103,7 +103,7 @@ async def report_table(
     decimal comma for Swedish and Finnish); ``portfolio`` is strength area × level × funding
     source × currency, ``municipalities`` the geographic outcome per municipality."""
     r = report_public(await reports.read_report_version(uow, ref))
-    language = _reader(lang, accept_language, r)
+    language = reader_language(lang, accept_language, r.content.language)
     found = ReportTables(r.content, language).table(table)
     t = Labels(language)
     return await table_response(

@@ -13,13 +13,11 @@ from kraftsamla_common.auth import ReadScope
 from kraftsamla_common.bounds import FIRST_DAY, LAST_DAY, MAX_PERIOD_YEARS
 from kraftsamla_common.exports import (
     TABLE_RESPONSES,
-    XLSX_MEDIA_TYPE,
     AcceptLanguage,
     FormatPath,
     download,
     table_response,
 )
-from kraftsamla_common.i18n import negotiate
 from kraftsamla_common.service import ContextDep, UowDep, region_router
 
 from ..adapters import render
@@ -27,7 +25,7 @@ from ..adapters.exports import ReportTables, TableName
 from ..adapters.labels import Labels
 from ..schemas import BuiltFromPublic, ReportContentPublic
 from ..usecases import reports
-from .views import Lang, print_pdf
+from .views import PDF_RESPONSES, WORKBOOK_RESPONSES, Lang, print_pdf, reader_language
 
 router = region_router("reporting")
 
@@ -73,7 +71,7 @@ async def follow_up_html(
 @router.get(
     "/follow-up/pdf",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}}, 503: {"description": "No Chromium to print with"}},
+    responses=PDF_RESPONSES,
 )
 async def follow_up_pdf(
     ctx: ContextDep, scope: ReadScope, uow: UowDep, start: Start, end: End, lang: Lang = None
@@ -88,7 +86,7 @@ async def follow_up_pdf(
 @router.get(
     "/follow-up/tables.xlsx",
     response_class=Response,
-    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "A workbook, a sheet per table"}},
+    responses=WORKBOOK_RESPONSES,
 )
 async def follow_up_workbook(
     scope: ReadScope,
@@ -100,7 +98,7 @@ async def follow_up_workbook(
 ) -> Response:
     """Every table of the period's follow-up as one workbook, a sheet per table (as a version's)."""
     content, _ = await _built(uow, start, end)
-    language = lang or negotiate(accept_language, default=content.language)
+    language = reader_language(lang, accept_language, content.language)
     tables = ReportTables(content, language)
     return await table_response(
         tables.all(), "xlsx", language, Labels(language)("follow_up_title"), scope.region, start, end
@@ -120,6 +118,6 @@ async def follow_up_table(
 ) -> Response:
     """One table of the period's follow-up for a spreadsheet: XLSX, or CSV in the reader's locale."""
     content, _ = await _built(uow, start, end)
-    language = lang or negotiate(accept_language, default=content.language)
+    language = reader_language(lang, accept_language, content.language)
     found = ReportTables(content, language).table(table)
     return await table_response(found, fmt, language, found.title, scope.region, start, end)

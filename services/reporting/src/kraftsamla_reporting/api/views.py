@@ -1,5 +1,5 @@
-"""What the report routes share: the version reference and language parameters, and a stored
-version as the API shows it."""
+"""What the report routes share: the version reference and language parameters, the answers of a
+PDF and a workbook, the reader's language, and a stored version as the API shows it."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from fastapi import Path as PathParam
 from fastapi import Query
 
 from kraftsamla_common.errors import Unavailable
+from kraftsamla_common.exports import XLSX_MEDIA_TYPE
+from kraftsamla_common.i18n import negotiate
 
 from ..adapters.pdf import PdfUnavailable, printer_of
 from ..domain.content import Language
@@ -20,6 +22,19 @@ Ref = Annotated[str, PathParam(pattern=r"^(latest|[1-9]\d{0,8})$", description="
 Lang = Annotated[
     Language | None, Query(description="Labels and headings: sv, en or fi (default: the region's)")
 ]
+
+PDF_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/pdf": {}}},
+    503: {"description": "No Chromium to print with"},
+}
+WORKBOOK_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "A workbook, a sheet per table"}
+}
+
+
+def reader_language(lang: Language | None, accept_language: str | None, default: Language) -> Language:
+    """``?lang=``, else the best of ``Accept-Language``, else the content's own language."""
+    return lang or negotiate(accept_language, default=default)
 
 
 def report_public(r: ReportVersion) -> ReportPublic:
