@@ -199,6 +199,10 @@ async def test_one_trace_metrics_and_logs_from_plan_publish_to_report(
         "kraftsamla.reassessment.applications",
         "kraftsamla.applications.assessed",
         "kraftsamla.report.generation.duration",
+        "kraftsamla.report.publish_to_report",
+        "kraftsamla.report.stale",
+        "kraftsamla.events.delay",
+        "kraftsamla.stream.messages",
         "kraftsamla.webhook.deliveries",
     }
 
@@ -234,18 +238,44 @@ async def test_one_trace_metrics_and_logs_from_plan_publish_to_report(
             # CPU and memory per service, labelled like every other series.
             assert f'process_cpu_seconds_total{{service_name="kraftsamla-{name}"}}' in scrape
 
+        # The endpoint by its host and port (never its path), in the region that registered it.
+        target = (f'region="{region}"', f'endpoint="127.0.0.1:{endpoint.port}"')
+
         async def deliveries() -> dict[str, float] | None:
             """Every delivery counted (once the last is recorded); the other outcomes there at 0."""
             scrape = (await direct.get(f"{platform.services['assessment'].base_url}/metrics")).text
             got = {
-                m.group(1): float(m.group(2))
+                m.group(2): float(m.group(3))
                 for m in re.finditer(
-                    r'^kraftsamla_webhook_deliveries_total\{[^}]*outcome="(\w+)"[^}]*\} (\S+)$', scrape, re.M
+                    r'^kraftsamla_webhook_deliveries_total\{([^}]*)outcome="(\w+)"[^}]*\} (\S+)$',
+                    scrape,
+                    re.M,
                 )
+                if all(label in m.group(1) for label in target)
             }
             return got if got.get("delivered") == len(TEXTS) else None
 
         assert await eventually(deliveries) == {"delivered": len(TEXTS), "retry": 0, "failed": 0}
+
+        async def current_report() -> str | None:
+            """The published version shown current in a report: its time from publish to report
+            recorded once, and the region's report no longer stale."""
+            scrape = (await direct.get(f"{platform.services['reporting'].base_url}/metrics")).text
+            counted = re.search(
+                rf'^kraftsamla_report_publish_to_report_seconds_count\{{[^}}]*region="{region}"[^}}]*\}} (\S+)$',
+                scrape,
+                re.M,
+            )
+            stale = re.search(
+                rf'^kraftsamla_report_stale_seconds\{{[^}}]*region="{region}"[^}}]*\}} (\S+)$', scrape, re.M
+            )
+            return (
+                scrape
+                if counted and float(counted.group(1)) >= 1 and stale and float(stale.group(1)) == 0
+                else None
+            )
+
+        await eventually(current_report, timeout=30)
 
     # ------------------------------------------------------------------ logs
     lines = [

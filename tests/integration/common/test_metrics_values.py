@@ -76,6 +76,20 @@ async def test_counters_start_at_zero_and_a_poison_message_is_counted_and_waitin
         after = await eventually(dead_letter_waiting, timeout=20)
         assert value(after, "kraftsamla_events_redelivered_total", consumer=CONSUMER) == redelivered + 1
         assert value(after, "kraftsamla_events_dead_lettered_total", consumer=CONSUMER) == dead_lettered + 1
+        # Which region's event of which type waits, and for what kind of error.
+        detail = [
+            (m.group(1), float(m.group(2)))
+            for m in re.finditer(r"^kraftsamla_deadletter_waiting\{(.*)\} (\S+)$", after, re.M)
+            if f'consumer="{CONSUMER}"' in m.group(1)
+        ]
+        assert len(detail) == 1 and detail[0][1] == 1, detail
+        labels = dict(re.findall(r'(\w+)="([^"]*)"', detail[0][0]))
+        assert labels["region"] == region and labels["event_type"] == ActorRegistered.event_type
+        assert labels["error"].isidentifier() and labels["error"] not in ("other", "unreadable"), labels
+        # The streams it holds in, by size.
+        assert (value(after, "kraftsamla_stream_messages", stream="DEADLETTER") or 0) >= 1
+        assert value(after, "kraftsamla_stream_messages", stream="PLANS") is not None
+        assert (value(after, "kraftsamla_stream_size_bytes", stream="DEADLETTER") or 0) > 0
         # The service still answers, and says which trace its answer belongs to.
         r = await client.get(f"/plans/regions/{region}/programmes", headers=headers(region))
         assert r.status_code == 200, r.text

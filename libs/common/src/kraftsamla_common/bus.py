@@ -133,6 +133,35 @@ def stream_config(spec: StreamSpec, replicas: int = 1) -> StreamConfig:
     )
 
 
+UNREADABLE = "unreadable"
+"""The kind of error of a message that could not be parsed as an event."""
+DEAD_LETTERS_READ = 1000
+"""Dead letters of one consumer read for their region, type and error, at most."""
+
+
+def error_kind(error: str) -> str:
+    """The kind of a dead letter's error, from its text: the exception's class name of
+    ``repr(exc)`` (``ValueError('…')`` → ``ValueError``), ``unreadable`` for an unparsable message."""
+    if error.startswith("cannot parse event"):
+        return UNREADABLE
+    name = error.split("(", 1)[0]
+    return name if name.isidentifier() else "other"
+
+
+@dataclass
+class BusState:
+    """What the metrics poller reads from JetStream for one service."""
+
+    consumers: dict[str, dict[str, int]] = field(default_factory=dict)
+    """durable consumer → pending (lag), ack_pending, redelivered."""
+    dead_letters: dict[str, int] = field(default_factory=dict)
+    """durable consumer → its messages in DEADLETTER."""
+    dead_letter_detail: dict[tuple[str, str, str, str], int] = field(default_factory=dict)
+    """(consumer, region, event type, kind of error) → messages in DEADLETTER."""
+    streams: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """stream → (messages, bytes)."""
+
+
 class Bus:
     """One service's connection to the bus."""
 
@@ -172,6 +201,8 @@ class Bus:
         """durable consumer name → the stream it reads."""
         self._tracer = trace.get_tracer("kraftsamla.bus", tracer_provider=tracer_provider)
         self._declared = False
+        self._dead_detail: dict[str, tuple[int, Counter[tuple[str, str, str]]]] = {}
+        """durable consumer → (its dead letters when last read, them by region, type and error)."""
 
     # ------------------------------------------------------------------ subscriptions
 
@@ -217,7 +248,7 @@ class Bus:
         try:
             env = events.parse(msg.body)
         except Exception as exc:
-            await self.dead_letter(msg, consumer, f"cannot parse event: {exc}")
+            await self.dead_letter(msg, consumer, f"cannot parse event: {exc}", UNREADABLE)
             metrics.events_consumed.add(
                 1, {"consumer": consumer, "event_type": "unknown", "outcome": "dead_lettered"}
             )
@@ -243,7 +274,7 @@ class Bus:
             metrics.handle_duration.record(time.perf_counter() - started, labels)
             if delivered >= self.settings.max_deliver:
                 log.exception("%s: %s failed %d times; dead-lettered", consumer, env.id, delivered)
-                await self.dead_letter(msg, consumer, repr(exc))
+                await self.dead_letter(msg, consumer, repr(exc), type(exc).__name__)
                 metrics.events_consumed.add(1, {**labels, "outcome": "dead_lettered"})
             else:
                 metrics.events_consumed.add(1, {**labels, "outcome": "retried"})
@@ -256,6 +287,9 @@ class Bus:
             return
         heartbeat.cancel()
         metrics.handle_duration.record(time.perf_counter() - started, labels)
+        metrics.events_delay.record(
+            max((events.utcnow() - env.time).total_seconds(), 0.0), {"region": env.region}
+        )
         metrics.events_consumed.add(
             1, {**labels, "outcome": "processed" if emitted is not None else "duplicate"}
         )
@@ -312,7 +346,7 @@ class Bus:
             await asyncio.sleep(interval)
             await msg.in_progress()
 
-    async def dead_letter(self, msg: NatsMessage, consumer: str, error: str) -> None:
+    async def dead_letter(self, msg: NatsMessage, consumer: str, error: str, kind: str) -> None:
         raw = msg.raw_message
         log.error("%s: message %s dead-lettered: %s", consumer, raw.subject, error[:300])
         headers = dict(raw.headers or {})
@@ -325,6 +359,7 @@ class Bus:
             {
                 "Nats-Msg-Id": f"{consumer}:{original}",
                 "Kraftsamla-Error": error[:1000],
+                "Kraftsamla-Error-Kind": kind,
                 "Kraftsamla-Consumer": consumer,
                 "Kraftsamla-Original-Subject": raw.subject,
             }
@@ -392,14 +427,16 @@ class Bus:
         await self.broker.stop()
         self._declared = False
 
-    async def consumer_states(self) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+    async def state(self) -> BusState:
         """Lag, unacknowledged and redelivered messages of each of this service's durable consumers,
-        and the dead letters waiting for each (for the gauges in :mod:`kraftsamla_common.metrics`)."""
+        the dead letters waiting for each (and, read again only when their number changed, by the
+        region, event type and kind of error of each), and the size of this service's stream and of
+        the dead letters' (for the gauges in :mod:`kraftsamla_common.metrics`)."""
         js = self.broker.connection.jetstream()
-        states: dict[str, dict[str, int]] = {}
+        state = BusState()
         for durable, stream in self.durables.items():
             info = await js.consumer_info(stream, durable)
-            states[durable] = {
+            state.consumers[durable] = {
                 "pending": info.num_pending or 0,
                 "ack_pending": info.num_ack_pending or 0,
                 "redelivered": info.num_redelivered or 0,
@@ -408,7 +445,39 @@ class Bus:
         # token (``deadletter.plans-*``) is no wildcard in NATS and would match nothing.
         dead = await js.stream_info(DEADLETTER.name, subjects_filter="deadletter.*")
         counts = dead.state.subjects or {}
-        return states, {d: counts.get(f"deadletter.{d}", 0) for d in self.durables}
+        state.dead_letters = {d: counts.get(f"deadletter.{d}", 0) for d in self.durables}
+        own = await js.stream_info(self.own_stream.name)
+        state.streams = {
+            self.own_stream.name: (own.state.messages, own.state.bytes),
+            DEADLETTER.name: (dead.state.messages, dead.state.bytes),
+        }
+        for durable, count in state.dead_letters.items():
+            known = self._dead_detail.get(durable)
+            if known is None or known[0] != count:
+                known = self._dead_detail[durable] = (
+                    count,
+                    await self._read_dead_letters(js, durable, count),
+                )
+            for key, n in known[1].items():
+                state.dead_letter_detail[(durable, *key)] = n
+        return state
+
+    async def _read_dead_letters(self, js: Any, durable: str, count: int) -> Counter[tuple[str, str, str]]:
+        """The dead letters of one consumer by (region, event type, kind of error); at most
+        ``DEAD_LETTERS_READ`` of them (the consumer's total is counted apart)."""
+        found: Counter[tuple[str, str, str]] = Counter()
+        seq = 1
+        for _ in range(min(count, DEAD_LETTERS_READ)):
+            try:
+                msg = await js.get_msg(DEADLETTER.name, seq=seq, subject=f"deadletter.{durable}", next=True)
+            except NotFoundError:
+                break
+            headers = msg.headers or {}
+            _, region, event_type = (headers.get("Kraftsamla-Original-Subject", "") + "..").split(".", 2)
+            kind = headers.get("Kraftsamla-Error-Kind") or error_kind(headers.get("Kraftsamla-Error", ""))
+            found[(region or "unknown", event_type.rstrip(".") or "unknown", kind)] += 1
+            seq = msg.seq + 1
+        return found
 
     async def ping(self, timeout: float = 2.0) -> bool:
         """A round trip to JetStream (its account information) within ``timeout`` seconds.

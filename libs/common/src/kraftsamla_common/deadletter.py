@@ -39,6 +39,12 @@ async def _messages(js: Any) -> list[Any]:
     return out
 
 
+def _event_type(subject: str) -> str | None:
+    """The event type of an event's subject (``s3.<region>.<event type>``)."""
+    parts = subject.split(".", 2)
+    return parts[2] if len(parts) == 3 else None
+
+
 async def list_dead(url: str) -> list[dict[str, Any]]:
     nc = await nats.connect(url)
     try:
@@ -47,7 +53,7 @@ async def list_dead(url: str) -> list[dict[str, Any]]:
                 "seq": m.seq,
                 "consumer": (m.headers or {}).get("Kraftsamla-Consumer"),
                 "subject": (m.headers or {}).get("Kraftsamla-Original-Subject"),
-                "type": (m.headers or {}).get("Kraftsamla-Event-Type"),
+                "type": _event_type((m.headers or {}).get("Kraftsamla-Original-Subject", "")),
                 "error": (m.headers or {}).get("Kraftsamla-Error"),
             }
             for m in await _messages(nc.jetstream())

@@ -47,6 +47,13 @@ handle_duration = meter.create_histogram(
     "[kraftsamla_events_handle_duration_seconds].",
     explicit_bucket_boundaries_advisory=SECONDS,
 )
+events_delay = meter.create_histogram(
+    "kraftsamla.events.delay",
+    unit="s",
+    description="From an event's time to its handling by a consumer, by region: how far behind the "
+    "consumers of a service are for each region [kraftsamla_events_delay_seconds].",
+    explicit_bucket_boundaries_advisory=SECONDS,
+)
 events_redelivered = meter.create_counter(
     "kraftsamla.events.redelivered",
     unit="{event}",
@@ -84,11 +91,18 @@ report_duration = meter.create_histogram(
     "[kraftsamla_report_generation_duration_seconds].",
     explicit_bucket_boundaries_advisory=SECONDS,
 )
+publish_to_report = meter.create_histogram(
+    "kraftsamla.report.publish_to_report",
+    unit="s",
+    description="From an action plan version's publication to the first report that names it with "
+    "every application assessed against it, by region [kraftsamla_report_publish_to_report_seconds].",
+    explicit_bucket_boundaries_advisory=SECONDS,
+)
 webhook_deliveries = meter.create_counter(
     "kraftsamla.webhook.deliveries",
     unit="{attempt}",
-    description="Webhook delivery attempts, by outcome (delivered, retry, failed) "
-    "[kraftsamla_webhook_deliveries_total].",
+    description="Webhook delivery attempts, by region, endpoint (the URL's host) and outcome "
+    "(delivered, retry, failed: given up after every retry) [kraftsamla_webhook_deliveries_total].",
 )
 
 
@@ -112,9 +126,9 @@ LIMITS = ("identity", "operator", "region", "address", "in_flight")
 """The limits that answer 429 (``kraftsamla_common.limits``)."""
 
 
-def initialise(consumers: Mapping[str, str], *, webhooks: bool = False) -> None:
+def initialise(consumers: Mapping[str, str]) -> None:
     """Every counter at 0 for the label sets known at start (this service's durable consumers with
-    the event type each handles, the webhook outcomes, the limits), so that its series exist, and
+    the event type each handles, the limits), so that its series exist, and
     ``increase()`` sees the first event, before anything has happened. Call after
     :func:`kraftsamla_common.telemetry.setup`."""
     for consumer, event_type in consumers.items():
@@ -122,12 +136,17 @@ def initialise(consumers: Mapping[str, str], *, webhooks: bool = False) -> None:
         events_dead_lettered.add(0, {"consumer": consumer})
         for outcome in CONSUMED_OUTCOMES:
             events_consumed.add(0, {"consumer": consumer, "event_type": event_type, "outcome": outcome})
-    if webhooks:
-        for outcome in WEBHOOK_OUTCOMES:
-            webhook_deliveries.add(0, {"outcome": outcome})
     for limit in LIMITS:
         requests_limited.add(0, {"limit": limit})
     rate_limit_store_failures.add(0)
+
+
+def initialise_webhooks(endpoints: Iterable[tuple[str, str]]) -> None:
+    """Every delivery outcome at 0 for each (region, endpoint), as a webhook is registered and for
+    those registered when the service starts, so that a given-up delivery is seen from the first."""
+    for region, endpoint in endpoints:
+        for outcome in WEBHOOK_OUTCOMES:
+            webhook_deliveries.add(0, {"region": region, "endpoint": endpoint, "outcome": outcome})
 
 
 @dataclass
@@ -138,6 +157,12 @@ class Snapshot:
     """durable consumer → pending (lag), ack_pending, redelivered (now awaiting redelivery)."""
     dead_letters: dict[str, int] = field(default_factory=dict)
     """durable consumer → messages stored in DEADLETTER for it."""
+    dead_letter_detail: dict[tuple[str, str, str, str], int] = field(default_factory=dict)
+    """(consumer, region, event type, kind of error) → messages stored in DEADLETTER."""
+    streams: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """stream → (messages, bytes)."""
+    report_stale: dict[str, float] = field(default_factory=dict)
+    """region → seconds its latest report has lagged behind what it should show (reporting only)."""
     outbox_backlog: int | None = None
     outbox_oldest_age: float | None = None
 
@@ -178,6 +203,39 @@ meter.create_observable_gauge(
     description="Messages waiting in the DEADLETTER stream, by consumer [kraftsamla_deadletter_messages].",
 )
 meter.create_observable_gauge(
+    "kraftsamla.deadletter.waiting",
+    [
+        lambda _: [
+            Observation(n, {"consumer": c, "region": r, "event_type": t, "error": e})
+            for (c, r, t, e), n in snapshot.dead_letter_detail.items()
+        ]
+    ],
+    unit="{message}",
+    description="Messages waiting in the DEADLETTER stream by consumer, region, event type and kind of "
+    "error (the exception's class, or unreadable) [kraftsamla_deadletter_waiting].",
+)
+meter.create_observable_gauge(
+    "kraftsamla.stream.messages",
+    [lambda _: [Observation(m, {"stream": name}) for name, (m, _b) in snapshot.streams.items()]],
+    unit="{message}",
+    description="Messages stored in a JetStream stream: the service's own and DEADLETTER "
+    "[kraftsamla_stream_messages].",
+)
+meter.create_observable_gauge(
+    "kraftsamla.stream.size",
+    [lambda _: [Observation(b, {"stream": name}) for name, (_m, b) in snapshot.streams.items()]],
+    unit="By",
+    description="Bytes stored in a JetStream stream: the service's own and DEADLETTER [kraftsamla_stream_size_bytes].",
+)
+meter.create_observable_gauge(
+    "kraftsamla.report.stale",
+    [lambda _: [Observation(v, {"region": r}) for r, v in snapshot.report_stale.items()]],
+    unit="s",
+    description="How long a region's latest report has lagged behind what it should show (a change "
+    "not yet in a report, or a published plan version not yet applied to every application); 0 "
+    "when current. Reported by the reporting service [kraftsamla_report_stale_seconds].",
+)
+meter.create_observable_gauge(
     "kraftsamla.outbox.backlog",
     [lambda _: [Observation(snapshot.outbox_backlog)] if snapshot.outbox_backlog is not None else []],
     unit="{row}",
@@ -198,9 +256,14 @@ async def refresh(ctx: ServiceContext) -> None:
     count, oldest = await ctx.relay.backlog()
     snapshot.outbox_backlog = count
     snapshot.outbox_oldest_age = (utcnow() - oldest).total_seconds() if oldest is not None else 0.0
-    consumers, dead = await ctx.bus.consumer_states()
-    snapshot.consumers.update(consumers)
-    snapshot.dead_letters.update(dead)
+    state = await ctx.bus.state()
+    snapshot.consumers.update(state.consumers)
+    snapshot.dead_letters.update(state.dead_letters)
+    # Several services may share one process (tests): replace only this service's consumers' rows.
+    for key in [k for k in snapshot.dead_letter_detail if k[0] in state.dead_letters]:
+        del snapshot.dead_letter_detail[key]
+    snapshot.dead_letter_detail.update(state.dead_letter_detail)
+    snapshot.streams.update(state.streams)
 
 
 async def poll(ctx: ServiceContext) -> None:

@@ -62,8 +62,6 @@ class ServiceSpec:
     on_start: list[Callable[[ServiceContext], Coroutine[Any, Any, None]]] = field(default_factory=list)
     """Steps run once after the migrations, before the service serves; one that fails stops the
     start (a missing key, data to convert)."""
-    webhooks: bool = False
-    """Delivers webhooks (its delivery counter's outcomes exist, at 0, from the start)."""
 
     def __post_init__(self) -> None:
         # Every service answers the operator's list of regions and a region's audit log, beside its
@@ -235,7 +233,7 @@ def create_app(
     )
     relay_ref.append(relay)
     bus.bind(spec.subscriptions)
-    metrics.initialise(bus.event_types, webhooks=spec.webhooks)
+    metrics.initialise(bus.event_types)
     ctx = ServiceContext(
         settings=settings, db=db, bus=bus, relay=relay, api_keys=ApiKeys(settings.api_keys_file)
     )

@@ -7,7 +7,7 @@ from kraftsamla_common.service import ServiceSpec
 from .api import router
 from .subscriptions import subscriptions
 from .usecases.webhook_delivery import dispatch
-from .usecases.webhooks import seal_secrets
+from .usecases.webhooks import count_webhook_endpoints, seal_secrets
 
 spec = ServiceSpec(
     name="assessment",
@@ -17,6 +17,5 @@ spec = ServiceSpec(
     subscriptions=subscriptions,
     migrations=Path(__file__).parent / "migrations",
     background=[dispatch],
-    on_start=[seal_secrets],
-    webhooks=True,
+    on_start=[seal_secrets, count_webhook_endpoints],
 )

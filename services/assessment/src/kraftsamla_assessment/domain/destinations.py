@@ -153,6 +153,17 @@ def parse_webhook_url(raw: str) -> WebhookUrl:
     return WebhookUrl(url, scheme, host, port or SCHEMES[scheme], address)
 
 
+def endpoint_of(url: str) -> str:
+    """A webhook's endpoint as the metrics name it: its URL's host and port, never its path or
+    query (where a token may be)."""
+    try:
+        parsed = parse_webhook_url(url)
+    except InvalidUrl:
+        return "invalid"
+    host = f"[{parsed.host}]" if isinstance(parsed.address, IPv6Address) else parsed.host
+    return f"{host}:{parsed.port}"
+
+
 def _host_name(text: str) -> str:
     name = text.lower().removesuffix(".")
     if not name:

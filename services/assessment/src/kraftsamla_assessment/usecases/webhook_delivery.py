@@ -36,7 +36,7 @@ from kraftsamla_common.service import ServiceContext
 
 from ..adapters.secret_box import box_for
 from ..adapters.webhooks import WebhookSender, failed_attempt
-from ..domain.destinations import AllowedDestinations
+from ..domain.destinations import AllowedDestinations, endpoint_of
 from ..persistence.tables import Delivery, Webhook
 
 log = logging.getLogger(__name__)
@@ -152,7 +152,7 @@ async def claim_due(ctx: ServiceContext, limit: int = 50) -> list[tuple[Delivery
     return [(d, hooks[d.webhook_id]) for d in due if d.webhook_id in hooks]
 
 
-async def record(ctx: ServiceContext, delivery: Delivery, entry: dict[str, Any]) -> None:
+async def record(ctx: ServiceContext, delivery: Delivery, hook: Webhook, entry: dict[str, Any]) -> None:
     backoff = ctx.settings.webhook_backoff_seconds
     ok = 200 <= entry.get("status_code", 0) < 300
     attempts = delivery.attempts + 1
@@ -171,7 +171,9 @@ async def record(ctx: ServiceContext, delivery: Delivery, entry: dict[str, Any])
     else:
         values |= {"next_attempt_at": utcnow() + timedelta(seconds=backoff[attempts - 1])}
         outcome = "retry"
-    metrics.webhook_deliveries.add(1, {"outcome": outcome})
+    metrics.webhook_deliveries.add(
+        1, {"region": delivery.region, "endpoint": endpoint_of(hook.url), "outcome": outcome}
+    )
     async with ctx.db.session(ALL_REGIONS) as session, session.begin():
         await session.execute(update(Delivery).where(Delivery.id == delivery.id).values(**values))
 
@@ -203,7 +205,7 @@ async def dispatch(ctx: ServiceContext) -> None:
                     log.warning("webhook dispatcher: delivery %s: %s", d.id, exc, exc_info=True)
                     entry = failed_attempt(d, f"{type(exc).__name__}: {exc}")
                 try:
-                    await record(ctx, d, entry)
+                    await record(ctx, d, h, entry)
                 except Exception as exc:  # the lease expires and it is sent again
                     log.warning("webhook dispatcher: recording delivery %s: %s", d.id, exc)
 

@@ -15,6 +15,7 @@ from uuid import UUID
 
 from sqlalchemy import func, select, update
 
+from kraftsamla_common import metrics
 from kraftsamla_common.db import ALL_REGIONS
 from kraftsamla_common.errors import Forbidden, NotFound, Unprocessable, said
 from kraftsamla_common.events import new_id, utcnow
@@ -24,7 +25,7 @@ from kraftsamla_common.service import Page, ServiceContext
 from ..adapters.destinations import Refused, Resolver, check_registration, system_resolver
 from ..adapters.secret_box import InvalidToken, box_for
 from ..adapters.webhooks import new_secret
-from ..domain.destinations import AllowedDestinations
+from ..domain.destinations import AllowedDestinations, endpoint_of
 from ..persistence.tables import Delivery, Webhook
 from ..schemas import WebhookCreate
 from .applications import check_source
@@ -108,6 +109,7 @@ async def create_webhook(
     )
     uow.session.add(hook)
     await uow.commit()
+    metrics.initialise_webhooks([(hook.region, endpoint_of(hook.url))])
     return (await _state(uow, hook))._replace(secret=secret)
 
 
@@ -202,3 +204,11 @@ async def seal_secrets(ctx: ServiceContext) -> None:
             "the key they were encrypted with is given again)",
             unopened,
         )
+
+
+async def count_webhook_endpoints(ctx: ServiceContext) -> None:
+    """On start: the delivery counter of every registered endpoint at 0, so that its first given-up
+    delivery shows as an increase."""
+    async with ctx.db.session(ALL_REGIONS) as session:
+        rows = (await session.execute(select(Webhook.region, Webhook.url).where(Webhook.active))).all()
+    metrics.initialise_webhooks({(region, endpoint_of(url)) for region, url in rows})

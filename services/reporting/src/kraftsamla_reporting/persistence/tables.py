@@ -259,6 +259,8 @@ class Report(Base):
     generated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     built_from: Mapped[dict[str, Any]] = mapped_column(JSON)
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    outdated: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """Applications still assessed against older plan versions as it was built (none before 0007)."""
 
 
 READ_MODELS = (

@@ -26,6 +26,7 @@ from kraftsamla_common.service import ServiceContext
 from ..domain.report import build_report
 from ..persistence.report_json import built_from_json, content_json
 from ..persistence.tables import DirtyRegion, Report
+from . import freshness
 from .due import wakeups
 from .inputs import load_inputs
 
@@ -65,6 +66,11 @@ async def generate_report(ctx: ServiceContext, region: str) -> int | None:
                 content, built_from = build_report(inputs, now)
                 last = await session.scalar(select(func.max(Report.number)).where(Report.region == region))
                 number = (last or 0) + 1
+                outdated = content.assessments.outdated
+                previous = await freshness.report_state(session, region, last) if last else None
+                current_after = await freshness.publish_to_report(
+                    session, region, previous, freshness.state_of(built_from, outdated), now
+                )
                 report = Report(
                     id=str(new_id()),
                     region=region,
@@ -72,6 +78,7 @@ async def generate_report(ctx: ServiceContext, region: str) -> int | None:
                     generated_at=now,
                     built_from=built_from_json(built_from),
                     content=content_json(content),
+                    outdated=outdated,
                 )
                 session.add(report)
                 await session.execute(
@@ -96,8 +103,10 @@ async def generate_report(ctx: ServiceContext, region: str) -> int | None:
                         "kraftsamla.applications": len(inputs.applications),
                     }
                 )
-                metrics.report_duration.record(elapsed, {"region": region})
                 log.info("report %d built from %d changes in %.3fs", number, changes, elapsed)
+        metrics.report_duration.record(elapsed, {"region": region})
+        for seconds in current_after:
+            metrics.publish_to_report.record(seconds, {"region": region})
         return number
     finally:
         telemetry.region_var.reset(region_token)
