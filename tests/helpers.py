@@ -27,10 +27,14 @@ from kraftsamla_common.events import (
     ActionPlanContent,
     ActionPlanPublished,
     ActorRegistered,
+    ApplicationAssessed,
+    ApplicationDecided,
     Envelope,
     EventData,
+    IndicatorMeasured,
     LocalizedText,
     Priority,
+    ProgrammeCreated,
     StrengthAreaSnapshot,
     new_id,
     service_of,
@@ -155,6 +159,51 @@ def actor_registered(
             helix="business",
         ),
     )
+
+
+def decided(application: ApplicationAssessed, granted_amount: float) -> ApplicationDecided:
+    """The assessed application granted ``granted_amount`` today."""
+    fields = application.model_dump(
+        include=set(ApplicationDecided.model_fields) - {"decided_on", "status", "granted_amount"}
+    )
+    return ApplicationDecided(
+        **fields, status="granted", granted_amount=granted_amount, decided_on=utcnow().date()
+    )
+
+
+def measured(plan_id: UUID, area_id: UUID, sub_goal_id: str, year: int, value: float) -> IndicatorMeasured:
+    """A sub-goal's indicator measured for ``year``, as the plans service announces it."""
+    return IndicatorMeasured(
+        measurement_id=new_id(),
+        action_plan_id=plan_id,
+        strength_area_id=area_id,
+        sub_goal_id=sub_goal_id,
+        year=year,
+        value=value,
+        recorded_by="jh-admin",
+    )
+
+
+async def announce_area(nats_url: str, region: str) -> str:
+    """A programme of ``region`` with one strength area, as the plans service announces it: the
+    area's id."""
+    area = new_id()
+    data = ProgrammeCreated(
+        programme_id=new_id(),
+        title="S3",
+        period_start=2021,
+        period_end=2027,
+        strength_areas=[StrengthAreaSnapshot(id=area, code="energi", name=LocalizedText(sv="Energi"))],
+    )
+    env = envelope(data, region, subject=data.programme_id)
+    nc = await nats.connect(nats_url)
+    try:
+        await nc.jetstream().publish(
+            events.subject_for(env.type, region), env.model_dump_json(serialize_as_any=True).encode()
+        )
+    finally:
+        await nc.close()
+    return str(area)
 
 
 effects_metadata = MetaData()

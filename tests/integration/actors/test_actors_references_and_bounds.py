@@ -7,39 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-import nats
 
-from helpers import envelope, eventually, headers
-from kraftsamla_common.events import (
-    LocalizedText,
-    ProgrammeCreated,
-    StrengthAreaSnapshot,
-    new_id,
-    subject_for,
-)
+from helpers import announce_area, eventually, headers
 
 UNKNOWN = "unknown_reference"
-
-
-async def announce_area(nats_url: str, region: str) -> str:
-    """A programme of ``region`` with one strength area, as the plans service announces it."""
-    area = new_id()
-    data = ProgrammeCreated(
-        programme_id=new_id(),
-        title="S3",
-        period_start=2021,
-        period_end=2027,
-        strength_areas=[StrengthAreaSnapshot(id=area, code="energi", name=LocalizedText(sv="Energi"))],
-    )
-    env = envelope(data, region, subject=data.programme_id)
-    nc = await nats.connect(nats_url)
-    try:
-        await nc.jetstream().publish(
-            subject_for(env.type, region), env.model_dump_json(serialize_as_any=True).encode()
-        )
-    finally:
-        await nc.close()
-    return str(area)
 
 
 class Api:

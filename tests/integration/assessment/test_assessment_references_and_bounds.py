@@ -7,19 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-import nats
 from sqlalchemy import func, select
 
-from helpers import application, envelope, eventually, headers
+from helpers import announce_area, application, eventually, headers
 from kraftsamla_assessment.persistence.tables import KnownStrengthArea
 from kraftsamla_common.db import ALL_REGIONS
-from kraftsamla_common.events import (
-    LocalizedText,
-    ProgrammeCreated,
-    StrengthAreaSnapshot,
-    new_id,
-    subject_for,
-)
+from kraftsamla_common.events import new_id
 
 UNKNOWN = "unknown_reference"
 DRAFT = {
@@ -34,26 +27,6 @@ DRAFT = {
         }
     ]
 }
-
-
-async def announce_area(nats_url: str, region: str) -> str:
-    area = new_id()
-    data = ProgrammeCreated(
-        programme_id=new_id(),
-        title="S3",
-        period_start=2021,
-        period_end=2027,
-        strength_areas=[StrengthAreaSnapshot(id=area, code="energi", name=LocalizedText(sv="Energi"))],
-    )
-    env = envelope(data, region, subject=data.programme_id)
-    nc = await nats.connect(nats_url)
-    try:
-        await nc.jetstream().publish(
-            subject_for(env.type, region), env.model_dump_json(serialize_as_any=True).encode()
-        )
-    finally:
-        await nc.close()
-    return str(area)
 
 
 async def known(client: httpx.AsyncClient, ids: set[str]) -> None:

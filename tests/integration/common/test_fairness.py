@@ -20,7 +20,7 @@ import httpx
 import pytest
 from fastapi import Request
 
-from helpers import headers, running, service_settings
+from helpers import headers, running
 from kraftsamla_common.service import unit_of_work
 from kraftsamla_common.settings import Settings
 from kraftsamla_plans.app import spec as plans
@@ -62,21 +62,11 @@ class InProgress:
 
 @pytest.mark.parametrize("db_backend", ["sqlite"])
 async def test_a_burst_is_refused_and_another_region_keeps_being_served(
-    database_factory: Callable[[str], str],
-    nats_url: str,
-    api_keys_file: Path,
-    region: str,
-    other_region: str,
+    plans_settings: Callable[..., Settings], region: str, other_region: str
 ) -> None:
     burst, quiet = region, other_region
     defaults = {name: Settings.model_fields[name].default for name in LIMITS}  # not the suite's lifted ones
-    settings = service_settings(
-        "plans",
-        database_url=database_factory("plans"),
-        nats_url=nats_url,
-        api_keys_file=api_keys_file,
-        **defaults,
-    )
+    settings = plans_settings(**defaults)
     counting = InProgress(quiet, burst)
     async with running(plans, settings) as client:
         client.app.dependency_overrides[unit_of_work] = counting.override()  # type: ignore[attr-defined]

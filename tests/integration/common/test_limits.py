@@ -35,28 +35,15 @@ PROGRAMME = {
 LIMIT = 4096
 
 
-def plans_settings(
-    database_factory: Callable[[str], str], nats_url: str, api_keys_file: Path, **overrides: Any
-) -> Settings:
-    settings: Settings = service_settings(
-        "plans",
-        database_url=database_factory("plans"),
-        nats_url=nats_url,
-        api_keys_file=api_keys_file,
-        **overrides,
-    )
-    return settings
-
-
 def oversized() -> dict[str, Any]:
     return {**PROGRAMME, "title": "x" * 200, "padding": "y" * (2 * LIMIT)}
 
 
 @pytest.mark.parametrize("db_backend", ["sqlite"])
 async def test_body_over_the_limit_is_413_and_stores_nothing(
-    database_factory: Callable[[str], str], nats_url: str, api_keys_file: Path, region: str
+    plans_settings: Callable[..., Settings], region: str
 ) -> None:
-    settings = plans_settings(database_factory, nats_url, api_keys_file, max_body_bytes=LIMIT)
+    settings = plans_settings(max_body_bytes=LIMIT)
     url = f"/plans/regions/{region}/programmes"
     async with running(plans, settings) as client:
         # Declared by Content-Length: answered before anything is read.
@@ -110,12 +97,8 @@ def assert_rate_limited(r: httpx.Response, policy: str) -> int:
 
 
 @pytest.mark.parametrize("db_backend", ["sqlite"])
-async def test_rate_limit_per_api_key(
-    database_factory: Callable[[str], str], nats_url: str, api_keys_file: Path, region: str
-) -> None:
-    settings = plans_settings(
-        database_factory, nats_url, api_keys_file, rate_limit_per_second=0.01, rate_limit_burst=3
-    )
+async def test_rate_limit_per_api_key(plans_settings: Callable[..., Settings], region: str) -> None:
+    settings = plans_settings(rate_limit_per_second=0.01, rate_limit_burst=3)
     url = f"/plans/regions/{region}/programmes"
     async with running(plans, settings) as client:
         for _ in range(3):
@@ -152,13 +135,8 @@ async def test_rate_limit_per_api_key(
 
 
 @pytest.mark.parametrize("db_backend", ["sqlite"])
-async def test_rate_limit_zero_turns_it_off(
-    database_factory: Callable[[str], str], nats_url: str, api_keys_file: Path, region: str
-) -> None:
+async def test_rate_limit_zero_turns_it_off(plans_settings: Callable[..., Settings], region: str) -> None:
     settings = plans_settings(
-        database_factory,
-        nats_url,
-        api_keys_file,
         rate_limit_per_second=0,
         rate_limit_burst=1,
         rate_limit_region_per_second=0,
@@ -179,15 +157,9 @@ async def replicas(settings: Settings, n: int = 2) -> AsyncIterator[list[httpx.A
 
 @pytest.mark.parametrize("db_backend", ["sqlite"])
 async def test_a_key_bursting_across_two_replicas_shares_one_budget(
-    database_factory: Callable[[str], str],
-    nats_url: str,
-    api_keys_file: Path,
-    region: str,
-    other_region: str,
+    plans_settings: Callable[..., Settings], region: str, other_region: str
 ) -> None:
-    settings = plans_settings(
-        database_factory, nats_url, api_keys_file, rate_limit_per_second=0.01, rate_limit_burst=10
-    )
+    settings = plans_settings(rate_limit_per_second=0.01, rate_limit_burst=10)
     url = f"/plans/regions/{region}/programmes"
     async with replicas(settings) as (one, two):
         statuses = []
@@ -209,16 +181,9 @@ async def test_a_key_bursting_across_two_replicas_shares_one_budget(
 
 @pytest.mark.parametrize("db_backend", ["sqlite"])
 async def test_a_region_shares_one_budget_across_its_callers_and_replicas(
-    database_factory: Callable[[str], str],
-    nats_url: str,
-    api_keys_file: Path,
-    region: str,
-    other_region: str,
+    plans_settings: Callable[..., Settings], region: str, other_region: str
 ) -> None:
     settings = plans_settings(
-        database_factory,
-        nats_url,
-        api_keys_file,
         rate_limit_region_per_second=0.01,
         rate_limit_region_burst=6,
     )
@@ -243,12 +208,9 @@ async def test_a_region_shares_one_budget_across_its_callers_and_replicas(
 
 @pytest.mark.parametrize("db_backend", ["sqlite"])
 async def test_requests_without_valid_credentials_are_limited_by_address_before_the_body_is_read(
-    database_factory: Callable[[str], str], nats_url: str, api_keys_file: Path, region: str
+    plans_settings: Callable[..., Settings], region: str
 ) -> None:
     settings = plans_settings(
-        database_factory,
-        nats_url,
-        api_keys_file,
         rate_limit_address_per_second=0.01,
         rate_limit_address_burst=5,
         trusted_proxies=["127.0.0.1"],  # the test client's address
@@ -286,16 +248,9 @@ async def test_requests_without_valid_credentials_are_limited_by_address_before_
 
 @pytest.mark.parametrize("db_backend", ["sqlite"])
 async def test_a_region_with_no_place_left_is_answered_429_and_another_region_goes_on(
-    database_factory: Callable[[str], str],
-    nats_url: str,
-    api_keys_file: Path,
-    region: str,
-    other_region: str,
+    plans_settings: Callable[..., Settings], region: str, other_region: str
 ) -> None:
     settings = plans_settings(
-        database_factory,
-        nats_url,
-        api_keys_file,
         region_concurrency=1,
         region_queue=1,
         region_queue_seconds=0.2,
@@ -367,8 +322,13 @@ async def test_without_nats_the_limits_fail_open_to_each_process(
     server = servers.NatsServer(store_dir=tmp_path / "nats").start()
     try:
         await declare_platform_streams(server.url)
-        settings = plans_settings(
-            database_factory, server.url, api_keys_file, rate_limit_per_second=0.01, rate_limit_burst=5
+        settings = service_settings(
+            "plans",
+            database_url=database_factory("plans"),
+            nats_url=server.url,
+            api_keys_file=api_keys_file,
+            rate_limit_per_second=0.01,
+            rate_limit_burst=5,
         )
         url = f"/plans/regions/{region}/programmes"
         async with running(plans, settings) as client:

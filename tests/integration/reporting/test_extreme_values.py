@@ -15,11 +15,10 @@ from test_reporting_service import eventually, js, latest, reporting, send
 
 __all__ = ["js", "reporting"]  # fixtures shared with the service tests
 
-from helpers import chromium_or_skip, headers
+from helpers import chromium_or_skip, headers, measured
 from kraftsamla_common.events import (
     ActionPlanPublished,
     FinancingCommitment,
-    IndicatorMeasured,
     LocalPlanContent,
     LocalPlanPublished,
     PlanVersionRef,
@@ -50,19 +49,7 @@ async def seed(js: JetStreamContext, region: str) -> None:
     for _ in range(2):  # their sum is beyond what a float holds
         app = application(new_id(), refs, level="spets", municipality="2380")
         await send(js, app.model_copy(update={"requested_amount": HUGE}), region)
-    await send(
-        js,
-        IndicatorMeasured(
-            measurement_id=new_id(),
-            action_plan_id=plan_id,
-            strength_area_id=ENERGY.id,
-            sub_goal_id="el",
-            year=2025,
-            value=HUGE,
-            recorded_by="jh-admin",
-        ),
-        region,
-    )
+    await send(js, measured(plan_id, ENERGY.id, "el", 2025, HUGE), region)
     money = [FinancingCommitment.model_construct(party="Region", year=2026, amount=HUGE, currency="SEK")] * 2
     local = LocalPlanContent(title="Destinationsplan", municipalities=["2361"]).model_copy(
         update={"financing": money}

@@ -4,17 +4,13 @@ database (SQLite and PostgreSQL), real HTTP for the browser. The test plays the 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import csv
 import io
-from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
 import httpx
-import uvicorn
-from fastapi import FastAPI
 from nats.js import JetStreamContext
 from openpyxl import load_workbook
 from playwright.async_api import Browser
@@ -23,21 +19,29 @@ from test_reporting_service import eventually, js, latest, reporting, send, sett
 
 __all__ = ["js", "reporting"]  # fixtures shared with the service tests
 
-from helpers import OPERATOR, chromium_or_skip, headers, key_for, running, service_settings
+from helpers import (
+    OPERATOR,
+    chromium_or_skip,
+    decided,
+    headers,
+    key_for,
+    measured,
+    running,
+    service_settings,
+    serving,
+)
 from kraftsamla_common.events import (
     ActionPlanContent,
     ActionPlanPublished,
     Adoption,
     Analysis,
     ApplicationAssessed,
-    ApplicationDecided,
     ChecklistEvaluated,
     CyclePlanned,
     EngagementRecorded,
     EvidenceLink,
     Governance,
     Indicator,
-    IndicatorMeasured,
     Initiative,
     LocalAction,
     LocalizedText,
@@ -60,7 +64,6 @@ from kraftsamla_common.events import (
 )
 from kraftsamla_common.exports import XLSX_MEDIA_TYPE
 from kraftsamla_common.municipalities import municipality_by_code
-from kraftsamla_local.servers import free_port
 from kraftsamla_plans.domain import checklist
 from kraftsamla_reporting.app import spec
 from kraftsamla_reporting.rebuild import rebuild
@@ -199,27 +202,8 @@ async def seed(js: JetStreamContext, region: str) -> dict[str, Any]:
     first = application(granted, refs, level="spets", municipality="2380")
     await send(js, first, region)
     await send(js, application(open_, refs, level="bredd", municipality="2380"), region)
-    decided = first.model_dump(
-        include=set(ApplicationDecided.model_fields) - {"decided_on", "status", "granted_amount"}
-    )
-    await send(
-        js,
-        ApplicationDecided(**decided, status="granted", granted_amount=500_000.0, decided_on=utcnow().date()),
-        region,
-    )
-    await send(
-        js,
-        IndicatorMeasured(
-            measurement_id=new_id(),
-            action_plan_id=plan_id,
-            strength_area_id=ENERGY.id,
-            sub_goal_id="el",
-            year=2025,
-            value=160,
-            recorded_by="jh-admin",
-        ),
-        region,
-    )
+    await send(js, decided(first, 500_000.0), region)
+    await send(js, measured(plan_id, ENERGY.id, "el", 2025, 160), region)
     cycle = new_id()
     await send(
         js,
@@ -632,23 +616,6 @@ async def test_regions_that_opt_in_see_each_other_and_no_one_else(
 
 
 # --------------------------------------------------------------------------- a real browser, and the PDF
-
-
-@contextlib.asynccontextmanager
-async def serving(app: FastAPI) -> AsyncIterator[str]:
-    """The (already started) app on a real port."""
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to wait on
-        await asyncio.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 async def test_the_report_renders_in_chromium_and_prints_to_pdf(

@@ -17,14 +17,12 @@ from test_reporting_service import eventually, js, latest, reporting, send
 
 __all__ = ["js", "reporting"]  # fixtures shared with the service tests
 
-from helpers import headers
+from helpers import decided, headers, measured
 from kraftsamla_common.events import (
     ActionPlanContent,
     ActionPlanPublished,
     ApplicationAssessed,
-    ApplicationDecided,
     Indicator,
-    IndicatorMeasured,
     LocalizedText,
     PlanVersionRef,
     ProgrammeCreated,
@@ -208,27 +206,8 @@ async def two_versions(js: JetStreamContext, client: httpx.AsyncClient, region: 
     v2 = [PlanVersionRef(action_plan_id=plan_id, strength_area_id=ENERGY.id, version=2)]
     granted = application(v2, level="spets", source="erdf", amount=1_500_000, municipality="2361")
     await send(js, granted, region)
-    decided = granted.model_dump(
-        include=set(ApplicationDecided.model_fields) - {"decided_on", "status", "granted_amount"}
-    )
-    await send(
-        js,
-        ApplicationDecided(**decided, status="granted", granted_amount=1_200_000, decided_on=utcnow().date()),
-        region,
-    )
-    await send(
-        js,
-        IndicatorMeasured(
-            measurement_id=new_id(),
-            action_plan_id=plan_id,
-            strength_area_id=ENERGY.id,
-            sub_goal_id="el",
-            year=2025,
-            value=160,
-            recorded_by="jh-admin",
-        ),
-        region,
-    )
+    await send(js, decided(granted, 1_200_000), region)
+    await send(js, measured(plan_id, ENERGY.id, "el", 2025, 160), region)
     second = await report_where(
         client,
         region,
