@@ -35,6 +35,7 @@ class Launcher:
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
         self.gateway_port = free_port()
+        self.gateway_metrics_port = free_port()
         self.nats_port = free_port()
         self.service_ports = {name: free_port() for name in SERVICES}
         self.proc: subprocess.Popen[str] | None = None
@@ -42,7 +43,7 @@ class Launcher:
 
     @property
     def ports(self) -> list[int]:
-        return [self.gateway_port, self.nats_port, *self.service_ports.values()]
+        return [self.gateway_port, self.gateway_metrics_port, self.nats_port, *self.service_ports.values()]
 
     def start(self, *args: str, timeout: float = 180, **extra_env: str) -> None:
         """Start the launcher (with more options: ``args``) and read its output up to the end of
@@ -63,6 +64,8 @@ class Launcher:
                 str(self.data_dir),
                 "--gateway-port",
                 str(self.gateway_port),
+                "--gateway-metrics-port",
+                str(self.gateway_metrics_port),
                 "--nats-port",
                 str(self.nats_port),
                 *args,
@@ -169,6 +172,7 @@ def test_up_loads_demo_data_stops_on_ctrl_c_and_keeps_data(launcher: Launcher) -
     banner = "".join(launcher.output)
     keys = launcher.keys()
     assert f"http://127.0.0.1:{launcher.gateway_port}/" in banner
+    assert f"http://127.0.0.1:{launcher.gateway_metrics_port}/metrics" in banner
     assert keys["jamtland-harjedalen-admin"] in banner  # the banner prints the demo keys
     # The banner comes as soon as the platform answers, before the demo data, which it announces.
     assert "Demo data is loading: Region Jämtland Härjedalen" in banner

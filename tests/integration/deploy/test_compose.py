@@ -184,7 +184,7 @@ def caddy_routes(text: str) -> dict[str, tuple[str, int]]:
 
 def test_compose_has_every_service_and_its_infrastructure(compose: dict[str, Any]) -> None:
     assert set(SERVICES) == set(DEFAULT_PORTS)
-    assert set(compose["services"]) >= {*SERVICES, "nats", "postgres", "gateway", "lgtm"}
+    assert set(compose["services"]) >= {*SERVICES, "nats", "postgres", "gateway", "lgtm", "nats-exporter"}
     declared = set(compose.get("volumes") or {})
     for infra, data_dir in (("nats", "/data"), ("postgres", "/var/lib/postgresql/data"), ("lgtm", "/data")):
         volume = named_volumes(compose["services"][infra]).get(data_dir)
@@ -329,6 +329,54 @@ def test_gateway_routes_exactly_the_four_prefixes(compose: dict[str, Any]) -> No
     assert "strip_prefix" not in text and "handle_path" not in text
 
 
+def caddy_site_blocks(text: str) -> dict[str, str]:
+    """Site address → body of each top-level site block of a Caddyfile (comments removed)."""
+    text = re.sub(r"#[^\n]*", "", text)
+    return {
+        address: body
+        for address, body in re.findall(r"^(\S+)\s*\{\n(.*?)^\}", text, re.MULTILINE | re.DOTALL)
+        if address != "{"
+    }
+
+
+def test_gateway_serves_its_metrics_on_an_unpublished_port_only(compose: dict[str, Any]) -> None:
+    gateway = compose["services"]["gateway"]
+    text = (DOCKER / "Caddyfile").read_text()
+    options = re.search(r"\A(?:\s*#[^\n]*\n)*\s*\{\n(.*?)^\}", text, re.MULTILINE | re.DOTALL)
+    assert options, "the Caddyfile starts with a global options block"
+    assert re.search(r"^\s*metrics\s*$", options.group(1), re.MULTILINE), "metrics enabled globally"
+    assert re.search(r"servers\s+:8000\s*\{\s*name\s+gateway\s*\}", options.group(1))
+
+    blocks = caddy_site_blocks(text)
+    assert set(blocks) == {":8000", ":9180"}
+    assert re.search(r"handle\s+/metrics\s*\{\s*metrics\s*\}", blocks[":9180"])
+    assert "reverse_proxy" not in blocks[":9180"]
+    assert not re.search(r"^\s*metrics\b", blocks[":8000"], re.MULTILINE), "no metrics on the public port"
+    # Prometheus reaches :9180 on the compose network; the host does not.
+    assert not [p for p in map(str, gateway["ports"]) if p.split(":")[-1] == "9180"]
+
+
+# The NATS Prometheus exporter: the flags it runs with, for the series docs/operations.md names.
+NATS_EXPORTER_FLAGS = {"-varz", "-jsz=all", "-connz", "-routez", "-healthz"}
+
+
+def test_nats_exporter_reads_the_nats_monitoring_port(compose: dict[str, Any]) -> None:
+    exporter = compose["services"]["nats-exporter"]
+    image = str(exporter["image"])
+    assert image.startswith("natsio/prometheus-nats-exporter:") and pinned(image), image
+    command = [str(arg) for arg in exporter["command"]]
+    assert set(command) >= NATS_EXPORTER_FLAGS
+    assert not [arg for arg in command if arg.startswith("-prefix")], "default names: gnatsd_*, jetstream_*"
+    assert "-port=7777" in command
+    # The monitoring URL is the last argument: nats's http_port on the compose network.
+    conf = re.sub(r"#[^\n]*", "", (DOCKER / "nats.conf").read_text())
+    http_port = re.search(r"^\s*http_port\s*:\s*(\d+)", conf, re.MULTILINE)
+    assert http_port and command[-1] == f"http://nats:{http_port.group(1)}"
+    assert exporter["depends_on"]["nats"]["condition"] == "service_healthy"
+    assert exporter["restart"] == "unless-stopped"
+    assert "ports" not in exporter, "Prometheus scrapes it on the compose network"
+
+
 # --------------------------------------------------------------------------- Dockerfile
 
 
@@ -468,6 +516,8 @@ def pinned(image: str) -> bool:
         ("caddy", False),
         ("postgres:16.9-alpine", True),
         ("postgres:16-alpine", False),
+        ("natsio/prometheus-nats-exporter:0.20.2", True),
+        ("natsio/prometheus-nats-exporter:latest", False),
     ],
 )
 def test_pinned_image_pattern(image: str, expected: bool) -> None:

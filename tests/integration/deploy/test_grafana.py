@@ -854,12 +854,36 @@ def test_compose_mounts_the_provisioning_where_otel_lgtm_reads_it(compose_lgtm: 
     assert {"3000:3000", "4318:4318"} <= set(compose_lgtm["ports"])
 
 
-def prometheus_process_job() -> tuple[dict[str, Any], re.Pattern[str]]:
-    """The scrape job of the services' process metrics and the metric names it keeps."""
-    (job,) = load_yaml(PROMETHEUS)["scrape_configs"]
+def prometheus_job(name: str) -> tuple[dict[str, Any], re.Pattern[str]]:
+    """A scrape job of prometheus.yaml by name, and the metric names it keeps."""
+    (job,) = [j for j in load_yaml(PROMETHEUS)["scrape_configs"] if j["job_name"] == name]
     (keep,) = [r for r in job["metric_relabel_configs"] if r["action"] == "keep"]
     assert keep["source_labels"] == ["__name__"]
     return job, re.compile(keep["regex"])
+
+
+def prometheus_process_job() -> tuple[dict[str, Any], re.Pattern[str]]:
+    """The scrape job of the services' process metrics and the metric names it keeps."""
+    return prometheus_job("kraftsamla-process")
+
+
+# The jobs of prometheus.yaml: the services' process metrics, the gateway's (Caddy) and NATS's
+# (through the NATS Prometheus exporter); target → (service_name, names kept, names dropped).
+PROMETHEUS_JOBS = {
+    "kraftsamla-process": None,  # its targets are the compose services (checked below)
+    "kraftsamla-gateway": (
+        "gateway:9180",
+        "kraftsamla-gateway",
+        ["caddy_http_requests_total", "caddy_http_request_duration_seconds_bucket"],
+        ["go_goroutines", "process_resident_memory_bytes"],
+    ),
+    "kraftsamla-nats": (
+        "nats-exporter:7777",
+        "kraftsamla-nats",
+        ["gnatsd_varz_connections", "jetstream_server_total_streams", "jetstream_consumer_num_pending"],
+        ["go_goroutines", "process_resident_memory_bytes"],
+    ),
+}
 
 
 def test_prometheus_names_otlp_metrics_as_the_scrape_does_and_scrapes_the_compose_services() -> None:
@@ -880,6 +904,28 @@ def test_prometheus_names_otlp_metrics_as_the_scrape_does_and_scrapes_the_compos
         assert int(env["KRAFTSAMLA_PORT"]) == DEFAULT_PORTS[name]
     assert {t: labels["service_name"] for t, labels in targets.items()} == expected
     assert keep.fullmatch("process_resident_memory_bytes") and not keep.fullmatch("kraftsamla_outbox_backlog")
+
+
+def test_prometheus_scrapes_the_gateway_and_nats_on_the_compose_network() -> None:
+    config = load_yaml(PROMETHEUS)
+    assert [j["job_name"] for j in config["scrape_configs"]] == list(PROMETHEUS_JOBS)
+    services = load_yaml(COMPOSE)["services"]
+    for name, expected in PROMETHEUS_JOBS.items():
+        if expected is None:
+            continue
+        target, service_name, kept, dropped = expected
+        job, keep = prometheus_job(name)
+        assert job.get("metrics_path", "/metrics") == "/metrics"
+        (static,) = job["static_configs"]
+        assert static["targets"] == [target]
+        assert static["labels"] == {"service_name": service_name, "service_namespace": "kraftsamla"}
+        assert all(keep.fullmatch(m) for m in kept), kept
+        assert not any(keep.fullmatch(m) for m in dropped), dropped
+        # The target is a compose service, and its metrics port is not published to the host.
+        host, port = target.split(":")
+        assert host in services, f"{name}: no compose service {host}"
+        published = [str(p) for p in services[host].get("ports", [])]
+        assert not any(p.split(":")[-1] == port for p in published), f"{name}: {port} is published"
 
 
 # --------------------------------------------------------------------------- the services emit what the dashboards query

@@ -641,3 +641,41 @@ def test_every_image_is_pinned_to_a_version(production: list[Obj], nats_values: 
     assert pinned(f"nats:{tag}"), f"the NATS image is not pinned: {tag}"
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     assert compose["services"]["nats"]["image"] == f"nats:{tag}"
+    # The chart's Prometheus exporter sidecar: pinned, the same image as compose's nats-exporter.
+    image = nats_values["promExporter"]["image"]
+    exporter = f"{image['repository']}:{image['tag']}"
+    assert pinned(exporter), f"the NATS exporter image is not pinned: {exporter}"
+    assert compose["services"]["nats-exporter"]["image"] == exporter
+
+
+def test_nats_exporter_emits_the_series_names_compose_does(nats_values: Obj) -> None:
+    from .test_compose import NATS_EXPORTER_FLAGS
+
+    exporter = nats_values["promExporter"]
+    assert exporter["enabled"] is True
+    port = int(exporter["port"])
+    annotations = nats_values["podTemplate"]["merge"]["metadata"]["annotations"]
+    assert annotations["prometheus.io/port"] == str(port)
+    # The chart's args (with -prefix=nats) replaced by compose's flags without a prefix.
+    (patch,) = [p for p in exporter["patch"] if p["path"] == "/args"]
+    assert patch["op"] == "replace"
+    args = [str(a) for a in patch["value"]]
+    assert set(args) >= NATS_EXPORTER_FLAGS
+    assert f"-port={port}" in args
+    assert not [a for a in args if a.startswith("-prefix")]
+    monitor = nats_values["config"]["monitor"]
+    assert monitor["enabled"] is True
+    assert args[-1] == f"http://localhost:{monitor.get('port', 8222)}/"
+
+    # The Prometheus Operator's PodMonitor: the exporter's port, labelled like compose's job.
+    pod_monitor = exporter["podMonitor"]
+    assert pod_monitor["enabled"] is True
+    (endpoint,) = pod_monitor["merge"]["spec"]["podMetricsEndpoints"]
+    assert endpoint["port"] == "prom-metrics"
+    labels = {r["targetLabel"]: r["replacement"] for r in endpoint["relabelings"] if r["action"] == "replace"}
+    assert labels == {"service_name": "kraftsamla-nats", "service_namespace": "kraftsamla"}
+    grafana = yaml.safe_load((ROOT / "deploy" / "grafana" / "prometheus.yaml").read_text())
+    (job,) = [j for j in grafana["scrape_configs"] if j["job_name"] == "kraftsamla-nats"]
+    (keep,) = [r for r in endpoint["metricRelabelings"] if r["action"] == "keep"]
+    (compose_keep,) = [r for r in job["metric_relabel_configs"] if r["action"] == "keep"]
+    assert keep["regex"] == compose_keep["regex"] and keep["sourceLabels"] == ["__name__"]

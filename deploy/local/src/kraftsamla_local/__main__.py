@@ -291,6 +291,7 @@ def banner(
     ]
     lines += [f"  {name:<10} {gateway.url}/{name}/docs" for name in SERVICE_PORTS]
     lines += [
+        f"  metrics    {gateway.metrics_url}  (the gateway's, for Prometheus)",
         f"  NATS       {nats.url}",
         f"  data dir   {data_dir}",
         "",
@@ -347,7 +348,12 @@ def up(args: argparse.Namespace) -> int:
             service.wait_ready(args.ready_timeout)
             log.info("%s is ready (%.1f s)", service.name, time.monotonic() - started)
 
-        gateway = Gateway({s.name: s.port for s in services}, port=args.gateway_port, data_dir=data_dir)
+        gateway = Gateway(
+            {s.name: s.port for s in services},
+            port=args.gateway_port,
+            metrics_port=args.gateway_metrics_port,
+            data_dir=data_dir,
+        )
         processes.append(gateway.start())
 
         marker = data_dir / DEMO_MARKER
@@ -424,6 +430,12 @@ def parser() -> argparse.ArgumentParser:
     u = sub.add_parser("up", help="start NATS, the four services and the gateway")
     u.add_argument("--data-dir", default=data_dir)
     u.add_argument("--gateway-port", type=int, default=_env_int("KRAFTSAMLA_GATEWAY_PORT", 8000))
+    u.add_argument(
+        "--gateway-metrics-port",
+        type=int,
+        default=_env_int("KRAFTSAMLA_GATEWAY_METRICS_PORT", 8009),
+        help="the gateway's Prometheus metrics, on 127.0.0.1 only",
+    )
     u.add_argument("--nats-port", type=int, default=_env_int("KRAFTSAMLA_NATS_PORT", 14222))
     u.add_argument("--no-demo", action="store_true", help="do not load demo data on first start")
     u.add_argument("--ready-timeout", type=float, default=120.0, help="seconds to wait for each service")

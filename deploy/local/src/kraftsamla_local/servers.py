@@ -699,12 +699,23 @@ class Gateway(ManagedProcess):
     """Caddy as the single entry point: ``/<service>/…`` → that service, prefix kept.
 
     ``routes`` maps a path prefix (service name) to an upstream port on 127.0.0.1.
+
+    Caddy's HTTP metrics (Prometheus text: ``caddy_http_requests_total``,
+    ``caddy_http_request_duration_seconds`` …) are served on a listener of their own,
+    ``metrics_port`` on 127.0.0.1 (:attr:`metrics_url`), never on the gateway's port: the
+    gateway answers ``/metrics`` with 404 like any other unknown path. Caddy names the two
+    servers in the series' ``server`` label: ``gateway`` and ``metrics``.
     """
 
     name = "gateway"
 
     def __init__(
-        self, routes: Mapping[str, int], *, port: int | None = None, data_dir: Path | str | None = None
+        self,
+        routes: Mapping[str, int],
+        *,
+        port: int | None = None,
+        metrics_port: int | None = None,
+        data_dir: Path | str | None = None,
     ) -> None:
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         if data_dir is None:
@@ -712,12 +723,20 @@ class Gateway(ManagedProcess):
             data_dir = self._tmp.name
         self.routes = dict(routes)
         self.port = port or free_port()
+        self.metrics_port = metrics_port or free_port()
+        if self.metrics_port == self.port:
+            raise ValueError(f"the gateway's metrics need a port of their own, not {self.port}")
         self.dir = Path(data_dir).resolve() / "caddy"
         super().__init__(self.dir / "caddy.log")
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def metrics_url(self) -> str:
+        """Where Prometheus scrapes the gateway (loopback only)."""
+        return f"http://127.0.0.1:{self.metrics_port}/metrics"
 
     def index(self) -> dict[str, Any]:
         """What ``GET /`` answers: where each service and its docs are."""
@@ -743,6 +762,11 @@ class Gateway(ManagedProcess):
             "\tauto_https off\n"
             "\tpersist_config off\n"
             f"\tstorage file_system {json.dumps(str(self.dir / 'storage'))}\n"
+            # HTTP request metrics for every server; served only by the metrics listener below.
+            "\tmetrics\n"
+            # The `server` label of the series: the gateway's own traffic is server="gateway".
+            f"\tservers 127.0.0.1:{self.port} {{\n\t\tname gateway\n\t}}\n"
+            f"\tservers 127.0.0.1:{self.metrics_port} {{\n\t\tname metrics\n\t}}\n"
             "}\n\n"
             f"http://:{self.port} {{\n"
             "\tbind 127.0.0.1\n"
@@ -758,6 +782,12 @@ class Gateway(ManagedProcess):
             "\t\theader Content-Type application/problem+json\n"
             '\t\trespond `{"type": "about:blank", "title": "Not Found", "status": 404}` 404\n'
             "\t}\n"
+            "}\n\n"
+            # Prometheus scrapes here: loopback only, and nothing but GET /metrics.
+            f"http://:{self.metrics_port} {{\n"
+            "\tbind 127.0.0.1\n"
+            "\thandle /metrics {\n\t\tmetrics\n\t}\n"
+            "\thandle {\n\t\trespond 404\n\t}\n"
             "}\n"
         )
 
@@ -766,6 +796,10 @@ class Gateway(ManagedProcess):
             return self
         if port_open(self.port):
             raise RuntimeError(f"port {self.port} is already in use; cannot start the gateway there")
+        if port_open(self.metrics_port):
+            raise RuntimeError(
+                f"port {self.metrics_port} is already in use; cannot serve the gateway's metrics there"
+            )
         self.dir.mkdir(parents=True, exist_ok=True)
         config = self.dir / "Caddyfile"
         config.write_text(self.caddyfile())
@@ -779,7 +813,8 @@ class Gateway(ManagedProcess):
         caddy = find_binary("caddy")
         self._spawn([caddy, "run", "--config", str(config), "--adapter", "caddyfile"], env=env, cwd=self.dir)
         _wait_until(self._answers, timeout, "answer on /", self)
-        log.info("gateway up at %s", self.url)
+        _wait_until(lambda: port_open(self.metrics_port), timeout, "metrics listener", self)
+        log.info("gateway up at %s (metrics at %s)", self.url, self.metrics_url)
         return self
 
     def _answers(self) -> bool:
