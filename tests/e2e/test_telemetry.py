@@ -239,20 +239,15 @@ async def test_one_trace_metrics_and_logs_from_plan_publish_to_report(
             assert f'process_cpu_seconds_total{{service_name="kraftsamla-{name}"}}' in scrape
 
         # The endpoint by its host and port (never its path), in the region that registered it.
-        target = (f'region="{region}"', f'endpoint="127.0.0.1:{endpoint.port}"')
 
         async def deliveries() -> dict[str, float] | None:
             """Every delivery counted (once the last is recorded); the other outcomes there at 0."""
             scrape = (await direct.get(f"{platform.services['assessment'].base_url}/metrics")).text
-            got = {
-                m.group(2): float(m.group(3))
-                for m in re.finditer(
-                    r'^kraftsamla_webhook_deliveries_total\{([^}]*)outcome="(\w+)"[^}]*\} (\S+)$',
-                    scrape,
-                    re.M,
-                )
-                if all(label in m.group(1) for label in target)
-            }
+            got = {}
+            for m in re.finditer(r"^kraftsamla_webhook_deliveries_total\{([^}]*)\} (\S+)$", scrape, re.M):
+                labels = dict(re.findall(r'(\w+)="([^"]*)"', m.group(1)))
+                if labels.get("region") == region and labels.get("endpoint") == f"127.0.0.1:{endpoint.port}":
+                    got[labels["outcome"]] = float(m.group(2))
             return got if got.get("delivered") == len(TEXTS) else None
 
         assert await eventually(deliveries) == {"delivered": len(TEXTS), "retry": 0, "failed": 0}
