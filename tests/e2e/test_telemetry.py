@@ -69,6 +69,7 @@ async def test_one_trace_metrics_and_logs_from_plan_publish_to_report(
         assert r.status_code == 201, r.text
         r = await http.post(f"/plans/regions/{region}/programmes", json=PROGRAMME, headers=headers(region))
         assert r.status_code == 201, r.text
+        programme_trace = r.headers["traceparent"].split("-")[1]
         plan = next(
             sa["action_plan_id"] for sa in r.json()["strength_areas"] if sa["code"] == "hallbar-energi"
         )
@@ -313,6 +314,20 @@ async def test_one_trace_metrics_and_logs_from_plan_publish_to_report(
     through = [x for x in gateway if trace_id in json.dumps(x["request"]["headers"].get("Traceparent"))]
     assert [(x["request"]["method"], x["status"]) for x in through] == [("POST", 201)], through
     assert trace_id in through[0]["resp_headers"]["Traceparent"][0]
+
+    # A programme created through the gateway: its one trace id in the gateway's log, in plans'
+    # access line, and in the lines of actors, assessment and reporting as each takes it in.
+    async def programme_everywhere() -> set[str] | None:
+        services = {
+            json.loads(line)["service"]
+            for proc in platform.services.values()
+            for line in proc.log_path.read_text().splitlines()
+            if line.startswith("{") and json.loads(line).get("trace_id") == programme_trace
+        }
+        return services if services == {"plans", "actors", "assessment", "reporting"} else None
+
+    await eventually(programme_everywhere, timeout=20)
+    assert any(programme_trace in json.dumps(x["resp_headers"].get("Traceparent")) for x in gateway)
     assert any(actor_trace in x["resp_headers"].get("Traceparent", [""])[0] for x in gateway)
 
     async def exported_logs() -> list[dict[str, Any]] | None:

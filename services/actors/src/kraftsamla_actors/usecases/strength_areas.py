@@ -3,6 +3,7 @@ groups, engagements and cycles refer to them by id."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -12,6 +13,8 @@ from kraftsamla_common.events import ProgrammeState
 from kraftsamla_common.messaging import UnitOfWork
 
 from ..persistence.tables import KnownStrengthArea
+
+log = logging.getLogger(__name__)
 
 
 async def list_strength_areas(uow: UnitOfWork) -> Sequence[KnownStrengthArea]:
@@ -26,6 +29,7 @@ async def list_strength_areas(uow: UnitOfWork) -> Sequence[KnownStrengthArea]:
 
 async def remember_strength_areas(uow: UnitOfWork, programme: ProgrammeState, at: datetime) -> None:
     """Every programme event carries its strength areas whole; keep the newest state of each."""
+    log.info("programme %s: %d strength areas known", programme.programme_id, len(programme.strength_areas))
     for sa in programme.strength_areas:
         known = await uow.session.get(KnownStrengthArea, str(sa.id))
         if known is None:

@@ -5,6 +5,7 @@ settings; reach is measured against them)."""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from sqlalchemy import update
@@ -15,6 +16,8 @@ from kraftsamla_common.messaging import UnitOfWork
 
 from ..domain.wording import language_of
 from ..persistence.tables import Application, KnownActor, KnownRegionGeography, KnownStrengthArea
+
+log = logging.getLogger(__name__)
 
 
 async def keep_strength_area(uow: UnitOfWork, sa_id: str, code: str, *, at: datetime) -> None:
@@ -28,6 +31,7 @@ async def keep_strength_area(uow: UnitOfWork, sa_id: str, code: str, *, at: date
 
 async def keep_programme_areas(uow: UnitOfWork, d: ProgrammeState, *, at: datetime) -> None:
     """Keep the strength areas of a created, updated or adopted programme."""
+    log.info("programme %s: %d strength areas known", d.programme_id, len(d.strength_areas))
     for sa in d.strength_areas:
         await keep_strength_area(uow, str(sa.id), sa.code, at=at)
 

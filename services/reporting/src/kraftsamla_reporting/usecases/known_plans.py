@@ -6,6 +6,7 @@ region's report due (:func:`.due.record_change`)."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from sqlalchemy import and_
@@ -33,9 +34,14 @@ from ..persistence.tables import (
 )
 from .due import record_change
 
+log = logging.getLogger(__name__)
+
 
 async def keep_programme(uow: UnitOfWork, event: Envelope[Any]) -> None:
     """Every programme event carries the whole programme: keep it as announced."""
+    log.info(
+        "programme %s: kept with %d strength areas", event.data.programme_id, len(event.data.strength_areas)
+    )
     d: ProgrammeState = event.data
     stmt = insert(uow.session, KnownProgramme)
     areas = [
