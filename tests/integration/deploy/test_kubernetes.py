@@ -679,3 +679,28 @@ def test_nats_exporter_emits_the_series_names_compose_does(nats_values: Obj) -> 
     (keep,) = [r for r in endpoint["metricRelabelings"] if r["action"] == "keep"]
     (compose_keep,) = [r for r in job["metric_relabel_configs"] if r["action"] == "keep"]
     assert keep["regex"] == compose_keep["regex"] and keep["sourceLabels"] == ["__name__"]
+
+
+def test_the_pod_monitor_names_each_service_as_the_alerts_select_it(production: list[Obj]) -> None:
+    """The operator's scrape gives every service's target (and so its ``up``) the service_name the
+    alerts and dashboards select on, as Compose's job does; it selects every service's pods by their
+    labels, on a port their container names."""
+    monitor = yaml.safe_load((ROOT / "deploy" / "kubernetes" / "monitoring" / "podmonitor.yaml").read_text())
+    assert monitor["kind"] == "PodMonitor" and monitor["metadata"]["namespace"] == "kraftsamla"
+    (endpoint,) = monitor["spec"]["podMetricsEndpoints"]
+    assert endpoint["path"] == "/metrics" and endpoint["honorLabels"] is True
+    (naming,) = [r for r in endpoint["relabelings"] if r.get("targetLabel") == "service_name"]
+    assert naming["sourceLabels"] == ["__meta_kubernetes_pod_label_app_kubernetes_io_name"]
+    for name in SERVICES:
+        pod = find(production, "Deployment", name)["spec"]["template"]
+        labels = pod["metadata"]["labels"]
+        assert matches(monitor["spec"]["selector"]["matchLabels"], labels), name
+        assert endpoint["port"] in {p["name"] for c in pod["spec"]["containers"] for p in c.get("ports", [])}
+        source = labels["app.kubernetes.io/name"]
+        m = re.fullmatch(naming["regex"], source)
+        assert m, name
+        # Prometheus's relabelling: the regex's groups into the replacement.
+        assert m.expand(naming["replacement"].replace("$1", r"\1")) == f"kraftsamla-{name}"
+    rules = yaml.safe_load((ROOT / "deploy" / "grafana" / "rules" / "kraftsamla.rules.yaml").read_text())
+    down = next(r for g in rules["groups"] for r in g["rules"] if r.get("alert") == "KraftsamlaServiceDown")
+    assert 'service_name=~"kraftsamla-.+"' in down["expr"]
