@@ -116,3 +116,9 @@ def test_registration_errors_name_every_field() -> None:
     assert "check digit" in errors[0]["message"]
     identifier, nace, errors = codes.registration_errors("SE", "16202100-5752", "2380", "85.42")
     assert (identifier, nace, errors) == ("202100-5752", "85.42", [])
+
+
+@pytest.mark.parametrize("raw", ["811228-9874", "198112289874", "19121212-1212"])
+def test_a_personnummer_is_refused_though_its_check_digit_is_right(raw: str) -> None:
+    with pytest.raises(codes.InvalidIdentifier, match="personnummer"):
+        codes.normalise_identifier("SE", raw)

@@ -575,3 +575,12 @@ def test_every_message_is_in_three_languages_and_every_key_the_rules_use_has_wor
     assert literal and literal - keys == set()
     assert families - keys == set()
     assert DEFAULT_RUBRIC.criteria[0].label.fi == "Strateginen osuvuus"
+
+
+@pytest.mark.parametrize("raw", ["811228-9874", "198112289874"])
+def test_an_applicant_named_by_a_personnummer_is_refused(raw: str) -> None:
+    from kraftsamla_assessment.domain.assessor import normalise_identifier
+
+    with pytest.raises(ValueError, match="personnummer"):
+        normalise_identifier(raw)
+    assert normalise_identifier("556012-5790") == "556012-5790"

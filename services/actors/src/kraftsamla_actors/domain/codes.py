@@ -25,7 +25,8 @@ def normalise_se_orgnr(value: str) -> str:
     """A Swedish organisationsnummer as ``NNNNNN-NNNN``.
 
     Accepts ten digits with or without the hyphen, and the twelve-digit form with a century
-    prefix (``16``, ``19`` or ``20``). The last digit is a Luhn check digit over the ten digits.
+    prefix (``16``, ``19`` or ``20``). The last digit is a Luhn check digit over the ten digits. A
+    personnummer (the third digit 0 or 1: a month) is refused, although its check digit is right.
     """
     digits = value.strip().replace(" ", "").replace("-", "")
     if len(digits) == 12 and digits[:2] in ("16", "19", "20"):
@@ -39,6 +40,11 @@ def normalise_se_orgnr(value: str) -> str:
             "a Swedish organisationsnummer has ten digits (NNNNNN-NNNN), "
             "optionally with a century prefix 16, 19 or 20"
         ) from None
+    if compact[2] in "01":
+        raise InvalidIdentifier(
+            "this is a personnummer (its third digit is 0 or 1), not an organisationsnummer: the "
+            "platform keeps organisations, not people"
+        )
     return f"{compact[:6]}-{compact[6:]}"
 
 

@@ -65,6 +65,11 @@ def normalise_identifier(value: str) -> str:
     if len(digits) == 12 and digits[:2] in ("16", "19", "20"):
         digits = digits[2:]
     if orgnr.is_valid(digits):
+        if digits[2] in "01":  # a month: a personnummer, whose check digit is right too
+            raise ValueError(
+                f"{value!r} is a personnummer, not an organisationsnummer: the platform keeps "
+                "organisations, not people"
+            )
         return f"{digits[:6]}-{digits[6:]}"
     raise ValueError(
         f"{value!r} is neither a Swedish organisationsnummer (NNNNNN-NNNN) nor a Finnish "
