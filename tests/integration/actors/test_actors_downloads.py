@@ -60,7 +60,7 @@ async def test_actors_download_with_names_in_the_readers_language(api: Api, regi
         "Kommun",
         "Kommunkod",
         "SNI-kod (NACE)",
-        "Bransch (NACE, på engelska)",
+        "Bransch (SNI-avdelning)",
         "Storleksklass",
         "Registrerad",
     ]
@@ -74,6 +74,8 @@ async def test_actors_download_with_names_in_the_readers_language(api: Api, regi
         "0764",
         "84.11",
     ]
+    # The industry by its section's name in the reader's language (84.11 is in section O).
+    assert rows["Alvesta kommun"][7] == "Offentlig förvaltning och försvar; obligatorisk socialförsäkring"
     assert rows["Linnéuniversitetet"][3:5] == ["Akademi", "Växjö"]
     stuga = rows["'+46 Sjöstugan Åsnen AB"]  # a name that reads like a formula stays text
     assert stuga[4] == "Tingsryd" and stuga[8] == "Mikroföretag (färre än 10 anställda)"

@@ -17,13 +17,23 @@ PACKAGE = "kraftsamla_actors"
 
 
 def _messages(language: Language) -> Messages:
-    return Messages(language, (PACKAGE,))
+    return Messages(language, (PACKAGE, "kraftsamla_common"))  # NACE sections are shared
 
 
 def _municipality(code: str | None) -> str | None:
     """A municipality by its name (its code where the register has none)."""
     found = reference.municipality_by_code(code) if code else None
     return found.name if found else code
+
+
+def _industry(t: Messages, nace: str | None) -> str | None:
+    """An actor's industry by its NACE section's name in the reader's language (``70.22`` → M),
+    else NACE's own English label."""
+    if not nace:
+        return None
+    section = nace if nace.isalpha() else reference.nace_section(nace.replace(".", "")[:2])
+    key = f"nace_{section}"
+    return t(key) if section and t.has(key) else reference.nace_label(nace)
 
 
 def actors_table(actors: Sequence[Actor], language: Language) -> Table:
@@ -51,7 +61,7 @@ def actors_table(actors: Sequence[Actor], language: Language) -> Table:
                 _municipality(a.municipality),
                 a.municipality,
                 a.nace,
-                reference.nace_label(a.nace) if a.nace else None,
+                _industry(t, a.nace),
                 t(f"size_{a.size_class}") if a.size_class else None,
                 a.created_at.date(),
             ]

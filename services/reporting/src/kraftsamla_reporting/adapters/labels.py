@@ -46,7 +46,7 @@ class Labels(Messages):
     are shown in it (before English)."""
 
     def __init__(self, language: Language, origin: Language | None = None) -> None:
-        super().__init__(language, (PACKAGE,))
+        super().__init__(language, (PACKAGE, "kraftsamla_common"))  # NACE sections are shared
         self.origin = origin
 
     def goal(self, number: int) -> str:
