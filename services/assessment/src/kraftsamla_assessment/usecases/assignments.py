@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 
 from kraftsamla_common.errors import Conflict
 from kraftsamla_common.events import ApplicationAssigned, ApplicationUnassigned, ConflictDeclared, utcnow
-from kraftsamla_common.messaging import UnitOfWork
+from kraftsamla_common.messaging import UnitOfWork, insert_ignore
 
 from ..persistence.tables import Application, Assignment, ConflictOfInterest
 from ..schemas import AssignmentRequest
@@ -94,8 +94,9 @@ async def assign(uow: UnitOfWork, body: AssignmentRequest, *, by: str) -> tuple[
     for app in apps:
         if app.id in already:
             continue
-        uow.session.add(
-            Assignment(
+        # Another administrator's assignment of the same, at the same moment, is not a second one.
+        added = await uow.session.execute(
+            insert_ignore(uow.session, Assignment.__table__).values(  # type: ignore[arg-type]
                 application_id=app.id,
                 assignee=body.assignee,
                 region=uow.region,
@@ -103,6 +104,9 @@ async def assign(uow: UnitOfWork, body: AssignmentRequest, *, by: str) -> tuple[
                 assigned_at=now,
             )
         )
+        if not getattr(added, "rowcount", 1):
+            already.add(app.id)
+            continue
         app.updated_at = now
         uow.emit(
             ApplicationAssigned(application_id=UUID(app.id), assignee=body.assignee, assigned_by=by),
