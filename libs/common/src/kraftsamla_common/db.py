@@ -38,6 +38,12 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
+    # SQLite's own lower() folds ASCII only; PostgreSQL's folds every letter (Å, Ä, Ö too).
+    dbapi_conn.create_function("lower", 1, _lower, deterministic=True)
+
+
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
 
 
 MIGRATION_LOCK = 0x4B53_4D49

@@ -364,6 +364,12 @@ class AssessmentPublic(BaseModel):
     created_at: datetime
 
 
+class ConflictPublic(BaseModel):
+    declared_by: str = Field(description="The assessor: user:<subject> or an API key's name")
+    reason: str
+    declared_at: datetime
+
+
 class ApplicationPublic(BaseModel):
     id: UUID
     region: str
@@ -394,15 +400,78 @@ class ApplicationPublic(BaseModel):
     decided_on: date | None
     revision: int
     received_at: datetime
-    updated_at: datetime
+    updated_at: datetime = Field(
+        description="When the application, its assessment, review, assignments or conflicts last changed"
+    )
     assessment: AssessmentPublic | None
     review: ReviewPublic
     effective: EffectivePublic | None
+    assignees: list[str] = Field([], description="The assessors it is assigned to for review")
+    conflicts: list[ConflictPublic] = Field([], description="Conflicts of interest declared with it")
+
+
+class FacetValuePublic(BaseModel):
+    value: str | None = Field(description="The filter's value (null: none, e.g. not assessed yet)")
+    count: int = Field(description="Applications with it among those the other filters find")
+    code: str | None = Field(None, description="A strength area's code")
+
+
+class FacetsPublic(BaseModel):
+    """Applications per value of each filter, counted with every other filter of the request
+    (and without the facet's own), most first."""
+
+    strength_area: list[FacetValuePublic]
+    level: list[FacetValuePublic]
+    recommendation: list[FacetValuePublic]
+    status: list[FacetValuePublic]
+    review: list[FacetValuePublic]
+    municipality: list[FacetValuePublic] = Field(
+        description="An application reaching several municipalities counts in each"
+    )
+    funding_source: list[FacetValuePublic]
 
 
 class ApplicationsPublic(BaseModel):
     data: list[ApplicationPublic]
     count: int
+    facets: FacetsPublic | None = Field(None, description="With facets=true")
+
+
+Assignee = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=200,
+        pattern=r"^\S+$",
+        description="The assessor's identity: user:<subject> for a person, or an API key's name",
+    ),
+]
+
+
+class AssignmentRequest(Strict):
+    """Applications of the region to assign to (or take back from) one assessor."""
+
+    application_ids: Annotated[list[UUID], Field(min_length=1, max_length=MAX_BULK)]
+    assignee: Assignee
+
+    @field_validator("application_ids")
+    @classmethod
+    def _once_each(cls, ids: list[UUID]) -> list[UUID]:
+        if len(set(ids)) != len(ids):
+            raise ValueError("name each application once")
+        return ids
+
+
+class AssignmentResultPublic(BaseModel):
+    assignee: str
+    changed: list[UUID] = Field(description="Applications assigned (or unassigned) now")
+    unchanged: list[UUID] = Field(description="Applications that were so already")
+
+
+class ConflictRequest(Strict):
+    """A conflict of interest with the application, declared by the caller."""
+
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
 
 
 class AssessmentsPublic(BaseModel):

@@ -238,6 +238,41 @@ class ApplicationStatusChanged(ApplicationFacts):
     previous_status: ApplicationStatus
 
 
+@event
+class ApplicationAssigned(EventData):
+    event_type: ClassVar[str] = "assessment.application.assigned.v1"
+    description: ClassVar[str] = "An administrator assigned an application to an assessor for review."
+
+    application_id: UUID
+    assignee: str = Field(description="The assessor: ``user:<subject>`` or an API key's name")
+    assigned_by: str
+
+
+@event
+class ApplicationUnassigned(EventData):
+    event_type: ClassVar[str] = "assessment.application.unassigned.v1"
+    description: ClassVar[str] = (
+        "An application's assignment to an assessor ended: an administrator took it back, or the "
+        "assessor declared a conflict of interest with it."
+    )
+
+    application_id: UUID
+    assignee: str = Field(description="The assessor: ``user:<subject>`` or an API key's name")
+    unassigned_by: str
+
+
+@event
+class ConflictDeclared(EventData):
+    event_type: ClassVar[str] = "assessment.conflict.declared.v1"
+    description: ClassVar[str] = (
+        "An assessor declared a conflict of interest with an application: they may not review it."
+    )
+
+    application_id: UUID
+    declared_by: str = Field(description="The assessor: ``user:<subject>`` or an API key's name")
+    reason: str
+
+
 class MovedApplication(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
     application_id: UUID

@@ -8,7 +8,10 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import Depends, Query, Request, Response, status
+from pydantic import AwareDatetime
 
+from kraftsamla_common.auth import Scope
+from kraftsamla_common.bounds import FIRST_DAY, LAST_DAY
 from kraftsamla_common.errors import (
     Kind,
     MalformedJson,
@@ -18,24 +21,41 @@ from kraftsamla_common.errors import (
     json_pointer_at,
     said,
 )
-from kraftsamla_common.events import Level, utcnow
+from kraftsamla_common.events import ApplicationStatus, FundingSource, Level, Recommendation, utcnow
 from kraftsamla_common.exports import TABLE_RESPONSES, FormatPath, ReaderLanguage, table_response
+from kraftsamla_common.i18n import Messages
+from kraftsamla_common.messaging import UnitOfWork
 from kraftsamla_common.service import PageDep, UowDep, region_router
 
 from ..adapters.exports import applications_table
+from ..persistence.tables import Application
 from ..schemas import (
     MAX_BULK,
     ApplicationCreate,
     ApplicationPublic,
     ApplicationsPublic,
+    AssignmentRequest,
+    AssignmentResultPublic,
     BulkItemPublic,
     BulkResultPublic,
+    ConflictRequest,
     DecisionRequest,
+    FacetsPublic,
+    FacetValuePublic,
     StatusRequest,
 )
-from ..usecases import applications, intake
+from ..usecases import applications, assignments, intake
 from .presenting import application_public
-from .scopes import ApplicationScope, IdempotencyKey, IntakeScope, Reader, idempotent, own_source
+from .scopes import (
+    AdminScope,
+    ApplicationScope,
+    IdempotencyKey,
+    IntakeScope,
+    Reader,
+    ReviewScope,
+    idempotent,
+    own_source,
+)
 
 router = region_router("assessment")
 
@@ -69,9 +89,9 @@ async def submit_application(
     """
 
     async def answer() -> tuple[int, ApplicationPublic]:
-        app, current, outcome = await intake.submit_application(uow, body, only_source=own_source(scope))
+        app, _, outcome = await intake.submit_application(uow, body, only_source=own_source(scope))
         code = status.HTTP_201_CREATED if outcome == "created" else status.HTTP_200_OK
-        return code, application_public(app, current, words)
+        return code, await _public(uow, app, words)
 
     return await idempotent(uow, scope, idempotency_key, request, response, answer)
 
@@ -254,10 +274,8 @@ async def record_decision(
 ) -> ApplicationPublic:
     """The funding body's decision: granted (with the amount) or rejected. Sending the same decision
     again changes nothing; a different one for a decided application is a conflict (409)."""
-    app, current = await applications.record_decision(
-        uow, application_id, body, only_source=own_source(scope)
-    )
-    return application_public(app, current, words)
+    app, _ = await applications.record_decision(uow, application_id, body, only_source=own_source(scope))
+    return await _public(uow, app, words)
 
 
 @router.post("/applications/{application_id}/status", response_model=ApplicationPublic)
@@ -265,42 +283,189 @@ async def set_status(
     application_id: UUID, body: StatusRequest, scope: IntakeScope, uow: UowDep, words: Reader
 ) -> ApplicationPublic:
     """Take an application under assessment, withdraw it, or complete a granted one."""
-    app, current = await applications.set_status(
-        uow, application_id, body.status, only_source=own_source(scope)
-    )
-    return application_public(app, current, words)
+    app, _ = await applications.set_status(uow, application_id, body.status, only_source=own_source(scope))
+    return await _public(uow, app, words)
+
+
+MAX_QUERY = 200
+"""Longest free-text search (``q``) of the application list."""
+
+SORT_PATTERN = "^(" + "|".join(applications.SORTS) + ")$"
 
 
 def application_filters(
-    status_: Annotated[str | None, Query(alias="status", pattern=r"^[a-z_]+$")] = None,
+    status_: Annotated[ApplicationStatus | None, Query(alias="status")] = None,
     source: Annotated[str | None, Query(max_length=64)] = None,
     external_id: Annotated[str | None, Query(max_length=128)] = None,
-    strength_area: Annotated[UUID | None, Query(description="Current assessment's strength area")] = None,
+    strength_area: Annotated[
+        str | None,
+        Query(
+            pattern=r"^[a-z0-9][a-z0-9-]{0,63}$",
+            description="The current assessment's strength area: its id, or its code (e.g. energi)",
+        ),
+    ] = None,
     level: Level | None = None,
+    recommendation: Recommendation | None = None,
     review: Annotated[str | None, Query(pattern=r"^(none|confirmed|overridden|needs_review)$")] = None,
+    municipality: Annotated[
+        str | None,
+        Query(pattern=r"^\d{3,4}$", description="Applications reaching this municipality (its code)"),
+    ] = None,
+    funding_source: FundingSource | None = None,
+    assigned_to: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=200,
+            pattern=r"^\S+$",
+            description="Applications assigned to this assessor for review (``me``: the caller's queue)",
+        ),
+    ] = None,
+    updated_since: Annotated[
+        AwareDatetime | None,
+        Query(
+            description="Only applications that changed (their data, assessment, review, assignments or "
+            "conflicts) at or after this moment, with its time zone, e.g. 2026-12-01T00:00:00Z"
+        ),
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=MAX_QUERY,
+            description="Text anywhere in the title, summary, description or applicant's name, "
+            "whatever its case (% and _ are matched as themselves; empty: no search)",
+        ),
+    ] = None,
+    sort: Annotated[
+        str,
+        Query(
+            pattern=SORT_PATTERN,
+            description="Order: " + "; ".join(f"``{k}`` {v}" for k, v in applications.SORTS.items()),
+        ),
+    ] = "received_at",
 ) -> dict[str, Any]:
-    """The filters of the application list, the same for its downloads."""
+    """The filters of the application list, the same for its downloads and its facets."""
+    if updated_since is not None and not FIRST_DAY <= updated_since.date() <= LAST_DAY:
+        raise Unprocessable(
+            "The request's parameters are not valid.",
+            [
+                {
+                    "pointer": "/updated_since",
+                    "location": "query",
+                    "message": f"must be between {FIRST_DAY} and {LAST_DAY}",
+                }
+            ],
+        )
+    area_id, area_code = _strength_area(strength_area)
     return {
         "status": status_,
         "source": source,
         "external_id": external_id,
-        "strength_area": strength_area,
+        "strength_area": area_id,
+        "strength_area_code": area_code,
         "level": level,
+        "recommendation": recommendation,
         "review": review,
+        "municipality": municipality,
+        "funding_source": funding_source,
+        "assigned_to": assigned_to,
+        "updated_since": updated_since,
+        "q": q,
+        "sort": sort,
     }
+
+
+def _strength_area(value: str | None) -> tuple[UUID | None, str | None]:
+    """A strength area named by its id or by its code."""
+    if value is None:
+        return None, None
+    try:
+        return UUID(value), None
+    except ValueError:
+        return None, value
 
 
 ApplicationFilters = Annotated[dict[str, Any], Depends(application_filters)]
 
 
+def _for(scope: Scope, filters: dict[str, Any]) -> dict[str, Any]:
+    """The filters as the caller means them: ``assigned_to=me`` is the caller's own queue."""
+    if filters.get("assigned_to") == "me":
+        return {**filters, "assigned_to": scope.principal.name}
+    return filters
+
+
 @router.get("/applications", response_model=ApplicationsPublic)
 async def list_applications(
-    scope: ApplicationScope, uow: UowDep, page: PageDep, filters: ApplicationFilters, words: Reader
+    scope: ApplicationScope,
+    uow: UowDep,
+    page: PageDep,
+    filters: ApplicationFilters,
+    words: Reader,
+    facets: Annotated[
+        bool, Query(description="Also count the applications per value of each filter (``facets``)")
+    ] = False,
 ) -> ApplicationsPublic:
-    """The region's applications, oldest first; find one by its funding system's id with
-    ``source`` and ``external_id``."""
-    rows, count = await applications.list_applications(uow, page, only_source=own_source(scope), **filters)
-    return ApplicationsPublic(data=[application_public(a, s, words) for a, s in rows], count=count)
+    """The region's applications, oldest first unless ``sort`` says otherwise; find one by its
+    funding system's id with ``source`` and ``external_id``, search their texts with ``q``, sync
+    the changed ones with ``updated_since``, an assessor's queue with ``assigned_to=me``. With
+    ``facets=true`` the answer also counts them per value of each filter, each counted with every
+    other filter of the request."""
+    filters = _for(scope, filters)
+    only = own_source(scope)
+    rows, count = await applications.list_applications(uow, page, only_source=only, **filters)
+    staff = await assignments.staff_of(uow, [a.id for a, _ in rows])
+    counted = None
+    if facets:
+        found = await applications.facets(
+            uow, only_source=only, **{k: v for k, v in filters.items() if k != "sort"}
+        )
+        counted = FacetsPublic.model_validate(
+            {k: [FacetValuePublic.model_validate(v.__dict__) for v in values] for k, values in found.items()}
+        )
+    return ApplicationsPublic(
+        data=[application_public(a, s, words, staff[a.id]) for a, s in rows], count=count, facets=counted
+    )
+
+
+@router.post("/applications/assignments", response_model=AssignmentResultPublic)
+async def assign_applications(
+    body: AssignmentRequest, scope: AdminScope, uow: UowDep
+) -> AssignmentResultPublic:
+    """Assign applications (up to 1,000 at once) to an assessor for review: they appear in the
+    assessor's queue (``GET …/applications?assigned_to=me``). An application may be assigned to
+    several assessors; assigning one again changes nothing. Every application must be one of the
+    region's (422 naming each that is not); an assessor who declared a conflict of interest with
+    one of them cannot be assigned to it (409)."""
+    changed, unchanged = await assignments.assign(uow, body, by=scope.principal.name)
+    return AssignmentResultPublic(assignee=body.assignee, changed=changed, unchanged=unchanged)
+
+
+@router.post("/applications/unassignments", response_model=AssignmentResultPublic)
+async def unassign_applications(
+    body: AssignmentRequest, scope: AdminScope, uow: UowDep
+) -> AssignmentResultPublic:
+    """Take applications (up to 1,000 at once) back from an assessor; those not assigned to them
+    are answered as ``unchanged``."""
+    changed, unchanged = await assignments.unassign(uow, body, by=scope.principal.name)
+    return AssignmentResultPublic(assignee=body.assignee, changed=changed, unchanged=unchanged)
+
+
+@router.post("/applications/{application_id}/conflicts", response_model=ApplicationPublic)
+async def declare_conflict(
+    application_id: UUID, body: ConflictRequest, scope: ReviewScope, uow: UowDep, words: Reader
+) -> ApplicationPublic:
+    """The caller declares a conflict of interest with the application, with the reason: from then
+    on they cannot review it (409), and their assignment to it, if any, ends. Declaring it again
+    replaces the reason."""
+    app = await assignments.declare_conflict(uow, application_id, body.reason, by=scope.principal.name)
+    return await _public(uow, app, words)
+
+
+async def _public(uow: UnitOfWork, app: Application, words: Messages) -> ApplicationPublic:
+    current = await applications.current_assessment(uow, app)
+    staff = await assignments.staff_of(uow, [app.id])
+    return application_public(app, current, words, staff[app.id])
 
 
 @router.get("/applications.{fmt}", response_class=Response, responses=TABLE_RESPONSES)
@@ -315,7 +480,7 @@ async def download_applications(
     the list's filters and without its pages (at most 50,000 rows; 422 above): each application
     with its assessment as it stands after a reviewer's overrides — strength area, level, score,
     recommendation, the action-plan version it was assessed against — its amounts and status."""
-    found = await applications.export_applications(uow, only_source=own_source(scope), **filters)
+    found = await applications.export_applications(uow, only_source=own_source(scope), **_for(scope, filters))
     table = applications_table(found, language)
     return await table_response(table, fmt, language, table.title, scope.region, utcnow().date())
 
@@ -325,5 +490,5 @@ async def get_application(
     application_id: UUID, scope: ApplicationScope, uow: UowDep, words: Reader
 ) -> ApplicationPublic:
     """The application with its current assessment, its review and the effective outcome."""
-    app, current = await applications.get_application(uow, application_id, only_source=own_source(scope))
-    return application_public(app, current, words)
+    app, _ = await applications.get_application(uow, application_id, only_source=own_source(scope))
+    return await _public(uow, app, words)

@@ -9,7 +9,7 @@ from uuid import UUID
 from kraftsamla_common.service import UowDep, region_router
 
 from ..schemas import ApplicationPublic, AssessmentsPublic, ReviewRequest
-from ..usecases import applications, reviews
+from ..usecases import applications, assignments, reviews
 from .presenting import application_public, assessment_public
 from .scopes import ApplicationScope, Reader, ReviewScope, own_source
 
@@ -35,9 +35,11 @@ async def review_application(
 
     An override survives reassessment unless the plan change touches what it rests on (the plan of
     the strength area involved; for a recommendation, also the rubric): then it is set aside and
-    the review asks for the reviewer again (``needs_review``)."""
+    the review asks for the reviewer again (``needs_review``). One who declared a conflict of
+    interest with the application cannot review it (409)."""
     app, current = await reviews.review_application(uow, application_id, body, by=scope.principal.name)
-    return application_public(app, current, words)
+    staff = await assignments.staff_of(uow, [app.id])
+    return application_public(app, current, words, staff[app.id])
 
 
 @router.get("/applications/{application_id}/reviews")

@@ -17,6 +17,7 @@ from ..persistence.tables import Rubric as RubricRow
 from ..schemas import (
     ApplicationPublic,
     AssessmentPublic,
+    ConflictPublic,
     DeliveryPublic,
     EffectivePublic,
     PreviewPublic,
@@ -25,6 +26,7 @@ from ..schemas import (
     RubricPublic,
     WebhookPublic,
 )
+from ..usecases.assignments import Staff
 from ..usecases.preview import Preview
 from ..usecases.webhooks import WebhookState
 
@@ -67,7 +69,10 @@ def review_public(review: dict[str, Any] | None) -> ReviewPublic:
     return ReviewPublic.model_validate({k: v for k, v in review.items() if k in ReviewPublic.model_fields})
 
 
-def application_public(app: Application, assessment: Assessment | None, m: Messages) -> ApplicationPublic:
+def application_public(
+    app: Application, assessment: Assessment | None, m: Messages, staff: Staff | None = None
+) -> ApplicationPublic:
+    """The application as the API shows it; ``staff``: its assignments and declared conflicts."""
     eff = (
         effective_of(
             assessment.strength_area_id,
@@ -113,6 +118,8 @@ def application_public(app: Application, assessment: Assessment | None, m: Messa
         assessment=assessment_public(assessment, m) if assessment else None,
         review=review_public(app.review),
         effective=EffectivePublic.model_validate(eff.__dict__) if eff else None,
+        assignees=staff.assignees if staff else [],
+        conflicts=[ConflictPublic.model_validate(c.__dict__) for c in staff.conflicts] if staff else [],
     )
 
 

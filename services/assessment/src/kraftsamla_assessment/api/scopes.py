@@ -25,6 +25,8 @@ ApplicationScope = Annotated[Scope, Depends(region_scope(*READERS, Role.INTEGRAT
 ReadScope = Annotated[Scope, Depends(region_scope(*READERS))]
 ReviewScope = Annotated[Scope, Depends(region_scope(Role.ADMIN, Role.ASSESSOR))]
 RubricScope = Annotated[Scope, Depends(region_scope(Role.ADMIN))]
+AdminScope = Annotated[Scope, Depends(region_scope(Role.ADMIN))]
+"""Region administrators: assigning applications to assessors."""
 WebhookScope = Annotated[Scope, Depends(region_scope(Role.ADMIN, Role.INTEGRATOR))]
 
 IdempotencyKey = Annotated[

@@ -84,6 +84,7 @@ class Application(Base):
     __table_args__ = (
         UniqueConstraint("region", "source", "external_id"),
         Index("ix_applications_region_received", "region", "received_at", "id"),
+        Index("ix_applications_region_updated", "region", "updated_at", "id"),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     region: Mapped[str] = mapped_column(String(64), index=True)
@@ -121,6 +122,8 @@ class Application(Base):
     """The review in force: state, confirmed outcome, overrides (each with its basis)."""
     received_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    """When the application, its current assessment, its review, assignments or declared
+    conflicts last changed (``updated_since`` of the list)."""
 
 
 class Assessment(Base):
@@ -168,6 +171,30 @@ class Review(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     reviewed_by: Mapped[str] = mapped_column(String(120))
     reviewed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Assignment(Base):
+    """An application assigned to an assessor for review (an application may have several)."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (Index("ix_assignments_region_assignee", "region", "assignee"),)
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), primary_key=True)
+    assignee: Mapped[str] = mapped_column(String(200), primary_key=True)
+    """The assessor's principal name (``user:<subject>`` or an API key's name)."""
+    region: Mapped[str] = mapped_column(String(64))
+    assigned_by: Mapped[str] = mapped_column(String(200))
+    assigned_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ConflictOfInterest(Base):
+    """An assessor's declared conflict of interest with an application: they may not review it."""
+
+    __tablename__ = "conflicts_of_interest"
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), primary_key=True)
+    declared_by: Mapped[str] = mapped_column(String(200), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    declared_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class Precedent(Base):

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, or_, select, true, union
 
 from kraftsamla_common.errors import Conflict, Forbidden, NotFound
 from kraftsamla_common.events import ApplicationDecided, ApplicationStatusChanged, utcnow
@@ -17,7 +18,7 @@ from kraftsamla_common.messaging import UnitOfWork
 from kraftsamla_common.service import Page
 
 from ..domain.reassessment import OPEN_STATUSES
-from ..persistence.tables import Application, Assessment, KnownActionPlan, KnownStrengthArea
+from ..persistence.tables import Application, Assessment, Assignment, KnownActionPlan, KnownStrengthArea
 from ..schemas import DecisionRequest
 from .assessing import application_facts
 
@@ -51,35 +52,144 @@ async def get_application(uow: UnitOfWork, application_id: UUID, *, only_source:
     return app, await current_assessment(uow, app)
 
 
-async def list_applications(
+SORTS: dict[str, str] = {
+    "received_at": "oldest received first (the default)",
+    "-received_at": "newest received first",
+    "updated_at": "least recently changed first (for incremental sync)",
+    "-updated_at": "most recently changed first",
+    "title": "by title, A to Z",
+    "-title": "by title, Z to A",
+    "score": "lowest score first (not assessed last)",
+    "-score": "highest score first (not assessed last)",
+}
+"""The orders the application list can be sorted in (``sort``), each tied by the application's id."""
+
+FACETS = ("strength_area", "level", "recommendation", "status", "review", "municipality", "funding_source")
+"""The filters the list counts applications per value of (``facets=true``)."""
+
+_OWN_FILTERS: dict[str, frozenset[str]] = {
+    facet: frozenset({facet, "strength_area_code"} if facet == "strength_area" else {facet})
+    for facet in FACETS
+}
+"""The filters a facet is counted without: its own (the other values it offers)."""
+
+LIKE_ESCAPE = "/"
+
+
+def like_pattern(q: str) -> str:
+    """``q`` anywhere in a text, its wildcards (``%``, ``_``) taken as themselves."""
+    e = LIKE_ESCAPE
+    escaped = q.replace(e, e + e).replace("%", e + "%").replace("_", e + "_")
+    return f"%{escaped}%"
+
+
+def _elements(uow: UnitOfWork, column: Any) -> Any:
+    """The elements of a JSON list column, as a table with one column ``value`` (joined beside
+    the row it belongs to)."""
+    if uow.session.get_bind().dialect.name == "postgresql":
+        return func.json_array_elements_text(column).table_valued("value").render_derived()
+    return func.json_each(column).table_valued("value")
+
+
+def _review_state() -> Any:
+    return func.coalesce(Application.review["state"].as_string(), "none")
+
+
+def _filters(
     uow: UnitOfWork,
-    page: Page,
     *,
     only_source: str | None,
     status: str | None = None,
     source: str | None = None,
     external_id: str | None = None,
     strength_area: UUID | None = None,
+    strength_area_code: str | None = None,
     level: str | None = None,
+    recommendation: str | None = None,
     review: str | None = None,
-) -> tuple[list[Current], int]:
-    """The region's applications with their current assessments, oldest first (a page of them,
-    and how many match)."""
-    where: list[Any] = [Application.region == uow.region]
+    municipality: str | None = None,
+    funding_source: str | None = None,
+    assigned_to: str | None = None,
+    updated_since: datetime | None = None,
+    q: str | None = None,
+) -> dict[str, Any]:
+    """The list's conditions by the filter each comes from (the caller's own scope under ``""``)."""
+    where: dict[str, Any] = {"": Application.region == uow.region}
     if only_source is not None:
-        where.append(Application.source == only_source)
+        where["only_source"] = Application.source == only_source
     if status:
-        where.append(Application.status == status)
+        where["status"] = Application.status == status
     if source:
-        where.append(Application.source == source)
+        where["source"] = Application.source == source
     if external_id:
-        where.append(Application.external_id == external_id)
+        where["external_id"] = Application.external_id == external_id
     if strength_area:
-        where.append(Assessment.strength_area_id == str(strength_area))
+        where["strength_area"] = Assessment.strength_area_id == str(strength_area)
+    if strength_area_code:
+        ids = union(
+            select(KnownStrengthArea.id).where(
+                KnownStrengthArea.region == uow.region, KnownStrengthArea.code == strength_area_code
+            ),
+            select(KnownActionPlan.strength_area_id).where(
+                KnownActionPlan.region == uow.region, KnownActionPlan.strength_area_code == strength_area_code
+            ),
+        )
+        where["strength_area_code"] = Assessment.strength_area_id.in_(select(ids.subquery().c[0]))
     if level:
-        where.append(Assessment.level == level)
+        where["level"] = Assessment.level == level
+    if recommendation:
+        where["recommendation"] = Assessment.recommendation == recommendation
     if review:
-        where.append(func.coalesce(Application.review["state"].as_string(), "none") == review)
+        where["review"] = _review_state() == review
+    if municipality:
+        places = _elements(uow, Application.municipalities)
+        where["municipality"] = select(places.c.value).where(places.c.value == municipality).exists()
+    if funding_source:
+        where["funding_source"] = Application.funding_source == funding_source
+    if assigned_to:
+        where["assigned_to"] = (
+            select(Assignment.application_id)
+            .where(Assignment.application_id == Application.id, Assignment.assignee == assigned_to)
+            .exists()
+        )
+    if updated_since is not None:
+        where["updated_since"] = Application.updated_at >= updated_since
+    if q:
+        pattern = func.lower(literal(like_pattern(q)))
+        texts = (Application.title, Application.summary, Application.description, Application.applicant_name)
+        where["q"] = or_(*(func.lower(t).like(pattern, escape=LIKE_ESCAPE) for t in texts))
+    return where
+
+
+def _order(sort: str) -> list[Any]:
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    first: list[Any] = []
+    column: Any
+    if key == "score":
+        first, column = [Assessment.score.is_(None)], Assessment.score
+    elif key == "title":
+        column = func.lower(Application.title)
+    elif key == "updated_at":
+        column = Application.updated_at
+    else:
+        column = Application.received_at
+    if descending:
+        return [*first, column.desc(), Application.id.desc()]
+    return [*first, column, Application.id]
+
+
+async def list_applications(
+    uow: UnitOfWork,
+    page: Page,
+    *,
+    only_source: str | None,
+    sort: str = "received_at",
+    **filters: Any,
+) -> tuple[list[Current], int]:
+    """The region's applications with their current assessments, in the order ``sort`` names
+    (:data:`SORTS`; a page of them, and how many match)."""
+    where = list(_filters(uow, only_source=only_source, **filters).values())
     current = Assessment.id == Application.current_assessment_id
     count = await uow.session.scalar(
         select(func.count(Application.id))
@@ -87,12 +197,13 @@ async def list_applications(
         .outerjoin(Assessment, current)
         .where(*where)
     )
+    order = _order(sort)
     # The page's ids first (walking the region's index in order), then only those rows whole.
     ids = (
         select(Application.id)
         .outerjoin(Assessment, current)
         .where(*where)
-        .order_by(Application.received_at, Application.id)
+        .order_by(*order)
         .limit(page.limit)
         .offset(page.offset)
     )
@@ -100,9 +211,73 @@ async def list_applications(
         select(Application, Assessment)
         .outerjoin(Assessment, current)
         .where(Application.id.in_(ids.scalar_subquery()))
-        .order_by(Application.received_at, Application.id)
+        .order_by(*order)
     )
     return [(a, s) for a, s in rows], int(count or 0)
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str | None
+    count: int
+    code: str | None = None
+
+
+async def facets(uow: UnitOfWork, *, only_source: str | None, **filters: Any) -> dict[str, list[FacetValue]]:
+    """How many applications the list's filters find per value of each of :data:`FACETS`, each
+    counted with every other filter (and without its own): one grouped query a facet."""
+    where = _filters(uow, only_source=only_source, **filters)
+    current = Assessment.id == Application.current_assessment_id
+    out: dict[str, list[FacetValue]] = {}
+    for facet in FACETS:
+        conditions = [c for k, c in where.items() if k not in _OWN_FILTERS[facet]]
+        query = select().select_from(Application).outerjoin(Assessment, current)
+        column: Any
+        if facet == "municipality":
+            places = _elements(uow, Application.municipalities)
+            query = query.join(places, true())
+            column = places.c.value
+        else:
+            column = {
+                "strength_area": Assessment.strength_area_id,
+                "level": Assessment.level,
+                "recommendation": Assessment.recommendation,
+                "status": Application.status,
+                "review": _review_state(),
+                "funding_source": Application.funding_source,
+            }[facet]
+        rows = await uow.session.execute(
+            query.add_columns(column, func.count(Application.id)).where(*conditions).group_by(column)
+        )
+        values = [FacetValue(None if v is None else str(v), int(n)) for v, n in rows]
+        out[facet] = sorted(values, key=lambda f: (-f.count, f.value is None, f.value or ""))
+    codes = await strength_area_codes(uow)
+    out["strength_area"] = [
+        FacetValue(f.value, f.count, codes.get(f.value) if f.value else None) for f in out["strength_area"]
+    ]
+    return out
+
+
+async def strength_area_codes(uow: UnitOfWork) -> dict[str, str]:
+    """The region's strength areas' codes by id."""
+    codes = dict(
+        (
+            await uow.session.execute(
+                select(KnownStrengthArea.id, KnownStrengthArea.code).where(
+                    KnownStrengthArea.region == uow.region
+                )
+            )
+        ).all()
+    )
+    for sa, code in (
+        await uow.session.execute(
+            select(KnownActionPlan.strength_area_id, KnownActionPlan.strength_area_code).where(
+                KnownActionPlan.region == uow.region
+            )
+        )
+    ).all():
+        codes[sa] = code
+    return codes
 
 
 @dataclass(frozen=True)

@@ -322,6 +322,7 @@ def assess(
     if (review := carry_review(app.review, app.revision, result)) is not None:
         app.review = review
     app.current_assessment_id = assessment.id
+    app.updated_at = utcnow()
     if app.status == "received":
         app.status = "assessed"
     if announce:

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import update
 
-from kraftsamla_common.events import ActorMerged, ActorState, ProgrammeState, RegionConfigured
+from kraftsamla_common.events import ActorMerged, ActorState, ProgrammeState, RegionConfigured, utcnow
 from kraftsamla_common.i18n import Language
 from kraftsamla_common.messaging import UnitOfWork
 
@@ -53,7 +53,7 @@ async def keep_actor(uow: UnitOfWork, d: ActorState, *, at: datetime) -> None:
             Application.applicant_identifier == d.identifier,
             Application.applicant_actor_id.is_(None),
         )
-        .values(applicant_actor_id=known.id)
+        .values(applicant_actor_id=known.id, updated_at=utcnow())
     )
 
 
@@ -66,7 +66,7 @@ async def merge_actor(uow: UnitOfWork, d: ActorMerged) -> None:
     await uow.session.execute(
         update(Application)
         .where(Application.region == uow.region, Application.applicant_actor_id == str(d.actor_id))
-        .values(applicant_actor_id=str(d.into_actor_id))
+        .values(applicant_actor_id=str(d.into_actor_id), updated_at=utcnow())
     )
 
 

@@ -1,6 +1,7 @@
 """Ids of other things in the bodies of the assessment API must be of the path's region
 (``kraftsamla_common.references``): strength areas as the plans service announced them to this
-region (the ``KnownStrengthArea`` read model). An application's claimed strength areas (codes or ids)
+region (the ``KnownStrengthArea`` read model), and the region's own applications (assigned for
+review). An application's claimed strength areas (codes or ids)
 and a reviewer's override are checked by their use cases against the same read models; a preview's
 action plan may be one not published yet, and is checked there against the region's published plans."""
 
@@ -16,11 +17,12 @@ from kraftsamla_common import references
 from kraftsamla_common.messaging import UnitOfWork
 from kraftsamla_common.references import Kind
 
-from ..persistence.tables import KnownStrengthArea
+from ..persistence.tables import Application, KnownStrengthArea
 
 STRENGTH_AREA = Kind("a strength area of the programmes", announced_by="plans")
+APPLICATION = Kind("an application")
 
-FIELDS: dict[str, Kind] = {"strength_area_id": STRENGTH_AREA}
+FIELDS: dict[str, Kind] = {"strength_area_id": STRENGTH_AREA, "application_ids": APPLICATION}
 """Every body field that holds an id checked here, and what it must name."""
 
 CHECKED_BY_THE_USE_CASE = frozenset({"action_plan_id"})
@@ -31,7 +33,13 @@ its priorities and stores nothing, so they are neither read nor kept here."""
 
 
 async def known(uow: UnitOfWork, kind: Kind, ids: set[str]) -> set[str]:
-    """Which of ``ids`` the plans service announced to this region."""
+    """Which of ``ids`` are the region's applications, or strength areas the plans service
+    announced to this region."""
+    if kind is APPLICATION:
+        apps = await uow.session.scalars(
+            select(Application.id).where(Application.region == uow.region, Application.id.in_(ids))
+        )
+        return set(apps.all())
     found = await uow.session.scalars(
         select(KnownStrengthArea.id).where(
             KnownStrengthArea.region == uow.region, KnownStrengthArea.id.in_(ids)
@@ -43,3 +51,12 @@ async def known(uow: UnitOfWork, kind: Kind, ids: set[str]) -> set[str]:
 async def unknown(uow: UnitOfWork, body: BaseModel, at: str = "") -> list[dict[str, Any]]:
     """The ids of ``body`` that are not of this region, as errors."""
     return await references.unknown(references.references(body, FIELDS, at), partial(known, uow))
+
+
+async def check_applications(uow: UnitOfWork, body: BaseModel) -> None:
+    """Refuse (422) a body naming an application that is not of this region."""
+    await references.check(
+        references.references(body, {"application_ids": APPLICATION}),
+        partial(known, uow),
+        "Every application must be one of this region's.",
+    )

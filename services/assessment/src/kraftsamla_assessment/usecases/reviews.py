@@ -22,6 +22,7 @@ from ..persistence.tables import Precedent as PrecedentRow
 from ..schemas import ReviewRequest
 from .applications import Current, current_assessment, find_application
 from .assessing import emit_assessed, features_of
+from .assignments import has_conflict
 
 
 async def review_application(
@@ -31,6 +32,8 @@ async def review_application(
     override; overrides of other parts stay as they were. Announced as ``application.assessed``
     (trigger ``review``)."""
     app = await find_application(uow, application_id, only_source=None)
+    if await has_conflict(uow, app, by):
+        raise Conflict(f"{by} declared a conflict of interest with this application and cannot review it.")
     current = await current_assessment(uow, app)
     if current is None:
         raise Conflict("The application has no assessment to review yet.")
@@ -84,6 +87,7 @@ async def review_application(
         "overrides": kept + overrides,
         "parts_to_review": [],
     }
+    app.updated_at = now
     uow.session.add(
         Review(
             id=str(new_id()),
