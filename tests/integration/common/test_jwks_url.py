@@ -18,7 +18,7 @@ from typing import Any
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from pydantic import ValidationError
 
 from kraftsamla_common.auth import BearerTokens, Role
@@ -173,7 +173,12 @@ async def test_a_token_without_a_key_id_is_checked_with_the_keys_and_refetched_o
     tokens, clock = tokens_from(provider.url)
     assert (await tokens.verified(token(first, None, region="*", role="operator"))).role is Role.OPERATOR
     clock.now += REFETCH
-    provider.document = {"keys": [public_jwk(second, "b")]}
+    # The new set holds a key of another algorithm too, first: it is passed over.
+    other = {
+        **json.loads(jwt.algorithms.ECAlgorithm.to_jwk(ec.generate_private_key(ec.SECP256R1()).public_key())),
+        "kid": "e",
+    }
+    provider.document = {"keys": [other, public_jwk(second, "b")]}
     assert (await tokens.verified(token(second, None, region="lappi", role="admin"))).region == "lappi"
     assert provider.fetches == 2
     # A foreign signature without a key id: refused, and within the interval no fetch.

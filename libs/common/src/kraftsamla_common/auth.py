@@ -328,17 +328,16 @@ class BearerTokens:
         kid = jwt.get_unverified_header(token).get("kid")
         if kid is not None:
             return self._decode(token, keys[kid])
-        # No key id (some providers leave it out): the one key of the set, or each in turn.
+        # No key id (some providers leave it out): each key of the set in turn, those of another
+        # algorithm passed over; a signature none of them checks is InvalidSignatureError.
         if not keys:
             raise KeyError("no keys to verify the token with")
-        failed: jwt.InvalidSignatureError | None = None
         for key in keys.values():
             try:
                 return self._decode(token, key)
-            except jwt.InvalidSignatureError as exc:
-                failed = exc
-        assert failed is not None
-        raise failed
+            except (jwt.InvalidSignatureError, jwt.InvalidAlgorithmError):
+                continue
+        raise jwt.InvalidSignatureError("no key of the set checks the token's signature")
 
     def _decode(self, token: str, key: Any) -> Principal:
         import jwt
