@@ -30,7 +30,8 @@ SITUATIONS = ("nats-outage.md", "database-outage.md", "replay.md")
 
 # Where `./kraftsamla up` listens by default (docs/configuration.md#the-local-launcher), and what
 # Compose publishes on localhost (docker-compose.yml): gateway, NATS client and monitoring, Grafana.
-LAUNCHER_PORTS = {8000, 8009, 8101, 8102, 8103, 8104, 14222}  # 8009: the gateway's metrics
+# 8009: the gateway's metrics; 8010: the sign-in provider for development.
+LAUNCHER_PORTS = {8000, 8009, 8010, 8101, 8102, 8103, 8104, 14222}
 COMPOSE_PORTS = {8000, 4222, 8222, 3000, 4317, 4318}
 # The pages that hand out commands for the local launcher.
 COMMAND_DOCS = (

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -37,13 +38,20 @@ class Launcher:
         self.gateway_port = free_port()
         self.gateway_metrics_port = free_port()
         self.nats_port = free_port()
+        self.oidc_port = free_port()
         self.service_ports = {name: free_port() for name in SERVICES}
         self.proc: subprocess.Popen[str] | None = None
         self.output: list[str] = []
 
     @property
     def ports(self) -> list[int]:
-        return [self.gateway_port, self.gateway_metrics_port, self.nats_port, *self.service_ports.values()]
+        return [
+            self.gateway_port,
+            self.gateway_metrics_port,
+            self.nats_port,
+            self.oidc_port,
+            *self.service_ports.values(),
+        ]
 
     def start(self, *args: str, timeout: float = 180, **extra_env: str) -> None:
         """Start the launcher (with more options: ``args``) and read its output up to the end of
@@ -68,6 +76,8 @@ class Launcher:
                 str(self.gateway_metrics_port),
                 "--nats-port",
                 str(self.nats_port),
+                "--oidc-port",
+                str(self.oidc_port),
                 *args,
             ],
             stdout=subprocess.PIPE,
@@ -118,6 +128,23 @@ class Launcher:
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=f"http://127.0.0.1:{self.gateway_port}", timeout=30)
+
+    def id_token(self, sub: str) -> str:
+        """A demo person's ID token from the launcher's OpenID provider: the authorization-code
+        flow, the person chosen on the provider's page, the code exchanged for tokens."""
+        issuer = f"http://127.0.0.1:{self.oidc_port}"
+        redirect = "http://127.0.0.1:9/signed-in"
+        query = {"response_type": "code", "client_id": "kraftsamla-web", "redirect_uri": redirect}
+        with httpx.Client(base_url=issuer, timeout=30) as http:
+            chosen = http.post("/oauth2/authorize", params={**query, "scope": "openid"}, data={"sub": sub})
+            code = parse_qs(urlsplit(chosen.headers["location"]).query)["code"][0]
+            answer = http.post(
+                "/oauth2/token",
+                data={"grant_type": "authorization_code", "code": code, "redirect_uri": redirect},
+                auth=("kraftsamla-web", "kraftsamla-web-local-secret"),
+            )
+        token: str = answer.json()["id_token"]
+        return token
 
 
 def processes_using(path: Path) -> dict[int, str]:
@@ -174,6 +201,9 @@ def test_up_loads_demo_data_stops_on_ctrl_c_and_keeps_data(launcher: Launcher) -
     assert f"http://127.0.0.1:{launcher.gateway_port}/" in banner
     assert f"http://127.0.0.1:{launcher.gateway_metrics_port}/metrics" in banner
     assert keys["jamtland-harjedalen-admin"] in banner  # the banner prints the demo keys
+    # ... and the sign-in provider with the demo people
+    assert f"sign-in    http://127.0.0.1:{launcher.oidc_port}" in banner
+    assert "kronoberg-viewer" in banner and "Vilma Viewer (Kronoberg)" in banner
     # The banner comes as soon as the platform answers, before the demo data, which it announces.
     assert "Demo data is loading: Region Jämtland Härjedalen" in banner
     assert "Loaded demo" not in banner
@@ -198,6 +228,11 @@ def test_up_loads_demo_data_stops_on_ctrl_c_and_keeps_data(launcher: Launcher) -
             decided = http.get(f"/assessment/regions/{rid}/applications?status=granted", headers=own).json()
             assert decided["count"] >= demo_portfolio.PER_REGION // 5
         assert http.get("/plans/regions/kronoberg/programmes", headers=jh).status_code == 404
+        # A demo person signed in at the launcher's provider: their ID token is their key.
+        person = {"Authorization": f"Bearer {launcher.id_token('kronoberg-viewer')}"}
+        assert http.get("/plans/regions/kronoberg/programmes", headers=person).json()["count"] == 1
+        assert http.get("/plans/regions/lappi/programmes", headers=person).status_code == 404
+        assert http.post("/plans/regions/kronoberg/programmes", json={}, headers=person).status_code == 403
 
         # Real project descriptions the quality benchmark never saw, pushed by each region's funding
         # system, get the strength area a regional officer gave them, with the passages that say so.

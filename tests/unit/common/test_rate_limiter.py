@@ -341,7 +341,7 @@ def test_ipv6_clients_count_by_their_64_and_mapped_ipv4_as_ipv4() -> None:
     assert client_address({"type": "http", "headers": []}, ()) == "unknown"
 
 
-def test_identity_is_what_the_credentials_prove(tmp_path: Path) -> None:
+async def test_identity_is_what_the_credentials_prove(tmp_path: Path) -> None:
     path = tmp_path / "api-keys.json"
     entries = [
         {"name": "nyps", "sha256": hashlib.sha256(b"good").hexdigest(), "region": "r1", "role": "integrator"},
@@ -356,11 +356,11 @@ def test_identity_is_what_the_credentials_prove(tmp_path: Path) -> None:
     path.write_text(json.dumps({"keys": entries}))
     keys = ApiKeys(path)
     basic = "Basic " + base64.b64encode(b"anyone:good").decode()
-    found = identify(scope("1.2.3.4", ("X-API-Key", "good")), keys, None)
+    found = await identify(scope("1.2.3.4", ("X-API-Key", "good")), keys, None)
     assert found is not None and found.name == "nyps" and found.role is Role.INTEGRATOR
-    assert identify(scope("1.2.3.4", ("Authorization", basic)), keys, None) == found
-    assert identify(scope("1.2.3.4", ("X-API-Key", "bad")), keys, None) is None
-    assert identify(scope("1.2.3.4", ("X-API-Key", "gone")), keys, None) is None  # revoked
-    assert identify(scope("1.2.3.4", ("Authorization", "Basic !!!")), keys, None) is None
-    assert identify(scope("1.2.3.4", ("Authorization", "Bearer x.y.z")), keys, None) is None
-    assert identify(scope("1.2.3.4"), keys, None) is None
+    assert await identify(scope("1.2.3.4", ("Authorization", basic)), keys, None) == found
+    assert await identify(scope("1.2.3.4", ("X-API-Key", "bad")), keys, None) is None
+    assert await identify(scope("1.2.3.4", ("X-API-Key", "gone")), keys, None) is None  # revoked
+    assert await identify(scope("1.2.3.4", ("Authorization", "Basic !!!")), keys, None) is None
+    assert await identify(scope("1.2.3.4", ("Authorization", "Bearer x.y.z")), keys, None) is None
+    assert await identify(scope("1.2.3.4"), keys, None) is None

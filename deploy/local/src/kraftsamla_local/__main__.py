@@ -1,7 +1,9 @@
 """``python -m kraftsamla_local up``: the whole platform on one machine.
 
 NATS JetStream, the four services on SQLite and the Caddy gateway, all keeping their state in
-one data dir, so a second ``up`` finds everything where the first one left it.
+one data dir, so a second ``up`` finds everything where the first one left it; and an OpenID
+Connect provider for development, where the demo people sign in (:mod:`.people`), whose ID
+tokens the services accept.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ import httpx
 
 from . import demo, demo_schemas
 from .demo_content import REGIONS, DemoContentError
-from .servers import Gateway, ManagedProcess, NatsServer, ServiceProcess, stop_all
+from .people import DEMO_PEOPLE, WEB_CLIENT_ID, WEB_CLIENT_SECRET, people_table, service_env
+from .servers import Gateway, ManagedProcess, NatsServer, OidcProvider, ServiceProcess, stop_all
 from .supervisor import Supervisor
 
 log = logging.getLogger("kraftsamla_local")
@@ -177,9 +180,12 @@ def _env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
-def service_processes(nats_url: str, data_dir: Path, ports: dict[str, int]) -> list[ServiceProcess]:
+def service_processes(
+    nats_url: str, data_dir: Path, ports: dict[str, int], oidc: OidcProvider | None = None
+) -> list[ServiceProcess]:
     """The four services as ``up`` runs them (not started yet): SQLite in the data dir, the demo
-    keys' hashes, the local rate limits."""
+    keys' hashes, the local rate limits, and people's ID tokens from the provider ``oidc``."""
+    tokens = service_env(oidc.url, oidc.jwks_url) if oidc is not None else {}
     return [
         ServiceProcess(
             name,
@@ -187,7 +193,7 @@ def service_processes(nats_url: str, data_dir: Path, ports: dict[str, int]) -> l
             nats_url=nats_url,
             data_dir=data_dir,
             api_keys_file=data_dir / "api-keys.json",
-            extra_env=LOCAL_LIMITS,
+            extra_env={**LOCAL_LIMITS, **tokens},
         )
         for name in SERVICE_PORTS
     ]
@@ -278,6 +284,7 @@ def banner(
     data_dir: Path,
     new_keys: list[dict[str, str]],
     demo_note: str = "",
+    oidc: OidcProvider | None = None,
 ) -> str:
     """What ``up`` prints once the platform answers. The demo keys in plaintext only when they were
     made just now (the first start): afterwards, where they are and how to print them."""
@@ -293,6 +300,7 @@ def banner(
     lines += [
         f"  metrics    {gateway.metrics_url}  (the gateway's, for Prometheus)",
         f"  NATS       {nats.url}",
+        *([f"  sign-in    {oidc.url}  (OpenID Connect, for development)"] if oidc is not None else []),
         f"  data dir   {data_dir}",
         "",
     ]
@@ -308,6 +316,16 @@ def banner(
         lines += [
             f"Demo API keys (header X-API-Key): in {keys_file} (readable by you only);",
             f"'{command}' prints them, '{command} NAME' one of them (e.g. jamtland-harjedalen-admin).",
+        ]
+    if oidc is not None:
+        lines += [
+            "",
+            f"Demo people sign in at {oidc.url} (issuer; any of them with one click):",
+            "",
+            *(f"  {line}" for line in people_table()),
+            "",
+            f"The web application's client: id {WEB_CLIENT_ID}, secret {WEB_CLIENT_SECRET}; the services "
+            f"accept the ID tokens issued to it (Authorization: Bearer).",
         ]
     lines += [
         "",
@@ -338,8 +356,14 @@ def up(args: argparse.Namespace) -> int:
         log.info("starting NATS JetStream on port %d", args.nats_port)
         processes.append(nats.start())
 
+        oidc = OidcProvider(
+            [p.claims() for p in DEMO_PEOPLE], port=args.oidc_port, log_path=data_dir / "logs" / "oidc.log"
+        )
+        log.info("starting the OpenID provider on port %d", args.oidc_port)
+        processes.append(oidc.start())
+
         ports = {name: _env_int(var, default) for name, (var, default) in SERVICE_PORTS.items()}
-        services = service_processes(nats.url, data_dir, ports)
+        services = service_processes(nats.url, data_dir, ports, oidc)
         started = time.monotonic()
         for service in services:
             log.info("starting %s on port %d", service.name, service.port)
@@ -366,7 +390,7 @@ def up(args: argparse.Namespace) -> int:
             )
         elif not args.no_demo:
             note = f"Demo data: loaded {marker.read_text().strip()} (remove {marker} to load it again)."
-        print(banner(gateway, nats, data_dir, new_keys, note), flush=True)
+        print(banner(gateway, nats, data_dir, new_keys, note, oidc), flush=True)
         if loader is not None:
             loader.start()
 
@@ -374,6 +398,7 @@ def up(args: argparse.Namespace) -> int:
         # the services reconnect to it by themselves), the others serve on meanwhile.
         supervisor = Supervisor()
         supervisor.watch(nats, nats.start)
+        supervisor.watch(oidc, oidc.start)
         for service in services:
             supervisor.watch(service, service.start, service.is_ready)
         supervisor.watch(gateway, gateway.start)
@@ -427,7 +452,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kraftsamla", description="Run Kraftsamla on this machine.")
     sub = p.add_subparsers(dest="command", required=True)
     data_dir = os.environ.get("KRAFTSAMLA_DATA_DIR", DEFAULT_DATA_DIR)
-    u = sub.add_parser("up", help="start NATS, the four services and the gateway")
+    u = sub.add_parser("up", help="start NATS, the four services, the gateway and the sign-in provider")
     u.add_argument("--data-dir", default=data_dir)
     u.add_argument("--gateway-port", type=int, default=_env_int("KRAFTSAMLA_GATEWAY_PORT", 8000))
     u.add_argument(
@@ -437,6 +462,12 @@ def parser() -> argparse.ArgumentParser:
         help="the gateway's Prometheus metrics, on 127.0.0.1 only",
     )
     u.add_argument("--nats-port", type=int, default=_env_int("KRAFTSAMLA_NATS_PORT", 14222))
+    u.add_argument(
+        "--oidc-port",
+        type=int,
+        default=_env_int("KRAFTSAMLA_OIDC_PORT", 8010),
+        help="the OpenID Connect provider for development, on 127.0.0.1 only",
+    )
     u.add_argument("--no-demo", action="store_true", help="do not load demo data on first start")
     u.add_argument("--ready-timeout", type=float, default=120.0, help="seconds to wait for each service")
     k = sub.add_parser("keys", help="print the demo API keys (or one of them, by name)")

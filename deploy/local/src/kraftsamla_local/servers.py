@@ -1,4 +1,5 @@
-"""Processes the platform needs on one machine: NATS JetStream, PostgreSQL, the services, the gateway.
+"""Processes the platform needs on one machine: NATS JetStream, PostgreSQL, the services, the gateway,
+and an OpenID Connect provider for development.
 
 Used by ``python -m kraftsamla_local up`` and by the test suite. Everything here is synchronous
 (so it works from plain scripts and from inside a running event loop alike); the few checks
@@ -28,7 +29,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Coroutine, Iterator, Mapping
+from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
@@ -840,3 +841,88 @@ def stopping_all() -> Iterator[None]:
         yield
     finally:
         stop_all()
+
+
+# --------------------------------------------------------------------------- identity provider
+
+
+class OidcProvider(ManagedProcess):
+    """A development OpenID Connect provider: ``oidc-provider-mock`` on 127.0.0.1.
+
+    It signs people in with the authorization-code flow: its authorization page lists the people
+    given here (``people``: each a dict of claims with ``sub``) as one-click buttons, and lets
+    anyone type any other subject, so it is for one's own machine only. It accepts every client
+    id and secret, and signs ID tokens (RS256, a key made at each start) with ``iss`` = the URL
+    it was reached at (so clients and services must all use :attr:`url`), ``aud`` = the client id,
+    and every claim of the person that is not a standard one (``region``, ``role``) whatever the
+    scope; ``name`` and ``locale`` with the scope ``profile``, ``email`` with ``email``. Its access
+    tokens are opaque strings (for its ``/userinfo``), not JWTs. More people can be put while it
+    runs (:meth:`put_person`, ``PUT /users/<sub>``); they are kept in memory only."""
+
+    name = "oidc"
+
+    def __init__(
+        self,
+        people: Sequence[Mapping[str, object]] = (),
+        *,
+        port: int | None = None,
+        log_path: Path | None = None,
+        token_max_age_seconds: int = 3600,
+    ) -> None:
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        if log_path is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="kraftsamla-oidc-")
+            log_path = Path(self._tmp.name) / "oidc.log"
+        self.people = [dict(p) for p in people]
+        self.port = port or free_port()
+        self.token_max_age_seconds = token_max_age_seconds
+        super().__init__(log_path)
+
+    @property
+    def url(self) -> str:
+        """The issuer, exactly as the provider writes it in its tokens when reached here."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def jwks_url(self) -> str:
+        return f"{self.url}/jwks"
+
+    def _args(self) -> list[str]:
+        args = [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(self.port)]
+        args += ["--token-max-age", str(self.token_max_age_seconds)]
+        for person in self.people:
+            args += ["--user-claims", json.dumps(person, ensure_ascii=False)]
+        return args
+
+    def start(self, timeout: float = 30.0) -> Self:
+        if self.running():
+            return self
+        if port_open(self.port):
+            raise RuntimeError(f"port {self.port} is already in use; cannot start the OpenID provider there")
+        env = {**os.environ, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
+        self._spawn(self._args(), env=env)
+        _wait_until(self.is_ready, timeout, "answer on /.well-known/openid-configuration", self)
+        log.info("OpenID provider up at %s", self.url)
+        return self
+
+    def is_ready(self) -> bool:
+        try:
+            return httpx.get(f"{self.url}/.well-known/openid-configuration", timeout=2.0).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def put_person(self, sub: str, claims: Mapping[str, object]) -> None:
+        """Add (or replace) a person and their claims while the provider runs."""
+        from urllib.parse import quote
+
+        response = httpx.put(f"{self.url}/users/{quote(sub, safe='')}", json=dict(claims), timeout=10.0)
+        response.raise_for_status()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        super().stop(timeout)
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def __enter__(self) -> Self:
+        return self.start()

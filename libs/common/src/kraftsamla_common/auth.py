@@ -13,10 +13,11 @@ Every identity has a region and a role.
   ``source`` is the funding system whose applications it may push and read, nothing else.
   People in a browser give a key as the password of HTTP Basic authentication (any user name).
 * **Bearer tokens** (``Authorization: Bearer <JWT>``), as an OpenID Connect provider issues them
-  for people: signed with a key of the configured JWKS (``KRAFTSAMLA_JWT_JWKS_FILE``; RS256,
-  ES256 or EdDSA, never a shared secret), with ``iss`` = ``KRAFTSAMLA_JWT_ISSUER``, ``aud``
-  containing ``KRAFTSAMLA_JWT_AUDIENCE``, ``exp``, ``sub``, and the claims ``region`` and
-  ``role``. A service with a JWKS file and no issuer (or no audience) refuses to start.
+  for people: signed with a key of the configured JWKS (a file, ``KRAFTSAMLA_JWT_JWKS_FILE``, or
+  the provider's JWKS URL, ``KRAFTSAMLA_JWT_JWKS_URL``, see :class:`RemoteKeys`; RS256, ES256 or
+  EdDSA, never a shared secret), with ``iss`` = ``KRAFTSAMLA_JWT_ISSUER``, ``aud`` containing
+  ``KRAFTSAMLA_JWT_AUDIENCE``, ``exp``, ``sub``, and the claims ``region`` and ``role``. A service
+  with a JWKS file or URL and no issuer (or no audience) refuses to start.
 
 **Who asks comes first.** :class:`AuthenticateFirst`, a pure ASGI middleware, authenticates every
 request to a route that needs a caller from its headers, before anything reads the body; a
@@ -39,10 +40,13 @@ whether the other exists or not, so nothing leaks; a caller's own region is one 
 
 from __future__ import annotations
 
+import asyncio
 import binascii
 import hashlib
 import json
+import logging
 import re
+import time
 from base64 import b64decode
 from collections.abc import Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass
@@ -68,7 +72,9 @@ from starlette.types import Scope as AsgiScope
 
 from .errors import Forbidden, Kind, Problem, RegionNotFound, Said, answer_early, said
 from .events import REGION_PATTERN
-from .settings import missing_setting
+from .settings import jwks_url_checked, missing_setting
+
+log = logging.getLogger(__name__)
 
 
 class Role(StrEnum):
@@ -168,20 +174,124 @@ class ApiKeys:
         return entry.principal
 
 
+class RemoteKeys:
+    """The identity provider's public keys, fetched from its JWKS URL and kept.
+
+    Fetched when a token needs them: on the first token, and when a token names a key id (``kid``)
+    the kept set lacks (the provider rotated its keys), but never more often than once per
+    ``refetch_seconds``, so tokens with made-up key ids cannot drive a storm of fetches. A set
+    older than ``max_age_seconds`` is fetched again in the background while the kept one serves.
+    A fetch that fails (the provider unreachable, an answer that is no key set) keeps the keys
+    there were: tokens signed with them still verify. Fetching never blocks the event loop: it is
+    an async request with a timeout, and requests that need the same fetch wait for the one."""
+
+    TIMEOUT_SECONDS = 5.0
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        refetch_seconds: float = 30.0,
+        max_age_seconds: float = 300.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.url = url
+        self.refetch_seconds = refetch_seconds
+        self.max_age_seconds = max_age_seconds
+        self.clock = clock
+        self.keys: dict[str | None, Any] = {}
+        self.fetches = 0
+        """Fetches attempted so far (the tests count them)."""
+        self._fetched_at: float | None = None
+        self._tried_at: float | None = None
+        self._lock = asyncio.Lock()
+        self._background: asyncio.Task[None] | None = None
+
+    def may_fetch(self) -> bool:
+        """Whether a fetch is allowed now: none was tried within ``refetch_seconds``."""
+        return self._tried_at is None or self.clock() - self._tried_at >= self.refetch_seconds
+
+    def stale(self) -> bool:
+        return self._fetched_at is None or self.clock() - self._fetched_at >= self.max_age_seconds
+
+    async def refresh(self) -> None:
+        """Fetch the key set, if allowed now (see :meth:`may_fetch`). Requests that ask at once
+        share one fetch: a caller that waited while another fetched finds it done."""
+        async with self._lock:
+            if not self.may_fetch():
+                return
+            self._tried_at = self.clock()
+            self.fetches += 1
+            try:
+                keys = await self._fetch()
+            except Exception as exc:
+                log.warning(
+                    "bearer tokens: the identity provider's keys could not be fetched from %s (%r); "
+                    "the %d kept keys serve meanwhile",
+                    self.url,
+                    exc,
+                    len(self.keys),
+                )
+                return
+            self.keys = keys
+            self._fetched_at = self.clock()
+
+    async def _fetch(self) -> dict[str | None, Any]:
+        import httpx
+        import jwt
+
+        async with httpx.AsyncClient(timeout=self.TIMEOUT_SECONDS, follow_redirects=False) as client:
+            response = await client.get(self.url, headers={"Accept": "application/json"})
+            response.raise_for_status()
+            document = response.json()
+        jwks = jwt.PyJWKSet.from_dict(document)
+        return {k.key_id: k for k in jwks.keys}
+
+    async def prepare(self, kid: str | None) -> None:
+        """Have the keys a token with key id ``kid`` needs, as far as the rules allow: fetched
+        when there are none yet or ``kid`` is unknown; fetched again in the background when old."""
+        if not self.keys or (kid is not None and kid not in self.keys):
+            await self.refresh()
+        elif self.stale() and self.may_fetch() and (self._background is None or self._background.done()):
+            self._background = asyncio.create_task(self.refresh(), name="jwks-refresh")
+
+
 class BearerTokens:
     """Verifies people's JWTs against the configured JWKS, issuer and audience.
 
-    With a JWKS file configured, an issuer and an audience must be too (:class:`ValueError`
-    otherwise, naming the setting): a token is only as good as the issuer it is checked against,
-    and without one, a token any issuer signed with a key of the set would pass."""
+    The keys come from a JWKS file (re-read when it changes) or from the identity provider's JWKS
+    URL (:class:`RemoteKeys`). With either configured, an issuer and an audience must be too
+    (:class:`ValueError` otherwise, naming the setting): a token is only as good as the issuer it
+    is checked against, and without one, a token any issuer signed with a key of the set would
+    pass."""
 
     ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA"]
 
-    def __init__(self, jwks_file: Path | None, issuer: str | None, audience: str) -> None:
-        if jwks_file is not None:
+    def __init__(
+        self,
+        jwks_file: Path | None,
+        issuer: str | None,
+        audience: str,
+        *,
+        jwks_url: str | None = None,
+        refetch_seconds: float = 30.0,
+        max_age_seconds: float = 300.0,
+    ) -> None:
+        if jwks_file is not None and jwks_url is not None:
+            raise ValueError(
+                "KRAFTSAMLA_JWT_JWKS_FILE and KRAFTSAMLA_JWT_JWKS_URL are both set: set one of them."
+            )
+        if jwks_file is not None or jwks_url is not None:
             missing_setting("KRAFTSAMLA_JWT_ISSUER", issuer)
             missing_setting("KRAFTSAMLA_JWT_AUDIENCE", audience)
         self.jwks_file = jwks_file
+        self.remote = (
+            RemoteKeys(
+                jwks_url_checked(jwks_url), refetch_seconds=refetch_seconds, max_age_seconds=max_age_seconds
+            )
+            if jwks_url is not None
+            else None
+        )
         self.issuer = issuer
         self.audience = audience
         self._mtime: float | None = None
@@ -189,9 +299,13 @@ class BearerTokens:
 
     @property
     def configured(self) -> bool:
+        if self.remote is not None:
+            return True
         return self.jwks_file is not None and self.jwks_file.exists()
 
-    def _load(self) -> None:
+    def _load(self) -> dict[str | None, Any]:
+        if self.remote is not None:
+            return self.remote.keys
         import jwt  # with the cryptography it needs, loaded on the first token, not at every start
 
         assert self.jwks_file is not None
@@ -200,16 +314,34 @@ class BearerTokens:
             jwks = jwt.PyJWKSet.from_dict(json.loads(self.jwks_file.read_text()))
             self._keys = {k.key_id: k for k in jwks.keys}
             self._mtime = mtime
+        return self._keys
 
     def verify(self, token: str) -> Principal:
-        """The token's identity; raises :class:`jwt.InvalidTokenError` (or KeyError) if it is not valid."""
+        """The token's identity, checked against the keys there are now (nothing is fetched: see
+        :meth:`verified`); raises :class:`jwt.InvalidTokenError` (or KeyError: a key id not in the
+        set) if it is not valid."""
         import jwt
 
         if not self.issuer or not self.audience:  # refused at start; never verify without them
             raise jwt.InvalidTokenError("no issuer or audience to check the token against")
-        self._load()
+        keys = self._load()
         kid = jwt.get_unverified_header(token).get("kid")
-        key = self._keys[kid] if kid is not None else next(iter(self._keys.values()))
+        if kid is not None:
+            return self._decode(token, keys[kid])
+        # No key id (some providers leave it out): each key of the set in turn, those of another
+        # algorithm passed over; a signature none of them checks is InvalidSignatureError.
+        if not keys:
+            raise KeyError("no keys to verify the token with")
+        for key in keys.values():
+            try:
+                return self._decode(token, key)
+            except (jwt.InvalidSignatureError, jwt.InvalidAlgorithmError):
+                continue
+        raise jwt.InvalidSignatureError("no key of the set checks the token's signature")
+
+    def _decode(self, token: str, key: Any) -> Principal:
+        import jwt
+
         claims = jwt.decode(
             token,
             key,
@@ -225,6 +357,26 @@ class BearerTokens:
         if (region == "*") != (role is Role.OPERATOR):
             raise jwt.InvalidTokenError("only an operator's token is for every region")
         return Principal(name=f"user:{claims['sub']}", region=region, role=role)
+
+    async def verified(self, token: str) -> Principal:
+        """:meth:`verify`, with the keys fetched first where they come from a URL: a token whose
+        key is not among those kept (a key id the set lacks, or, without a key id, a signature
+        none of them checks) has the set fetched again, as :class:`RemoteKeys` allows, and is
+        checked once more."""
+        remote = self.remote
+        if remote is None:
+            return self.verify(token)
+        import jwt
+
+        kid = jwt.get_unverified_header(token).get("kid")  # DecodeError: not a token at all
+        await remote.prepare(kid)
+        try:
+            return self.verify(token)
+        except (KeyError, jwt.InvalidSignatureError):
+            if remote.may_fetch():
+                await remote.refresh()
+                return self.verify(token)
+            raise
 
 
 _api_key_header = APIKeyHeader(
@@ -280,7 +432,7 @@ def _unauthorized(detail: Said, *challenges: str) -> Problem:
     return Problem(Kind.UNAUTHORIZED, detail, challenges=challenges)
 
 
-def identify(credentials: Credentials, keys: ApiKeys, tokens: BearerTokens) -> Principal:
+async def identify(credentials: Credentials, keys: ApiKeys, tokens: BearerTokens) -> Principal:
     """Who a request's credentials name; :class:`Problem` 401 (with its challenges) when they name
     no one: none given, an unknown, expired or revoked key, a token that is not valid. An API key
     wins over a token sent with it."""
@@ -290,7 +442,7 @@ def identify(credentials: Credentials, keys: ApiKeys, tokens: BearerTokens) -> P
         import jwt
 
         try:
-            return tokens.verify(credentials.token)
+            return await tokens.verified(credentials.token)
         except jwt.ExpiredSignatureError:
             raise _unauthorized(said("problem_detail_token_expired"), INVALID_TOKEN) from None
         except (jwt.InvalidTokenError, KeyError, ValueError, StopIteration):
@@ -323,7 +475,7 @@ async def authenticate(
         key=key or (basic.password if basic else None) or None,
         token=bearer.credentials if bearer else None,
     )
-    found = identify(credentials, request.app.state.api_keys, request.app.state.bearer_tokens)
+    found = await identify(credentials, request.app.state.api_keys, request.app.state.bearer_tokens)
     request.state.principal = found
     return found
 
@@ -366,7 +518,7 @@ class AuthenticateFirst:
         state = scope["app"].state
         request_headers = Headers(scope=scope)
         try:
-            principal = identify(credentials_of(request_headers), state.api_keys, state.bearer_tokens)
+            principal = await identify(credentials_of(request_headers), state.api_keys, state.bearer_tokens)
         except Problem as problem:
             await answer_early(scope, problem, self._closing(request_headers))(scope, receive, send)
             return

@@ -694,7 +694,7 @@ def _credentials(scope: Scope) -> tuple[str | None, str | None]:
     return key or basic or None, bearer or None
 
 
-def identify(scope: Scope, keys: ApiKeys, tokens: BearerTokens | None) -> Principal | None:
+async def identify(scope: Scope, keys: ApiKeys, tokens: BearerTokens | None) -> Principal | None:
     """The identity a request's credentials prove, as :func:`auth.authenticate` finds it (an API
     key first, else a bearer token), or None: no credentials, or ones that are not valid. It is
     only the limits' question, before anything else; authentication still answers the request."""
@@ -706,7 +706,7 @@ def identify(scope: Scope, keys: ApiKeys, tokens: BearerTokens | None) -> Princi
         if key:
             return keys.lookup(key)
         if bearer and tokens is not None and tokens.configured:
-            return tokens.verify(bearer)
+            return await tokens.verified(bearer)
     except Exception:
         return None
     return None
@@ -793,7 +793,7 @@ class Limits:
     async def admit(self, scope: Scope) -> Admission:
         """Charge a request to its buckets: the pool it counts in (its region, ``*`` for the
         operator outside any region, ``""`` without valid credentials), or why it is refused."""
-        principal = identify(scope, self.keys, self.tokens)
+        principal = await identify(scope, self.keys, self.tokens)
         if principal is None:
             address = client_address(scope, self.proxies)
             verdict = await self.limiter.hit(self.address, address)

@@ -281,7 +281,14 @@ def create_app(
     )
     app.state.ctx = ctx
     app.state.api_keys = ctx.api_keys
-    app.state.bearer_tokens = BearerTokens(settings.jwt_jwks_file, settings.jwt_issuer, settings.jwt_audience)
+    app.state.bearer_tokens = BearerTokens(
+        settings.jwt_jwks_file,
+        settings.jwt_issuer,
+        settings.jwt_audience,
+        jwks_url=settings.jwt_jwks_url,
+        refetch_seconds=settings.jwt_jwks_refetch_seconds,
+        max_age_seconds=settings.jwt_jwks_max_age_seconds,
+    )
     app.state.limits = limits.Limits(settings, ctx.api_keys, app.state.bearer_tokens)
     errors.install(app, base=settings.problem_base)
     errors.document(app)

@@ -16,10 +16,37 @@ def missing_setting(name: str, value: str | None) -> None:
     """Refuse a bearer-token setup without ``name``: :class:`ValueError` saying what to set."""
     if value is None or not value.strip():
         raise ValueError(
-            f"{name} must be set when KRAFTSAMLA_JWT_JWKS_FILE is: every bearer token is checked "
-            "against it, and without it a token naming any issuer or audience would be accepted. "
-            f"Set {name}, or unset KRAFTSAMLA_JWT_JWKS_FILE to accept API keys only."
+            f"{name} must be set when KRAFTSAMLA_JWT_JWKS_FILE or KRAFTSAMLA_JWT_JWKS_URL is: every "
+            "bearer token is checked against it, and without it a token naming any issuer or audience "
+            f"would be accepted. Set {name}, or unset KRAFTSAMLA_JWT_JWKS_FILE and "
+            "KRAFTSAMLA_JWT_JWKS_URL to accept API keys only."
         )
+
+
+LOOPBACK_HOSTS = ("localhost",)
+
+
+def jwks_url_checked(url: str) -> str:
+    """A JWKS URL as the services fetch keys from it: ``https://``, or ``http://`` to a loopback
+    address only (an identity provider on the same machine, as in development); ValueError else."""
+    from ipaddress import ip_address
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip())
+    if parts.scheme == "https" and parts.hostname:
+        return url.strip()
+    if parts.scheme == "http" and parts.hostname:
+        host = parts.hostname
+        try:
+            loopback = ip_address(host).is_loopback
+        except ValueError:
+            loopback = host.lower() in LOOPBACK_HOSTS
+        if loopback:
+            return url.strip()
+    raise ValueError(
+        f"KRAFTSAMLA_JWT_JWKS_URL must be an https:// URL (http:// only to a loopback address such as "
+        f"127.0.0.1): the keys that tokens are checked with must not be open to tampering; not {url!r}."
+    )
 
 
 class Settings(BaseSettings):
@@ -55,16 +82,35 @@ class Settings(BaseSettings):
         description="People's bearer tokens: the identity provider's public keys (a JWKS file). "
         "Unset: only API keys are accepted.",
     )
+    jwt_jwks_url: str | None = Field(
+        default=None,
+        description="People's bearer tokens: the identity provider's JWKS URL (its discovery document's "
+        "`jwks_uri`), instead of a file; `https://`, or `http://` to a loopback address only. The keys "
+        "are kept, fetched again when a token names a key id they lack (a rotation) and in the "
+        "background when old; a provider that does not answer leaves the kept keys in use.",
+    )
+    jwt_jwks_refetch_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="JWKS URL: the least time between two fetches of the keys, however many tokens name "
+        "key ids the kept set lacks (made-up ones too).",
+    )
+    jwt_jwks_max_age_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="JWKS URL: keys fetched longer ago than this are fetched again, in the background "
+        "while they serve on (a key the provider withdrew is no longer accepted after about this long).",
+    )
     jwt_issuer: str | None = Field(
         default=None,
         validate_default=True,
         description="Bearer tokens: the issuer (`iss`) they must name, exactly as the identity provider "
-        "writes it. Required with a JWKS file: a service with one and no issuer refuses to start.",
+        "writes it. Required with a JWKS file or URL: a service with one and no issuer refuses to start.",
     )
     jwt_audience: str = Field(
         default="kraftsamla",
         description="Bearer tokens: the audience (`aud`) they must name (the client id the identity "
-        "provider puts there). Must not be empty with a JWKS file.",
+        "provider puts there). Must not be empty with a JWKS file or URL.",
     )
 
     max_deliver: int = Field(
@@ -235,11 +281,23 @@ class Settings(BaseSettings):
         "`<base>not-found`, …); set it to where the deployment publishes the pages that explain them.",
     )
 
+    @field_validator("jwt_jwks_url")
+    @classmethod
+    def _jwks_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """https (or http to a loopback address), and not beside a JWKS file."""
+        if value is None or not value.strip():
+            return None
+        if info.data.get("jwt_jwks_file") is not None:
+            raise ValueError(
+                "KRAFTSAMLA_JWT_JWKS_FILE and KRAFTSAMLA_JWT_JWKS_URL are both set: set one of them."
+            )
+        return jwks_url_checked(value)
+
     @field_validator("jwt_issuer", "jwt_audience")
     @classmethod
     def _bearer_tokens_checked(cls, value: str | None, info: ValidationInfo) -> str | None:
-        """With a JWKS file, the issuer and the audience tokens are checked against must be set."""
-        if info.data.get("jwt_jwks_file") is not None:
+        """With a JWKS file or URL, the issuer and the audience tokens are checked against must be set."""
+        if info.data.get("jwt_jwks_file") is not None or info.data.get("jwt_jwks_url") is not None:
             missing_setting(f"KRAFTSAMLA_{(info.field_name or '').upper()}", value)
         return value
 
