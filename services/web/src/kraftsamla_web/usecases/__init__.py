@@ -1,0 +1,1 @@
+"""What the pages ask of the services: each use case makes the calls one page needs, at once."""
