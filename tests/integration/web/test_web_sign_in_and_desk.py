@@ -1,0 +1,229 @@
+"""A person signs in to the staff web application through a real OpenID provider, in a real
+Chromium, and works at their region's desk: the waiting applications, the region's name, the
+language they choose; another region's desk is not there for them; forms without the session's
+CSRF token are refused; nothing sends them off-site; sign-out ends the session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from helpers import application, chromium_or_skip, eventually, headers, plan_event, publish
+
+Platform = Any  # tests/integration/web/conftest.py: the platform fixture
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "web"
+
+
+async def _local_only(route: Any) -> None:
+    """The pages load nothing from beyond this machine (the mock provider's own page would fetch
+    a stylesheet from a CDN: refused, as any request off the platform would be)."""
+    if route.request.url.startswith("http://127.0.0.1:"):
+        await route.continue_()
+    else:
+        await route.abort()
+
+
+async def _prepare_region(platform: Platform, region: str, js: Any) -> None:
+    """The region's name (its county) in actors, five applications assessed against a plan."""
+    actors = platform.services["actors"]
+    r = await actors.put(
+        f"/actors/regions/{region}/settings", json={"country": "SE", "county": "23"}, headers=headers(region)
+    )
+    assert r.status_code == 200, r.text
+    assessment = platform.services["assessment"]
+    for n in range(3):
+        r = await assessment.post(
+            f"/assessment/regions/{region}/applications",
+            json=application(n),
+            headers=headers(region, "integrator"),
+        )
+        assert r.status_code == 201, r.text
+    await publish(js, plan_event(region, 1))
+
+    async def assessed() -> bool:
+        r = await assessment.get(
+            f"/assessment/regions/{region}/applications",
+            params={"review": "none", "status": "assessed"},
+            headers=headers(region, "viewer"),
+        )
+        return bool(r.json()["count"] == 3)
+
+    await eventually(assessed)
+
+
+async def _sign_in(page: Any, sub: str) -> None:
+    """From the sign-in page through the provider's form, as the demo person ``sub``."""
+    await page.click("form[action='/signin'] button")
+    await page.wait_for_selector("input[name=sub]")
+    await page.fill("input[name=sub]", sub)
+    await page.click("form:has(input[name=sub]) button[type=submit]")
+    await page.wait_for_load_state()
+
+
+async def _csrf(page: Any) -> str:
+    return str(await page.locator("input[name=csrf_token]").first.get_attribute("value"))
+
+
+async def _session_cookie(context: Any) -> str | None:
+    for cookie in await context.cookies():
+        if cookie["name"] == "kraftsamla_session":
+            assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+            return str(cookie["value"])
+    return None
+
+
+@pytest.mark.timeout(180)
+async def test_sign_in_the_desk_and_sign_out(
+    platform: Platform, browser: Any, region: str, other_region: str, js: Any
+) -> None:
+    chromium_or_skip()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    await _prepare_region(platform, region, js)
+    anna = platform.provider.person("anna", region, "assessor", "Anna Andersson", locale="sv")
+    context = await browser.new_context(locale="en-GB")
+    page = await context.new_page()
+    await page.route("**/*", _local_only)
+    try:
+        # Not signed in: the desk sends to the sign-in page, which says where to come back.
+        desk = f"{platform.web}/regions/{region}"
+        await page.goto(desk)
+        assert page.url == f"{platform.web}/signin?next=/regions/{region}"
+        assert await page.locator("h1").inner_text() == "Sign in"
+        await page.screenshot(path=str(ARTIFACTS / "signin.png"), full_page=True)
+        before = await _session_cookie(context)
+        csrf_before = await _csrf(page)
+
+        await _sign_in(page, anna)
+        assert page.url == desk
+        # The token's locale (sv) chooses the language; the header names the region and the person.
+        assert await page.locator("html").get_attribute("lang") == "sv"
+        assert await page.locator("h1").inner_text() == "Översikt – Region Jämtland Härjedalen"
+        header = await page.locator("header").inner_text()
+        assert "Region Jämtland Härjedalen" in header
+        assert "Anna Andersson" in header and "handläggare" in header
+        waiting = await page.locator("#waiting-heading").inner_text()
+        assert "Väntar på granskning" in waiting and "3" in waiting
+        body = await page.locator("main").inner_text()
+        for n in range(3):
+            assert f"Ansökan {n}" in body
+        assert "Spets" in body  # the level, in Swedish
+        assert "Omprövning" in body or "omprövning" in body.lower()
+        await page.screenshot(path=str(ARTIFACTS / "desk-sv.png"), full_page=True)
+
+        # The session was made anew at sign-in: a new cookie, a new CSRF token.
+        after = await _session_cookie(context)
+        assert after is not None and after != before
+        assert await _csrf(page) != csrf_before
+        # The cookie from before the sign-in opens nothing.
+        stale = await browser.new_context()
+        try:
+            await stale.add_cookies(
+                [{"name": "kraftsamla_session", "value": before, "url": platform.web}] if before else []
+            )
+            r = await stale.request.get(desk, max_redirects=0)
+            assert r.status == 303 and r.headers["location"].startswith("/signin")
+        finally:
+            await stale.close()
+
+        # Another region's desk is not there for her.
+        response = await page.goto(f"{platform.web}/regions/{other_region}")
+        assert response is not None and response.status == 404
+        assert await page.locator("h1").inner_text() == "Sidan finns inte"
+        response = await page.goto(f"{platform.web}/regions/{region}/nothing-here")
+        assert response is not None and response.status == 404
+
+        # A form without the session's token (or with another) is refused.
+        r = await page.request.post(f"{platform.web}/language", form={"language": "en", "next": "/"})
+        assert r.status == 403
+        r = await page.request.post(
+            f"{platform.web}/signout", form={"csrf_token": csrf_before}, max_redirects=0
+        )
+        assert r.status == 403
+
+        # Nothing sends her off-site.
+        token = await _csrf(page.locator("body").page)
+        r = await page.request.post(
+            f"{platform.web}/language",
+            form={"csrf_token": token, "language": "sv", "next": "https://evil.example/"},
+            max_redirects=0,
+        )
+        assert r.status == 303 and r.headers["location"] == "/"
+        for target in ("https://evil.example", "//evil.example", "/\\evil.example"):
+            r = await page.request.get(f"{platform.web}/signin", params={"next": target}, max_redirects=0)
+            assert r.status == 303 and r.headers["location"] == f"/regions/{region}", target
+
+        # The language switch: English, Finnish, Swedish, remembered from page to page.
+        await page.goto(desk)
+        for language, heading, waiting_words in (
+            ("en", "Desk – Region Jämtland Härjedalen", "Waiting for review"),
+            ("fi", "Työpöytä – Region Jämtland Härjedalen", "Odottaa tarkastusta"),
+            ("sv", "Översikt – Region Jämtland Härjedalen", "Väntar på granskning"),
+        ):
+            await page.select_option("#language-choice", language)
+            await page.click(".language-form button")
+            await page.wait_for_load_state()
+            assert page.url == desk
+            assert await page.locator("html").get_attribute("lang") == language
+            assert await page.locator("h1").inner_text() == heading
+            assert waiting_words in await page.locator("#waiting-heading").inner_text()
+            if language != "sv":
+                await page.screenshot(path=str(ARTIFACTS / f"desk-{language}.png"), full_page=True)
+            await page.reload()
+            assert await page.locator("html").get_attribute("lang") == language
+
+        # Sign-out ends the session here and at the provider, and comes back to say so.
+        await page.click(".signout-form button")
+        await page.wait_for_load_state()
+        assert page.url.startswith(platform.provider.url)
+        await page.click("button[type=submit]")
+        await page.wait_for_url(f"{platform.web}/signed-out")
+        assert await page.locator("h1").inner_text() == "Du är utloggad"
+        await page.goto(desk)
+        assert page.url.startswith(f"{platform.web}/signin")
+    finally:
+        await context.close()
+
+
+async def test_a_sign_in_never_lands_off_site(platform: Platform, browser: Any, region: str) -> None:
+    """``next`` from beyond the site is dropped at the start of the sign-in: the person lands at
+    home, whatever the link they followed said."""
+    chromium_or_skip()
+    platform.provider.person("bo", region, "viewer", "Bo Berg", locale="en")
+    context = await browser.new_context()
+    page = await context.new_page()
+    await page.route("**/*", _local_only)
+    try:
+        await page.goto(f"{platform.web}/signin?next=https://evil.example/phish")
+        assert await page.locator("form[action='/signin'] input[name=next]").get_attribute("value") == "/"
+        await _sign_in(page, "bo")
+        assert page.url == f"{platform.web}/regions/{region}"
+        assert await page.locator("html").get_attribute("lang") == "en"
+        assert "viewer" in await page.locator("header").inner_text()
+    finally:
+        await context.close()
+
+
+async def test_a_token_without_a_role_is_refused(platform: Platform, browser: Any, region: str) -> None:
+    chromium_or_skip()
+    r = httpx.put(f"{platform.provider.url}/users/nobody", json={"name": "No Body", "region": region})
+    assert r.status_code == 204
+    context = await browser.new_context()
+    page = await context.new_page()
+    await page.route("**/*", _local_only)
+    try:
+        await page.goto(f"{platform.web}/signin")
+        await page.click("form[action='/signin'] button")
+        await page.wait_for_selector("input[name=sub]")
+        await page.fill("input[name=sub]", "nobody")
+        await page.click("form:has(input[name=sub]) button[type=submit]")
+        await page.wait_for_load_state()
+        assert page.url.startswith(f"{platform.web}/signin/callback")
+        assert "no region or role" in await page.locator("[role=alert]").inner_text()
+        r = await page.request.get(f"{platform.web}/regions/{region}", max_redirects=0)
+        assert r.status == 303
+    finally:
+        await context.close()
