@@ -33,14 +33,19 @@ def db_backend() -> str:
 class Provider:
     url: str
 
-    def person(self, sub: str, region: str, role: str, name: str, locale: str = "sv") -> str:
-        """A demo person whose ID token carries the platform's claims; their subject."""
-        r = httpx.put(
-            f"{self.url}/users/{sub}",
-            json={"name": name, "region": region, "role": role, "locale": locale},
-        )
+    async def person(self, sub: str, region: str, role: str | None, name: str, locale: str = "sv") -> str:
+        """A demo person whose ID token carries the platform's claims (no ``role`` where None);
+        their subject."""
+        claims = {"name": name, "region": region, "locale": locale, **({"role": role} if role else {})}
+        async with httpx.AsyncClient() as http:
+            r = await http.put(f"{self.url}/users/{sub}", json=claims)
         assert r.status_code == 204, r.text
         return sub
+
+    async def jwks(self) -> dict[str, Any]:
+        async with httpx.AsyncClient() as http:
+            keys: dict[str, Any] = (await http.get(f"{self.url}/jwks")).json()
+        return keys
 
 
 @pytest.fixture
@@ -76,11 +81,11 @@ async def platform(
     from kraftsamla_web.settings import WebSettings
 
     jwks = tmp_path / "jwks.json"
-    jwks.write_text(json.dumps(httpx.get(f"{oidc_provider.url}/jwks").json()))
+    jwks.write_text(json.dumps(await oidc_provider.jwks()))
     tokens = {"jwt_jwks_file": jwks, "jwt_issuer": oidc_provider.url, "jwt_audience": AUDIENCE}
     async with contextlib.AsyncExitStack() as stack:
         clients: dict[str, httpx.AsyncClient] = {}
-        urls: dict[str, str] = {}
+        urls: dict[str, Any] = {}
         for name in ("assessment", "reporting", "actors"):
             extra = {"report_debounce_seconds": 0.1} if name == "reporting" else {}
             client = await stack.enter_async_context(start_service(name, **tokens, **extra))

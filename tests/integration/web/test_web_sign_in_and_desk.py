@@ -5,10 +5,10 @@ CSRF token are refused; nothing sends them off-site; sign-out ends the session."
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from helpers import application, chromium_or_skip, eventually, headers, plan_event, publish
@@ -16,6 +16,24 @@ from helpers import application, chromium_or_skip, eventually, headers, plan_eve
 Platform = Any  # tests/integration/web/conftest.py: the platform fixture
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "web"
+AXE = Path(__file__).resolve().parents[2] / "assets" / "axe-core-4.14.1.min.js"
+AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"
+"""axe-core 4.14.1's axe.min.js from the npm registry's axe-core-4.14.1.tgz, for the tests only."""
+
+
+def test_the_accessibility_checker_is_the_pinned_one() -> None:
+    assert hashlib.sha256(AXE.read_bytes()).hexdigest() == AXE_SHA256
+
+
+async def _serious_violations(page: Any) -> list[str]:
+    """What axe-core finds on the page at the impact ``serious`` or ``critical``."""
+    await page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    found = await page.evaluate("async () => (await axe.run(document)).violations")
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}"
+        for v in found
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 async def _local_only(route: Any) -> None:
@@ -83,7 +101,7 @@ async def test_sign_in_the_desk_and_sign_out(
     chromium_or_skip()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     await _prepare_region(platform, region, js)
-    anna = platform.provider.person("anna", region, "assessor", "Anna Andersson", locale="sv")
+    anna = await platform.provider.person("anna", region, "assessor", "Anna Andersson", locale="sv")
     context = await browser.new_context(locale="en-GB")
     page = await context.new_page()
     await page.route("**/*", _local_only)
@@ -94,6 +112,7 @@ async def test_sign_in_the_desk_and_sign_out(
         assert page.url == f"{platform.web}/signin?next=/regions/{region}"
         assert await page.locator("h1").inner_text() == "Sign in"
         await page.screenshot(path=str(ARTIFACTS / "signin.png"), full_page=True)
+        assert await _serious_violations(page) == []
         before = await _session_cookie(context)
         csrf_before = await _csrf(page)
 
@@ -113,6 +132,21 @@ async def test_sign_in_the_desk_and_sign_out(
         assert "Spets" in body  # the level, in Swedish
         assert "Omprövning" in body or "omprövning" in body.lower()
         await page.screenshot(path=str(ARTIFACTS / "desk-sv.png"), full_page=True)
+        assert await _serious_violations(page) == []
+
+        # The latest report, as the reporting service has it, is linked and opens.
+        r = await platform.services["reporting"].get(
+            f"/reporting/regions/{region}/reports/latest", headers=headers(region, "viewer")
+        )
+        if r.status_code == 200:
+            number = r.json()["number"]
+            link = page.get_by_role("link", name=f"Öppna rapport {number}")
+            assert await link.get_attribute("href") == f"/regions/{region}/reports/{number}"
+            report = await page.request.get(f"{platform.web}/regions/{region}/reports/{number}")
+            assert report.status == 200 and "<html" in (await report.text()).lower()
+        else:
+            assert r.status_code == 404
+            assert "Ingen rapport har skapats ännu." in body
 
         # The session was made anew at sign-in: a new cookie, a new CSRF token.
         after = await _session_cookie(context)
@@ -133,6 +167,9 @@ async def test_sign_in_the_desk_and_sign_out(
         response = await page.goto(f"{platform.web}/regions/{other_region}")
         assert response is not None and response.status == 404
         assert await page.locator("h1").inner_text() == "Sidan finns inte"
+        assert await _serious_violations(page) == []
+        r = await page.request.get(f"{platform.web}/regions/{other_region}/reports/1")
+        assert r.status == 404
         response = await page.goto(f"{platform.web}/regions/{region}/nothing-here")
         assert response is not None and response.status == 404
 
@@ -192,7 +229,7 @@ async def test_a_sign_in_never_lands_off_site(platform: Platform, browser: Any, 
     """``next`` from beyond the site is dropped at the start of the sign-in: the person lands at
     home, whatever the link they followed said."""
     chromium_or_skip()
-    platform.provider.person("bo", region, "viewer", "Bo Berg", locale="en")
+    await platform.provider.person("bo", region, "viewer", "Bo Berg", locale="en")
     context = await browser.new_context()
     page = await context.new_page()
     await page.route("**/*", _local_only)
@@ -209,8 +246,7 @@ async def test_a_sign_in_never_lands_off_site(platform: Platform, browser: Any, 
 
 async def test_a_token_without_a_role_is_refused(platform: Platform, browser: Any, region: str) -> None:
     chromium_or_skip()
-    r = httpx.put(f"{platform.provider.url}/users/nobody", json={"name": "No Body", "region": region})
-    assert r.status_code == 204
+    await platform.provider.person("nobody", region, None, "No Body")
     context = await browser.new_context()
     page = await context.new_page()
     await page.route("**/*", _local_only)
