@@ -81,3 +81,25 @@ class WebSettings(BaseSettings):
 
     def service_url(self, service: str) -> str:
         return str(getattr(self, f"{service}_url"))
+
+
+def settings_table() -> str:
+    """The Markdown table of the web application's settings (docs/web.md holds it; a test keeps
+    it current)."""
+    lines = ["| variable | default | meaning |", "| --- | --- | --- |"]
+    for name, field in WebSettings.model_fields.items():
+        value = field.default
+        if field.is_required():
+            default = "required"
+        elif value is None or value == "":
+            default = "unset"
+        elif isinstance(value, float):
+            default = f"`{value:g}`"
+        else:
+            default = f"`{value}`"
+        lines.append(f"| `KRAFTSAMLA_WEB_{name.upper()}` | {default} | {field.description} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(settings_table(), end="")

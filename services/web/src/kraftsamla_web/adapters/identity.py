@@ -5,13 +5,19 @@ expiry and nonce are checked by Authlib; the state and the PKCE verifier wait in
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
-from authlib.integrations.starlette_client import OAuth, OAuthError
+from authlib.deprecate import AuthlibDeprecationWarning  # with its own filter, before the one below
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
 from ..settings import WebSettings
+
+with warnings.catch_warnings():
+    # Authlib asks for its future HTTP client (httpx2) where httpx, which it still uses, is there.
+    warnings.simplefilter("ignore", AuthlibDeprecationWarning)
+    from authlib.integrations.starlette_client import OAuth, OAuthError
 
 __all__ = ["Identity", "OAuthError"]
 
