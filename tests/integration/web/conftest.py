@@ -5,11 +5,9 @@ accepting that provider's tokens, and the web application served by uvicorn."""
 from __future__ import annotations
 
 import contextlib
-import json
 import secrets
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -42,11 +40,6 @@ class Provider:
         assert r.status_code == 204, r.text
         return sub
 
-    async def jwks(self) -> dict[str, Any]:
-        async with httpx.AsyncClient() as http:
-            keys: dict[str, Any] = (await http.get(f"{self.url}/jwks")).json()
-        return keys
-
 
 @pytest.fixture
 def oidc_provider() -> Iterator[Provider]:
@@ -72,17 +65,17 @@ async def js(nats_url: str) -> AsyncIterator[Any]:
 
 
 @pytest.fixture
-async def platform(
-    start_service: StartService, oidc_provider: Provider, tmp_path: Path
-) -> AsyncIterator[Platform]:
+async def platform(start_service: StartService, oidc_provider: Provider) -> AsyncIterator[Platform]:
     """The services the desk needs, each on a real port and accepting the provider's tokens (its
-    keys written to a JWKS file), and the web application in front of them."""
+    keys fetched from its JWKS URL), and the web application in front of them."""
     from kraftsamla_web.app import create_app
     from kraftsamla_web.settings import WebSettings
 
-    jwks = tmp_path / "jwks.json"
-    jwks.write_text(json.dumps(await oidc_provider.jwks()))
-    tokens = {"jwt_jwks_file": jwks, "jwt_issuer": oidc_provider.url, "jwt_audience": AUDIENCE}
+    tokens = {
+        "jwt_jwks_url": f"{oidc_provider.url}/jwks",
+        "jwt_issuer": oidc_provider.url,
+        "jwt_audience": AUDIENCE,
+    }
     async with contextlib.AsyncExitStack() as stack:
         clients: dict[str, httpx.AsyncClient] = {}
         urls: dict[str, Any] = {}

@@ -19,7 +19,7 @@ def test_the_documented_settings_are_the_class() -> None:
 
 
 def test_a_short_session_secret_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KRAFTSAMLA_WEB_OIDC_ISSUER", "https://id.example/")
+    monkeypatch.setenv("KRAFTSAMLA_OIDC_ISSUER", "https://id.example/")
     monkeypatch.setenv("KRAFTSAMLA_WEB_SESSION_SECRET", "short")
     with pytest.raises(ValidationError, match="at least 32"):
         WebSettings()  # type: ignore[call-arg]

@@ -35,6 +35,7 @@ from .adapters.services import SERVICES, NotFound, SignedOut, Unavailable, http_
 from .api import router
 from .api.context import CsrfRefused, PageNotFound, SignInNeeded, page_language
 from .settings import WebSettings
+from .settings import variable as variable_of
 
 NAME = "web"
 SESSION_COOKIE = "kraftsamla_session"
@@ -182,7 +183,8 @@ def configuration_error(exc: ValueError) -> str:
     reasons = []
     for error in exc.errors():
         message = str(error["msg"]).removeprefix("Value error, ")
-        variable = "KRAFTSAMLA_WEB_" + "_".join(str(p) for p in error["loc"]).upper()
+        loc = "_".join(str(p) for p in error["loc"])
+        variable = loc if loc.startswith("KRAFTSAMLA_") else variable_of(loc)
         reasons.append(message if variable in message else f"{variable}: {message}")
     return "; ".join(reasons)
 

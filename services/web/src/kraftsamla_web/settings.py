@@ -1,4 +1,5 @@
-"""The web application's settings: environment variables prefixed ``KRAFTSAMLA_WEB_``.
+"""The web application's settings: environment variables prefixed ``KRAFTSAMLA_WEB_``, and the
+OpenID provider's as ``KRAFTSAMLA_OIDC_*`` (the names the local launcher gives them).
 
 The web application has no database and no bus of its own: it signs people in with the region's
 OpenID provider and calls the four services' public APIs with each person's token. Its settings are
@@ -16,7 +17,7 @@ DEFAULT_PORT = 8105
 
 
 class WebSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="KRAFTSAMLA_WEB_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="KRAFTSAMLA_WEB_", extra="ignore", populate_by_name=True)
 
     host: str = Field(default="127.0.0.1", description="Address the HTTP server binds.")
     port: int = Field(default=DEFAULT_PORT, ge=0, le=65535, description="HTTP port.")
@@ -34,20 +35,24 @@ class WebSettings(BaseSettings):
     )
 
     oidc_issuer: str = Field(
+        validation_alias="KRAFTSAMLA_OIDC_ISSUER",
         description="The OpenID provider's issuer URL; its `.well-known/openid-configuration` is read "
-        "from there. Required."
+        "from there. Required.",
     )
     oidc_client_id: str = Field(
         default="kraftsamla",
+        validation_alias="KRAFTSAMLA_OIDC_CLIENT_ID",
         description="This application's client id at the provider (the audience of the tokens the "
         "services accept, `KRAFTSAMLA_JWT_AUDIENCE`).",
     )
     oidc_client_secret: SecretStr | None = Field(
         default=None,
+        validation_alias="KRAFTSAMLA_OIDC_CLIENT_SECRET",
         description="The client's secret at the provider; unset: a public client (PKCE alone).",
     )
     oidc_scope: str = Field(
         default="openid profile",
+        validation_alias="KRAFTSAMLA_OIDC_SCOPE",
         description="Scopes asked for; the claims `name` and `locale` need `profile`.",
     )
     public_url: str | None = Field(
@@ -83,6 +88,12 @@ class WebSettings(BaseSettings):
         return str(getattr(self, f"{service}_url"))
 
 
+def variable(name: str) -> str:
+    """The environment variable a setting is read from."""
+    alias = WebSettings.model_fields[name].validation_alias
+    return alias if isinstance(alias, str) else f"KRAFTSAMLA_WEB_{name.upper()}"
+
+
 def settings_table() -> str:
     """The Markdown table of the web application's settings (docs/web.md holds it; a test keeps
     it current)."""
@@ -97,7 +108,7 @@ def settings_table() -> str:
             default = f"`{value:g}`"
         else:
             default = f"`{value}`"
-        lines.append(f"| `KRAFTSAMLA_WEB_{name.upper()}` | {default} | {field.description} |")
+        lines.append(f"| `{variable(name)}` | {default} | {field.description} |")
     return "\n".join(lines) + "\n"
 
 
