@@ -110,6 +110,19 @@ async def test_sign_in_the_desk_and_sign_out(
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     await _prepare_region(platform, region, js)
     anna = await platform.provider.person("anna", region, "assessor", "Anna Andersson", locale="sv")
+    # An administrator assigns her the first application (a person is ``user:<sub>`` to the services).
+    assessment = platform.services["assessment"]
+    listed = await assessment.get(
+        f"/assessment/regions/{region}/applications", params={"q": "Ansökan 0"}, headers=headers(region)
+    )
+    first = listed.json()["data"][0]
+    assert first["title"] == "Ansökan 0"
+    r = await assessment.post(
+        f"/assessment/regions/{region}/applications/assignments",
+        json={"application_ids": [first["id"]], "assignee": f"user:{anna}"},
+        headers=headers(region),
+    )
+    assert r.status_code == 200, r.text
     context = await browser.new_context(locale="en-GB")
     page = await context.new_page()
     await page.route("**/*", _local_only)
@@ -132,6 +145,9 @@ async def test_sign_in_the_desk_and_sign_out(
         header = await page.locator("header").inner_text()
         assert "Region Jämtland Härjedalen" in header
         assert "Anna Andersson" in header and "handläggare" in header
+        queue = page.locator("section:has(#queue-heading)")
+        assert "Din kö" in await queue.locator("h2").inner_text()
+        assert await queue.locator("tbody th").all_inner_texts() == ["Ansökan 0"]
         waiting = await page.locator("#waiting-heading").inner_text()
         assert "Väntar på granskning" in waiting and "3" in waiting
         body = await page.locator("main").inner_text()
@@ -255,6 +271,7 @@ async def test_a_sign_in_never_lands_off_site(platform: Platform, browser: Any, 
         assert page.url == f"{platform.web}/regions/{region}"
         assert await page.locator("html").get_attribute("lang") == "en"
         assert "viewer" in await page.locator("header").inner_text()
+        assert await page.locator("#queue-heading").count() == 0  # a queue is an assessor's
     finally:
         await context.close()
 

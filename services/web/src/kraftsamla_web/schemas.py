@@ -83,6 +83,8 @@ class Desk(BaseModel):
 
     region: str
     settings: RegionSettings | None
+    queue: ApplicationList | None
+    """An assessor's queue: the applications assigned to them (None for other roles)."""
     needs_review: ApplicationList
     not_reviewed: ApplicationList
     reassessments: ReassessmentList

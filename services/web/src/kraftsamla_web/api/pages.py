@@ -45,7 +45,7 @@ async def regions(page: PageDep) -> Response:
 @router.get("/regions/{region}", name="desk")
 async def desk(region: str, page: PageDep) -> Response:
     _openable(page, region)
-    found = await load_desk(page.services, region)
+    found = await load_desk(page.services, region, queue=page.person.role == "assessor")
     return page.render(
         "desk.html.j2",
         region=region,

@@ -10,13 +10,20 @@ ROWS = 10
 REASSESSMENTS = 5
 
 
-async def load_desk(services: Services, region: str) -> Desk:
+async def load_desk(services: Services, region: str, *, queue: bool = False) -> Desk:
     """Applications waiting for review (those a reassessment marked ``needs_review``, and assessed
     ones no one has reviewed), the last reassessments, the latest report and the region's settings
-    (its name). Five calls to three services, together; a region the person may not open answers
+    (its name); with ``queue``, the applications assigned to the person. Five or six calls to three
+    services, together; a region the person may not open answers
     :class:`~kraftsamla_web.adapters.services.NotFound`."""
     applications = f"/assessment/regions/{region}/applications"
-    needs, fresh, reassessments, report, settings = await services.gather(
+    mine = (
+        services.json("assessment", applications, {"assigned_to": "me", "limit": ROWS})
+        if queue
+        else _nothing()
+    )
+    assigned, needs, fresh, reassessments, report, settings = await services.gather(
+        mine,
         services.json("assessment", applications, {"review": "needs_review", "limit": ROWS}),
         services.json("assessment", applications, {"review": "none", "status": "assessed", "limit": ROWS}),
         services.json("assessment", f"/assessment/regions/{region}/reassessments", {"limit": REASSESSMENTS}),
@@ -26,11 +33,16 @@ async def load_desk(services: Services, region: str) -> Desk:
     return Desk(
         region=region,
         settings=RegionSettings.model_validate(settings) if settings else None,
+        queue=ApplicationList.model_validate(assigned) if assigned is not None else None,
         needs_review=ApplicationList.model_validate(needs),
         not_reviewed=ApplicationList.model_validate(fresh),
         reassessments=ReassessmentList.model_validate(reassessments),
         report=ReportLine.model_validate(report) if report else None,
     )
+
+
+async def _nothing() -> None:
+    return None
 
 
 async def region_settings(services: Services, region: str) -> RegionSettings | None:
