@@ -106,6 +106,7 @@ def test_gateway_routes_prefix_without_stripping(tmp_path: Path, echo_server: in
         index = httpx.get(f"{gateway.url}/")
         assert index.status_code == 200
         assert set(index.json()["services"]) == {"plans", "actors"}
+        assert httpx.get(f"{gateway.url}/api").json() == index.json()
 
         assert httpx.get(f"{gateway.url}/plansx").status_code == 404
         assert httpx.get(f"{gateway.url}/nowhere/x").status_code == 404
@@ -114,6 +115,17 @@ def test_gateway_routes_prefix_without_stripping(tmp_path: Path, echo_server: in
     # Caddy wrote its state under the data dir only.
     assert (tmp_path / "caddy" / "Caddyfile").exists()
     assert not port_open(gateway.port)
+
+
+def test_gateway_sends_everything_but_the_services_and_the_index_to_the_web_application(
+    tmp_path: Path, echo_server: int
+) -> None:
+    with Gateway({"plans": free_port(), "web": echo_server}, data_dir=tmp_path) as gateway:
+        for path in ("/", "/signin?next=/regions/lappi", "/regions/kronoberg", "/static/site.css"):
+            assert httpx.get(f"{gateway.url}{path}").json()["path"] == path
+        index = httpx.get(f"{gateway.url}/api").json()
+        assert set(index["services"]) == {"plans"} and index["web"] == f"{gateway.url}/"
+        assert httpx.get(f"{gateway.url}/plans/x").status_code == 502  # the service's, not the web app's
 
 
 FAKE_SERVICE = textwrap.dedent(

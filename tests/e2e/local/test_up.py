@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -39,7 +40,7 @@ class Launcher:
         self.gateway_metrics_port = free_port()
         self.nats_port = free_port()
         self.oidc_port = free_port()
-        self.service_ports = {name: free_port() for name in SERVICES}
+        self.service_ports = {name: free_port() for name in (*SERVICES, "web")}
         self.proc: subprocess.Popen[str] | None = None
         self.output: list[str] = []
 
@@ -194,6 +195,30 @@ def wait_for(check: Any, timeout: float = 60) -> Any:
         time.sleep(0.2)
 
 
+def sign_in_through_the_gateway(launcher: Launcher, http: httpx.Client, sub: str, region_name: str) -> None:
+    """A demo person signs in to the staff web application through the gateway, by the real
+    authorization-code flow of the launcher's OpenID provider, and lands on their region's desk."""
+    r = http.get("/")
+    assert r.status_code == 303 and r.headers["location"].endswith("/signin"), r.headers
+    page = http.get("/signin")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert found, page.text
+    r = http.post("/signin", data={"csrf_token": found.group(1), "next": ""})
+    assert r.status_code in (302, 303), r.text
+    authorize = r.headers["location"]
+    assert authorize.startswith(f"http://127.0.0.1:{launcher.oidc_port}/")
+    # On the provider's page the person is chosen; it sends the browser back with a code.
+    chosen = httpx.post(authorize, data={"sub": sub}, timeout=30)
+    assert chosen.status_code in (302, 303), chosen.text
+    callback = chosen.headers["location"]
+    assert callback.startswith(f"http://127.0.0.1:{launcher.gateway_port}/"), callback
+    r = http.get(callback)
+    assert r.status_code in (302, 303), r.text
+    desk = http.get(r.headers["location"])
+    assert desk.status_code == 200 and region_name in desk.text, desk.text[:500]
+
+
 def test_up_loads_demo_data_stops_on_ctrl_c_and_keeps_data(launcher: Launcher) -> None:
     launcher.start()
     banner = "".join(launcher.output)
@@ -209,6 +234,10 @@ def test_up_loads_demo_data_stops_on_ctrl_c_and_keeps_data(launcher: Launcher) -
     assert "Loaded demo" not in banner
     with launcher.client() as http:
         assert http.get("/plans/healthz").status_code == 200
+        # The index of the services at /api; the staff web application at /.
+        assert set(http.get("/api").json()["services"]) == set(SERVICES)
+        assert f"http://127.0.0.1:{launcher.gateway_port}/api" in banner
+        sign_in_through_the_gateway(launcher, http, "jamtland-harjedalen-assessor", "Jämtland Härjedalen")
     launcher.read_until("Demo data loaded in")
     progress = "".join(launcher.output).split("Press Ctrl-C to stop.")[1]
     assert all(f"Loaded demo: {region['name']} in " in progress for region in REGIONS), progress

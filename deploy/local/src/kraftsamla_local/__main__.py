@@ -30,8 +30,8 @@ import httpx
 
 from . import demo, demo_schemas
 from .demo_content import REGIONS, DemoContentError
-from .people import DEMO_PEOPLE, WEB_CLIENT_ID, WEB_CLIENT_SECRET, people_table, service_env
-from .servers import Gateway, ManagedProcess, NatsServer, OidcProvider, ServiceProcess, stop_all
+from .people import DEMO_PEOPLE, WEB_CLIENT_ID, WEB_CLIENT_SECRET, people_table, service_env, web_env
+from .servers import WEB, Gateway, ManagedProcess, NatsServer, OidcProvider, ServiceProcess, stop_all
 from .supervisor import Supervisor
 
 log = logging.getLogger("kraftsamla_local")
@@ -43,6 +43,8 @@ SERVICE_PORTS: dict[str, tuple[str, int]] = {
     "assessment": ("KRAFTSAMLA_ASSESSMENT_PORT", 8103),
     "reporting": ("KRAFTSAMLA_REPORTING_PORT", 8104),
 }
+WEB_PORT = ("KRAFTSAMLA_WEB_PORT", 8105)
+"""The staff web application's port (behind the gateway at /)."""
 
 DEMO_REGIONS = tuple(r["region"] for r in REGIONS)
 LOCAL_LIMITS = {
@@ -199,6 +201,32 @@ def service_processes(
     ]
 
 
+def web_process(
+    nats_url: str,
+    data_dir: Path,
+    port: int,
+    services: list[ServiceProcess],
+    oidc: OidcProvider,
+    public_url: str,
+) -> ServiceProcess:
+    """The staff web application as ``up`` runs it (not started yet): people sign in at ``oidc``,
+    pages call the services directly, browsers reach it at ``public_url`` (the gateway); a new
+    session secret at every start (a restart of ``up`` signs everyone out)."""
+    return ServiceProcess(
+        WEB,
+        port=port,
+        nats_url=nats_url,
+        data_dir=data_dir,
+        extra_env={
+            **web_env(oidc.url),
+            "KRAFTSAMLA_WEB_PORT": str(port),
+            "KRAFTSAMLA_WEB_PUBLIC_URL": public_url,
+            "KRAFTSAMLA_WEB_SESSION_SECRET": secrets.token_urlsafe(48),
+            **{f"KRAFTSAMLA_WEB_{s.name.upper()}_URL": s.base_url for s in services},
+        },
+    )
+
+
 class DemoLoad:
     """The demo data loaded in a thread of its own while the platform runs: the banner is out
     first, the load's progress follows it, and a load that fails says why and leaves the platform
@@ -294,7 +322,8 @@ def banner(
         "",
         "Kraftsamla is running.",
         "",
-        f"  gateway    {gateway.url}/",
+        f"  staff app  {gateway.url}/  (sign in as one of the demo people below)",
+        f"  API index  {gateway.url}/api",
     ]
     lines += [f"  {name:<10} {gateway.url}/{name}/docs" for name in SERVICE_PORTS]
     lines += [
@@ -372,8 +401,15 @@ def up(args: argparse.Namespace) -> int:
             service.wait_ready(args.ready_timeout)
             log.info("%s is ready (%.1f s)", service.name, time.monotonic() - started)
 
+        web = web_process(
+            nats.url, data_dir, _env_int(*WEB_PORT), services, oidc, f"http://127.0.0.1:{args.gateway_port}"
+        )
+        log.info("starting the staff web application on port %d", web.port)
+        processes.append(web.start())
+        web.wait_ready(args.ready_timeout)
+
         gateway = Gateway(
-            {s.name: s.port for s in services},
+            {**{s.name: s.port for s in services}, WEB: web.port},
             port=args.gateway_port,
             metrics_port=args.gateway_metrics_port,
             data_dir=data_dir,
@@ -401,6 +437,7 @@ def up(args: argparse.Namespace) -> int:
         supervisor.watch(oidc, oidc.start)
         for service in services:
             supervisor.watch(service, service.start, service.is_ready)
+        supervisor.watch(web, web.start, web.is_ready)
         supervisor.watch(gateway, gateway.start)
         while True:
             supervisor.poll()

@@ -696,6 +696,10 @@ class ServiceProcess(ManagedProcess):
 # --------------------------------------------------------------------------- gateway
 
 
+WEB = "web"
+"""The staff web application's route: not a prefix like the services', but everything else (``/``)."""
+
+
 class Gateway(ManagedProcess):
     """Caddy as the single entry point: ``/<service>/…`` → that service, prefix kept.
 
@@ -740,22 +744,40 @@ class Gateway(ManagedProcess):
         return f"http://127.0.0.1:{self.metrics_port}/metrics"
 
     def index(self) -> dict[str, Any]:
-        """What ``GET /`` answers: where each service and its docs are."""
-        return {
+        """What ``GET /api`` answers (and ``GET /`` without a web application): where each service
+        and its docs are, and the staff web application."""
+        found: dict[str, Any] = {
             "name": "kraftsamla",
             "services": {
                 name: {"base": f"{self.url}/{name}", "docs": f"{self.url}/{name}/docs"}
                 for name in self.routes
+                if name != WEB
             },
         }
+        if WEB in self.routes:
+            found["web"] = f"{self.url}/"
+        return found
 
     def caddyfile(self) -> str:
         handles = "".join(
             f"\t@{name} path /{name} /{name}/*\n"
             f"\thandle @{name} {{\n\t\treverse_proxy 127.0.0.1:{port}\n\t}}\n"
             for name, port in self.routes.items()
+            if name != WEB
         )
         index = json.dumps(self.index(), indent=None)
+        answer_index = f"\t\theader Content-Type application/json\n\t\trespond `{index}` 200\n"
+        # Everything else: the staff web application where there is one (its pages live at /),
+        # else the index at / and a problem 404.
+        rest = (
+            f"\thandle {{\n\t\treverse_proxy 127.0.0.1:{self.routes[WEB]}\n\t}}\n"
+            if WEB in self.routes
+            else "\thandle / {\n" + answer_index + "\t}\n"
+            "\thandle {\n"
+            "\t\theader Content-Type application/problem+json\n"
+            '\t\trespond `{"type": "about:blank", "title": "Not Found", "status": 404}` 404\n'
+            "\t}\n"
+        )
         return (
             "{\n"
             # No admin API: nothing listens on :2019, so several gateways (tests) never clash.
@@ -775,14 +797,10 @@ class Gateway(ManagedProcess):
             # the caller sent, or the one the service answered with.
             "\tlog {\n\t\toutput stderr\n\t\tformat json\n\t}\n"
             f"{handles}"
-            "\thandle / {\n"
-            "\t\theader Content-Type application/json\n"
-            f"\t\trespond `{index}` 200\n"
+            "\thandle /api {\n"
+            f"{answer_index}"
             "\t}\n"
-            "\thandle {\n"
-            "\t\theader Content-Type application/problem+json\n"
-            '\t\trespond `{"type": "about:blank", "title": "Not Found", "status": 404}` 404\n'
-            "\t}\n"
+            f"{rest}"
             "}\n\n"
             # Prometheus scrapes here: loopback only, and nothing but GET /metrics.
             f"http://:{self.metrics_port} {{\n"
@@ -820,7 +838,7 @@ class Gateway(ManagedProcess):
 
     def _answers(self) -> bool:
         try:
-            return httpx.get(f"{self.url}/", timeout=2.0).status_code == 200
+            return httpx.get(f"{self.url}/api", timeout=2.0).status_code == 200
         except httpx.HTTPError:
             return False
 
