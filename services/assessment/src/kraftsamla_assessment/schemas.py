@@ -535,7 +535,7 @@ class ReassessmentPublic(BaseModel):
     needs_review: int
     moved: list[dict[str, Any]] = Field(
         description="Each application that moved: from and to, and why (``reason`` in English, "
-        "``reason_parts`` in the language asked for)"
+        "``reason_parts`` in the language asked for); one reassessment's also names its ``title``"
     )
     groups: list[MoveGroupPublic]
     summary: str = Field(description="In English")

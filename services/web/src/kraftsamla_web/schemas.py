@@ -4,7 +4,8 @@ loudly in the tests rather than as a blank on a page)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 from pydantic import BaseModel
@@ -12,7 +13,13 @@ from pydantic import BaseModel
 
 class TextPart(BaseModel):
     key: str
+    params: dict[str, Any] = {}
     text: str
+
+
+def worded(parts: list[TextPart], fallback: str) -> str:
+    """Parts' texts in the language asked for, joined; else the text as written (English)."""
+    return " ".join(p.text for p in parts) or fallback
 
 
 class Review(BaseModel):
@@ -52,11 +59,53 @@ class ReassessmentLine(BaseModel):
     summary_parts: list[TextPart] = []
     started_at: datetime
     completed_at: datetime | None = None
+    plan_key: str = ""
+    rubric_version: int | None = None
+    trigger: str = ""
+    trigger_parts: list[TextPart] = []
 
     @property
     def summary_text(self) -> str:
         """The summary in the language asked for (the parts' texts), else as written (English)."""
-        return " ".join(p.text for p in self.summary_parts) or self.summary
+        return worded(self.summary_parts, self.summary)
+
+    @property
+    def plan_versions(self) -> int:
+        """How many action plans' versions it assessed by (its ``plan_key``: ``plan:version,…``)."""
+        return len(self.plan_key.split(",")) if self.plan_key else 0
+
+    @property
+    def trigger_text(self) -> str:
+        """What started it (a plan's new version, a new rubric) in the language asked for."""
+        return worded(self.trigger_parts, self.trigger)
+
+
+class MovedApplication(BaseModel):
+    application_id: UUID
+    title: str | None = None
+    from_level: str | None = None
+    to_level: str | None = None
+    from_strength_area_id: UUID | None = None
+    to_strength_area_id: UUID | None = None
+    from_recommendation: str | None = None
+    to_recommendation: str | None = None
+    reason: str = ""
+    reason_parts: list[TextPart] = []
+
+
+class MoveGroup(BaseModel):
+    count: int
+    change: str
+    reason: str
+    sentence: str
+    sentence_parts: list[TextPart] = []
+
+
+class Reassessment(ReassessmentLine):
+    """One reassessment with every application it moved (each with its title) and the moves grouped."""
+
+    moved: list[MovedApplication] = []  # type: ignore[assignment]
+    groups: list[MoveGroup] = []
 
 
 class ReassessmentList(BaseModel):
@@ -78,6 +127,68 @@ class RegionList(BaseModel):
     data: list[dict[str, str]]
 
 
+class ReviewStatus(BaseModel):
+    last_revised: datetime | None = None
+    next_review: date | None = None
+    overdue: bool
+    reason: str | None = None
+
+
+class ActionPlanLine(BaseModel):
+    id: UUID
+    strength_area_code: str
+    strength_area_name: dict[str, str | None]
+    current_version: int
+    review: ReviewStatus
+
+
+class ActionPlanList(BaseModel):
+    data: list[ActionPlanLine]
+    count: int
+
+
+class Finding(BaseModel):
+    key: str
+    params: dict[str, Any] = {}
+    text: str
+
+
+class Criterion(BaseModel):
+    number: int
+    key: str
+    status: str
+    missing: list[Finding] = []
+
+
+class Checklist(BaseModel):
+    programme_id: UUID
+    criteria: list[Criterion]
+    met: int
+
+
+class Gap(BaseModel):
+    kind: str
+    message: str
+    helix: str | None = None
+    municipality: str | None = None
+    share: float | None = None
+
+
+class Composition(BaseModel):
+    gaps: list[Gap]
+
+
+class Gaps(BaseModel):
+    """What the desk says is missing: overdue action plans, the 1.1 checklist's gaps, partnership
+    gaps; each None where its service did not answer (the rest of the desk still shows)."""
+
+    overdue_plans: ActionPlanList | None
+    checklist: Checklist | None
+    no_programme: bool = False
+    """The plans service answered, and the region has no programme (so no checklist)."""
+    composition: Composition | None
+
+
 class Desk(BaseModel):
     """A region's desk: what needs a person now."""
 
@@ -89,3 +200,4 @@ class Desk(BaseModel):
     not_reviewed: ApplicationList
     reassessments: ReassessmentList
     report: ReportLine | None
+    gaps: Gaps | None = None

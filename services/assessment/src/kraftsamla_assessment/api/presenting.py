@@ -132,17 +132,21 @@ def rubric_public(version: int, rubric: Any, row: RubricRow | None) -> RubricPub
     )
 
 
-def _moved(row: Mapping[str, Any], m: Messages) -> dict[str, Any]:
-    """A moved application, with why it moved in the language asked for."""
+def _moved(row: Mapping[str, Any], m: Messages, titles: Mapping[str, str] | None) -> dict[str, Any]:
+    """A moved application, with why it moved in the language asked for (and its title, where the
+    titles were read)."""
     reason = stored(row.get("reason_parts"), row.get("reason") or "")
-    return {**row, "reason_parts": worded(reason, m)}
+    title = {"title": titles.get(str(row["application_id"]))} if titles is not None else {}
+    return {**row, **title, "reason_parts": worded(reason, m)}
 
 
 def _group(g: Mapping[str, Any], m: Messages) -> dict[str, Any]:
     return {**g, "sentence_parts": worded(stored(g.get("sentence_parts"), g["sentence"]), m)}
 
 
-def reassessment_public(r: Reassessment, m: Messages) -> ReassessmentPublic:
+def reassessment_public(
+    r: Reassessment, m: Messages, titles: Mapping[str, str] | None = None
+) -> ReassessmentPublic:
     return ReassessmentPublic.model_validate(
         {
             "id": r.id,
@@ -154,7 +158,7 @@ def reassessment_public(r: Reassessment, m: Messages) -> ReassessmentPublic:
             "assessed": r.assessed,
             "unchanged": r.unchanged,
             "needs_review": r.needs_review,
-            "moved": [_moved(x, m) for x in r.moved],
+            "moved": [_moved(x, m, titles) for x in r.moved],
             "groups": [_group(g, m) for g in r.groups],
             "summary": r.summary,
             "summary_parts": worded(stored(r.summary_parts, r.summary), m),

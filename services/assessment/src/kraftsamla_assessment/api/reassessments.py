@@ -54,5 +54,7 @@ async def list_reassessments(
 async def get_reassessment(
     reassessment_id: UUID, scope: ReadScope, uow: UowDep, words: Reader
 ) -> ReassessmentPublic:
-    """One reassessment: what moved and why, the summary in the language asked for."""
-    return reassessment_public(await reassessment.get_reassessment(uow, reassessment_id), words)
+    """One reassessment: what moved and why (each moved application with its ``title``), the
+    summary in the language asked for."""
+    found = await reassessment.get_reassessment(uow, reassessment_id)
+    return reassessment_public(found, words, await reassessment.titles_of(uow, found))

@@ -426,3 +426,16 @@ async def get_reassessment(uow: UnitOfWork, reassessment_id: UUID) -> Reassessme
     if r is None or r.region != uow.region:
         raise NotFound("Reassessment", reassessment_id)
     return r
+
+
+async def titles_of(uow: UnitOfWork, r: Reassessment) -> dict[str, str]:
+    """The titles of the applications a reassessment moved, by id (one query)."""
+    ids = list({str(m["application_id"]) for m in r.moved})
+    if not ids:
+        return {}
+    rows = await uow.session.execute(
+        select(Application.id, Application.title).where(
+            Application.region == uow.region, Application.id.in_(ids)
+        )
+    )
+    return {str(i): str(t) for i, t in rows}

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
+from typing import Annotated
+from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from kraftsamla_common.events import REGION_PATTERN
 
 from ..adapters import render as html
 from ..adapters import session
-from ..usecases.desk import load_desk
+from ..domain import gaps as said
+from ..domain.moves import group_moves, tie_of
+from ..usecases.desk import load_desk, region_settings
+from ..usecases.reassessments import PAGE, get_reassessment, list_reassessments
 from ..usecases.regions import list_regions
 from ..usecases.reports import report_html
 from .context import Page, PageDep, PageNotFound
@@ -46,6 +52,9 @@ async def regions(page: PageDep) -> Response:
 async def desk(region: str, page: PageDep) -> Response:
     _openable(page, region)
     found = await load_desk(page.services, region, queue=page.person.role == "assessor")
+    t, today = page.t, datetime.now(UTC).date()
+    report_href = f"/regions/{region}/reports/{found.report.number}" if found.report else None
+    gaps = found.gaps
     return page.render(
         "desk.html.j2",
         region=region,
@@ -53,6 +62,55 @@ async def desk(region: str, page: PageDep) -> Response:
             page.t, region, found.settings.model_dump() if found.settings else None
         ),
         desk=found,
+        overdue=(
+            [said.overdue_plan(t, p, today) for p in gaps.overdue_plans.data]
+            if gaps and gaps.overdue_plans
+            else None
+        ),
+        checklist_gaps=(
+            said.checklist_gaps(t, gaps.checklist, report_href) if gaps and gaps.checklist else None
+        ),
+        partnership_gaps=(said.partnership_gaps(t, gaps.composition) if gaps and gaps.composition else None),
+    )
+
+
+@router.get("/regions/{region}/reassessments", name="reassessments")
+async def reassessments(
+    region: str, page: PageDep, offset: Annotated[int, Query(ge=0, le=100_000)] = 0
+) -> Response:
+    """The region's reassessments, newest first: when, what started them, what they did."""
+    _openable(page, region)
+    found, settings = await page.services.gather(
+        list_reassessments(page.services, region, offset), region_settings(page.services, region)
+    )
+    return page.render(
+        "reassessments.html.j2",
+        region=region,
+        region_label=html.region_name(page.t, region, settings.model_dump() if settings else None),
+        reassessments=found,
+        offset=offset,
+        page_size=PAGE,
+    )
+
+
+@router.get("/regions/{region}/reassessments/{reassessment_id}", name="reassessment")
+async def reassessment(region: str, reassessment_id: str, page: PageDep) -> Response:
+    """One reassessment: its summary, and the moves grouped by reason, each application by title."""
+    _openable(page, region)
+    try:
+        wanted = UUID(reassessment_id)
+    except ValueError:
+        raise PageNotFound() from None
+    found, settings = await page.services.gather(
+        get_reassessment(page.services, region, wanted), region_settings(page.services, region)
+    )
+    return page.render(
+        "reassessment.html.j2",
+        region=region,
+        region_label=html.region_name(page.t, region, settings.model_dump() if settings else None),
+        r=found,
+        grouped=group_moves(found.groups, found.moved),
+        tie_of=tie_of,
     )
 
 

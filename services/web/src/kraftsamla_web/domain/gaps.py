@@ -1,0 +1,77 @@
+"""What the desk says is missing, each as a short sentence in the reader's language with a link
+where the platform has a page for it: action plans overdue for revision, the gaps of EU enabling
+condition 1.1's checklist, and the gaps in the region's partnerships (the quadruple helix, the
+municipalities reached). Pure: the services' answers and the reader's messages in, sentences out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from kraftsamla_common.i18n import Messages
+from kraftsamla_common.municipalities import municipality_by_code
+
+from ..schemas import ActionPlanLine, Checklist, Composition
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    href: str | None = None
+
+
+def overdue_plan(t: Messages, plan: ActionPlanLine, today: date) -> Sentence:
+    """ "The action plan for Hållbar energi is overdue: the review planned for 1 June 2026 has passed." """
+    area = t.text(plan.strength_area_name) or plan.strength_area_code
+    review = plan.review
+    if review.next_review is not None and review.next_review < today:
+        why = t("overdue_review_passed", date=t.day(review.next_review))
+    elif review.last_revised is None:
+        why = t("overdue_never_published")
+    else:
+        why = t("overdue_not_revised", date=t.day(review.last_revised.date()))
+    return Sentence(t("overdue_plan", area=area, why=why))
+
+
+def checklist_gaps(t: Messages, checklist: Checklist, report_href: str | None) -> list[Sentence]:
+    """Each criterion not met, with what it lacks ("Criterion 1, up-to-date analysis …: not revised
+    in time: Hållbar energi"); linked to the latest report, whose follow-up shows the whole checklist."""
+    out: list[Sentence] = []
+    for c in checklist.criteria:
+        if c.status == "met":
+            continue
+        title = t(f"checklist_criterion_{c.key}") if t.has(f"checklist_criterion_{c.key}") else c.key
+        lacks = [
+            t.fill(f"checklist_{f.key}", f.params) if t.has(f"checklist_{f.key}") else f.text
+            for f in c.missing
+        ]
+        key = "checklist_gap_partial" if c.status == "partial" else "checklist_gap_missing"
+        text = t(key, number=c.number, criterion=title)
+        if lacks:
+            text = t("checklist_gap_lacks", gap=text, lacks="; ".join(lacks))
+        out.append(Sentence(text, report_href))
+    return out
+
+
+def partnership_gaps(t: Messages, composition: Composition) -> list[Sentence]:
+    """The region's partnership gaps: no members at all, a helix missing or holding too much, a
+    municipality no member comes from."""
+    out: list[Sentence] = []
+    for gap in composition.gaps:
+        helix = t(f"helix_{gap.helix}") if gap.helix else ""
+        if gap.kind == "empty":
+            text = t("gap_empty")
+        elif gap.kind == "helix_missing":
+            text = t("gap_helix_missing", helix=helix)
+        elif gap.kind == "helix_dominant":
+            share = t.number(round((gap.share or 0) * 100))
+            text = t("gap_helix_dominant", helix=helix, share=share)
+        elif gap.kind == "municipality_uncovered" and gap.municipality:
+            found = municipality_by_code(gap.municipality)
+            text = t("gap_municipality_uncovered", municipality=found.name if found else gap.municipality)
+        elif gap.kind == "municipalities_unknown":
+            text = t("gap_municipalities_unknown")
+        else:
+            text = gap.message
+        out.append(Sentence(text))
+    return out
