@@ -67,7 +67,26 @@ async def js(nats_url: str) -> AsyncIterator[Any]:
 @pytest.fixture
 async def platform(start_service: StartService, oidc_provider: Provider) -> AsyncIterator[Platform]:
     """The services the desk needs, each on a real port and accepting the provider's tokens (its
-    keys fetched from its JWKS URL), and the web application in front of them."""
+    keys fetched from its JWKS URL), and the web application in front of them (plans not started:
+    the desk shows the rest)."""
+    async with _platform(start_service, oidc_provider, ("assessment", "reporting", "actors")) as found:
+        yield found
+
+
+@pytest.fixture
+async def full_platform(start_service: StartService, oidc_provider: Provider) -> AsyncIterator[Platform]:
+    """The four services and the web application: plans published through the plans API reach the
+    assessment service over the bus."""
+    async with _platform(
+        start_service, oidc_provider, ("plans", "assessment", "reporting", "actors")
+    ) as found:
+        yield found
+
+
+@contextlib.asynccontextmanager
+async def _platform(
+    start_service: StartService, oidc_provider: Provider, names: tuple[str, ...]
+) -> AsyncIterator[Platform]:
     from kraftsamla_web.app import create_app
     from kraftsamla_web.settings import WebSettings
 
@@ -79,7 +98,8 @@ async def platform(start_service: StartService, oidc_provider: Provider) -> Asyn
     async with contextlib.AsyncExitStack() as stack:
         clients: dict[str, httpx.AsyncClient] = {}
         urls: dict[str, Any] = {}
-        for name in ("assessment", "reporting", "actors"):
+        urls["plans_url"] = "http://127.0.0.1:9"  # not started: nothing answers there
+        for name in names:
             extra = {"report_debounce_seconds": 0.1} if name == "reporting" else {}
             client = await stack.enter_async_context(start_service(name, **tokens, **extra))
             clients[name] = client
@@ -89,7 +109,6 @@ async def platform(start_service: StartService, oidc_provider: Provider) -> Asyn
             oidc_client_id=AUDIENCE,
             oidc_client_secret="web-secret",  # type: ignore[arg-type]  # the mock takes any
             session_secret=secrets.token_urlsafe(32),  # type: ignore[arg-type]
-            plans_url="http://127.0.0.1:9",  # not called by these pages
             **urls,
         )
         app = create_app(settings)

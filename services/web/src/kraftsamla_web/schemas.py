@@ -79,6 +79,12 @@ class ReassessmentLine(BaseModel):
         """What started it (a plan's new version, a new rubric) in the language asked for."""
         return worded(self.trigger_parts, self.trigger)
 
+    @property
+    def trigger_sentence(self) -> str:
+        """:attr:`trigger_text` as a sentence of its own (its first letter a capital)."""
+        text = self.trigger_text
+        return text[:1].upper() + text[1:]
+
 
 class MovedApplication(BaseModel):
     application_id: UUID

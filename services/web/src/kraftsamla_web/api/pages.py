@@ -53,7 +53,6 @@ async def desk(region: str, page: PageDep) -> Response:
     _openable(page, region)
     found = await load_desk(page.services, region, queue=page.person.role == "assessor")
     t, today = page.t, datetime.now(UTC).date()
-    report_href = f"/regions/{region}/reports/{found.report.number}" if found.report else None
     gaps = found.gaps
     return page.render(
         "desk.html.j2",
@@ -68,7 +67,7 @@ async def desk(region: str, page: PageDep) -> Response:
             else None
         ),
         checklist_gaps=(
-            said.checklist_gaps(t, gaps.checklist, report_href) if gaps and gaps.checklist else None
+            said.checklist_gaps(t, gaps.checklist) if gaps and gaps.checklist else None
         ),
         partnership_gaps=(said.partnership_gaps(t, gaps.composition) if gaps and gaps.composition else None),
     )

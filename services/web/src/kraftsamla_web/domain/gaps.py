@@ -33,9 +33,10 @@ def overdue_plan(t: Messages, plan: ActionPlanLine, today: date) -> Sentence:
     return Sentence(t("overdue_plan", area=area, why=why))
 
 
-def checklist_gaps(t: Messages, checklist: Checklist, report_href: str | None) -> list[Sentence]:
-    """Each criterion not met, with what it lacks ("Criterion 1, up-to-date analysis …: not revised
-    in time: Hållbar energi"); linked to the latest report, whose follow-up shows the whole checklist."""
+def checklist_gaps(t: Messages, checklist: Checklist) -> list[Sentence]:
+    """Each criterion not met, with what it lacks ("Criterion 1, up-to-date analysis …, is not met:
+    not revised in time: Hållbar energi"). (The latest report's follow-up shows the whole checklist:
+    the desk links to it once, under the gaps.)"""
     out: list[Sentence] = []
     for c in checklist.criteria:
         if c.status == "met":
@@ -49,7 +50,7 @@ def checklist_gaps(t: Messages, checklist: Checklist, report_href: str | None) -
         text = t(key, number=c.number, criterion=title)
         if lacks:
             text = t("checklist_gap_lacks", gap=text, lacks="; ".join(lacks))
-        out.append(Sentence(text, report_href))
+        out.append(Sentence(text))
     return out
 
 
