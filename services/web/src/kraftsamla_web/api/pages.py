@@ -66,9 +66,7 @@ async def desk(region: str, page: PageDep) -> Response:
             if gaps and gaps.overdue_plans
             else None
         ),
-        checklist_gaps=(
-            said.checklist_gaps(t, gaps.checklist) if gaps and gaps.checklist else None
-        ),
+        checklist_gaps=(said.checklist_gaps(t, gaps.checklist) if gaps and gaps.checklist else None),
         partnership_gaps=(said.partnership_gaps(t, gaps.composition) if gaps and gaps.composition else None),
     )
 
