@@ -32,6 +32,7 @@ from .adapters import render as html
 from .adapters import session
 from .adapters.identity import Identity
 from .adapters.services import SERVICES, NotFound, SignedOut, Unavailable, http_client
+from .adapters.timing import ServerTiming
 from .api import router
 from .api.context import CsrfRefused, PageNotFound, SignInNeeded, page_language
 from .settings import WebSettings
@@ -167,6 +168,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         https_only=settings.session_https_only,
     )
     app.add_middleware(AccessLog)
+    app.add_middleware(ServerTiming)
     FastAPIInstrumentor.instrument_app(
         app,
         tracer_provider=tel.tracer_provider,

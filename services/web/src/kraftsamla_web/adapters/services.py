@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import httpx
 
 from ..settings import WebSettings
+from .timing import count_call
 
 T = TypeVar("T")
 
@@ -57,6 +58,7 @@ class Services:
     async def _get(self, service: str, path: str, params: Mapping[str, Any] | None) -> httpx.Response:
         url = self.settings.service_url(service) + path
         query = {k: v for k, v in (params or {}).items() if v is not None}
+        count_call()
         try:
             response = await self.http.get(url, params=query, headers=self.headers)
         except httpx.HTTPError as exc:
