@@ -64,3 +64,12 @@ def test_startup_bench_prints_each_services_time_to_ready() -> None:
         ready, cpu = figures[f"{case}_start_ready_s"], figures[f"{case}_start_cpu_s"]
         assert set(ready) == set(cpu) == {"plans", "actors", "assessment", "reporting"}
         assert all(cpu[name] > 0 and ready[name] > 0 for name in ready)
+
+
+def test_web_bench_signs_in_and_times_each_page() -> None:
+    figures = run("web.py", "--n", "20", "--repeat", "3")
+    pages = figures["pages"]
+    assert isinstance(pages, dict) and {"signin", "desk", "reassessments", "reassessment"} <= set(pages)
+    assert pages["desk"]["calls"] >= 9 and pages["reassessment"]["calls"] == 2
+    assert all(p["p50_ms"] > 0 and p["p95_ms"] >= p["p50_ms"] for p in pages.values())
+    assert figures["goals_ms"] == {"page_p95": 150, "desk_p95": 250}
