@@ -141,7 +141,18 @@ async def _prepare(platform: Platform, region: str) -> dict[str, str]:
             .values(last_published_at=utcnow() - timedelta(days=214), next_review=date(2026, 2, 1))
         )
     r = await assessment.get(apps, headers=headers(region, "viewer"))
-    return {a["title"]: a["id"] for a in r.json()["data"]}
+    ids = {a["title"]: a["id"] for a in r.json()["data"]}
+    # The reassessment's answer names each moved application's title (the list's does not).
+    listed = await assessment.get(
+        f"/assessment/regions/{region}/reassessments", headers=headers(region, "viewer")
+    )
+    newest = listed.json()["data"][0]
+    assert all("title" not in m for m in newest["moved"])
+    r = await assessment.get(
+        f"/assessment/regions/{region}/reassessments/{newest['id']}", headers=headers(region, "viewer")
+    )
+    assert {m["title"]: m["application_id"] for m in r.json()["moved"]} == ids
+    return ids
 
 
 @pytest.mark.timeout(240)

@@ -167,3 +167,49 @@ def test_the_gaps_read_as_sentences_in_each_language() -> None:
 
 def test_the_catalogues_are_whole() -> None:
     assert check_catalogues("kraftsamla_web") == []
+
+
+def test_the_reassessment_page_marks_a_near_tie() -> None:
+    from kraftsamla_common.i18n import LANGUAGES
+    from kraftsamla_web.adapters.render import _env, messages
+    from kraftsamla_web.schemas import Reassessment
+
+    why = "on a near tie"
+    near = _move("Delta", why, "reason_on_near_tie", to_strength_area_id=str(AREA_B))
+    group = _group(
+        1,
+        {"key": "change_area", "params": {"old": {"sv": "Energi"}, "new": {"sv": "Skog"}}},
+        why,
+        {"key": "reason_on_near_tie"},
+    )
+    r = Reassessment.model_validate(
+        {
+            "id": str(uuid4()),
+            "status": "completed",
+            "assessed": 4,
+            "unchanged": 3,
+            "needs_review": 1,
+            "moved": [near.model_dump(mode="json")],
+            "groups": [group.model_dump(mode="json")],
+            "summary": "…",
+            "started_at": "2026-12-07T07:00:00Z",
+            "trigger": "version 2 of the plan was published",
+        }
+    )
+    html = _env.get_template("reassessment.html.j2").render(
+        t=messages("sv"),
+        language="sv",
+        languages=LANGUAGES,
+        person=None,
+        csrf_token="x",
+        here="/",
+        region_label=None,
+        region="r1",
+        r=r,
+        grouped=group_moves(r.groups, r.moved),
+        tie_of=tie_of,
+    )
+    assert f'href="/regions/r1/applications/{near.application_id}">Delta</a>' in html
+    assert '<span class="tie tie-near_tie">nästan oavgjort</span>' in html
+    assert "1 av dem avgjordes på oavgjort eller nästan oavgjort" in html
+    assert "Version 2 of the plan was published" in html
