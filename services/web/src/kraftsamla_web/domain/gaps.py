@@ -5,13 +5,78 @@ municipalities reached). Pure: the services' answers and the reader's messages i
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any, Protocol
 
 from kraftsamla_common.i18n import Messages
 from kraftsamla_common.municipalities import municipality_by_code
 
-from ..schemas import ActionPlanLine, Checklist, Composition
+
+class ReviewStatus(Protocol):
+    @property
+    def last_revised(self) -> datetime | None: ...
+    @property
+    def next_review(self) -> date | None: ...
+
+
+class ActionPlanLine(Protocol):
+    """An action plan as the plans service lists it (``kraftsamla_web.schemas.ActionPlanLine``)."""
+
+    @property
+    def strength_area_code(self) -> str: ...
+    @property
+    def strength_area_name(self) -> Mapping[str, str | None]: ...
+    @property
+    def review(self) -> ReviewStatus: ...
+
+
+class Finding(Protocol):
+    @property
+    def key(self) -> str: ...
+    @property
+    def params(self) -> Mapping[str, Any]: ...
+    @property
+    def text(self) -> str: ...
+
+
+class Criterion(Protocol):
+    @property
+    def number(self) -> int: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def missing(self) -> Sequence[Finding]: ...
+
+
+class Checklist(Protocol):
+    """EU enabling condition 1.1 as the plans service evaluates it (``schemas.Checklist``)."""
+
+    @property
+    def criteria(self) -> Sequence[Criterion]: ...
+
+
+class Gap(Protocol):
+    @property
+    def kind(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def helix(self) -> str | None: ...
+    @property
+    def municipality(self) -> str | None: ...
+    @property
+    def share(self) -> float | None: ...
+
+
+class Composition(Protocol):
+    """A region's partnerships as the actors service counts them (``schemas.Composition``)."""
+
+    @property
+    def gaps(self) -> Sequence[Gap]: ...
 
 
 @dataclass(frozen=True)

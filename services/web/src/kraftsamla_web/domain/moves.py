@@ -7,9 +7,52 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
+from uuid import UUID
 
-from ..schemas import MovedApplication, MoveGroup
+
+class Part(Protocol):
+    """A worded part as the services answer it (``kraftsamla_web.schemas.TextPart``)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def params(self) -> Mapping[str, Any]: ...
+
+
+class MovedApplication(Protocol):
+    """A moved application as the reassessment's answer names it (``schemas.MovedApplication``)."""
+
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def reason_parts(self) -> Sequence[Part]: ...
+    @property
+    def from_strength_area_id(self) -> UUID | None: ...
+    @property
+    def to_strength_area_id(self) -> UUID | None: ...
+    @property
+    def from_level(self) -> str | None: ...
+    @property
+    def to_level(self) -> str | None: ...
+    @property
+    def from_recommendation(self) -> str | None: ...
+    @property
+    def to_recommendation(self) -> str | None: ...
+
+
+class MoveGroup(Protocol):
+    """A group of moves as the reassessment's answer has it (``schemas.MoveGroup``)."""
+
+    @property
+    def count(self) -> int: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def sentence_parts(self) -> Sequence[Part]: ...
+
 
 Tie = Literal["tie", "near_tie", "level_tie"]
 
