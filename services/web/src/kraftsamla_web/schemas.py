@@ -81,6 +81,8 @@ class Assessment(BaseModel):
     score: float
     scale_max: int | None = None
     recommendation: str
+    language: str = ""
+    """The language the application is written in."""
     rationale_parts: list[WordedPart] = []
     fits: list[Fit] = []
     placement: dict[str, Any] | None = None
