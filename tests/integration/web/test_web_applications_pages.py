@@ -323,6 +323,16 @@ async def test_an_application_shows_its_evidence_placement_and_history(
         assert await page.locator("h2#placement-heading").inner_text() == "Placement in the pyramid"
         await page.screenshot(path=str(ARTIFACTS / "application-en.png"), full_page=True)
         assert await _serious_violations(page) == []
+        # And in Finnish.
+        await page.select_option("#language-choice", "fi")
+        await page.click(".language-form button")
+        await page.wait_for_load_state()
+        assert await page.locator("#placement-level .placed").inner_text() == "Kärki"
+        assert (await page.locator("#placement-reasons").inner_text()).startswith("Sijoitettu tasolle Kärki:")
+        await page.screenshot(path=str(ARTIFACTS / "application-fi.png"), full_page=True)
+        await page.select_option("#language-choice", "en")
+        await page.click(".language-form button")
+        await page.wait_for_load_state()
 
         # Another region's application, one that does not exist, and an id that is none: 404.
         for path in (
