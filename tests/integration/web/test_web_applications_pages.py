@@ -227,6 +227,16 @@ async def test_the_application_list_filters_searches_sorts_and_pages(
         await page.wait_for_load_state()
         assert (await _titles(page))[:3] == ["Ansökan 0", "Ansökan 1", "Ansökan 10"]
 
+        # Values the service would refuse are left out, not an error; a page beyond the last
+        # says there is nothing there and leads back.
+        await page.goto(f"{listing}?level=top&municipality=Krokom&sort=x&offset=abc")
+        assert await page.locator("#results-range").inner_text() == "1–25 av 27"
+        await page.goto(f"{listing}?offset=50")
+        assert await page.locator("main .empty").inner_text() == "Inga ansökningar matchar."
+        await page.click(".pager a[rel=prev]")
+        await page.wait_for_load_state()
+        assert page.url == f"{listing}?offset=25"
+
         # Another region's list is not there for her.
         response = await page.goto(f"{platform.web}/regions/{other_region}/applications")
         assert response is not None and response.status == 404

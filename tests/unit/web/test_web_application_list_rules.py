@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import httpx
+
+from kraftsamla_web.adapters.services import Services
 from kraftsamla_web.domain.applications import (
     PAGE_SIZE,
     ListQuery,
@@ -11,6 +14,8 @@ from kraftsamla_web.domain.applications import (
     matched_terms,
     paging,
 )
+from kraftsamla_web.settings import WebSettings
+from kraftsamla_web.usecases.applications import load_applications
 
 
 def test_the_query_keeps_what_the_service_takes_and_drops_the_rest() -> None:
@@ -33,6 +38,17 @@ def test_the_query_keeps_what_the_service_takes_and_drops_the_rest() -> None:
     params = query.service_params()
     assert params["limit"] == PAGE_SIZE and params["facets"] == "true" and "other" not in params
     assert ListQuery.from_params({"offset": "abc"}).offset == 0
+    # Only values the service takes: a level, status… it knows, a code or id, a municipality code.
+    odd = ListQuery.from_params(
+        {
+            "level": "top",
+            "status": "granted",
+            "funding_source": "erdf",
+            "municipality": "Krokom",
+            "strength_area": "a_b",
+        }
+    )
+    assert dict(odd.filters) == {"status": "granted", "funding_source": "erdf"}
 
 
 def test_links_keep_the_filters_and_change_only_what_is_asked() -> None:
@@ -87,3 +103,31 @@ def test_terms_names_and_best_fit_from_the_answers() -> None:
     ]
     assert best_fit_name(parts) == {"sv": "E"}
     assert best_fit_name([]) is None
+
+
+async def test_the_list_shows_codes_when_reporting_does_not_answer() -> None:
+    """The strength areas' names are the latest report's: without it the list still comes."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "reporting.test":
+            return httpx.Response(503, text="down")
+        if request.url.host == "actors.test":
+            return httpx.Response(404, json={})
+        assert request.url.params["facets"] == "true" and request.url.params["level"] == "bas"
+        return httpx.Response(
+            200, json={"data": [], "count": 0, "facets": {"level": [{"value": "bas", "count": 0}]}}
+        )
+
+    settings = WebSettings(
+        oidc_issuer="http://127.0.0.1:9",
+        session_secret="s" * 40,  # type: ignore[arg-type]
+        assessment_url="http://assessment.test",
+        reporting_url="http://reporting.test",
+        actors_url="http://actors.test",
+    )
+    async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as http:
+        found = await load_applications(
+            Services(http, settings, "tok", "sv"), "r1", ListQuery.from_params({"level": "bas"})
+        )
+    assert found.area_names == {} and found.settings is None
+    assert found.found.count == 0 and found.found.facets["level"][0].value == "bas"

@@ -6,10 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, get_args
 from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
+
+from kraftsamla_common.events.assessment import ApplicationStatus, Recommendation
+from kraftsamla_common.events.shared import FundingSource, Level
 
 FILTERS = ("strength_area", "level", "recommendation", "status", "review", "municipality", "funding_source")
 """The list's filters, as the assessment service names them (and counts them, ``facets=true``)."""
@@ -21,8 +24,23 @@ PAGE_SIZE = 25
 MAX_QUERY = 200
 MAX_OFFSET = 100_000
 
-_VALUE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-"""What a filter's value may look like (ids, codes, words): anything else is dropped, not sent."""
+REVIEW_STATES = ("none", "confirmed", "overridden", "needs_review")
+
+_ALLOWED: dict[str, re.Pattern[str] | frozenset[str]] = {
+    "strength_area": re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$"),
+    "level": frozenset(get_args(Level)),
+    "recommendation": frozenset(get_args(Recommendation)),
+    "status": frozenset(get_args(ApplicationStatus)),
+    "review": frozenset(REVIEW_STATES),
+    "municipality": re.compile(r"^\d{3,4}$"),
+    "funding_source": frozenset(get_args(FundingSource)),
+}
+"""What each filter's value may be (as the service takes it): anything else is dropped, not sent."""
+
+
+def _allowed(name: str, value: str) -> bool:
+    rule = _ALLOWED[name]
+    return bool(rule.fullmatch(value)) if isinstance(rule, re.Pattern) else value in rule
 
 
 @dataclass(frozen=True)
@@ -40,7 +58,7 @@ class ListQuery:
         filters = {
             name: value
             for name in FILTERS
-            if (value := (params.get(name) or "").strip().lower()) and _VALUE.fullmatch(value)
+            if (value := (params.get(name) or "").strip().lower()) and _allowed(name, value)
         }
         q = " ".join((params.get("q") or "").split())[:MAX_QUERY]
         sort = params.get("sort") or SORTS[0]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from ..adapters.services import Services
+from ..adapters.services import Services, Unavailable
 from ..domain.applications import ListQuery, area_names
 from ..schemas import Application, ApplicationsFound, Assessment, AssessmentList, RegionSettings
 
@@ -29,6 +29,15 @@ class ApplicationPage:
     area_names: dict[str, Mapping[str, str | None]]
 
 
+async def _latest_report(services: Services, region: str) -> Any:
+    """The region's latest report, for the strength areas' names only: a page shows codes rather
+    than fail where there is none yet or the reporting service does not answer."""
+    try:
+        return await services.optional("reporting", f"/reporting/regions/{region}/reports/latest")
+    except Unavailable:
+        return None
+
+
 def _names(report: Any) -> dict[str, Mapping[str, str | None]]:
     """Strength areas' names from the region's latest report (its plan lines); none before the first."""
     if not isinstance(report, dict):
@@ -42,7 +51,7 @@ async def load_applications(services: Services, region: str, query: ListQuery) -
     found, settings, report = await services.gather(
         services.json("assessment", f"/assessment/regions/{region}/applications", query.service_params()),
         services.optional("actors", f"/actors/regions/{region}/settings"),
-        services.optional("reporting", f"/reporting/regions/{region}/reports/latest"),
+        _latest_report(services, region),
     )
     return ApplicationsPage(
         found=ApplicationsFound.model_validate(found),
@@ -60,7 +69,7 @@ async def load_application(services: Services, region: str, application_id: UUID
         services.json("assessment", base),
         services.json("assessment", f"{base}/assessments"),
         services.optional("actors", f"/actors/regions/{region}/settings"),
-        services.optional("reporting", f"/reporting/regions/{region}/reports/latest"),
+        _latest_report(services, region),
     )
     assessments = AssessmentList.model_validate(history)
     return ApplicationPage(
