@@ -21,7 +21,7 @@ router = APIRouter()
 _REGION = re.compile(REGION_PATTERN)
 
 
-def _openable(page: Page, region: str) -> None:
+def openable(page: Page, region: str) -> None:
     """Another region's pages answer 404, as the services do: nothing says whether it exists."""
     if not _REGION.fullmatch(region) or not page.person.may_open(region):
         raise PageNotFound()
@@ -44,7 +44,7 @@ async def regions(page: PageDep) -> Response:
 
 @router.get("/regions/{region}", name="desk")
 async def desk(region: str, page: PageDep) -> Response:
-    _openable(page, region)
+    openable(page, region)
     found = await load_desk(page.services, region, queue=page.person.role == "assessor")
     return page.render(
         "desk.html.j2",
@@ -59,7 +59,7 @@ async def desk(region: str, page: PageDep) -> Response:
 @router.get("/regions/{region}/reports/{number}", name="report")
 async def report(region: str, number: int, page: PageDep) -> Response:
     """A report version as the reporting service renders it, in the page's language."""
-    _openable(page, region)
+    openable(page, region)
     return HTMLResponse(
         await report_html(page.services, region, number, page.language),
         headers={"Cache-Control": "no-store"},
