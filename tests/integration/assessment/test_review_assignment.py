@@ -213,3 +213,52 @@ async def test_only_an_administrator_assigns_and_only_the_regions_applications(
             f"{base(region)}/{mine}/conflicts", json={"reason": reason}, headers=headers(region, "assessor")
         )
         assert r.status_code == 422, r.text
+
+
+async def test_a_reviewer_of_the_applicants_or_a_partners_organisation_cannot_review(
+    client: httpx.AsyncClient, js: Any, region: str, api_keys_file: Any
+) -> None:
+    """A person whose own organisation (named by their key or token) is the applicant or a partner
+    is refused the review; a colleague of another organisation reviews it."""
+    import hashlib
+
+    keys = json.loads(api_keys_file.read_text())
+    for name, organisation in (("own-applicant", "202100-5752"), ("own-partner", "556012-5790")):
+        key = f"key-{region}-{name}"
+        keys["keys"].append(
+            {
+                "name": key,
+                "sha256": hashlib.sha256(key.encode()).hexdigest(),
+                "region": region,
+                "role": "assessor",
+                "organisation": organisation,
+            }
+        )
+    api_keys_file.write_text(json.dumps(keys))
+    body = {
+        **application(0),
+        "applicant_name": "Mittuniversitetet",
+        "applicant_identifier": "2021005752",
+        "partners": [{"name": "AB Volvo", "identifier": "556012-5790"}],
+    }
+    r = await client.post(base(region), json=body, headers=headers(region, "integrator"))
+    assert r.status_code == 201, r.text
+    app_id = r.json()["id"]
+    await publish(js, plan_event(region, 1))
+
+    async def assessed() -> bool:
+        r = await client.get(f"{base(region)}/{app_id}", headers=headers(region, "viewer"))
+        return r.json()["assessment"] is not None
+
+    await eventually(assessed)
+    for name in ("own-applicant", "own-partner"):
+        r = await client.post(
+            f"{base(region)}/{app_id}/review",
+            json={"action": "confirm"},
+            headers={"X-API-Key": f"key-{region}-{name}"},
+        )
+        assert r.status_code == 409 and "own organisation" in r.json()["detail"], r.text
+    r = await client.post(
+        f"{base(region)}/{app_id}/review", json={"action": "confirm"}, headers=headers(region, "assessor")
+    )
+    assert r.status_code == 200, r.text

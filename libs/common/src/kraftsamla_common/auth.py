@@ -96,6 +96,10 @@ class Principal:
     role: Role
     source: str | None = None
     """An integrator's funding system: the only applications it may push and read."""
+    organisation: str | None = None
+    """The organisation the person works for (its identifier, e.g. ``202100-5752``), where the key
+    file or the token (claim ``organisation``) names one: a reviewer may not review an application
+    of their own organisation."""
 
     def can_see(self, region: str) -> bool:
         return self.role is Role.OPERATOR or self.region == region
@@ -147,7 +151,13 @@ class ApiKeys:
         doc = json.loads(self.path.read_text())
         self._by_hash = {
             k["sha256"]: KeyEntry(
-                Principal(name=k["name"], region=k["region"], role=Role(k["role"]), source=k.get("source")),
+                Principal(
+                    name=k["name"],
+                    region=k["region"],
+                    role=Role(k["role"]),
+                    source=k.get("source"),
+                    organisation=k.get("organisation"),
+                ),
                 datetime.fromisoformat(k["expires"]) if k.get("expires") else None,
                 bool(k.get("revoked", False)),
             )
@@ -356,7 +366,13 @@ class BearerTokens:
         region = str(claims["region"])
         if (region == "*") != (role is Role.OPERATOR):
             raise jwt.InvalidTokenError("only an operator's token is for every region")
-        return Principal(name=f"user:{claims['sub']}", region=region, role=role)
+        organisation = claims.get("organisation")
+        return Principal(
+            name=f"user:{claims['sub']}",
+            region=region,
+            role=role,
+            organisation=str(organisation) if organisation else None,
+        )
 
     async def verified(self, token: str) -> Principal:
         """:meth:`verify`, with the keys fetched first where they come from a URL: a token whose

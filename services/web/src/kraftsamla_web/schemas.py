@@ -22,13 +22,90 @@ def worded(parts: list[TextPart], fallback: str) -> str:
     return " ".join(p.text for p in parts) or fallback
 
 
+class Override(BaseModel):
+    part: str
+    value: Any = None
+    reason: str
+    by: str
+    at: datetime
+    in_force: bool
+    rubric_version: int = 0
+
+
 class Review(BaseModel):
     state: str
+    by: str | None = None
+    at: datetime | None = None
+    comment: str | None = None
+    parts_to_review: list[str] = []
+    overrides: list[Override] = []
 
 
 class Effective(BaseModel):
+    strength_area_id: UUID | None = None
     level: str | None = None
     recommendation: str | None = None
+    supported_goals: list[int] = []
+    dimensions: list[str] = []
+
+
+class WordedPart(BaseModel):
+    """A part of a text the service words in the language asked for; ``params`` as it stores them."""
+
+    key: str
+    params: dict[str, Any] = {}
+    text: str
+
+
+class Evidence(BaseModel):
+    priority_id: str = ""
+    term: str
+    passage: str
+    language: str = ""
+    source: str = ""
+
+
+class Fit(BaseModel):
+    strength_area_id: UUID
+    code: str
+    score: float
+    level: str | None = None
+    matched_terms: list[str] = []
+    evidence: list[Evidence] = []
+
+
+class Assessment(BaseModel):
+    """An assessment as the pages show it; its findings (placement, sustainability, Agenda 2030,
+    geography, claims, criteria) as the service gives them."""
+
+    id: UUID
+    trigger: str
+    plan_versions: list[dict[str, Any]] = []
+    rubric_version: int
+    strength_area_id: UUID | None = None
+    level: str | None = None
+    score: float
+    scale_max: int | None = None
+    recommendation: str
+    language: str = ""
+    """The language the application is written in."""
+    rationale_parts: list[WordedPart] = []
+    fits: list[Fit] = []
+    placement: dict[str, Any] | None = None
+    sustainability: dict[str, Any] | None = None
+    agenda2030: dict[str, Any] | None = None
+    geography: dict[str, Any] | None = None
+    claims: dict[str, Any] | None = None
+    criteria: list[dict[str, Any]] = []
+    created_at: datetime
+
+    def part(self, key: str) -> WordedPart | None:
+        return next((p for p in self.rationale_parts if p.key == key), None)
+
+
+class AssessmentList(BaseModel):
+    data: list[Assessment]
+    count: int
 
 
 class ApplicationLine(BaseModel):
@@ -41,11 +118,52 @@ class ApplicationLine(BaseModel):
     received_at: datetime
     review: Review
     effective: Effective | None = None
+    municipalities: list[str] = []
+    funding_source: str | None = None
+
+
+class Application(ApplicationLine):
+    """One application with all the page shows of it."""
+
+    region: str
+    source: str
+    external_id: str
+    kind: str
+    stage: str | None = None
+    summary: str | None = None
+    description: str | None = None
+    partners: list[dict[str, Any]] = []
+    funding_programme: str | None = None
+    total_budget: float | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    goals: list[int] = []
+    sustainability: dict[str, Any] = {}
+    granted_amount: float | None = None
+    decided_on: date | None = None
+    revision: int
+    updated_at: datetime | None = None
+    assessment: Assessment | None = None
+    assignees: list[str] = []
 
 
 class ApplicationList(BaseModel):
     data: list[ApplicationLine]
     count: int
+
+
+class FacetValue(BaseModel):
+    value: str | None
+    count: int
+    code: str | None = None
+
+
+class ApplicationsFound(BaseModel):
+    """A page of the list, how many match, and the counts per value of each filter."""
+
+    data: list[ApplicationLine]
+    count: int
+    facets: dict[str, list[FacetValue]] = {}
 
 
 class ReassessmentLine(BaseModel):

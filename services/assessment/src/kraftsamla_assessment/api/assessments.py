@@ -37,7 +37,9 @@ async def review_application(
     the strength area involved; for a recommendation, also the rubric): then it is set aside and
     the review asks for the reviewer again (``needs_review``). One who declared a conflict of
     interest with the application cannot review it (409)."""
-    app, current = await reviews.review_application(uow, application_id, body, by=scope.principal.name)
+    app, current = await reviews.review_application(
+        uow, application_id, body, by=scope.principal.name, organisation=scope.principal.organisation
+    )
     staff = await assignments.staff_of(uow, [app.id])
     return application_public(app, current, words, staff[app.id])
 

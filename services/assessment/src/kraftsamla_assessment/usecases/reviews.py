@@ -15,6 +15,7 @@ from kraftsamla_common.errors import Conflict, Unprocessable
 from kraftsamla_common.events import PlanVersionRef, new_id, utcnow
 from kraftsamla_common.messaging import UnitOfWork
 
+from ..domain.assessor import normalise_identifier
 from ..domain.matching import Signature
 from ..domain.reviews import Override, override_basis, overrides_of
 from ..persistence.tables import Application, Review
@@ -25,8 +26,20 @@ from .assessing import emit_assessed, features_of
 from .assignments import has_conflict
 
 
+def own_organisation(app: Application, organisation: str | None) -> bool:
+    """Whether ``organisation`` (an identifier) is the application's applicant or one of its partners."""
+    if not organisation:
+        return False
+    try:
+        mine = normalise_identifier(organisation)
+    except ValueError:
+        return False
+    named = {app.applicant_identifier, *(p.get("identifier") for p in app.partners or [])}
+    return mine in named
+
+
 async def review_application(
-    uow: UnitOfWork, application_id: UUID, body: ReviewRequest, *, by: str
+    uow: UnitOfWork, application_id: UUID, body: ReviewRequest, *, by: str, organisation: str | None = None
 ) -> Current:
     """Confirm the current assessment, or override parts of it. Re-reviewing a part replaces its
     override; overrides of other parts stay as they were. Announced as ``application.assessed``
@@ -34,6 +47,11 @@ async def review_application(
     app = await find_application(uow, application_id, only_source=None)
     if await has_conflict(uow, app, by):
         raise Conflict(f"{by} declared a conflict of interest with this application and cannot review it.")
+    if own_organisation(app, organisation):
+        raise Conflict(
+            "The reviewer's own organisation is the applicant or a partner of this application: "
+            "someone else must review it."
+        )
     current = await current_assessment(uow, app)
     if current is None:
         raise Conflict("The application has no assessment to review yet.")

@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from . import pages, signin
+from . import applications, pages, signin
 
 router = APIRouter()
-for module in (signin, pages):
+for module in (signin, pages, applications):
     router.include_router(module.router)

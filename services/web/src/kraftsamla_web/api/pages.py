@@ -27,7 +27,7 @@ router = APIRouter()
 _REGION = re.compile(REGION_PATTERN)
 
 
-def _openable(page: Page, region: str) -> None:
+def openable(page: Page, region: str) -> None:
     """Another region's pages answer 404, as the services do: nothing says whether it exists."""
     if not _REGION.fullmatch(region) or not page.person.may_open(region):
         raise PageNotFound()
@@ -50,7 +50,7 @@ async def regions(page: PageDep) -> Response:
 
 @router.get("/regions/{region}", name="desk")
 async def desk(region: str, page: PageDep) -> Response:
-    _openable(page, region)
+    openable(page, region)
     found = await load_desk(page.services, region, queue=page.person.role == "assessor")
     t, today = page.t, datetime.now(UTC).date()
     gaps = found.gaps
@@ -76,7 +76,7 @@ async def reassessments(
     region: str, page: PageDep, offset: Annotated[int, Query(ge=0, le=100_000)] = 0
 ) -> Response:
     """The region's reassessments, newest first: when, what started them, what they did."""
-    _openable(page, region)
+    openable(page, region)
     found, settings = await page.services.gather(
         list_reassessments(page.services, region, offset), region_settings(page.services, region)
     )
@@ -93,7 +93,7 @@ async def reassessments(
 @router.get("/regions/{region}/reassessments/{reassessment_id}", name="reassessment")
 async def reassessment(region: str, reassessment_id: str, page: PageDep) -> Response:
     """One reassessment: its summary, and the moves grouped by reason, each application by title."""
-    _openable(page, region)
+    openable(page, region)
     try:
         wanted = UUID(reassessment_id)
     except ValueError:
@@ -114,7 +114,7 @@ async def reassessment(region: str, reassessment_id: str, page: PageDep) -> Resp
 @router.get("/regions/{region}/reports/{number}", name="report")
 async def report(region: str, number: int, page: PageDep) -> Response:
     """A report version as the reporting service renders it, in the page's language."""
-    _openable(page, region)
+    openable(page, region)
     return HTMLResponse(
         await report_html(page.services, region, number, page.language),
         headers={"Cache-Control": "no-store"},
