@@ -108,6 +108,12 @@ class AssessmentList(BaseModel):
     count: int
 
 
+class Conflict(BaseModel):
+    declared_by: str
+    reason: str
+    declared_at: datetime
+
+
 class ApplicationLine(BaseModel):
     id: UUID
     title: str
@@ -120,6 +126,7 @@ class ApplicationLine(BaseModel):
     effective: Effective | None = None
     municipalities: list[str] = []
     funding_source: str | None = None
+    assignees: list[str] = []
 
 
 class Application(ApplicationLine):
@@ -144,7 +151,7 @@ class Application(ApplicationLine):
     revision: int
     updated_at: datetime | None = None
     assessment: Assessment | None = None
-    assignees: list[str] = []
+    conflicts: list[Conflict] = []
 
 
 class ApplicationList(BaseModel):

@@ -56,6 +56,7 @@ def render(
         languages=LANGUAGES,
         person=person,
         csrf_token=session.csrf_token(request),
+        flash=session.take_flash(request) if person is not None else None,
         here=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         region_label=context.pop("region_label", None),
         **context,

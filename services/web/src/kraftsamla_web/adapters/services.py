@@ -34,6 +34,20 @@ class NotFound(ServiceError):
     """404: the region or the thing is not there, or not for this person."""
 
 
+class Refused(ServiceError):
+    """The service refused a change: 403 (the person may not), 409 (it cannot be done now, with the
+    service's reason), 412 (someone else changed it first) or 422 (the values: ``errors`` with JSON
+    pointers into the body sent)."""
+
+    def __init__(self, service: str, path: str, status: int, problem: Mapping[str, Any]) -> None:
+        super().__init__(service, path, status, str(problem.get("detail") or ""))
+        self.detail = str(problem.get("detail") or "")
+        errors = problem.get("errors")
+        self.errors: list[dict[str, Any]] = (
+            [e for e in errors if isinstance(e, dict)] if isinstance(errors, list) else []
+        )
+
+
 class Unavailable(ServiceError):
     """The service did not answer in time, could not be reached, or failed (5xx)."""
 
@@ -71,6 +85,30 @@ class Services:
         if response.status_code >= 400:
             raise Unavailable(service, path, response.status_code, response.text[:200])
         return response
+
+    async def post(self, service: str, path: str, body: Mapping[str, Any]) -> Any:
+        """A change asked of a service, as JSON; its answer's JSON. A refusal the person can act on
+        (403, 409, 412, 422) is :class:`Refused`; 401, 404 and failures as for reading."""
+        url = self.settings.service_url(service) + path
+        count_call()
+        try:
+            response = await self.http.post(url, json=dict(body), headers=self.headers)
+        except httpx.HTTPError as exc:
+            raise Unavailable(service, path, None, type(exc).__name__) from exc
+        status = response.status_code
+        if status == 401:
+            raise SignedOut(service, path, 401)
+        if status == 404:
+            raise NotFound(service, path, 404)
+        if status in (403, 409, 412, 422):
+            try:
+                problem = response.json()
+            except ValueError:
+                problem = {}
+            raise Refused(service, path, status, problem if isinstance(problem, dict) else {})
+        if status >= 400:
+            raise Unavailable(service, path, status, response.text[:200])
+        return response.json() if response.content else None
 
     async def json(self, service: str, path: str, params: Mapping[str, Any] | None = None) -> Any:
         return (await self._get(service, path, params)).json()

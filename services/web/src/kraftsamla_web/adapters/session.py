@@ -97,3 +97,15 @@ def chosen_language(request: Request) -> str | None:
 
 def choose_language(request: Request, language: str) -> None:
     _data(request)["language"] = language
+
+
+def flash(request: Request, key: str, kind: str = "done", **params: str) -> None:
+    """A message for the next page the person sees (after a form's redirect): a catalogue key,
+    its parameters, and whether it tells of something done or refused."""
+    _data(request)["flash"] = {"key": key, "kind": kind, "params": params}
+
+
+def take_flash(request: Request) -> dict[str, Any] | None:
+    """The message left for this page, once (it is gone after)."""
+    value = _data(request).pop("flash", None)
+    return value if isinstance(value, dict) and isinstance(value.get("key"), str) else None

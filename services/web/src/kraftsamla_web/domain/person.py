@@ -26,6 +26,23 @@ class Person:
     locale: str | None = None
 
     @property
+    def principal(self) -> str:
+        """The name the services know the person by (``user:<subject>``): in assignments,
+        conflicts and reviews."""
+        return f"user:{self.subject}"
+
+    @property
+    def may_review(self) -> bool:
+        """Whether the person's role reviews applications and declares conflicts (the service
+        decides again)."""
+        return self.role in ("admin", "assessor")
+
+    @property
+    def may_assign(self) -> bool:
+        """Whether the person's role assigns applications to assessors (the service decides again)."""
+        return self.role == "admin"
+
+    @property
     def is_operator(self) -> bool:
         return self.role == "operator"
 
