@@ -196,7 +196,7 @@ async def test_database_away_for_10_seconds_loses_nothing(
         inbox_rows = await count(inbox)
         info = await js.consumer_info("ACTORS", "faultdb-remember")
         dead = (
-            await js.stream_info("DEADLETTER", subjects_filter="deadletter.faultdb-*")
+            await js.stream_info("DEADLETTER", subjects_filter="deadletter.faultdb-remember.>")
         ).state.subjects or {}
         own = await js.stream_info("FAULTDB", subjects_filter=f"s3.{region}.>")
         emitted = int(own.state.messages)

@@ -117,7 +117,11 @@ async def test_poison_message_is_dead_lettered_listed_and_replayed_once_fixed(
         assert "region of this actor is not known" in poison_row["error"]
         assert poison_row["subject"] == subject
         msg = await js.get_msg("DEADLETTER", seq=poison_row["seq"])
-        assert msg.subject == f"deadletter.{consumer}"
+        # Kept by consumer, kind of error, region and event type (counted by subject, unread).
+        assert (
+            msg.subject
+            == f"deadletter.{consumer}.RuntimeError.{subject.split('.', 2)[1]}.{subject.split('.', 2)[2]}"
+        )
         assert Envelope[ActorRegistered].model_validate_json(msg.data or b"").id == poison.id
         assert attempts["poison"] == 3  # max_deliver attempts, then dead-lettered
         async with db.sessions() as s:  # failed attempts leave no inbox row

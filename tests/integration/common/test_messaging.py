@@ -196,7 +196,7 @@ async def test_failing_handler_is_retried_then_dead_lettered(
                 return False
 
         await _wait_for(dead_lettered)
-        msg = await js.get_last_msg("DEADLETTER", "deadletter.probe-always-fails")
+        msg = await js.get_last_msg("DEADLETTER", "deadletter.probe-always-fails.>")
         assert Envelope[ActorRegistered].model_validate_json(msg.data).id == env.id
         assert "poison" in msg.headers["Kraftsamla-Error"]
         assert len(attempts) == 3

@@ -62,3 +62,21 @@ def test_faststreams_line_per_finished_consumer_task_is_debug() -> None:
         )
     finally:
         logger.setLevel(logging.NOTSET)
+
+
+def test_a_dead_letter_is_kept_under_its_consumer_error_region_and_event_type() -> None:
+    from kraftsamla_common.bus import dead_letter_subject, parse_dead_letter_subject
+
+    subject = dead_letter_subject(
+        "plans-on-actor-registered", "RuntimeError", "s3.kronoberg.actors.actor.registered.v1"
+    )
+    assert subject == "deadletter.plans-on-actor-registered.RuntimeError.kronoberg.actors.actor.registered.v1"
+    assert parse_dead_letter_subject(subject) == (
+        "plans-on-actor-registered",
+        "RuntimeError",
+        "kronoberg",
+        "actors.actor.registered.v1",
+    )
+    # A message on no event's subject, and one kept before the subject said more.
+    assert dead_letter_subject("c", "unreadable", "elsewhere") == "deadletter.c.unreadable.unknown.unknown"
+    assert parse_dead_letter_subject("deadletter.c") == ("c", "unknown", "unknown", "unknown")

@@ -5,7 +5,8 @@ Every subscription is a durable pull consumer with manual acknowledgement:
 * a handler that succeeds commits its effect and its inbox row, then acks;
 * a handler that fails is nacked with a growing delay (back-off) and redelivered;
 * after ``max_deliver`` attempts, or at once for a message that cannot be parsed, the message
-  is copied to the ``DEADLETTER`` stream (``deadletter.<consumer>``) with the error, and acked;
+  is copied to the ``DEADLETTER`` stream (``deadletter.<consumer>.<kind of error>.<region>.<event
+  type>``) with the error, and acked;
   ``python -m kraftsamla_common.deadletter`` lists them and replays them to their consumer.
 
 Never FastStream's default (``REJECT_ON_ERROR``), which would drop a message on a passing
@@ -135,17 +136,25 @@ def stream_config(spec: StreamSpec, replicas: int = 1) -> StreamConfig:
 
 UNREADABLE = "unreadable"
 """The kind of error of a message that could not be parsed as an event."""
-DEAD_LETTERS_READ = 1000
-"""Dead letters of one consumer read for their region, type and error, at most."""
+UNKNOWN = "unknown"
 
 
-def error_kind(error: str) -> str:
-    """The kind of a dead letter's error, from its text: the exception's class name of
-    ``repr(exc)`` (``ValueError('…')`` → ``ValueError``), ``unreadable`` for an unparsable message."""
-    if error.startswith("cannot parse event"):
-        return UNREADABLE
-    name = error.split("(", 1)[0]
-    return name if name.isidentifier() else "other"
+def dead_letter_subject(consumer: str, kind: str, original: str) -> str:
+    """Where a dead letter is kept: ``deadletter.<consumer>.<kind of error>.<region>.<event type>``
+    (the region and type from its subject ``s3.<region>.<event type>``), so that the stream's count
+    per subject says how many wait by each, without reading them."""
+    parts = original.split(".", 2)
+    region, event_type = (parts[1], parts[2]) if len(parts) == 3 and parts[0] == "s3" else (UNKNOWN, UNKNOWN)
+    return f"deadletter.{consumer}.{kind}.{region}.{event_type}"
+
+
+def parse_dead_letter_subject(subject: str) -> tuple[str, str, str, str]:
+    """(consumer, kind of error, region, event type) of a dead letter's subject; those kept as
+    ``deadletter.<consumer>`` (before they carried the rest) are of an unknown kind, region and type."""
+    parts = subject.split(".", 4)
+    if len(parts) == 5:
+        return parts[1], parts[2], parts[3], parts[4]
+    return parts[1] if len(parts) > 1 else UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN
 
 
 @dataclass
@@ -201,8 +210,6 @@ class Bus:
         """durable consumer name → the stream it reads."""
         self._tracer = trace.get_tracer("kraftsamla.bus", tracer_provider=tracer_provider)
         self._declared = False
-        self._dead_detail: dict[str, tuple[int, Counter[tuple[str, str, str]]]] = {}
-        """durable consumer → (its dead letters when last read, them by region, type and error)."""
 
     # ------------------------------------------------------------------ subscriptions
 
@@ -365,7 +372,11 @@ class Bus:
             }
         )
         await self.broker.publish(
-            msg.body, f"deadletter.{consumer}", headers=headers, stream=DEADLETTER.name, timeout=10
+            msg.body,
+            dead_letter_subject(consumer, kind, raw.subject),
+            headers=headers,
+            stream=DEADLETTER.name,
+            timeout=10,
         )
         await msg.ack()
         metrics.events_dead_lettered.add(1, {"consumer": consumer})
@@ -429,9 +440,9 @@ class Bus:
 
     async def state(self) -> BusState:
         """Lag, unacknowledged and redelivered messages of each of this service's durable consumers,
-        the dead letters waiting for each (and, read again only when their number changed, by the
-        region, event type and kind of error of each), and the size of this service's stream and of
-        the dead letters' (for the gauges in :mod:`kraftsamla_common.metrics`)."""
+        the dead letters waiting for each, by kind of error, region and event type (their subjects
+        say so: one call counts them all), and the size of this service's stream and of the dead
+        letters' (for the gauges in :mod:`kraftsamla_common.metrics`)."""
         js = self.broker.connection.jetstream()
         state = BusState()
         for durable, stream in self.durables.items():
@@ -441,43 +452,20 @@ class Bus:
                 "ack_pending": info.num_ack_pending or 0,
                 "redelivered": info.num_redelivered or 0,
             }
-        # A consumer's dead letters are on ``deadletter.<consumer>``, one token: a ``*`` inside a
-        # token (``deadletter.plans-*``) is no wildcard in NATS and would match nothing.
-        dead = await js.stream_info(DEADLETTER.name, subjects_filter="deadletter.*")
-        counts = dead.state.subjects or {}
-        state.dead_letters = {d: counts.get(f"deadletter.{d}", 0) for d in self.durables}
+        dead = await js.stream_info(DEADLETTER.name, subjects_filter="deadletter.>")
+        state.dead_letters = dict.fromkeys(self.durables, 0)
+        for subject, n in (dead.state.subjects or {}).items():
+            consumer, kind, region, event_type = parse_dead_letter_subject(subject)
+            if consumer in state.dead_letters:
+                state.dead_letters[consumer] += n
+                key = (consumer, region, event_type, kind)
+                state.dead_letter_detail[key] = state.dead_letter_detail.get(key, 0) + n
         own = await js.stream_info(self.own_stream.name)
         state.streams = {
             self.own_stream.name: (own.state.messages, own.state.bytes),
             DEADLETTER.name: (dead.state.messages, dead.state.bytes),
         }
-        for durable, count in state.dead_letters.items():
-            known = self._dead_detail.get(durable)
-            if known is None or known[0] != count:
-                known = self._dead_detail[durable] = (
-                    count,
-                    await self._read_dead_letters(js, durable, count),
-                )
-            for key, n in known[1].items():
-                state.dead_letter_detail[(durable, *key)] = n
         return state
-
-    async def _read_dead_letters(self, js: Any, durable: str, count: int) -> Counter[tuple[str, str, str]]:
-        """The dead letters of one consumer by (region, event type, kind of error); at most
-        ``DEAD_LETTERS_READ`` of them (the consumer's total is counted apart)."""
-        found: Counter[tuple[str, str, str]] = Counter()
-        seq = 1
-        for _ in range(min(count, DEAD_LETTERS_READ)):
-            try:
-                msg = await js.get_msg(DEADLETTER.name, seq=seq, subject=f"deadletter.{durable}", next=True)
-            except NotFoundError:
-                break
-            headers = msg.headers or {}
-            _, region, event_type = (headers.get("Kraftsamla-Original-Subject", "") + "..").split(".", 2)
-            kind = headers.get("Kraftsamla-Error-Kind") or error_kind(headers.get("Kraftsamla-Error", ""))
-            found[(region or "unknown", event_type.rstrip(".") or "unknown", kind)] += 1
-            seq = msg.seq + 1
-        return found
 
     async def ping(self, timeout: float = 2.0) -> bool:
         """A round trip to JetStream (its account information) within ``timeout`` seconds.

@@ -6,7 +6,7 @@
 ``--nats`` comes before the command (default: ``KRAFTSAMLA_NATS_URL``); the local launcher's NATS
 is ``nats://127.0.0.1:14222``.
 
-A message lands in the ``DEADLETTER`` stream (subject ``deadletter.<consumer>``) after its
+A message lands in the ``DEADLETTER`` stream (subject ``deadletter.<consumer>.<kind of error>.<region>.<event type>``) after its
 consumer failed it ``max_deliver`` times, or at once when it cannot be parsed. Replaying
 publishes it again to its original subject (a fresh ``Nats-Msg-Id``, so JetStream does not
 drop it as a duplicate) and removes it from the dead-letter stream. The failed attempts left no
