@@ -87,3 +87,20 @@ def test_log_lines_are_json_with_the_span_region_and_event() -> None:
     assert record["region"] == "norrbotten" and record["event_id"].startswith("0193e0c4")
     # ISO 8601 to the millisecond, with the offset.
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d", record["time"]), record
+
+
+def test_stopping_services_does_not_repeat_the_series_of_the_next_scrape() -> None:
+    """A stop sends what is buffered to the exporters that push; it must not leave collections
+    queued for the Prometheus scrape, which would repeat every series once per stop."""
+    from kraftsamla_common import metrics
+
+    tel = telemetry.setup("plans")
+    metrics.rate_limit_store_failures.add(0)
+    for _ in range(3):
+        telemetry.shutdown()
+    lines = [
+        line
+        for line in tel.scrape().decode().splitlines()
+        if line.startswith("kraftsamla_rate_limit_store_failures_total")
+    ]
+    assert len(lines) == len(set(lines)) == 1, lines

@@ -23,7 +23,7 @@ import logging
 import os
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -71,6 +71,8 @@ class Telemetry:
     meter_provider: MeterProvider
     registry: CollectorRegistry
     logger_provider: Any | None = None
+    pushing: list[MetricReader] = field(default_factory=list)
+    """The readers that send metrics somewhere (OTLP, the console); not Prometheus's, which is read."""
 
     def scrape(self) -> bytes:
         """The Prometheus text exposition of every metric of this process."""
@@ -164,7 +166,9 @@ def setup(service: str, *, extra_processor: SpanProcessor | None = None) -> Tele
             handler = LoggingHandler(logger_provider=logger_provider)
             handler.addFilter(ContextFilter())
             logging.getLogger().addHandler(handler)
-        _telemetry = Telemetry(service, tracer_provider, meter_provider, registry, logger_provider)
+        _telemetry = Telemetry(
+            service, tracer_provider, meter_provider, registry, logger_provider, readers[1:]
+        )
     if extra_processor is not None:
         _telemetry.tracer_provider.add_span_processor(extra_processor)
     return _telemetry
@@ -175,7 +179,12 @@ def shutdown() -> None:
     if _telemetry is None:
         return
     _telemetry.tracer_provider.force_flush()
-    _telemetry.meter_provider.force_flush()
+    # Only the readers that push: flushing Prometheus's reader (as the provider's own force_flush
+    # does) queues a collection that nobody reads until the next scrape, which then repeats every
+    # series once per queued collection — in a process that stopped services many times, millions
+    # of lines and gigabytes.
+    for reader in _telemetry.pushing:
+        reader.force_flush()
     if _telemetry.logger_provider is not None:
         _telemetry.logger_provider.force_flush()
 
