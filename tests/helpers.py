@@ -120,6 +120,41 @@ def chromium_or_skip() -> str:
     return executable
 
 
+WEB_ARTIFACTS = Path(__file__).resolve().parent / "artifacts" / "web"
+"""Where the staff web application's browser tests save their screenshots (git-ignored)."""
+AXE = Path(__file__).resolve().parent / "assets" / "axe-core-4.14.1.min.js"
+"""The tests' pinned copy of axe-core (its checksum is checked in test_web_sign_in_and_desk.py)."""
+
+
+async def serious_violations(page: Any) -> list[str]:
+    """What axe-core finds on a Playwright page at the impact ``serious`` or ``critical``."""
+    await page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    found = await page.evaluate("async () => (await axe.run(document)).violations")
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}"
+        for v in found
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+async def local_only(route: Any) -> None:
+    """A Playwright route that loads nothing from beyond this machine (the mock provider's own page
+    would fetch a stylesheet from a CDN: refused, as any request off the platform would be)."""
+    if route.request.url.startswith("http://127.0.0.1:"):
+        await route.continue_()
+    else:
+        await route.abort()
+
+
+async def sign_in_at_provider(page: Any, sub: str) -> None:
+    """From the web application's sign-in page through the provider's form, as the demo person ``sub``."""
+    await page.click("form[action='/signin'] button")
+    await page.wait_for_selector("input[name=sub]")
+    await page.fill("input[name=sub]", sub)
+    await page.click("form:has(input[name=sub]) button[type=submit]")
+    await page.wait_for_load_state()
+
+
 def envelope(data: EventData, region: str, *, subject: object = "x") -> Envelope[EventData]:
     """An event as its producer would send it (publish with ``model_dump_json(serialize_as_any=True)``)."""
     return Envelope[EventData](

@@ -5,50 +5,32 @@ assessment, history and review; another region's application is not there."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
 
-from helpers import application, chromium_or_skip, eventually, headers, plan_event, publish
+from helpers import (
+    WEB_ARTIFACTS,
+    application,
+    chromium_or_skip,
+    eventually,
+    headers,
+    local_only,
+    plan_event,
+    publish,
+    serious_violations,
+    sign_in_at_provider,
+)
 from kraftsamla_common.events import new_id
 
 Platform = Any  # tests/integration/web/conftest.py: the platform fixture
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "web"
-AXE = Path(__file__).resolve().parents[2] / "assets" / "axe-core-4.14.1.min.js"
 
 ENERGY = "Hållbar energi"
 FOREST = "Skogsnäring"
 HYDROGEN_TEXT = "Förstudie om vätgas från elektrolys i Östersund."
 FOREST_TEXT = "Vi bygger trähus av skogsråvara i Krokom."
-
-
-async def _serious_violations(page: Any) -> list[str]:
-    """What axe-core (the tests' pinned copy) finds on the page at the impact serious or critical."""
-    await page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    found = await page.evaluate("async () => (await axe.run(document)).violations")
-    return [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}"
-        for v in found
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
-async def _local_only(route: Any) -> None:
-    if route.request.url.startswith("http://127.0.0.1:"):
-        await route.continue_()
-    else:
-        await route.abort()
-
-
-async def _sign_in(page: Any, sub: str) -> None:
-    await page.click("form[action='/signin'] button")
-    await page.wait_for_selector("input[name=sub]")
-    await page.fill("input[name=sub]", sub)
-    await page.click("form:has(input[name=sub]) button[type=submit]")
-    await page.wait_for_load_state()
 
 
 async def _prepare(platform: Platform, region: str, js: Any, hydrogen: int, forest: int) -> None:
@@ -127,16 +109,16 @@ async def test_the_application_list_filters_searches_sorts_and_pages(
     platform: Platform, browser: Any, region: str, other_region: str, js: Any
 ) -> None:
     chromium_or_skip()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    WEB_ARTIFACTS.mkdir(parents=True, exist_ok=True)
     await _prepare(platform, region, js, hydrogen=20, forest=7)
     await platform.provider.person("lisa", region, "assessor", "Lisa Lind", locale="sv")
     context = await browser.new_context(locale="sv-SE")
     page = await context.new_page()
-    await page.route("**/*", _local_only)
+    await page.route("**/*", local_only)
     listing = f"{platform.web}/regions/{region}/applications"
     try:
         await page.goto(f"{platform.web}/regions/{region}")
-        await _sign_in(page, "lisa")
+        await sign_in_at_provider(page, "lisa")
         # From the desk: the header's navigation, and each waiting application links to its page.
         assert await page.locator(f"main a[href^='/regions/{region}/applications/']").count() > 0
         await page.click(".site-nav a[href$='/applications']")
@@ -160,8 +142,8 @@ async def test_the_application_list_filters_searches_sorts_and_pages(
         funding = await _options(page, "#filter-funding_source")
         assert "Europeiska regionala utvecklingsfonden (20)" in funding and "Regionala medel (7)" in funding
         assert "Bedömd (27)".lower() in [o.lower() for o in await _options(page, "#filter-status")]
-        await page.screenshot(path=str(ARTIFACTS / "applications-sv.png"), full_page=True)
-        assert await _serious_violations(page) == []
+        await page.screenshot(path=str(WEB_ARTIFACTS / "applications-sv.png"), full_page=True)
+        assert await serious_violations(page) == []
 
         # The next page: the last two, and the way back.
         await page.click(".pager a[rel=next]")
@@ -191,7 +173,7 @@ async def test_the_application_list_filters_searches_sorts_and_pages(
         # Every row names its strength area and level in words.
         row = await page.locator("main tbody tr").first.inner_text()
         assert FOREST in row and "Bas" in row
-        await page.screenshot(path=str(ARTIFACTS / "applications-filtered-sv.png"), full_page=True)
+        await page.screenshot(path=str(WEB_ARTIFACTS / "applications-filtered-sv.png"), full_page=True)
 
         # And a search within them: one left; the counts follow.
         await page.fill("#filter-q", "Krokom 3")
@@ -249,7 +231,7 @@ async def test_an_application_shows_its_evidence_placement_and_history(
     platform: Platform, browser: Any, region: str, other_region: str, js: Any
 ) -> None:
     chromium_or_skip()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    WEB_ARTIFACTS.mkdir(parents=True, exist_ok=True)
     await _prepare(platform, region, js, hydrogen=2, forest=0)
     assessment = platform.services["assessment"]
     found = await assessment.get(
@@ -278,10 +260,10 @@ async def test_an_application_shows_its_evidence_placement_and_history(
     await platform.provider.person("maja", region, "viewer", "Maja Mattsson", locale="sv")
     context = await browser.new_context(locale="sv-SE")
     page = await context.new_page()
-    await page.route("**/*", _local_only)
+    await page.route("**/*", local_only)
     try:
         await page.goto(f"{platform.web}/regions/{region}/applications")
-        await _sign_in(page, "maja")
+        await sign_in_at_provider(page, "maja")
         await page.click("main tbody a:text('Ansökan 1')")
         await page.wait_for_load_state()
         url = f"{platform.web}/regions/{region}/applications/{one['id']}"
@@ -318,8 +300,8 @@ async def test_an_application_shows_its_evidence_placement_and_history(
         history = await page.locator("section:has(#history-heading)").inner_text()
         assert f"{ENERGY} handlingsplan version 1" in history and "bedömningsmall version" in history
         assert "Inget beslut än." in await page.locator("section:has(#decision-heading)").inner_text()
-        await page.screenshot(path=str(ARTIFACTS / "application-sv.png"), full_page=True)
-        assert await _serious_violations(page) == []
+        await page.screenshot(path=str(WEB_ARTIFACTS / "application-sv.png"), full_page=True)
+        assert await serious_violations(page) == []
 
         # In English after switching language: the same page, worded anew by the service.
         await page.select_option("#language-choice", "en")
@@ -331,15 +313,15 @@ async def test_an_application_shows_its_evidence_placement_and_history(
         assert reasons.startswith("Placed at Spearhead:")
         assert await page.locator("#effective-level").inner_text() == "Breadth"
         assert await page.locator("h2#placement-heading").inner_text() == "Placement in the pyramid"
-        await page.screenshot(path=str(ARTIFACTS / "application-en.png"), full_page=True)
-        assert await _serious_violations(page) == []
+        await page.screenshot(path=str(WEB_ARTIFACTS / "application-en.png"), full_page=True)
+        assert await serious_violations(page) == []
         # And in Finnish.
         await page.select_option("#language-choice", "fi")
         await page.click(".language-form button")
         await page.wait_for_load_state()
         assert await page.locator("#placement-level .placed").inner_text() == "Kärki"
         assert (await page.locator("#placement-reasons").inner_text()).startswith("Sijoitettu tasolle Kärki:")
-        await page.screenshot(path=str(ARTIFACTS / "application-fi.png"), full_page=True)
+        await page.screenshot(path=str(WEB_ARTIFACTS / "application-fi.png"), full_page=True)
         await page.select_option("#language-choice", "en")
         await page.click(".language-form button")
         await page.wait_for_load_state()

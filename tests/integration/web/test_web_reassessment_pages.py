@@ -8,17 +8,23 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from helpers import application, chromium_or_skip, eventually, headers
+from helpers import (
+    WEB_ARTIFACTS,
+    application,
+    chromium_or_skip,
+    eventually,
+    headers,
+    local_only,
+    serious_violations,
+    sign_in_at_provider,
+)
 
 Platform = Any  # tests/integration/web/conftest.py: the full_platform fixture
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "web"
-AXE = Path(__file__).resolve().parents[2] / "assets" / "axe-core-4.14.1.min.js"
 
 PROGRAMME = {
     "title": "Program för smart specialisering",
@@ -43,31 +49,6 @@ def _draft(level: str) -> dict[str, Any]:
         ],
         "next_review": (date.today() + timedelta(days=90)).isoformat(),
     }
-
-
-async def _serious_violations(page: Any) -> list[str]:
-    await page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    found = await page.evaluate("async () => (await axe.run(document)).violations")
-    return [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}"
-        for v in found
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
-async def _local_only(route: Any) -> None:
-    if route.request.url.startswith("http://127.0.0.1:"):
-        await route.continue_()
-    else:
-        await route.abort()
-
-
-async def _sign_in(page: Any, sub: str) -> None:
-    await page.click("form[action='/signin'] button")
-    await page.wait_for_selector("input[name=sub]")
-    await page.fill("input[name=sub]", sub)
-    await page.click("form:has(input[name=sub]) button[type=submit]")
-    await page.wait_for_load_state()
 
 
 async def _publish_plan(plans: Any, region: str, base: str, level: str) -> None:
@@ -160,18 +141,18 @@ async def test_the_reassessment_after_a_plan_publish_and_the_desks_gaps(
     full_platform: Platform, browser: Any, region: str, other_region: str
 ) -> None:
     chromium_or_skip()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    WEB_ARTIFACTS.mkdir(parents=True, exist_ok=True)
     platform = full_platform
     ids = await _prepare(platform, region)
     assert sorted(ids) == ["Ansökan 0", "Ansökan 1", "Ansökan 2"]
     await platform.provider.person("vera", region, "viewer", "Vera Viklund", locale="sv")
     context = await browser.new_context(locale="sv-SE")
     page = await context.new_page()
-    await page.route("**/*", _local_only)
+    await page.route("**/*", local_only)
     try:
         desk = f"{platform.web}/regions/{region}"
         await page.goto(desk)
-        await _sign_in(page, "vera")
+        await sign_in_at_provider(page, "vera")
         assert page.url == desk
 
         # The desk: the overdue plan, the checklist's gaps, the partnerships' gaps, in Swedish.
@@ -183,8 +164,8 @@ async def test_the_reassessment_after_a_plan_publish_and_the_desks_gaps(
         assert gaps and all(g.startswith("Kriterium ") for g in gaps)
         partnership = await page.locator("section:has(#partnership-heading)").inner_text()
         assert "Regionens grupper har inga medlemmar ännu." in partnership
-        await page.screenshot(path=str(ARTIFACTS / "desk-gaps-sv.png"), full_page=True)
-        assert await _serious_violations(page) == []
+        await page.screenshot(path=str(WEB_ARTIFACTS / "desk-gaps-sv.png"), full_page=True)
+        assert await serious_violations(page) == []
 
         # From the desk's last reassessments to the newest one.
         await page.locator("ul.reassessments a").first.click()
@@ -205,8 +186,8 @@ async def test_the_reassessment_after_a_plan_publish_and_the_desks_gaps(
         summary = await page.locator("p.summary").inner_text()
         assert "omprövades" in summary
         assert "3 bedömda, 3 flyttade" in await page.locator("#summary-heading + p + p + p").inner_text()
-        await page.screenshot(path=str(ARTIFACTS / "reassessment-sv.png"), full_page=True)
-        assert await _serious_violations(page) == []
+        await page.screenshot(path=str(WEB_ARTIFACTS / "reassessment-sv.png"), full_page=True)
+        assert await serious_violations(page) == []
 
         # The same page in English: the service's sentences in English too.
         await page.select_option("#language-choice", "en")
@@ -221,8 +202,8 @@ async def test_the_reassessment_after_a_plan_publish_and_the_desks_gaps(
             "Ansökan 2",
         ]
         assert "What moved, and why" in await page.locator("#moves-heading").inner_text()
-        await page.screenshot(path=str(ARTIFACTS / "reassessment-en.png"), full_page=True)
-        assert await _serious_violations(page) == []
+        await page.screenshot(path=str(WEB_ARTIFACTS / "reassessment-en.png"), full_page=True)
+        assert await serious_violations(page) == []
 
         # The list: newest first, what started each, its figures.
         await page.goto(f"{platform.web}/regions/{region}/reassessments")
@@ -235,14 +216,14 @@ async def test_the_reassessment_after_a_plan_publish_and_the_desks_gaps(
         assert await rows.first.locator("a").get_attribute("href") == reassessment_url.removeprefix(
             platform.web
         )
-        await page.screenshot(path=str(ARTIFACTS / "reassessments-en.png"), full_page=True)
-        assert await _serious_violations(page) == []
+        await page.screenshot(path=str(WEB_ARTIFACTS / "reassessments-en.png"), full_page=True)
+        assert await serious_violations(page) == []
 
         # The desk in English says the same gaps in English.
         await page.goto(desk)
         overdue = await page.locator("section:has(#overdue-heading)").inner_text()
         assert "The action plan for Sustainable energy is overdue" in overdue
-        await page.screenshot(path=str(ARTIFACTS / "desk-gaps-en.png"), full_page=True)
+        await page.screenshot(path=str(WEB_ARTIFACTS / "desk-gaps-en.png"), full_page=True)
 
         # Another region's reassessments are not there for her; nor one that does not exist.
         reassessment_id = reassessment_url.rsplit("/", 1)[1]

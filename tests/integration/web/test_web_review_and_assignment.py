@@ -7,18 +7,26 @@ by the service; another region's application is not there."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from helpers import application, chromium_or_skip, eventually, headers, plan_event, publish
+from helpers import (
+    WEB_ARTIFACTS,
+    application,
+    chromium_or_skip,
+    eventually,
+    headers,
+    local_only,
+    plan_event,
+    publish,
+    serious_violations,
+    sign_in_at_provider,
+)
 from kraftsamla_common.events import new_id
 
 Platform = Any  # tests/integration/web/conftest.py: the platform fixture
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "web"
-AXE = Path(__file__).resolve().parents[2] / "assets" / "axe-core-4.14.1.min.js"
 
 ENERGY = "Hållbar energi"
 FOREST = "Skogsnäring"
@@ -26,34 +34,13 @@ HYDROGEN_TEXT = "Förstudie om vätgas från elektrolys i Östersund."
 FOREST_TEXT = "Vi bygger trähus av skogsråvara i Krokom."
 
 
-async def _serious(page: Any) -> list[str]:
-    await page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    found = await page.evaluate("async () => (await axe.run(document)).violations")
-    return [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}"
-        for v in found
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
-async def _local_only(route: Any) -> None:
-    if route.request.url.startswith("http://127.0.0.1:"):
-        await route.continue_()
-    else:
-        await route.abort()
-
-
 async def _signed_in(browser: Any, platform: Platform, sub: str, path: str) -> tuple[Any, Any]:
     """A browser context of its own, signed in as ``sub`` through the provider, at ``path``."""
     context = await browser.new_context(locale="sv-SE")
     page = await context.new_page()
-    await page.route("**/*", _local_only)
+    await page.route("**/*", local_only)
     await page.goto(f"{platform.web}{path}")
-    await page.click("form[action='/signin'] button")
-    await page.wait_for_selector("input[name=sub]")
-    await page.fill("input[name=sub]", sub)
-    await page.click("form:has(input[name=sub]) button[type=submit]")
-    await page.wait_for_load_state()
+    await sign_in_at_provider(page, sub)
     return context, page
 
 
@@ -142,7 +129,7 @@ async def test_an_admin_assigns_and_the_assessor_reviews_and_declares_a_conflict
     platform: Platform, browser: Any, region: str, other_region: str, js: Any
 ) -> None:
     chromium_or_skip()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    WEB_ARTIFACTS.mkdir(parents=True, exist_ok=True)
     ids = await _prepare(platform, region, js)
     await platform.provider.person("anna", region, "admin", "Anna Admin", locale="sv")
     await platform.provider.person("lisa", region, "assessor", "Lisa Lind", locale="sv")
@@ -182,8 +169,8 @@ async def test_an_admin_assigns_and_the_assessor_reviews_and_declares_a_conflict
         assert await row.locator("td.assignees").inner_text() == "–"
         # Lisa is now offered by name in the list's choice of assessors.
         assert "user:lisa" in await page.locator("#assign-many-assignee option").all_inner_texts()
-        await page.screenshot(path=str(ARTIFACTS / "applications-assign-sv.png"), full_page=True)
-        assert await _serious(page) == []
+        await page.screenshot(path=str(WEB_ARTIFACTS / "applications-assign-sv.png"), full_page=True)
+        assert await serious_violations(page) == []
         # One by one on an application's page: assigned to her, then taken back.
         await page.goto(f"{platform.web}{listing}/{ids['Trähus i Krokom']}")
         await page.select_option("#assign-assignee", "user:lisa")
@@ -191,8 +178,8 @@ async def test_an_admin_assigns_and_the_assessor_reviews_and_declares_a_conflict
         await page.wait_for_load_state()
         assert await page.locator("#flash").inner_text() == "Tilldelad user:lisa."
         assert await page.locator("#assignees").inner_text() == "user:lisa"
-        await page.screenshot(path=str(ARTIFACTS / "application-admin-sv.png"), full_page=True)
-        assert await _serious(page) == []
+        await page.screenshot(path=str(WEB_ARTIFACTS / "application-admin-sv.png"), full_page=True)
+        assert await serious_violations(page) == []
         await page.click("#assignment button:text('Ta tillbaka från user:lisa')")
         await page.wait_for_load_state()
         assert await page.locator("#flash").inner_text() == "Tagen tillbaka från user:lisa."
@@ -227,8 +214,8 @@ async def test_an_admin_assigns_and_the_assessor_reviews_and_declares_a_conflict
         chosen = page.locator("#override-strength_area option:checked")
         assert await chosen.inner_text() == FOREST
         assert await page.locator("#effective-strength-area").inner_text() == ENERGY
-        await page.screenshot(path=str(ARTIFACTS / "application-review-error-sv.png"), full_page=True)
-        assert await _serious(page) == []
+        await page.screenshot(path=str(WEB_ARTIFACTS / "application-review-error-sv.png"), full_page=True)
+        assert await serious_violations(page) == []
 
         await reason.fill("Projektet bygger på lokal skogsråvara.")
         await page.click("#override-form button[type=submit]")
@@ -239,8 +226,8 @@ async def test_an_admin_assigns_and_the_assessor_reviews_and_declares_a_conflict
         assert "ändrad vid granskning" in await page.locator("#review-state").inner_text()
         overrides = _words(await page.locator("section:has(#overrides-heading)").inner_text())
         assert "Projektet bygger på lokal skogsråvara." in overrides and FOREST in overrides
-        await page.screenshot(path=str(ARTIFACTS / "application-reviewed-sv.png"), full_page=True)
-        assert await _serious(page) == []
+        await page.screenshot(path=str(WEB_ARTIFACTS / "application-reviewed-sv.png"), full_page=True)
+        assert await serious_violations(page) == []
 
         # Ansökan 0: she declares a conflict of interest; the review form is gone and the page says why.
         await page.goto(f"{platform.web}{listing}/{ids['Ansökan 0']}")
@@ -253,8 +240,8 @@ async def test_an_admin_assigns_and_the_assessor_reviews_and_declares_a_conflict
             assert await page.locator(form).count() == 0
         why = await page.locator("#review-unavailable").inner_text()
         assert "jäv" in why and "Min bror driver företaget." in why
-        await page.screenshot(path=str(ARTIFACTS / "application-conflict-sv.png"), full_page=True)
-        assert await _serious(page) == []
+        await page.screenshot(path=str(WEB_ARTIFACTS / "application-conflict-sv.png"), full_page=True)
+        assert await serious_violations(page) == []
         # The service refuses her review of it even when posted anyway, and says why at the form.
         token = await page.locator("input[name=csrf_token]").first.input_value()
         status = await _post_by_hand(
@@ -263,7 +250,7 @@ async def test_an_admin_assigns_and_the_assessor_reviews_and_declares_a_conflict
         assert status == 409
         refused = _words(await page.locator("#confirm-refused-error").inner_text())
         assert refused.startswith("Det gick inte: ") and "user:lisa" in refused
-        await page.screenshot(path=str(ARTIFACTS / "application-conflict-refused-sv.png"), full_page=True)
+        await page.screenshot(path=str(WEB_ARTIFACTS / "application-conflict-refused-sv.png"), full_page=True)
         # Her queue no longer lists it.
         await page.goto(f"{platform.web}/regions/{region}")
         queue = page.locator("section:has(#queue-heading)")
@@ -287,7 +274,7 @@ async def test_a_viewer_sees_no_forms_and_a_forged_post_is_refused(
     platform: Platform, browser: Any, region: str, js: Any
 ) -> None:
     chromium_or_skip()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    WEB_ARTIFACTS.mkdir(parents=True, exist_ok=True)
     ids = await _prepare(platform, region, js)
     await platform.provider.person("maja", region, "viewer", "Maja Mattsson", locale="sv")
     path = f"/regions/{region}/applications/{ids['Ansökan 1']}"
@@ -325,12 +312,12 @@ async def test_a_viewer_sees_no_forms_and_a_forged_post_is_refused(
         status = await _post_by_hand(page, path + "/review", {"csrf_token": token, "action": "confirm"})
         assert status == 403
         assert await page.locator("h1").inner_text() == "Det får du inte göra"
-        await page.screenshot(path=str(ARTIFACTS / "application-viewer-refused-sv.png"), full_page=True)
+        await page.screenshot(path=str(WEB_ARTIFACTS / "application-viewer-refused-sv.png"), full_page=True)
         await page.goto(f"{platform.web}{path}")
         assert re.search(r"Ej granskad|granskad", await page.locator("#review-state").inner_text(), re.I)
         assert "ändrad" not in await page.locator("#review-state").inner_text()
         assert await page.locator("#assignees").count() == 0
-        await page.screenshot(path=str(ARTIFACTS / "application-viewer-sv.png"), full_page=True)
-        assert await _serious(page) == []
+        await page.screenshot(path=str(WEB_ARTIFACTS / "application-viewer-sv.png"), full_page=True)
+        assert await serious_violations(page) == []
     finally:
         await context.close()

@@ -6,43 +6,32 @@ CSRF token are refused; nothing sends them off-site; sign-out ends the session."
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from helpers import application, chromium_or_skip, eventually, headers, plan_event, publish
+from helpers import (
+    AXE,
+    WEB_ARTIFACTS,
+    application,
+    chromium_or_skip,
+    eventually,
+    headers,
+    local_only,
+    plan_event,
+    publish,
+    serious_violations,
+    sign_in_at_provider,
+)
 
 Platform = Any  # tests/integration/web/conftest.py: the platform fixture
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "web"
-AXE = Path(__file__).resolve().parents[2] / "assets" / "axe-core-4.14.1.min.js"
 AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"
 """axe-core 4.14.1's axe.min.js from the npm registry's axe-core-4.14.1.tgz, for the tests only."""
 
 
 def test_the_accessibility_checker_is_the_pinned_one() -> None:
     assert hashlib.sha256(AXE.read_bytes()).hexdigest() == AXE_SHA256
-
-
-async def _serious_violations(page: Any) -> list[str]:
-    """What axe-core finds on the page at the impact ``serious`` or ``critical``."""
-    await page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    found = await page.evaluate("async () => (await axe.run(document)).violations")
-    return [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}"
-        for v in found
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
-async def _local_only(route: Any) -> None:
-    """The pages load nothing from beyond this machine (the mock provider's own page would fetch
-    a stylesheet from a CDN: refused, as any request off the platform would be)."""
-    if route.request.url.startswith("http://127.0.0.1:"):
-        await route.continue_()
-    else:
-        await route.abort()
 
 
 async def _prepare_region(platform: Platform, region: str, js: Any) -> None:
@@ -81,15 +70,6 @@ async def _prepare_region(platform: Platform, region: str, js: Any) -> None:
     await eventually(reported)
 
 
-async def _sign_in(page: Any, sub: str) -> None:
-    """From the sign-in page through the provider's form, as the demo person ``sub``."""
-    await page.click("form[action='/signin'] button")
-    await page.wait_for_selector("input[name=sub]")
-    await page.fill("input[name=sub]", sub)
-    await page.click("form:has(input[name=sub]) button[type=submit]")
-    await page.wait_for_load_state()
-
-
 async def _csrf(page: Any) -> str:
     return str(await page.locator("input[name=csrf_token]").first.get_attribute("value"))
 
@@ -107,7 +87,7 @@ async def test_sign_in_the_desk_and_sign_out(
     platform: Platform, browser: Any, region: str, other_region: str, js: Any
 ) -> None:
     chromium_or_skip()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    WEB_ARTIFACTS.mkdir(parents=True, exist_ok=True)
     await _prepare_region(platform, region, js)
     anna = await platform.provider.person("anna", region, "assessor", "Anna Andersson", locale="sv")
     # An administrator assigns her the first application (a person is ``user:<sub>`` to the services).
@@ -125,19 +105,19 @@ async def test_sign_in_the_desk_and_sign_out(
     assert r.status_code == 200, r.text
     context = await browser.new_context(locale="en-GB")
     page = await context.new_page()
-    await page.route("**/*", _local_only)
+    await page.route("**/*", local_only)
     try:
         # Not signed in: the desk sends to the sign-in page, which says where to come back.
         desk = f"{platform.web}/regions/{region}"
         await page.goto(desk)
         assert page.url == f"{platform.web}/signin?next=/regions/{region}"
         assert await page.locator("h1").inner_text() == "Sign in"
-        await page.screenshot(path=str(ARTIFACTS / "signin.png"), full_page=True)
-        assert await _serious_violations(page) == []
+        await page.screenshot(path=str(WEB_ARTIFACTS / "signin.png"), full_page=True)
+        assert await serious_violations(page) == []
         before = await _session_cookie(context)
         csrf_before = await _csrf(page)
 
-        await _sign_in(page, anna)
+        await sign_in_at_provider(page, anna)
         assert page.url == desk
         # The token's locale (sv) chooses the language; the header names the region and the person.
         assert await page.locator("html").get_attribute("lang") == "sv"
@@ -163,8 +143,8 @@ async def test_sign_in_the_desk_and_sign_out(
         assert "omprövades" in summary
         reassessments = await page.locator("ul.reassessments").inner_text()
         assert summary in reassessments and "klar" in reassessments
-        await page.screenshot(path=str(ARTIFACTS / "desk-sv.png"), full_page=True)
-        assert await _serious_violations(page) == []
+        await page.screenshot(path=str(WEB_ARTIFACTS / "desk-sv.png"), full_page=True)
+        assert await serious_violations(page) == []
 
         # The latest report is linked (the reporting service may have made a newer one since) and opens.
         link = page.locator(f"a[href^='/regions/{region}/reports/']")
@@ -198,7 +178,7 @@ async def test_sign_in_the_desk_and_sign_out(
         response = await page.goto(f"{platform.web}/regions/{other_region}")
         assert response is not None and response.status == 404
         assert await page.locator("h1").inner_text() == "Sidan finns inte"
-        assert await _serious_violations(page) == []
+        assert await serious_violations(page) == []
         r = await page.request.get(f"{platform.web}/regions/{other_region}/reports/1")
         assert r.status == 404
         response = await page.goto(f"{platform.web}/regions/{region}/nothing-here")
@@ -239,7 +219,7 @@ async def test_sign_in_the_desk_and_sign_out(
             assert await page.locator("h1").inner_text() == heading
             assert waiting_words in await page.locator("#waiting-heading").inner_text()
             if language != "sv":
-                await page.screenshot(path=str(ARTIFACTS / f"desk-{language}.png"), full_page=True)
+                await page.screenshot(path=str(WEB_ARTIFACTS / f"desk-{language}.png"), full_page=True)
             await page.reload()
             assert await page.locator("html").get_attribute("lang") == language
 
@@ -263,11 +243,11 @@ async def test_a_sign_in_never_lands_off_site(platform: Platform, browser: Any, 
     await platform.provider.person("bo", region, "viewer", "Bo Berg", locale="en")
     context = await browser.new_context()
     page = await context.new_page()
-    await page.route("**/*", _local_only)
+    await page.route("**/*", local_only)
     try:
         await page.goto(f"{platform.web}/signin?next=https://evil.example/phish")
         assert await page.locator("form[action='/signin'] input[name=next]").get_attribute("value") == "/"
-        await _sign_in(page, "bo")
+        await sign_in_at_provider(page, "bo")
         assert page.url == f"{platform.web}/regions/{region}"
         assert await page.locator("html").get_attribute("lang") == "en"
         assert "viewer" in await page.locator("header").inner_text()
@@ -281,7 +261,7 @@ async def test_a_token_without_a_role_is_refused(platform: Platform, browser: An
     await platform.provider.person("nobody", region, None, "No Body")
     context = await browser.new_context()
     page = await context.new_page()
-    await page.route("**/*", _local_only)
+    await page.route("**/*", local_only)
     try:
         await page.goto(f"{platform.web}/signin")
         await page.click("form[action='/signin'] button")
@@ -304,10 +284,10 @@ async def test_the_operator_chooses_a_region(
     await platform.provider.person("olle", "*", "operator", "Olle Operatör", locale="fi")
     context = await browser.new_context()
     page = await context.new_page()
-    await page.route("**/*", _local_only)
+    await page.route("**/*", local_only)
     try:
         await page.goto(f"{platform.web}/signin")
-        await _sign_in(page, "olle")
+        await sign_in_at_provider(page, "olle")
         assert page.url == f"{platform.web}/regions"
         assert await page.locator("h1").inner_text() == "Valitse alue"
         await page.click(f"a[href='/regions/{other_region}']")
