@@ -17,7 +17,6 @@ from kraftsamla_common.db import ALL_REGIONS
 from kraftsamla_common.events import utcnow
 from kraftsamla_common.service import ServiceContext
 
-from ..domain.content import BuiltFrom
 from ..domain.freshness import Publication, ReportState, newly_current, stale_since
 from ..persistence.queries import utc
 from ..persistence.tables import DirtyRegion, KnownPlanPublication, KnownPlanVersion, Report
@@ -25,12 +24,9 @@ from ..persistence.tables import DirtyRegion, KnownPlanPublication, KnownPlanVer
 log = logging.getLogger(__name__)
 
 
-def state_of(built_from: BuiltFrom | dict[str, Any], outdated: int | None) -> ReportState:
-    refs = (
-        [(str(r.action_plan_id), r.version) for r in built_from.plan_versions]
-        if isinstance(built_from, BuiltFrom)
-        else [(str(r["action_plan_id"]), int(r["version"])) for r in built_from.get("plan_versions", [])]
-    )
+def state_of(built_from: dict[str, Any], outdated: int | None) -> ReportState:
+    """What a stored report version (its ``built_from`` as kept) shows of the plans."""
+    refs = [(str(r["action_plan_id"]), int(r["version"])) for r in built_from.get("plan_versions", [])]
     return ReportState(frozenset(refs), outdated)
 
 

@@ -67,16 +67,17 @@ async def generate_report(ctx: ServiceContext, region: str) -> int | None:
                 last = await session.scalar(select(func.max(Report.number)).where(Report.region == region))
                 number = (last or 0) + 1
                 outdated = content.assessments.outdated
+                built = built_from_json(built_from)
                 previous = await freshness.report_state(session, region, last) if last else None
                 current_after = await freshness.publish_to_report(
-                    session, region, previous, freshness.state_of(built_from, outdated), now
+                    session, region, previous, freshness.state_of(built, outdated), now
                 )
                 report = Report(
                     id=str(new_id()),
                     region=region,
                     number=number,
                     generated_at=now,
-                    built_from=built_from_json(built_from),
+                    built_from=built,
                     content=content_json(content),
                     outdated=outdated,
                 )
