@@ -9,7 +9,8 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from kraftsamla_web.adapters.services import NotFound, Services, SignedOut, Unavailable
+from kraftsamla_web.adapters.render import _names
+from kraftsamla_web.adapters.services import NotFound, Refused, Services, SignedOut, Unavailable
 from kraftsamla_web.app import create_app
 from kraftsamla_web.settings import WebSettings
 
@@ -69,3 +70,30 @@ def test_without_the_provider_the_sign_in_page_says_so() -> None:
         assert r.status_code == 303 and r.headers["location"] == "/signin?next=/regions/x1"
         assert client.get("/static/site.css").status_code == 200
         assert client.get("/no/such/page").status_code == 404
+
+
+def test_the_navigation_knows_the_application_s_own_pages() -> None:
+    names = set(_names(create_app(_settings()).router.routes))
+    assert {"desk", "applications", "reassessments", "application"} <= names
+
+
+async def test_a_change_sends_its_method_body_and_if_match_and_reads_the_etag() -> None:
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.headers.get("if-match") == '"old"':
+            return httpx.Response(412, json={"detail": "changed"})
+        return httpx.Response(200, json={"ok": True}, headers={"ETag": '"new"'})
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as http:
+        services = Services(http, _settings(), "tok", "sv")
+        sent = await services.send("PUT", "assessment", "/d", json={"a": 1}, if_match='"v1"')
+        assert (sent.status, sent.body, sent.etag) == (200, {"ok": True}, '"new"')
+        with pytest.raises(Refused) as refused:
+            await services.send("PATCH", "assessment", "/d", json={}, if_match='"old"')
+        assert refused.value.status == 412 and refused.value.detail == "changed"
+        await services.send("POST", "assessment", "/i", content=b"a;b\n", content_type="text/csv")
+    assert [r.method for r in seen] == ["PUT", "PATCH", "POST"]
+    assert seen[0].headers["if-match"] == '"v1"' and seen[0].content == b'{"a":1}'
+    assert seen[2].headers["content-type"] == "text/csv" and seen[2].content == b"a;b\n"

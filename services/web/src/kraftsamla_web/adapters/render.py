@@ -3,6 +3,7 @@ this package), numbers and dates formatted for their language by Babel."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -11,6 +12,7 @@ from starlette.responses import HTMLResponse
 
 from kraftsamla_common.i18n import LANGUAGES, Language, Messages
 
+from ..domain.navigation import navigation
 from ..domain.person import Person
 from . import session
 
@@ -39,6 +41,25 @@ def region_name(t: Messages, region: str, settings: dict[str, Any] | None) -> st
     return region
 
 
+def _names(routes: Iterable[Any]) -> Iterator[str]:
+    """The names of routes, those of included routers too (FastAPI keeps an included router as one
+    entry holding the original router)."""
+    for route in routes:
+        if (included := getattr(route, "original_router", None)) is not None:
+            yield from _names(included.routes)
+        elif name := getattr(route, "name", None):
+            yield name
+
+
+def route_names(request: Request) -> frozenset[str]:
+    """The names of the application's routes (the navigation shows the pages that exist)."""
+    names: frozenset[str] | None = getattr(request.app.state, "route_names", None)
+    if names is None:
+        names = frozenset(_names(request.app.router.routes))
+        request.app.state.route_names = names
+    return names
+
+
 def render(
     request: Request,
     template: str,
@@ -50,7 +71,14 @@ def render(
     **context: Any,
 ) -> HTMLResponse:
     t = messages(language)
+    region = context.get("region")
+    nav = (
+        navigation(region, request.url.path, person.role, route_names(request))
+        if person is not None and isinstance(region, str) and region
+        else None
+    )
     html = _env.get_template(template).render(
+        nav=nav,
         t=t,
         language=language,
         languages=LANGUAGES,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
@@ -36,16 +37,27 @@ class NotFound(ServiceError):
 
 class Refused(ServiceError):
     """The service refused a change: 403 (the person may not), 409 (it cannot be done now, with the
-    service's reason), 412 (someone else changed it first) or 422 (the values: ``errors`` with JSON
-    pointers into the body sent)."""
+    service's reason), 412 (someone else changed it first), 413/415 (a file too large or of
+    another kind), 422 (the values: ``errors`` with JSON pointers into the body sent) or 428 (no
+    ``If-Match``). ``problem`` is the whole answer (an import's report of its rows)."""
 
     def __init__(self, service: str, path: str, status: int, problem: Mapping[str, Any]) -> None:
         super().__init__(service, path, status, str(problem.get("detail") or ""))
         self.detail = str(problem.get("detail") or "")
+        self.problem: Mapping[str, Any] = problem
         errors = problem.get("errors")
         self.errors: list[dict[str, Any]] = (
             [e for e in errors if isinstance(e, dict)] if isinstance(errors, list) else []
         )
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A change's answer: its status, its JSON (None without one) and its ETag."""
+
+    status: int
+    body: Any
+    etag: str | None
 
 
 class Unavailable(ServiceError):
@@ -89,10 +101,41 @@ class Services:
     async def post(self, service: str, path: str, body: Mapping[str, Any]) -> Any:
         """A change asked of a service, as JSON; its answer's JSON. A refusal the person can act on
         (403, 409, 412, 422) is :class:`Refused`; 401, 404 and failures as for reading."""
+        return (await self.send("POST", service, path, json=body)).body
+
+    async def send(
+        self,
+        method: str,
+        service: str,
+        path: str,
+        *,
+        json: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        content_type: str | None = None,
+        params: Mapping[str, Any] | None = None,
+        if_match: str | None = None,
+    ) -> Sent:
+        """A change asked of a service (``POST``, ``PUT``, ``PATCH``, ``DELETE``): a JSON body, or
+        a file's bytes with their media type (an import); ``if_match`` the ETag the person's form
+        was made from, so a change made meanwhile by someone else is refused (412), never
+        overwritten. Refusals as for :meth:`post`."""
         url = self.settings.service_url(service) + path
+        headers = dict(self.headers)
+        if if_match:
+            headers["If-Match"] = if_match
+        if content is not None:
+            headers["Content-Type"] = content_type or "application/octet-stream"
+        query = {k: v for k, v in (params or {}).items() if v is not None}
         count_call()
         try:
-            response = await self.http.post(url, json=dict(body), headers=self.headers)
+            response = await self.http.request(
+                method,
+                url,
+                json=dict(json) if json is not None else None,
+                content=content,
+                params=query,
+                headers=headers,
+            )
         except httpx.HTTPError as exc:
             raise Unavailable(service, path, None, type(exc).__name__) from exc
         status = response.status_code
@@ -100,7 +143,7 @@ class Services:
             raise SignedOut(service, path, 401)
         if status == 404:
             raise NotFound(service, path, 404)
-        if status in (403, 409, 412, 422):
+        if status in (403, 409, 412, 413, 415, 422, 428):
             try:
                 problem = response.json()
             except ValueError:
@@ -108,7 +151,23 @@ class Services:
             raise Refused(service, path, status, problem if isinstance(problem, dict) else {})
         if status >= 400:
             raise Unavailable(service, path, status, response.text[:200])
-        return response.json() if response.content else None
+        body = (
+            response.json()
+            if response.content and "json" in response.headers.get("content-type", "")
+            else None
+        )
+        return Sent(status, body, response.headers.get("etag"))
+
+    async def with_etag(
+        self, service: str, path: str, params: Mapping[str, Any] | None = None
+    ) -> tuple[Any, str | None]:
+        """The JSON and its ETag: what a form is made from, and sends back as ``If-Match``."""
+        response = await self._get(service, path, params)
+        return response.json(), response.headers.get("etag")
+
+    async def raw(self, service: str, path: str, params: Mapping[str, Any] | None = None) -> httpx.Response:
+        """The answer as it is (a download: its bytes, media type and file name)."""
+        return await self._get(service, path, params)
 
     async def json(self, service: str, path: str, params: Mapping[str, Any] | None = None) -> Any:
         return (await self._get(service, path, params)).json()
