@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from . import applications, pages, signin
+from . import actors, applications, engagements, pages, partnerships, signin
 
 router = APIRouter()
-for module in (signin, pages, applications):
+for module in (signin, pages, applications, actors, partnerships, engagements):
     router.include_router(module.router)
