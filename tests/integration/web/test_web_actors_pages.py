@@ -406,8 +406,26 @@ async def test_the_actors_section_from_search_to_import_merge_erasure_partnershi
         }
         await _checked(page, "engagements")
 
+        # In Finnish: the months, the cycle's slots and the figures not registered in Finnish words.
+        await page.select_option("#language-choice", "fi")
+        await page.click(".language-form button")
+        await page.wait_for_load_state()
+        assert await page.locator("h1").inner_text() == (
+            f"Tapaamiset ja vuosikello {held_on.year} – Region Jämtland Härjedalen"
+        )
+        assert await page.locator(f"#month-{held_on.month}").inner_text() == f"Tammikuu {held_on.year}"
+        assert "Ei kirjattu" in await page.locator("#participation").inner_text()
+        assert "suunniteltu ajalle tammikuu–maaliskuu" in await page.locator("#calendar").inner_text()
+        await _checked(page, "engagements-fi")
+
         # Another region's pages and actors are not there.
-        for path in (f"/regions/{other_region}/actors", f"{listing}/{ids['other_actor']}"):
+        for path in (
+            f"/regions/{other_region}/actors",
+            f"/regions/{other_region}/partnerships",
+            f"/regions/{other_region}/engagements",
+            f"{listing}/{ids['other_actor']}",
+            f"/regions/{region}/partnerships/{ids['other_actor']}",
+        ):
             response = await page.goto(platform.web + path)
             assert response is not None and response.status == 404, path
     finally:
