@@ -130,6 +130,8 @@ def _xlsx(raw: bytes) -> Table:
         rows: list[Row] = []
         for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
             texts = [cell_text(c.value) for c in cells]
+            while texts and not texts[-1]:
+                texts.pop()  # read-only rows run to the last column asked for
             if number == 1:
                 header = texts
                 continue
