@@ -20,14 +20,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
 import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from .auth import Role, hash_key, regions_of
+from .auth import Role, hash_key, new_key, regions_of
 from .events import REGION_PATTERN
 
 
@@ -65,7 +64,7 @@ def issue(
     doc = read(path)
     if any(k["name"] == name for k in doc["keys"]):
         raise ValueError(f"a key named {name!r} exists; revoke it or choose another name")
-    key = secrets.token_urlsafe(32)
+    key = new_key()
     entry: dict[str, Any] = {"name": name, "sha256": hash_key(key), "region": region, "role": role.value}
     if source is not None:
         entry["source"] = source
