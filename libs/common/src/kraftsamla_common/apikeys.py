@@ -10,6 +10,12 @@
 ``issue`` prints the new key once; the file keeps only its SHA-256. Running services re-read the
 file when it changes, so a revoked key is refused from its next request on.
 
+This tool works on the file alone, the platform's bootstrap (an operator's keys, a region's first
+administrator). Keys that region administrators issue over the API
+(``/assessment/regions/{region}/api-keys``) are kept in the platform's key bucket in NATS
+(``kraftsamla_common.keystore``) and listed and revoked there, over the API; that API can also
+revoke a key of the file, which this tool then still lists as it is in the file.
+
 The file is also the platform's list of regions: a region exists when a key names it or when it is
 in the file's ``"regions"`` list (``add-region``: for a region whose people sign in with tokens
 only, or before its first key). Every other region answers 404, to the operator too.

@@ -214,7 +214,8 @@ class ApiKeys:
     (:meth:`put_issued`, :meth:`drop_issued`).
 
     Merged by hash: a key in the file and revoked in the bucket (or the other way round) is revoked;
-    the file's regions and the bucket's records' regions are the platform's regions."""
+    a record of the bucket that would make an operator's key (never issued over the API) is left
+    out; the file's regions and the bucket's records' regions are the platform's regions."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
@@ -251,6 +252,8 @@ class ApiKeys:
         for record in self._issued.values():
             known = by_hash.get(record.sha256)
             if known is None:
+                if record.role is Role.OPERATOR or record.region == "*":
+                    continue  # never issued over the API: the platform's operator keys are the file's
                 by_hash[record.sha256] = record.entry()
             elif record.revoked and not known.revoked:
                 by_hash[record.sha256] = KeyEntry(known.principal, known.expires, True)
