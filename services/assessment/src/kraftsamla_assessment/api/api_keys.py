@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import Path, Response, status
 
+from kraftsamla_common import errors
 from kraftsamla_common.service import ContextDep, PageDep, UowDep, region_router
 
 from ..domain.api_keys import MAX_NAME, NAME_PATTERN
@@ -30,7 +31,12 @@ async def list_api_keys(scope: KeysScope, ctx: ContextDep, page: PageDep) -> Api
     return ApiKeysPublic(data=[api_key_public(r) for r in records], count=total)
 
 
-@router.post("/api-keys", response_model=NewApiKeyPublic, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/api-keys",
+    response_model=NewApiKeyPublic,
+    status_code=status.HTTP_201_CREATED,
+    responses=errors.responses(409, 503),
+)
 async def issue_api_key(
     body: ApiKeyCreate, scope: KeysScope, uow: UowDep, ctx: ContextDep, response: Response
 ) -> NewApiKeyPublic:
@@ -48,7 +54,7 @@ async def get_api_key(name: KeyName, scope: KeysScope, ctx: ContextDep) -> ApiKe
     return api_key_public(api_keys.get_api_key(ctx.api_keys, scope.region, name))
 
 
-@router.post("/api-keys/{name}/revoke", response_model=ApiKeyPublic)
+@router.post("/api-keys/{name}/revoke", response_model=ApiKeyPublic, responses=errors.responses(409, 503))
 async def revoke_api_key(name: KeyName, scope: KeysScope, uow: UowDep, ctx: ContextDep) -> ApiKeyPublic:
     """Revoke a key of the region, whether it was issued here or in the platform's key file: every
     service refuses it within moments. Revoking a revoked key changes nothing and answers it again."""
