@@ -9,10 +9,12 @@ another region's pages and actors are not there. Axe on every page, a screenshot
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from typing import Any
 
 import pytest
+from openpyxl import Workbook
 from stdnum import luhn
 
 from helpers import (
@@ -26,6 +28,7 @@ from helpers import (
 )
 
 Platform = Any  # tests/integration/web/conftest.py: the full_platform fixture
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 PROGRAMME = {
     "title": "Program för smart specialisering",
@@ -170,6 +173,17 @@ async def _prepare(platform: Platform, region: str, other_region: str) -> dict[s
     return ids
 
 
+def _workbook(rows: list[tuple[str, ...]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 async def _count(platform: Platform, region: str) -> int:
     r = await platform.services["actors"].get(f"/actors/regions/{region}/actors", headers=headers(region))
     return int(r.json()["count"])
@@ -203,7 +217,7 @@ async def test_the_actors_section_from_search_to_import_merge_erasure_partnershi
         assert await page.locator(".section-nav a[aria-current=page]").inner_text() == "Aktörer"
         assert await page.locator("#actor-count").inner_text() == "5"
         row = _words(await page.locator("#actor-table tbody tr", has_text="Jämtkraft AB").inner_text())
-        assert "Näringsliv" in row and "Östersund" in row and "Production of electricity" in row
+        assert "Näringsliv" in row and "Östersund" in row and "Försörjning av el, gas, värme och kyla" in row
         await _checked(page, "list")
 
         # Search by name, then filter by sector, municipality by its name and industry by its name.
@@ -220,9 +234,7 @@ async def test_the_actors_section_from_search_to_import_merge_erasure_partnershi
         assert "helix=business" in page.url and "municipality=2309" in page.url
         assert await page.locator("#actor-table tbody th").all_inner_texts() == ["Krokoms Skog AB"]
         await page.click("a:text('Rensa filter')")
-        await page.select_option(
-            "#filter-industry", label="Electricity, gas, steam and air conditioning supply"
-        )
+        await page.select_option("#filter-industry", label="Försörjning av el, gas, värme och kyla")
         await page.click(".filters button[type=submit]")
         await page.wait_for_load_state()
         assert "industry=35" in page.url
@@ -257,7 +269,7 @@ async def test_the_actors_section_from_search_to_import_merge_erasure_partnershi
         await page.wait_for_load_state()
         assert await page.locator("#flash").inner_text() == "Destination Östersund AB är registrerad."
         facts = _words(await page.locator(".facts").first.inner_text())
-        assert good in facts and "Östersund" in facts and "Other reservation service" in facts
+        assert good in facts and "Östersund" in facts and "Resebyrå- och researrangörsverksamhet" in facts
         assert await _count(platform, region) == 6
 
         # Import a CSV file with two bad rows: both shown by line and field, nothing written.
@@ -290,6 +302,11 @@ async def test_the_actors_section_from_search_to_import_merge_erasure_partnershi
             ["6", "Kommun", "Inte en kommunkod i radens land (4 siffror i Sverige, 3 i Finland)."],
         ]
         assert bad[0][2].startswith("Inte ett giltigt organisationsnummer (NNNNNN-NNNN) eller Y-tunnus")
+        summary = _words(await page.locator("#import-summary").inner_text())
+        assert summary == (
+            "Rader 6 Korrekta rader 4 Felaktiga rader 2 Nya aktörer som importen skulle registrera 4 "
+            "Redan registrerade 0"
+        )
         assert await page.locator("#import-bad-count").inner_text() == "2 rader är felaktiga:"
         assert await page.locator("#import-nothing-written").inner_text() == "Inget har importerats ännu."
         assert await page.locator("#import-all").count() == 0
@@ -300,12 +317,36 @@ async def test_the_actors_section_from_search_to_import_merge_erasure_partnershi
         await page.wait_for_load_state()
         assert page.url == platform.web + listing
         assert await page.locator("#flash").inner_text() == (
-            "Importerat: 4 nya aktörer registrerade, 0 fanns redan, 2 felaktiga rader utelämnade."
+            "Importen är klar. Nya aktörer: 4; redan registrerade: 0; felaktiga rader som lämnades utanför: 2."
         )
         assert await page.locator("#actor-count").inner_text() == "10"
         listed = await page.locator("#actor-table tbody th").all_inner_texts()
         assert {"Alfa Skog AB", "Beta Energi AB", "Gamma Bygdeförening", "Delta Forskning AB"} <= set(listed)
         assert "Okänd Kommun AB" not in listed and "Fel Kontrollsiffra AB" not in listed
+
+        # An Excel workbook with no bad row: checked, then all of it imported (one row is known).
+        await page.click("#import-link")
+        await page.wait_for_load_state()
+        await page.set_input_files(
+            "#import-file",
+            files=[{"name": "aktörer.xlsx", "mimeType": XLSX, "buffer": _workbook(
+                [("Namn", "Organisationsnummer", "Land", "Helix", "Kommunkod"),
+                 ("Epsilon Turism AB", orgnr(17), "SE", "business", "2321"),
+                 ("Alfa Skog AB", orgnr(11), "SE", "business", "2309")]
+            )}],
+        )  # fmt: skip
+        await page.click("#import-form button[type=submit]")
+        await page.wait_for_load_state()
+        summary = _words(await page.locator("#import-summary").inner_text())
+        assert summary.endswith("Nya aktörer som importen skulle registrera 1 Redan registrerade 1")
+        assert await page.locator("#import-errors, #import-valid-rows").count() == 0
+        assert await _count(platform, region) == 10
+        await page.click("#import-all")
+        await page.wait_for_load_state()
+        assert await page.locator("#flash").inner_text() == (
+            "Importen är klar. Nya aktörer: 1; redan registrerade: 1; felaktiga rader som lämnades utanför: 0."
+        )
+        assert await page.locator("#actor-count").inner_text() == "11"
 
         # Merge two duplicates: from the university's page, choose its copy, keep the original.
         await page.goto(f"{platform.web}{listing}/{ids['miun']}")
@@ -335,7 +376,7 @@ async def test_the_actors_section_from_search_to_import_merge_erasure_partnershi
             f"/actors/regions/{region}/actors/{ids['miun_copy']}", headers=headers(region)
         )
         assert copy.json()["merged_into_id"] == ids["miun"]
-        assert await _count(platform, region) == 9
+        assert await _count(platform, region) == 10
         # The university's groups: the steering group it left.
         groups = _words(await page.locator("#actor-groups tbody").inner_text())
         assert "Styrgrupp Hållbar energi" in groups and "1 juni 2025" in groups
@@ -434,7 +475,7 @@ async def test_the_actors_section_from_search_to_import_merge_erasure_partnershi
     # A viewer: the same pages without a form to change anything; a forged erasure is refused.
     context, page = await signed_in(browser, platform.web, "vera", listing)
     try:
-        assert await page.locator("#actor-count").inner_text() == "9"
+        assert await page.locator("#actor-count").inner_text() == "10"
         assert await page.locator("#register-link, #import-link").count() == 0
         await page.goto(f"{platform.web}{listing}/{ids['region']}")
         assert "Bo Berg" in await page.locator("#actor-people").inner_text()

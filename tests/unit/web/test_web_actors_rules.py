@@ -65,15 +65,21 @@ def test_the_list_s_query_keeps_only_what_the_service_takes_and_round_trips() ->
     assert odd.url("/p") == "/p"
 
 
-def test_industries_are_nace_divisions_under_their_sections_by_name() -> None:
-    sections = {s.code: s for s in rules.sections()}
+def test_industries_are_nace_divisions_under_their_sections_by_name_in_the_reader_s_language() -> None:
+    sections = {s.code: s for s in rules.sections("sv")}
     assert len(sections) == 21 and sum(len(s.divisions) for s in sections.values()) == 88
-    assert sections["J"].name == "Information and communication"
-    assert ("62", "Computer programming, consultancy and related activities") in [
-        (d.code, d.name) for d in sections["J"].divisions
-    ]
-    assert rules.industry_name("62.010") == rules.industry_name("62.01") == "Computer programming activities"
-    assert rules.industry_name("99.99") is None and rules.industry_name(None) is None
+    assert sections["J"].name == rules.Named("Information and communication", "en")
+    divisions = {d.code: d.name for d in sections["J"].divisions}
+    assert divisions["62"] == rules.Named("Dataprogrammering, datakonsultverksamhet o.d.", "sv")
+    assert divisions["58"].language == "en"  # no Swedish name at hand: English, and marked so
+    # A class is named in English where only English names it, else by its division in the language.
+    assert rules.industry_name("62.010", "en") == rules.Named("Computer programming activities", "en")
+    assert rules.industry_name("62.01", "sv") == rules.Named(
+        "Dataprogrammering, datakonsultverksamhet o.d.", "sv"
+    )
+    assert rules.industry_name("84.11", "fi") == rules.Named("General public administration activities", "en")
+    assert rules.industry_name("J", "sv") == rules.Named("Information and communication", "en")
+    assert rules.industry_name("99.99", "sv") is None and rules.industry_name(None, "sv") is None
 
 
 # --------------------------------------------------------------------------- registering one

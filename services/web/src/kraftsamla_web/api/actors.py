@@ -4,6 +4,7 @@ merging a duplicate into the actor to keep, and erasing a person's personal data
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -33,6 +34,11 @@ def _region_label(page: Page, region: str, settings: ActorSettings | None) -> st
     return html.region_name(page.t, region, settings.model_dump() if settings else None)
 
 
+def _industry(page: Page) -> Callable[[str | None], rules.Named | None]:
+    """An industry's name in the page's language (where the classification has one)."""
+    return lambda code: rules.industry_name(code, page.language)
+
+
 def _not_permitted(page: Page) -> Response:
     return page.render("error.html.j2", status_code=403, kind="not_permitted")
 
@@ -59,8 +65,8 @@ async def actor_list(region: str, page: PageDep) -> Response:
         found=found.found,
         settings=found.settings,
         helixes=rules.HELIXES,
-        sections=rules.sections(),
-        industry_name=rules.industry_name,
+        sections=rules.sections(page.language),
+        industry_name=_industry(page),
         paging=paging(query.offset, len(found.found.data), found.found.count),
         may_register=rules.may_register(page.person.role),
     )
@@ -339,7 +345,7 @@ async def actor_page(region: str, actor_id: UUID, page: PageDep) -> Response:
         merged_into=found.merged_into,
         people=found.people,
         memberships=found.memberships,
-        industry_name=rules.industry_name,
+        industry_name=_industry(page),
         may_merge=rules.may_merge(role) and found.actor.merged_into_id is None,
         may_erase=rules.may_erase(role),
         path=_path(region, actor_id),
@@ -385,7 +391,7 @@ async def _merge_page(
         duplicate=duplicate,
         error=error,
         path=_path(region, actor_id),
-        industry_name=rules.industry_name,
+        industry_name=_industry(page),
     )
 
 

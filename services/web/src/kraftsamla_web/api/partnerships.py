@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from ..adapters import render as html
 from ..domain import gaps as said
+from ..domain.actors import industry_name
 from ..domain.charts import bar_chart
 from ..domain.partnerships import by_kind, changes, helix_shares, shares
 from ..schemas import ActorSettings, GroupComposition, StrengthArea
@@ -51,7 +52,7 @@ def _composition(
         "chart": chart,
         "municipalities": shares(composition.by_municipality, composition.actors),
         "industries": shares(composition.by_industry, composition.actors),
-        "names": {line.code: line.name for line in [*composition.by_municipality, *composition.by_industry]},
+        "names": {line.code: line.name for line in composition.by_municipality},
         "gaps": said.partnership_gaps(t, composition, empty),
     }
 
@@ -68,6 +69,7 @@ async def partnerships(region: str, page: PageDep) -> Response:
         composition=found.composition,
         shown=_composition(page, found.composition, "region-helix"),
         area_name=_area_name(page, found.areas),
+        industry_name=lambda code: industry_name(code, page.language),
     )
 
 
@@ -86,4 +88,5 @@ async def partnership(region: str, group_id: UUID, page: PageDep) -> Response:
         composition=found.composition,
         shown=_composition(page, found.composition, "group-helix", "actors_gap_group_empty"),
         area_name=_area_name(page, found.areas),
+        industry_name=lambda code: industry_name(code, page.language),
     )

@@ -16,9 +16,7 @@ from functools import cache
 from typing import Any, get_args
 from urllib.parse import urlencode
 
-from stdnum.eu import nace as stdnum_nace
-from stdnum.exceptions import ValidationError
-
+from kraftsamla_common import imports, nace
 from kraftsamla_common.events.actors import Helix, SizeClass
 from kraftsamla_common.municipalities import municipalities_of, municipality
 
@@ -52,61 +50,71 @@ def may_erase(role: str) -> bool:
 
 # --------------------------------------------------------------------------- industries (NACE)
 
-NACE_REVISION = "2.0"
+
+@dataclass(frozen=True)
+class Named:
+    """A name and the language it is written in (a NACE name the classification has only in
+    English is marked so on a Swedish or Finnish page)."""
+
+    text: str
+    language: str
 
 
 @dataclass(frozen=True)
 class Industry:
     code: str
-    """A NACE Rev. 2 division (``62``), as the actors service filters by prefix."""
-    name: str
-    """Its name in NACE Rev. 2 (English: the classification's Swedish and Finnish names are not
-    at hand here)."""
+    """A NACE Rev. 2 division's digits (``62``), as the actors service filters by prefix."""
+    name: Named
 
 
 @dataclass(frozen=True)
 class Section:
     code: str
-    name: str
+    name: Named
     divisions: tuple[Industry, ...]
 
 
-def _label(code: str) -> str | None:
-    try:
-        label = str(stdnum_nace.get_label(code, revision=NACE_REVISION))
-    except ValidationError:
-        return None
-    return label.capitalize() if label.isupper() else label
+def _named(entry: nace.NaceEntry, language: str) -> Named:
+    text = entry.names.get(language)
+    return Named(text, language) if text else Named(entry.names["en"], "en")
 
 
 @cache
-def sections() -> tuple[Section, ...]:
-    """NACE Rev. 2's sections, each with its divisions, in the classification's order."""
-    found: dict[str, list[Industry]] = {}
-    for n in range(1, 100):
-        code = f"{n:02d}"
-        try:
-            info = stdnum_nace.info(code, revision=NACE_REVISION)
-        except ValidationError:
-            continue
-        name = _label(code)
-        if name and info.get("section"):
-            found.setdefault(str(info["section"]), []).append(Industry(code, name))
-    return tuple(
-        Section(letter, _label(letter) or letter, tuple(divisions))
-        for letter, divisions in sorted(found.items())
-    )
+def sections(language: str) -> tuple[Section, ...]:
+    """NACE Rev. 2's sections, each with its divisions, in the classification's order, by their
+    names in ``language`` where the platform has them (``kraftsamla_common.nace``), else in English."""
+    found: list[Section] = []
+    divisions: list[Industry] = []
+    for entry in reversed(nace.entries()):
+        if entry.level == "division":
+            divisions.append(Industry(entry.code[1:], _named(entry, language)))
+        elif entry.level == "section":
+            found.append(Section(entry.code, _named(entry, language), tuple(reversed(divisions))))
+            divisions = []
+    return tuple(reversed(found))
 
 
-def industry_name(code: str | None) -> str | None:
-    """The NACE name of a division, group or class (``62``, ``62.01``, ``62.010``: by its first
-    four digits); None for what NACE does not hold."""
+def industry_name(code: str | None, language: str) -> Named | None:
+    """An actor's industry by name: its NACE class (group, division) as the actors service stores
+    it (``62.01``, ``62.010``, ``62``, ``J``), named in ``language`` where the classification has it
+    there, else by its division's name in ``language``, else in English; None for what NACE does
+    not hold."""
     if not code:
         return None
     digits = code.replace(".", "")
-    if len(code) == 1 and code.isalpha():
-        return _label(code.upper())
-    return _label(digits[:4]) if digits.isdigit() else None
+    if digits.isdigit():
+        digits = digits[:4]
+        code = digits if len(digits) <= 2 else f"{digits[:2]}.{digits[2:]}"
+    found = nace.normalise_code(code)
+    if found is None:
+        return None
+    entry = nace.by_code()[found]
+    if language in entry.names or entry.level in ("section", "division"):
+        return _named(entry, language)
+    division = nace.by_code().get(found[:3])
+    if division is not None and language in division.names:
+        return _named(division, language)
+    return _named(entry, language)
 
 
 # --------------------------------------------------------------------------- the list's query
@@ -139,7 +147,7 @@ class ActorQuery:
             q=" ".join((params.get("q") or "").split())[:MAX_QUERY],
             helix=helix if helix in HELIXES else "",
             municipality=place if _MUNICIPALITY.fullmatch(place) else "",
-            industry=industry if _INDUSTRY.fullmatch(industry) and industry_name(industry) else "",
+            industry=industry if _INDUSTRY.fullmatch(industry) and industry_name(industry, "en") else "",
             offset=offset,
         )
 
@@ -258,10 +266,10 @@ def actor_errors(
 
 # --------------------------------------------------------------------------- imports
 
-IMPORT_MAX_BYTES = 5 * 1024 * 1024
-"""The largest file an import takes (the actors service's own bound)."""
-CSV = "text/csv"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMPORT_MAX_BYTES = imports.MAX_BYTES
+"""The largest file an import takes (the services' own bound)."""
+CSV = imports.CSV
+XLSX = imports.XLSX
 SEALED_MAX_CHARS = (IMPORT_MAX_BYTES + IMPORT_MAX_BYTES // 100 + 64) * 4 // 3 + 8
 """The largest sealed file (compressed, base64): what the form's field may hold."""
 
