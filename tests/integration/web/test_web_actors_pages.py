@@ -199,7 +199,7 @@ async def _checked(page: Any, name: str) -> None:
     assert await serious_violations(page) == [], name
 
 
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(420)
 async def test_the_actors_section_from_search_to_import_merge_erasure_partnerships_and_calendar(
     full_platform: Platform, browser: Any, region: str, other_region: str
 ) -> None:
@@ -347,6 +347,18 @@ async def test_the_actors_section_from_search_to_import_merge_erasure_partnershi
             "Importen är klar. Nya aktörer: 1; redan registrerade: 1; felaktiga rader som lämnades utanför: 0."
         )
         assert await page.locator("#actor-count").inner_text() == "11"
+        # A file above the import's bound is refused by the web application itself, as a sentence.
+        await page.click("#import-link")
+        await page.wait_for_load_state()
+        too_large = b"namn;organisationsnummer;land;helix\n" + b"x" * (5 * 1024 * 1024)
+        await page.set_input_files(
+            "#import-file", files=[{"name": "stor.csv", "mimeType": "text/csv", "buffer": too_large}]
+        )
+        async with page.expect_navigation() as sent:
+            await page.click("#import-form button[type=submit]")
+        assert (await sent.value).status == 413
+        assert (await page.locator("#import-file-error").inner_text()).startswith("Filen är för stor")
+        assert await page.locator("#import-file").get_attribute("aria-invalid") == "true"
 
         # Merge two duplicates: from the university's page, choose its copy, keep the original.
         await page.goto(f"{platform.web}{listing}/{ids['miun']}")

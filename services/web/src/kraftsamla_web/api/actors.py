@@ -225,16 +225,19 @@ async def import_check(region: str, page: PageDep) -> Response:
     data = await upload.read(rules.IMPORT_MAX_BYTES + 1)
     name = upload.filename[:MAX_FILE_NAME]
     media = rules.media_type(name, upload.content_type)
-    error = ""
+    status, error = 422, ""
     if len(data) > rules.IMPORT_MAX_BYTES:
-        error = t("actors_import_too_large", mb=t.number(rules.IMPORT_MAX_BYTES // (1024 * 1024)))
+        status, error = (
+            413,
+            t("actors_import_too_large", mb=t.number(rules.IMPORT_MAX_BYTES // (1024 * 1024))),
+        )
     elif media is None:
-        error = t("actors_import_not_a_table")
+        status, error = 415, t("actors_import_not_a_table")
     elif not data:
         error = t("actors_import_empty")
     if error or media is None:
         known = await actors.settings(page.services, region)
-        return _import_page(page, region, known, status_code=422, error=error)
+        return _import_page(page, region, known, status_code=status, error=error)
     try:
         check = await actors.check_import(page.services, region, data, media)
     except Refused as refused:
