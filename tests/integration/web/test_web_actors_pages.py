@@ -389,6 +389,14 @@ async def test_the_actors_section_from_search_to_import_merge_erasure_partnershi
         )
         assert copy.json()["merged_into_id"] == ids["miun"]
         assert await _count(platform, region) == 10
+        # The duplicate's own page says where it went, and offers no second merge.
+        await page.goto(f"{platform.web}{listing}/{ids['miun_copy']}")
+        assert _words(await page.locator("#merged-into").inner_text()) == (
+            "Aktören har slagits ihop med Mittuniversitetet"
+        )
+        assert await page.locator("#merge-link").count() == 0
+        await page.click("#merged-into a")
+        await page.wait_for_load_state()
         # The university's groups: the steering group it left.
         groups = _words(await page.locator("#actor-groups tbody").inner_text())
         assert "Styrgrupp Hållbar energi" in groups and "1 juni 2025" in groups
