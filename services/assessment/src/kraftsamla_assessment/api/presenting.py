@@ -11,7 +11,7 @@ from kraftsamla_common.wording import worded
 
 from ..domain.reassessment import Move, group_json
 from ..domain.reviews import effective_of
-from ..domain.wording import english_one, parts_json, stored
+from ..domain.wording import as_written, english, english_one, parts_json, stored
 from ..persistence.tables import Application, Assessment, Delivery, Reassessment
 from ..persistence.tables import Rubric as RubricRow
 from ..schemas import (
@@ -56,11 +56,21 @@ def assessment_public(a: Assessment, m: Messages) -> AssessmentPublic:
             "agenda2030": d.get("agenda2030"),
             "geography": d.get("geography"),
             "claims": d.get("claims"),
-            "criteria": d.get("criteria", []),
+            "criteria": [_criterion(c, m) for c in d.get("criteria", [])],
             "choice": d.get("choice"),
             "created_at": a.created_at,
         }
     )
+
+
+def _criterion(c: Mapping[str, Any], m: Messages) -> dict[str, Any]:
+    """A scored criterion with its reason worded: in English (``reason``) and in the language asked
+    for (``reason_parts``). An assessment stored before reasons were kept as parts has the English
+    sentence, shown as written."""
+    reason = c.get("reason")
+    part = dict(reason) if isinstance(reason, Mapping) else as_written(str(reason or "")).json()
+    said = worded([part], m)
+    return {**c, "reason": said[0]["text"] if m.language == "en" else english([part]), "reason_parts": said}
 
 
 def review_public(review: dict[str, Any] | None) -> ReviewPublic:
