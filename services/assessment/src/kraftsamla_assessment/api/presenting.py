@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
-from kraftsamla_common.i18n import Messages
-from kraftsamla_common.wording import worded
+import orjson
+
+from kraftsamla_common.i18n import Language, Messages
+from kraftsamla_common.wording import word, worded
 
 from ..domain.reassessment import Move, group_json
 from ..domain.reviews import effective_of
@@ -69,8 +72,19 @@ def _criterion(c: Mapping[str, Any], m: Messages) -> dict[str, Any]:
     sentence, shown as written."""
     reason = c.get("reason")
     part = dict(reason) if isinstance(reason, Mapping) else as_written(str(reason or "")).json()
-    said = worded([part], m)
-    return {**c, "reason": said[0]["text"] if m.language == "en" else english([part]), "reason_parts": said}
+    text, english_text = _reason(m.language, m.packages, orjson.dumps(part, option=orjson.OPT_SORT_KEYS))
+    said = [{"key": part["key"], "params": part.get("params") or {}, "text": text}]
+    return {**c, "reason": english_text, "reason_parts": said}
+
+
+@lru_cache(maxsize=8192)
+def _reason(language: Language, packages: tuple[str, ...], packed: bytes) -> tuple[str, str]:
+    """A reason worded in ``language`` and in English. Kept: most reasons come back from one
+    application to the next ("3 partners, 2 helix types known"), and a list of applications words
+    six for each."""
+    part = orjson.loads(packed)
+    text = word(part, Messages(language, packages))
+    return text, text if language == "en" else english([part])
 
 
 def review_public(review: dict[str, Any] | None) -> ReviewPublic:
