@@ -125,7 +125,7 @@ class Worded(Said):
 
 def saying(*catalogue: str) -> Callable[..., Worded]:
     """What a service says from its own catalogue(s): ``said = saying("kraftsamla_assessment")``,
-    then ``said("refused_no_assessment")`` or ``said("refused_decided", status=Part(…))``."""
+    then ``said("refused_review_not_assessed")`` or ``said("refused_decided", status=Part(…))``."""
 
     def say(key: str, /, **params: object) -> Worded:
         return Worded(key, params, catalogue)
