@@ -22,6 +22,7 @@ from ..schemas import MeasurementCreate, MeasurementUpdate
 from .action_plans import ACTION_PLANS
 from .checklist import refresh_checklists
 from .documents import find_document
+from .refusals import said
 
 
 def measurement_fields(m: IndicatorMeasurement, plan: ActionPlan) -> dict[str, Any]:
@@ -71,7 +72,7 @@ async def record_measurement(
     published = (await published_contents(uow.session, [plan])).get(plan.id)
     errors = measurement_errors(published[0] if published else None, body.sub_goal_id)
     if errors:
-        raise Unprocessable("The measurement cannot be recorded.", errors)
+        raise Unprocessable(said("refused_measurement"), errors)
     m = await uow.session.scalar(
         select(IndicatorMeasurement).where(
             IndicatorMeasurement.action_plan_id == plan.id,
