@@ -167,6 +167,13 @@ async def test_an_admin_assigns_and_the_assessor_reviews_and_declares_a_conflict
         url = f"{platform.web}{listing}/{ids['Ansökan 1']}"
         assert page.url == url
         assert await page.locator("#effective-strength-area").inner_text() == ENERGY
+        # The rubric's reasons, in Swedish as the service words them.
+        why = page.locator("section:has(#rubric-heading) td.criterion-reason")
+        assert "sökanden är inte (ännu) en registrerad aktör i regionen" in await why.all_inner_texts()
+        assert (
+            await why.evaluate_all("cells => cells.filter(c => c.closest('[lang]').lang !== 'sv').length")
+            == 0
+        )
         options = await page.locator("#override-strength_area option").all_inner_texts()
         assert FOREST in options and ENERGY in options
         await page.select_option("#override-strength_area", label=FOREST)
@@ -217,7 +224,11 @@ async def test_an_admin_assigns_and_the_assessor_reviews_and_declares_a_conflict
         )
         assert status == 409
         refused = _words(await page.locator("#confirm-refused-error").inner_text())
-        assert refused.startswith("Det gick inte: ") and "user:lisa" in refused
+        assert (
+            refused == "Det gick inte: user:lisa har anmält jäv för den här ansökan och kan inte granska den."
+        )
+        # The service's reason is in the page's language: nothing marks it as another.
+        assert await page.locator("#confirm-refused-error").evaluate("e => e.closest('[lang]').lang") == "sv"
         await page.screenshot(path=str(WEB_ARTIFACTS / "application-conflict-refused-sv.png"), full_page=True)
         # Her queue no longer lists it.
         await page.goto(f"{platform.web}/regions/{region}")
