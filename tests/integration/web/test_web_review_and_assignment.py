@@ -17,12 +17,12 @@ from helpers import (
     chromium_or_skip,
     eventually,
     headers,
-    local_only,
     plan_event,
     publish,
     serious_violations,
-    sign_in_at_provider,
 )
+from helpers import post_by_hand as _post_by_hand
+from helpers import signed_in as _signed_in
 from kraftsamla_common.events import new_id
 
 Platform = Any  # tests/integration/web/conftest.py: the platform fixture
@@ -32,16 +32,6 @@ ENERGY = "Hållbar energi"
 FOREST = "Skogsnäring"
 HYDROGEN_TEXT = "Förstudie om vätgas från elektrolys i Östersund."
 FOREST_TEXT = "Vi bygger trähus av skogsråvara i Krokom."
-
-
-async def _signed_in(browser: Any, platform: Platform, sub: str, path: str) -> tuple[Any, Any]:
-    """A browser context of its own, signed in as ``sub`` through the provider, at ``path``."""
-    context = await browser.new_context(locale="sv-SE")
-    page = await context.new_page()
-    await page.route("**/*", local_only)
-    await page.goto(f"{platform.web}{path}")
-    await sign_in_at_provider(page, sub)
-    return context, page
 
 
 async def _prepare(platform: Platform, region: str, js: Any) -> dict[str, str]:
@@ -96,28 +86,6 @@ async def _prepare(platform: Platform, region: str, js: Any) -> dict[str, str]:
     await eventually(named, timeout=30)
     r = await assessment.get(f"/assessment/regions/{region}/applications", headers=headers(region, "viewer"))
     return {a["title"]: a["id"] for a in r.json()["data"]}
-
-
-async def _post_by_hand(page: Any, url: str, fields: dict[str, str]) -> int:
-    """A form the page did not offer, made and sent in the browser (as a forger would): the
-    answer's status; the browser shows the answer."""
-    script = """([url, fields]) => {
-        const form = document.createElement('form');
-        form.method = 'post';
-        form.action = url;
-        for (const [name, value] of Object.entries(fields)) {
-            const input = document.createElement('input');
-            input.type = 'hidden'; input.name = name; input.value = value;
-            form.appendChild(input);
-        }
-        document.body.appendChild(form);
-        form.submit();
-    }"""
-    async with page.expect_navigation() as navigation:
-        await page.evaluate(script, [url, fields])
-    response = await navigation.value
-    assert response is not None
-    return int(response.status)
 
 
 def _words(text: str) -> str:

@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from . import applications, pages, signin
+from . import applications, checklist, local_plans, pages, programme, self_assessment, signin
 
 router = APIRouter()
-for module in (signin, pages, applications):
+for module in (signin, pages, applications, programme, local_plans, checklist, self_assessment):
     router.include_router(module.router)
