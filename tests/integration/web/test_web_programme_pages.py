@@ -157,6 +157,8 @@ async def test_programme_local_plans_checklist_and_self_assessment(
         await page.wait_for_load_state()
         assert await page.locator("#area-nace_q").get_attribute("aria-invalid") == "true"
         assert (await page.locator("#area-nace_q-error").inner_text()).startswith("Inte en NACE-kod")
+        assert await page.locator("#area-nace_q").input_value() == "skogsbruk"  # left where it was typed
+        assert await page.locator("#nace-chosen input[value=skogsbruk]").count() == 0
         await _look(page, "strength-area-error-sv")
 
         # Someone else changes the vision while the form is open: the title saved over it is refused,

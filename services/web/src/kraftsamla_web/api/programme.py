@@ -321,8 +321,10 @@ async def save_strength_area(
     except Refused as refused:
         if refused.status == 403:
             return _not_permitted(page)
-        state = _state(page, refused, "strength_area", values, AREA_FIELDS)
-        return await _area_page(page, region, programme_id, area_id, refused.status or 422, state)
+        # The form again as sent, the codes typed left in the search field (and searched), not ticked.
+        sent_values = area_form(form, ticked, "", goals) | {"base": form.get("base", "")}
+        state = _state(page, refused, "strength_area", sent_values, AREA_FIELDS)
+        return await _area_page(page, region, programme_id, area_id, refused.status or 422, state, typed)
     name = next(
         (values[f"name_{x}"] for x in (page.language, *LANGUAGES) if values.get(f"name_{x}", "").strip()), ""
     )
