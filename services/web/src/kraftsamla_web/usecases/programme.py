@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from ..adapters.services import NotFound, Sent, Services
+from ..adapters.services import NotFound, Sent, Services, Unavailable
 from ..domain.programme import current_programme
 from ..schemas import Checklist, NaceList, PeopleList, Programme, ProgrammeList, RegionSettings
 
@@ -80,12 +80,22 @@ class AreaPage:
     settings: RegionSettings | None
 
 
+async def _people(services: Services, region: str) -> PeopleList:
+    """The region's people, to choose a process leader among; none where the actors service does not
+    answer (the form then offers the current one only)."""
+    try:
+        found = await services.json("actors", f"/actors/regions/{region}/people", {"limit": PEOPLE})
+    except Unavailable:
+        return PeopleList(data=[], count=0)
+    return PeopleList.model_validate(found)
+
+
 async def load_area_page(services: Services, region: str, programme_id: UUID, query: str = "") -> AreaPage:
     """A strength area's form: the programme (with its ETag), the region's people (a process leader
     is chosen among them), the NACE codes ``query`` finds, the region's name. Three or four calls."""
     calls: list[Any] = [
         _programme(services, region, programme_id),
-        services.json("actors", f"/actors/regions/{region}/people", {"limit": PEOPLE}),
+        _people(services, region),
         services.optional("actors", f"/actors/regions/{region}/settings"),
     ]
     if query.strip():
@@ -95,7 +105,7 @@ async def load_area_page(services: Services, region: str, programme_id: UUID, qu
     return AreaPage(
         programme=programme,
         etag=etag,
-        people=PeopleList.model_validate(people),
+        people=people,
         found=found[3] if len(found) > 3 else None,
         settings=_settings(settings),
     )
