@@ -288,6 +288,7 @@ class Criterion(BaseModel):
     number: int
     key: str
     status: str
+    evidence: list[Finding] = []
     missing: list[Finding] = []
 
 
@@ -295,6 +296,8 @@ class Checklist(BaseModel):
     programme_id: UUID
     criteria: list[Criterion]
     met: int
+    evaluated_at: datetime | None = None
+    valid_until: datetime | None = None
 
 
 class Gap(BaseModel):
@@ -451,7 +454,7 @@ class GroupComposition(Composition):
     dominance_threshold: float
 
 
-class StrengthArea(BaseModel):
+class StrengthAreaName(BaseModel):
     id: UUID
     code: str
     name: dict[str, str | None]
@@ -514,3 +517,209 @@ class Participation(BaseModel):
     period_to: date
     total: ParticipationFigures
     by_strength_area: list[AreaParticipation]
+
+
+# ----------------------------------------------------------------------------- programme, local plans
+
+
+class ActorRef(BaseModel):
+    id: UUID
+    name: str | None = None
+
+
+class Adoption(BaseModel):
+    adopted_on: date
+    body: str
+    paragraph: str | None = None
+
+
+class StrengthArea(BaseModel):
+    id: UUID
+    code: str
+    name: dict[str, str | None]
+    description: dict[str, str | None] | None = None
+    process_leader: ActorRef | None = None
+    nace_codes: list[str] = []
+    sdgs: list[int] = []
+    action_plan_id: UUID
+
+
+class Programme(BaseModel):
+    id: UUID
+    title: str
+    reference: str | None = None
+    period_start: int
+    period_end: int
+    vision: dict[str, str | None] | None = None
+    status: str
+    adoption: Adoption | None = None
+    revision: int
+    strength_areas: list[StrengthArea] = []
+    updated_at: datetime
+
+
+class ProgrammeList(BaseModel):
+    data: list[Programme]
+    count: int
+
+
+class NaceLine(BaseModel):
+    code: str
+    level: str
+    name: str
+    language: str
+
+
+class NaceList(BaseModel):
+    data: list[NaceLine]
+    count: int
+
+
+class PersonLine(BaseModel):
+    """A contact person of one of the region's actors (a process leader is one)."""
+
+    id: UUID
+    name: str | None = None
+    role: str | None = None
+    erased: bool = False
+
+
+class PeopleList(BaseModel):
+    data: list[PersonLine]
+    count: int
+
+
+class RegionalLink(BaseModel):
+    strength_area_id: UUID
+    priority_id: str | None = None
+    sub_goal_id: str | None = None
+
+
+class LocalAction(BaseModel):
+    id: str
+    title: str
+    description: str = ""
+    level: str = "tactical"
+    target_groups: list[str] = []
+    responsible: str = ""
+    mandate: str = ""
+    start: date | None = None
+    end: date | None = None
+    serves: list[RegionalLink] = []
+
+
+class FinancingCommitment(BaseModel):
+    party: str
+    year: int
+    amount: float | None = None
+    currency: str = "SEK"
+    kind: str = "decision"
+    note: str = ""
+
+
+class LocalPlanContent(BaseModel):
+    title: str
+    owner: str = ""
+    municipalities: list[str] = []
+    levels: list[str] = []
+    period_start: int | None = None
+    period_end: int | None = None
+    vision: str = ""
+    goals: list[str] = []
+    target_groups: list[str] = []
+    actions: list[LocalAction] = []
+    financing: list[FinancingCommitment] = []
+    serves: list[RegionalLink] = []
+
+
+class LocalPlan(BaseModel):
+    id: UUID
+    draft: LocalPlanContent
+    draft_revision: int
+    current_version: int
+    updated_at: datetime
+
+
+class LocalPlanLine(BaseModel):
+    id: UUID
+    title: str
+    owner: str = ""
+    municipalities: list[str] = []
+    current_version: int
+    updated_at: datetime
+
+
+class LocalPlanList(BaseModel):
+    data: list[LocalPlanLine]
+    count: int
+
+
+class PriorityRef(BaseModel):
+    strength_area_id: UUID
+    strength_area_code: str
+    priority_id: str
+    title: dict[str, str | None]
+    level: str
+    valid_now: bool
+
+
+class ServedBy(BaseModel):
+    local_plan_id: UUID
+    title: str
+    action_ids: list[str] = []
+
+
+class PriorityAlignment(BaseModel):
+    priority: PriorityRef
+    served_by: list[ServedBy] = []
+
+
+class ActionAlignment(BaseModel):
+    action_id: str
+    title: str
+    priority_ids: list[str] = []
+    strength_area_ids: list[UUID] = []
+    stale_links: list[str] = []
+
+
+class LocalPlanAlignment(BaseModel):
+    local_plan_id: UUID
+    title: str
+    version: int | str
+    actions: list[ActionAlignment] = []
+    actions_serving_no_priority: list[str] = []
+    priorities_served: list[str] = []
+
+
+class Alignment(BaseModel):
+    local_plans: list[LocalPlanAlignment] = []
+    priorities: list[PriorityAlignment] = []
+    unserved_priorities: list[PriorityRef] = []
+
+
+# ----------------------------------------------------------------------------- RIS3 self-assessment
+
+
+class WheelFactor(BaseModel):
+    key: str
+    score: int
+    comment: str = ""
+
+
+class WheelStep(BaseModel):
+    step: int
+    key: str
+    mean: float
+    factors: list[WheelFactor]
+
+
+class SelfAssessment(BaseModel):
+    year: int
+    steps: list[WheelStep]
+    recorded_at: datetime
+    recorded_by: str
+
+
+class SelfAssessmentList(BaseModel):
+    data: list[SelfAssessment]
+    count: int

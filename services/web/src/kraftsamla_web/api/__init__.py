@@ -2,8 +2,30 @@
 
 from fastapi import APIRouter
 
-from . import actors, applications, engagements, pages, partnerships, signin
+from . import (
+    actors,
+    applications,
+    checklist,
+    engagements,
+    local_plans,
+    pages,
+    partnerships,
+    programme,
+    self_assessment,
+    signin,
+)
 
 router = APIRouter()
-for module in (signin, pages, applications, actors, partnerships, engagements):
+for module in (
+    signin,
+    pages,
+    applications,
+    programme,
+    local_plans,
+    checklist,
+    self_assessment,
+    actors,
+    partnerships,
+    engagements,
+):
     router.include_router(module.router)

@@ -14,7 +14,7 @@ from ..domain import gaps as said
 from ..domain.actors import industry_name
 from ..domain.charts import bar_chart
 from ..domain.partnerships import by_kind, changes, helix_shares, shares
-from ..schemas import ActorSettings, GroupComposition, StrengthArea
+from ..schemas import ActorSettings, GroupComposition, StrengthAreaName
 from ..usecases.partnerships import load_group, load_partnerships
 from .context import Page, PageDep
 from .pages import openable
@@ -26,7 +26,7 @@ def _region_label(page: Page, region: str, settings: ActorSettings | None) -> st
     return html.region_name(page.t, region, settings.model_dump() if settings else None)
 
 
-def _area_name(page: Page, areas: dict[str, StrengthArea]):  # type: ignore[no-untyped-def]
+def _area_name(page: Page, areas: dict[str, StrengthAreaName]):  # type: ignore[no-untyped-def]
     def name(area_id: object) -> str:
         found = areas.get(str(area_id)) if area_id else None
         return (page.t.text(found.name) or found.code) if found else ""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..adapters.services import Services
-from ..schemas import ActorSettings, EngagementList, FollowUp, Participation, StrengthArea
+from ..schemas import ActorSettings, EngagementList, FollowUp, Participation, StrengthAreaName
 
 ENGAGEMENTS = 500
 """Meetings a year's calendar shows at most (the page says when there are more)."""
@@ -19,7 +19,7 @@ class EngagementsPage:
     engagements: EngagementList
     follow_up: FollowUp
     participation: Participation
-    areas: dict[str, StrengthArea]
+    areas: dict[str, StrengthAreaName]
     settings: ActorSettings | None
 
 
@@ -37,6 +37,6 @@ async def load_engagements(services: Services, region: str, year: int) -> Engage
         engagements=EngagementList.model_validate(held),
         follow_up=FollowUp.model_validate(follow_up),
         participation=Participation.model_validate(participation),
-        areas={str(a.id): a for a in (StrengthArea.model_validate(x) for x in areas or [])},
+        areas={str(a.id): a for a in (StrengthAreaName.model_validate(x) for x in areas or [])},
         settings=ActorSettings.model_validate(known) if known else None,
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from ..adapters.services import Services
-from ..schemas import ActorSettings, Group, GroupComposition, GroupList, MemberList, StrengthArea
+from ..schemas import ActorSettings, Group, GroupComposition, GroupList, MemberList, StrengthAreaName
 
 GROUPS = 500
 MEMBERS = 500
@@ -17,15 +17,15 @@ def _base(region: str) -> str:
     return f"/actors/regions/{region}"
 
 
-def _areas(found: list[object] | None) -> dict[str, StrengthArea]:
-    return {str(a.id): a for a in (StrengthArea.model_validate(x) for x in found or [])}
+def _areas(found: list[object] | None) -> dict[str, StrengthAreaName]:
+    return {str(a.id): a for a in (StrengthAreaName.model_validate(x) for x in found or [])}
 
 
 @dataclass
 class PartnershipsPage:
     groups: GroupList
     composition: GroupComposition
-    areas: dict[str, StrengthArea]
+    areas: dict[str, StrengthAreaName]
     settings: ActorSettings | None
 
 
@@ -52,7 +52,7 @@ class GroupPage:
     group: Group
     members: MemberList
     composition: GroupComposition
-    areas: dict[str, StrengthArea]
+    areas: dict[str, StrengthAreaName]
     settings: ActorSettings | None
 
 
