@@ -414,6 +414,9 @@ class FacetValuePublic(BaseModel):
     value: str | None = Field(description="The filter's value (null: none, e.g. not assessed yet)")
     count: int = Field(description="Applications with it among those the other filters find")
     code: str | None = Field(None, description="A strength area's code")
+    oldest_assigned_at: datetime | None = Field(
+        None, description="assigned_to: when the oldest of the assessor's assignments counted was made"
+    )
 
 
 class FacetsPublic(BaseModel):
@@ -429,6 +432,11 @@ class FacetsPublic(BaseModel):
         description="An application reaching several municipalities counts in each"
     )
     funding_source: list[FacetValuePublic]
+    assigned_to: list[FacetValuePublic] = Field(
+        [],
+        description="The assessors (null: no one), each with their oldest assignment; an application "
+        "assigned to several counts for each",
+    )
 
 
 class ApplicationsPublic(BaseModel):

@@ -318,7 +318,15 @@ def application_filters(
             min_length=1,
             max_length=200,
             pattern=r"^\S+$",
-            description="Applications assigned to this assessor for review (``me``: the caller's queue)",
+            description="Applications assigned to this assessor for review (``me``: the caller's queue; "
+            "``none``: those assigned to no one)",
+        ),
+    ] = None,
+    waiting: Annotated[
+        bool | None,
+        Query(
+            description="Only open applications (received, under assessment, assessed) waiting for a review: "
+            "not reviewed yet, or to review again after a reassessment (``false``: every other)"
         ),
     ] = None,
     updated_since: Annotated[
@@ -369,6 +377,7 @@ def application_filters(
         "municipality": municipality,
         "funding_source": funding_source,
         "assigned_to": assigned_to,
+        "waiting": waiting,
         "updated_since": updated_since,
         "q": q,
         "sort": sort,
@@ -408,9 +417,11 @@ async def list_applications(
 ) -> ApplicationsPublic:
     """The region's applications, oldest first unless ``sort`` says otherwise; find one by its
     funding system's id with ``source`` and ``external_id``, search their texts with ``q``, sync
-    the changed ones with ``updated_since``, an assessor's queue with ``assigned_to=me``. With
-    ``facets=true`` the answer also counts them per value of each filter, each counted with every
-    other filter of the request."""
+    the changed ones with ``updated_since``, an assessor's queue with ``assigned_to=me``, those
+    waiting for a review with ``waiting=true``. With ``facets=true`` the answer also counts them per
+    value of each filter, each counted with every other filter of the request: with
+    ``waiting=true``, the ``assigned_to`` facet is who has how many waiting since when, and how
+    many have no one."""
     filters = _for(scope, filters)
     only = own_source(scope)
     rows, count = await applications.list_applications(uow, page, only_source=only, **filters)
