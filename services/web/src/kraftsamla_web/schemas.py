@@ -163,6 +163,7 @@ class FacetValue(BaseModel):
     value: str | None
     count: int
     code: str | None = None
+    oldest_assigned_at: datetime | None = None
 
 
 class ApplicationsFound(BaseModel):
@@ -332,3 +333,6 @@ class Desk(BaseModel):
     reassessments: ReassessmentList
     report: ReportLine | None
     gaps: Gaps | None = None
+    waiting: ApplicationsFound | None = None
+    """For an administrator or the operator: the applications waiting for review counted per
+    assessor (the ``assigned_to`` facet; None for other roles)."""
