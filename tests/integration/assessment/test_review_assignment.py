@@ -310,6 +310,10 @@ async def test_who_has_what_waiting_in_one_call(client: httpx.AsyncClient, js: A
     assert {f["value"]: f["count"] for f in bos["facets"]["assigned_to"]} == {lisa: 2, None: 1}
     everyone = await found("facets=true")
     assert {f["value"]: f["count"] for f in everyone["facets"]["assigned_to"]} == {lisa: 3, bo: 2, None: 1}
+    # That facet alone, as the desk asks for it: the others are not counted.
+    alone = await found("waiting=true&facets=assigned_to")
+    assert alone["facets"]["assigned_to"] == waiting["facets"]["assigned_to"]
+    assert {k for k, v in alone["facets"].items() if v is not None} == {"assigned_to"}
 
     # Each number is a list: an assessor's waiting applications, and those of no one.
     assert sorted(x["id"] for x in (await found(f"waiting=true&assigned_to={lisa}"))["data"]) == sorted(
@@ -317,5 +321,7 @@ async def test_who_has_what_waiting_in_one_call(client: httpx.AsyncClient, js: A
     )
     assert [x["id"] for x in (await found("waiting=true&assigned_to=none"))["data"]] == [e]
     assert [x["id"] for x in (await found("assigned_to=none"))["data"]] == [e]
-    r = await client.get(f"{base(region)}?waiting=perhaps", headers=headers(region, "viewer"))
-    assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json")
+    for bad in ("waiting=perhaps", "facets=assigned_to,nobody", "facets=true,level"):
+        r = await client.get(f"{base(region)}?{bad}", headers=headers(region, "viewer"))
+        assert r.status_code == 422, bad
+        assert r.headers["content-type"].startswith("application/problem+json")

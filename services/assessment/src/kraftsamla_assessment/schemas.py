@@ -421,19 +421,19 @@ class FacetValuePublic(BaseModel):
 
 class FacetsPublic(BaseModel):
     """Applications per value of each filter, counted with every other filter of the request
-    (and without the facet's own), most first."""
+    (and without the facet's own), most first; null where the request named other facets."""
 
-    strength_area: list[FacetValuePublic]
-    level: list[FacetValuePublic]
-    recommendation: list[FacetValuePublic]
-    status: list[FacetValuePublic]
-    review: list[FacetValuePublic]
-    municipality: list[FacetValuePublic] = Field(
-        description="An application reaching several municipalities counts in each"
+    strength_area: list[FacetValuePublic] | None = None
+    level: list[FacetValuePublic] | None = None
+    recommendation: list[FacetValuePublic] | None = None
+    status: list[FacetValuePublic] | None = None
+    review: list[FacetValuePublic] | None = None
+    municipality: list[FacetValuePublic] | None = Field(
+        None, description="An application reaching several municipalities counts in each"
     )
-    funding_source: list[FacetValuePublic]
-    assigned_to: list[FacetValuePublic] = Field(
-        [],
+    funding_source: list[FacetValuePublic] | None = None
+    assigned_to: list[FacetValuePublic] | None = Field(
+        None,
         description="The assessors (null: no one), each with their oldest assignment; an application "
         "assigned to several counts for each",
     )

@@ -171,7 +171,8 @@ class ApplicationsFound(BaseModel):
 
     data: list[ApplicationLine]
     count: int
-    facets: dict[str, list[FacetValue]] = {}
+    facets: dict[str, list[FacetValue] | None] = {}
+    """None: a facet not asked for."""
 
 
 class ReassessmentLine(BaseModel):

@@ -248,16 +248,18 @@ class FacetValue:
     """``assigned_to``: when the oldest of the assessor's assignments counted was made."""
 
 
-async def facets(uow: UnitOfWork, *, only_source: str | None, **filters: Any) -> dict[str, list[FacetValue]]:
+async def facets(
+    uow: UnitOfWork, *, only_source: str | None, only: Sequence[str] = FACETS, **filters: Any
+) -> dict[str, list[FacetValue]]:
     """How many applications the list's filters find per value of each of :data:`FACETS`, each
     counted with every other filter (and without its own): one grouped query a facet. An
     application reaching several municipalities, or assigned to several assessors, counts for
     each; ``assigned_to`` also gives each assessor's oldest assignment among those counted, and
-    counts those of no one under null."""
+    counts those of no one under null. ``only``: these facets alone."""
     where = _filters(uow, only_source=only_source, **filters)
     current = Assessment.id == Application.current_assessment_id
     out: dict[str, list[FacetValue]] = {}
-    for facet in FACETS:
+    for facet in (f for f in FACETS if f in only):
         conditions = [c for k, c in where.items() if k not in _OWN_FILTERS[facet]]
         query = select().select_from(Application).outerjoin(Assessment, current)
         column: Any
@@ -293,10 +295,12 @@ async def facets(uow: UnitOfWork, *, only_source: str | None, **filters: Any) ->
         )
         values = [FacetValue(None if v is None else str(v), int(n)) for v, n in rows]
         out[facet] = sorted(values, key=lambda f: (-f.count, f.value is None, f.value or ""))
-    codes = await strength_area_codes(uow)
-    out["strength_area"] = [
-        FacetValue(f.value, f.count, codes.get(f.value) if f.value else None) for f in out["strength_area"]
-    ]
+    if "strength_area" in out:
+        codes = await strength_area_codes(uow)
+        out["strength_area"] = [
+            FacetValue(f.value, f.count, codes.get(f.value) if f.value else None)
+            for f in out["strength_area"]
+        ]
     return out
 
 

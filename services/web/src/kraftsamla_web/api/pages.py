@@ -71,7 +71,7 @@ async def desk(region: str, page: PageDep) -> Response:
         desk=found,
         assignments=(
             assignment_overview(
-                waiting.count, waiting.facets.get("assigned_to", []), f"/regions/{region}/applications", now
+                waiting.count, waiting.facets.get("assigned_to") or [], f"/regions/{region}/applications", now
             )
             if waiting is not None
             else None

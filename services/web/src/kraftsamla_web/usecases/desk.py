@@ -41,7 +41,7 @@ async def load_desk(services: Services, region: str, *, queue: bool = False, ove
         else _nothing()
     )
     per_assessor = (
-        services.json("assessment", applications, {"waiting": "true", "facets": "true", "limit": 1})
+        services.json("assessment", applications, {"waiting": "true", "facets": "assigned_to", "limit": 1})
         if overview
         else _nothing()
     )
