@@ -2,7 +2,9 @@
 real OpenID provider: an administrator assigns applications from the list; the assessor finds them
 in their queue, overrides the strength area with a reason (and is told at the field when the reason
 is missing), declares a conflict of interest; a viewer sees no forms and a forged post is refused
-by the service; another region's application is not there."""
+by the service; another region's application is not there. The same forms, and the administrator's
+desk with who has what waiting, in English and in Finnish, with no English left on the Finnish
+pages."""
 
 from __future__ import annotations
 
