@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -262,3 +263,65 @@ async def test_a_reviewer_of_the_applicants_or_a_partners_organisation_cannot_re
         f"{base(region)}/{app_id}/review", json={"action": "confirm"}, headers=headers(region, "assessor")
     )
     assert r.status_code == 200, r.text
+
+
+async def test_who_has_what_waiting_in_one_call(client: httpx.AsyncClient, js: Any, region: str) -> None:
+    """The overview of the assignments an administrator's desk shows, in one call: with
+    ``waiting=true`` (open, and not reviewed or to review again) the ``assigned_to`` facet counts
+    each assessor's applications, with the oldest assignment's moment, and those of no one (null);
+    ``assigned_to=none`` lists those."""
+    a, b, c, d, e = await seeded(client, js, region, 5)
+    admin = headers(region, "admin")
+    lisa, bo = "user:lisa", "user:bo"
+
+    async def assign(ids: list[str], who: str) -> None:
+        r = await client.post(
+            f"{base(region)}/assignments", json={"application_ids": ids, "assignee": who}, headers=admin
+        )
+        assert r.status_code == 200, r.text
+
+    await assign([a], lisa)
+    # An assignment changes the application: its updated_at is the moment it was assigned.
+    first = (await client.get(f"{base(region)}/{a}", headers=admin)).json()["updated_at"]
+    await assign([b, c], lisa)
+    await assign([c, d], bo)
+    # c is reviewed (waiting for no one), d withdrawn (no longer open); e is no one's.
+    r = await client.post(
+        f"{base(region)}/{c}/review", json={"action": "confirm"}, headers=headers(region, "assessor")
+    )
+    assert r.status_code == 200, r.text
+    r = await client.post(f"{base(region)}/{d}/status", json={"status": "withdrawn"}, headers=admin)
+    assert r.status_code == 200, r.text
+
+    async def found(query: str) -> dict[str, Any]:
+        r = await client.get(f"{base(region)}?limit=100&{query}", headers=headers(region, "viewer"))
+        assert r.status_code == 200, r.text
+        return dict(r.json())
+
+    waiting = await found("waiting=true&facets=true")
+    assert sorted(x["id"] for x in waiting["data"]) == sorted([a, b, e])
+    assert {f["value"]: f["count"] for f in waiting["facets"]["assigned_to"]} == {lisa: 2, None: 1}
+    oldest = {f["value"]: f["oldest_assigned_at"] for f in waiting["facets"]["assigned_to"]}
+    assert oldest[None] is None
+    assert datetime.fromisoformat(oldest[lisa]) == datetime.fromisoformat(first)
+    # The facet is counted without its own filter; an application of two assessors counts for each.
+    bos = await found(f"waiting=true&facets=true&assigned_to={bo}")
+    assert bos["count"] == 0
+    assert {f["value"]: f["count"] for f in bos["facets"]["assigned_to"]} == {lisa: 2, None: 1}
+    everyone = await found("facets=true")
+    assert {f["value"]: f["count"] for f in everyone["facets"]["assigned_to"]} == {lisa: 3, bo: 2, None: 1}
+    # That facet alone, as the desk asks for it: the others are not counted.
+    alone = await found("waiting=true&facets=assigned_to")
+    assert alone["facets"]["assigned_to"] == waiting["facets"]["assigned_to"]
+    assert {k for k, v in alone["facets"].items() if v is not None} == {"assigned_to"}
+
+    # Each number is a list: an assessor's waiting applications, and those of no one.
+    assert sorted(x["id"] for x in (await found(f"waiting=true&assigned_to={lisa}"))["data"]) == sorted(
+        [a, b]
+    )
+    assert [x["id"] for x in (await found("waiting=true&assigned_to=none"))["data"]] == [e]
+    assert [x["id"] for x in (await found("assigned_to=none"))["data"]] == [e]
+    for bad in ("waiting=perhaps", "facets=assigned_to,nobody", "facets=true,level"):
+        r = await client.get(f"{base(region)}?{bad}", headers=headers(region, "viewer"))
+        assert r.status_code == 422, bad
+        assert r.headers["content-type"].startswith("application/problem+json")

@@ -2,7 +2,9 @@
 real OpenID provider: an administrator assigns applications from the list; the assessor finds them
 in their queue, overrides the strength area with a reason (and is told at the field when the reason
 is missing), declares a conflict of interest; a viewer sees no forms and a forged post is refused
-by the service; another region's application is not there."""
+by the service; another region's application is not there. The same forms, and the administrator's
+desk with who has what waiting, in English and in Finnish, with no English left on the Finnish
+pages."""
 
 from __future__ import annotations
 
@@ -300,3 +302,205 @@ async def test_a_viewer_sees_no_forms_and_a_forged_post_is_refused(
         assert await serious_violations(page) == []
     finally:
         await context.close()
+
+
+async def _choose_language(page: Any, language: str) -> None:
+    """The language form in the page's header: the same page again, in ``language``."""
+    here = page.url
+    await page.select_option("#language-choice", language)
+    await page.click(".language-form button")
+    await page.wait_for_load_state()
+    assert page.url == here
+    assert await page.locator("html").get_attribute("lang") == language
+
+
+def _english_only() -> set[str]:
+    """The English texts of the web application's catalogue that Finnish words otherwise, or not at
+    all (phrases, or words of eight letters or more; none with placeholders): on a Finnish page,
+    each would be text that fell back to English."""
+    from kraftsamla_common.i18n import read_catalogue
+
+    english, finnish = read_catalogue("kraftsamla_web", "en"), read_catalogue("kraftsamla_web", "fi")
+    found = set()
+    for message in english:
+        text = message.string
+        if not message.id or not isinstance(text, str) or "{" in text:
+            continue
+        if " " not in text.strip() and len(text) < 8:
+            continue
+        other = finnish.get(message.id)
+        if other is None or other.string != text:
+            found.add(text)
+    return found
+
+
+async def _english_in(page: Any, english: set[str]) -> list[str]:
+    """The catalogue's English texts found in the page's main content, leaving out what is marked
+    as written in another language (``lang``: the rubric's English-only reasons)."""
+    text = await page.evaluate(
+        """() => {
+            const main = document.querySelector('main').cloneNode(true);
+            main.querySelectorAll('[lang]').forEach(e => { if (e.lang !== document.documentElement.lang) e.remove(); });
+            return main.textContent.replace(/\\s+/g, ' ');
+        }"""
+    )
+    return sorted(e for e in english if e in text)
+
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "overview": "Reviews by assessor",
+        "today": "today",
+        "reason_error": "Write why you change the assessment (at least 3 characters).",
+        "saved": "Your change is saved",
+        "assessor_filter": "Assessor",
+        "waiting_filter": "Only those waiting for review",
+    },
+    "fi": {
+        "overview": "Tarkastukset arvioijittain",
+        "today": "tänään",
+        "reason_error": "Kirjoita, miksi muutat arviota (vähintään 3 merkkiä).",
+        "saved": "Muutoksesi on tallennettu",
+        "assessor_filter": "Arvioija",
+        "waiting_filter": "Vain tarkastusta odottavat",
+    },
+}
+
+
+@pytest.mark.timeout(420)
+async def test_the_forms_and_the_desks_overview_in_english_and_finnish(
+    platform: Platform, browser: Any, region: str, js: Any
+) -> None:
+    """The same forms as above in English and in Finnish, chosen in the page's header: the
+    administrator assigns from the list and reads the message, then finds at the desk who has how
+    many waiting (each number a link to the list filtered so); the assessor's override without a
+    reason is refused at the reason's field, then saved. No English on the Finnish pages."""
+    chromium_or_skip()
+    WEB_ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    ids = await _prepare(platform, region, js)
+    await platform.provider.person("anna", region, "admin", "Anna Admin", locale="sv")
+    await platform.provider.person("lisa", region, "assessor", "Lisa Lind", locale="sv")
+    listing = f"/regions/{region}/applications"
+    desk = f"{platform.web}/regions/{region}"
+    english = _english_only()
+    assert "Waiting for review" in english and "Your queue" in english  # the check can find a leak
+
+    admin, page = await signed_in(browser, platform.web, "anna", listing)
+    assessor, lisa = await signed_in(browser, platform.web, "lisa", listing)
+    try:
+        for language, ticked, flash, waiting_lisa, no_one, overridden in (
+            (
+                "en",
+                ["Ansökan 0", "Ansökan 1"],
+                "2 applications assigned to user:lisa.",
+                ["Ansökan 0", "Ansökan 1"],
+                "1 application waiting for review has no assessor",
+                "Ansökan 1",
+            ),
+            (
+                "fi",
+                ["Trähus i Krokom"],
+                "1 hakemus osoitettu: user:lisa.",
+                ["Ansökan 0", "Trähus i Krokom"],
+                None,  # every waiting application has an assessor now
+                "Ansökan 0",
+            ),
+        ):
+            words = WORDS[language]
+
+            # The administrator assigns from the list, in the language chosen.
+            await page.goto(f"{platform.web}{listing}")
+            await _choose_language(page, language)
+            for title in ticked:
+                await page.check(f"#choose-{ids[title]}")
+            await page.fill("#assign-many-other", "user:lisa")
+            await page.click("#assign-many button[type=submit]")
+            await page.wait_for_load_state()
+            assert page.url == f"{platform.web}{listing}"
+            assert await page.locator("#flash").inner_text() == flash
+            assert await page.locator("html").get_attribute("lang") == language
+            await page.screenshot(
+                path=str(WEB_ARTIFACTS / f"applications-assign-{language}.png"), full_page=True
+            )
+            assert await serious_violations(page) == []
+            if language == "fi":
+                assert await _english_in(page, english) == []
+
+            # The desk: Lisa's applications waiting for her review, assigned today; those of no one.
+            await page.goto(desk)
+            overview = page.locator("#assignments")
+            assert await overview.locator("h2").inner_text() == words["overview"]
+            row = overview.locator("tbody tr:has(th:text-is('user:lisa'))")
+            assert await row.locator("td a").inner_text() == str(len(waiting_lisa))
+            assert words["today"] in await row.locator("td").nth(1).inner_text()
+            nobody = page.locator("#assignments-no-one")
+            if no_one is None:
+                assert await nobody.locator("a").count() == 0
+            else:
+                assert await nobody.locator("a").inner_text() == no_one
+            await page.screenshot(path=str(WEB_ARTIFACTS / f"desk-admin-{language}.png"), full_page=True)
+            assert await serious_violations(page) == []
+            if language == "fi":
+                assert await _english_in(page, english) == []
+            if no_one is not None:
+                await nobody.locator("a").click()
+                await page.wait_for_load_state()
+                assert page.url == f"{platform.web}{listing}?assigned_to=none&waiting=true"
+                assert await page.locator("main tbody th").all_inner_texts() == ["Trähus i Krokom"]
+                await page.go_back()
+            # Lisa's number opens the list of hers that wait, its filters shown as chosen.
+            await row.locator("td a").click()
+            await page.wait_for_load_state()
+            assert page.url == f"{platform.web}{listing}?assigned_to=user%3Alisa&waiting=true"
+            assert sorted(await page.locator("main tbody th").all_inner_texts()) == waiting_lisa
+            assert (
+                await page.locator("label[for=filter-assigned_to]").inner_text() == words["assessor_filter"]
+            )
+            assert await page.locator("#filter-assigned_to").input_value() == "user:lisa"
+            assert await page.locator("label[for=filter-waiting]").inner_text() == words["waiting_filter"]
+            assert await page.is_checked("#filter-waiting")
+            await page.screenshot(
+                path=str(WEB_ARTIFACTS / f"applications-waiting-{language}.png"), full_page=True
+            )
+            assert await serious_violations(page) == []
+            if language == "fi":
+                assert await _english_in(page, english) == []
+
+            # The assessor overrides the strength area, first without a reason: told at the field.
+            url = f"{platform.web}{listing}/{ids[overridden]}"
+            await lisa.goto(url)
+            await _choose_language(lisa, language)
+            assert await lisa.locator("#effective-strength-area").inner_text() == ENERGY
+            await lisa.select_option("#override-strength_area", label=FOREST)
+            await lisa.click("#override-form button[type=submit]")
+            await lisa.wait_for_load_state()
+            reason = lisa.locator("#override-reason")
+            assert await reason.get_attribute("aria-invalid") == "true"
+            assert await reason.get_attribute("aria-describedby") == "override-reason-error"
+            assert await lisa.locator("#override-reason-error").inner_text() == words["reason_error"]
+            assert await lisa.locator("#effective-strength-area").inner_text() == ENERGY
+            await lisa.screenshot(
+                path=str(WEB_ARTIFACTS / f"application-review-error-{language}.png"), full_page=True
+            )
+            assert await serious_violations(lisa) == []
+            if language == "fi":
+                assert await _english_in(lisa, english) == []
+            await reason.fill(
+                "The project rests on local timber."
+                if language == "en"
+                else "Hanke perustuu paikalliseen puuhun."
+            )
+            await lisa.click("#override-form button[type=submit]")
+            await lisa.wait_for_load_state()
+            assert lisa.url == url
+            assert (await lisa.locator("#flash").inner_text()).startswith(words["saved"])
+            assert await lisa.locator("#effective-strength-area").inner_text() == FOREST
+            await lisa.screenshot(
+                path=str(WEB_ARTIFACTS / f"application-reviewed-{language}.png"), full_page=True
+            )
+            assert await serious_violations(lisa) == []
+            if language == "fi":
+                assert await _english_in(lisa, english) == []
+    finally:
+        await admin.close()
+        await assessor.close()

@@ -128,6 +128,7 @@ async def test_sign_in_the_desk_and_sign_out(
         queue = page.locator("section:has(#queue-heading)")
         assert "Din kö" in await queue.locator("h2").inner_text()
         assert await queue.locator("tbody th").all_inner_texts() == ["Ansökan 0"]
+        assert await page.locator("#assignments").count() == 0  # who has what is an administrator's
         waiting = await page.locator("#waiting-heading").inner_text()
         assert "Väntar på granskning" in waiting and "3" in waiting
         body = await page.locator("main").inner_text()
@@ -252,6 +253,7 @@ async def test_a_sign_in_never_lands_off_site(platform: Platform, browser: Any, 
         assert await page.locator("html").get_attribute("lang") == "en"
         assert "viewer" in await page.locator("header").inner_text()
         assert await page.locator("#queue-heading").count() == 0  # a queue is an assessor's
+        assert await page.locator("#assignments").count() == 0
     finally:
         await context.close()
 
@@ -296,6 +298,12 @@ async def test_the_operator_chooses_a_region(
         # No county configured for it: the region is named by its id.
         assert await page.locator("h1").inner_text() == f"Työpöytä – {other_region}"
         assert "Kaikki arvioidut hakemukset on tarkastettu." in await page.locator("main").inner_text()
+        # The operator sees who has what waiting, as an administrator does: here, nothing waits.
+        assert await page.locator("#assignments-heading").inner_text() == "Tarkastukset arvioijittain"
+        assert (
+            await page.locator("#assignments-no-one").inner_text()
+            == "Yksikään avoin hakemus ei odota tarkastusta."
+        )
         # A region the platform does not have: the services say 404, and so does the page.
         response = await page.goto(f"{platform.web}/regions/nowhere-region")
         assert response is not None and response.status == 404

@@ -476,21 +476,29 @@ class FacetValuePublic(BaseModel):
     value: str | None = Field(description="The filter's value (null: none, e.g. not assessed yet)")
     count: int = Field(description="Applications with it among those the other filters find")
     code: str | None = Field(None, description="A strength area's code")
+    oldest_assigned_at: datetime | None = Field(
+        None, description="assigned_to: when the oldest of the assessor's assignments counted was made"
+    )
 
 
 class FacetsPublic(BaseModel):
     """Applications per value of each filter, counted with every other filter of the request
-    (and without the facet's own), most first."""
+    (and without the facet's own), most first; null where the request named other facets."""
 
-    strength_area: list[FacetValuePublic]
-    level: list[FacetValuePublic]
-    recommendation: list[FacetValuePublic]
-    status: list[FacetValuePublic]
-    review: list[FacetValuePublic]
-    municipality: list[FacetValuePublic] = Field(
-        description="An application reaching several municipalities counts in each"
+    strength_area: list[FacetValuePublic] | None = None
+    level: list[FacetValuePublic] | None = None
+    recommendation: list[FacetValuePublic] | None = None
+    status: list[FacetValuePublic] | None = None
+    review: list[FacetValuePublic] | None = None
+    municipality: list[FacetValuePublic] | None = Field(
+        None, description="An application reaching several municipalities counts in each"
     )
-    funding_source: list[FacetValuePublic]
+    funding_source: list[FacetValuePublic] | None = None
+    assigned_to: list[FacetValuePublic] | None = Field(
+        None,
+        description="The assessors (null: no one), each with their oldest assignment; an application "
+        "assigned to several counts for each",
+    )
 
 
 class ApplicationsPublic(BaseModel):

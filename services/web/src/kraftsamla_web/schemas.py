@@ -163,6 +163,7 @@ class FacetValue(BaseModel):
     value: str | None
     count: int
     code: str | None = None
+    oldest_assigned_at: datetime | None = None
 
 
 class ApplicationsFound(BaseModel):
@@ -170,7 +171,8 @@ class ApplicationsFound(BaseModel):
 
     data: list[ApplicationLine]
     count: int
-    facets: dict[str, list[FacetValue]] = {}
+    facets: dict[str, list[FacetValue] | None] = {}
+    """None: a facet not asked for."""
 
 
 class ReassessmentLine(BaseModel):
@@ -336,8 +338,10 @@ class Desk(BaseModel):
     report: ReportLine | None
     gaps: Gaps | None = None
 
-
-# --------------------------------------------------------------------------- actors, partnerships, engagements
+    # --------------------------------------------------------------------------- actors, partnerships, engagements
+    waiting: ApplicationsFound | None = None
+    """For an administrator or the operator: the applications waiting for review counted per
+    assessor (the ``assigned_to`` facet; None for other roles)."""
 
 
 class MunicipalityName(BaseModel):

@@ -318,7 +318,15 @@ def application_filters(
             min_length=1,
             max_length=200,
             pattern=r"^\S+$",
-            description="Applications assigned to this assessor for review (``me``: the caller's queue)",
+            description="Applications assigned to this assessor for review (``me``: the caller's queue; "
+            "``none``: those assigned to no one)",
+        ),
+    ] = None,
+    waiting: Annotated[
+        bool | None,
+        Query(
+            description="Only open applications (received, under assessment, assessed) waiting for a review: "
+            "not reviewed yet, or to review again after a reassessment (``false``: every other)"
         ),
     ] = None,
     updated_since: Annotated[
@@ -369,6 +377,7 @@ def application_filters(
         "municipality": municipality,
         "funding_source": funding_source,
         "assigned_to": assigned_to,
+        "waiting": waiting,
         "updated_since": updated_since,
         "q": q,
         "sort": sort,
@@ -388,6 +397,18 @@ def _strength_area(value: str | None) -> tuple[UUID | None, str | None]:
 ApplicationFilters = Annotated[dict[str, Any], Depends(application_filters)]
 
 
+FACETS_PATTERN = "^(true|false|1|0|({0})(,({0}))*)$".format("|".join(applications.FACETS))
+
+
+def _facets_asked(facets: str | None) -> tuple[str, ...]:
+    """The facets ``facets=`` asks for: ``true`` every one, else those it names (once each)."""
+    if facets is None or facets in ("false", "0"):
+        return ()
+    if facets in ("true", "1"):
+        return applications.FACETS
+    return tuple(dict.fromkeys(facets.split(",")))
+
+
 def _for(scope: Scope, filters: dict[str, Any]) -> dict[str, Any]:
     """The filters as the caller means them: ``assigned_to=me`` is the caller's own queue."""
     if filters.get("assigned_to") == "me":
@@ -403,22 +424,30 @@ async def list_applications(
     filters: ApplicationFilters,
     words: Reader,
     facets: Annotated[
-        bool, Query(description="Also count the applications per value of each filter (``facets``)")
-    ] = False,
+        str | None,
+        Query(
+            pattern=FACETS_PATTERN,
+            description="Also count the applications per value of each filter (``facets``): ``true`` "
+            "for every filter, or the filters named (``assigned_to``, ``level,status``; the others null)",
+        ),
+    ] = None,
 ) -> ApplicationsPublic:
     """The region's applications, oldest first unless ``sort`` says otherwise; find one by its
     funding system's id with ``source`` and ``external_id``, search their texts with ``q``, sync
-    the changed ones with ``updated_since``, an assessor's queue with ``assigned_to=me``. With
-    ``facets=true`` the answer also counts them per value of each filter, each counted with every
-    other filter of the request."""
+    the changed ones with ``updated_since``, an assessor's queue with ``assigned_to=me``, those
+    waiting for a review with ``waiting=true``. With ``facets=true`` the answer also counts them per
+    value of each filter (``facets=assigned_to``: of that one alone), each counted with every other
+    filter of the request: with ``waiting=true``, the ``assigned_to`` facet is who has how many
+    waiting since when, and how many have no one."""
     filters = _for(scope, filters)
     only = own_source(scope)
     rows, count = await applications.list_applications(uow, page, only_source=only, **filters)
     staff = await assignments.staff_of(uow, [a.id for a, _ in rows])
     counted = None
-    if facets:
+    counting = _facets_asked(facets)
+    if counting:
         found = await applications.facets(
-            uow, only_source=only, **{k: v for k, v in filters.items() if k != "sort"}
+            uow, only_source=only, only=counting, **{k: v for k, v in filters.items() if k != "sort"}
         )
         counted = FacetsPublic.model_validate(
             {k: [FacetValuePublic.model_validate(v.__dict__) for v in values] for k, values in found.items()}

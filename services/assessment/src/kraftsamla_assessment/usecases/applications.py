@@ -66,8 +66,23 @@ SORTS: dict[str, str] = {
 }
 """The orders the application list can be sorted in (``sort``), each tied by the application's id."""
 
-FACETS = ("strength_area", "level", "recommendation", "status", "review", "municipality", "funding_source")
+FACETS = (
+    "strength_area",
+    "level",
+    "recommendation",
+    "status",
+    "review",
+    "municipality",
+    "funding_source",
+    "assigned_to",
+)
 """The filters the list counts applications per value of (``facets=true``)."""
+
+NO_ONE = "none"
+"""``assigned_to=none``: the applications assigned to no assessor."""
+
+WAITING_REVIEWS = ("none", "needs_review")
+"""The review states of an application waiting for a review: not reviewed, or to review again."""
 
 _OWN_FILTERS: dict[str, frozenset[str]] = {
     facet: frozenset({facet, "strength_area_code"} if facet == "strength_area" else {facet})
@@ -112,6 +127,7 @@ def _filters(
     municipality: str | None = None,
     funding_source: str | None = None,
     assigned_to: str | None = None,
+    waiting: bool | None = None,
     updated_since: datetime | None = None,
     q: str | None = None,
 ) -> dict[str, Any]:
@@ -148,12 +164,19 @@ def _filters(
         where["municipality"] = select(places.c.value).where(places.c.value == municipality).exists()
     if funding_source:
         where["funding_source"] = Application.funding_source == funding_source
-    if assigned_to:
+    if assigned_to == NO_ONE:
+        where["assigned_to"] = (
+            ~select(Assignment.application_id).where(Assignment.application_id == Application.id).exists()
+        )
+    elif assigned_to:
         where["assigned_to"] = (
             select(Assignment.application_id)
             .where(Assignment.application_id == Application.id, Assignment.assignee == assigned_to)
             .exists()
         )
+    if waiting is not None:
+        is_waiting = Application.status.in_(OPEN_STATUSES) & _review_state().in_(WAITING_REVIEWS)
+        where["waiting"] = is_waiting if waiting else ~is_waiting
     if updated_since is not None:
         where["updated_since"] = Application.updated_at >= updated_since
     if q:
@@ -223,18 +246,39 @@ class FacetValue:
     value: str | None
     count: int
     code: str | None = None
+    oldest_assigned_at: datetime | None = None
+    """``assigned_to``: when the oldest of the assessor's assignments counted was made."""
 
 
-async def facets(uow: UnitOfWork, *, only_source: str | None, **filters: Any) -> dict[str, list[FacetValue]]:
+async def facets(
+    uow: UnitOfWork, *, only_source: str | None, only: Sequence[str] = FACETS, **filters: Any
+) -> dict[str, list[FacetValue]]:
     """How many applications the list's filters find per value of each of :data:`FACETS`, each
-    counted with every other filter (and without its own): one grouped query a facet."""
+    counted with every other filter (and without its own): one grouped query a facet. An
+    application reaching several municipalities, or assigned to several assessors, counts for
+    each; ``assigned_to`` also gives each assessor's oldest assignment among those counted, and
+    counts those of no one under null. ``only``: these facets alone."""
     where = _filters(uow, only_source=only_source, **filters)
     current = Assessment.id == Application.current_assessment_id
     out: dict[str, list[FacetValue]] = {}
-    for facet in FACETS:
+    for facet in (f for f in FACETS if f in only):
         conditions = [c for k, c in where.items() if k not in _OWN_FILTERS[facet]]
         query = select().select_from(Application).outerjoin(Assessment, current)
         column: Any
+        if facet == "assigned_to":
+            query = query.outerjoin(Assignment, Assignment.application_id == Application.id)
+            rows = await uow.session.execute(
+                query.add_columns(
+                    Assignment.assignee, func.count(Application.id), func.min(Assignment.assigned_at)
+                )
+                .where(*conditions)
+                .group_by(Assignment.assignee)
+            )
+            out[facet] = sorted(
+                (FacetValue(who, int(n), oldest_assigned_at=oldest) for who, n, oldest in rows),
+                key=lambda f: (-f.count, f.value is None, f.value or ""),
+            )
+            continue
         if facet == "municipality":
             places = _elements(uow, Application.municipalities)
             query = query.join(places, true())
@@ -253,10 +297,12 @@ async def facets(uow: UnitOfWork, *, only_source: str | None, **filters: Any) ->
         )
         values = [FacetValue(None if v is None else str(v), int(n)) for v, n in rows]
         out[facet] = sorted(values, key=lambda f: (-f.count, f.value is None, f.value or ""))
-    codes = await strength_area_codes(uow)
-    out["strength_area"] = [
-        FacetValue(f.value, f.count, codes.get(f.value) if f.value else None) for f in out["strength_area"]
-    ]
+    if "strength_area" in out:
+        codes = await strength_area_codes(uow)
+        out["strength_area"] = [
+            FacetValue(f.value, f.count, codes.get(f.value) if f.value else None)
+            for f in out["strength_area"]
+        ]
     return out
 
 

@@ -99,10 +99,11 @@ def choose_language(request: Request, language: str) -> None:
     _data(request)["language"] = language
 
 
-def flash(request: Request, key: str, kind: str = "done", **params: str) -> None:
+def flash(request: Request, key: str, kind: str = "done", n: int | None = None, **params: str) -> None:
     """A message for the next page the person sees (after a form's redirect): a catalogue key,
-    its parameters, and whether it tells of something done or refused."""
-    _data(request)["flash"] = {"key": key, "kind": kind, "params": params}
+    its parameters, and whether it tells of something done or refused; with ``n``, the key's
+    plural form for that many."""
+    _data(request)["flash"] = {"key": key, "kind": kind, "params": params, "n": n}
 
 
 def take_flash(request: Request) -> dict[str, Any] | None:

@@ -19,6 +19,7 @@ from ..adapters import session
 from ..adapters.services import Refused
 from ..domain.applications import (
     FILTERS,
+    NO_ONE,
     SORTS,
     ListQuery,
     best_fit_name,
@@ -73,6 +74,8 @@ def _labels(page: Page, names: Mapping[str, Mapping[str, str | None]]) -> Any:
         if kind == "municipality":
             found = municipality_by_code(value)
             return found.name if found else value
+        if kind == "assigned_to":  # a person as the services name them; "none": no one
+            return t("assigned_to_none") if value == NO_ONE else value
         key = {"review": "review_state_"}.get(kind, f"{kind}_") + value
         return t(key) if t.has(key) else value
 
@@ -107,6 +110,7 @@ async def _list_page(
         path=path,
         found=found.found,
         filters=FILTERS,
+        no_one=NO_ONE,
         sorts=SORTS,
         label=_labels(page, found.area_names),
         paging=paging(query.offset, len(found.found.data), found.found.count),
@@ -233,7 +237,7 @@ async def assign_many(region: str, page: PageDep, form: FormDep) -> Response:
         state = _state(page, refused, "assign", form, ("assignee", "application_ids"))
         state.chosen = set(ids)
         return await _list_page(page, region, query, refused.status or 422, state)
-    session.flash(page.request, "flash_assigned_many", assignee=assignee, count=page.t.number(len(ids)))
+    session.flash(page.request, "flash_assigned_count", n=len(ids), assignee=assignee)
     return RedirectResponse(back, status_code=303)
 
 

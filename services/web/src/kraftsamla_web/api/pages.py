@@ -15,6 +15,7 @@ from kraftsamla_common.events import REGION_PATTERN
 from ..adapters import render as html
 from ..adapters import session
 from ..domain import gaps as said
+from ..domain.assignments import assignment_overview
 from ..domain.moves import group_moves, tie_of
 from ..usecases.desk import load_desk, region_settings
 from ..usecases.reassessments import PAGE, get_reassessment, list_reassessments
@@ -51,9 +52,16 @@ async def regions(page: PageDep) -> Response:
 @router.get("/regions/{region}", name="desk")
 async def desk(region: str, page: PageDep) -> Response:
     openable(page, region)
-    found = await load_desk(page.services, region, queue=page.person.role == "assessor")
-    t, today = page.t, datetime.now(UTC).date()
+    found = await load_desk(
+        page.services,
+        region,
+        queue=page.person.role == "assessor",
+        overview=page.person.sees_assignments,
+    )
+    now = datetime.now(UTC)
+    t, today = page.t, now.date()
     gaps = found.gaps
+    waiting = found.waiting
     return page.render(
         "desk.html.j2",
         region=region,
@@ -61,6 +69,13 @@ async def desk(region: str, page: PageDep) -> Response:
             page.t, region, found.settings.model_dump() if found.settings else None
         ),
         desk=found,
+        assignments=(
+            assignment_overview(
+                waiting.count, waiting.facets.get("assigned_to") or [], f"/regions/{region}/applications", now
+            )
+            if waiting is not None
+            else None
+        ),
         overdue=(
             [said.overdue_plan(t, p, today) for p in gaps.overdue_plans.data]
             if gaps and gaps.overdue_plans

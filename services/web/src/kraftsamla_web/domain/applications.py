@@ -14,8 +14,20 @@ from markupsafe import Markup, escape
 from kraftsamla_common.events.assessment import ApplicationStatus, Recommendation
 from kraftsamla_common.events.shared import FundingSource, Level
 
-FILTERS = ("strength_area", "level", "recommendation", "status", "review", "municipality", "funding_source")
+FILTERS = (
+    "strength_area",
+    "level",
+    "recommendation",
+    "status",
+    "review",
+    "municipality",
+    "funding_source",
+    "assigned_to",
+)
 """The list's filters, as the assessment service names them (and counts them, ``facets=true``)."""
+
+NO_ONE = "none"
+"""``assigned_to=none``: the applications assigned to no assessor."""
 
 SORTS = ("-received_at", "received_at", "title", "-title", "-score", "score", "-updated_at")
 """The orders the page offers; the first is its default (newest received first)."""
@@ -34,20 +46,34 @@ _ALLOWED: dict[str, re.Pattern[str] | frozenset[str]] = {
     "review": frozenset(REVIEW_STATES),
     "municipality": re.compile(r"^\d{3,4}$"),
     "funding_source": frozenset(get_args(FundingSource)),
+    "assigned_to": re.compile(r"^\S{1,200}$"),
 }
 """What each filter's value may be (as the service takes it): anything else is dropped, not sent."""
 
+_AS_WRITTEN = frozenset({"assigned_to"})
+"""Filters whose values are kept as written (a person's name at the services, ``user:<subject>``,
+may have capitals); the others are codes, taken in lower case."""
+
 
 def _allowed(name: str, value: str) -> bool:
+    if name == "assigned_to" and value == "me":
+        return False  # the service's word for the caller: the list names assessors
     rule = _ALLOWED[name]
     return bool(rule.fullmatch(value)) if isinstance(rule, re.Pattern) else value in rule
 
 
+def _value(name: str, raw: str | None) -> str:
+    value = (raw or "").strip()
+    return value if name in _AS_WRITTEN else value.lower()
+
+
 @dataclass(frozen=True)
 class ListQuery:
-    """The list's filters, free-text search, order and first row, from the page's URL."""
+    """The list's filters, free-text search, order and first row, from the page's URL; ``waiting``:
+    only the open applications waiting for a review (not reviewed, or to review again)."""
 
     filters: Mapping[str, str] = field(default_factory=dict)
+    waiting: bool = False
     q: str = ""
     sort: str = SORTS[0]
     offset: int = 0
@@ -58,20 +84,24 @@ class ListQuery:
         filters = {
             name: value
             for name in FILTERS
-            if (value := (params.get(name) or "").strip().lower()) and _allowed(name, value)
+            if (value := _value(name, params.get(name))) and _allowed(name, value)
         }
+        waiting = (params.get("waiting") or "").strip().lower() == "true"
         q = " ".join((params.get("q") or "").split())[:MAX_QUERY]
         sort = params.get("sort") or SORTS[0]
         try:
             offset = max(0, min(int(params.get("offset") or 0), MAX_OFFSET))
         except ValueError:
             offset = 0
-        return cls(filters=filters, q=q, sort=sort if sort in SORTS else SORTS[0], offset=offset)
+        return cls(
+            filters=filters, waiting=waiting, q=q, sort=sort if sort in SORTS else SORTS[0], offset=offset
+        )
 
     def service_params(self) -> dict[str, Any]:
         """The assessment service's parameters for one page of the list, with its facets."""
         return {
             **self.filters,
+            "waiting": "true" if self.waiting else None,
             "q": self.q or None,
             "sort": self.sort,
             "limit": PAGE_SIZE,
@@ -83,6 +113,8 @@ class ListQuery:
         """This query's page at ``path`` (with ``changes``: another offset, order…), empty parts left out."""
         query = replace(self, **changes) if changes else self
         params: dict[str, Any] = {**query.filters}
+        if query.waiting:
+            params["waiting"] = "true"
         if query.q:
             params["q"] = query.q
         if query.sort != SORTS[0]:
@@ -93,7 +125,7 @@ class ListQuery:
 
     @property
     def narrowed(self) -> bool:
-        return bool(self.filters or self.q)
+        return bool(self.filters or self.waiting or self.q)
 
 
 @dataclass(frozen=True)

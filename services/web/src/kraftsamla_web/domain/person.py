@@ -43,6 +43,11 @@ class Person:
         return self.role == "admin"
 
     @property
+    def sees_assignments(self) -> bool:
+        """Whether the person's desk shows who has what to review (administrator and operator)."""
+        return self.role in ("admin", "operator")
+
+    @property
     def is_operator(self) -> bool:
         return self.role == "operator"
 

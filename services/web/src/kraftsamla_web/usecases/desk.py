@@ -9,6 +9,7 @@ from ..adapters.services import Services, Unavailable
 from ..schemas import (
     ActionPlanList,
     ApplicationList,
+    ApplicationsFound,
     Checklist,
     Composition,
     Desk,
@@ -24,22 +25,29 @@ REASSESSMENTS = 5
 OVERDUE_PLANS = 10
 
 
-async def load_desk(services: Services, region: str, *, queue: bool = False) -> Desk:
+async def load_desk(services: Services, region: str, *, queue: bool = False, overview: bool = False) -> Desk:
     """Applications waiting for review (those a reassessment marked ``needs_review``, and assessed
     ones no one has reviewed), the last reassessments, the latest report and the region's settings
     (its name), the action plans overdue for revision, the gaps of the 1.1 checklist and of the
-    region's partnerships; with ``queue``, the applications assigned to the person. Nine or ten
-    calls to the four services, all at once (the checklist's follows its programme's, in the same
-    wait); a region the person may not open answers
-    :class:`~kraftsamla_web.adapters.services.NotFound`."""
+    region's partnerships; with ``queue``, the applications assigned to the person; with
+    ``overview``, the open applications waiting for a review counted per assessor (one call: the
+    ``assigned_to`` facet of ``waiting=true``). Nine or ten calls to the four services, all at once
+    (the checklist's follows its programme's, in the same wait); a region the person may not open
+    answers :class:`~kraftsamla_web.adapters.services.NotFound`."""
     applications = f"/assessment/regions/{region}/applications"
     mine = (
         services.json("assessment", applications, {"assigned_to": "me", "limit": ROWS})
         if queue
         else _nothing()
     )
+    per_assessor = (
+        services.json("assessment", applications, {"waiting": "true", "facets": "assigned_to", "limit": 1})
+        if overview
+        else _nothing()
+    )
     (
         assigned,
+        waiting,
         needs,
         fresh,
         reassessments,
@@ -50,6 +58,7 @@ async def load_desk(services: Services, region: str, *, queue: bool = False) -> 
         composition,
     ) = await services.gather(
         mine,
+        per_assessor,
         services.json("assessment", applications, {"review": "needs_review", "limit": ROWS}),
         services.json("assessment", applications, {"review": "none", "status": "assessed", "limit": ROWS}),
         services.json("assessment", f"/assessment/regions/{region}/reassessments", {"limit": REASSESSMENTS}),
@@ -77,6 +86,7 @@ async def load_desk(services: Services, region: str, *, queue: bool = False) -> 
             no_programme=checklist == {},
             composition=Composition.model_validate(composition) if composition is not None else None,
         ),
+        waiting=ApplicationsFound.model_validate(waiting) if waiting is not None else None,
     )
 
 
