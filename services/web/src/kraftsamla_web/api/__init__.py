@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from . import applications, pages, signin
+from . import applications, pages, plans, signin
 
 router = APIRouter()
-for module in (signin, pages, applications):
+for module in (signin, pages, applications, plans):
     router.include_router(module.router)
