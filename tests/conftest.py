@@ -83,8 +83,8 @@ def nats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 async def nats_url(nats_server: str) -> AsyncIterator[str]:
     """The session's NATS server, emptied: each producing service's stream (and DEADLETTER) exists,
-    as on a running platform, with no messages and no consumers; the rate limits' KV bucket, if
-    there, is empty; any other stream is gone.
+    as on a running platform, with no messages and no consumers; the KV buckets of the rate limits
+    and of the keys issued over the API, if there, are empty; any other stream is gone.
 
     Streams are purged rather than deleted and re-created: nats-server may still be removing a
     deleted stream's store when the same name is created again ("error creating store for stream").
@@ -93,6 +93,7 @@ async def nats_url(nats_server: str) -> AsyncIterator[str]:
 
     from kraftsamla_common.bus import stream_config
     from kraftsamla_common.events import CATALOGUE, DEADLETTER, service_of, stream_for
+    from kraftsamla_common.keystore import BUCKET as KEYS
     from kraftsamla_common.limits import BUCKET as RATE_LIMITS
 
     nc = await nats.connect(nats_server)
@@ -103,7 +104,7 @@ async def nats_url(nats_server: str) -> AsyncIterator[str]:
     platform[DEADLETTER.name] = DEADLETTER
     for info in await js.streams_info():
         name = info.config.name
-        if name == f"KV_{RATE_LIMITS}":  # kept, emptied: the services bind to it on start
+        if name in (f"KV_{RATE_LIMITS}", f"KV_{KEYS}"):  # kept, emptied: the services bind to them on start
             await js.purge_stream(name)
             continue
         if name not in platform:

@@ -40,6 +40,7 @@ from kraftsamla_common.messaging import UnitOfWork
 from kraftsamla_common.service import ServiceSpec
 from kraftsamla_common.settings import DEFAULT_PORTS
 from kraftsamla_local.servers import free_port
+from kraftsamla_web.settings import DEFAULT_PORT as WEB_PORT
 
 from .test_compose import bind_mounts
 
@@ -908,6 +909,10 @@ def test_prometheus_names_otlp_metrics_as_the_scrape_does_and_scrapes_the_compos
         env = services[name]["environment"]
         expected[f"{name}:{env['KRAFTSAMLA_PORT']}"] = env["OTEL_SERVICE_NAME"]
         assert int(env["KRAFTSAMLA_PORT"]) == DEFAULT_PORTS[name]
+    # The staff web application too: its port is a setting of its own.
+    web = services["web"]["environment"]
+    expected[f"web:{web['KRAFTSAMLA_WEB_PORT']}"] = web["OTEL_SERVICE_NAME"]
+    assert int(web["KRAFTSAMLA_WEB_PORT"]) == WEB_PORT
     assert {t: labels["service_name"] for t, labels in targets.items()} == expected
     assert keep.fullmatch("process_resident_memory_bytes") and not keep.fullmatch("kraftsamla_outbox_backlog")
 

@@ -14,6 +14,7 @@ the Dockerfile (user, data directory), the Caddy gateway (routes) and the NATS H
 from __future__ import annotations
 
 import copy
+import os
 import re
 import shutil
 import subprocess
@@ -26,6 +27,9 @@ import pytest
 import yaml
 
 from kraftsamla_common.settings import DEFAULT_PORTS, Settings
+from kraftsamla_web.settings import DEFAULT_PORT as WEB_PORT
+from kraftsamla_web.settings import WebSettings
+from kraftsamla_web.settings import variable as web_variable
 
 ROOT = Path(__file__).resolve().parents[3]
 KUBERNETES = ROOT / "deploy" / "kubernetes"
@@ -36,7 +40,22 @@ README = KUBERNETES / "README.md"
 DOCKERFILE = ROOT / "deploy" / "docker" / "Dockerfile"
 CADDYFILE = ROOT / "deploy" / "docker" / "Caddyfile"
 SERVICES = ("actors", "plans", "assessment", "reporting")
+WEB = "web"  # the staff web application: no database, no bus, settings of its own
+DEPLOYED = (*SERVICES, WEB)
 NAMESPACE = "kraftsamla"
+WEB_VARIABLES = {web_variable(name) for name in WebSettings.model_fields} | {
+    "KRAFTSAMLA_LOG_LEVEL",
+    "KRAFTSAMLA_LOG_FORMAT",
+}
+
+
+def port_of(name: str) -> int:
+    return WEB_PORT if name == WEB else DEFAULT_PORTS[name]
+
+
+def port_variable(name: str) -> str:
+    return "KRAFTSAMLA_WEB_PORT" if name == WEB else "KRAFTSAMLA_PORT"
+
 
 # The oldest Kubernetes minor the manifests are meant for, and the newest schema carried by
 # kubernetes-validate: every object must be valid on both.
@@ -210,7 +229,8 @@ def container_port(c: Obj, port: int | str) -> int:
 
 
 def environment(c: Obj, objects: list[Obj]) -> dict[str, Any]:
-    """Name → value (or ``valueFrom``) of a container's variables, ConfigMaps of ``envFrom`` included."""
+    """Name → value of a container's variables, ConfigMaps of ``envFrom`` and ``configMapKeyRef``
+    resolved (the key must be in the ConfigMap); a Secret's stays its ``valueFrom``."""
     env: dict[str, Any] = {}
     for source in c.get("envFrom", []):
         assert set(source) == {"configMapRef"}, f"envFrom other than a ConfigMap: {source}"
@@ -220,7 +240,13 @@ def environment(c: Obj, objects: list[Obj]) -> dict[str, Any]:
     assert len(names) == len(set(names)), "a variable set twice"
     for e in c.get("env", []):
         assert e["name"] not in env, f"{e['name']} both in the ConfigMap and the container"
-        env[e["name"]] = e.get("value", e.get("valueFrom"))
+        ref = e.get("valueFrom", {}).get("configMapKeyRef")
+        if ref is not None:
+            data = find(objects, "ConfigMap", ref["name"])["data"]
+            assert ref["key"] in data, f"{e['name']}: no key {ref['key']} in the ConfigMap {ref['name']}"
+            env[e["name"]] = data[ref["key"]]
+        else:
+            env[e["name"]] = e.get("value", e.get("valueFrom"))
     return env
 
 
@@ -346,7 +372,7 @@ def test_validation_rejects_broken_objects(production: list[Obj], version: str) 
 def test_every_service_has_a_deployment_a_service_and_a_disruption_budget(production: list[Obj]) -> None:
     assert set(SERVICES) == set(DEFAULT_PORTS)
     for kind in ("Deployment", "Service", "PodDisruptionBudget"):
-        assert {o["metadata"]["name"] for o in kinds(production, kind)} == set(SERVICES), kind
+        assert {o["metadata"]["name"] for o in kinds(production, kind)} == set(DEPLOYED), kind
     assert [o["metadata"]["name"] for o in kinds(production, "Namespace")] == [NAMESPACE]
     for obj in production:
         if obj["kind"] not in CLUSTER_SCOPED:
@@ -356,7 +382,7 @@ def test_every_service_has_a_deployment_a_service_and_a_disruption_budget(produc
     assert not kinds(production, "Secret")
 
 
-@pytest.mark.parametrize("name", SERVICES)
+@pytest.mark.parametrize("name", DEPLOYED)
 def test_image_is_the_services_own_and_pinned(production: list[Obj], base: list[Obj], name: str) -> None:
     image = container(find(production, "Deployment", name))["image"]
     repository, tag = split_image(image)
@@ -369,14 +395,14 @@ def test_image_is_the_services_own_and_pinned(production: list[Obj], base: list[
     assert split_image(compose["services"][name]["image"])[0] == repository
 
 
-@pytest.mark.parametrize("name", SERVICES)
+@pytest.mark.parametrize("name", DEPLOYED)
 def test_port_is_the_default_and_the_service_targets_it(production: list[Obj], name: str) -> None:
     deployment = find(production, "Deployment", name)
     c = container(deployment)
     env = environment(c, production)
-    port = DEFAULT_PORTS[name]
+    port = port_of(name)
     assert [p["containerPort"] for p in c["ports"]] == [port]
-    assert int(env["KRAFTSAMLA_PORT"]) == port
+    assert int(env[port_variable(name)]) == port
 
     service = find(production, "Service", name)
     assert service["spec"].get("type", "ClusterIP") == "ClusterIP"
@@ -388,18 +414,20 @@ def test_port_is_the_default_and_the_service_targets_it(production: list[Obj], n
     assert deployment["spec"]["selector"] == {"matchLabels": service["spec"]["selector"]}
 
 
-@pytest.mark.parametrize("name", SERVICES)
+@pytest.mark.parametrize("name", DEPLOYED)
 def test_environment_names_are_read_by_the_service(production: list[Obj], name: str) -> None:
     fields = {f"KRAFTSAMLA_{field.upper()}" for field in Settings.model_fields} | {STREAM_REPLICAS}
+    if name == WEB:
+        fields = WEB_VARIABLES
     env = environment(container(find(production, "Deployment", name)), production)
     for variable in env:
         assert variable == variable.upper(), variable
         if variable.startswith("KRAFTSAMLA_"):
-            assert variable in fields, f"{variable} is not a Settings field"
+            assert variable in fields, f"{variable} is not a setting of {name}"
         else:
             assert variable.startswith("OTEL_"), f"{variable} is read by nothing"
 
-    assert env["KRAFTSAMLA_HOST"] == "0.0.0.0"
+    assert env["KRAFTSAMLA_WEB_HOST" if name == WEB else "KRAFTSAMLA_HOST"] == "0.0.0.0"
     assert env["OTEL_SERVICE_NAME"] == f"kraftsamla-{name}"
     assert env["OTEL_TRACES_SAMPLER"] == "parentbased_traceidratio"
     assert 0 < float(env["OTEL_TRACES_SAMPLER_ARG"]) <= 1
@@ -433,10 +461,10 @@ def test_api_keys_file_is_a_mounted_secret(production: list[Obj], name: str) -> 
     assert volume["secret"]["secretName"] in README.read_text()
 
 
-@pytest.mark.parametrize("name", SERVICES)
+@pytest.mark.parametrize("name", DEPLOYED)
 def test_probes_use_healthz_and_readyz(production: list[Obj], name: str) -> None:
     c = container(find(production, "Deployment", name))
-    port = DEFAULT_PORTS[name]
+    port = port_of(name)
     for probe, path in (
         ("startupProbe", "/healthz"),
         ("livenessProbe", "/healthz"),
@@ -448,27 +476,29 @@ def test_probes_use_healthz_and_readyz(production: list[Obj], name: str) -> None
         assert get.get("scheme", "HTTP") == "HTTP"
 
     # The port opens only after the migrations and after waiting for the streams the service
-    # consumes (stream_wait_seconds): the start-up probe must allow for both.
+    # consumes (stream_wait_seconds): the start-up probe must allow for both. The web application
+    # has neither: it only loads its templates and catalogues.
     startup = c["startupProbe"]
     budget = startup["periodSeconds"] * startup["failureThreshold"]
-    assert budget >= 2 * Settings().stream_wait_seconds + 60, f"start-up allowed only {budget}s"
+    needed = 30 if name == WEB else 2 * Settings().stream_wait_seconds + 60
+    assert budget >= needed, f"start-up allowed only {budget}s"
     liveness = c["livenessProbe"]
     assert liveness["periodSeconds"] * liveness["failureThreshold"] >= 30
 
 
-@pytest.mark.parametrize("name", SERVICES)
+@pytest.mark.parametrize("name", DEPLOYED)
 def test_resources_are_requested_and_limited(production: list[Obj], name: str) -> None:
     resources = container(find(production, "Deployment", name))["resources"]
     for what in ("cpu", "memory"):
         assert quantity(resources["requests"][what]) <= quantity(resources["limits"][what]), what
     if name == "reporting":  # Chromium prints the PDFs
-        others = [container(find(production, "Deployment", n))["resources"] for n in SERVICES if n != name]
+        others = [container(find(production, "Deployment", n))["resources"] for n in DEPLOYED if n != name]
         memory = quantity(resources["limits"]["memory"])
         assert all(memory > quantity(r["limits"]["memory"]) for r in others)
         assert memory >= 1.5 * 2**30
 
 
-@pytest.mark.parametrize("name", SERVICES)
+@pytest.mark.parametrize("name", DEPLOYED)
 def test_pods_run_unprivileged_on_a_read_only_root(production: list[Obj], name: str) -> None:
     deployment = find(production, "Deployment", name)
     spec = pod_spec(deployment)
@@ -496,13 +526,14 @@ def test_pods_run_unprivileged_on_a_read_only_root(production: list[Obj], name: 
     writable = {
         m["mountPath"] for m in c["volumeMounts"] if m["name"] in empty_dirs and not m.get("readOnly")
     }
-    assert {"/tmp", data_dir.group(1)} <= writable
+    # The web application keeps nothing: /tmp only.
+    assert ({"/tmp"} if name == WEB else {"/tmp", data_dir.group(1)}) <= writable
     for volume in spec["volumes"]:
         if "emptyDir" in volume:
             assert "sizeLimit" in volume["emptyDir"], volume["name"]
 
 
-@pytest.mark.parametrize("name", SERVICES)
+@pytest.mark.parametrize("name", DEPLOYED)
 def test_replicas_spread_and_disruption_budget(production: list[Obj], name: str) -> None:
     deployment = find(production, "Deployment", name)
     spec = pod_spec(deployment)
@@ -524,11 +555,11 @@ def test_replicas_spread_and_disruption_budget(production: list[Obj], name: str)
     assert deployment["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"] == 0
 
 
-@pytest.mark.parametrize("name", SERVICES)
+@pytest.mark.parametrize("name", DEPLOYED)
 def test_prometheus_scrapes_the_service_port(production: list[Obj], name: str) -> None:
     annotations = find(production, "Deployment", name)["spec"]["template"]["metadata"]["annotations"]
     assert annotations["prometheus.io/scrape"] == "true"
-    assert annotations["prometheus.io/port"] == str(DEFAULT_PORTS[name])
+    assert annotations["prometheus.io/port"] == str(port_of(name))
     assert annotations["prometheus.io/path"] == "/metrics"
 
 
@@ -549,12 +580,14 @@ def test_autoscaler_owns_the_replicas_of_its_deployment(production: list[Obj]) -
 
 
 def caddy_routes() -> dict[str, int]:
-    """Path prefix → upstream port of deploy/docker/Caddyfile (``@x path /p /p/*`` + ``handle @x``)."""
-    text = re.sub(r"#[^\n]*", "", CADDYFILE.read_text())
-    matchers = dict(re.findall(r"@(\w+)\s+path\s+(/\w+)\s+/\w+/\*", text))
+    """Path prefix → upstream port of deploy/docker/Caddyfile (``@x path /p /p/*`` + ``handle @x``;
+    the catch-all ``handle { reverse_proxy … }`` as the prefix ``/``)."""
+    from .test_compose import CATCH_ALL
+    from .test_compose import caddy_routes as compose_routes
+
     return {
-        matchers[m]: int(port)
-        for m, port in re.findall(r"handle\s+@(\w+)\s*\{\s*reverse_proxy\s+[\w.-]+:(\d+)\s*\}", text)
+        "/" if prefix == CATCH_ALL else f"/{prefix}": port
+        for prefix, (_, port) in compose_routes(CADDYFILE.read_text()).items()
     }
 
 
@@ -573,11 +606,79 @@ def test_ingress_routes_the_first_path_segment_like_the_gateway(production: list
             ]
             deployment = find(production, "Deployment", backend["name"])
             routes[path["path"]] = container_port(container(deployment), port["targetPort"])
-            assert path["path"] == f"/{backend['name']}"
-    assert routes == {f"/{name}": DEFAULT_PORTS[name] for name in SERVICES}
+            # A service by its prefix; the web application takes everything else.
+            assert path["path"] == ("/" if backend["name"] == WEB else f"/{backend['name']}")
+    assert routes == {**{f"/{name}": DEFAULT_PORTS[name] for name in SERVICES}, "/": WEB_PORT}
     assert routes == caddy_routes()
     tls_hosts = {h for t in ingress["spec"].get("tls", []) for h in t["hosts"]}
     assert {r["host"] for r in ingress["spec"]["rules"]} <= tls_hosts, "every host is served over TLS"
+
+
+def test_web_signs_people_in_where_the_services_check_their_tokens(
+    production: list[Obj], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One provider for both: the web application's issuer and client id are the services' token
+    issuer and audience (the same ConfigMap keys); the keys by https; the secrets from a Secret the
+    README tells how to make; the public URL is the Ingress's host; the pages call the services by
+    their Services; and the settings take every value."""
+    web = container(find(production, "Deployment", WEB))
+    env = environment(web, production)
+    refs = {e["name"]: e["valueFrom"] for e in web["env"] if "valueFrom" in e}
+    common = "kraftsamla-common"
+    assert refs["KRAFTSAMLA_OIDC_ISSUER"]["configMapKeyRef"] == {
+        "name": common,
+        "key": "KRAFTSAMLA_JWT_ISSUER",
+    }
+    assert refs["KRAFTSAMLA_OIDC_CLIENT_ID"]["configMapKeyRef"] == {
+        "name": common,
+        "key": "KRAFTSAMLA_JWT_AUDIENCE",
+    }
+    readme = README.read_text()
+    secrets: dict[str, str] = {}
+    for variable in ("KRAFTSAMLA_OIDC_CLIENT_SECRET", "KRAFTSAMLA_WEB_SESSION_SECRET"):
+        assert set(env[variable]) == {"secretKeyRef"}, f"{variable}: never a literal"
+        ref = env[variable]["secretKeyRef"]
+        assert ref["name"] in readme and ref["key"] in readme, f"the README tells how to make {ref}"
+        secrets[variable] = "from-the-secret-" + "x" * 40
+    for name in SERVICES:
+        service_env = environment(container(find(production, "Deployment", name)), production)
+        assert service_env["KRAFTSAMLA_JWT_ISSUER"] == env["KRAFTSAMLA_OIDC_ISSUER"]
+        assert service_env["KRAFTSAMLA_JWT_AUDIENCE"] == env["KRAFTSAMLA_OIDC_CLIENT_ID"]
+        assert service_env["KRAFTSAMLA_JWT_JWKS_URL"].startswith("https://")
+        assert "KRAFTSAMLA_JWT_JWKS_FILE" not in service_env
+        settings = Settings(
+            jwt_issuer=service_env["KRAFTSAMLA_JWT_ISSUER"],
+            jwt_audience=service_env["KRAFTSAMLA_JWT_AUDIENCE"],
+            jwt_jwks_url=service_env["KRAFTSAMLA_JWT_JWKS_URL"],
+        )
+        assert settings.jwt_jwks_url == service_env["KRAFTSAMLA_JWT_JWKS_URL"]
+        # The web application's URL of the service is its Service in this namespace.
+        service = find(production, "Service", name)
+        (port,) = service["spec"]["ports"]
+        assert env[f"KRAFTSAMLA_WEB_{name.upper()}_URL"] == f"http://{name}:{port['port']}"
+    # Placeholders to replace, named as such in the ConfigMap and the README.
+    config = (BASE / "config.yaml").read_text()
+    for value in (
+        env["KRAFTSAMLA_OIDC_ISSUER"],
+        find(production, "ConfigMap", common)["data"]["KRAFTSAMLA_JWT_JWKS_URL"],
+    ):
+        assert ".example.org/" in value and value in config
+    assert "REPLACE" in config
+
+    (ingress,) = kinds(production, "Ingress")
+    hosts = {r["host"] for r in ingress["spec"]["rules"]}
+    assert env["KRAFTSAMLA_WEB_PUBLIC_URL"] in {f"https://{h}" for h in hosts}
+    assert env["KRAFTSAMLA_WEB_SESSION_HTTPS_ONLY"] == "true"
+
+    for key in list(os.environ):
+        if key.startswith("KRAFTSAMLA_"):
+            monkeypatch.delenv(key)
+    for key, value in {**env, **secrets}.items():
+        if key.startswith("KRAFTSAMLA_"):
+            monkeypatch.setenv(key, value)
+    settings = WebSettings()  # type: ignore[call-arg]
+    assert settings.port == WEB_PORT and settings.session_https_only is True
+    assert settings.oidc_issuer == env["KRAFTSAMLA_OIDC_ISSUER"]
 
 
 # --------------------------------------------------------------------------- NATS
@@ -691,7 +792,7 @@ def test_the_pod_monitor_names_each_service_as_the_alerts_select_it(production: 
     assert endpoint["path"] == "/metrics" and endpoint["honorLabels"] is True
     (naming,) = [r for r in endpoint["relabelings"] if r.get("targetLabel") == "service_name"]
     assert naming["sourceLabels"] == ["__meta_kubernetes_pod_label_app_kubernetes_io_name"]
-    for name in SERVICES:
+    for name in DEPLOYED:
         pod = find(production, "Deployment", name)["spec"]["template"]
         labels = pod["metadata"]["labels"]
         assert matches(monitor["spec"]["selector"]["matchLabels"], labels), name

@@ -1,27 +1,37 @@
 """The launcher's OpenID Connect provider, as the staff web application will use it: a demo person
 signs in with the authorization-code flow and PKCE (real HTTP to the real provider process), and a
-service that fetches the provider's keys from its JWKS URL admits them with their ID token."""
+service that fetches the provider's keys from its JWKS URL admits them with their ID token. A demo
+assessor's organisation travels in the token to the service, which refuses them the review of an
+application of their own organisation. The same provider run as Docker Compose runs it
+(``python -m kraftsamla_local.oidc --jwks-file``) hands its keys to a service by file."""
 
 from __future__ import annotations
 
 import asyncio
 import base64
 import hashlib
+import json
 import re
 import secrets
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import jwt
+import nats
 import pytest
 
-from helpers import StartService, write_keys
+from helpers import StartService, application, eventually, plan_event, publish, write_keys
+from kraftsamla_local import demo_portfolio
 from kraftsamla_local.demo_content import REGIONS
 from kraftsamla_local.people import DEMO_PEOPLE, WEB_CLIENT_ID, WEB_CLIENT_SECRET, service_env, web_env
-from kraftsamla_local.servers import OidcProvider
+from kraftsamla_local.servers import OidcProvider, free_port, port_open
 
 REDIRECT_URI = "http://127.0.0.1:9/signed-in"
 DEMO_REGIONS = [str(r["region"]) for r in REGIONS]
@@ -41,7 +51,15 @@ def api_keys_file(tmp_path: Path) -> Path:
     return path
 
 
-def sign_in(provider: OidcProvider, sub: str) -> dict[str, Any]:
+class Provider(Protocol):
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def jwks_url(self) -> str: ...
+
+
+def sign_in(provider: Provider, sub: str) -> dict[str, Any]:
     """The authorization-code flow with PKCE, as a web application and a browser go through it:
     the authorization page, the person chosen on it (the form posts their ``sub``), the redirect
     back with the code, the code exchanged at the token endpoint. The token response."""
@@ -88,7 +106,7 @@ def sign_in(provider: OidcProvider, sub: str) -> dict[str, Any]:
         return tokens
 
 
-def verified_claims(provider: OidcProvider, id_token: str) -> dict[str, Any]:
+def verified_claims(provider: Provider, id_token: str) -> dict[str, Any]:
     """The ID token's claims, checked as a service checks them: the provider's one key (its ID
     tokens name no ``kid``), RS256, the issuer and the web application's client id as audience."""
     assert "kid" not in jwt.get_unverified_header(id_token)
@@ -180,3 +198,154 @@ def test_every_demo_region_has_an_admin_an_assessor_and_a_viewer_and_there_is_an
         assert person.email.endswith("@example.org")
         assert person.locale == ("fi" if person.region == "lappi" else "sv")
     assert by_region == {"*": {"operator"}, **{r: {"admin", "assessor", "viewer"} for r in DEMO_REGIONS}}
+
+
+def names(application: dict[str, Any]) -> set[str]:
+    """The organisations a demo application names: its applicant and its partners."""
+    return {
+        application.get("applicant_identifier") or "",
+        *(p["identifier"] for p in application.get("partners", [])),
+    }
+
+
+@pytest.mark.parametrize("db_backend", ["sqlite"])
+async def test_a_demo_assessors_organisation_reaches_the_service_which_refuses_them_its_applications(
+    provider: OidcProvider, start_service: StartService, nats_url: str
+) -> None:
+    """The assessor of Jämtland Härjedalen works for Region Jämtland Härjedalen: their ID token names
+    its organisation number, the service reads it as theirs, and refuses them (409) the review of a
+    demo application the Region is applicant or partner of, while it takes their review of one it
+    is not part of."""
+    person = next(p for p in DEMO_PEOPLE if p.region == "jamtland-harjedalen" and p.role == "assessor")
+    region = person.region
+    assert person.organisation == "232100-0008"
+    tokens = await asyncio.to_thread(sign_in, provider, person.sub)
+    claims = await asyncio.to_thread(verified_claims, provider, tokens["id_token"])
+    assert claims["organisation"] == person.organisation
+
+    # Two of the region's demo applications as the launcher loads them: one naming the Region (as
+    # applicant or partner), one not; their texts made to fit the test's plan, so both are assessed.
+    data = next(r for r in REGIONS if r["region"] == region)
+    loaded = data["applications"] + demo_portfolio.portfolio(data)
+    own = next(a for a in loaded if person.organisation in names(a))
+    other = next(a for a in loaded if a.get("applicant_identifier") and person.organisation not in names(a))
+    env = service_env(provider.url, provider.jwks_url)
+    async with start_service(
+        "assessment",
+        jwt_jwks_url=env["KRAFTSAMLA_JWT_JWKS_URL"],
+        jwt_issuer=env["KRAFTSAMLA_JWT_ISSUER"],
+        jwt_audience=env["KRAFTSAMLA_JWT_AUDIENCE"],
+    ) as client:
+        base = f"/assessment/regions/{region}/applications"
+        integrator = {"X-API-Key": f"key-{region}-integrator"}
+        ids = []
+        for n, demo in enumerate((own, other)):
+            body = {
+                **application(n),
+                "applicant_identifier": demo["applicant_identifier"],
+                "applicant_name": demo.get("applicant_name") or "Sökande",
+                "partners": demo.get("partners", []),
+            }
+            r = await client.post(base, json=body, headers=integrator)
+            assert r.status_code == 201, r.text
+            ids.append(r.json()["id"])
+        nc = await nats.connect(nats_url)
+        try:
+            await publish(nc.jetstream(), plan_event(region, 1))
+        finally:
+            await nc.close()
+
+        async def assessed() -> bool:
+            for app_id in ids:
+                r = await client.get(f"{base}/{app_id}", headers=bearer(tokens["id_token"]))
+                if r.status_code != 200 or r.json()["assessment"] is None:
+                    return False
+            return True
+
+        await eventually(assessed)
+        own_id, other_id = ids
+        r = await client.post(
+            f"{base}/{own_id}/review", json={"action": "confirm"}, headers=bearer(tokens["id_token"])
+        )
+        assert r.status_code == 409 and "own organisation" in r.json()["detail"], r.text
+        r = await client.post(
+            f"{base}/{other_id}/review", json={"action": "confirm"}, headers=bearer(tokens["id_token"])
+        )
+        assert r.status_code == 200, r.text
+        # A colleague of the same region with no organisation in their token reviews the first.
+        admin = next(p for p in DEMO_PEOPLE if p.region == region and p.role == "admin")
+        assert admin.organisation is None
+        admin_token = (await asyncio.to_thread(sign_in, provider, admin.sub))["id_token"]
+        r = await client.post(
+            f"{base}/{own_id}/review", json={"action": "confirm"}, headers=bearer(admin_token)
+        )
+        assert r.status_code == 200, r.text
+
+
+@dataclass
+class DevProvider:
+    """``python -m kraftsamla_local.oidc``, as Docker Compose's profile ``dev`` runs it."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def jwks_url(self) -> str:
+        return f"{self.url}/jwks"
+
+
+def start_dev_provider(keys: Path, log: Path) -> DevProvider:
+    """The provider started on a free port, once it has written its keys to ``keys``."""
+    port = free_port()
+    command = [sys.executable, "-m", "kraftsamla_local.oidc", "--host", "127.0.0.1", "--port", str(port)]
+    with log.open("wb") as out:
+        process = subprocess.Popen([*command, "--jwks-file", str(keys)], stdout=out, stderr=out)
+    deadline = time.monotonic() + 30
+    while not keys.exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise AssertionError(f"no keys written; the provider's log:\n{log.read_text()}")
+        time.sleep(0.1)
+    return DevProvider(process, port)
+
+
+@pytest.mark.parametrize("db_backend", ["sqlite"])
+async def test_the_development_provider_of_compose_hands_its_keys_to_the_services_by_file(
+    tmp_path: Path, start_service: StartService
+) -> None:
+    """It listens where it is told, offers the demo people, writes its public keys to the file once
+    it answers, and a service that reads the provider's keys from that file (as in Compose, where a
+    JWKS URL would be neither https nor loopback) admits a demo person with their ID token; SIGTERM
+    (a container's stop) ends it."""
+    keys = tmp_path / "identity" / "jwks.json"
+    provider = await asyncio.to_thread(start_dev_provider, keys, tmp_path / "oidc.log")
+    try:
+        served = await asyncio.to_thread(lambda: httpx.get(provider.jwks_url).json())
+        assert served == json.loads(keys.read_text())
+        tokens = await asyncio.to_thread(sign_in, provider, "lappi-assessor")
+        claims = await asyncio.to_thread(verified_claims, provider, tokens["id_token"])
+        assert (claims["region"], claims["role"], claims["organisation"]) == (
+            "lappi",
+            "assessor",
+            "9900001-8",
+        )
+
+        async with start_service(
+            "plans",
+            jwt_jwks_file=keys,
+            jwt_issuer=provider.url,
+            jwt_audience=WEB_CLIENT_ID,
+        ) as client:
+            r = await client.get("/plans/regions/lappi/programmes", headers=bearer(tokens["id_token"]))
+            assert r.status_code == 200, r.text
+            r = await client.get("/plans/regions/kronoberg/programmes", headers=bearer(tokens["id_token"]))
+            assert r.status_code == 404, r.text
+    finally:
+        provider.process.terminate()
+        code = await asyncio.to_thread(provider.process.wait, 15)
+    assert code == 0, "the provider stops on SIGTERM"
+    assert not port_open(provider.port)

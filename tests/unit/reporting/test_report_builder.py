@@ -339,3 +339,53 @@ def test_members_industries_are_nace_sections_named_in_the_readers_language() ->
     assert Labels("sv").industry("M") == "Verksamhet inom juridik, ekonomi, vetenskap och teknik"
     assert Labels("fi").industry("I") == "Majoitus- ja ravitsemistoiminta"
     assert Labels("sv").municipality("2380") == "Östersund"
+
+
+def test_the_latest_self_assessment_is_shown_beside_the_year_before() -> None:
+    from kraftsamla_common.events import WHEEL_FACTORS
+    from kraftsamla_reporting.domain.charts import radar
+    from kraftsamla_reporting.domain.inputs import SelfAssessmentIn
+
+    inputs = _inputs()
+    programme = inputs.programmes[0].programme_id
+    two = {f: {"score": 2, "comment": ""} for f in WHEEL_FACTORS}
+    four = {
+        **{f: {"score": 4, "comment": ""} for f in WHEEL_FACTORS},
+        "roadmap": {"score": 5, "comment": "Klar"},
+    }
+    assert build_report(inputs, datetime(2025, 3, 1, tzinfo=UTC))[0].self_assessment is None
+    older = SelfAssessmentIn(
+        programme_id=programme, year=2022, scores={f: {"score": 0} for f in WHEEL_FACTORS}
+    )
+    inputs = replace(
+        inputs,
+        self_assessments=[
+            older,
+            SelfAssessmentIn(programme_id=programme, year=2024, scores=four),
+            SelfAssessmentIn(programme_id=programme, year=2023, scores=two),
+            SelfAssessmentIn(programme_id=str(new_id()), year=2025, scores=two),  # another programme's
+        ],
+    )
+    wheel = build_report(inputs, datetime(2025, 3, 1, tzinfo=UTC))[0].self_assessment
+    assert wheel is not None and (wheel.year, wheel.previous_year) == (2024, 2023)
+    policy_mix = wheel.steps[4]
+    assert policy_mix.key == "policy_mix" and policy_mix.factors[0].key == "roadmap"
+    assert (policy_mix.factors[0].score, policy_mix.factors[0].previous, policy_mix.factors[0].comment) == (
+        5,
+        2,
+        "Klar",
+    )
+    assert (policy_mix.mean, policy_mix.previous_mean) == (round(13 / 3, 2), 2.0)
+    svg = radar("Wheel", [f"f{i}" for i in range(18)], [])
+    assert svg.count("<line") == 18 and svg.startswith("<svg")
+
+
+def test_every_wheel_label_is_worded_in_each_language() -> None:
+    from kraftsamla_common.events import WHEEL
+
+    for lang in ("sv", "en", "fi"):
+        t = Labels(lang)  # type: ignore[arg-type]
+        for step, factors in WHEEL:
+            assert t(f"wheel_step_{step}") != f"wheel_step_{step}"
+            for f in factors:
+                assert t(f"wheel_factor_{f}") != f"wheel_factor_{f}"

@@ -906,11 +906,11 @@ class OidcProvider(ManagedProcess):
         return f"{self.url}/jwks"
 
     def _args(self) -> list[str]:
-        args = [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(self.port)]
-        args += ["--token-max-age", str(self.token_max_age_seconds)]
-        for person in self.people:
-            args += ["--user-claims", json.dumps(person, ensure_ascii=False)]
-        return args
+        from .oidc import provider_args
+
+        return provider_args(
+            self.people, host="127.0.0.1", port=self.port, token_max_age_seconds=self.token_max_age_seconds
+        )
 
     def start(self, timeout: float = 30.0) -> Self:
         if self.running():

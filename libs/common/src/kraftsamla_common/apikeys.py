@@ -10,6 +10,12 @@
 ``issue`` prints the new key once; the file keeps only its SHA-256. Running services re-read the
 file when it changes, so a revoked key is refused from its next request on.
 
+This tool works on the file alone, the platform's bootstrap (an operator's keys, a region's first
+administrator). Keys that region administrators issue over the API
+(``/assessment/regions/{region}/api-keys``) are kept in the platform's key bucket in NATS
+(``kraftsamla_common.keystore``) and listed and revoked there, over the API; that API can also
+revoke a key of the file, which this tool then still lists as it is in the file.
+
 The file is also the platform's list of regions: a region exists when a key names it or when it is
 in the file's ``"regions"`` list (``add-region``: for a region whose people sign in with tokens
 only, or before its first key). Every other region answers 404, to the operator too.
@@ -20,14 +26,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
 import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from .auth import Role, hash_key, regions_of
+from .auth import Role, hash_key, new_key, regions_of
 from .events import REGION_PATTERN
 
 
@@ -65,7 +70,7 @@ def issue(
     doc = read(path)
     if any(k["name"] == name for k in doc["keys"]):
         raise ValueError(f"a key named {name!r} exists; revoke it or choose another name")
-    key = secrets.token_urlsafe(32)
+    key = new_key()
     entry: dict[str, Any] = {"name": name, "sha256": hash_key(key), "region": region, "role": role.value}
     if source is not None:
         entry["source"] = source

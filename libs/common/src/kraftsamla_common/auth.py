@@ -12,6 +12,11 @@ Every identity has a region and a role.
   ``expires`` (optional) ends a key; ``revoked: true`` ends it at once; an integrator's
   ``source`` is the funding system whose applications it may push and read, nothing else.
   People in a browser give a key as the password of HTTP Basic authentication (any user name).
+* **API keys issued over the API** (``/assessment/regions/{region}/api-keys``) are records of the
+  same kind in a NATS JetStream Key-Value bucket (``kraftsamla_common.keystore``), which every
+  service follows and merges with the file's into one lookup (:class:`ApiKeys`): a key issued or
+  revoked there is known to every service within moments. A record in the bucket may also revoke
+  a key of the file (an administrator revoking a key the file issued): revoked in either is revoked.
 * **Bearer tokens** (``Authorization: Bearer <JWT>``), as an OpenID Connect provider issues them
   for people: signed with a key of the configured JWKS (a file, ``KRAFTSAMLA_JWT_JWKS_FILE``, or
   the provider's JWKS URL, ``KRAFTSAMLA_JWT_JWKS_URL``, see :class:`RemoteKeys`; RS256, ES256 or
@@ -29,11 +34,11 @@ Basic challenge; a token that is not valid, ``Bearer realm="Kraftsamla", error="
 body is parsed.
 
 Every domain route is addressed as ``/<service>/regions/{region}/…``. The regions that exist are
-the ones the key file names: the region of every key in it (revoked and expired ones too: their
-region's data is still there), and those of its optional list ``"regions": ["lappi", …]`` (a
-region whose people sign in with tokens only, or one set up before its first key;
-``python -m kraftsamla_common.apikeys add-region``). Every service reads the same file, so they
-agree. An operator (region ``*``) may address every region that exists; another region answers
+the ones the keys name: the region of every key in the file and in the bucket (revoked and expired
+ones too: their region's data is still there), and those of the file's optional list
+``"regions": ["lappi", …]`` (a region whose people sign in with tokens only, or one set up before
+its first key; ``python -m kraftsamla_common.apikeys add-region``). Every service reads the same
+file and follows the same bucket, so they agree. An operator (region ``*``) may address every region that exists; another region answers
 404 "Region … was not found". A caller of one region asking for another gets that same answer,
 whether the other exists or not, so nothing leaks; a caller's own region is one that exists.
 """
@@ -46,6 +51,7 @@ import hashlib
 import json
 import logging
 import re
+import secrets
 import time
 from base64 import b64decode
 from collections.abc import Callable, Coroutine, Iterable, Mapping
@@ -53,7 +59,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Request
 from fastapi import Path as PathParam
@@ -65,6 +71,7 @@ from fastapi.security import (
     HTTPBearer,
 )
 from fastapi.security.utils import get_authorization_scheme_param
+from pydantic import BaseModel, ConfigDict
 from starlette._utils import get_route_path
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Send
@@ -109,11 +116,81 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def new_key() -> str:
+    """A new API key: 32 random bytes, URL-safe (43 characters)."""
+    return secrets.token_urlsafe(32)
+
+
 @dataclass(frozen=True)
 class KeyEntry:
     principal: Principal
     expires: datetime | None
     revoked: bool
+
+
+KeyOrigin = Literal["file", "api"]
+KeyState = Literal["active", "expired", "revoked"]
+
+
+class KeyRecord(BaseModel):
+    """One API key as the platform keeps it, never the key itself: an entry of the key file
+    (``origin`` ``file``) or a record of the bucket of keys issued over the API (``api``; a record
+    of the bucket with ``origin`` ``file`` revokes the file's key of the same hash)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    name: str
+    sha256: str
+    region: str
+    role: Role
+    source: str | None = None
+    organisation: str | None = None
+    expires: datetime | None = None
+    revoked: bool = False
+    revoked_at: datetime | None = None
+    revoked_by: str | None = None
+    created_at: datetime | None = None
+    created_by: str | None = None
+    ends_with: str | None = None
+    """The key's last four characters (keys issued over the API), for a person to tell keys apart."""
+    origin: KeyOrigin = "api"
+
+    @classmethod
+    def of_file(cls, entry: Mapping[str, Any]) -> KeyRecord:
+        """A key file's entry (``created`` is when the command-line tool issued it)."""
+        return cls(
+            name=entry["name"],
+            sha256=entry["sha256"],
+            region=entry["region"],
+            role=Role(entry["role"]),
+            source=entry.get("source"),
+            organisation=entry.get("organisation"),
+            expires=datetime.fromisoformat(entry["expires"]) if entry.get("expires") else None,
+            revoked=bool(entry.get("revoked", False)),
+            revoked_at=datetime.fromisoformat(entry["revoked_at"]) if entry.get("revoked_at") else None,
+            created_at=datetime.fromisoformat(entry["created"]) if entry.get("created") else None,
+            origin="file",
+        )
+
+    def entry(self) -> KeyEntry:
+        return KeyEntry(
+            Principal(
+                name=self.name,
+                region=self.region,
+                role=self.role,
+                source=self.source,
+                organisation=self.organisation,
+            ),
+            self.expires,
+            self.revoked,
+        )
+
+    def state(self, now: datetime | None = None) -> KeyState:
+        if self.revoked:
+            return "revoked"
+        if self.expires is not None and self.expires <= (now or datetime.now(self.expires.tzinfo)):
+            return "expired"
+        return "active"
 
 
 def regions_of(doc: dict[str, Any]) -> frozenset[str]:
@@ -131,45 +208,97 @@ class KeyRejected(Exception):
 
 
 class ApiKeys:
-    """The key file, re-read when it changes so keys can be added and revoked without a restart."""
+    """Every key a service accepts: the key file's, re-read when it changes so keys can be added and
+    revoked without a restart, merged with the records of keys issued over the API, which
+    :class:`kraftsamla_common.keystore.KeyBucket` keeps here as the bucket changes
+    (:meth:`put_issued`, :meth:`drop_issued`).
+
+    Merged by hash: a key in the file and revoked in the bucket (or the other way round) is revoked;
+    a record of the bucket that would make an operator's key (never issued over the API) is left
+    out; the file's regions and the bucket's records' regions are the platform's regions."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self._mtime: float | None = None
+        self._file: tuple[KeyRecord, ...] = ()
+        self._file_regions: frozenset[str] = frozenset()
+        self._issued: dict[str, KeyRecord] = {}
         self._by_hash: dict[str, KeyEntry] = {}
         self._regions: frozenset[str] = frozenset()
+        self._merged = False
 
     def _load(self) -> None:
+        self._read_file()
+        if not self._merged:
+            self._merge()
+
+    def _read_file(self) -> None:
         if self.path is None or not self.path.exists():
-            self._by_hash = {}
-            self._regions = frozenset()
-            self._mtime = None
+            if self._mtime is not None or self._file:
+                self._file, self._file_regions, self._mtime = (), frozenset(), None
+                self._merged = False
             return
         mtime = self.path.stat().st_mtime
         if mtime == self._mtime:
             return
         doc = json.loads(self.path.read_text())
-        self._by_hash = {
-            k["sha256"]: KeyEntry(
-                Principal(
-                    name=k["name"],
-                    region=k["region"],
-                    role=Role(k["role"]),
-                    source=k.get("source"),
-                    organisation=k.get("organisation"),
-                ),
-                datetime.fromisoformat(k["expires"]) if k.get("expires") else None,
-                bool(k.get("revoked", False)),
-            )
-            for k in doc.get("keys", [])
-        }
-        self._regions = regions_of(doc)
+        self._file = tuple(KeyRecord.of_file(k) for k in doc.get("keys", []))
+        self._file_regions = regions_of(doc)
         self._mtime = mtime
+        self._merged = False
+
+    def _merge(self) -> None:
+        by_hash = {r.sha256: r.entry() for r in self._file}
+        for record in self._issued.values():
+            known = by_hash.get(record.sha256)
+            if known is None:
+                if record.role is Role.OPERATOR or record.region == "*":
+                    continue  # never issued over the API: the platform's operator keys are the file's
+                by_hash[record.sha256] = record.entry()
+            elif record.revoked and not known.revoked:
+                by_hash[record.sha256] = KeyEntry(known.principal, known.expires, True)
+        self._by_hash = by_hash
+        self._regions = self._file_regions | frozenset(
+            r.region for r in self._issued.values() if r.region != "*"
+        )
+        self._merged = True
+
+    # ------------------------------------------------------------------ the bucket's records
+
+    def put_issued(self, record: KeyRecord) -> None:
+        """A record of the bucket, new or changed."""
+        self._issued[record.name] = record
+        self._merged = False
+
+    def drop_issued(self, name: str) -> None:
+        """A record gone from the bucket."""
+        if self._issued.pop(name, None) is not None:
+            self._merged = False
+
+    # ------------------------------------------------------------------ reading
 
     def regions(self) -> frozenset[str]:
         """The regions that exist: every region a key names, and the file's list of regions."""
         self._load()
         return self._regions
+
+    def issued(self, name: str) -> KeyRecord | None:
+        """The bucket's record of that name, as this process knows it."""
+        return self._issued.get(name)
+
+    def in_file(self, name: str) -> KeyRecord | None:
+        """The key file's key of that name."""
+        self._read_file()
+        return next((r for r in self._file if r.name == name), None)
+
+    def records(self, region: str) -> list[KeyRecord]:
+        """A region's keys from both places, by name: the bucket's record where there is one (a
+        file's key revoked over the API is its record in the bucket), else the file's."""
+        self._read_file()
+        issued = [r for r in self._issued.values() if r.region == region]
+        seen = {(r.name, r.sha256) for r in issued}
+        from_file = [r for r in self._file if r.region == region and (r.name, r.sha256) not in seen]
+        return sorted([*issued, *from_file], key=lambda r: (r.name, r.origin))
 
     def lookup(self, key: str, now: datetime | None = None) -> Principal | None:
         """The key's identity; None for an unknown key; :class:`KeyRejected` for one that ended."""

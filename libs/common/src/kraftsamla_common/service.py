@@ -27,6 +27,7 @@ from . import audit, auth, errors, limits, metrics, telemetry
 from .auth import ApiKeys, BearerTokens
 from .bus import Bus, Subscriptions
 from .db import Database
+from .keystore import KeyBucket
 from .messaging import OutboxRelay, UnitOfWork
 from .readiness import Readiness
 from .settings import Settings
@@ -95,6 +96,8 @@ class ServiceContext:
     bus: Bus
     relay: OutboxRelay
     api_keys: ApiKeys
+    key_bucket: KeyBucket
+    """The keys issued over the API (a NATS KV bucket), followed into ``api_keys``."""
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     state: dict[str, Any] = field(default_factory=dict)
 
@@ -234,8 +237,14 @@ def create_app(
     relay_ref.append(relay)
     bus.bind(spec.subscriptions)
     metrics.initialise(bus.event_types)
+    api_keys = ApiKeys(settings.api_keys_file)
     ctx = ServiceContext(
-        settings=settings, db=db, bus=bus, relay=relay, api_keys=ApiKeys(settings.api_keys_file)
+        settings=settings,
+        db=db,
+        bus=bus,
+        relay=relay,
+        api_keys=api_keys,
+        key_bucket=KeyBucket(api_keys, replicas=settings.stream_replicas),
     )
 
     @contextlib.asynccontextmanager
@@ -245,6 +254,8 @@ def create_app(
         await app.state.limits.start(bus.broker.connection)
         await db.migrate(spec.migrations)
         try:
+            # The keys issued over the API, all of them, before the first request is answered.
+            await ctx.key_bucket.start(bus.broker.connection, wait=settings.stream_wait_seconds)
             for step in spec.on_start:
                 await step(ctx)
         except BaseException:
@@ -255,6 +266,7 @@ def create_app(
         jobs: list[tuple[str, Callable[[], Coroutine[Any, Any, None]]]] = [
             ("outbox-relay", relay.run),
             ("metrics-poll", lambda: metrics.poll(ctx)),
+            ("api-keys", ctx.key_bucket.follow),
         ]
         jobs += [(job.__name__, functools.partial(job, ctx)) for job in spec.background]
         for name, run_job in jobs:
@@ -508,8 +520,9 @@ class RegionsPublic(BaseModel):
 async def read_regions(
     principal: Annotated[auth.Principal, Depends(auth.platform_scope(auth.Role.OPERATOR))], request: Request
 ) -> RegionsPublic:
-    """Every region of the platform, by id: those the API key file names (the region of each key,
-    and its list of regions). The same list in every service; ``/<service>/regions/{region}/…`` of
+    """Every region of the platform, by id: those the API keys name (the region of each key of the
+    key file and of those issued over the API, and the file's list of regions). The same list in
+    every service; ``/<service>/regions/{region}/…`` of
     any other region answers 404. For the platform operator only."""
     regions = sorted(request.app.state.api_keys.regions())
     return RegionsPublic(data=[RegionPublic(id=r) for r in regions], count=len(regions))

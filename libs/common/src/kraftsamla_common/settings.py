@@ -79,8 +79,9 @@ class Settings(BaseSettings):
     )
     jwt_jwks_file: Path | None = Field(
         default=None,
-        description="People's bearer tokens: the identity provider's public keys (a JWKS file). "
-        "Unset: only API keys are accepted.",
+        description="People's bearer tokens: the identity provider's public keys (a JWKS file, re-read "
+        "when it changes). Unset or empty: only API keys are accepted, unless a JWKS URL is set; a file "
+        "that is not there (yet) accepts no token.",
     )
     jwt_jwks_url: str | None = Field(
         default=None,
@@ -280,6 +281,15 @@ class Settings(BaseSettings):
         description="Errors: the absolute URI the problem types start with (`<base>validation`, "
         "`<base>not-found`, …); set it to where the deployment publishes the pages that explain them.",
     )
+
+    @field_validator("jwt_jwks_file", mode="before")
+    @classmethod
+    def _jwks_file(cls, value: Any) -> Any:
+        """Empty is unset, as for the JWKS URL (a compose file can then name a file by default and
+        leave it empty where a URL is used)."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
 
     @field_validator("jwt_jwks_url")
     @classmethod

@@ -123,12 +123,15 @@ class ImportErrorPublic(BaseModel):
 
 class ImportedRowPublic(BaseModel):
     line: int
-    actor_id: UUID
+    actor_id: UUID | None = Field(
+        description="The actor registered or found; null in a dry run for one that would be registered"
+    )
     status: Literal["created", "existing"]
 
 
 class ImportReportPublic(BaseModel):
     mode: Literal["all_or_nothing", "valid_rows"]
+    dry_run: bool = Field(description="True: every row was checked, nothing was written")
     rows: int
     created: int
     existing: int

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -25,12 +26,15 @@ from kraftsamla_common.events import (
     ApplicationStatus,
     Dimension,
     FundingSource,
+    KeyRole,
     Level,
     Recommendation,
     Rubric,
+    utcnow,
 )
 from kraftsamla_common.municipalities import municipality_by_code
 
+from .domain import api_keys as key_rules
 from .domain.assessor import normalise_identifier
 from .domain.destinations import MAX_URL_LENGTH, parse_webhook_url
 from .domain.grants import WarningCode
@@ -265,6 +269,50 @@ class WebhookCreate(Strict):
         default=None, description="Only applications from this funding system"
     )
     description: Annotated[str, Field(max_length=500)] | None = None
+
+
+class ApiKeyCreate(Strict):
+    """A new API key of the region."""
+
+    name: Annotated[
+        str,
+        Field(
+            pattern=key_rules.NAME_PATTERN,
+            max_length=key_rules.MAX_NAME,
+            description="Lower-case letters, digits and hyphens, 1–64 characters (``nyps-production``); "
+            "unique on the platform and never given again: who calls, in the audit log",
+        ),
+    ]
+    role: KeyRole = Field(
+        description="admin, assessor, viewer or integrator (an operator's key is never issued here)"
+    )
+    source: Annotated[str, Field(pattern=key_rules.SOURCE_PATTERN)] | None = Field(
+        default=None, description="An integrator's funding system (required for an integrator, else absent)"
+    )
+    organisation: OrgIdentifier | None = Field(
+        default=None,
+        description="The organisation a person's key is for: they may not review its applications",
+    )
+    expires: (
+        Annotated[
+            AwareDatetime,
+            Field(ge=datetime(2000, 1, 1, tzinfo=UTC), le=datetime(2100, 12, 31, tzinfo=UTC)),
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="When the key ends, with its time zone: in the future, at most three "
+        "years away; a year from now when not given",
+    )
+
+    @model_validator(mode="after")
+    def _rules(self) -> ApiKeyCreate:
+        refusal = key_rules.source_refusal(self.role, self.source)
+        if refusal is None and self.expires is not None:
+            refusal = key_rules.expiry_refusal(self.expires, utcnow())
+        if refusal is not None:
+            raise ValueError(refusal)
+        return self
 
 
 # --------------------------------------------------------------------------- responses
@@ -621,4 +669,37 @@ class DeliveryPublic(BaseModel):
 
 class DeliveriesPublic(BaseModel):
     data: list[DeliveryPublic]
+    count: int
+
+
+class ApiKeyPublic(BaseModel):
+    """An API key of the region, as the platform keeps it: never the key itself."""
+
+    name: str
+    role: str
+    source: str | None = Field(description="An integrator's funding system")
+    organisation: str | None
+    state: Literal["active", "expired", "revoked"]
+    expires: datetime | None = Field(description="None: a key of the key file without an end")
+    revoked: bool
+    revoked_at: datetime | None
+    revoked_by: str | None
+    created_at: datetime | None = Field(description="None: a key of the key file from before it kept when")
+    created_by: str | None = Field(description="Who issued it over the API (None: issued in the key file)")
+    ends_with: str | None = Field(
+        description="The key's last four characters, to tell keys apart (keys issued over the API)"
+    )
+    origin: Literal["api", "file"] = Field(
+        description="api: issued over the API; file: issued in the platform's key file by its operator"
+    )
+
+
+class NewApiKeyPublic(ApiKeyPublic):
+    key: str = Field(
+        description="The key, shown this once and kept nowhere: send it as X-API-Key (or as the Basic password)"
+    )
+
+
+class ApiKeysPublic(BaseModel):
+    data: list[ApiKeyPublic]
     count: int

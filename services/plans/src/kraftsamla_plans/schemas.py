@@ -18,11 +18,13 @@ from kraftsamla_common.events import (
     ActionPlanContent,
     Adoption,
     Code,
+    FactorScore,
     Level,
     LocalizedText,
     LocalPlanContent,
     NaceCode,
     Sdg,
+    SelfAssessmentScores,
 )
 
 
@@ -394,3 +396,106 @@ class ChecklistPublic(BaseModel):
     )
     criteria: list[CriterionPublic]
     met: int
+
+
+# --------------------------------------------------------------------------- reference lists
+
+
+class CommonIndicatorPublic(BaseModel):
+    """An ERDF/Cohesion Fund common indicator 2021–2027 (Regulation (EU) 2021/1058, Annex I)."""
+
+    code: str = Field(examples=["RCO16"])
+    kind: Literal["output", "result"]
+    name: str = Field(
+        description="In the language asked for where the official wording is known, else English"
+    )
+    unit: str = Field(description="The measurement unit, likewise")
+    language: Literal["sv", "en", "fi"] = Field(description="The language name and unit are in")
+
+
+class CommonIndicatorsPublic(BaseModel):
+    data: list[CommonIndicatorPublic]
+    count: int = Field(description="How many match (``data`` holds at most ``limit`` of them)")
+
+
+class NacePublic(BaseModel):
+    """A section, division, group or class of NACE Rev. 2."""
+
+    code: str = Field(
+        examples=["J62.01"], description="As strength areas carry it: section letter, then digits"
+    )
+    level: Literal["section", "division", "group", "class"]
+    name: str = Field(description="In the language asked for where the data has it, else English")
+    language: Literal["sv", "en", "fi"] = Field(description="The language the name is in")
+
+
+class NaceListPublic(BaseModel):
+    data: list[NacePublic]
+    count: int
+
+
+# --------------------------------------------------------------------------- indicator values imported
+
+
+class MeasurementImportErrorPublic(BaseModel):
+    line: int = Field(description="The line of the file (the header is line 1)")
+    field: str | None = Field(description="The column, or null for the line as a whole")
+    message: str
+
+
+class MeasurementImportedPublic(BaseModel):
+    line: int
+    sub_goal_id: str
+    year: int
+    value: float
+    status: Literal["created", "corrected"] = Field(
+        description="created: a new value; corrected: it replaces the value recorded for that sub-goal and year"
+    )
+    measurement_id: UUID | None = Field(description="null in a dry run for a value that would be created")
+
+
+class MeasurementImportPublic(BaseModel):
+    mode: Literal["all_or_nothing", "valid_rows"]
+    dry_run: bool = Field(description="True: every row was checked, nothing was written")
+    rows: int
+    created: int
+    corrected: int
+    rejected: int = Field(description="Lines with at least one error")
+    imported: list[MeasurementImportedPublic]
+    errors: list[MeasurementImportErrorPublic]
+
+
+# --------------------------------------------------------------------------- RIS3 self-assessment
+
+
+class SelfAssessmentWrite(SelfAssessmentScores):
+    """The eighteen critical factors of the RIS3 Assessment Wheel, each scored 0 (no information),
+    1 (poor), 2 (to be improved), 3 (fair), 4 (strong) or 5 (excellent), with a comment."""
+
+
+class WheelFactorPublic(BaseModel):
+    key: str
+    score: int
+    comment: str
+
+
+class WheelStepPublic(BaseModel):
+    step: int = Field(description="1 analysis … 6 monitoring and evaluation")
+    key: str
+    mean: float = Field(description="The mean of its three factors")
+    factors: list[WheelFactorPublic]
+
+
+class SelfAssessmentPublic(BaseModel):
+    programme_id: UUID
+    year: int
+    steps: list[WheelStepPublic] = Field(description="The six steps in the wheel's order, three factors each")
+    scores: dict[str, FactorScore] = Field(description="The same scores by factor key, as written")
+    recorded_at: datetime
+    recorded_by: str
+    created_at: datetime
+
+
+class SelfAssessmentsPublic(BaseModel):
+    data: list[SelfAssessmentPublic] = Field(description="Every year's, the latest first")
+    count: int

@@ -321,6 +321,33 @@ class CriterionLinePublic(PublicModel):
     missing: list[EvidencePublic]
 
 
+class WheelFactorLinePublic(PublicModel):
+    key: str = Field(description="The critical factor, e.g. regional_assets")
+    score: int = Field(
+        description="0 no information, 1 poor, 2 to be improved, 3 fair, 4 strong, 5 excellent"
+    )
+    comment: str
+    previous: int | None = Field(None, description="Its score in the earlier year shown")
+
+
+class WheelStepLinePublic(PublicModel):
+    step: int
+    key: str = Field(description="analysis, governance, shared_vision, priorities, policy_mix, monitoring")
+    mean: float
+    previous_mean: float | None = None
+    factors: list[WheelFactorLinePublic] = []
+
+
+class SelfAssessmentLinePublic(PublicModel):
+    """The current programme's latest RIS3 self-assessment (RIS3 Assessment Wheel), beside the
+    latest earlier year's (``previous_year``)."""
+
+    programme_id: UUID
+    year: int
+    previous_year: int | None = None
+    steps: list[WheelStepLinePublic] = []
+
+
 # --------------------------------------------------------------------------- 9 local plans
 
 
@@ -380,6 +407,7 @@ class ReportContentPublic(PublicModel):
     agenda2030: Agenda2030Public | None = None
     indicators: list[IndicatorLinePublic] = []
     eu_criteria: list[CriterionLinePublic] = []
+    self_assessment: SelfAssessmentLinePublic | None = None
     local_plans: LocalPlansPublic | None = None
     actors: ActorCountsPublic
 

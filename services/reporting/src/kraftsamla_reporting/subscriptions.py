@@ -27,6 +27,7 @@ from kraftsamla_common.events import (
     ProgrammeUpdated,
     ReassessmentCompleted,
     RegionConfigured,
+    SelfAssessmentRecorded,
 )
 from kraftsamla_common.messaging import UnitOfWork
 
@@ -65,6 +66,11 @@ async def on_action_plan_published(event: Envelope[ActionPlanPublished], uow: Un
 @subscriptions.on(IndicatorMeasured)
 async def on_indicator_measured(event: Envelope[IndicatorMeasured], uow: UnitOfWork) -> None:
     await known_plans.keep_measurement(uow, event)
+
+
+@subscriptions.on(SelfAssessmentRecorded)
+async def on_self_assessment_recorded(event: Envelope[SelfAssessmentRecorded], uow: UnitOfWork) -> None:
+    await known_plans.keep_self_assessment(uow, event)
 
 
 @subscriptions.on(LocalPlanPublished)

@@ -2,8 +2,9 @@
 public APIs, signed in with the region's OpenID provider.
 
 It has no database and no bus, so it is not made with :func:`kraftsamla_common.service.create_app`
-(which opens both); it has the same parts otherwise: ``/healthz`` and ``/readyz`` (here: the
-identity provider's discovery document and each service's ``/healthz`` answer in time), the access
+(which opens both); it has the same parts otherwise: ``/healthz`` and ``/readyz`` (here: 200 with
+whether the identity provider's discovery document and each service's ``/healthz`` answer in
+time, "degraded" where one does not), the access
 log, traces and ``/metrics``."""
 
 from __future__ import annotations
@@ -140,14 +141,18 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         return {"status": "ok", "service": NAME}
 
     async def readyz() -> JSONResponse:
+        """200 while this process serves pages, with what it depends on: "degraded" where the
+        provider or a service does not answer. Those are shared by every replica, so a failing
+        one must not take the pages out of service (each page says what it could not show, and
+        the services' own probes and alerts name the one that fails)."""
         outcome = await readiness.check()
         return JSONResponse(
             {
-                "status": "ready" if outcome.ready else "not ready",
+                "status": "ready" if outcome.ready else "degraded",
                 "service": NAME,
                 "checks": {k: "ok" if v else "failing" for k, v in outcome.checks.items()},
             },
-            status_code=200 if outcome.ready else 503,
+            status_code=200,
         )
 
     async def prometheus() -> Response:

@@ -1,6 +1,7 @@
 """Events the assessment service publishes: rubrics, applications as they are received,
-assessed, decided and change status, and reassessments of a region's open applications (their
-batches of work and what moved).
+assessed, decided and change status, reassessments of a region's open applications (their
+batches of work and what moved), the API keys issued and revoked over its API, and webhooks'
+test pings.
 """
 
 from __future__ import annotations
@@ -343,3 +344,48 @@ class ReassessmentCompleted(EventData):
         default=[],
         description="The summary as sentences each language words (absent from the oldest events)",
     )
+
+
+KeyRole = Literal["admin", "assessor", "viewer", "integrator"]
+"""The roles a key issued over the API may have (an operator's key is the key file's only)."""
+
+
+@event
+class ApiKeyIssued(EventData):
+    event_type: ClassVar[str] = "assessment.api_key.issued.v1"
+    description: ClassVar[str] = (
+        "A region administrator (or the platform operator) issued an API key of the region over the "
+        "API. Never the key itself, nor its hash: the key is shown once, to whoever issued it."
+    )
+
+    name: str = Field(description="The key's name, unique on the platform: who calls, in the audit log")
+    role: KeyRole
+    source: str | None = Field(default=None, description="An integrator's funding system")
+    expires: datetime
+    issued_by: str = Field(description="The key's name, or ``user:<subject>``, of who issued it")
+
+
+@event
+class ApiKeyRevoked(EventData):
+    event_type: ClassVar[str] = "assessment.api_key.revoked.v1"
+    description: ClassVar[str] = (
+        "An API key of the region was revoked over the API (one issued over the API, or one of the "
+        "key file): every service refuses it from moments later."
+    )
+
+    name: str
+    origin: Literal["file", "api"] = Field(description="Where the key was issued: the key file or the API")
+    revoked_by: str = Field(description="The key's name, or ``user:<subject>``, of who revoked it")
+
+
+@event
+class WebhookPinged(EventData):
+    event_type: ClassVar[str] = "assessment.webhook.ping.v1"
+    description: ClassVar[str] = (
+        "A test event sent to one webhook at once, at its subscriber's or the region administrator's "
+        "request, signed as every delivery is (webhook type ``webhook.ping``); its outcome is a "
+        "delivery in the webhook's delivery log."
+    )
+
+    webhook_id: UUID
+    event_types: list[str] = Field(description="The event types the webhook is subscribed to")

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Annotated, ClassVar, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from ..bounds import ContentAmount, ContentDay, ContentValue
 from .envelope import EventData, event
@@ -384,3 +384,79 @@ class ChecklistEvaluated(EventData):
     evaluated_at: datetime
     valid_until: datetime | None = None
     criteria: list[ChecklistCriterion]
+
+
+# --------------------------------------------------------------------------- the RIS3 self-assessment
+
+WHEEL: tuple[tuple[str, tuple[str, str, str]], ...] = (
+    ("analysis", ("regional_assets", "outward_dimension", "entrepreneurial_dynamics")),
+    ("governance", ("governance_structure", "broad_participation", "management_communication")),
+    ("shared_vision", ("broad_future_scenarios", "stakeholder_ownership", "broad_view_of_innovation")),
+    ("priorities", ("critical_mass", "horizontal_priorities", "revision_mechanism")),
+    ("policy_mix", ("roadmap", "balanced_policy_mix", "pilot_projects")),
+    ("monitoring", ("output_result_indicators", "monitoring_methodology", "strategy_update")),
+)
+"""The RIS3 Assessment Wheel of the JRC's Smart Specialisation Platform: the six steps of designing a
+RIS3 (analysis of the regional context and potential, governance, shared vision, identification of
+priorities, policy mix, monitoring and evaluation), each judged on three critical factors, in the
+wheel's order."""
+
+WheelFactor = Literal[
+    "regional_assets",
+    "outward_dimension",
+    "entrepreneurial_dynamics",
+    "governance_structure",
+    "broad_participation",
+    "management_communication",
+    "broad_future_scenarios",
+    "stakeholder_ownership",
+    "broad_view_of_innovation",
+    "critical_mass",
+    "horizontal_priorities",
+    "revision_mechanism",
+    "roadmap",
+    "balanced_policy_mix",
+    "pilot_projects",
+    "output_result_indicators",
+    "monitoring_methodology",
+    "strategy_update",
+]
+WHEEL_FACTORS: tuple[str, ...] = tuple(f for _, factors in WHEEL for f in factors)
+
+
+class FactorScore(Contract):
+    """One critical factor judged: 0 no information, 1 poor, 2 to be improved, 3 fair, 4 strong,
+    5 excellent; with what the judgement rests on."""
+
+    score: Annotated[int, Field(ge=0, le=5)]
+    comment: Annotated[str, Field(max_length=2000)] = ""
+
+
+class SelfAssessmentScores(Contract):
+    """The eighteen factors of the wheel, each scored 0–5 with a comment."""
+
+    scores: dict[WheelFactor, FactorScore] = Field(
+        description="Every factor of the wheel by its key (three per step, eighteen in all)."
+    )
+
+    @model_validator(mode="after")
+    def _every_factor(self) -> SelfAssessmentScores:
+        missing = [f for f in WHEEL_FACTORS if f not in self.scores]
+        if missing:
+            raise ValueError(f"every factor of the wheel is scored; missing: {', '.join(missing)}")
+        return self
+
+
+@event
+class SelfAssessmentRecorded(EventData):
+    event_type: ClassVar[str] = "plans.self_assessment.recorded.v1"
+    description: ClassVar[str] = (
+        "A programme's RIS3 self-assessment (the JRC's RIS3 Assessment Wheel) of a year was recorded or "
+        "replaced: the eighteen critical factors of the six steps, each scored 0–5 with a comment."
+    )
+
+    programme_id: UUID
+    year: int
+    scores: dict[str, FactorScore]
+    recorded_at: datetime
+    recorded_by: str

@@ -11,6 +11,7 @@ from fastapi import Depends, Query, Request, Response, status
 from kraftsamla_common.auth import EditScope, LeadScope, ReadScope
 from kraftsamla_common.events import Helix, utcnow
 from kraftsamla_common.exports import TABLE_RESPONSES, FormatPath, ReaderLanguage, table_response
+from kraftsamla_common.imports import XLSX
 from kraftsamla_common.service import PageDep, UowDep, region_router
 
 from ..adapters.exports import actors_table
@@ -56,12 +57,14 @@ def _actor_public(a: Actor) -> ActorPublic:
 def _report_public(r: ImportReport) -> ImportReportPublic:
     return ImportReportPublic(
         mode=r.mode,
+        dry_run=r.dry_run,
         rows=r.rows,
         created=r.created,
         existing=r.existing,
         rejected=r.rejected,
         imported=[
-            ImportedRowPublic(line=i.line, actor_id=UUID(i.actor_id), status=i.status) for i in r.imported
+            ImportedRowPublic(line=i.line, actor_id=UUID(i.actor_id) if i.actor_id else None, status=i.status)
+            for i in r.imported
         ],
         errors=[ImportErrorPublic(line=e.line, field=e.field, message=e.message) for e in r.errors],
     )
@@ -91,17 +94,21 @@ async def register_actor(body: ActorCreate, scope: LeadScope, uow: UowDep, respo
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"text/csv": {"schema": {"type": "string"}}},
-            "description": "A CSV file with a header line: name, country, identifier, helix, municipality, "
-            "nace, size_class (or the Swedish/Finnish names namn, organisationsnummer, kommunkod, sni, y-tunnus, "
-            "kuntanumero…); comma, semicolon or tab separated, UTF-8.",
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                XLSX: {"schema": {"type": "string", "format": "binary"}},
+            },
+            "description": "A CSV file (UTF-8; comma, semicolon or tab separated) or an Excel workbook "
+            "(XLSX, its first sheet) with a header line: name, country, identifier, helix, municipality, "
+            "nace, size_class (or the Swedish/Finnish names namn, organisationsnummer, kommunkod, sni, "
+            "y-tunnus, kuntanumero…). Formulas are not evaluated: a cell holding one is a bad row.",
         }
     },
     responses={
-        413: {"description": "More than 5 MB or 10,000 rows"},
+        413: {"description": "More than 5 MB (an XLSX unpacking to more than 50 MB) or 10,000 rows"},
         422: {
             "description": "In all_or_nothing mode: some rows are bad (``errors`` lists line, field and "
-            "reason); nothing was imported"
+            "reason); nothing was imported. Also a file that is neither CSV nor XLSX"
         },
     },
 )
@@ -113,15 +120,27 @@ async def import_actors(
         ImportMode,
         Query(description="all_or_nothing: import every row or none; valid_rows: import the good rows"),
     ] = "all_or_nothing",
+    dry_run: Annotated[
+        bool, Query(description="Check every row and report what an import would do; write nothing")
+    ] = False,
 ) -> ImportReportPublic:
-    """Import the region's list of actors from CSV, in one transaction.
+    """Import the region's list of actors from CSV or XLSX, in one transaction.
 
     Every bad row is reported with its line number, the field and the reason. In
     ``all_or_nothing`` mode (the default) one bad row means nothing is imported (422, with the
     report); in ``valid_rows`` mode the good rows are imported and the bad ones reported (200).
     Organisations already registered (or listed twice) are not duplicated: they count as existing.
+    With ``dry_run=true`` every row is checked and the report (200) says what an import would do,
+    every bad row with its line and field, and nothing is written or announced.
     """
-    return _report_public(await actors.import_actors(uow, await request.body(), mode=mode))
+    report = await actors.import_actors(
+        uow,
+        await request.body(),
+        mode=mode,
+        dry_run=dry_run,
+        content_type=request.headers.get("content-type"),
+    )
+    return _report_public(report)
 
 
 def actor_filters(

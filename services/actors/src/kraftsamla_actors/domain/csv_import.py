@@ -1,5 +1,5 @@
-"""Reading the region's list of actors from CSV: columns in English or their Swedish and Finnish
-names, any of three delimiters, and the limits of one import."""
+"""Reading the region's list of actors from a table (CSV or XLSX): columns in English or their
+Swedish and Finnish names (the bounds of one import are :mod:`kraftsamla_common.imports`')."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from typing import Literal, NamedTuple
 
 ImportMode = Literal["all_or_nothing", "valid_rows"]
 """all_or_nothing: import every row or none; valid_rows: import the good rows."""
-CSV_MAX_BYTES = 5 * 1024 * 1024
-CSV_MAX_ROWS = 10_000
 CSV_COLUMNS = ("name", "country", "identifier", "helix", "municipality", "nace", "size_class")
 CSV_ALIASES = {
     "namn": "name",
@@ -47,10 +45,21 @@ def read_actors_csv(text: str) -> list[tuple[int, dict[str, str]]]:
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise CsvFormatError("the file is empty: the first line must name the columns")
-    header = lines[0]
-    delimiter = max(",;\t", key=header.count)
+    delimiter = max(",;\t", key=lines[0].count)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    names = [CSV_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in next(reader)]
+    header = next(reader)
+    rows = [(reader.line_num, cells) for cells in reader if any(c.strip() for c in cells)]
+    return actor_rows(header, [(line, cells, set()) for line, cells in rows])
+
+
+def actor_rows(
+    header: list[str], rows: list[tuple[int, list[str], set[int]]]
+) -> list[tuple[int, dict[str, str]]]:
+    """The rows of an actors table (from CSV or XLSX) as ``(line number, {column: value})``, empty
+    cells left out: ``header`` names the columns (in English, or the Swedish and Finnish aliases),
+    each row comes with its line and the indexes of cells that hold a formula (refused: a formula
+    is not evaluated)."""
+    names = [CSV_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in header]
     unknown = [n for n in names if n and n not in CSV_COLUMNS]
     if unknown:
         raise CsvFormatError(
@@ -59,15 +68,17 @@ def read_actors_csv(text: str) -> list[tuple[int, dict[str, str]]]:
     for required in ("name", "country", "identifier", "helix"):
         if required not in names:
             raise CsvFormatError(f"the column {required!r} is missing")
-    rows: list[tuple[int, dict[str, str]]] = []
-    for cells in reader:
-        if not any(c.strip() for c in cells):
-            continue
+    out: list[tuple[int, dict[str, str]]] = []
+    for line, cells, formulas in rows:
         row = {n: c.strip() for n, c in zip(names, cells, strict=False) if n and c.strip()}
-        if len(cells) > len(names):
+        if any(c.strip() for c in cells[len(names) :]):
             row["__extra__"] = "1"
-        rows.append((reader.line_num, row))
-    return rows
+        for i in sorted(formulas):
+            if i < len(names) and names[i]:
+                row["__formula__"] = names[i]
+                break
+        out.append((line, row))
+    return out
 
 
 class RowError(NamedTuple):
@@ -80,7 +91,8 @@ class RowError(NamedTuple):
 
 class ImportedRow(NamedTuple):
     line: int
-    actor_id: str
+    actor_id: str | None
+    """None in a dry run for an actor that would be registered."""
     status: Literal["created", "existing"]
 
 
@@ -89,6 +101,7 @@ class ImportReport:
     """What an import did with each line: the actors it created or found, and the bad lines."""
 
     mode: ImportMode
+    dry_run: bool
     rows: int
     rejected: int
     errors: list[RowError]

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from kraftsamla_common.errors import PayloadTooLarge, Unprocessable
+from kraftsamla_common.errors import Unprocessable
 from kraftsamla_common.events import (
     ActorMerged,
     ActorRegistered,
@@ -22,6 +22,7 @@ from kraftsamla_common.events import (
     utcnow,
 )
 from kraftsamla_common.exports import EXPORT_PAGE, within_bound
+from kraftsamla_common.imports import read_table
 from kraftsamla_common.messaging import UnitOfWork
 from kraftsamla_common.service import Page
 
@@ -122,39 +123,41 @@ def _row_errors(line: int, exc: ValidationError) -> list[RowError]:
     return out
 
 
-def _read(raw: bytes) -> list[tuple[int, dict[str, str]]]:
-    """The rows of an uploaded CSV file, within the limits of one import."""
-    if len(raw) > csv_import.CSV_MAX_BYTES:
-        raise PayloadTooLarge(f"An import holds at most {csv_import.CSV_MAX_BYTES // (1024 * 1024)} MB.")
+def _read(raw: bytes, content_type: str | None) -> list[tuple[int, dict[str, str]]]:
+    """The rows of an uploaded CSV or XLSX file, within the limits of one import."""
+    table = read_table(raw, content_type)
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise Unprocessable("The file is not UTF-8 text; save the CSV as UTF-8.") from None
-    try:
-        rows = csv_import.read_actors_csv(text)
+        return csv_import.actor_rows(table.header, [(r.line, r.cells, r.formulas) for r in table.rows])
     except csv_import.CsvFormatError as exc:
         raise Unprocessable(
             f"The file cannot be read: {exc}.", [{"pointer": "", "message": str(exc)}]
         ) from None
-    if len(rows) > csv_import.CSV_MAX_ROWS:
-        raise PayloadTooLarge(f"An import holds at most {csv_import.CSV_MAX_ROWS} rows; split the file.")
-    return rows
 
 
-async def import_actors(uow: UnitOfWork, raw: bytes, *, mode: ImportMode) -> ImportReport:
-    """Import the region's list of actors from CSV, in one transaction.
+async def import_actors(
+    uow: UnitOfWork, raw: bytes, *, mode: ImportMode, dry_run: bool = False, content_type: str | None = None
+) -> ImportReport:
+    """Import the region's list of actors from CSV or XLSX, in one transaction.
 
     Every bad row is reported with its line number, the field and the reason. In
     ``all_or_nothing`` mode one bad row means nothing is imported (422, with the report); in
     ``valid_rows`` mode the good rows are imported and the bad ones reported. Organisations
-    already registered (or listed twice) are not duplicated: they count as existing.
+    already registered (or listed twice) are not duplicated: they count as existing. A dry run
+    checks every row and reports what an import would do, and writes nothing (200, bad rows or not).
     """
-    rows = _read(raw)
+    rows = _read(raw, content_type)
     errors: list[RowError] = []
     good: list[tuple[int, ActorCreate, str, str | None]] = []
     for line, row in rows:
         if row.pop("__extra__", None):
             errors.append(RowError(line=line, field=None, message="more cells than columns"))
+            continue
+        if (column := row.pop("__formula__", None)) is not None:
+            errors.append(
+                RowError(
+                    line=line, field=column, message="a formula is not evaluated: enter the value itself"
+                )
+            )
             continue
         try:
             body = ActorCreate.model_validate(row)
@@ -170,28 +173,36 @@ async def import_actors(uow: UnitOfWork, raw: bytes, *, mode: ImportMode) -> Imp
         good.append((line, body, identifier, nace))
 
     rejected = len({e.line for e in errors})
-    if errors and mode == "all_or_nothing":
+    if errors and mode == "all_or_nothing" and not dry_run:
         raise Unprocessable(
             f"{rejected} of {len(rows)} rows are bad; nothing was imported. Correct them, or import with "
             "mode=valid_rows to import the good rows.",
             [e._asdict() for e in errors],
         )
-    report = ImportReport(mode=mode, rows=len(rows), rejected=rejected, errors=errors)
-    seen: dict[tuple[str, str], Actor] = {}
+    report = ImportReport(mode=mode, dry_run=dry_run, rows=len(rows), rejected=rejected, errors=errors)
+    seen: dict[tuple[str, str], Actor | None] = {}
     for line, body, identifier, nace in good:
         key = (body.country, identifier)
-        actor = seen.get(key) or await _existing(uow, *key)
-        if actor is not None:
+        actor = seen[key] if key in seen else await _existing(uow, *key)
+        if key in seen or actor is not None:
             seen[key] = actor
             report.existing += 1
-            report.imported.append(ImportedRow(line=line, actor_id=actor.id, status="existing"))
+            report.imported.append(
+                ImportedRow(line=line, actor_id=actor.id if actor else None, status="existing")
+            )
+            continue
+        if dry_run:
+            seen[key] = None
+            report.created += 1
+            report.imported.append(ImportedRow(line=line, actor_id=None, status="created"))
             continue
         actor = _new_actor(uow, body, identifier, nace)
         seen[key] = actor
         uow.emit(_actor_state(ActorRegistered, actor), subject=actor.id)
         report.created += 1
         report.imported.append(ImportedRow(line=line, actor_id=actor.id, status="created"))
-    await uow.commit()
+    if not dry_run:
+        await uow.commit()
     return report
 
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
+from kraftsamla_common.auth import KeyRecord
 from kraftsamla_common.i18n import Messages
 from kraftsamla_common.wording import worded
 
@@ -15,6 +16,7 @@ from ..domain.wording import english_one, parts_json, stored
 from ..persistence.tables import Application, Assessment, Delivery, Reassessment
 from ..persistence.tables import Rubric as RubricRow
 from ..schemas import (
+    ApiKeyPublic,
     ApplicationPublic,
     AssessmentPublic,
     ConflictPublic,
@@ -234,4 +236,22 @@ def delivery_public(d: Delivery) -> DeliveryPublic:
         log=d.log,
         created_at=d.created_at,
         delivered_at=d.delivered_at,
+    )
+
+
+def api_key_public(record: KeyRecord) -> ApiKeyPublic:
+    return ApiKeyPublic(
+        name=record.name,
+        role=record.role.value,
+        source=record.source,
+        organisation=record.organisation,
+        state=record.state(),
+        expires=record.expires,
+        revoked=record.revoked,
+        revoked_at=record.revoked_at,
+        revoked_by=record.revoked_by,
+        created_at=record.created_at,
+        created_by=record.created_by,
+        ends_with=record.ends_with,
+        origin=record.origin,
     )

@@ -28,6 +28,8 @@ RubricScope = Annotated[Scope, Depends(region_scope(Role.ADMIN))]
 AdminScope = Annotated[Scope, Depends(region_scope(Role.ADMIN))]
 """Region administrators: assigning applications to assessors."""
 WebhookScope = Annotated[Scope, Depends(region_scope(Role.ADMIN, Role.INTEGRATOR))]
+KeysScope = Annotated[Scope, Depends(region_scope(Role.OPERATOR, Role.ADMIN))]
+"""The region's API keys: its administrators, and the platform operator."""
 
 IdempotencyKey = Annotated[
     str | None,

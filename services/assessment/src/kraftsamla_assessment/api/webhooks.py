@@ -75,6 +75,16 @@ async def list_deliveries(
     return DeliveriesPublic(data=[delivery_public(d) for d in rows], count=total)
 
 
+@router.post("/webhooks/{webhook_id}/ping", response_model=DeliveryPublic)
+async def ping_webhook(webhook_id: UUID, scope: WebhookScope, uow: UowDep) -> DeliveryPublic:
+    """Send a test event (``webhook.ping``; on the bus ``assessment.webhook.ping.v1``) to the
+    webhook now, signed as every delivery is, and answer its delivery as the delivery log keeps it:
+    ``delivered`` with the endpoint's status code, or ``failed`` with the status code or the error
+    (a refused destination, a timeout), and the attempt's time and duration. Not retried by itself."""
+    d = await webhooks.ping_webhook(uow, webhook_id, only_source=own_source(scope))
+    return delivery_public(d)
+
+
 @router.post("/webhooks/{webhook_id}/deliveries/{delivery_id}/retry", response_model=DeliveryPublic)
 async def retry_delivery(
     webhook_id: UUID, delivery_id: UUID, scope: WebhookScope, uow: UowDep

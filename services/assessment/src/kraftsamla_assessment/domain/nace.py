@@ -1,16 +1,17 @@
 """NACE Rev. 2 divisions as the assessment reads them: official names in Swedish (SNI 2007),
 Finnish (TOL 2008), Norwegian (SN2007) and English, the English names of their groups (Eurostat's,
-from python-stdnum), and the everyday words for each activity (``data/nace.json``)."""
+from python-stdnum), and the everyday words for each activity (the platform's one copy of them,
+``kraftsamla_common/data/nace.json``, read through :mod:`kraftsamla_common.nace`)."""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 from stdnum import numdb
+
+from kraftsamla_common.nace import own_data
 
 
 @dataclass(frozen=True)
@@ -22,12 +23,6 @@ class Division:
     """Its name in every language there is."""
     terms: tuple[str, ...]
     """Everyday words for the activity, in sv, fi, en and no."""
-
-
-@cache
-def _data() -> dict[str, dict[str, dict[str, object]]]:
-    text = resources.files(__package__).joinpath("data/nace.json").read_text("utf-8")
-    return {k: v for k, v in json.loads(text).items() if not k.startswith("_")}
 
 
 @cache
@@ -52,7 +47,7 @@ def division(code: str) -> Division | None:
     english = _english().get(digits)
     if english is None:
         return None
-    own = next((v for k, v in _data().items() if k[1:] == digits), {})
+    own = next((v for k, v in own_data().items() if k[1:] == digits), {})
     names = dict(own.get("name", {}))  # type: ignore[call-overload]
     terms = own.get("terms", {})
     return Division(

@@ -1,5 +1,5 @@
 """Integrators' webhook subscriptions and their delivery logs (the deliveries themselves are queued
-and sent by ``webhook_delivery``).
+and sent by ``webhook_delivery``), and test pings sent at once.
 
 A subscription's URL must lead to a public address (or one the operator allows,
 ``domain.destinations``), checked here and again at every delivery. Its signing secret is answered
@@ -13,22 +13,24 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 from uuid import UUID
 
+from opentelemetry import propagate
 from sqlalchemy import func, select, update
 
 from kraftsamla_common import metrics
 from kraftsamla_common.db import ALL_REGIONS
 from kraftsamla_common.errors import Forbidden, NotFound, Unprocessable, said
-from kraftsamla_common.events import new_id, utcnow
+from kraftsamla_common.events import WebhookPinged, new_id, utcnow
 from kraftsamla_common.messaging import UnitOfWork
 from kraftsamla_common.service import Page, ServiceContext
 
 from ..adapters.destinations import Refused, Resolver, check_registration, system_resolver
 from ..adapters.secret_box import InvalidToken, box_for
-from ..adapters.webhooks import new_secret
+from ..adapters.webhooks import WebhookSender, new_secret
 from ..domain.destinations import AllowedDestinations, endpoint_of
 from ..persistence.tables import Delivery, Webhook
 from ..schemas import WebhookCreate
 from .applications import check_source
+from .webhook_delivery import body_of
 
 log = logging.getLogger(__name__)
 
@@ -173,6 +175,71 @@ async def retry_delivery(
         d.state, d.attempts, d.next_attempt_at = "pending", 0, utcnow()
     await uow.commit()
     return d
+
+
+PING = "webhook.ping"
+"""The webhook event type of a test ping (bus event ``assessment.webhook.ping.v1``)."""
+
+
+async def ping_webhook(
+    uow: UnitOfWork, webhook_id: UUID, *, only_source: str | None, resolver: Resolver = system_resolver
+) -> Delivery:
+    """Send a signed test event to the webhook now, as any delivery is sent (its destination checked
+    again, signed with its secret), and keep it in the delivery log with its outcome: ``delivered``
+    on a 2xx answer, else ``failed`` (a ping is not retried by itself; the log's retry sends it
+    again). The database is not held while the endpoint answers."""
+    hook = await _webhook(uow, webhook_id, only_source)
+    uow.session.expunge(hook)
+    await uow.session.rollback()  # the read's transaction ends: no connection held while sending
+    env = uow.emit(
+        WebhookPinged(webhook_id=UUID(hook.id), event_types=list(hook.event_types)), subject=hook.id
+    )
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    now = utcnow()
+    delivery = Delivery(
+        id=str(new_id()),
+        webhook_id=hook.id,
+        region=uow.region,
+        event_id=str(env.id),
+        event_type=PING,
+        payload=body_of(env, PING),
+        state="pending",
+        attempts=0,
+        next_attempt_at=now,
+        last_status_code=None,
+        last_error=None,
+        log=[],
+        traceparent=carrier.get("traceparent"),
+        created_at=now,
+        delivered_at=None,
+    )
+    sender = WebhookSender(
+        uow.settings.webhook_timeout_seconds,
+        allowed=AllowedDestinations.of(uow.settings.webhook_allowed_hosts),
+        box=box_for(uow.settings.secrets_key),
+        resolver=resolver,
+    )
+    async with sender:
+        entry = await sender.send(delivery, hook)
+    delivered = 200 <= entry.get("status_code", 0) < 300
+    delivery.attempts = 1
+    delivery.log = [entry]
+    delivery.last_status_code = entry.get("status_code")
+    delivery.last_error = entry.get("error")
+    delivery.state = "delivered" if delivered else "failed"
+    delivery.delivered_at = utcnow() if delivered else None
+    uow.session.add(delivery)
+    await uow.commit()
+    metrics.webhook_deliveries.add(
+        1,
+        {
+            "region": uow.region,
+            "endpoint": endpoint_of(hook.url),
+            "outcome": "delivered" if delivered else "failed",
+        },
+    )
+    return delivery
 
 
 async def seal_secrets(ctx: ServiceContext) -> None:

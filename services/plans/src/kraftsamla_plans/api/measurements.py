@@ -5,16 +5,26 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Query, Response, status
+from fastapi import Query, Request, Response, status
 
 from kraftsamla_common.auth import LeadScope, ReadScope
 from kraftsamla_common.events import Code, utcnow
 from kraftsamla_common.exports import TABLE_RESPONSES, FormatPath, ReaderLanguage, table_response
+from kraftsamla_common.imports import XLSX
 from kraftsamla_common.service import PageDep, UowDep, region_router
 
 from ..adapters.exports import measurements_table, strength_area_name
+from ..domain.measurements import ImportMode
 from ..persistence.tables import ActionPlan, IndicatorMeasurement
-from ..schemas import MeasurementCreate, MeasurementPublic, MeasurementsPublic, MeasurementUpdate
+from ..schemas import (
+    MeasurementCreate,
+    MeasurementImportedPublic,
+    MeasurementImportErrorPublic,
+    MeasurementImportPublic,
+    MeasurementPublic,
+    MeasurementsPublic,
+    MeasurementUpdate,
+)
 from ..usecases import measurements
 from ..usecases.measurements import measurement_fields
 
@@ -48,6 +58,84 @@ async def record_measurement(
     if not created:
         response.status_code = status.HTTP_200_OK
     return _public(m, plan)
+
+
+@router.post(
+    "/action-plans/{plan_id}/measurements/import",
+    response_model=MeasurementImportPublic,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                XLSX: {"schema": {"type": "string", "format": "binary"}},
+            },
+            "description": "A CSV file (UTF-8; comma, semicolon or tab separated) or an Excel workbook "
+            "(XLSX, its first sheet) with a header line: sub_goal_id, year, value, and optionally "
+            "measured_on, source, note (or delmål/välitavoite, år/vuosi, värde/arvo, källa/lähde…). "
+            "A value may use a decimal comma; dates are read as dates; formulas are not evaluated (a "
+            "cell holding one is a bad row).",
+        }
+    },
+    responses={
+        413: {"description": "More than 5 MB (an XLSX unpacking to more than 50 MB) or 10,000 rows"},
+        422: {
+            "description": "In all_or_nothing mode: some rows are bad (``errors`` lists line, field and "
+            "reason); nothing was recorded. Also a file that is neither CSV nor XLSX"
+        },
+    },
+)
+async def import_measurements(
+    plan_id: UUID,
+    request: Request,
+    scope: LeadScope,
+    uow: UowDep,
+    mode: Annotated[
+        ImportMode,
+        Query(description="all_or_nothing: record every row or none; valid_rows: record the good rows"),
+    ] = "all_or_nothing",
+    dry_run: Annotated[
+        bool, Query(description="Check every row and report what an import would do; write nothing")
+    ] = False,
+) -> MeasurementImportPublic:
+    """Record many values of the plan's sub-goals at once, from CSV or XLSX, in one transaction:
+    one row per sub-goal and year. The sub-goals must be those of the plan's latest published
+    version; a value already recorded for a sub-goal and year is corrected. Every bad row is
+    reported with its line, the field and the reason: in ``all_or_nothing`` mode (the default) one
+    bad row means nothing is recorded (422, with the report), in ``valid_rows`` mode the good rows
+    are recorded (200). ``dry_run=true`` checks every row and reports what an import would do, and
+    writes nothing. Each value written is announced as ``plans.indicator.measured.v1``."""
+    r = await measurements.import_measurements(
+        uow,
+        plan_id,
+        await request.body(),
+        content_type=request.headers.get("content-type"),
+        mode=mode,
+        dry_run=dry_run,
+        by=scope.principal.name,
+    )
+    return MeasurementImportPublic(
+        mode=r.mode,
+        dry_run=r.dry_run,
+        rows=r.rows,
+        created=r.created,
+        corrected=r.corrected,
+        rejected=r.rejected,
+        imported=[
+            MeasurementImportedPublic(
+                line=i.line,
+                sub_goal_id=i.sub_goal_id,
+                year=i.year,
+                value=i.value,
+                status=i.status,
+                measurement_id=UUID(i.measurement_id) if i.measurement_id else None,
+            )
+            for i in r.imported
+        ],
+        errors=[
+            MeasurementImportErrorPublic(line=e.line, field=e.field, message=e.message) for e in r.errors
+        ],
+    )
 
 
 @router.get("/action-plans/{plan_id}/measurements", response_model=MeasurementsPublic)

@@ -8,6 +8,7 @@ from datetime import date
 from kraftsamla_common.events import ActionPlanContent
 
 from .documents import ItemsDiff, items_diff
+from .indicators import indicator_code_errors
 from .problems import Problem, duplicates, problem
 from .review import REVISION_INTERVAL
 
@@ -47,7 +48,7 @@ def content_errors(plan: ActionPlanContent) -> list[Problem]:
                     f"no initiative {entry.initiative_id!r} in this plan",
                 )
             )
-    return errors
+    return errors + indicator_code_errors(plan)
 
 
 def publish_errors(plan: ActionPlanContent, today: date) -> list[Problem]:

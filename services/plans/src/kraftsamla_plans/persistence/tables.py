@@ -170,3 +170,20 @@ class ProgrammeChecklist(Base):
     evaluated_at: Mapped[datetime] = mapped_column(UtcDateTime())
     valid_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
     criteria: Mapped[list[Any]] = mapped_column(JSON)
+
+
+class SelfAssessment(Base):
+    """A programme's RIS3 self-assessment of a year (the JRC's RIS3 Assessment Wheel): one per
+    programme and year, replaced whole when written again."""
+
+    __tablename__ = "self_assessments"
+    __table_args__ = (UniqueConstraint("programme_id", "year"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), index=True)
+    programme_id: Mapped[str] = mapped_column(ForeignKey("programmes.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    scores: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """``{factor key: {"score": 0–5, "comment": …}}`` for the eighteen factors."""
+    recorded_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -4,18 +4,21 @@ each announced as ``plans.indicator.measured.v1``."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from dataclasses import dataclass, field
+from typing import Any, Literal, NamedTuple
 from uuid import UUID
 
+from pydantic import ValidationError
 from sqlalchemy import func, select
 
 from kraftsamla_common.errors import NotFound, Unprocessable
 from kraftsamla_common.events import Code, IndicatorMeasured, SubGoal, new_id, utcnow
 from kraftsamla_common.exports import EXPORT_PAGE, within_bound
+from kraftsamla_common.imports import read_table
 from kraftsamla_common.messaging import UnitOfWork
 from kraftsamla_common.service import Page
 
-from ..domain.measurements import measurement_errors
+from ..domain.measurements import ImportMode, RowError, TableFormatError, measurement_errors, measurement_rows
 from ..persistence.queries import published_contents
 from ..persistence.tables import ActionPlan, IndicatorMeasurement
 from ..schemas import MeasurementCreate, MeasurementUpdate
@@ -72,29 +75,152 @@ async def record_measurement(
     errors = measurement_errors(published[0] if published else None, body.sub_goal_id)
     if errors:
         raise Unprocessable("The measurement cannot be recorded.", errors)
-    m = await uow.session.scalar(
-        select(IndicatorMeasurement).where(
-            IndicatorMeasurement.action_plan_id == plan.id,
-            IndicatorMeasurement.sub_goal_id == body.sub_goal_id,
-            IndicatorMeasurement.year == body.year,
-        )
-    )
-    created = m is None
-    if m is None:
-        m = IndicatorMeasurement(
-            id=str(new_id()),
-            region=uow.region,
-            action_plan_id=plan.id,
-            sub_goal_id=body.sub_goal_id,
-            year=body.year,
-            created_at=utcnow(),
-        )
-        uow.session.add(m)
+    m, created = await _value_of(uow, plan, body.sub_goal_id, body.year)
     _measured(m, body, by)
     _announce(uow, m, plan)
     await refresh_checklists(uow)
     await uow.commit()
     return m, plan, created
+
+
+async def _value_of(
+    uow: UnitOfWork, plan: ActionPlan, sub_goal_id: str, year: int
+) -> tuple[IndicatorMeasurement, bool]:
+    """The value recorded for the sub-goal and year, or a new one added to the session; and whether it is new."""
+    m = await uow.session.scalar(
+        select(IndicatorMeasurement).where(
+            IndicatorMeasurement.action_plan_id == plan.id,
+            IndicatorMeasurement.sub_goal_id == sub_goal_id,
+            IndicatorMeasurement.year == year,
+        )
+    )
+    if m is not None:
+        return m, False
+    m = IndicatorMeasurement(
+        id=str(new_id()),
+        region=uow.region,
+        action_plan_id=plan.id,
+        sub_goal_id=sub_goal_id,
+        year=year,
+        created_at=utcnow(),
+    )
+    uow.session.add(m)
+    return m, True
+
+
+@dataclass
+class ImportedValue:
+    line: int
+    sub_goal_id: str
+    year: int
+    value: float
+    status: Literal["created", "corrected"]
+    measurement_id: str | None
+    """None in a dry run for a value that would be created."""
+
+
+@dataclass
+class MeasurementImport:
+    """What an import of values did with each line: the values it recorded or corrected, the bad lines."""
+
+    mode: ImportMode
+    dry_run: bool
+    rows: int
+    rejected: int
+    errors: list[RowError]
+    created: int = 0
+    corrected: int = 0
+    imported: list[ImportedValue] = field(default_factory=list)
+
+
+def _row_errors(line: int, exc: ValidationError) -> list[RowError]:
+    return [
+        RowError(line=line, field=str(e["loc"][0]) if e.get("loc") else None, message=e.get("msg", ""))
+        for e in exc.errors()
+    ]
+
+
+async def import_measurements(
+    uow: UnitOfWork,
+    plan_id: UUID,
+    raw: bytes,
+    *,
+    content_type: str | None,
+    mode: ImportMode,
+    dry_run: bool,
+    by: str,
+) -> MeasurementImport:
+    """Record many values of the plan's sub-goals at once from a CSV or XLSX table (sub-goal, year,
+    value; optionally measured_on, source, note), in one transaction. Every bad row is reported by
+    line and field; ``all_or_nothing`` refuses the whole file for one bad row (422), ``valid_rows``
+    records the good ones; a dry run checks every row and writes nothing. A value for a sub-goal and
+    year already recorded is corrected; each value written is announced as ``plans.indicator.measured.v1``."""
+    plan = await find_document(uow, ACTION_PLANS, plan_id)
+    table = read_table(raw, content_type)
+    try:
+        rows = measurement_rows(table.header, [(r.line, r.cells, r.formulas) for r in table.rows])
+    except TableFormatError as exc:
+        raise Unprocessable(
+            f"The file cannot be read: {exc}.", [{"pointer": "", "message": str(exc)}]
+        ) from None
+    published = (await published_contents(uow.session, [plan])).get(plan.id)
+    content = published[0] if published else None
+    errors: list[RowError] = []
+    good: list[tuple[int, MeasurementCreate]] = []
+    seen: dict[tuple[str, int], int] = {}
+    for line, row, problems in rows:
+        if problems:
+            errors += [RowError(line, p["pointer"].lstrip("/") or None, p["message"]) for p in problems]
+            continue
+        try:
+            body = MeasurementCreate.model_validate(row)
+        except ValidationError as exc:
+            errors += _row_errors(line, exc)
+            continue
+        wrong = measurement_errors(content, body.sub_goal_id)
+        if wrong:
+            errors += [RowError(line, p["pointer"].lstrip("/"), p["message"]) for p in wrong]
+            continue
+        key = (body.sub_goal_id, body.year)
+        if key in seen:
+            errors.append(RowError(line, None, f"the sub-goal and year are already on line {seen[key]}"))
+            continue
+        seen[key] = line
+        good.append((line, body))
+    rejected = len({e.line for e in errors})
+    if errors and mode == "all_or_nothing" and not dry_run:
+        raise Unprocessable(
+            f"{rejected} of {len(rows)} rows are bad; nothing was recorded. Correct them, or import with "
+            "mode=valid_rows to record the good rows.",
+            [e._asdict() for e in errors],
+        )
+    report = MeasurementImport(mode=mode, dry_run=dry_run, rows=len(rows), rejected=rejected, errors=errors)
+    for line, body in good:
+        if dry_run:
+            existing = await uow.session.scalar(
+                select(IndicatorMeasurement.id).where(
+                    IndicatorMeasurement.action_plan_id == plan.id,
+                    IndicatorMeasurement.sub_goal_id == body.sub_goal_id,
+                    IndicatorMeasurement.year == body.year,
+                )
+            )
+            created, ident = existing is None, existing
+        else:
+            m, created = await _value_of(uow, plan, body.sub_goal_id, body.year)
+            _measured(m, body, by)
+            _announce(uow, m, plan)
+            ident = m.id
+        report.created += created
+        report.corrected += not created
+        report.imported.append(
+            ImportedValue(
+                line, body.sub_goal_id, body.year, body.value, "created" if created else "corrected", ident
+            )
+        )
+    if not dry_run and good:
+        await refresh_checklists(uow)
+        await uow.commit()
+    return report
 
 
 async def list_measurements(

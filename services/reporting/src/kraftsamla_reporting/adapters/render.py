@@ -143,6 +143,20 @@ def _charts(c: ReportContentPublic, t: Labels, f: Formats) -> dict[str, Markup]:
                 ],
             )
         )
+    wheel = c.self_assessment
+    if wheel is not None:
+        factors = [f for step in wheel.steps for f in step.factors]
+        series = [charts.Series(str(wheel.year), [float(f.score) for f in factors])]
+        if wheel.previous_year is not None:
+            series.append(
+                charts.Series(
+                    str(wheel.previous_year),
+                    [float(f.previous) if f.previous is not None else 0.0 for f in factors],
+                )
+            )
+        out["wheel"] = Markup(
+            charts.radar(t("self_assessment"), [t(f"wheel_factor_{f.key}") for f in factors], series)
+        )
     return out
 
 

@@ -175,3 +175,66 @@ def _name_lines(name: str, x: float, y: float, width: float) -> str:
         f'<text x="{x:.1f}" y="{y + 10 * i:.1f}" fill="#fff" font-size="9">{escape(line)}</text>'
         for i, line in enumerate(wrap(name, int(width / 4.8), 4))
     )
+
+
+def radar(
+    title: str,
+    axes: Sequence[str],
+    series: Sequence[Series],
+    *,
+    peak: float = 5.0,
+    rings: int = 5,
+    width: int = 720,
+) -> str:
+    """A spider chart: one spoke per axis (clockwise from the top), rings at each whole step up to
+    ``peak``, one closed polygon per series (the first drawn last, on top), a legend above."""
+    height = width * 0.82
+    cx, cy = width / 2, 40 + (height - 40) / 2
+    radius = min(width / 2 - 150, (height - 40) / 2 - 34)
+    n = max(len(axes), 3)
+
+    def point(i: int, value: float) -> tuple[float, float]:
+        angle = -math.pi / 2 + 2 * math.pi * i / n
+        share = 0.0 if not math.isfinite(value) else min(max(value / peak, 0.0), 1.0)
+        return cx + radius * share * math.cos(angle), cy + radius * share * math.sin(angle)
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart radar" role="img" '
+        f'viewBox="0 0 {width} {height:.0f}" width="100%" {FONT} font-size="11"><title>{escape(title)}</title>'
+    ]
+    x = 8.0
+    for k, s in enumerate(series):
+        colour = PALETTE[k % len(PALETTE)]
+        dash = "" if k == 0 else ' stroke-dasharray="5 3"'
+        out.append(
+            f'<rect x="{x:.0f}" y="8" width="12" height="12" fill="{colour}" fill-opacity=".35" stroke="{colour}"{dash}/>'
+        )
+        out.append(f'<text x="{x + 16:.0f}" y="18" font-size="12">{escape(s.name)}</text>')
+        x += 28 + 7 * len(s.name)
+    for ring in range(1, rings + 1):
+        pts = " ".join(f"{px:.1f},{py:.1f}" for px, py in (point(i, peak * ring / rings) for i in range(n)))
+        out.append(f'<polygon points="{pts}" fill="none" stroke="#d5dde5"/>')
+        lx, ly = point(0, peak * ring / rings)
+        out.append(
+            f'<text x="{lx + 3:.1f}" y="{ly + 4:.1f}" fill="#6b7b8c" font-size="9">{ring * peak / rings:g}</text>'
+        )
+    for i, label in enumerate(axes):
+        ex, ey = point(i, peak)
+        out.append(f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{ex:.1f}" y2="{ey:.1f}" stroke="#d5dde5"/>')
+        tx, ty = cx + (ex - cx) * 1.08, cy + (ey - cy) * 1.08
+        anchor = "middle" if abs(tx - cx) < 8 else ("start" if tx > cx else "end")
+        out.append(
+            _lines(wrap(label, 22, 2), tx, ty, 12, f'text-anchor="{anchor}" dominant-baseline="middle"')
+        )
+    for k in reversed(range(len(series))):
+        s = series[k]
+        colour = PALETTE[k % len(PALETTE)]
+        pts = " ".join(f"{px:.1f},{py:.1f}" for px, py in (point(i, v) for i, v in enumerate(s.values)))
+        dash = "" if k == 0 else ' stroke-dasharray="5 3"'
+        opacity = ".25" if k == 0 else ".08"
+        out.append(
+            f'<polygon points="{pts}" fill="{colour}" fill-opacity="{opacity}" stroke="{colour}" '
+            f'stroke-width="2"{dash}><title>{escape(s.name)}</title></polygon>'
+        )
+    out.append("</svg>")
+    return "".join(out)

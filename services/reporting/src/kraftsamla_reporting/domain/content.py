@@ -333,6 +333,35 @@ class CriterionLine:
     missing: list[Evidence]
 
 
+@dataclass(kw_only=True)
+class WheelFactorLine:
+    key: str
+    score: int
+    comment: str
+    previous: int | None = None
+    """The factor's score in the earlier year shown, if any."""
+
+
+@dataclass(kw_only=True)
+class WheelStepLine:
+    step: int
+    key: str
+    mean: float
+    previous_mean: float | None = None
+    factors: list[WheelFactorLine] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class SelfAssessmentLine:
+    """The current programme's latest RIS3 self-assessment (the RIS3 Assessment Wheel), beside the
+    latest earlier year's."""
+
+    programme_id: UUID
+    year: int
+    previous_year: int | None = None
+    steps: list[WheelStepLine] = field(default_factory=list)
+
+
 # --------------------------------------------------------------------------- 9 local plans
 
 
@@ -398,5 +427,6 @@ class ReportContent:
     agenda2030: Agenda2030 | None = None
     indicators: list[IndicatorLine] = field(default_factory=list)
     eu_criteria: list[CriterionLine] = field(default_factory=list)
+    self_assessment: SelfAssessmentLine | None = None
     local_plans: LocalPlans | None = None
     actors: ActorCounts

@@ -128,6 +128,16 @@ class ChecklistIn:
 
 
 @dataclass(frozen=True)
+class SelfAssessmentIn:
+    """A programme's RIS3 self-assessment of a year, as the plans service announced it."""
+
+    programme_id: str
+    year: int
+    scores: dict[str, Any]
+    """``{factor key: {"score": 0–5, "comment": …}}``."""
+
+
+@dataclass(frozen=True)
 class LocalPlanIn:
     local_plan_id: str
     version: int
@@ -185,3 +195,4 @@ class ReportInputs:
     local_plans: Sequence[LocalPlanIn] = ()
     opted_in: bool = False
     checklists: Sequence[ChecklistIn] = ()
+    self_assessments: Sequence[SelfAssessmentIn] = ()

@@ -14,7 +14,7 @@ from .activities import activities_in
 from .agenda2030 import agenda2030_of
 from .common import area_codes, language_of, plan_refs
 from .content import HELIX_KEYS, ActorCounts, BuiltFrom, Period, ReportContent, SourceMark
-from .eu_criteria import eu_criteria
+from .eu_criteria import eu_criteria, self_assessment_of
 from .geography import geography_of
 from .indicators import indicator_lines
 from .inputs import ReportInputs
@@ -68,6 +68,7 @@ def build_report(
         agenda2030=agenda2030_of(inputs),
         indicators=indicators,
         eu_criteria=eu_criteria(inputs),
+        self_assessment=self_assessment_of(inputs),
         local_plans=local_plans_of(inputs, codes),
         actors=actor_counts(inputs),
     )

@@ -59,6 +59,18 @@ class KnownChecklist(Base):
     """``[{"number", "key", "title", "status", "evidence": [finding], "missing": [finding]}]``."""
 
 
+class KnownSelfAssessment(Base):
+    """A programme's RIS3 self-assessment of a year (the RIS3 Assessment Wheel), as last announced."""
+
+    __tablename__ = "rm_self_assessments"
+    programme_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), index=True)
+    scores: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """``{factor key: {"score": 0–5, "comment": …}}``."""
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class KnownPlanPublication(Base):
     """Every published version of every action plan: when plans were revised."""
 
@@ -267,6 +279,7 @@ READ_MODELS = (
     KnownProgramme,
     KnownPlanVersion,
     KnownPlanPublication,
+    KnownSelfAssessment,
     KnownMeasurement,
     KnownLocalPlan,
     KnownRegion,

@@ -26,6 +26,7 @@ from ..domain.inputs import (
     ReassessmentIn,
     RegionIn,
     ReportInputs,
+    SelfAssessmentIn,
     SourceIn,
     StrengthAreaIn,
 )
@@ -44,6 +45,7 @@ from ..persistence.tables import (
     KnownProgramme,
     KnownReassessment,
     KnownRegion,
+    KnownSelfAssessment,
     Sharing,
     SourceMark,
 )
@@ -223,5 +225,9 @@ async def load_inputs(session: AsyncSession, region: str) -> ReportInputs:
                 criteria=[ChecklistCriterion.model_validate(x) for x in c.criteria],
             )
             for c in await _all(session, KnownChecklist, region)
+        ],
+        self_assessments=[
+            SelfAssessmentIn(programme_id=a.programme_id, year=a.year, scores=a.scores)
+            for a in await _all(session, KnownSelfAssessment, region)
         ],
     )

@@ -19,6 +19,7 @@ from kraftsamla_common.events import (
     IndicatorMeasured,
     LocalPlanPublished,
     ProgrammeState,
+    SelfAssessmentRecorded,
 )
 from kraftsamla_common.messaging import UnitOfWork
 
@@ -31,6 +32,7 @@ from ..persistence.tables import (
     KnownPlanPublication,
     KnownPlanVersion,
     KnownProgramme,
+    KnownSelfAssessment,
 )
 from .due import record_change
 
@@ -186,5 +188,29 @@ async def keep_cycle(uow: UnitOfWork, event: Envelope[CyclePlanned]) -> None:
     }
     await keep_latest(
         uow.session, KnownCycle, "cycle_id", values, region=uow.region, when=utc(event.time), gone=False
+    )
+    await record_change(event, uow)
+
+
+async def keep_self_assessment(uow: UnitOfWork, event: Envelope[SelfAssessmentRecorded]) -> None:
+    """Keep each programme's self-assessment of each year as last recorded; an older recording
+    arriving late changes nothing."""
+    d = event.data
+    stmt = insert(uow.session, KnownSelfAssessment)
+    await upsert(
+        uow.session,
+        KnownSelfAssessment,
+        ["programme_id", "year"],
+        {
+            "programme_id": str(d.programme_id),
+            "year": d.year,
+            "region": uow.region,
+            "scores": {k: v.model_dump(mode="json") for k, v in d.scores.items()},
+            "recorded_at": utc(d.recorded_at),
+        },
+        where=and_(
+            KnownSelfAssessment.region == uow.region,
+            KnownSelfAssessment.recorded_at <= stmt.excluded.recorded_at,
+        ),
     )
     await record_change(event, uow)
