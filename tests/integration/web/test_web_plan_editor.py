@@ -166,7 +166,12 @@ async def test_a_priority_moved_previewed_published_and_followed_to_its_reassess
         await page.wait_for_load_state()
         await page.fill("#f-sub_goals-0-title-sv", "Fler vätgasföretag")
         await page.fill("#f-sub_goals-0-indicator-name", "Företag som får stöd")
-        await page.fill("#f-sub_goals-0-indicator-code", "rco01")
+        # The code is written, or picked from the ERDF common indicators (a <datalist>: no script).
+        code = page.locator("#f-sub_goals-0-indicator-code")
+        assert await code.get_attribute("list") == "erdf-indicators"
+        assert await page.locator("#erdf-indicators option[value=RCO01]").count() == 1
+        assert await page.locator("#erdf-indicators option").count() > 100
+        await code.fill("rco01")
         await page.fill("#f-sub_goals-0-target", "12")
         await page.click("#save")
         await page.wait_for_load_state()

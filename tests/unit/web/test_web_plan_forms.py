@@ -189,7 +189,14 @@ def test_the_plans_service_s_own_findings_are_worded_here_at_their_fields() -> N
     wrong = {
         **PLAN,
         "priorities": [{**PLAN["priorities"][0], "valid_until": "2025-01-01"}],
-        "sub_goals": [{**PLAN["sub_goals"][0], "baseline_year": None, "target_year": None}],
+        "sub_goals": [
+            {
+                **PLAN["sub_goals"][0],
+                "baseline_year": None,
+                "target_year": None,
+                "indicator": {"name": "Något", "code": "RCO999"},
+            }
+        ],
         "policy_mix": {
             "initiatives": [
                 {**PLAN["policy_mix"]["initiatives"][0], "end_year": 2020, "priority_ids": ["x"]}
@@ -211,6 +218,7 @@ def test_the_plans_service_s_own_findings_are_worded_here_at_their_fields() -> N
     said = forms.errors_at_fields(content_errors(content), names, t)
     assert said["sub_goals.0.baseline_year"] == "Ett utgångsvärde behöver året då det mättes."
     assert said["sub_goals.0.target_year"] == "Ett målvärde behöver året då det ska nås."
+    assert said["sub_goals.0.indicator.code"].startswith("Koden är inte en av Erufs gemensamma indikatorer")
     # Pydantic's kinds of error, and one of no field of the form.
     said = forms.errors_at_fields(
         [

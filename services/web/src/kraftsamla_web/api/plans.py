@@ -372,10 +372,11 @@ async def plan_diff(
     version and the draft), each change a sentence."""
     openable(page, region)
     before, after = _version(from_, "latest"), _version(to, "draft")
+    known = None
     if before == "latest":
-        plan, _ = await calls.current_draft(page.services, region, plan_id)
-        before = plan.current_version if plan.current_version else "draft"
-    found = await calls.load_diff(page.services, region, plan_id, before, after)
+        known, _ = await calls.current_draft(page.services, region, plan_id)
+        before = known.current_version if known.current_version else "draft"
+    found = await calls.load_diff(page.services, region, plan_id, before, after, plan=known)
     t, plan = page.t, found.plan
     sentences = diff_sentences(
         t,

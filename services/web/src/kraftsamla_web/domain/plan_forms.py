@@ -636,6 +636,8 @@ def error_key(error: Mapping[str, Any]) -> str | None:
         return "plans_error_unknown_priority"
     if message.startswith("no initiative ") and message.endswith("in this plan"):
         return "plans_error_unknown_initiative"
+    if "is not one of the ERDF common indicators" in message:
+        return "plans_error_indicator_unknown"
     kind = str(error.get("type") or "")
     if kind == "string_pattern_mismatch":
         last = str(error.get("pointer") or "").rsplit("/", 1)[-1]

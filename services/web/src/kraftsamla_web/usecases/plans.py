@@ -1,6 +1,6 @@
 """The action plan pages' calls to the services, made at once where a page can: the list (three), a
-plan (three, and the diff of its draft where it was changed), a step (two; the governance step five, the vision and evaluation steps three), the
-diff (four at most), the preview (three), a save (two), a publish (one), what followed a version
+plan (three, and the diff of its draft where it was changed), a step (two; the governance step five, the vision and evaluation steps four), the
+diff (five at most; its first version from the plan), the preview (three), a save (two), a publish (one), what followed a version
 (one)."""
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ VERSIONS = 500
 """Versions a plan's page lists (a plan is revised twice a year: centuries of them)."""
 CHOICES = 500
 """Groups, actors and people the governance step offers to choose from."""
+INDICATOR_STEPS = (3, 6)
+"""The steps whose indicators may cite an ERDF common indicator by its code (sub-goals, the effect chain)."""
 FOLLOWING = 50
 """Reassessments or reports looked through for the one that followed a version."""
 
@@ -126,7 +128,8 @@ class StepPage:
 async def load_step(services: Services, region: str, plan_id: UUID, number: int) -> StepPage:
     """The plan's draft with its ETag and the region's name; for the governance step the region's
     groups, actors and their people to choose from (actors service); for the vision and
-    evaluation steps the ERDF common indicators (plans service)."""
+    evaluation steps the ERDF common indicators 2021–2027 to pick a code from (the plans
+    service's list, outputs and results: two calls, the list holds more than one answer gives)."""
     calls: list[Any] = [
         services.with_etag("plans", plan_path(region, plan_id)),
         region_settings(services, region),
@@ -138,8 +141,18 @@ async def load_step(services: Services, region: str, plan_id: UUID, number: int)
             services.json("actors", f"{actors}/actors", {"limit": CHOICES}),
             services.json("actors", f"{actors}/people", {"limit": CHOICES}),
         ]
+    if number in INDICATOR_STEPS:
+        listed = f"/plans/regions/{region}/indicators"
+        calls += [
+            services.optional("plans", listed, {"kind": kind, "limit": 100}) for kind in ("output", "result")
+        ]
     (found, etag), settings, *rest = await services.gather(*calls)
     choices: dict[str, list[tuple[str, str]]] = {}
+    indicators: list[tuple[str, str]] = []
+    if number in INDICATOR_STEPS:
+        indicators = [
+            (str(i["code"]), str(i["name"])) for answer in rest if answer for i in answer.get("data") or []
+        ]
     if number == 2:
         groups, actors_found, people = rest
         choices["groups"] = sorted(
@@ -152,7 +165,7 @@ async def load_step(services: Services, region: str, plan_id: UUID, number: int)
                 org = named.get(str(p.get("actor_id")))
                 holders.append((str(p["id"]), f"{p['name']} ({org})" if org else str(p["name"])))
         choices["holders"] = sorted(holders, key=lambda c: c[1].casefold())
-    return StepPage(Plan.model_validate(found), etag, settings, choices, [])
+    return StepPage(Plan.model_validate(found), etag, settings, choices, indicators)
 
 
 async def current_draft(services: Services, region: str, plan_id: UUID) -> tuple[Plan, str | None]:
@@ -186,18 +199,25 @@ async def _content(services: Services, region: str, plan_id: UUID, which: int | 
 
 
 async def load_diff(
-    services: Services, region: str, plan_id: UUID, before: int | str, after: int | str
+    services: Services,
+    region: str,
+    plan_id: UUID,
+    before: int | str,
+    after: int | str,
+    *,
+    plan: Plan | None = None,
 ) -> DiffPage:
     """The plans service's diff of two versions (or a version and the draft), the plan (its draft,
-    its name), the two versions' contents (for the names of what changed), the region's name."""
+    its name; read already where ``plan`` is given), the two versions' contents (for the names of
+    what changed), the region's name: five calls at most, at once."""
     (found, diff, old, new, settings) = await services.gather(
-        services.json("plans", plan_path(region, plan_id)),
+        services.json("plans", plan_path(region, plan_id)) if plan is None else _none(),
         services.json("plans", f"{plan_path(region, plan_id)}/diff", {"from": before, "to": after}),
         _content(services, region, plan_id, before),
         _content(services, region, plan_id, after),
         region_settings(services, region),
     )
-    plan = Plan.model_validate(found)
+    plan = plan if plan is not None else Plan.model_validate(found)
     return DiffPage(
         plan=plan,
         diff=dict(diff),
