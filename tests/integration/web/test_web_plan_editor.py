@@ -277,9 +277,34 @@ async def test_two_people_edit_one_draft_a_viewer_cannot_and_another_region_s_pl
     step = f"/regions/{region}/plans/{plan_id}/steps/4"
     plans = platform.services["plans"]
     api = f"/plans/regions/{region}/action-plans/{plan_id}"
-    ada_context, ada = await _signed_in(browser, platform, "ada", step)
+    ada_context, ada = await _signed_in(browser, platform, "ada", f"/regions/{region}/plans")
     bo_context, bo = await _signed_in(browser, platform, "bo", step)
     try:
+        # Ada starts a new plan: a new strength area of the programme, its code made from its name.
+        await ada.fill("#new-name-sv", "Digitala lösningar")
+        await ada.click("#new-plan-form button[type=submit]")
+        await ada.wait_for_load_state()
+        assert re.fullmatch(rf"{platform.web}/regions/{region}/plans/[0-9a-f-]{{36}}", ada.url), ada.url
+        assert (
+            "Handlingsplanen för Digitala lösningar är påbörjad" in await ada.locator("#flash").inner_text()
+        )
+        assert await ada.locator("#plan-version").inner_text() == "Inte publicerad ännu"
+        await _checked(ada, "plan-new-sv")
+        # The same name again: its code is taken, said at the field, the name kept.
+        await ada.goto(f"{platform.web}/regions/{region}/plans")
+        await ada.fill("#new-name-sv", "Digitala lösningar")
+        await ada.click("#new-plan-form button[type=submit]")
+        await ada.wait_for_load_state()
+        code = ada.locator("#new-code")
+        assert await code.get_attribute("aria-invalid") == "true"
+        said = await ada.locator("#new-code-error").inner_text()
+        assert said == "Programmet har redan ett styrkeområde med koden digitala-losningar: skriv en annan."
+        assert await ada.locator("#new-name-sv").input_value() == "Digitala lösningar"
+        await _checked(ada, "list-refused-sv")
+        listed = await plans.get(f"/plans/regions/{region}/action-plans", headers=headers(region))
+        assert listed.json()["count"] == 2
+        await ada.goto(f"{platform.web}{step}")
+
         # Both read the same draft. Ada moves Vätgas to Spets and describes it; she saves first.
         await ada.select_option("#f-priorities-0-level", "spets")
         await ada.fill("#f-priorities-0-description", "Från förstudie till pilot.")
@@ -368,7 +393,17 @@ async def test_two_people_edit_one_draft_a_viewer_cannot_and_another_region_s_pl
         assert after.headers["ETag"] == before.headers["ETag"]
         assert after.json()["current_version"] == 1
         listed = await plans.get(f"/plans/regions/{region}/action-plans", headers=headers(region))
-        assert listed.json()["count"] == 1
+        assert listed.json()["count"] == 2
+
+        # The list in Finnish, as the viewer reads it.
+        await vera.goto(f"{platform.web}/regions/{region}/plans")
+        await vera.select_option("#language-choice", "fi")
+        await vera.click(".language-form button")
+        await vera.wait_for_load_state()
+        assert (await vera.locator("h1").inner_text()).startswith("Toimenpidesuunnitelmat – ")
+        rows = await vera.locator("table.plans-table tbody").inner_text()
+        assert "Versio 1, " in rows and "Julkaisemattomia muutoksia" in rows and "Ei vielä julkaistu" in rows
+        await _checked(vera, "list-viewer-fi")
 
         # Another region's plan is not there; nor one that does not exist, nor a seventh step.
         r = await plans.post(
