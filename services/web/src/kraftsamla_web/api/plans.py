@@ -182,7 +182,6 @@ class StepState:
     errors: dict[str, str] = field(default_factory=dict)
     conflict: forms.Conflict | None = None
     notes: dict[str, str] = field(default_factory=dict)
-    reload: bool = False
 
 
 def _step(number: int) -> forms.Step:
@@ -218,6 +217,7 @@ async def _step_page(
     t = page.t
     found = await calls.load_step(page.services, region, plan_id, step.number)
     plan = found.plan
+    labels = _labels(plan, found.choices)
     theirs = forms.step_part(step, plan.draft)
     if mine is None:
         state = StepState(forms.form_values(step, plan.draft), theirs, found.etag or "")
@@ -228,9 +228,8 @@ async def _step_page(
         for change in merged.changes:
             name = forms.path_name(change.path, merged.merged)
             if name and change.mine_changed:
-                state.notes[name] = t(
-                    "plans_conflict_note", theirs=forms.shown(t, change.theirs, _field_at(step, change), {})
-                )
+                theirs_shown = forms.shown(t, change.theirs, _field_at(step, change), labels)
+                state.notes[name] = t("plans_conflict_note", theirs=theirs_shown)
     else:
         state = StepState(forms.form_values(step, mine), base if base is not None else theirs, etag or "")
         names = forms.field_names(step, mine)
@@ -239,7 +238,6 @@ async def _step_page(
             state.errors.setdefault("", problem)
         elif not state.errors and status_code >= 400:
             state.errors[""] = t("form_error_unknown")
-    labels = _labels(plan, found.choices)
     shown_part = forms.parse_form(step, state.values)
     return page.render(
         "plan_step.html.j2",
