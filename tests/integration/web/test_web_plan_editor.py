@@ -61,7 +61,7 @@ async def _applications_at_bredd(platform: Platform, region: str) -> tuple[dict[
         )
         return bool(r.json()["count"] >= 1)
 
-    await eventually(plan_known)
+    await eventually(plan_known, timeout=60)
     for n in range(3):
         r = await assessment.post(apps, json=application(n), headers=headers(region, "integrator"))
         assert r.status_code == 201, r.text
@@ -70,7 +70,7 @@ async def _applications_at_bredd(platform: Platform, region: str) -> tuple[dict[
         r = await assessment.get(apps, params={"level": "bredd"}, headers=headers(region, "viewer"))
         return bool(r.json()["count"] == 3)
 
-    await eventually(at_bredd)
+    await eventually(at_bredd, timeout=60)
 
     async def reported() -> int | None:
         r = await platform.services["reporting"].get(
@@ -80,7 +80,7 @@ async def _applications_at_bredd(platform: Platform, region: str) -> tuple[dict[
             return None
         return int(r.json()["number"])
 
-    number = await eventually(reported)
+    number = await eventually(reported, timeout=60)
     r = await assessment.get(apps, headers=headers(region, "viewer"))
     return {a["title"]: a["id"] for a in r.json()["data"]}, number
 
@@ -104,7 +104,7 @@ async def _followed(page: Any, link: str, pattern: str) -> str:
     """Follow a version's link to what followed it; while it is not there yet, look again (bounded)."""
     await page.click(link)
     await page.wait_for_load_state()
-    for _ in range(60):
+    for _ in range(90):
         if re.fullmatch(pattern, page.url):
             return str(page.url)
         assert await page.locator("#pending-text").count() == 1, page.url
@@ -251,7 +251,7 @@ async def test_a_priority_moved_previewed_published_and_followed_to_its_reassess
             await page.reload()
             return await moved.locator("ul.moved a").count() == 3
 
-        await eventually(all_listed, timeout=30, interval=0.5)
+        await eventually(all_listed, timeout=60, interval=0.5)
         heading = await moved.first.locator("h3").inner_text()
         assert heading.startswith("3 ansökningar steg från Bredd till Spets"), heading
         assert await moved.locator("ul.moved a").all_inner_texts() == TITLES
