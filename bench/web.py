@@ -2,7 +2,8 @@
 
 The platform as real processes (NATS, the four services, an OpenID provider, the web
 application), one region loaded through the API with the demo's action plans and N applications,
-one plan published anew (a reassessment that moves applications). A demo assessor signs in by the
+one plan published anew (a reassessment that moves applications), and the region's demo actors,
+groups, people, annual cycle and engagements. A demo assessor signs in by the
 real authorization-code flow (the provider's form posted with httpx), then each page is requested
 ``--repeat`` times, one after another. Server time is the web application's own
 (``Server-Timing: app;dur=…``), calls the services it made for the page (``services;desc="calls=…"``).
@@ -24,7 +25,7 @@ from urllib.parse import urljoin
 import harness
 import httpx
 
-from kraftsamla_local import servers
+from kraftsamla_local import demo, servers
 from kraftsamla_local.people import DEMO_PEOPLE, service_env, web_env
 
 GOAL_MS = {"page_p95": 150, "desk_p95": 250}
@@ -88,6 +89,21 @@ async def measure(http: httpx.AsyncClient, url: str, repeat: int) -> dict[str, A
     }
 
 
+async def load_actors(p: Any) -> None:
+    """The region's actors, groups and their members, people, annual cycle and a year of
+    engagements, as the demo loads them (through the actors API)."""
+    async with p.client("plans") as plans, p.client("actors") as actors:
+        programme = (await plans.get(f"/plans/regions/{harness.RID}/programmes")).json()["data"][0]
+        area_ids = {a["code"]: a["id"] for a in programme["strength_areas"]}
+        actor_ids = {}
+        for actor in harness.REGION["actors"]:
+            r = await actors.post(f"/actors/regions/{harness.RID}/actors", json=actor)
+            if r.status_code not in (200, 201):
+                raise RuntimeError(f"actor: {r.status_code} {r.text[:300]}")
+            actor_ids[actor["identifier"]] = r.json()["id"]
+        await demo.load_partnerships(actors, harness.RID, p.headers("admin"), area_ids, actor_ids)
+
+
 async def bench(database: str, n: int, repeat: int) -> dict[str, Any]:
     person = _person()
     oidc = servers.OidcProvider([person.claims()]).start()
@@ -100,6 +116,7 @@ async def bench(database: str, n: int, repeat: int) -> dict[str, Any]:
             code, plan_id = next(iter(plans.items()))
             await harness.publish_change(p, plan_id, "bredd")
             newest = await harness.wait_reassessments_settled(p, len(plans) + 1)
+            await load_actors(p)
             port = servers.free_port()
             web = servers.ServiceProcess(
                 "web",
@@ -135,6 +152,19 @@ async def bench(database: str, n: int, repeat: int) -> dict[str, Any]:
                         pages["application"] = (
                             await measure(http, f"{region}/applications/{one}", repeat) if one else None
                         )
+                    pages["actors"] = await measure(http, f"{region}/actors", repeat)
+                    if pages["actors"] is not None:
+                        async with p.client("actors", "viewer") as actors:
+                            listed = (await actors.get(f"/actors/regions/{harness.RID}/actors")).json()
+                            groups = (await actors.get(f"/actors/regions/{harness.RID}/groups")).json()
+                        pages["actor"] = await measure(
+                            http, f"{region}/actors/{listed['data'][0]['id']}", repeat
+                        )
+                        pages["partnerships"] = await measure(http, f"{region}/partnerships", repeat)
+                        pages["partnership"] = await measure(
+                            http, f"{region}/partnerships/{groups['data'][0]['id']}", repeat
+                        )
+                        pages["engagements"] = await measure(http, f"{region}/engagements", repeat)
                     plan = f"{region}/plans/{plan_id}"
                     pages["action_plans"] = await measure(http, f"{region}/plans", repeat)
                     if pages["action_plans"] is not None:

@@ -346,6 +346,12 @@ async def test_programme_adoption_strength_areas_and_their_events(
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "adopted" and r.json()["adoption"] == adoption
     assert (await client.post(f"{url}/adopt", json=adoption, headers=headers(region))).status_code == 409
+    # The refusal in the reader's language.
+    again = await client.post(
+        f"{url}/adopt", json=adoption, headers={**headers(region), "Accept-Language": "fi"}
+    )
+    assert again.status_code == 409 and again.headers["content-language"] == "fi"
+    assert again.json()["detail"] == "Ohjelma on jo hyväksytty 2020-11-25."
 
     leader = str(new_id())
     r = await client.get(url, headers=headers(region))
@@ -356,6 +362,13 @@ async def test_programme_adoption_strength_areas_and_their_events(
     )
     # A process leader the actors service has not announced to this region is refused, nothing added.
     assert r.status_code == 422, r.text
+    assert r.json()["detail"] == "The strength area cannot be added."
+    r = await client.post(
+        f"{url}/strength-areas",
+        json=new_area,
+        headers={**headers(region), "If-Match": etag, "Accept-Language": "sv"},
+    )
+    assert r.status_code == 422 and r.json()["detail"] == "Styrkeområdet kan inte läggas till."
     assert [(e["pointer"], e["type"]) for e in r.json()["errors"]] == [
         ("/process_leader_id", "unknown_reference")
     ]

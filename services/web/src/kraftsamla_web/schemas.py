@@ -334,6 +334,188 @@ class Desk(BaseModel):
     gaps: Gaps | None = None
 
 
+# --------------------------------------------------------------------------- actors, partnerships, engagements
+
+
+class MunicipalityName(BaseModel):
+    code: str
+    name: str
+
+
+class ActorSettings(RegionSettings):
+    """The region's settings as the actors pages use them: its municipalities by name too."""
+
+    municipalities: list[MunicipalityName] = []
+    dominance_threshold: float = 0.5
+
+
+class Actor(BaseModel):
+    id: UUID
+    name: str
+    country: str
+    identifier: str
+    helix: str
+    municipality: str | None = None
+    municipality_name: str | None = None
+    nace: str | None = None
+    nace_label: str | None = None
+    size_class: str | None = None
+    merged_into_id: UUID | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ActorsFound(BaseModel):
+    data: list[Actor]
+    count: int
+
+
+class Contact(BaseModel):
+    """A contact person of an actor (``erased``: their personal data is gone, the record stays)."""
+
+    id: UUID
+    actor_id: UUID
+    name: str | None = None
+    role: str | None = None
+    email: str | None = None
+    erased: bool
+    created_at: datetime
+
+
+class ContactList(BaseModel):
+    data: list[Contact]
+    count: int
+
+
+class Member(BaseModel):
+    id: UUID
+    group_id: UUID
+    actor_id: UUID
+    actor_name: str
+    helix: str
+    municipality: str | None = None
+    person_id: UUID | None = None
+    role: str
+    joined_on: date
+    left_on: date | None = None
+    active: bool
+
+
+class MemberList(BaseModel):
+    data: list[Member]
+    count: int
+
+
+class ActorMembership(Member):
+    group_name: str
+    group_kind: str
+    strength_area_id: UUID | None = None
+
+
+class ActorMembershipList(BaseModel):
+    data: list[ActorMembership]
+    count: int
+
+
+class Group(BaseModel):
+    id: UUID
+    kind: str
+    name: str
+    description: str = ""
+    strength_area_id: UUID | None = None
+    members_now: int
+    created_at: datetime
+
+
+class GroupList(BaseModel):
+    data: list[Group]
+    count: int
+
+
+class CountLine(BaseModel):
+    code: str
+    name: str | None = None
+    actors: int
+
+
+class GroupComposition(Composition):
+    """A group's (or the region's) members counted by helix, municipality and industry, with gaps."""
+
+    scope: str
+    at: date
+    groups: int
+    actors: int
+    by_helix: dict[str, int]
+    by_municipality: list[CountLine]
+    by_industry: list[CountLine]
+    dominance_threshold: float
+
+
+class StrengthArea(BaseModel):
+    id: UUID
+    code: str
+    name: dict[str, str | None]
+
+
+class Engagement(BaseModel):
+    id: UUID
+    kind: str
+    title: str
+    held_on: date
+    strength_area_ids: list[UUID] = []
+    municipality: str | None = None
+    cycle_id: UUID | None = None
+    head_count: int = 0
+    participations: int
+
+
+class EngagementList(BaseModel):
+    data: list[Engagement]
+    count: int
+
+
+class CycleFollowUp(BaseModel):
+    id: UUID
+    strength_area_id: UUID | None = None
+    kind: str
+    title: str
+    frequency: str
+    starts_on: date
+    ends_on: date | None = None
+    planned: int
+    held: int
+    meetings: int
+    missed: list[str] = []
+    upcoming: list[str] = []
+
+
+class FollowUp(BaseModel):
+    period_from: date
+    period_to: date
+    cycles: list[CycleFollowUp]
+
+
+class ParticipationFigures(BaseModel):
+    engagements: int
+    participations: int
+    unique_people: int | None = None
+    """None: the service did not register who took part."""
+    unique_actors: int | None = None
+    head_count: int = 0
+
+
+class AreaParticipation(ParticipationFigures):
+    strength_area_id: UUID | None = None
+    strength_area_code: str | None = None
+
+
+class Participation(BaseModel):
+    period_from: date
+    period_to: date
+    total: ParticipationFigures
+    by_strength_area: list[AreaParticipation]
+
+
 # --------------------------------------------------------------------------- action plans
 
 

@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from . import applications, pages, plans, signin
+from . import actors, applications, engagements, pages, partnerships, plans, signin
 
 router = APIRouter()
-for module in (signin, pages, applications, plans):
+for module in (signin, pages, applications, actors, partnerships, engagements, plans):
     router.include_router(module.router)

@@ -119,14 +119,14 @@ def checklist_gaps(t: Messages, checklist: Checklist) -> list[Sentence]:
     return out
 
 
-def partnership_gaps(t: Messages, composition: Composition) -> list[Sentence]:
-    """The region's partnership gaps: no members at all, a helix missing or holding too much, a
-    municipality no member comes from."""
+def partnership_gaps(t: Messages, composition: Composition, empty: str = "gap_empty") -> list[Sentence]:
+    """The region's (or one group's) partnership gaps: no members at all (worded by ``empty``), a
+    helix missing or holding too much, a municipality no member comes from."""
     out: list[Sentence] = []
     for gap in composition.gaps:
         helix = t(f"helix_{gap.helix}") if gap.helix else ""
         if gap.kind == "empty":
-            text = t("gap_empty")
+            text = t(empty)
         elif gap.kind == "helix_missing":
             text = t("gap_helix_missing", helix=helix)
         elif gap.kind == "helix_dominant":
