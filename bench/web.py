@@ -257,6 +257,14 @@ async def bench(database: str, n: int, repeat: int) -> dict[str, Any]:
                 async with httpx.AsyncClient(timeout=60) as http:
                     await sign_in(http, base, admin.sub)
                     pages["desk_admin"] = await measure(http, region, repeat)
+                    plan = f"{region}/plans/{plan_id}"
+                    pages["action_plans"] = await measure(http, f"{region}/plans", repeat)
+                    if pages["action_plans"] is not None:
+                        pages["action_plan"] = await measure(http, plan, repeat)
+                        for step in (2, 3, 4):
+                            pages[f"plan_step_{step}"] = await measure(http, f"{plan}/steps/{step}", repeat)
+                        pages["plan_diff"] = await measure(http, f"{plan}/diff?from=1&to=2", repeat)
+                        pages["plan_preview"] = await measure(http, f"{plan}/preview", repeat)
                 measured = {k: v for k, v in pages.items() if v is not None}
             finally:
                 web.stop()

@@ -742,3 +742,41 @@ def local_plan(energy_area: str, digital_area: str) -> dict[str, Any]:
             {"party": "Krokoms kommun", "year": 2027, "kind": "letter_of_intent"},
         ],
     }
+# --------------------------------------------------------------------------- plans through the plans API
+
+ENERGY_PROGRAMME: dict[str, Any] = {
+    "title": "Program för smart specialisering",
+    "period_start": 2021,
+    "period_end": 2030,
+    "strength_areas": [{"code": "energi", "name": {"sv": "Hållbar energi", "en": "Sustainable energy"}}],
+}
+"""A programme with one strength area (energy), as ``POST …/programmes`` takes it."""
+
+
+def energy_draft(level: str) -> dict[str, Any]:
+    """The energy plan's draft: one priority (hydrogen) at ``level``, reviewed in three months."""
+    return {
+        "priorities": [
+            {
+                "id": "vatgas",
+                "title": {"sv": "Vätgas", "en": "Hydrogen"},
+                "level": level,
+                "vocabulary": ["vätgas", "elektrolys"],
+                "valid_from": "2026-01-01",
+                "valid_until": "2030-12-31",
+            }
+        ],
+        "next_review": (date.today() + timedelta(days=90)).isoformat(),
+    }
+
+
+async def publish_energy_plan(plans: Any, region: str, base: str, level: str) -> None:
+    """The energy plan at ``base`` (``/plans/regions/{r}/action-plans/{id}``) saved with its hydrogen
+    priority at ``level`` and published, through the plans API as the region's administrator."""
+    etag = (await plans.get(base, headers=headers(region))).headers["ETag"]
+    r = await plans.put(
+        f"{base}/draft", json=energy_draft(level), headers={**headers(region), "If-Match": etag}
+    )
+    assert r.status_code == 200, r.text
+    r = await plans.post(f"{base}/publish", json={"note": level}, headers=headers(region))
+    assert r.status_code == 201, r.text

@@ -73,5 +73,9 @@ def test_web_bench_signs_in_and_times_each_page() -> None:
     assert pages["desk"]["calls"] >= 9 and pages["reassessment"]["calls"] == 2
     calls = {k: pages[k]["calls"] for k in ("actors", "actor", "partnerships", "partnership", "engagements")}
     assert calls == {"actors": 2, "actor": 4, "partnerships": 4, "partnership": 5, "engagements": 5}
+    plan_pages = {"action_plans", "action_plan", "plan_step_2", "plan_step_3", "plan_step_4", "plan_diff"}
+    assert plan_pages | {"plan_preview"} <= set(pages)
+    assert pages["action_plan"]["calls"] == 3 and pages["plan_step_3"]["calls"] == 4
+    assert pages["plan_step_2"]["calls"] == 5 and pages["plan_preview"]["calls"] == 3
     assert all(p["p50_ms"] > 0 and p["p95_ms"] >= p["p50_ms"] for p in pages.values())
     assert figures["goals_ms"] == {"page_p95": 150, "desk_p95": 250}

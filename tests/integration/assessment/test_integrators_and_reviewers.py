@@ -493,6 +493,8 @@ async def test_preview_shows_what_a_draft_would_move_and_stores_nothing(
         "(a tie between Base and Breadth on the pyramid)."
     )
     assert p["levels_before"] == {"spets": 4} and p["levels_after"] == {"bredd": 4}
+    # Each moved application is named by its title (a page links them under the groups).
+    assert {x["application_id"]: x["title"] for x in p["examples"]} == {a["id"]: a["title"] for a in before}
     assert await apps(svc, region) == before
     r = await svc.get(f"{base(region)}/reassessments", headers=headers(region, "viewer"))
     assert r.json()["count"] == 1

@@ -13,50 +13,19 @@ from typing import Any
 import pytest
 
 from helpers import (
+    ENERGY_PROGRAMME,
     WEB_ARTIFACTS,
     application,
     chromium_or_skip,
     eventually,
     headers,
     local_only,
+    publish_energy_plan,
     serious_violations,
     sign_in_at_provider,
 )
 
 Platform = Any  # tests/integration/web/conftest.py: the full_platform fixture
-
-
-PROGRAMME = {
-    "title": "Program för smart specialisering",
-    "period_start": 2021,
-    "period_end": 2030,
-    "strength_areas": [{"code": "energi", "name": {"sv": "Hållbar energi", "en": "Sustainable energy"}}],
-}
-
-
-def _draft(level: str) -> dict[str, Any]:
-    """The energy plan: one priority (hydrogen) at ``level``."""
-    return {
-        "priorities": [
-            {
-                "id": "vatgas",
-                "title": {"sv": "Vätgas", "en": "Hydrogen"},
-                "level": level,
-                "vocabulary": ["vätgas", "elektrolys"],
-                "valid_from": "2026-01-01",
-                "valid_until": "2030-12-31",
-            }
-        ],
-        "next_review": (date.today() + timedelta(days=90)).isoformat(),
-    }
-
-
-async def _publish_plan(plans: Any, region: str, base: str, level: str) -> None:
-    etag = (await plans.get(base, headers=headers(region))).headers["ETag"]
-    r = await plans.put(f"{base}/draft", json=_draft(level), headers={**headers(region), "If-Match": etag})
-    assert r.status_code == 200, r.text
-    r = await plans.post(f"{base}/publish", json={"note": level}, headers=headers(region))
-    assert r.status_code == 201, r.text
 
 
 async def _prepare(platform: Platform, region: str) -> dict[str, str]:
@@ -68,11 +37,13 @@ async def _prepare(platform: Platform, region: str) -> dict[str, str]:
     )
     assert r.status_code == 200, r.text
     plans = platform.services["plans"]
-    r = await plans.post(f"/plans/regions/{region}/programmes", json=PROGRAMME, headers=headers(region))
+    r = await plans.post(
+        f"/plans/regions/{region}/programmes", json=ENERGY_PROGRAMME, headers=headers(region)
+    )
     assert r.status_code == 201, r.text
     plan_id = r.json()["strength_areas"][0]["action_plan_id"]
     base = f"/plans/regions/{region}/action-plans/{plan_id}"
-    await _publish_plan(plans, region, base, "spets")
+    await publish_energy_plan(plans, region, base, "spets")
 
     assessment = platform.services["assessment"]
     apps = f"/assessment/regions/{region}/applications"
@@ -96,7 +67,7 @@ async def _prepare(platform: Platform, region: str) -> dict[str, str]:
         return check
 
     await eventually(at("spets"))
-    await _publish_plan(plans, region, base, "bredd")
+    await publish_energy_plan(plans, region, base, "bredd")
     await eventually(at("bredd"))
 
     async def reassessed() -> bool:

@@ -635,7 +635,8 @@ class PreviewPublic(BaseModel):
         [], description="The summary's sentences, each worded in the language asked for"
     )
     examples: list[dict[str, Any]] = Field(
-        description="Up to 50 moved applications (``reason`` in English, ``reason_parts`` in the language asked for)"
+        description="Up to 50 moved applications, each with its ``title`` (``reason`` in English, "
+        "``reason_parts`` in the language asked for)"
     )
 
 

@@ -726,4 +726,90 @@ class SelfAssessment(BaseModel):
 
 class SelfAssessmentList(BaseModel):
     data: list[SelfAssessment]
+# --------------------------------------------------------------------------- action plans
+
+
+class PlanLine(ActionPlanLine):
+    """An action plan as the plans service lists it, with what the list of plans shows."""
+
+    programme_id: UUID
+    strength_area_id: UUID
+    draft_revision: int
+    updated_at: datetime
+
+
+class PlanLines(BaseModel):
+    data: list[PlanLine]
+    count: int
+
+
+class Plan(PlanLine):
+    """An action plan with its draft (the plan's content, as JSON: the step forms read and write it)."""
+
+    region: str
+    draft: dict[str, Any]
+
+
+class PlanVersion(BaseModel):
+    number: int
+    content: dict[str, Any]
+    note: str | None = None
+    published_at: datetime
+    published_by: str
+
+
+class PlanVersions(BaseModel):
+    data: list[PlanVersion]
+    count: int
+
+
+class ProgrammeLine(BaseModel):
+    id: UUID
+    title: str
+    period_start: int
+    period_end: int
+
+
+class ProgrammeLines(BaseModel):
+    data: list[ProgrammeLine]
+    count: int
+
+
+class Preview(BaseModel):
+    """What publishing a draft would move in the region's open portfolio (nothing stored)."""
+
+    assessed: int
+    unchanged: int
+    moved: int
+    groups: list[MoveGroup] = []
+    levels_before: dict[str, int] = {}
+    levels_after: dict[str, int] = {}
+    summary: str = ""
+    summary_parts: list[TextPart] = []
+    examples: list[MovedApplication] = []
+
+    @property
+    def summary_text(self) -> str:
+        return worded(self.summary_parts, self.summary)
+
+
+class PlanVersionRef(BaseModel):
+    action_plan_id: UUID
+    version: int
+
+
+class BuiltFrom(BaseModel):
+    plan_versions: list[PlanVersionRef] = []
+
+
+class ReportBuilt(BaseModel):
+    """A report version as the list of reports names it: its number and what it was built from."""
+
+    number: int
+    generated_at: datetime
+    built_from: BuiltFrom
+
+
+class ReportsBuilt(BaseModel):
+    data: list[ReportBuilt]
     count: int

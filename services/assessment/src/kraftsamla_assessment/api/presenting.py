@@ -211,15 +211,16 @@ def preview_public(p: Preview, m: Messages) -> PreviewPublic:
             "levels_after": p.levels_after,
             "summary": p.summary,
             "summary_parts": worded(parts_json(p.summary_parts), m),
-            "examples": [_example(x, m) for x in p.moves[:EXAMPLES]],
+            "examples": [_example(x, m, p.titles) for x in p.moves[:EXAMPLES]],
         }
     )
 
 
-def _example(x: Move, m: Messages) -> dict[str, Any]:
+def _example(x: Move, m: Messages, titles: Mapping[str, str]) -> dict[str, Any]:
     b, a = x.before, x.after
     return {
         "application_id": str(x.application_id),
+        "title": titles.get(str(x.application_id)),
         "from_level": b.level,
         "to_level": a.level,
         "from_strength_area_id": str(b.strength_area_id) if b.strength_area_id else None,

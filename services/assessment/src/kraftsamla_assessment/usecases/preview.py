@@ -49,6 +49,8 @@ class Preview:
     summary: str
     """In English (``summary_parts``: its sentences as parts)."""
     summary_parts: list[Part]
+    titles: dict[str, str]
+    """The titles of the moved applications, by id."""
 
 
 async def preview_change(uow: UnitOfWork, body: PreviewRequest) -> Preview:
@@ -123,6 +125,7 @@ async def _preview(
     old_index, new_index = index_priorities(current), index_priorities(draft.plans)
     names = draft.names | {p.strength_area_id: name(p.name, p.code) for p in current}
     moves: list[Move] = []
+    titles: dict[str, str] = {}
     before_levels: Counter[str] = Counter()
     after_levels: Counter[str] = Counter()
     for app in apps:
@@ -137,6 +140,7 @@ async def _preview(
         if has_moved(b, a):
             why = explain(b, a, old_index, new_index, rubric_changed=rubric is not None, text_changed=False)
             moves.append(Move(UUID(app.id), b, a, with_tie(why, result, names)))
+            titles[app.id] = app.title
     groups = group_moves(moves, names, conditional=True)
     what = preview_of(plans=bool(drafts), rubric=rubric is not None)
     summary = summarize_preview(len(apps), len(apps) - len(moves), groups, what)
@@ -150,4 +154,5 @@ async def _preview(
         dict(after_levels),
         english(summary),
         summary,
+        titles,
     )
