@@ -742,6 +742,8 @@ def local_plan(energy_area: str, digital_area: str) -> dict[str, Any]:
             {"party": "Krokoms kommun", "year": 2027, "kind": "letter_of_intent"},
         ],
     }
+
+
 # --------------------------------------------------------------------------- plans through the plans API
 
 ENERGY_PROGRAMME: dict[str, Any] = {

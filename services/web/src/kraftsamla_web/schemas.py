@@ -726,6 +726,9 @@ class SelfAssessment(BaseModel):
 
 class SelfAssessmentList(BaseModel):
     data: list[SelfAssessment]
+    count: int
+
+
 # --------------------------------------------------------------------------- action plans
 
 
