@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from . import applications, pages, signin
+from . import admin, applications, pages, signin
 
 router = APIRouter()
-for module in (signin, pages, applications):
+for module in (signin, pages, applications, admin):
     router.include_router(module.router)
