@@ -155,6 +155,39 @@ async def sign_in_at_provider(page: Any, sub: str) -> None:
     await page.wait_for_load_state()
 
 
+async def signed_in(browser: Any, web: str, sub: str, path: str, locale: str = "sv-SE") -> tuple[Any, Any]:
+    """A browser context of its own (loading nothing from beyond this machine), signed in as
+    ``sub`` through the provider, at ``path`` of the web application at ``web``."""
+    context = await browser.new_context(locale=locale)
+    page = await context.new_page()
+    await page.route("**/*", local_only)
+    await page.goto(f"{web}{path}")
+    await sign_in_at_provider(page, sub)
+    return context, page
+
+
+async def post_by_hand(page: Any, url: str, fields: dict[str, str]) -> int:
+    """A form the page did not offer, made and sent in the browser (as a forger would): the
+    answer's status; the browser shows the answer."""
+    script = """([url, fields]) => {
+        const form = document.createElement('form');
+        form.method = 'post';
+        form.action = url;
+        for (const [name, value] of Object.entries(fields)) {
+            const input = document.createElement('input');
+            input.type = 'hidden'; input.name = name; input.value = value;
+            form.appendChild(input);
+        }
+        document.body.appendChild(form);
+        form.submit();
+    }"""
+    async with page.expect_navigation() as navigation:
+        await page.evaluate(script, [url, fields])
+    response = await navigation.value
+    assert response is not None
+    return int(response.status)
+
+
 def envelope(data: EventData, region: str, *, subject: object = "x") -> Envelope[EventData]:
     """An event as its producer would send it (publish with ``model_dump_json(serialize_as_any=True)``)."""
     return Envelope[EventData](
