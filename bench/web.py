@@ -33,8 +33,19 @@ _CALLS = re.compile(r"calls=(\d+)")
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def _person() -> Any:
-    return next(p for p in DEMO_PEOPLE if p.region == harness.RID and p.role == "assessor")
+def _person(role: str = "assessor") -> Any:
+    return next(p for p in DEMO_PEOPLE if p.region == harness.RID and p.role == role)
+
+
+ADMIN_PAGES = {
+    "admin": "/admin",
+    "admin_keys": "/admin/keys",
+    "admin_webhooks": "/admin/webhooks",
+    "admin_rubric": "/admin/rubric",
+    "admin_audit": "/admin/audit",
+    "admin_settings": "/admin/settings",
+}
+"""The administration pages, measured signed in as the region's administrator."""
 
 
 async def sign_in(http: httpx.AsyncClient, web: str, sub: str) -> None:
@@ -90,7 +101,7 @@ async def measure(http: httpx.AsyncClient, url: str, repeat: int) -> dict[str, A
 
 async def bench(database: str, n: int, repeat: int) -> dict[str, Any]:
     person = _person()
-    oidc = servers.OidcProvider([person.claims()]).start()
+    oidc = servers.OidcProvider([person.claims(), _person("admin").claims()]).start()
     try:
         env = {**service_env(oidc.url, oidc.jwks_url), "KRAFTSAMLA_RATE_LIMIT_PER_SECOND": "0"}
         with harness.platform(database, env=env) as p:
@@ -135,6 +146,10 @@ async def bench(database: str, n: int, repeat: int) -> dict[str, Any]:
                         pages["application"] = (
                             await measure(http, f"{region}/applications/{one}", repeat) if one else None
                         )
+                async with httpx.AsyncClient(timeout=60) as http:
+                    await sign_in(http, base, _person("admin").sub)
+                    for name, path in ADMIN_PAGES.items():
+                        pages[name] = await measure(http, f"{region}{path}", repeat)
                 measured = {k: v for k, v in pages.items() if v is not None}
             finally:
                 web.stop()

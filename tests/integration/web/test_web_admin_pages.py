@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import base64
 import json
+import re
+from importlib.resources import files
 from typing import Any
 
 import httpx
@@ -51,6 +53,16 @@ def _session(cookies: list[dict[str, Any]]) -> str:
     value = next(c["value"] for c in cookies if c["name"] == "kraftsamla_session")
     data = value.split(".")[0]
     return base64.b64decode(data + "=" * (-len(data) % 4)).decode()
+
+
+def _english_texts() -> list[str]:
+    """The section's English texts that read otherwise in Finnish (long enough to be told apart)."""
+    from kraftsamla_common.i18n import Messages
+
+    en, fi = Messages("en", ("kraftsamla_web",)), Messages("fi", ("kraftsamla_web",))
+    catalogue = files("kraftsamla_web").joinpath("locale/en/LC_MESSAGES/messages.po")
+    keys = re.findall(r'^msgid "((?:admin|audit)_[a-z0-9_]+)"$', catalogue.read_text(), re.M)
+    return [en(k) for k in keys if "{" not in en(k) and len(en(k)) > 12 and en(k) != fi(k)]
 
 
 @pytest.mark.timeout(300)
@@ -290,6 +302,19 @@ async def test_an_administrator_issues_and_revokes_a_key_pings_a_webhook_and_rea
         await _submit(page, "#settings-form button[type=submit]")
         assert await page.locator("#flash").inner_text() == "Inställningarna är sparade."
         assert await page.locator("#municipalities li").all_inner_texts() == ["Härjedalen", "Östersund"]
+
+        # In Finnish: every page of the section, and no English text of its catalogue on them.
+        await page.select_option("#language-choice", "fi")
+        await _submit(page, "form.language-form button[type=submit]")
+        english = _english_texts()
+        for path in ("", "/keys", "/webhooks", "/rubric", "/rubric/versions/1", "/audit", "/settings"):
+            await page.goto(f"{platform.web}{admin}{path}")
+            assert await page.locator("html").get_attribute("lang") == "fi"
+            text = await page.locator("main").inner_text()
+            assert [e for e in english if e in text] == [], path
+        await page.goto(f"{platform.web}{admin}/rubric")
+        assert "Arviointikehikko" in await page.locator("h1").inner_text()
+        await _look(page, "admin-rubric-fi")
     finally:
         await context.close()
 
