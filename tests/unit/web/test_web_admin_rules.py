@@ -288,3 +288,86 @@ def test_filtering_by_what_was_done_fills_the_page_from_batches_and_says_where_t
     )
     filter_batch(page, [row, *batch], q, None, ())
     assert [r.id for r in page.rows] == ["w1"]
+
+
+def _entry(n: int, at: datetime, event: str = "x.v1") -> dict[str, Any]:
+    return {
+        "id": f"e{n:04d}",
+        "at": at.isoformat(),
+        "actor": "user:anna",
+        "role": "admin",
+        "source": None,
+        "method": "POST",
+        "route": "/assessment/regions/{region}/api-keys",
+        "path": "/assessment/regions/r1/api-keys",
+        "events": [{"type": event, "subject": "k"}],
+        "trace_id": None,
+        "correlation_id": "c",
+    }
+
+
+async def test_the_audit_page_asks_each_service_once_and_shows_the_rest_when_one_does_not_answer() -> None:
+    import httpx
+
+    from kraftsamla_web.adapters.services import Services
+    from kraftsamla_web.settings import WebSettings
+    from kraftsamla_web.usecases.admin import load_audit
+
+    asked: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(request)
+        if request.url.path.endswith("/settings"):
+            return httpx.Response(404, json={})
+        if request.url.host == "plans.test":
+            return httpx.Response(500, text="down")
+        service = request.url.host.split(".")[0]
+        offset = AUDIT_SERVICES.index(service)
+        rows = [_entry(100 * offset + n, T0 - timedelta(minutes=4 * n + offset)) for n in range(3)]
+        return httpx.Response(200, json={"data": rows, "count": 3})
+
+    settings = WebSettings(
+        oidc_issuer="http://127.0.0.1:9",
+        session_secret="s" * 40,  # type: ignore[arg-type]
+        **{f"{s}_url": f"http://{s}.test" for s in AUDIT_SERVICES},
+    )
+    async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as http:
+        services = Services(http, settings, "tok", "sv")
+        found = await load_audit(services, "r1", AuditQuery.from_params({"actor": "user:anna"}))
+    assert found.missing == ["plans"] and found.count == 9
+    assert [r.service for r in found.page.rows[:3]] == ["assessment", "actors", "reporting"]
+    assert found.page.next_start is None
+    audits = [r for r in asked if r.url.path.endswith("/audit")]
+    assert len(audits) == 4 and all(r.url.params["actor"] == "user:anna" for r in audits)
+    assert all(r.url.params["limit"] == "50" for r in audits)
+
+    # By what was done: that action's one service, read in batches until the page is full, or as
+    # far as three reads go (the page then says how far back it looked).
+    every = 10
+
+    def batches(request: httpx.Request) -> httpx.Response:
+        asked.append(request)
+        if request.url.path.endswith("/settings"):
+            return httpx.Response(404, json={})
+        until = datetime.fromisoformat(request.url.params["until"]) if "until" in request.url.params else None
+        start = 0 if until is None else int((T0 - until).total_seconds() // 60) + 1
+        limit = int(request.url.params["limit"])
+        rows = [
+            _entry(
+                n, T0 - timedelta(minutes=n), "assessment.api_key.revoked.v1" if n % every == 0 else "x.v1"
+            )
+            for n in range(start, start + limit)
+        ]
+        return httpx.Response(200, json={"data": rows, "count": 10_000})
+
+    query = AuditQuery.from_params({"what": "assessment.api_key.revoked.v1"})
+    for every, shown, last in ((10, AUDIT_PAGE, "e0490"), (100, 6, "e0599")):
+        asked.clear()
+        async with httpx.AsyncClient(transport=httpx.MockTransport(batches)) as http:
+            found = await load_audit(Services(http, settings, "tok", "sv"), "r1", query)
+        audits = [r for r in asked if r.url.path.endswith("/audit")]
+        assert {r.url.host for r in audits} == {"assessment.test"} and len(audits) == 3
+        assert len(found.page.rows) == shown and found.page.rows[1].id == f"e{every:04d}"
+        assert found.count is None and found.page.next_start is not None
+        assert found.page.next_start[1] == (last,)
+        assert (found.page.looked_back_to is not None) == (shown < AUDIT_PAGE)

@@ -378,7 +378,8 @@ async def delete(region: str, webhook_id: UUID, page: PageDep, form: FormDep) ->
     except Refused as refused:
         if refused.status == 403:
             return _not_permitted(page)
-        raise
+        session.flash(page.request, "form_refused_conflict", "error", reason=refused.detail)
+        return _to_webhook(region, webhook_id)
     session.flash(page.request, "admin_flash_webhook_deleted")
     return RedirectResponse(f"/regions/{region}/admin/webhooks", status_code=303)
 
