@@ -2,7 +2,8 @@
 
 The platform as real processes (NATS, the four services, an OpenID provider, the web
 application), one region loaded through the API with the demo's action plans and N applications,
-one plan published anew (a reassessment that moves applications). A demo assessor signs in by the
+one plan published anew (a reassessment that moves applications), and the region's demo actors,
+groups, people, annual cycle and engagements. A demo assessor signs in by the
 real authorization-code flow (the provider's form posted with httpx), then each page is requested
 ``--repeat`` times, one after another. Server time is the web application's own
 (``Server-Timing: app;dur=…``), calls the services it made for the page (``services;desc="calls=…"``).
@@ -18,13 +19,15 @@ import asyncio
 import re
 import secrets
 import time
+from datetime import date
 from typing import Any
 from urllib.parse import urljoin
 
 import harness
 import httpx
 
-from kraftsamla_local import servers
+from kraftsamla_common.events import WHEEL_FACTORS
+from kraftsamla_local import demo, servers
 from kraftsamla_local.people import DEMO_PEOPLE, service_env, web_env
 
 GOAL_MS = {"page_p95": 150, "desk_p95": 250}
@@ -99,6 +102,61 @@ async def measure(http: httpx.AsyncClient, url: str, repeat: int) -> dict[str, A
     }
 
 
+async def load_actors(p: Any) -> None:
+    """The region's actors, groups and their members, people, annual cycle and a year of
+    engagements, as the demo loads them (through the actors API)."""
+    async with p.client("plans") as plans, p.client("actors") as actors:
+        programme = (await plans.get(f"/plans/regions/{harness.RID}/programmes")).json()["data"][0]
+        area_ids = {a["code"]: a["id"] for a in programme["strength_areas"]}
+        actor_ids = {}
+        for actor in harness.REGION["actors"]:
+            r = await actors.post(f"/actors/regions/{harness.RID}/actors", json=actor)
+            if r.status_code not in (200, 201):
+                raise RuntimeError(f"actor: {r.status_code} {r.text[:300]}")
+            actor_ids[actor["identifier"]] = r.json()["id"]
+        await demo.load_partnerships(actors, harness.RID, p.headers("admin"), area_ids, actor_ids)
+
+
+def _ok(r: httpx.Response, *codes: int) -> Any:
+    if r.status_code not in codes:
+        raise RuntimeError(f"{r.request.method} {r.request.url}: {r.status_code} {r.text[:300]}")
+    return r.json()
+
+
+async def seed_plans_pages(p: Any, plans: dict[str, str]) -> dict[str, str]:
+    """What the plans section's pages show beyond the programme: a local plan whose actions serve
+    the first action plan's priorities (and one that serves none), and the RIS3 self-assessment of
+    this year and the year before. The ids the pages are opened with."""
+    year = date.today().year
+    async with p.client("plans") as http:
+        programme = (await http.get(f"/plans/regions/{harness.RID}/programmes")).json()["data"][0]
+        area = next(a for a in programme["strength_areas"] if a["action_plan_id"] in plans.values())
+        plan = (await http.get(f"/plans/regions/{harness.RID}/action-plans/{area['action_plan_id']}")).json()
+        priorities = [pr["id"] for pr in plan["draft"]["priorities"]]
+        actions = [
+            {
+                "id": f"a{i}",
+                "title": f"Åtgärd {i}",
+                "serves": [{"strength_area_id": area["id"], "priority_id": pr}],
+            }
+            for i, pr in enumerate(priorities)
+        ] + [{"id": "fest", "title": "Stadsfest"}]
+        body = {
+            "title": "Lokal plan för Östersund",
+            "owner": "Östersunds kommun",
+            "municipalities": ["2380"],
+            "actions": actions,
+            "financing": [{"party": "Östersunds kommun", "year": year, "amount": 500000}],
+        }
+        local = _ok(await http.post(f"/plans/regions/{harness.RID}/local-plans", json=body), 201)["id"]
+        _ok(await http.post(f"/plans/regions/{harness.RID}/local-plans/{local}/publish", json={}), 201)
+        for y, score in ((year - 1, 2), (year, 3)):
+            scores = {f: {"score": score, "comment": "Bedömt i styrgruppen."} for f in WHEEL_FACTORS}
+            url = f"/plans/regions/{harness.RID}/programmes/{programme['id']}/self-assessments/{y}"
+            _ok(await http.put(url, json={"scores": scores}), 201, 200)
+    return {"programme": programme["id"], "area": area["id"], "local_plan": local}
+
+
 async def bench(database: str, n: int, repeat: int) -> dict[str, Any]:
     person = _person()
     oidc = servers.OidcProvider([person.claims(), _person("admin").claims()]).start()
@@ -106,11 +164,13 @@ async def bench(database: str, n: int, repeat: int) -> dict[str, Any]:
         env = {**service_env(oidc.url, oidc.jwks_url), "KRAFTSAMLA_RATE_LIMIT_PER_SECOND": "0"}
         with harness.platform(database, env=env) as p:
             plans = await harness.load_plans(p)
+            seeded = await seed_plans_pages(p, plans)
             await harness.push_bulk(p, harness.applications(n))
             await harness.wait_report(p, lambda r: r["content"]["assessments"]["current"] == n)
             code, plan_id = next(iter(plans.items()))
             await harness.publish_change(p, plan_id, "bredd")
             newest = await harness.wait_reassessments_settled(p, len(plans) + 1)
+            await load_actors(p)
             port = servers.free_port()
             web = servers.ServiceProcess(
                 "web",
@@ -146,6 +206,30 @@ async def bench(database: str, n: int, repeat: int) -> dict[str, Any]:
                         pages["application"] = (
                             await measure(http, f"{region}/applications/{one}", repeat) if one else None
                         )
+                    pages["actors"] = await measure(http, f"{region}/actors", repeat)
+                    if pages["actors"] is not None:
+                        async with p.client("actors", "viewer") as actors:
+                            listed = (await actors.get(f"/actors/regions/{harness.RID}/actors")).json()
+                            groups = (await actors.get(f"/actors/regions/{harness.RID}/groups")).json()
+                        pages["actor"] = await measure(
+                            http, f"{region}/actors/{listed['data'][0]['id']}", repeat
+                        )
+                        pages["partnerships"] = await measure(http, f"{region}/partnerships", repeat)
+                        pages["partnership"] = await measure(
+                            http, f"{region}/partnerships/{groups['data'][0]['id']}", repeat
+                        )
+                        pages["engagements"] = await measure(http, f"{region}/engagements", repeat)
+                    programme = f"{region}/programme/{seeded['programme']}"
+                    pages["programme"] = await measure(http, f"{region}/programme", repeat)
+                    pages["strength_area"] = await measure(
+                        http, f"{programme}/strength-areas/{seeded['area']}", repeat
+                    )
+                    pages["local_plans"] = await measure(http, f"{region}/local-plans", repeat)
+                    pages["local_plan"] = await measure(
+                        http, f"{region}/local-plans/{seeded['local_plan']}", repeat
+                    )
+                    pages["checklist"] = await measure(http, f"{region}/checklist", repeat)
+                    pages["self_assessment"] = await measure(http, f"{region}/self-assessment", repeat)
                 async with httpx.AsyncClient(timeout=60) as http:
                     await sign_in(http, base, _person("admin").sub)
                     for name, path in ADMIN_PAGES.items():

@@ -11,7 +11,7 @@ import json
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -604,3 +604,141 @@ async def serving(app: Any) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await task
+
+
+# --------------------------------------------------------------------------- a programme through the plans API
+
+REVIEW = (date.today() + timedelta(days=90)).isoformat()
+
+PROGRAMME = {
+    "title": "Program för smart specialisering i Jämtland Härjedalen 2021–2027",
+    "reference": "RUN/430/2018",
+    "period_start": 2021,
+    "period_end": 2027,
+    "strength_areas": [
+        {
+            "code": "energi",
+            "name": {"sv": "Hållbar energi", "en": "Sustainable energy"},
+            "nace_codes": ["D35"],
+            "sdgs": [7, 13],
+        },
+        {"code": "digitala-losningar", "name": {"sv": "Digitala lösningar"}, "sdgs": [9]},
+    ],
+}
+VATGAS = {
+    "id": "vatgas",
+    "title": {"sv": "Vätgas och elektrobränslen"},
+    "level": "spets",
+    "vocabulary": ["vätgas", "elektrolys"],
+    "valid_from": "2026-01-01",
+    "valid_until": "2027-12-31",
+}
+DRAFT: dict[str, Any] = {
+    "analysis": {
+        "current_state": "Länet producerar mer förnybar el än det använder.",
+        "challenges": ["Elnätens kapacitet"],
+        "evidence": [{"title": "Uppföljningsrapport S3 2024", "reference": "RUN/12/2024"}],
+    },
+    "vision": {"sv": "Länet är ledande inom förnybar energi."},
+    "priorities": [VATGAS],
+    "sub_goals": [
+        {
+            "id": "forny",
+            "title": {"sv": "Mer förnybart"},
+            "indicator": {"name": "Andel förnybar el", "unit": "%"},
+            "baseline": 60,
+            "baseline_year": 2022,
+            "target": 80,
+            "target_year": 2027,
+        }
+    ],
+    "policy_mix": {
+        "initiatives": [
+            {
+                "id": "arena",
+                "title": "Innovationsarena för hållbar energi",
+                "priority_ids": ["vatgas"],
+                "target_groups": ["developers"],
+                "funding_sources": ["erdf", "energy_agency"],
+                "addresses": ["innovation_system"],
+            }
+        ]
+    },
+    "evaluation": {
+        "effect_chain": {
+            "output": [
+                {"description": "nya projekt", "indicators": [{"name": "Deltagande", "code": "RCO16"}]}
+            ]
+        }
+    },
+    "next_review": REVIEW,
+}
+
+
+async def create_programme(client: httpx.AsyncClient, region: str) -> dict[str, Any]:
+    """Jämtland Härjedalen's programme with two strength areas, created through the plans API."""
+    r = await client.post(f"/plans/regions/{region}/programmes", json=PROGRAMME, headers=headers(region))
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+def plan_of(prog: dict[str, Any], code: str) -> str:
+    return str(next(sa["action_plan_id"] for sa in prog["strength_areas"] if sa["code"] == code))
+
+
+def area_of(prog: dict[str, Any], code: str) -> str:
+    return str(next(sa["id"] for sa in prog["strength_areas"] if sa["code"] == code))
+
+
+async def save_draft(
+    client: httpx.AsyncClient, region: str, base: str, draft: dict[str, Any]
+) -> httpx.Response:
+    """Save an action plan's (or a local plan's) draft at ``base`` with its current ETag."""
+    etag = (await client.get(base, headers=headers(region))).headers["ETag"]
+    return await client.put(f"{base}/draft", json=draft, headers={**headers(region), "If-Match": etag})
+
+
+async def publish_plan(
+    client: httpx.AsyncClient, region: str, base: str, draft: dict[str, Any]
+) -> dict[str, Any]:
+    """Save ``draft`` as the plan's draft at ``base`` and publish it: the version."""
+    r = await save_draft(client, region, base, draft)
+    assert r.status_code == 200, r.text
+    r = await client.post(f"{base}/publish", json={"note": "test"}, headers=headers(region))
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+def local_plan(energy_area: str, digital_area: str) -> dict[str, Any]:
+    """Östersund's local energy plan: one action serving the energy plan's priority, one serving the
+    digital strength area as a whole, one serving nothing; two financing commitments."""
+    return {
+        "title": "Lokal energiplan för Östersund",
+        "owner": "Östersunds kommun",
+        "municipalities": ["2380"],
+        "levels": ["strategic", "tactical"],
+        "target_groups": ["decision_makers", "developers"],
+        "actions": [
+            {
+                "id": "vatgas-lokalt",
+                "title": "Vätgastankstation",
+                "responsible": "Kommunen",
+                "mandate": "Kommunfullmäktiges beslut",
+                "start": "2026-01-01",
+                "end": "2027-12-31",
+                "serves": [
+                    {"strength_area_id": energy_area, "priority_id": "vatgas", "sub_goal_id": "forny"}
+                ],
+            },
+            {
+                "id": "kommunikation",
+                "title": "Kommunikationsplan",
+                "serves": [{"strength_area_id": digital_area}],
+            },
+            {"id": "fest", "title": "Stadsfest"},
+        ],
+        "financing": [
+            {"party": "Östersunds kommun", "year": 2026, "amount": 500000, "kind": "decision"},
+            {"party": "Krokoms kommun", "year": 2027, "kind": "letter_of_intent"},
+        ],
+    }

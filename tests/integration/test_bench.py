@@ -71,6 +71,8 @@ def test_web_bench_signs_in_and_times_each_page() -> None:
     pages = figures["pages"]
     assert isinstance(pages, dict) and {"signin", "desk", "reassessments", "reassessment"} <= set(pages)
     assert pages["desk"]["calls"] >= 9 and pages["reassessment"]["calls"] == 2
+    calls = {k: pages[k]["calls"] for k in ("actors", "actor", "partnerships", "partnership", "engagements")}
+    assert calls == {"actors": 2, "actor": 4, "partnerships": 4, "partnership": 5, "engagements": 5}
     assert {"admin", "admin_keys", "admin_audit", "admin_settings"} <= set(pages)
     assert pages["admin_audit"]["calls"] == 5 and pages["admin_settings"]["calls"] == 1
     assert all(p["p50_ms"] > 0 and p["p95_ms"] >= p["p50_ms"] for p in pages.values())

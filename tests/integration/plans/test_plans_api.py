@@ -10,103 +10,24 @@ from typing import Any
 import httpx
 from sqlalchemy import update
 
-from helpers import actor_registered, eventually, headers, stream_messages
+from helpers import (
+    DRAFT,
+    PROGRAMME,
+    REVIEW,
+    VATGAS,
+    actor_registered,
+    area_of,
+    create_programme,
+    eventually,
+    headers,
+    local_plan,
+    plan_of,
+    stream_messages,
+)
+from helpers import publish_plan as publish
+from helpers import save_draft as save
 from kraftsamla_common.events import new_id, subject_for, utcnow
 from kraftsamla_plans.persistence.tables import ActionPlan
-
-REVIEW = (date.today() + timedelta(days=90)).isoformat()
-
-PROGRAMME = {
-    "title": "Program för smart specialisering i Jämtland Härjedalen 2021–2027",
-    "reference": "RUN/430/2018",
-    "period_start": 2021,
-    "period_end": 2027,
-    "strength_areas": [
-        {
-            "code": "energi",
-            "name": {"sv": "Hållbar energi", "en": "Sustainable energy"},
-            "nace_codes": ["D35"],
-            "sdgs": [7, 13],
-        },
-        {"code": "digitala-losningar", "name": {"sv": "Digitala lösningar"}, "sdgs": [9]},
-    ],
-}
-VATGAS = {
-    "id": "vatgas",
-    "title": {"sv": "Vätgas och elektrobränslen"},
-    "level": "spets",
-    "vocabulary": ["vätgas", "elektrolys"],
-    "valid_from": "2026-01-01",
-    "valid_until": "2027-12-31",
-}
-DRAFT: dict[str, Any] = {
-    "analysis": {
-        "current_state": "Länet producerar mer förnybar el än det använder.",
-        "challenges": ["Elnätens kapacitet"],
-        "evidence": [{"title": "Uppföljningsrapport S3 2024", "reference": "RUN/12/2024"}],
-    },
-    "vision": {"sv": "Länet är ledande inom förnybar energi."},
-    "priorities": [VATGAS],
-    "sub_goals": [
-        {
-            "id": "forny",
-            "title": {"sv": "Mer förnybart"},
-            "indicator": {"name": "Andel förnybar el", "unit": "%"},
-            "baseline": 60,
-            "baseline_year": 2022,
-            "target": 80,
-            "target_year": 2027,
-        }
-    ],
-    "policy_mix": {
-        "initiatives": [
-            {
-                "id": "arena",
-                "title": "Innovationsarena för hållbar energi",
-                "priority_ids": ["vatgas"],
-                "target_groups": ["developers"],
-                "funding_sources": ["erdf", "energy_agency"],
-                "addresses": ["innovation_system"],
-            }
-        ]
-    },
-    "evaluation": {
-        "effect_chain": {
-            "output": [
-                {"description": "nya projekt", "indicators": [{"name": "Deltagande", "code": "RCO16"}]}
-            ]
-        }
-    },
-    "next_review": REVIEW,
-}
-
-
-async def create_programme(client: httpx.AsyncClient, region: str) -> dict[str, Any]:
-    r = await client.post(f"/plans/regions/{region}/programmes", json=PROGRAMME, headers=headers(region))
-    assert r.status_code == 201, r.text
-    return dict(r.json())
-
-
-def plan_of(prog: dict[str, Any], code: str) -> str:
-    return str(next(sa["action_plan_id"] for sa in prog["strength_areas"] if sa["code"] == code))
-
-
-def area_of(prog: dict[str, Any], code: str) -> str:
-    return str(next(sa["id"] for sa in prog["strength_areas"] if sa["code"] == code))
-
-
-async def save(client: httpx.AsyncClient, region: str, base: str, draft: dict[str, Any]) -> httpx.Response:
-    etag = (await client.get(base, headers=headers(region))).headers["ETag"]
-    return await client.put(f"{base}/draft", json=draft, headers={**headers(region), "If-Match": etag})
-
-
-async def publish(client: httpx.AsyncClient, region: str, base: str, draft: dict[str, Any]) -> dict[str, Any]:
-    r = await save(client, region, base, draft)
-    assert r.status_code == 200, r.text
-    r = await client.post(f"{base}/publish", json={"note": "test"}, headers=headers(region))
-    assert r.status_code == 201, r.text
-    return dict(r.json())
-
 
 # --------------------------------------------------------------------------- versions
 
@@ -346,6 +267,12 @@ async def test_programme_adoption_strength_areas_and_their_events(
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "adopted" and r.json()["adoption"] == adoption
     assert (await client.post(f"{url}/adopt", json=adoption, headers=headers(region))).status_code == 409
+    # The refusal in the reader's language.
+    again = await client.post(
+        f"{url}/adopt", json=adoption, headers={**headers(region), "Accept-Language": "fi"}
+    )
+    assert again.status_code == 409 and again.headers["content-language"] == "fi"
+    assert again.json()["detail"] == "Ohjelma on jo hyväksytty 2020-11-25."
 
     leader = str(new_id())
     r = await client.get(url, headers=headers(region))
@@ -356,6 +283,13 @@ async def test_programme_adoption_strength_areas_and_their_events(
     )
     # A process leader the actors service has not announced to this region is refused, nothing added.
     assert r.status_code == 422, r.text
+    assert r.json()["detail"] == "The strength area cannot be added."
+    r = await client.post(
+        f"{url}/strength-areas",
+        json=new_area,
+        headers={**headers(region), "If-Match": etag, "Accept-Language": "sv"},
+    )
+    assert r.status_code == 422 and r.json()["detail"] == "Styrkeområdet kan inte läggas till."
     assert [(e["pointer"], e["type"]) for e in r.json()["errors"]] == [
         ("/process_leader_id", "unknown_reference")
     ]
@@ -432,39 +366,6 @@ async def _at_least(nats_url: str, pattern: str, n: int) -> list[Any] | None:
 
 
 # --------------------------------------------------------------------------- local plans and alignment
-
-
-def local_plan(energy_area: str, digital_area: str) -> dict[str, Any]:
-    return {
-        "title": "Lokal energiplan för Östersund",
-        "owner": "Östersunds kommun",
-        "municipalities": ["2380"],
-        "levels": ["strategic", "tactical"],
-        "target_groups": ["decision_makers", "developers"],
-        "actions": [
-            {
-                "id": "vatgas-lokalt",
-                "title": "Vätgastankstation",
-                "responsible": "Kommunen",
-                "mandate": "Kommunfullmäktiges beslut",
-                "start": "2026-01-01",
-                "end": "2027-12-31",
-                "serves": [
-                    {"strength_area_id": energy_area, "priority_id": "vatgas", "sub_goal_id": "forny"}
-                ],
-            },
-            {
-                "id": "kommunikation",
-                "title": "Kommunikationsplan",
-                "serves": [{"strength_area_id": digital_area}],
-            },
-            {"id": "fest", "title": "Stadsfest"},
-        ],
-        "financing": [
-            {"party": "Östersunds kommun", "year": 2026, "amount": 500000, "kind": "decision"},
-            {"party": "Krokoms kommun", "year": 2027, "kind": "letter_of_intent"},
-        ],
-    }
 
 
 async def test_local_plan_alignment_both_ways(client: httpx.AsyncClient, region: str, nats_url: str) -> None:

@@ -321,6 +321,13 @@ async def test_an_application_shows_its_evidence_placement_and_history(
         await page.wait_for_load_state()
         assert await page.locator("#placement-level .placed").inner_text() == "Kärki"
         assert (await page.locator("#placement-reasons").inner_text()).startswith("Sijoitettu tasolle Kärki:")
+        # The rubric's reasons too, none of them marked as English.
+        why = page.locator("section:has(#rubric-heading) td.criterion-reason")
+        assert "hakija ei ole (vielä) alueen rekisteröity toimija" in await why.all_inner_texts()
+        assert (
+            await why.evaluate_all("cells => cells.filter(c => c.closest('[lang]').lang !== 'fi').length")
+            == 0
+        )
         await page.screenshot(path=str(WEB_ARTIFACTS / "application-fi.png"), full_page=True)
         await page.select_option("#language-choice", "en")
         await page.click(".language-form button")

@@ -17,11 +17,11 @@ from helpers import (
     chromium_or_skip,
     eventually,
     headers,
-    local_only,
     plan_event,
+    post_by_hand,
     publish,
     serious_violations,
-    sign_in_at_provider,
+    signed_in,
 )
 from kraftsamla_common.events import new_id
 
@@ -32,16 +32,6 @@ ENERGY = "Hållbar energi"
 FOREST = "Skogsnäring"
 HYDROGEN_TEXT = "Förstudie om vätgas från elektrolys i Östersund."
 FOREST_TEXT = "Vi bygger trähus av skogsråvara i Krokom."
-
-
-async def _signed_in(browser: Any, platform: Platform, sub: str, path: str) -> tuple[Any, Any]:
-    """A browser context of its own, signed in as ``sub`` through the provider, at ``path``."""
-    context = await browser.new_context(locale="sv-SE")
-    page = await context.new_page()
-    await page.route("**/*", local_only)
-    await page.goto(f"{platform.web}{path}")
-    await sign_in_at_provider(page, sub)
-    return context, page
 
 
 async def _prepare(platform: Platform, region: str, js: Any) -> dict[str, str]:
@@ -98,28 +88,6 @@ async def _prepare(platform: Platform, region: str, js: Any) -> dict[str, str]:
     return {a["title"]: a["id"] for a in r.json()["data"]}
 
 
-async def _post_by_hand(page: Any, url: str, fields: dict[str, str]) -> int:
-    """A form the page did not offer, made and sent in the browser (as a forger would): the
-    answer's status; the browser shows the answer."""
-    script = """([url, fields]) => {
-        const form = document.createElement('form');
-        form.method = 'post';
-        form.action = url;
-        for (const [name, value] of Object.entries(fields)) {
-            const input = document.createElement('input');
-            input.type = 'hidden'; input.name = name; input.value = value;
-            form.appendChild(input);
-        }
-        document.body.appendChild(form);
-        form.submit();
-    }"""
-    async with page.expect_navigation() as navigation:
-        await page.evaluate(script, [url, fields])
-    response = await navigation.value
-    assert response is not None
-    return int(response.status)
-
-
 def _words(text: str) -> str:
     return " ".join(text.split())
 
@@ -136,7 +104,7 @@ async def test_an_admin_assigns_and_the_assessor_reviews_and_declares_a_conflict
     listing = f"/regions/{region}/applications"
 
     # The administrator ticks two applications in the list and assigns them to Lisa by her name.
-    admin, page = await _signed_in(browser, platform, "anna", listing)
+    admin, page = await signed_in(browser, platform.web, "anna", listing)
     try:
         assert page.url == f"{platform.web}{listing}"
         # Nothing ticked: the service's 422 is shown at the boxes, the name typed in is kept.
@@ -188,7 +156,7 @@ async def test_an_admin_assigns_and_the_assessor_reviews_and_declares_a_conflict
         await admin.close()
 
     # Lisa finds the two in her queue on the desk.
-    assessor, page = await _signed_in(browser, platform, "lisa", f"/regions/{region}")
+    assessor, page = await signed_in(browser, platform.web, "lisa", f"/regions/{region}")
     try:
         queue = page.locator("section:has(#queue-heading)")
         assert sorted(await queue.locator("tbody th").all_inner_texts()) == ["Ansökan 0", "Ansökan 1"]
@@ -199,6 +167,13 @@ async def test_an_admin_assigns_and_the_assessor_reviews_and_declares_a_conflict
         url = f"{platform.web}{listing}/{ids['Ansökan 1']}"
         assert page.url == url
         assert await page.locator("#effective-strength-area").inner_text() == ENERGY
+        # The rubric's reasons, in Swedish as the service words them.
+        why = page.locator("section:has(#rubric-heading) td.criterion-reason")
+        assert "sökanden är inte (ännu) en registrerad aktör i regionen" in await why.all_inner_texts()
+        assert (
+            await why.evaluate_all("cells => cells.filter(c => c.closest('[lang]').lang !== 'sv').length")
+            == 0
+        )
         options = await page.locator("#override-strength_area option").all_inner_texts()
         assert FOREST in options and ENERGY in options
         await page.select_option("#override-strength_area", label=FOREST)
@@ -244,12 +219,16 @@ async def test_an_admin_assigns_and_the_assessor_reviews_and_declares_a_conflict
         assert await serious_violations(page) == []
         # The service refuses her review of it even when posted anyway, and says why at the form.
         token = await page.locator("input[name=csrf_token]").first.input_value()
-        status = await _post_by_hand(
+        status = await post_by_hand(
             page, f"{listing}/{ids['Ansökan 0']}/review", {"csrf_token": token, "action": "confirm"}
         )
         assert status == 409
         refused = _words(await page.locator("#confirm-refused-error").inner_text())
-        assert refused.startswith("Det gick inte: ") and "user:lisa" in refused
+        assert (
+            refused == "Det gick inte: user:lisa har anmält jäv för den här ansökan och kan inte granska den."
+        )
+        # The service's reason is in the page's language: nothing marks it as another.
+        assert await page.locator("#confirm-refused-error").evaluate("e => e.closest('[lang]').lang") == "sv"
         await page.screenshot(path=str(WEB_ARTIFACTS / "application-conflict-refused-sv.png"), full_page=True)
         # Her queue no longer lists it.
         await page.goto(f"{platform.web}/regions/{region}")
@@ -278,7 +257,7 @@ async def test_a_viewer_sees_no_forms_and_a_forged_post_is_refused(
     ids = await _prepare(platform, region, js)
     await platform.provider.person("maja", region, "viewer", "Maja Mattsson", locale="sv")
     path = f"/regions/{region}/applications/{ids['Ansökan 1']}"
-    context, page = await _signed_in(browser, platform, "maja", path)
+    context, page = await signed_in(browser, platform.web, "maja", path)
     try:
         assert page.url == f"{platform.web}{path}"
         assert await page.locator("h1").inner_text() == "Ansökan 1"
@@ -309,7 +288,7 @@ async def test_a_viewer_sees_no_forms_and_a_forged_post_is_refused(
             max_redirects=0,
         )
         assert answer.status == 403
-        status = await _post_by_hand(page, path + "/review", {"csrf_token": token, "action": "confirm"})
+        status = await post_by_hand(page, path + "/review", {"csrf_token": token, "action": "confirm"})
         assert status == 403
         assert await page.locator("h1").inner_text() == "Det får du inte göra"
         await page.screenshot(path=str(WEB_ARTIFACTS / "application-viewer-refused-sv.png"), full_page=True)

@@ -98,3 +98,25 @@ def test_every_kind_has_one_uri_and_a_page_in_the_api_guide() -> None:
 def test_an_http_status_without_a_kind_is_about_blank() -> None:
     body = json.loads(bytes(problem_response(None, status=418).body))
     assert body == {"type": "about:blank", "title": "I'm a Teapot", "status": 418}
+
+
+def test_a_sentence_of_a_services_catalogue_is_worded_when_the_answer_is_written() -> None:
+    """``saying(package)``: a detail and an error's message of that package's catalogue, worded in
+    the answer's language as ``kraftsamla_common.wording`` words a part (here a name given in several
+    languages); the exception's own text is the English."""
+    said = errors.saying("kraftsamla_common")
+    region = {"sv": "Lappland", "fi": "Lappi", "en": "Lapland"}
+    problem = errors.Conflict(said("problem_detail_region_not_found", region=region))
+    assert str(problem) == "Region Lapland was not found."
+    message = said("problem_detail_region_not_found", region=region)
+    for language, text in [("sv", "Regionen Lappland hittades inte."), ("fi", "Aluetta Lappi ei löytynyt.")]:
+        response = problem_response(
+            problem.kind,
+            problem.detail,
+            language=language,
+            errors=[{"pointer": "/region", "message": message}],
+        )
+        body = json.loads(bytes(response.body))
+        assert body["detail"] == text
+        assert body["errors"] == [{"pointer": "/region", "message": text}]
+        assert response.headers["content-language"] == language

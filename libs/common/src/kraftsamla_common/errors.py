@@ -10,8 +10,11 @@ those pages sets the base to where they are.
 
 The ``title`` is the kind's title and the ``detail`` the platform's own sentence, both in the
 language of the request's ``Accept-Language`` (sv, en or fi; English otherwise), from the
-``kraftsamla_common`` catalogue; a detail a service writes itself, and pydantic's messages in
-``errors``, stay as they are.
+``kraftsamla_common`` catalogue. A service says its own refusals the same way, from its own
+catalogue: ``said = saying("kraftsamla_assessment")`` and
+``raise Conflict(said("refused_decided", status=…))`` (a :class:`Worded` detail, and an error's
+``message`` may be one too), worded when the answer is written, in the request's language. A detail
+a service writes as a plain string, and pydantic's messages in ``errors``, stay as they are.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from __future__ import annotations
 import email.message
 import json
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from http import HTTPStatus
@@ -36,6 +39,7 @@ from starlette.routing import Match
 from starlette.types import Scope
 
 from .i18n import Language, Messages, negotiate
+from .wording import word
 
 PROBLEM_JSON = "application/problem+json"
 DEFAULT_PROBLEM_BASE = "https://kraftsamla.se/problems/"
@@ -103,6 +107,30 @@ class Said:
 
 def said(key: str, /, **params: object) -> Said:
     return Said(key, params)
+
+
+@dataclass(frozen=True)
+class Worded(Said):
+    """A sentence of a service's own catalogue with its values, worded in the reader's language
+    when the answer is written, as :mod:`kraftsamla_common.wording` words a part: numbers in the
+    language's format, lists the language's way (``a, b och c``), names given in several languages
+    in the reader's, nested parts (``key`` and ``params``) by their own keys, and ``n`` choosing the
+    plural form."""
+
+    catalogue: tuple[str, ...] = ()
+
+    def text(self, language: Language = "en") -> str:
+        return word(self, Messages(language, self.catalogue))
+
+
+def saying(*catalogue: str) -> Callable[..., Worded]:
+    """What a service says from its own catalogue(s): ``said = saying("kraftsamla_assessment")``,
+    then ``said("refused_review_not_assessed")`` or ``said("refused_decided", status=Part(…))``."""
+
+    def say(key: str, /, **params: object) -> Worded:
+        return Worded(key, params, catalogue)
+
+    return say
 
 
 Detail = str | Said
@@ -322,12 +350,17 @@ def problem_response(
     if instance:
         body["instance"] = instance
     if errors:
-        body["errors"] = errors
+        body["errors"] = [_worded_error(e, language) for e in errors]
     out = {"Content-Language": language, "Vary": "Accept-Language", **(headers or {})}
     response = JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=out)
     for challenge in challenges:
         response.raw_headers.append((b"www-authenticate", challenge.encode("latin-1")))
     return response
+
+
+def _worded_error(error: Mapping[str, Any], language: Language) -> dict[str, Any]:
+    """An entry of ``errors`` with its :class:`Said` values (a ``message``) said in ``language``."""
+    return {k: v.text(language) if isinstance(v, Said) else v for k, v in error.items()}
 
 
 def base_of(scope: Scope) -> str:
@@ -371,7 +404,8 @@ def answer_early(scope: Scope, problem: Problem, headers: Mapping[str, str] | No
 PROBLEM_SCHEMA: dict[str, Any] = {
     "title": "ProblemDetails",
     "description": "RFC 9457 problem details. `type` names the kind of error (docs/api-guide.md lists "
-    "them); `title` and the platform's own `detail` are in the language of Accept-Language.",
+    "them); `title`, the platform's own `detail` and a service's refusals are in the language of "
+    "Accept-Language.",
     "type": "object",
     "required": ["type", "title", "status"],
     "properties": {

@@ -23,7 +23,7 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
-from .errors import Unprocessable
+from .errors import Detail, Unprocessable
 
 UNKNOWN_REFERENCE = "unknown_reference"
 """The ``type`` of an error naming an id that is not of the region (or not known here yet)."""
@@ -105,7 +105,7 @@ async def unknown(refs: Iterable[Reference], lookup: Lookup) -> list[dict[str, A
     ]
 
 
-async def check(refs: Iterable[Reference], lookup: Lookup, refused: str) -> None:
+async def check(refs: Iterable[Reference], lookup: Lookup, refused: Detail) -> None:
     """Refuse (422, ``refused`` as the detail) when any reference is not of the region."""
     errors = await unknown(refs, lookup)
     if errors:

@@ -232,6 +232,18 @@ class MembersPublic(Page):
     data: list[MemberPublic]
 
 
+class ActorMembershipPublic(MemberPublic):
+    """A membership of one actor, with the group it is of."""
+
+    group_name: str
+    group_kind: GroupKind
+    strength_area_id: UUID | None
+
+
+class ActorMembershipsPublic(Page):
+    data: list[ActorMembershipPublic]
+
+
 # --------------------------------------------------------------------------- composition
 
 

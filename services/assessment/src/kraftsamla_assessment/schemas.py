@@ -379,6 +379,20 @@ class EffectivePublic(BaseModel):
     dimensions: list[Dimension]
 
 
+class CriterionPublic(BaseModel):
+    """One criterion of the rubric as the assessment scored it."""
+
+    id: str
+    measure: str
+    weight: float
+    value: float = Field(description="The measure, 0–1")
+    points: int = Field(description="0 … the rubric's scale_max")
+    reason: str = Field(description="Why, in English")
+    reason_parts: list[TextPartPublic] = Field(
+        [], description="Why, as one part worded in the language asked for"
+    )
+
+
 class AssessmentPublic(BaseModel):
     id: UUID
     application_id: UUID
@@ -403,7 +417,7 @@ class AssessmentPublic(BaseModel):
     agenda2030: dict[str, Any] | None = None
     geography: dict[str, Any] | None = None
     claims: dict[str, Any] | None = None
-    criteria: list[dict[str, Any]] = []
+    criteria: list[CriterionPublic] = []
     choice: dict[str, Any] | None = Field(
         None,
         description="How the strength area was chosen: confidence (0–1), runner_up, margin, tie "

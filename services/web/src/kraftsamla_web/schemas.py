@@ -288,6 +288,7 @@ class Criterion(BaseModel):
     number: int
     key: str
     status: str
+    evidence: list[Finding] = []
     missing: list[Finding] = []
 
 
@@ -295,6 +296,8 @@ class Checklist(BaseModel):
     programme_id: UUID
     criteria: list[Criterion]
     met: int
+    evaluated_at: datetime | None = None
+    valid_until: datetime | None = None
 
 
 class Gap(BaseModel):
@@ -332,6 +335,394 @@ class Desk(BaseModel):
     reassessments: ReassessmentList
     report: ReportLine | None
     gaps: Gaps | None = None
+
+
+# --------------------------------------------------------------------------- actors, partnerships, engagements
+
+
+class MunicipalityName(BaseModel):
+    code: str
+    name: str
+
+
+class ActorSettings(RegionSettings):
+    """The region's settings as the actors pages use them: its municipalities by name too."""
+
+    municipalities: list[MunicipalityName] = []
+    dominance_threshold: float = 0.5
+
+
+class Actor(BaseModel):
+    id: UUID
+    name: str
+    country: str
+    identifier: str
+    helix: str
+    municipality: str | None = None
+    municipality_name: str | None = None
+    nace: str | None = None
+    nace_label: str | None = None
+    size_class: str | None = None
+    merged_into_id: UUID | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ActorsFound(BaseModel):
+    data: list[Actor]
+    count: int
+
+
+class Contact(BaseModel):
+    """A contact person of an actor (``erased``: their personal data is gone, the record stays)."""
+
+    id: UUID
+    actor_id: UUID
+    name: str | None = None
+    role: str | None = None
+    email: str | None = None
+    erased: bool
+    created_at: datetime
+
+
+class ContactList(BaseModel):
+    data: list[Contact]
+    count: int
+
+
+class Member(BaseModel):
+    id: UUID
+    group_id: UUID
+    actor_id: UUID
+    actor_name: str
+    helix: str
+    municipality: str | None = None
+    person_id: UUID | None = None
+    role: str
+    joined_on: date
+    left_on: date | None = None
+    active: bool
+
+
+class MemberList(BaseModel):
+    data: list[Member]
+    count: int
+
+
+class ActorMembership(Member):
+    group_name: str
+    group_kind: str
+    strength_area_id: UUID | None = None
+
+
+class ActorMembershipList(BaseModel):
+    data: list[ActorMembership]
+    count: int
+
+
+class Group(BaseModel):
+    id: UUID
+    kind: str
+    name: str
+    description: str = ""
+    strength_area_id: UUID | None = None
+    members_now: int
+    created_at: datetime
+
+
+class GroupList(BaseModel):
+    data: list[Group]
+    count: int
+
+
+class CountLine(BaseModel):
+    code: str
+    name: str | None = None
+    actors: int
+
+
+class GroupComposition(Composition):
+    """A group's (or the region's) members counted by helix, municipality and industry, with gaps."""
+
+    scope: str
+    at: date
+    groups: int
+    actors: int
+    by_helix: dict[str, int]
+    by_municipality: list[CountLine]
+    by_industry: list[CountLine]
+    dominance_threshold: float
+
+
+class StrengthAreaName(BaseModel):
+    id: UUID
+    code: str
+    name: dict[str, str | None]
+
+
+class Engagement(BaseModel):
+    id: UUID
+    kind: str
+    title: str
+    held_on: date
+    strength_area_ids: list[UUID] = []
+    municipality: str | None = None
+    cycle_id: UUID | None = None
+    head_count: int = 0
+    participations: int
+
+
+class EngagementList(BaseModel):
+    data: list[Engagement]
+    count: int
+
+
+class CycleFollowUp(BaseModel):
+    id: UUID
+    strength_area_id: UUID | None = None
+    kind: str
+    title: str
+    frequency: str
+    starts_on: date
+    ends_on: date | None = None
+    planned: int
+    held: int
+    meetings: int
+    missed: list[str] = []
+    upcoming: list[str] = []
+
+
+class FollowUp(BaseModel):
+    period_from: date
+    period_to: date
+    cycles: list[CycleFollowUp]
+
+
+class ParticipationFigures(BaseModel):
+    engagements: int
+    participations: int
+    unique_people: int | None = None
+    """None: the service did not register who took part."""
+    unique_actors: int | None = None
+    head_count: int = 0
+
+
+class AreaParticipation(ParticipationFigures):
+    strength_area_id: UUID | None = None
+    strength_area_code: str | None = None
+
+
+class Participation(BaseModel):
+    period_from: date
+    period_to: date
+    total: ParticipationFigures
+    by_strength_area: list[AreaParticipation]
+
+
+# ----------------------------------------------------------------------------- programme, local plans
+
+
+class ActorRef(BaseModel):
+    id: UUID
+    name: str | None = None
+
+
+class Adoption(BaseModel):
+    adopted_on: date
+    body: str
+    paragraph: str | None = None
+
+
+class StrengthArea(BaseModel):
+    id: UUID
+    code: str
+    name: dict[str, str | None]
+    description: dict[str, str | None] | None = None
+    process_leader: ActorRef | None = None
+    nace_codes: list[str] = []
+    sdgs: list[int] = []
+    action_plan_id: UUID
+
+
+class Programme(BaseModel):
+    id: UUID
+    title: str
+    reference: str | None = None
+    period_start: int
+    period_end: int
+    vision: dict[str, str | None] | None = None
+    status: str
+    adoption: Adoption | None = None
+    revision: int
+    strength_areas: list[StrengthArea] = []
+    updated_at: datetime
+
+
+class ProgrammeList(BaseModel):
+    data: list[Programme]
+    count: int
+
+
+class NaceLine(BaseModel):
+    code: str
+    level: str
+    name: str
+    language: str
+
+
+class NaceList(BaseModel):
+    data: list[NaceLine]
+    count: int
+
+
+class PersonLine(BaseModel):
+    """A contact person of one of the region's actors (a process leader is one)."""
+
+    id: UUID
+    name: str | None = None
+    role: str | None = None
+    erased: bool = False
+
+
+class PeopleList(BaseModel):
+    data: list[PersonLine]
+    count: int
+
+
+class RegionalLink(BaseModel):
+    strength_area_id: UUID
+    priority_id: str | None = None
+    sub_goal_id: str | None = None
+
+
+class LocalAction(BaseModel):
+    id: str
+    title: str
+    description: str = ""
+    level: str = "tactical"
+    target_groups: list[str] = []
+    responsible: str = ""
+    mandate: str = ""
+    start: date | None = None
+    end: date | None = None
+    serves: list[RegionalLink] = []
+
+
+class FinancingCommitment(BaseModel):
+    party: str
+    year: int
+    amount: float | None = None
+    currency: str = "SEK"
+    kind: str = "decision"
+    note: str = ""
+
+
+class LocalPlanContent(BaseModel):
+    title: str
+    owner: str = ""
+    municipalities: list[str] = []
+    levels: list[str] = []
+    period_start: int | None = None
+    period_end: int | None = None
+    vision: str = ""
+    goals: list[str] = []
+    target_groups: list[str] = []
+    actions: list[LocalAction] = []
+    financing: list[FinancingCommitment] = []
+    serves: list[RegionalLink] = []
+
+
+class LocalPlan(BaseModel):
+    id: UUID
+    draft: LocalPlanContent
+    draft_revision: int
+    current_version: int
+    updated_at: datetime
+
+
+class LocalPlanLine(BaseModel):
+    id: UUID
+    title: str
+    owner: str = ""
+    municipalities: list[str] = []
+    current_version: int
+    updated_at: datetime
+
+
+class LocalPlanList(BaseModel):
+    data: list[LocalPlanLine]
+    count: int
+
+
+class PriorityRef(BaseModel):
+    strength_area_id: UUID
+    strength_area_code: str
+    priority_id: str
+    title: dict[str, str | None]
+    level: str
+    valid_now: bool
+
+
+class ServedBy(BaseModel):
+    local_plan_id: UUID
+    title: str
+    action_ids: list[str] = []
+
+
+class PriorityAlignment(BaseModel):
+    priority: PriorityRef
+    served_by: list[ServedBy] = []
+
+
+class ActionAlignment(BaseModel):
+    action_id: str
+    title: str
+    priority_ids: list[str] = []
+    strength_area_ids: list[UUID] = []
+    stale_links: list[str] = []
+
+
+class LocalPlanAlignment(BaseModel):
+    local_plan_id: UUID
+    title: str
+    version: int | str
+    actions: list[ActionAlignment] = []
+    actions_serving_no_priority: list[str] = []
+    priorities_served: list[str] = []
+
+
+class Alignment(BaseModel):
+    local_plans: list[LocalPlanAlignment] = []
+    priorities: list[PriorityAlignment] = []
+    unserved_priorities: list[PriorityRef] = []
+
+
+# ----------------------------------------------------------------------------- RIS3 self-assessment
+
+
+class WheelFactor(BaseModel):
+    key: str
+    score: int
+    comment: str = ""
+
+
+class WheelStep(BaseModel):
+    step: int
+    key: str
+    mean: float
+    factors: list[WheelFactor]
+
+
+class SelfAssessment(BaseModel):
+    year: int
+    steps: list[WheelStep]
+    recorded_at: datetime
+    recorded_by: str
+
+
+class SelfAssessmentList(BaseModel):
+    data: list[SelfAssessment]
+    count: int
 
 
 # --------------------------------------------------------------------------- administration

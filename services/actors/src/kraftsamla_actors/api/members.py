@@ -12,9 +12,16 @@ from kraftsamla_common.auth import LeadScope, ReadScope
 from kraftsamla_common.bounds import FIRST_DAY, LAST_DAY
 from kraftsamla_common.service import PageDep, UowDep, region_router
 
-from ..schemas import MemberCreate, MemberPublic, MembersPublic, MemberUpdate
+from ..schemas import (
+    ActorMembershipPublic,
+    ActorMembershipsPublic,
+    MemberCreate,
+    MemberPublic,
+    MembersPublic,
+    MemberUpdate,
+)
 from ..usecases import memberships
-from ..usecases.memberships import MemberRow
+from ..usecases.memberships import ActorMembershipRow, MemberRow
 
 router = region_router("actors")
 
@@ -70,3 +77,23 @@ async def remove_member(group_id: UUID, membership_id: UUID, scope: LeadScope, u
     composition at earlier dates stays right."""
     await memberships.remove_member(uow, group_id, membership_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+def _actor_membership_public(row: ActorMembershipRow) -> ActorMembershipPublic:
+    g = row.group
+    return ActorMembershipPublic(
+        **_member_public(row.member).model_dump(),
+        group_name=g.name,
+        group_kind=g.kind,  # type: ignore[arg-type]
+        strength_area_id=UUID(g.strength_area_id) if g.strength_area_id else None,
+    )
+
+
+@router.get("/actors/{actor_id}/memberships", response_model=ActorMembershipsPublic)
+async def list_actor_memberships(
+    actor_id: UUID, scope: ReadScope, uow: UowDep, page: PageDep
+) -> ActorMembershipsPublic:
+    """The groups an actor is or was a member of: each membership with its group's name and kind,
+    role, the day joined and the day left (``active``: it holds today), in order of joining."""
+    rows, total = await memberships.list_actor_memberships(uow, actor_id, page)
+    return ActorMembershipsPublic(data=[_actor_membership_public(r) for r in rows], count=total)

@@ -123,6 +123,25 @@ async def list_members(
     return [await _member_row(uow, m, at or today()) for m in rows], total
 
 
+class ActorMembershipRow(NamedTuple):
+    member: MemberRow
+    group: Group
+
+
+async def list_actor_memberships(
+    uow: UnitOfWork, actor_id: UUID, page: Page
+) -> tuple[list[ActorMembershipRow], int]:
+    """An actor's memberships of the region's groups, past and present (``active`` as of today),
+    each with its group, in order of joining; a merged actor's moved to the actor it was merged into."""
+    a = await find_actor(uow, actor_id)
+    where: list[ColumnElement[bool]] = [Membership.region == uow.region, Membership.actor_id == a.id]
+    rows, total = await paged(uow, Membership, where, (Membership.joined_on, Membership.id), page)
+    day = today()
+    return [
+        ActorMembershipRow(await _member_row(uow, m, day), await find_group(uow, m.group_id)) for m in rows
+    ], total
+
+
 async def update_member(
     uow: UnitOfWork, group_id: UUID, membership_id: UUID, body: MemberUpdate
 ) -> MemberRow:

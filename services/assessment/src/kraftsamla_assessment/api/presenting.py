@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
+import orjson
+
 from kraftsamla_common.auth import KeyRecord
-from kraftsamla_common.i18n import Messages
-from kraftsamla_common.wording import worded
+from kraftsamla_common.i18n import Language, Messages
+from kraftsamla_common.wording import word, worded
 
 from ..domain.reassessment import Move, group_json
 from ..domain.reviews import effective_of
-from ..domain.wording import english_one, parts_json, stored
+from ..domain.wording import as_written, english, english_one, parts_json, stored
 from ..persistence.tables import Application, Assessment, Delivery, Reassessment
 from ..persistence.tables import Rubric as RubricRow
 from ..schemas import (
@@ -58,11 +61,32 @@ def assessment_public(a: Assessment, m: Messages) -> AssessmentPublic:
             "agenda2030": d.get("agenda2030"),
             "geography": d.get("geography"),
             "claims": d.get("claims"),
-            "criteria": d.get("criteria", []),
+            "criteria": [_criterion(c, m) for c in d.get("criteria", [])],
             "choice": d.get("choice"),
             "created_at": a.created_at,
         }
     )
+
+
+def _criterion(c: Mapping[str, Any], m: Messages) -> dict[str, Any]:
+    """A scored criterion with its reason worded: in English (``reason``) and in the language asked
+    for (``reason_parts``). An assessment stored before reasons were kept as parts has the English
+    sentence, shown as written."""
+    reason = c.get("reason")
+    part = dict(reason) if isinstance(reason, Mapping) else as_written(str(reason or "")).json()
+    text, english_text = _reason(m.language, m.packages, orjson.dumps(part, option=orjson.OPT_SORT_KEYS))
+    said = [{"key": part["key"], "params": part.get("params") or {}, "text": text}]
+    return {**c, "reason": english_text, "reason_parts": said}
+
+
+@lru_cache(maxsize=8192)
+def _reason(language: Language, packages: tuple[str, ...], packed: bytes) -> tuple[str, str]:
+    """A reason worded in ``language`` and in English. Kept: most reasons come back from one
+    application to the next ("3 partners, 2 helix types known"), and a list of applications words
+    six for each."""
+    part = orjson.loads(packed)
+    text = word(part, Messages(language, packages))
+    return text, text if language == "en" else english([part])
 
 
 def review_public(review: dict[str, Any] | None) -> ReviewPublic:

@@ -43,7 +43,7 @@ from kraftsamla_common.municipalities import municipality_by_code
 from . import nace, vocabulary
 from .matching import Entry, Hit, Language, Lexicon, Signature, TextFeatures, analyse, content_words
 from .plans import StrengthAreaPlan
-from .wording import Name, Part, as_written, english, english_one, in_every_language, name
+from .wording import Name, Part, PartJson, as_written, english, english_one, in_every_language, name
 from .wording import level as level_part
 from .wording import recommendation as recommendation_part
 
@@ -257,7 +257,9 @@ class CriterionScore:
     weight: float
     value: float
     points: int
-    reason: str
+    reason: PartJson
+    """Why it has its value: a part in its JSON form (``{"key", "params"}``), worded in the reader's
+    language when the assessment is read (an assessment stored before kept an English sentence)."""
 
 
 @dataclass(frozen=True)
@@ -466,9 +468,9 @@ class Assessor:
         placement, placed = self._placement(top, found)
         sustainability, conflicts = _sustainability(facts, found)
         agenda = _agenda2030(facts, found)
-        geography = _geography(facts, region)
+        geography, reach = _geography(facts, region)
         claims = _claims(facts, fits if top else [], self.codes)
-        values = _measures(facts, top, sustainability, agenda, geography, region)
+        values = _measures(facts, top, sustainability, agenda, (geography, reach), region, self.names)
         criteria = [_score(c, self.rubric.scale_max, *values[c.measure]) for c in self.rubric.criteria]
         total_weight = sum(c.weight for c in criteria)
         score = round(sum(c.weight * c.points for c in criteria) / total_weight, 2)
@@ -834,7 +836,9 @@ def _agenda2030(facts: Facts, found: Mapping[Hashable, dict[str, Hit]]) -> Agend
     )
 
 
-def _geography(facts: Facts, region: Region) -> Geography:
+def _geography(facts: Facts, region: Region) -> tuple[Geography, PartJson]:
+    """The municipalities reached, each with the open applications already there, and the
+    rubric's reason for the geography criterion (where a municipality is named)."""
     rows = []
     outside = []
     for code in dict.fromkeys(facts.municipalities):
@@ -852,16 +856,26 @@ def _geography(facts: Facts, region: Region) -> Geography:
         )
     if not rows:
         note = "The application names no municipality where it takes effect."
-    else:
-        least = min(rows, key=lambda r: (r["open_applications"], r["code"]))
-        note = (
-            f"Reaches {len(rows)} municipalit{'y' if len(rows) == 1 else 'ies'}; "
-            f"{least['name']} has {least['open_applications']} other open application"
-            f"{'s' * (least['open_applications'] != 1)} so far."
-        )
-        if outside:
-            note += f" Outside the region: {', '.join(outside)}."
-    return Geography(rows, outside, note)
+        return Geography(rows, outside, note), {"key": "criterion_reason_no_municipality"}
+    least = min(rows, key=lambda r: (r["open_applications"], r["code"]))
+    note = (
+        f"Reaches {len(rows)} municipalit{'y' if len(rows) == 1 else 'ies'}; "
+        f"{least['name']} has {least['open_applications']} other open application"
+        f"{'s' * (least['open_applications'] != 1)} so far."
+    )
+    reach: dict[str, Any] = {
+        "reaches": {"key": "criterion_reason_municipalities", "params": {"n": len(rows)}},
+        "least": {
+            "key": "criterion_reason_open_elsewhere",
+            "params": {"n": least["open_applications"], "municipality": least["name"]},
+        },
+    }
+    reason: PartJson = {"key": "criterion_reason_geography", "params": reach}
+    if outside:
+        note += f" Outside the region: {', '.join(outside)}."
+        reach["outside"] = [r["name"] for r in rows if not r["in_region"]]
+        reason["key"] = "criterion_reason_geography_outside"
+    return Geography(rows, outside, note), reason
 
 
 def _claims(facts: Facts, fits: Sequence[Fit], codes: Mapping[UUID, str]) -> Claims:
@@ -884,57 +898,66 @@ def _measures(
     top: Fit | None,
     sus: Sustainability,
     agenda: Agenda2030,
-    geo: Geography,
+    geo: tuple[Geography, PartJson],
     region: Region,
-) -> dict[str, tuple[float, str]]:
-    """Each measure a rubric criterion can use, on 0–1, with its reason."""
-    out: dict[str, tuple[float, str]] = {}
-    out["strategic_fit"] = (
-        (
-            top.score,
-            f"'{top.code}' fits through {', '.join(top.matched_terms[:5])}",
-        )
-        if top
-        else (0.0, "no strength area of the region's plans fits the text")
-    )
+    names: Mapping[UUID, Name],
+) -> dict[str, tuple[float, PartJson]]:
+    """Each measure a rubric criterion can use, on 0–1, with its reason: a part each reader's
+    language words when the assessment is read, in its JSON form (made for every assessment, so as
+    dicts: a :class:`Part` costs several times as much to make, and nothing is worded here)."""
+    out: dict[str, tuple[float, PartJson]] = {}
+    if top:
+        area = names.get(top.strength_area_id, top.code)
+        fit = {"key": "criterion_reason_fit", "params": {"area": area, "terms": top.matched_terms[:5]}}
+        out["strategic_fit"] = (top.score, fit)
+    else:
+        out["strategic_fit"] = (0.0, {"key": "criterion_reason_no_fit"})
     value = max(0.0, len(sus.described) / 3 - 0.2 * len(sus.conflicts))
-    reason = f"{len(sus.described)} of 3 dimensions described" + (
-        f"; {len(sus.conflicts)} possible goal conflict{'s' * (len(sus.conflicts) != 1)}"
-        if sus.conflicts
-        else ""
-    )
+    reason: PartJson = {"key": "criterion_reason_sustainability", "params": {"n": len(sus.described)}}
+    if sus.conflicts:
+        conflicts = {"key": "criterion_reason_goal_conflicts", "params": {"n": len(sus.conflicts)}}
+        reason = {
+            "key": "criterion_reason_sustainability_conflicts",
+            "params": {"described": reason, "conflicts": conflicts},
+        }
     out["sustainability"] = (value, reason)
     if agenda.claimed:
+        supported = {"n": len(agenda.claimed), "supported": len(agenda.claimed_supported)}
         out["agenda2030"] = (
             len(agenda.claimed_supported) / len(agenda.claimed),
-            f"{len(agenda.claimed_supported)} of {len(agenda.claimed)} claimed goals supported by the text",
+            {"key": "criterion_reason_agenda2030", "params": supported},
         )
     else:
         out["agenda2030"] = (
             0.5 if agenda.supported else 0.0,
-            f"no goals claimed; the text supports {len(agenda.supported)}",
+            {"key": "criterion_reason_agenda2030_unclaimed", "params": {"n": len(agenda.supported)}},
         )
-    inside = [r for r in geo.municipalities if r["in_region"]]
+    geography, reach = geo
+    inside = [r for r in geography.municipalities if r["in_region"]]
     if not inside:
-        out["geography"] = (0.0, "no municipality of the region named")
+        out["geography"] = (0.0, {"key": "criterion_reason_no_municipality"})
     else:
         most = max(region.spread.values(), default=0)
         under = sum(1 - r["open_applications"] / most if most else 1.0 for r in inside) / len(inside)
-        out["geography"] = (round(under, 3), geo.note)
+        out["geography"] = (round(under, 3), reach)
     helix = len(facts.helix)
+    partnership = {
+        "partners": {"key": "criterion_reason_partners", "params": {"n": facts.partners}},
+        "helix": {"key": "criterion_reason_helix_types", "params": {"n": helix}},
+    }
     out["partnership"] = (
         round(0.6 * min(1.0, helix / 3) + 0.4 * min(1.0, facts.partners / 3), 3),
-        f"{facts.partners} partner{'s' * (facts.partners != 1)}, {helix} helix type{'s' * (helix != 1)} known",
+        {"key": "criterion_reason_partnership", "params": partnership},
     )
     out["applicant"] = (
-        (1.0, "the applicant is a registered actor of the region")
+        (1.0, {"key": "criterion_reason_applicant_known"})
         if facts.applicant_known
-        else (0.0, "the applicant is not (yet) a registered actor of the region")
+        else (0.0, {"key": "criterion_reason_applicant_unknown"})
     )
     return out
 
 
-def _score(criterion: RubricCriterion, scale_max: int, value: float, reason: str) -> CriterionScore:
+def _score(criterion: RubricCriterion, scale_max: int, value: float, reason: PartJson) -> CriterionScore:
     value = min(1.0, max(0.0, value))
     return CriterionScore(
         criterion.id,

@@ -23,6 +23,10 @@ PACKAGE = "kraftsamla_assessment"
 Name = dict[str, str] | str
 """A name in the languages it was given in (``{"sv": "Hållbar energi"}``), or a code where it has none."""
 
+PartJson = dict[str, Any]
+"""A part in its JSON form (``{"key": …, "params": {…}}``), as it is stored and as
+``kraftsamla_common.wording`` words it; what is made for every assessment is made in this form."""
+
 
 @dataclass(frozen=True)
 class Part:

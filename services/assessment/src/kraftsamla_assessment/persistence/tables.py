@@ -148,7 +148,9 @@ class Assessment(Base):
     recommendation: Mapped[str] = mapped_column(String(10))
     fits: Mapped[list[Any]] = mapped_column(JSON)
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
-    """Placement, sustainability, Agenda 2030, geography, claims and the rubric's criteria."""
+    """Placement, sustainability, Agenda 2030, geography, claims and the rubric's criteria (each
+    criterion's ``reason`` a part, ``{"key", "params"}``, worded when read; an English sentence in
+    assessments stored before)."""
     language: Mapped[str] = mapped_column(String(2))
     rationale: Mapped[str] = mapped_column(Text)
     """In English."""

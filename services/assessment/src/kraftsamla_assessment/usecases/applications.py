@@ -21,6 +21,8 @@ from ..domain.reassessment import OPEN_STATUSES
 from ..persistence.tables import Application, Assessment, Assignment, KnownActionPlan, KnownStrengthArea
 from ..schemas import DecisionRequest
 from .assessing import application_facts
+from .refusals import said
+from .refusals import status as status_part
 
 Current = tuple[Application, Assessment | None]
 """An application with its current assessment (None before its first)."""
@@ -361,9 +363,9 @@ def decide(uow: UnitOfWork, app: Application, d: DecisionRequest) -> bool:
     if app.status in ("granted", "rejected"):
         if app.status == d.outcome and (app.granted_amount or 0) == (d.granted_amount or 0):
             return False
-        raise Conflict(f"The application was already decided ({app.status}); a decision is final.")
+        raise Conflict(said("refused_decided", status=status_part(app.status)))
     if app.status not in OPEN_STATUSES:
-        raise Conflict(f"A {app.status} application cannot be decided.")
+        raise Conflict(said("refused_decide", status=status_part(app.status)))
     app.status = d.outcome
     app.granted_amount = d.granted_amount if d.outcome == "granted" else None
     app.decided_on = d.decided_on or utcnow().date()
@@ -390,8 +392,15 @@ def change_status(uow: UnitOfWork, app: Application, status: str) -> bool:
     if app.status == status:
         return False
     if app.status not in TRANSITIONS[status]:
-        allowed = ", ".join(TRANSITIONS[status])
-        raise Conflict(f"A {app.status} application cannot become {status} (only from {allowed}).")
+        allowed = [status_part(s) for s in TRANSITIONS[status]]
+        refused = said(
+            "refused_status",
+            n=len(allowed),
+            status=status_part(app.status),
+            to=status_part(status),
+            allowed=allowed,
+        )
+        raise Conflict(refused)
     previous = app.status
     app.status = status
     app.updated_at = utcnow()

@@ -12,7 +12,7 @@ from uuid import UUID
 
 from sqlalchemy import delete, select
 
-from kraftsamla_common.errors import Conflict
+from kraftsamla_common.errors import Kind, Problem
 from kraftsamla_common.events import ApplicationAssigned, ApplicationUnassigned, ConflictDeclared, utcnow
 from kraftsamla_common.messaging import UnitOfWork, insert_ignore
 
@@ -20,6 +20,7 @@ from ..persistence.tables import Application, Assignment, ConflictOfInterest
 from ..schemas import AssignmentRequest
 from .applications import find_application
 from .references import check_applications
+from .refusals import said, titles
 
 
 @dataclass(frozen=True)
@@ -85,9 +86,23 @@ async def assign(uow: UnitOfWork, body: AssignmentRequest, *, by: str) -> tuple[
         )
     )
     if barred:
-        listed = ", ".join(a.id for a in apps if a.id in barred)
-        raise Conflict(
-            f"{body.assignee} declared a conflict of interest with {listed} and cannot be assigned to review it."
+        raise Problem(
+            Kind.CONFLICT,
+            said(
+                "refused_assign_conflict_of_interest",
+                n=len(barred),
+                who=body.assignee,
+                applications=titles(a.title for a in apps if a.id in barred),
+            ),
+            errors=[
+                {
+                    "pointer": f"/application_ids/{i}",
+                    "message": said("refused_conflict_declared", who=body.assignee),
+                    "type": "conflict_of_interest",
+                }
+                for i, a in enumerate(apps)
+                if a.id in barred
+            ],
         )
     now = utcnow()
     changed: list[UUID] = []

@@ -18,6 +18,7 @@ from kraftsamla_common.messaging import UnitOfWork
 from kraftsamla_common.references import Kind
 
 from ..persistence.tables import Application, KnownStrengthArea
+from .refusals import said
 
 STRENGTH_AREA = Kind("a strength area of the programmes", announced_by="plans")
 APPLICATION = Kind("an application")
@@ -58,5 +59,5 @@ async def check_applications(uow: UnitOfWork, body: BaseModel) -> None:
     await references.check(
         references.references(body, {"application_ids": APPLICATION}),
         partial(known, uow),
-        "Every application must be one of this region's.",
+        said("refused_applications_not_of_region"),
     )

@@ -24,6 +24,7 @@ from ..schemas import ReviewRequest
 from .applications import Current, current_assessment, find_application
 from .assessing import emit_assessed, features_of
 from .assignments import has_conflict
+from .refusals import said
 
 
 def own_organisation(app: Application, organisation: str | None) -> bool:
@@ -46,15 +47,12 @@ async def review_application(
     (trigger ``review``)."""
     app = await find_application(uow, application_id, only_source=None)
     if await has_conflict(uow, app, by):
-        raise Conflict(f"{by} declared a conflict of interest with this application and cannot review it.")
+        raise Conflict(said("refused_review_conflict_of_interest", who=by))
     if own_organisation(app, organisation):
-        raise Conflict(
-            "The reviewer's own organisation is the applicant or a partner of this application: "
-            "someone else must review it."
-        )
+        raise Conflict(said("refused_review_own_organisation"))
     current = await current_assessment(uow, app)
     if current is None:
-        raise Conflict("The application has no assessment to review yet.")
+        raise Conflict(said("refused_review_not_assessed"))
     refs = [PlanVersionRef.model_validate(r) for r in current.plan_versions]
     errors = []
     for i, o in enumerate(body.overrides):
@@ -66,11 +64,11 @@ async def review_application(
             errors.append(
                 {
                     "pointer": f"/overrides/{i}/value",
-                    "message": "not a strength area with a published plan in this region",
+                    "message": said("refused_review_not_a_strength_area"),
                 }
             )
     if errors:
-        raise Unprocessable("The review cannot be saved.", errors)
+        raise Unprocessable(said("refused_review"), errors)
     now = utcnow()
     previous = {o["part"]: o for o in (app.review or {}).get("overrides", [])}
     result_area = UUID(current.strength_area_id) if current.strength_area_id else None

@@ -21,6 +21,7 @@ from . import documents, references
 from .checklist import refresh_checklists
 from .documents import DocumentKind, Selector
 from .programmes import snapshot
+from .refusals import said
 
 
 async def _save_errors(uow: UnitOfWork, content: ActionPlanContent) -> list[Problem]:
@@ -62,9 +63,9 @@ ACTION_PLANS = DocumentKind(
     number=ActionPlanVersion.number,
     content=ActionPlanContent,
     save_errors=_save_errors,
-    save_refused="The draft contradicts itself.",
+    save_refused=said("refused_draft_contradicts"),
     publish_errors=_publish_errors,
-    publish_refused="The draft cannot be published.",
+    publish_refused=said("refused_draft_publish"),
     published=_published,
     after_publish=refresh_checklists,
 )

@@ -19,13 +19,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from kraftsamla_common.bounds import STORED
-from kraftsamla_common.errors import NotFound, PreconditionFailed, PreconditionRequired, Unprocessable
+from kraftsamla_common.errors import Detail, NotFound, PreconditionFailed, PreconditionRequired, Unprocessable
 from kraftsamla_common.events import EventData, new_id, utcnow
 from kraftsamla_common.messaging import UnitOfWork
 from kraftsamla_common.service import Page
 
 from ..domain import problems
 from ..domain.documents import etag
+from .refusals import said
 
 
 class Document(Protocol):
@@ -75,10 +76,10 @@ class DocumentKind(Generic[D, V, C]):
     """The content of a draft and of a version (as the published event carries it)."""
     save_errors: Callable[[UnitOfWork, C], Awaitable[list[problems.Problem]]]
     """What stands in the way of saving a draft."""
-    save_refused: str
+    save_refused: Detail
     publish_errors: Callable[[UnitOfWork, C, date], Awaitable[list[problems.Problem]]]
     """What stands in the way of publishing the draft (given today's date)."""
-    publish_refused: str
+    publish_refused: Detail
     published: Callable[[UnitOfWork, D, V, C], Awaitable[EventData]]
     """Records what else a new version changes and returns the event that announces it."""
     after_publish: Callable[[UnitOfWork], Awaitable[None]] | None = None
@@ -88,9 +89,9 @@ class DocumentKind(Generic[D, V, C]):
 def require_match(if_match: str | None, current: str) -> None:
     """Optimistic concurrency: a write must name the revision it was based on."""
     if if_match is None:
-        raise PreconditionRequired("Send the ETag you read in If-Match.")
+        raise PreconditionRequired(said("refused_if_match_missing"))
     if if_match != current:
-        raise PreconditionFailed("It was changed by someone else since you read it; read it again.")
+        raise PreconditionFailed(said("refused_changed_since"))
 
 
 async def find_document(uow: UnitOfWork, kind: DocumentKind[D, V, C], document_id: UUID) -> D:

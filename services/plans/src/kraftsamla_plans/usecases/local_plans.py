@@ -34,6 +34,7 @@ from ..persistence.queries import published_contents
 from ..persistence.tables import ActionPlan, LocalPlan, LocalPlanVersion, StrengthArea
 from . import references
 from .documents import DocumentKind, draft_of, find_document
+from .refusals import said
 
 
 async def _regional(uow: UnitOfWork) -> dict[UUID, RegionalPlan]:
@@ -92,9 +93,9 @@ LOCAL_PLANS = DocumentKind(
     number=LocalPlanVersion.number,
     content=LocalPlanContent,
     save_errors=_save_errors,
-    save_refused="The local plan cannot be saved.",
+    save_refused=said("refused_local_plan_save"),
     publish_errors=_publish_errors,
-    publish_refused="The local plan cannot be published.",
+    publish_refused=said("refused_local_plan_publish"),
     published=_published,
 )
 
@@ -192,5 +193,5 @@ async def local_plan_alignment(
     else:
         views = await _views(uow, [lp], include_drafts=False)
         if not views:
-            raise Conflict("The local plan has no published version yet; ask for version=draft.")
+            raise Conflict(said("refused_local_plan_unpublished"))
     return alignment(await _regional(uow), views, utcnow().date()).local_plans[0]

@@ -25,6 +25,7 @@ from ..schemas import MeasurementCreate, MeasurementUpdate
 from .action_plans import ACTION_PLANS
 from .checklist import refresh_checklists
 from .documents import find_document
+from .refusals import said
 
 
 def measurement_fields(m: IndicatorMeasurement, plan: ActionPlan) -> dict[str, Any]:
@@ -74,7 +75,7 @@ async def record_measurement(
     published = (await published_contents(uow.session, [plan])).get(plan.id)
     errors = measurement_errors(published[0] if published else None, body.sub_goal_id)
     if errors:
-        raise Unprocessable("The measurement cannot be recorded.", errors)
+        raise Unprocessable(said("refused_measurement"), errors)
     m, created = await _value_of(uow, plan, body.sub_goal_id, body.year)
     _measured(m, body, by)
     _announce(uow, m, plan)

@@ -36,6 +36,7 @@ from ..schemas import ProgrammeCreate, ProgrammeUpdate, StrengthAreaCreate, Stre
 from . import references
 from .checklist import evaluate_checklist, refresh_checklists
 from .documents import require_match
+from .refusals import said
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ def _new_area(
 
 async def create_programme(uow: UnitOfWork, body: ProgrammeCreate) -> ProgrammeView:
     """Create a programme with its strength areas; each strength area gets an empty action-plan draft."""
-    await references.check(uow, body, "The programme cannot be created.")
+    await references.check(uow, body, said("refused_programme_create"))
     now = utcnow()
     programme = Programme(
         id=str(new_id()),
@@ -218,13 +219,13 @@ async def update_programme(
     changes = body.model_dump(exclude_unset=True)
     if "title" in changes and body.title is None:
         raise Unprocessable(
-            "A programme needs a title.", [{"pointer": "/title", "message": "cannot be null"}]
+            said("refused_programme_title"), [{"pointer": "/title", "message": "cannot be null"}]
         )
     start = changes.get("period_start") or p.period_start
     end = changes.get("period_end") or p.period_end
     if end < start:
         raise Unprocessable(
-            "The period ends before it starts.",
+            said("refused_period_order"),
             [{"pointer": "/period_end", "message": "before period_start"}],
         )
     for key, value in changes.items():
@@ -238,7 +239,7 @@ async def adopt_programme(uow: UnitOfWork, programme_id: UUID, body: Adoption) -
     """Record the programme's adoption: the date, the body that adopted it and the paragraph."""
     p = await find_programme(uow, programme_id)
     if p.adopted_on is not None:
-        raise Conflict(f"The programme was already adopted on {p.adopted_on.isoformat()}.")
+        raise Conflict(said("refused_programme_adopted", day=p.adopted_on.isoformat()))
     p.adopted_on, p.adopted_by, p.adoption_paragraph = body.adopted_on, body.body, body.paragraph
     return await _announce(uow, p, ProgrammeAdopted)
 
@@ -250,8 +251,8 @@ async def add_strength_area(
     p = await find_programme(uow, programme_id)
     require_match(if_match, etag(p.id, p.revision))
     if any(sa.code == body.code for sa, _ in await areas_with_plans(uow.session, [p.id])):
-        raise Conflict(f"The programme already has a strength area {body.code!r}.")
-    await references.check(uow, body, "The strength area cannot be added.")
+        raise Conflict(said("refused_strength_area_code", code=body.code))
+    await references.check(uow, body, said("refused_strength_area_add"))
     area, plan = _new_area(p.id, body, uow.region, utcnow())
     uow.session.add(area)
     await uow.session.flush()
@@ -272,9 +273,9 @@ async def update_strength_area(
     changes = body.model_dump(exclude_unset=True)
     if "name" in changes and body.name is None:
         raise Unprocessable(
-            "A strength area needs a name.", [{"pointer": "/name", "message": "cannot be null"}]
+            said("refused_strength_area_name"), [{"pointer": "/name", "message": "cannot be null"}]
         )
-    await references.check(uow, body, "The strength area cannot be changed.")
+    await references.check(uow, body, said("refused_strength_area_change"))
     for key in changes:
         value = getattr(body, key)
         if isinstance(value, LocalizedText):

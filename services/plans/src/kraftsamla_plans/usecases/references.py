@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from kraftsamla_common import references
+from kraftsamla_common.errors import Detail
 from kraftsamla_common.messaging import UnitOfWork
 from kraftsamla_common.references import Kind
 
@@ -59,6 +60,6 @@ async def unknown(uow: UnitOfWork, body: BaseModel | list[Any], at: str = "") ->
     return await references.unknown(references.references(body, FIELDS, at), partial(known, uow))
 
 
-async def check(uow: UnitOfWork, body: BaseModel | list[Any], refused: str) -> None:
+async def check(uow: UnitOfWork, body: BaseModel | list[Any], refused: Detail) -> None:
     """Refuse the request (422) when an id of ``body`` is not of this region."""
     await references.check(references.references(body, FIELDS), partial(known, uow), refused)

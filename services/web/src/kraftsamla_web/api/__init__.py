@@ -2,8 +2,32 @@
 
 from fastapi import APIRouter
 
-from . import admin, applications, pages, signin
+from . import (
+    actors,
+    admin,
+    applications,
+    checklist,
+    engagements,
+    local_plans,
+    pages,
+    partnerships,
+    programme,
+    self_assessment,
+    signin,
+)
 
 router = APIRouter()
-for module in (signin, pages, applications, admin):
+for module in (
+    signin,
+    pages,
+    applications,
+    programme,
+    local_plans,
+    checklist,
+    self_assessment,
+    actors,
+    partnerships,
+    engagements,
+    admin,
+):
     router.include_router(module.router)

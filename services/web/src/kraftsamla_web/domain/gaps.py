@@ -98,6 +98,25 @@ def overdue_plan(t: Messages, plan: ActionPlanLine, today: date) -> Sentence:
     return Sentence(t("overdue_plan", area=area, why=why))
 
 
+def finding(t: Messages, f: Finding, params: Mapping[str, Any] | None = None) -> str:
+    """A finding of the checklist in the reader's language (``checklist_<key>``; the service's
+    English where the catalogue has no such key), its counts as the language writes numbers and in
+    the form the count asks for where the message has plural forms (``{n} of {total} …`` by the
+    total, ``{n} …`` by ``n``); ``params`` in place of the finding's own (names worded for the
+    reader)."""
+    key = f"checklist_{f.key}"
+    if not t.has(key):
+        return f.text
+    given = dict(f.params if params is None else params)
+    shown = {k: t.number(v) if type(v) is int else v for k, v in given.items()}
+    count = given.get("total", given.get("n"))
+    if type(count) is int:
+        counted = t.plural(key, count, **shown)
+        if counted != key:  # a message with plural forms (one without answers its key)
+            return counted
+    return t.fill(key, shown)
+
+
 def checklist_gaps(t: Messages, checklist: Checklist) -> list[Sentence]:
     """Each criterion not met, with what it lacks ("Criterion 1, up-to-date analysis …, is not met:
     not revised in time: Hållbar energi"). (The latest report's follow-up shows the whole checklist:
@@ -107,10 +126,7 @@ def checklist_gaps(t: Messages, checklist: Checklist) -> list[Sentence]:
         if c.status == "met":
             continue
         title = t(f"checklist_criterion_{c.key}") if t.has(f"checklist_criterion_{c.key}") else c.key
-        lacks = [
-            t.fill(f"checklist_{f.key}", f.params) if t.has(f"checklist_{f.key}") else f.text
-            for f in c.missing
-        ]
+        lacks = [finding(t, f) for f in c.missing]
         key = "checklist_gap_partial" if c.status == "partial" else "checklist_gap_missing"
         text = t(key, number=c.number, criterion=title)
         if lacks:
@@ -119,14 +135,14 @@ def checklist_gaps(t: Messages, checklist: Checklist) -> list[Sentence]:
     return out
 
 
-def partnership_gaps(t: Messages, composition: Composition) -> list[Sentence]:
-    """The region's partnership gaps: no members at all, a helix missing or holding too much, a
-    municipality no member comes from."""
+def partnership_gaps(t: Messages, composition: Composition, empty: str = "gap_empty") -> list[Sentence]:
+    """The region's (or one group's) partnership gaps: no members at all (worded by ``empty``), a
+    helix missing or holding too much, a municipality no member comes from."""
     out: list[Sentence] = []
     for gap in composition.gaps:
         helix = t(f"helix_{gap.helix}") if gap.helix else ""
         if gap.kind == "empty":
-            text = t("gap_empty")
+            text = t(empty)
         elif gap.kind == "helix_missing":
             text = t("gap_helix_missing", helix=helix)
         elif gap.kind == "helix_dominant":

@@ -80,15 +80,22 @@ def errors_at_fields(
     has: Callable[[str], bool],
     say: Callable[[str], str],
     override_parts: Sequence[str] = (),
+    *,
+    locate: Callable[[str], str] | None = None,
+    kind: Callable[[str], str] | None = None,
 ) -> dict[str, str]:
     """Each field's message in the reader's language: the catalogue's ``form_error_<form>_<field>``
     where it has one (``has``/``say``: the page's messages), else the service's own words. The
-    first error of a field is kept; those of no field of the form are under ""."""
+    first error of a field is kept; those of no field of the form are under "". ``locate`` maps a
+    pointer to its field where a form's fields are named otherwise than :func:`field_of` does;
+    ``kind`` names the message a field shares with others of its kind (``score_roadmap`` →
+    ``score``)."""
     found: dict[str, str] = {}
     for error in errors:
-        name = field_of(str(error.get("pointer") or ""), override_parts)
+        pointer = str(error.get("pointer") or "")
+        name = locate(pointer) if locate else field_of(pointer, override_parts)
         name = name if name in fields else ""
-        key = f"form_error_{form}_{name or 'form'}"
+        key = f"form_error_{form}_{(kind(name) if kind and name else name) or 'form'}"
         message = say(key) if has(key) else str(error.get("message") or "")
         found.setdefault(name, message)
     return found
