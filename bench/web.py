@@ -74,6 +74,17 @@ async def assign(p: Any, assessor: str) -> None:
                 r.raise_for_status()
 
 
+ADMIN_PAGES = {
+    "admin": "/admin",
+    "admin_keys": "/admin/keys",
+    "admin_webhooks": "/admin/webhooks",
+    "admin_rubric": "/admin/rubric",
+    "admin_audit": "/admin/audit",
+    "admin_settings": "/admin/settings",
+}
+"""The administration pages, measured signed in as the region's administrator."""
+
+
 async def sign_in(http: httpx.AsyncClient, web: str, sub: str) -> None:
     """The authorization-code flow as a browser walks it: the sign-in form (with its CSRF token) to
     the provider, the provider's form posted with the person's ``sub``, its redirect to the web
@@ -265,6 +276,8 @@ async def bench(database: str, n: int, repeat: int) -> dict[str, Any]:
                             pages[f"plan_step_{step}"] = await measure(http, f"{plan}/steps/{step}", repeat)
                         pages["plan_diff"] = await measure(http, f"{plan}/diff?from=1&to=2", repeat)
                         pages["plan_preview"] = await measure(http, f"{plan}/preview", repeat)
+                    for name, path in ADMIN_PAGES.items():
+                        pages[name] = await measure(http, f"{region}{path}", repeat)
                 measured = {k: v for k, v in pages.items() if v is not None}
             finally:
                 web.stop()

@@ -77,5 +77,7 @@ def test_web_bench_signs_in_and_times_each_page() -> None:
     assert plan_pages | {"plan_preview"} <= set(pages)
     assert pages["action_plan"]["calls"] == 3 and pages["plan_step_3"]["calls"] == 4
     assert pages["plan_step_2"]["calls"] == 5 and pages["plan_preview"]["calls"] == 3
+    assert {"admin", "admin_keys", "admin_audit", "admin_settings"} <= set(pages)
+    assert pages["admin_audit"]["calls"] == 5 and pages["admin_settings"]["calls"] == 1
     assert all(p["p50_ms"] > 0 and p["p95_ms"] >= p["p50_ms"] for p in pages.values())
     assert figures["goals_ms"] == {"page_p95": 150, "desk_p95": 250}

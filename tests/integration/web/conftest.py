@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import secrets
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -53,6 +53,8 @@ class Platform:
     web: str
     provider: Provider
     services: dict[str, httpx.AsyncClient]
+    urls: dict[str, str] = field(default_factory=dict)
+    """Each service's own address on its real port (``urls["assessment"]``), for calls over HTTP."""
 
 
 @pytest.fixture
@@ -101,6 +103,8 @@ async def _platform(
         urls["plans_url"] = "http://127.0.0.1:9"  # not started: nothing answers there
         for name in names:
             extra = {"report_debounce_seconds": 0.1} if name == "reporting" else {}
+            if name == "assessment":
+                extra = {"webhook_allowed_hosts": ["127.0.0.1"]}  # the tests' webhook listeners
             client = await stack.enter_async_context(start_service(name, **tokens, **extra))
             clients[name] = client
             urls[f"{name}_url"] = await stack.enter_async_context(serving(client.app))  # type: ignore[attr-defined]
@@ -114,4 +118,9 @@ async def _platform(
         app = create_app(settings)
         await stack.enter_async_context(app.router.lifespan_context(app))
         web = await stack.enter_async_context(serving(app))
-        yield Platform(web=web, provider=oidc_provider, services=clients)
+        yield Platform(
+            web=web,
+            provider=oidc_provider,
+            services=clients,
+            urls={n: urls[f"{n}_url"] for n in names},
+        )

@@ -816,3 +816,140 @@ class ReportBuilt(BaseModel):
 class ReportsBuilt(BaseModel):
     data: list[ReportBuilt]
     count: int
+# --------------------------------------------------------------------------- administration
+
+
+class ApiKey(BaseModel):
+    """A key of the region as the assessment service lists it: never the key itself."""
+
+    name: str
+    role: str
+    source: str | None = None
+    organisation: str | None = None
+    state: str
+    expires: datetime | None = None
+    revoked_at: datetime | None = None
+    revoked_by: str | None = None
+    created_at: datetime | None = None
+    created_by: str | None = None
+    ends_with: str | None = None
+    origin: str
+
+
+class ApiKeyList(BaseModel):
+    data: list[ApiKey]
+    count: int
+
+
+class IssuedKey(ApiKey):
+    """The answer to issuing a key: the key, this once."""
+
+    key: str
+
+
+class Webhook(BaseModel):
+    id: UUID
+    url: str
+    event_types: list[str]
+    source: str | None = None
+    description: str | None = None
+    created_at: datetime
+    pending: int = 0
+    failed: int = 0
+
+
+class WebhookList(BaseModel):
+    data: list[Webhook]
+    count: int
+
+
+class RegisteredWebhook(Webhook):
+    """The answer to registering a webhook: its signing secret, this once."""
+
+    secret: str
+
+
+class Delivery(BaseModel):
+    id: UUID
+    event_type: str
+    state: str
+    attempts: int
+    next_attempt_at: datetime | None = None
+    last_status_code: int | None = None
+    last_error: str | None = None
+    log: list[dict[str, Any]] = []
+    created_at: datetime
+    delivered_at: datetime | None = None
+
+
+class DeliveryList(BaseModel):
+    data: list[Delivery]
+    count: int
+
+
+class RubricCriterion(BaseModel):
+    id: str
+    label: dict[str, str | None]
+    measure: str
+    weight: float
+
+
+class Thresholds(BaseModel):
+    strong: float
+    moderate: float
+    weak: float
+
+
+class RubricContent(BaseModel):
+    criteria: list[RubricCriterion]
+    scale_max: int
+    thresholds: Thresholds
+
+
+class RubricVersion(BaseModel):
+    version: int
+    rubric: RubricContent
+    published_at: datetime | None = None
+    published_by: str | None = None
+
+
+class RubricVersionList(BaseModel):
+    data: list[RubricVersion]
+    count: int
+
+
+class AuditEvent(BaseModel):
+    type: str
+    subject: str
+
+
+class AuditEntry(BaseModel):
+    id: str
+    at: datetime
+    actor: str
+    role: str
+    source: str | None = None
+    method: str
+    route: str
+    path: str
+    events: list[AuditEvent] = []
+
+
+class AuditLog(BaseModel):
+    data: list[AuditEntry]
+    count: int
+
+
+class Municipality(BaseModel):
+    code: str
+    name: str
+
+
+class AdminSettings(BaseModel):
+    """The region's settings as the actors service keeps them."""
+
+    country: str
+    county: str | None = None
+    municipalities: list[Municipality] = []
+    dominance_threshold: float
+    updated_at: datetime

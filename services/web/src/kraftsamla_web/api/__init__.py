@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from . import (
     actors,
+    admin,
     applications,
     checklist,
     engagements,
@@ -29,5 +30,6 @@ for module in (
     actors,
     partnerships,
     engagements,
+    admin,
 ):
     router.include_router(module.router)
