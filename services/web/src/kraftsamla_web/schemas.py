@@ -816,6 +816,8 @@ class ReportBuilt(BaseModel):
 class ReportsBuilt(BaseModel):
     data: list[ReportBuilt]
     count: int
+
+
 # --------------------------------------------------------------------------- administration
 
 
