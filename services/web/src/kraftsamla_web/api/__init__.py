@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from . import applications, pages, signin
+from . import applications, indicators, pages, reports, signin
 
 router = APIRouter()
-for module in (signin, pages, applications):
+for module in (signin, pages, applications, indicators, reports):
     router.include_router(module.router)
