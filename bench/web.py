@@ -135,6 +135,20 @@ async def bench(database: str, n: int, repeat: int) -> dict[str, Any]:
                         pages["application"] = (
                             await measure(http, f"{region}/applications/{one}", repeat) if one else None
                         )
+                    pages["indicators"] = await measure(http, f"{region}/indicators", repeat)
+                    if pages["indicators"] is not None:
+                        pages["indicator_plan"] = await measure(
+                            http, f"{region}/indicators/{plan_id}", repeat
+                        )
+                    pages["reports"] = await measure(http, f"{region}/reports", repeat)
+                    if pages["reports"] is not None:
+                        for name, path in (
+                            ("report_versions", "/reports/versions"),
+                            ("report_compare", "/reports/compare"),
+                            ("report_follow_up", "/reports/follow-up"),
+                            ("report_cooperation", "/reports/cooperation"),
+                        ):
+                            pages[name] = await measure(http, f"{region}{path}", repeat)
                 measured = {k: v for k, v in pages.items() if v is not None}
             finally:
                 web.stop()

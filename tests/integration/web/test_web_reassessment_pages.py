@@ -19,6 +19,7 @@ from helpers import (
     eventually,
     headers,
     local_only,
+    publish_action_plan,
     serious_violations,
     sign_in_at_provider,
 )
@@ -52,11 +53,7 @@ def _draft(level: str) -> dict[str, Any]:
 
 
 async def _publish_plan(plans: Any, region: str, base: str, level: str) -> None:
-    etag = (await plans.get(base, headers=headers(region))).headers["ETag"]
-    r = await plans.put(f"{base}/draft", json=_draft(level), headers={**headers(region), "If-Match": etag})
-    assert r.status_code == 200, r.text
-    r = await plans.post(f"{base}/publish", json={"note": level}, headers=headers(region))
-    assert r.status_code == 201, r.text
+    await publish_action_plan(plans, region, base.rsplit("/", 1)[1], _draft(level), level)
 
 
 async def _prepare(platform: Platform, region: str) -> dict[str, str]:

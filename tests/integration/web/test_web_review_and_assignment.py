@@ -19,6 +19,7 @@ from helpers import (
     headers,
     local_only,
     plan_event,
+    post_by_hand,
     publish,
     serious_violations,
     sign_in_at_provider,
@@ -96,28 +97,6 @@ async def _prepare(platform: Platform, region: str, js: Any) -> dict[str, str]:
     await eventually(named, timeout=30)
     r = await assessment.get(f"/assessment/regions/{region}/applications", headers=headers(region, "viewer"))
     return {a["title"]: a["id"] for a in r.json()["data"]}
-
-
-async def _post_by_hand(page: Any, url: str, fields: dict[str, str]) -> int:
-    """A form the page did not offer, made and sent in the browser (as a forger would): the
-    answer's status; the browser shows the answer."""
-    script = """([url, fields]) => {
-        const form = document.createElement('form');
-        form.method = 'post';
-        form.action = url;
-        for (const [name, value] of Object.entries(fields)) {
-            const input = document.createElement('input');
-            input.type = 'hidden'; input.name = name; input.value = value;
-            form.appendChild(input);
-        }
-        document.body.appendChild(form);
-        form.submit();
-    }"""
-    async with page.expect_navigation() as navigation:
-        await page.evaluate(script, [url, fields])
-    response = await navigation.value
-    assert response is not None
-    return int(response.status)
 
 
 def _words(text: str) -> str:
@@ -244,7 +223,7 @@ async def test_an_admin_assigns_and_the_assessor_reviews_and_declares_a_conflict
         assert await serious_violations(page) == []
         # The service refuses her review of it even when posted anyway, and says why at the form.
         token = await page.locator("input[name=csrf_token]").first.input_value()
-        status = await _post_by_hand(
+        status = await post_by_hand(
             page, f"{listing}/{ids['Ansökan 0']}/review", {"csrf_token": token, "action": "confirm"}
         )
         assert status == 409
@@ -309,7 +288,7 @@ async def test_a_viewer_sees_no_forms_and_a_forged_post_is_refused(
             max_redirects=0,
         )
         assert answer.status == 403
-        status = await _post_by_hand(page, path + "/review", {"csrf_token": token, "action": "confirm"})
+        status = await post_by_hand(page, path + "/review", {"csrf_token": token, "action": "confirm"})
         assert status == 403
         assert await page.locator("h1").inner_text() == "Det får du inte göra"
         await page.screenshot(path=str(WEB_ARTIFACTS / "application-viewer-refused-sv.png"), full_page=True)
