@@ -206,6 +206,19 @@ async def test_the_report_its_versions_compared_its_files_a_period_and_the_coope
         await _checked(page)
         await page.screenshot(path=str(WEB_ARTIFACTS / "report-versions-sv.png"), full_page=True)
 
+        # One version inside the application: the first, with its own files.
+        await rows.last.locator("th a").click()
+        await page.wait_for_load_state()
+        assert page.url == f"{base}/1"
+        assert await page.locator("h1").inner_text() == "Uppföljningsrapport, version 1"
+        assert await page.frame_locator("#report-frame").locator("#report-number").inner_text() == "1"
+        assert (
+            await page.locator("#download-pdf").get_attribute("href")
+            == f"/regions/{region}/reports/1/pdf?lang=sv"
+        )
+        await _checked(page, "report-frame")
+        await page.goto(f"{base}/versions")
+
         # Two versions compared: the first against the latest, read in Swedish...
         await page.fill("#compare-before", "1")
         await page.fill("#compare-after", str(shown))
@@ -294,6 +307,8 @@ async def test_the_report_its_versions_compared_its_files_a_period_and_the_coope
         await sign_in_at_provider(page, "vera")
         assert await page.locator("#sharing-form").count() == 0
         assert await page.locator("#sharing-admins-only").is_visible()
+        assert await page.locator("#partner-regions th").first.is_visible()
+        await _checked(page)
         token = str(await page.locator("input[name=csrf_token]").first.get_attribute("value"))
         status = await post_by_hand(page, f"{base}/sharing", {"csrf_token": token, "opted_in": "false"})
         assert status == 403

@@ -79,7 +79,8 @@ async def _upload(request: Request) -> Upload:
 async def _carrying_form(request: Request) -> dict[str, str]:
     """The import's confirmation, which carries the checked file (base64, a field larger than a
     form's usual 1 MB), once its CSRF token matched."""
-    form = await request.form(max_part_size=(IMPORT_LIMIT * 4) // 3 + 1024)
+    # base64 grows a file by a third, and a form percent-encodes its "+" and "/": bound generously.
+    form = await request.form(max_part_size=IMPORT_LIMIT * 4 + 1024)
     if not session.csrf_matches(request, form.get("csrf_token")):
         raise CsrfRefused()
     return {k: v for k, v in form.items() if isinstance(v, str)}
