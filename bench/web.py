@@ -265,6 +265,20 @@ async def bench(database: str, n: int, repeat: int) -> dict[str, Any]:
                     )
                     pages["checklist"] = await measure(http, f"{region}/checklist", repeat)
                     pages["self_assessment"] = await measure(http, f"{region}/self-assessment", repeat)
+                    pages["indicators"] = await measure(http, f"{region}/indicators", repeat)
+                    if pages["indicators"] is not None:
+                        pages["indicator_plan"] = await measure(
+                            http, f"{region}/indicators/{plan_id}", repeat
+                        )
+                    pages["reports"] = await measure(http, f"{region}/reports", repeat)
+                    if pages["reports"] is not None:
+                        for name, path in (
+                            ("report_versions", "/reports/versions"),
+                            ("report_compare", "/reports/compare"),
+                            ("report_follow_up", "/reports/follow-up"),
+                            ("report_cooperation", "/reports/cooperation"),
+                        ):
+                            pages[name] = await measure(http, f"{region}{path}", repeat)
                 async with httpx.AsyncClient(timeout=60) as http:
                     await sign_in(http, base, admin.sub)
                     pages["desk_admin"] = await measure(http, region, repeat)

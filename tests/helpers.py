@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import html
 import http.server
 import json
+import re
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
@@ -40,6 +42,7 @@ from kraftsamla_common.events import (
     service_of,
     utcnow,
 )
+from kraftsamla_common.i18n import Language, read_catalogue
 from kraftsamla_common.messaging import metadata
 from kraftsamla_common.service import ServiceSpec, create_app
 from kraftsamla_common.settings import Settings
@@ -166,6 +169,27 @@ async def signed_in(browser: Any, web: str, sub: str, path: str, locale: str = "
     return context, page
 
 
+def visible(page: str) -> str:
+    """The text a reader sees of an HTML page: no tags, entities resolved, spaces made plain."""
+    text = html.unescape(re.sub(r"<style>.*?</style>|<[^>]+>", " ", page, flags=re.S))
+    return re.sub(r"[\s\u00a0\u202f]+", " ", text)
+
+
+def english_texts(package: str, language: Language) -> set[str]:
+    """A package's English texts that read differently in ``language`` (of six characters or more,
+    without placeholders): none may show on a page in that language."""
+    en, other = read_catalogue(package, "en"), read_catalogue(package, language)
+    out = set()
+    for message in en:
+        text = message.string
+        if not message.id or not isinstance(text, str) or "{" in text or len(text) < 6:
+            continue
+        theirs = other.get(message.id)
+        if theirs is not None and theirs.string != text:
+            out.add(text)
+    return out
+
+
 async def post_by_hand(page: Any, url: str, fields: dict[str, str]) -> int:
     """A form the page did not offer, made and sent in the browser (as a forger would): the
     answer's status; the browser shows the answer."""
@@ -186,6 +210,20 @@ async def post_by_hand(page: Any, url: str, fields: dict[str, str]) -> int:
     response = await navigation.value
     assert response is not None
     return int(response.status)
+
+
+async def publish_action_plan(
+    plans: httpx.AsyncClient, region: str, plan_id: str, draft: dict[str, Any], note: str = ""
+) -> int:
+    """An action plan's draft replaced (with its ETag) and published through the plans API, as an
+    administrator: the new version's number."""
+    base = f"/plans/regions/{region}/action-plans/{plan_id}"
+    etag = (await plans.get(base, headers=headers(region))).headers["ETag"]
+    r = await plans.put(f"{base}/draft", json=draft, headers={**headers(region), "If-Match": etag})
+    assert r.status_code == 200, r.text
+    r = await plans.post(f"{base}/publish", json={"note": note or None}, headers=headers(region))
+    assert r.status_code == 201, r.text
+    return int(r.json()["number"])
 
 
 def envelope(data: EventData, region: str, *, subject: object = "x") -> Envelope[EventData]:

@@ -577,10 +577,20 @@ async def test_regions_that_opt_in_see_each_other_and_no_one_else(
             ),
             r,
         )
+    # Where the regions lie (their settings in the actors service): they are named by their counties.
+    await send(js, RegionConfigured(country="SE", county="23", municipalities=["2380"]), region)
+    await send(js, RegionConfigured(country="FI", county="19", municipalities=["698"]), other_region)
     await eventually(lambda: latest(reporting, other_region), what="the other region's report")
     path = "/reporting/regions/{}/cooperation"
     before = await reporting.get(path.format(region), headers=headers(region, "viewer"))
-    assert before.json() == {"region": region, "opted_in": False, "regions": [], "domains": [], "similar": []}
+    assert before.json() == {
+        "region": region,
+        "region_name": "Region Jämtland Härjedalen",
+        "opted_in": False,
+        "regions": [],
+        "domains": [],
+        "similar": [],
+    }
     viewer_may_not = await reporting.put(
         f"/reporting/regions/{region}/sharing", json={"opted_in": True}, headers=headers(region, "viewer")
     )
@@ -606,6 +616,24 @@ async def test_regions_that_opt_in_see_each_other_and_no_one_else(
     assert mine["similar"][0]["shared_nace"] == ["C27", "D35"] and mine["similar"][0]["similarity"] == 1.0
     d35 = next(d for d in mine["domains"] if d["nace"] == "D35")
     assert {a["region"] for a in d35["strength_areas"]} == {region, other_region}
+    # each region by its name in the reader's language (?lang=, or Accept-Language), never its id
+    assert mine["similar"][0]["region_name"] == "Regional Council of Lapland"
+    assert {a["region_name"] for a in d35["strength_areas"]} == {
+        "Region Jämtland Härjedalen",
+        "Regional Council of Lapland",
+    }
+    swedish = await reporting.get(
+        path.format(region), headers={**headers(region, "viewer"), "Accept-Language": "sv-SE,sv;q=0.9"}
+    )
+    assert swedish.json()["similar"][0]["region_name"] == "Lapplands förbund"
+    finnish = await reporting.get(
+        path.format(other_region), headers=headers(other_region, "viewer"), params={"lang": "fi"}
+    )
+    said = finnish.json()
+    assert (said["region_name"], said["similar"][0]["region_name"]) == (
+        "Lapin liitto",
+        "Region Jämtland Härjedalen",
+    )
     # the region that did not opt in appears nowhere, and sees nothing
     assert third not in mine["regions"] and third not in str(mine)
     # another region's sharing cannot be changed or read

@@ -6,7 +6,6 @@ Real NATS JetStream, a real database (SQLite and PostgreSQL) and HTTP; the test 
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 from uuid import UUID
@@ -17,7 +16,7 @@ from test_reporting_service import eventually, js, latest, reporting, send
 
 __all__ = ["js", "reporting"]  # fixtures shared with the service tests
 
-from helpers import decided, headers, measured
+from helpers import decided, english_texts, headers, measured, visible
 from kraftsamla_common.events import (
     ActionPlanContent,
     ActionPlanPublished,
@@ -33,7 +32,7 @@ from kraftsamla_common.events import (
     plan_key,
     utcnow,
 )
-from kraftsamla_common.i18n import Language, read_catalogue
+from kraftsamla_common.i18n import Language
 from kraftsamla_reporting.adapters.pdf import find_chromium
 
 ENERGY = StrengthAreaSnapshot(
@@ -73,24 +72,9 @@ NAMES = {
 }
 
 
-def visible(page: str) -> str:
-    """The text a reader sees: no tags, entities resolved, spaces made plain."""
-    text = html.unescape(re.sub(r"<style>.*?</style>|<[^>]+>", " ", page, flags=re.S))
-    return re.sub(r"[\s\u00a0\u202f]+", " ", text)
-
-
 def english_labels(language: Language) -> set[str]:
     """The report's English texts that read differently in ``language``: none may show on its page."""
-    en, other = read_catalogue("kraftsamla_reporting", "en"), read_catalogue("kraftsamla_reporting", language)
-    out = set()
-    for message in en:
-        text = message.string
-        if not message.id or not isinstance(text, str) or "{" in text or len(text) < 6:
-            continue
-        theirs = other.get(message.id)
-        if theirs is not None and theirs.string != text:
-            out.add(text)
-    return out
+    return english_texts("kraftsamla_reporting", language)
 
 
 def assert_readable(page: str, language: Language, *, codes: bool = False) -> None:

@@ -298,3 +298,55 @@ def test_the_words_name_things_and_format_values_for_the_language() -> None:
     assert sv.value("indicator_status", "on_track") == "I fas"
     en = ComparisonWords(Labels("en"))
     assert en.value("count", 1234) == "1,234" and en.summary(1, 2) == "1 difference, 2 figures unchanged."
+
+
+@pytest.mark.parametrize(
+    ("language", "slot", "said"),
+    [("sv", "2026-06", "juni 2026"), ("sv", "2026-Q2", "kvartal 2 2026"), ("fi", "2026-06", "kesäkuu 2026")],
+)
+def test_a_missed_meeting_of_the_annual_cycle_is_named_as_the_report_names_it(
+    language: Language, slot: str, said: str
+) -> None:
+    """The report writes a missed slot as a month or quarter in words; so does the comparison
+    (not ``2026-Q2``)."""
+    words = ComparisonWords(Labels(language))
+    missed = Change(
+        "s2",
+        (Part("cycle", "c1", "Styrgruppsmöte"),),
+        "missed",
+        "added",
+        "item",
+        None,
+        slot,
+        item=Part("slot", slot),
+    )
+    assert words.change(missed).after == Labels(language).slot(slot) == said
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_finding_reads_in_the_comparison_as_in_the_report(language: Language) -> None:
+    """A finding of the 1.1 checklist says its figures in the language's format and in the form its
+    count asks for, the same words as the report's section 8."""
+    t = Labels(language)
+    params = (("n", 1), ("total", 1200))
+    said = ComparisonWords(t).part(Part("finding", "plans_with_analysis", params=params))
+    assert said == t.finding("plans_with_analysis", dict(params))
+    assert t.number(1200) in said and "{" not in said
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_strength_area_the_versions_no_longer_name_is_not_shown_by_its_id(language: Language) -> None:
+    area = str(new_id())
+    [change] = compare_plans(
+        BuiltFrom(plan_versions=[], plan_key="", sources={}, generated_at=AT),
+        BuiltFrom(
+            plan_versions=[PlanVersionRef(action_plan_id=new_id(), strength_area_id=UUID(area), version=1)],
+            plan_key="k",
+            sources={},
+            generated_at=AT,
+        ),
+        [],
+    )
+    said = ComparisonWords(Labels(language)).change(change)
+    assert area not in said.sentence and said.subject
+    assert said.subject == Labels(language)("compare_strength_area_unknown")

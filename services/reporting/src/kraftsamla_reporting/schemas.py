@@ -529,6 +529,7 @@ class SharingPublic(PublicModel):
 
 class SharedDomainAreaPublic(PublicModel):
     region: str
+    region_name: str = Field(description="The region by its name in the reader's language")
     strength_area_code: str
     strength_area_name: LocalizedText | None
 
@@ -542,6 +543,7 @@ class SharedDomainPublic(PublicModel):
 
 class SimilarRegionPublic(PublicModel):
     region: str
+    region_name: str = Field(description="The region by its name in the reader's language")
     similarity: float
     shared_nace: list[str]
     shared_goals: list[int]
@@ -551,6 +553,7 @@ class CooperationPublic(PublicModel):
     """Candidates for interregional cooperation (EU criterion 7) among regions that opted in."""
 
     region: str
+    region_name: str = Field(description="The region by its name in the reader's language")
     opted_in: bool
     regions: list[str]
     domains: list[SharedDomainPublic]

@@ -796,6 +796,96 @@ class Preview(BaseModel):
         return worded(self.summary_parts, self.summary)
 
 
+# --------------------------------------------------------------------------- indicators
+
+
+class Indicator(BaseModel):
+    name: str
+    code: str | None = None
+    unit: str | None = None
+
+
+class SubGoal(BaseModel):
+    """A sub-goal of an action plan's published version, with its indicator, baseline and target."""
+
+    id: str
+    title: dict[str, str | None]
+    indicator: Indicator
+    baseline: float | None = None
+    baseline_year: int | None = None
+    target: float | None = None
+    target_year: int | None = None
+
+
+class Measurement(BaseModel):
+    id: UUID
+    sub_goal_id: str
+    year: int
+    value: float
+    measured_on: date | None = None
+    source: str = ""
+    note: str = ""
+    recorded_by: str = ""
+
+
+class CommonIndicator(BaseModel):
+    """An ERDF common indicator (RCO/RCR) in the reader's language where the data has it."""
+
+    code: str
+    kind: str
+    name: str
+    unit: str
+    language: str
+
+
+class IndicatorLine(BaseModel):
+    """A sub-goal as the latest report follows it up (section 7)."""
+
+    strength_area_code: str
+    action_plan_id: UUID
+    sub_goal_id: str
+    title: dict[str, str | None]
+    indicator: str
+    indicator_code: str | None = None
+    unit: str | None = None
+    baseline: float | None = None
+    target: float | None = None
+    target_year: int | None = None
+    latest: float | None = None
+    latest_year: int | None = None
+    status: str
+
+
+class ImportedRow(BaseModel):
+    line: int
+    sub_goal_id: str
+    year: int
+    value: float
+    status: str
+
+
+class ImportRowError(BaseModel):
+    line: int
+    field: str | None = None
+    message: str = ""
+
+
+class ImportReport(BaseModel):
+    """What the plans service did (or, in a dry run, would do) with a file of values."""
+
+    mode: str
+    dry_run: bool
+    rows: int
+    created: int
+    corrected: int
+    rejected: int
+    imported: list[ImportedRow] = []
+    errors: list[ImportRowError] = []
+
+
+# --------------------------------------------------------------------------- reports
+
+
 class PlanVersionRef(BaseModel):
     action_plan_id: UUID
     version: int
@@ -955,3 +1045,85 @@ class AdminSettings(BaseModel):
     municipalities: list[Municipality] = []
     dominance_threshold: float
     updated_at: datetime
+    strength_area_id: UUID
+    version: int
+
+
+class ReportSummary(BaseModel):
+    number: int
+    generated_at: datetime
+    built_from: dict[str, Any]
+
+
+class ReportSummaries(BaseModel):
+    data: list[ReportSummary]
+    count: int
+
+
+class ChangeText(BaseModel):
+    section: str
+    subject: str
+    figure: str
+    change: str
+    before: str
+    after: str
+    sentence: str
+
+
+class ComparedChange(BaseModel):
+    change: str
+    kind: str
+    text: ChangeText
+
+
+class ComparedSection(BaseModel):
+    key: str
+    heading: str
+    changes: list[ComparedChange]
+
+
+class Comparison(BaseModel):
+    """Two report versions compared, worded by the reporting service in the reader's language."""
+
+    region_name: str
+    language: str
+    before: ReportSummary
+    after: ReportSummary
+    plan_versions: list[ComparedChange]
+    sections: list[ComparedSection]
+    changed: int
+    unchanged: int
+    summary: str
+
+
+class Sharing(BaseModel):
+    opted_in: bool
+    changed_at: datetime | None = None
+
+
+class SharedArea(BaseModel):
+    region: str
+    region_name: str
+    strength_area_code: str
+    strength_area_name: dict[str, str | None] | None = None
+
+
+class SharedDomain(BaseModel):
+    nace: str
+    strength_areas: list[SharedArea]
+
+
+class SimilarRegion(BaseModel):
+    region: str
+    region_name: str
+    similarity: float
+    shared_nace: list[str] = []
+    shared_goals: list[int] = []
+
+
+class Cooperation(BaseModel):
+    region: str
+    opted_in: bool
+    regions: list[str] = []
+    domains: list[SharedDomain] = []
+    similar: list[SimilarRegion] = []

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from uuid import UUID
 
 from ..domain.compare import Change, Figure, Part, Value, ValueKind
 from ..domain.content import Period
@@ -46,6 +47,15 @@ FIGURE_LABELS: dict[str, str] = {
 SEPARATOR = " · "
 
 
+def _is_id(key: str) -> bool:
+    """Whether a key is an id (a strength area neither version names any more), not a code."""
+    try:
+        UUID(key)
+    except ValueError:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class ChangeWords:
     """One change as the reader reads it."""
@@ -81,7 +91,8 @@ class ComparisonWords:
             case "strength_area":
                 if p.key is None:
                     return t("no_strength_area")
-                return (t.text(p.name.model_dump(exclude_none=True)) if p.name else "") or key
+                named = t.text(p.name.model_dump(exclude_none=True)) if p.name else ""
+                return named or (t("compare_strength_area_unknown") if _is_id(key) else key)
             case "sub_goal":
                 return (t.text(p.name.model_dump(exclude_none=True)) if p.name else "") or key
             case "level":
@@ -104,7 +115,10 @@ class ComparisonWords:
             case "goal":
                 return f"{key}. {t.goal(int(key))}"
             case "finding":
-                return t.fill(f"ev_{key}", dict(p.params)) if t.has(f"ev_{key}") else key
+                # As the report's section 8 says it: figures formatted, in the form the count asks for.
+                return t.finding(key, dict(p.params)) if t.has(f"ev_{key}") else key
+            case "slot":
+                return t.slot(key)
             case _:
                 return key
 

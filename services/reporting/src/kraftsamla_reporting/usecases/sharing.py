@@ -14,7 +14,7 @@ from kraftsamla_common.messaging import UnitOfWork
 from ..domain.cooperation import Cooperation, RegionProfile, cooperation, not_sharing
 from ..domain.inputs import StrengthAreaIn
 from ..persistence.queries import utc
-from ..persistence.tables import KnownProgramme, Sharing
+from ..persistence.tables import KnownProgramme, KnownRegion, Sharing
 from .due import mark_due
 from .inputs import strength_areas_of
 
@@ -68,3 +68,20 @@ async def read_cooperation(uow: UnitOfWork) -> Cooperation:
         (await uow.session.scalars(select(Sharing.region).where(Sharing.opted_in.is_(True)))).all()
     )
     return cooperation(uow.region, await _profiles(uow, regions))
+
+
+@dataclass(frozen=True)
+class CooperationView:
+    """The cooperation view and where each region it names lies (its country and county, as its
+    settings in the actors service say), so that it can be named in the reader's language."""
+
+    cooperation: Cooperation
+    places: dict[str, tuple[str, str | None]]
+
+
+async def read_cooperation_view(uow: UnitOfWork) -> CooperationView:
+    """The cooperation view of the region, with the country and county of every region it names."""
+    found = await read_cooperation(uow)
+    regions = sorted({found.region, *found.regions})
+    rows = (await uow.session.scalars(select(KnownRegion).where(KnownRegion.region.in_(regions)))).all()
+    return CooperationView(found, {r.region: (r.country, r.county) for r in rows})

@@ -64,6 +64,19 @@ class Unavailable(ServiceError):
     """The service did not answer in time, could not be reached, or failed (5xx)."""
 
 
+class TooLarge(ServiceError):
+    """A file a service answered is larger than the application passes on (:meth:`Services.file`)."""
+
+
+@dataclass(frozen=True)
+class File:
+    """A file a service served: its bytes, media type and ``Content-Disposition`` (its name)."""
+
+    content: bytes
+    media_type: str
+    disposition: str | None
+
+
 def http_client(settings: WebSettings) -> httpx.AsyncClient:
     """The process's pooled HTTP client for the services."""
     return httpx.AsyncClient(
@@ -181,6 +194,52 @@ class Services:
 
     async def text(self, service: str, path: str, params: Mapping[str, Any] | None = None) -> str:
         return (await self._get(service, path, params)).text
+
+    async def file(
+        self,
+        service: str,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        limit: int,
+        timeout: float | None = None,
+    ) -> File:
+        """A download as the service serves it (a PDF, a workbook, a CSV), read as it streams in
+        and never more than ``limit`` bytes (:class:`TooLarge` beyond: nothing is passed on);
+        ``timeout`` where making it takes longer than a page's call may (a PDF is printed first).
+        Refusals as for reading."""
+        url = self.settings.service_url(service) + path
+        query = {k: v for k, v in (params or {}).items() if v is not None}
+        wait = httpx.Timeout(timeout) if timeout else httpx.USE_CLIENT_DEFAULT
+        count_call()
+        try:
+            async with self.http.stream(
+                "GET", url, params=query, headers=self.headers, timeout=wait
+            ) as response:
+                status = response.status_code
+                if status == 401:
+                    raise SignedOut(service, path, 401)
+                if status in (403, 404):
+                    raise NotFound(service, path, status)
+                if status >= 400:
+                    raise Unavailable(service, path, status)
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > limit:
+                    raise TooLarge(service, path, status, f"{declared} bytes")
+                chunks: list[bytes] = []
+                size = 0
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > limit:
+                        raise TooLarge(service, path, status, f"more than {limit} bytes")
+                    chunks.append(chunk)
+                return File(
+                    b"".join(chunks),
+                    response.headers.get("content-type", "application/octet-stream"),
+                    response.headers.get("content-disposition"),
+                )
+        except httpx.HTTPError as exc:
+            raise Unavailable(service, path, None, type(exc).__name__) from exc
 
     @staticmethod
     async def gather(*calls: Awaitable[Any]) -> list[Any]:

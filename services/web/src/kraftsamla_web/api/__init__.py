@@ -8,11 +8,13 @@ from . import (
     applications,
     checklist,
     engagements,
+    indicators,
     local_plans,
     pages,
     partnerships,
     plans,
     programme,
+    reports,
     self_assessment,
     signin,
 )
@@ -30,6 +32,8 @@ for module in (
     actors,
     partnerships,
     engagements,
+    indicators,
+    reports,
     admin,
 ):
     router.include_router(module.router)

@@ -1,4 +1,4 @@
-"""The pages of a region: the desk, the operator's choice of region, a report version."""
+"""The pages of a region: the desk, the operator's choice of region, the reassessments."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from kraftsamla_common.events import REGION_PATTERN
 
@@ -20,7 +20,6 @@ from ..domain.moves import group_moves, tie_of
 from ..usecases.desk import load_desk, region_settings
 from ..usecases.reassessments import PAGE, get_reassessment, list_reassessments
 from ..usecases.regions import list_regions
-from ..usecases.reports import report_html
 from .context import Page, PageDep, PageNotFound
 
 router = APIRouter()
@@ -123,14 +122,4 @@ async def reassessment(region: str, reassessment_id: str, page: PageDep) -> Resp
         r=found,
         grouped=group_moves(found.groups, found.moved),
         tie_of=tie_of,
-    )
-
-
-@router.get("/regions/{region}/reports/{number}", name="report")
-async def report(region: str, number: int, page: PageDep) -> Response:
-    """A report version as the reporting service renders it, in the page's language."""
-    openable(page, region)
-    return HTMLResponse(
-        await report_html(page.services, region, number, page.language),
-        headers={"Cache-Control": "no-store"},
     )
