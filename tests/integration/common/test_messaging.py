@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Sequence
 from typing import Any, ClassVar
 
@@ -114,6 +115,41 @@ async def test_rows_committed_out_of_order_are_never_skipped(
         msgs = await stream_messages(nats_url, "PROBE")
         assert sorted(Envelope[ThingHappened].model_validate_json(m.data).data.n for m in msgs) == [1, 2]
     finally:
+        await bus.stop()
+
+
+async def test_event_committed_while_the_relay_finds_nothing_leaves_at_once(
+    db: Database, nats_url: str, region: str
+) -> None:
+    """A commit that lands after the relay's query found nothing, and before it waits, wakes it: the
+    event leaves at once, not at the next poll (a minute here)."""
+    bus = Bus(settings(nats_url, "probe"), db)
+    await bus.start()
+
+    class Overtaken(OutboxRelay):
+        raced = False
+
+        async def publish_pending(self) -> int:
+            sent = await super().publish_pending()
+            if not sent and not self.raced:
+                self.raced = True
+                await write_events(self.db, [1], region)
+                self.wake()  # as UnitOfWork.commit does
+            return sent
+
+    relay = Overtaken(db, bus.publish_rows, poll_seconds=60)
+    task = asyncio.create_task(relay.run())
+    try:
+
+        async def published() -> bool:
+            return len(await stream_messages(nats_url, "PROBE")) == 1
+
+        await _wait_for(published, timeout=10)
+        assert relay.raced
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
         await bus.stop()
 
 

@@ -90,6 +90,20 @@ def _engine(url: str, **extra: Any) -> AsyncEngine:
     return engine
 
 
+async def lock_region(session: AsyncSession, lock: int, region: str, *, shared: bool = False) -> None:
+    """Take the lock ``lock`` of ``region`` until the session's transaction ends: transactions that
+    would each miss the other's uncommitted rows (one reads what another is about to write, and the
+    other writes where the first is about to add) take it, and run one after the other. Shared
+    holders only wait for an exclusive one, and it for them; locks of other regions wait for none.
+
+    On PostgreSQL a transaction-scoped advisory lock (``lock`` and the region's hash); on SQLite
+    nothing, as a service's transactions there run one at a time already."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    take = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    await session.execute(text(f"SELECT {take}(:lock, hashtext(:region))"), {"lock": lock, "region": region})
+
+
 class Database:
     """One service's database: an engine, a session factory and its migrations.
 

@@ -239,6 +239,10 @@ class OutboxRelay:
         """Relay until cancelled; errors (bus or database away) are retried with back-off."""
         delay = 0.2
         while True:
+            # Cleared before the round looks, not after it found nothing: a commit that lands
+            # between its query and its wait wakes it for the next round instead of being left to
+            # the next poll.
+            self._wake.clear()
             try:
                 sent = await self.publish_pending()
                 delay = 0.2
@@ -251,7 +255,6 @@ class OutboxRelay:
                 continue
             if sent:
                 continue
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
 

@@ -11,6 +11,7 @@ from uuid import UUID
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from kraftsamla_common.db import lock_region
 from kraftsamla_common.errors import Unprocessable
 from kraftsamla_common.events import ApplicationReceived, new_id, utcnow
 from kraftsamla_common.messaging import UnitOfWork
@@ -22,6 +23,7 @@ from ..persistence.tables import Application, Assessment, KnownStrengthArea
 from ..schemas import ApplicationCreate, DecisionRequest
 from .applications import check_source, current_assessment, decide
 from .assessing import Portfolio, analyse_text, application_facts, assess, load_assessor, load_portfolio
+from .read_models import ACTOR_LINKS
 
 Outcome = Literal["created", "updated", "unchanged"]
 
@@ -60,6 +62,9 @@ class Intake:
 
     @classmethod
     async def load(cls, uow: UnitOfWork) -> Intake:
+        # Before the actors are read: an actor's event that links the region's applications waits
+        # for this request's to be committed, or this request reads the actor it kept.
+        await lock_region(uow.session, ACTOR_LINKS, uow.region, shared=True)
         rows = (
             await uow.session.scalars(select(KnownStrengthArea).where(KnownStrengthArea.region == uow.region))
         ).all()

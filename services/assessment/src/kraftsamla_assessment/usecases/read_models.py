@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import update
 
+from kraftsamla_common.db import lock_region
 from kraftsamla_common.events import ActorMerged, ActorState, ProgrammeState, RegionConfigured, utcnow
 from kraftsamla_common.i18n import Language
 from kraftsamla_common.messaging import UnitOfWork
@@ -18,6 +19,14 @@ from ..domain.wording import language_of
 from ..persistence.tables import Application, KnownActor, KnownRegionGeography, KnownStrengthArea
 
 log = logging.getLogger(__name__)
+
+ACTOR_LINKS = 0x4B53_414C
+"""The lock (:func:`~kraftsamla_common.db.lock_region`) between linking a region's applications to
+its actors as the actors' events arrive (exclusive) and taking in applications linked to the actors
+their request read (shared). Without it, on PostgreSQL an application taken in while an actor's
+registration is kept would stay unlinked for good: its request read the actors before the
+registration was committed, and the registration's update of the region's applications ran
+before the application was committed, so neither saw the other."""
 
 
 async def keep_strength_area(uow: UnitOfWork, sa_id: str, code: str, *, at: datetime) -> None:
@@ -38,6 +47,7 @@ async def keep_programme_areas(uow: UnitOfWork, d: ProgrammeState, *, at: dateti
 
 async def keep_actor(uow: UnitOfWork, d: ActorState, *, at: datetime) -> None:
     """Keep the actor, and link the region's applications whose applicant it is."""
+    await lock_region(uow.session, ACTOR_LINKS, uow.region)
     known = await uow.session.get(KnownActor, str(d.actor_id))
     if known is not None and (known.region != uow.region or known.updated_at > at):
         return
@@ -59,6 +69,7 @@ async def keep_actor(uow: UnitOfWork, d: ActorState, *, at: datetime) -> None:
 
 async def merge_actor(uow: UnitOfWork, d: ActorMerged) -> None:
     """References to a merged actor follow it into the actor it was merged into."""
+    await lock_region(uow.session, ACTOR_LINKS, uow.region)
     known = await uow.session.get(KnownActor, str(d.actor_id))
     if known is None or known.region != uow.region:
         return
