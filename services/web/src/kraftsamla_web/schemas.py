@@ -888,6 +888,7 @@ class ImportReport(BaseModel):
 
 class PlanVersionRef(BaseModel):
     action_plan_id: UUID
+    strength_area_id: UUID | None = None
     version: int
 
 
@@ -1045,8 +1046,6 @@ class AdminSettings(BaseModel):
     municipalities: list[Municipality] = []
     dominance_threshold: float
     updated_at: datetime
-    strength_area_id: UUID
-    version: int
 
 
 class ReportSummary(BaseModel):
