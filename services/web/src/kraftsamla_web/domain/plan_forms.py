@@ -18,12 +18,14 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
+from kraftsamla_common import i18n
+from kraftsamla_common.events import Addresses, FundingSource, Level, TargetGroup
 from kraftsamla_common.i18n import Messages
 
-LANGUAGES = ("sv", "en", "fi")
-"""The languages a region writes its plan's texts in, in the order the forms offer them."""
+LANGUAGES: tuple[str, ...] = i18n.LANGUAGES
+"""The languages a region writes its plan's texts in, in the order the forms offer them (the platform's)."""
 
 Kind = Literal[
     "text", "prose", "lines", "date", "int", "number", "select", "multi", "localized", "code", "id"
@@ -32,31 +34,10 @@ Kind = Literal[
 whole number, a number, one choice, several choices (a box each), a text in each language, an
 indicator's code (typed or picked from the list), an item's id (hidden)."""
 
-LEVELS = ("bas", "bredd", "spets")
-TARGET_GROUPS = ("decision_makers", "developers", "performers")
-ADDRESSES = (
-    "innovation_system",
-    "industrial_transition",
-    "international_cooperation",
-    "digitalisation",
-    "skills",
-)
-FUNDING_SOURCES = (
-    "erdf",
-    "esf_plus",
-    "jtf",
-    "interreg",
-    "eafrd",
-    "horizon_europe",
-    "vinnova",
-    "energy_agency",
-    "growth_agency",
-    "business_finland",
-    "regional",
-    "municipal",
-    "private",
-    "other",
-)
+LEVELS: tuple[str, ...] = get_args(Level)
+TARGET_GROUPS: tuple[str, ...] = get_args(TargetGroup)
+ADDRESSES: tuple[str, ...] = get_args(Addresses)
+FUNDING_SOURCES: tuple[str, ...] = get_args(FundingSource)
 STAGES = ("input", "activity", "output", "outcome", "impact")
 """The effect chain's links, in order (effektkedja)."""
 

@@ -9,10 +9,10 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
-from kraftsamla_common import nace
+from kraftsamla_common import i18n, nace
 
-LANGUAGES = ("sv", "en", "fi")
-"""The languages a region writes its own texts in, in the forms' order."""
+LANGUAGES: tuple[str, ...] = i18n.LANGUAGES
+"""The languages a region writes its own texts in, in the forms' order (the platform's)."""
 
 PROGRAMME_FIELDS = ("title", "reference", "period_start", "period_end", *(f"vision_{x}" for x in LANGUAGES))
 ADOPTION_FIELDS = ("adopted_on", "body", "paragraph")

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
+
+from kraftsamla_common.events import Level, Recommendation
 
 OVERRIDE_PARTS = ("strength_area", "level", "recommendation")
 """The parts of an assessment the page lets a reviewer override, in the form's order."""
 
-LEVELS = ("bas", "bredd", "spets")
-RECOMMENDATIONS = ("strong", "moderate", "weak", "none")
+LEVELS: tuple[str, ...] = get_args(Level)
+RECOMMENDATIONS: tuple[str, ...] = get_args(Recommendation)
 
 
 @dataclass
