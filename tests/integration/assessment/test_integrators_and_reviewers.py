@@ -501,3 +501,46 @@ async def test_preview_shows_what_a_draft_would_move_and_stores_nothing(
     assert (
         await svc.post(f"{base(region)}/previews", json={}, headers=headers(region, "assessor"))
     ).status_code == 422
+
+
+async def test_a_draft_as_published_would_move_nothing(svc: httpx.AsyncClient, js: Any, region: str) -> None:
+    """The preview reads a draft with all the texts publishing it would carry (its area's name,
+    the plan's vision and initiatives), not its priorities alone: an application that fits only
+    through those stays where it is. A draft that adds a word moves only the applications that
+    hold it."""
+    event = plan_event(region, 1)
+    vision = LocalizedText(sv="Regionen leder omställningen med solceller och energilagring.")
+    plan = event.data.plan.model_copy(update={"vision": vision})
+    event = event.model_copy(update={"data": event.data.model_copy(update={"plan": plan})})
+    await publish(js, event)
+    await reassessed(svc, region, 1)
+    texts = [
+        "Solceller på lantbrukets tak och energilagring i batterier för gårdarna.",
+        "Vätgas från elektrolys vid kraftverket.",
+        "Ett kulturprojekt om samisk slöjd.",
+    ]
+    body = [application(n, text) for n, text in enumerate(texts)]
+    await svc.post(f"{base(region)}/applications/bulk", json=body, headers=headers(region, "integrator"))
+    before = {a["title"]: a["assessment"] for a in await eventually(lambda: _assessed(svc, region, 3))}
+    assert before["Ansökan 0"]["strength_area_id"] == str(AREA_ID), before["Ansökan 0"]
+    draft = event.data.plan.model_dump(mode="json")
+    r = await svc.post(
+        f"{base(region)}/previews",
+        json={"action_plans": [{"action_plan_id": str(PLAN_ID), "plan": draft}]},
+        headers=headers(region, "assessor"),
+    )
+    assert r.status_code == 200, r.text
+    assert (r.json()["assessed"], r.json()["moved"]) == (3, 0), r.json()["summary"]
+    draft["priorities"][0]["vocabulary"].append("slöjd")
+    r = await svc.post(
+        f"{base(region)}/previews",
+        json={"action_plans": [{"action_plan_id": str(PLAN_ID), "plan": draft}]},
+        headers=headers(region, "assessor"),
+    )
+    assert r.status_code == 200, r.text
+    assert [x["title"] for x in r.json()["examples"]] == ["Ansökan 2"], r.json()["summary"]
+
+
+async def _assessed(svc: httpx.AsyncClient, region: str, n: int) -> list[dict[str, Any]] | None:
+    found = await apps(svc, region)
+    return found if len(found) == n and all(a.get("assessment") for a in found) else None

@@ -392,6 +392,53 @@ def _area_entries(i: int, plan: StrengthAreaPlan, sources: dict[str, Part]) -> l
     return out
 
 
+@dataclass(frozen=True)
+class Difference:
+    """What changing one assessor for another can change, application by application.
+
+    An assessment reads the plans only through the plan terms its application's text holds (their
+    owners, weights and points), the levels of the priorities those terms belong to and the areas'
+    codes (which break ties); everything else it reads (the application, the portfolio) is the
+    same under both. So an application whose text holds none of the ``terms`` whose owners,
+    weights or points differ between the two, nor a term of a priority whose level differs, comes
+    out the same by both: the same strength area, fits, level, score and recommendation (only the
+    wording of its reasons may differ, where a name did). ``everything`` where the change reaches
+    every application: another rubric or reviewers' decisions, a strength area added or gone or
+    its code changed."""
+
+    everything: bool
+    terms: Lexicon | None = None
+    """The terms whose owners, weights or points differ, or that belong to a priority whose level
+    differs (None: no such term)."""
+
+    def touches(self, facts: Facts) -> bool:
+        """Whether the application may come out differently."""
+        if self.everything:
+            return True
+        return self.terms is not None and bool(self.terms.find(facts.text, facts.read()))
+
+
+def _held(assessor: Assessor) -> dict[str, frozenset[tuple[Hashable, float, float]]]:
+    """Each term of the assessor's lexicon with its owners, weights and points, a plan's owner by
+    its strength area's id instead of its place among the plans."""
+    areas = [p.strength_area_id for p in assessor.plans]
+
+    def owner(o: Hashable) -> Hashable:
+        if isinstance(o, tuple) and o[0] in ("area", "prio"):
+            return ("area", areas[o[1]]) if o[0] == "area" else ("prio", areas[o[1]], o[2])
+        return o
+
+    return {
+        term: frozenset((owner(o), weight, points) for o, weight, _, points in held)
+        for term, held in assessor.lexicon.owners().items()
+    }
+
+
+def _levels(assessor: Assessor) -> dict[tuple[UUID, str], Level]:
+    """Each priority's level, by its strength area and id."""
+    return {(p.strength_area_id, x.id): x.level for p in assessor.plans for x in p.priorities}
+
+
 @dataclass
 class Assessor:
     """The region's current plans and rubric compiled once, used for every application."""
@@ -456,6 +503,26 @@ class Assessor:
     def names(self) -> dict[UUID, Name]:
         """Each strength area by its name in the languages the region gave it (its code where none)."""
         return self._names
+
+    def difference(self, before: Assessor) -> Difference:
+        """What assessing by this assessor instead of ``before`` can change (:class:`Difference`)."""
+        if (
+            self.rubric != before.rubric
+            or self.codes != before.codes
+            or tuple(self.precedents) != tuple(before.precedents)
+        ):
+            return Difference(everything=True)
+        now, then = _held(self), _held(before)
+        levels, levels_before = _levels(self), _levels(before)
+        relevelled = {k for k in levels.keys() & levels_before.keys() if levels[k] != levels_before[k]}
+        changed = {t for t in now.keys() | then.keys() if now.get(t) != then.get(t)}
+        changed |= {
+            t
+            for held in (now, then)
+            for t, owners in held.items()
+            if any(isinstance(o, tuple) and o[0] == "prio" and o[1:] in relevelled for o, _, _ in owners)
+        }
+        return Difference(False, Lexicon(Entry("changed", t) for t in changed) if changed else None)
 
     def assess(self, facts: Facts, region: Region | None = None) -> Result:
         region = region or Region()

@@ -708,6 +708,11 @@ class Lexicon:
             self._automaton.make_automaton()
         self._words: dict[str, frozenset[str]] = {}
 
+    def owners(self) -> Mapping[str, Sequence[tuple[Hashable, float, str, float]]]:
+        """Each term (as matched: lower case, single spaces) with its owners: (owner, weight,
+        plan text, points)."""
+        return self._owners
+
     def needles_in(self, word: str) -> frozenset[str]:
         """The needles a word holds (worked out once per word)."""
         found = self._words.get(word)

@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from kraftsamla_common.bounds import STORED
-from kraftsamla_common.events import ActionPlanPublished, Priority
+from kraftsamla_common.events import ActionPlanContent, ActionPlanPublished, Priority
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,17 @@ class StrengthAreaPlan:
 def profile_of(data: ActionPlanPublished) -> dict[str, Any]:
     """What the assessment reads of a published plan besides its priorities: the area's names,
     description and NACE codes, and the plan's analysis, vision, sub-goals and initiatives."""
-    sa, plan = data.strength_area, data.plan
+    sa = data.strength_area
+    return {
+        "name": sa.name.model_dump(exclude_none=True),
+        "description": sa.description.model_dump(exclude_none=True) if sa.description else {},
+        "nace_codes": list(sa.nace_codes),
+        **plan_texts(data.plan),
+    }
+
+
+def plan_texts(plan: ActionPlanContent) -> dict[str, Any]:
+    """The plan's own texts the assessment reads: analysis, vision, sub-goals and initiatives."""
     prose: list[tuple[str, str]] = []
     if plan.analysis.current_state:
         prose.append(("analysis", plan.analysis.current_state))
@@ -58,15 +68,39 @@ def profile_of(data: ActionPlanPublished) -> dict[str, Any]:
     for g in plan.sub_goals:
         prose += [(f"sub-goal '{g.title.any()}'", t) for t in (g.title.sv, g.title.en, g.title.fi) if t]
     return {
-        "name": sa.name.model_dump(exclude_none=True),
-        "description": sa.description.model_dump(exclude_none=True) if sa.description else {},
-        "nace_codes": list(sa.nace_codes),
         "prose": [list(x) for x in prose],
         "initiatives": [
             {"title": i.title, "description": i.description, "priority_ids": list(i.priority_ids)}
             for i in plan.policy_mix.initiatives
         ],
     }
+
+
+def draft_plan(
+    now: StrengthAreaPlan | None,
+    action_plan_id: UUID,
+    strength_area_id: UUID,
+    code: str,
+    plan: ActionPlanContent,
+) -> StrengthAreaPlan:
+    """A draft action plan as publishing it would have the assessment read it: the draft's
+    priorities and texts, with its strength area's name, description and NACE codes as the
+    published version before it carries them (none for a plan not yet published)."""
+    texts = plan_texts(plan)
+    return StrengthAreaPlan(
+        action_plan_id,
+        strength_area_id,
+        code,
+        (now.version if now else 0) + 1,
+        tuple(plan.priorities),
+        name=now.name if now else {},
+        description=now.description if now else {},
+        nace_codes=now.nace_codes if now else (),
+        prose=tuple((a, b) for a, b in texts["prose"]),
+        initiatives=tuple(
+            Initiative(i["title"], i["description"], tuple(i["priority_ids"])) for i in texts["initiatives"]
+        ),
+    )
 
 
 def plan_json(p: StrengthAreaPlan) -> dict[str, Any]:

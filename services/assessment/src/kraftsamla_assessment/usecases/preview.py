@@ -13,8 +13,8 @@ from kraftsamla_common.errors import Unprocessable
 from kraftsamla_common.events import ActionPlanContent, Rubric
 from kraftsamla_common.messaging import UnitOfWork
 
-from ..domain.assessor import Assessor
-from ..domain.plans import StrengthAreaPlan
+from ..domain.assessor import Assessor, Difference
+from ..domain.plans import StrengthAreaPlan, draft_plan
 from ..domain.reassessment import (
     OPEN_STATUSES,
     Move,
@@ -30,10 +30,10 @@ from ..domain.reassessment import (
 )
 from ..domain.reassessment import moved as has_moved
 from ..domain.wording import Part, english, name
-from ..persistence.tables import Application
+from ..persistence.tables import Application, Assessment
 from ..schemas import PreviewRequest
 from . import references
-from .assessing import current_assessments, current_plans, load_portfolio, plans_of
+from .assessing import current_assessments, current_plans, load_assessor, load_portfolio, plans_of
 from .rubrics import current_rubric
 
 
@@ -90,12 +90,12 @@ async def preview_change(uow: UnitOfWork, body: PreviewRequest) -> Preview:
             )
             continue
         drafts.append(
-            StrengthAreaPlan(
+            draft_plan(
+                now,
                 d.action_plan_id,
                 area,
                 d.code or (now.code if now else str(area)[:8]),
-                (now.version if now else 0) + 1,
-                tuple(ActionPlanContent.model_validate(d.plan).priorities),
+                ActionPlanContent.model_validate(d.plan),
             )
         )
     if errors:
@@ -110,18 +110,21 @@ async def _preview(
     for d in drafts:
         by_plan[d.action_plan_id] = d
     version, current_rubric_, _ = await current_rubric(uow)
+    now = await load_assessor(uow)
     draft = Assessor(
         sorted(by_plan.values(), key=lambda p: p.code),
         rubric or current_rubric_,
         version + 1 if rubric else version,
+        now.precedents if now else (),
     )
+    difference = draft.difference(now) if now is not None else Difference(everything=True)
     apps = (
         await uow.session.scalars(
             select(Application).where(Application.region == uow.region, Application.status.in_(OPEN_STATUSES))
         )
     ).all()
     previous = await current_assessments(uow, apps)
-    portfolio = await load_portfolio(uow)
+    portfolio = await load_portfolio(uow, Counter(m for app in apps for m in app.municipalities))
     old_index, new_index = index_priorities(current), index_priorities(draft.plans)
     names = draft.names | {p.strength_area_id: name(p.name, p.code) for p in current}
     moves: list[Move] = []
@@ -129,9 +132,16 @@ async def _preview(
     before_levels: Counter[str] = Counter()
     after_levels: Counter[str] = Counter()
     for app in apps:
-        result = draft.assess(portfolio.facts(app), portfolio.region)
-        after_levels[result.level or "none"] += 1
         before = previous.get(app.current_assessment_id or "")
+        facts = portfolio.facts(app)
+        if before is not None and _in_force(before, app, now) and not difference.touches(facts):
+            # Assessed by the plans in force, and nothing the draft changes is in its text: the
+            # draft would assess it the same.
+            before_levels[before.level or "none"] += 1
+            after_levels[before.level or "none"] += 1
+            continue
+        result = draft.assess(facts, portfolio.region)
+        after_levels[result.level or "none"] += 1
         if before is None:
             continue
         before_levels[before.level or "none"] += 1
@@ -155,4 +165,13 @@ async def _preview(
         english(summary),
         summary,
         titles,
+    )
+
+
+def _in_force(before: Assessment, app: Application, now: Assessor | None) -> bool:
+    """Whether the stored assessment is of the application as it is, by the plans and rubric in force."""
+    return now is not None and (before.plan_key, before.rubric_version, before.application_revision) == (
+        now.key,
+        now.rubric_version,
+        app.revision,
     )

@@ -1,0 +1,180 @@
+"""What a plan change can move: an application the change does not touch (``Difference.touches``)
+comes out the same under the plans before and after, for random changes to the demo regions'
+published plans, on real project texts (the evaluation set)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+from uuid import UUID, uuid5
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kraftsamla_assessment.domain.assessor import Assessor, Facts, Result
+from kraftsamla_assessment.domain.matching import analyse
+from kraftsamla_assessment.domain.plans import StrengthAreaPlan, draft_plan, plan_of_json, plan_texts
+from kraftsamla_common.events import ActionPlanContent, LocalizedText, Priority, Rubric
+from kraftsamla_local.demo_content import REGIONS
+
+NS = UUID("0d8c1f9e-2b7a-4c61-9a53-6e0c1b5e7d21")
+EVAL = Path(__file__).resolve().parents[3] / "bench" / "data" / "assessment_eval.json"
+
+
+def _plans(region: dict[str, Any]) -> list[StrengthAreaPlan]:
+    out = []
+    for sa in region["programme"]["strength_areas"]:
+        content = ActionPlanContent.model_validate(region["plans"][sa["code"]])
+        out.append(
+            plan_of_json(
+                {
+                    "action_plan_id": uuid5(NS, f"{region['region']}/{sa['code']}/plan"),
+                    "strength_area_id": uuid5(NS, f"{region['region']}/{sa['code']}"),
+                    "code": sa["code"],
+                    "version": 1,
+                    "priorities": [p.model_dump(mode="json") for p in content.priorities],
+                    "name": {k: v for k, v in sa["name"].items() if v},
+                    "nace_codes": sa.get("nace_codes", []),
+                    **plan_texts(content),
+                }
+            )
+        )
+    return sorted(out, key=lambda p: p.code)
+
+
+PLANS = {r["region"]: _plans(r) for r in REGIONS}
+ASSESSORS = {rid: Assessor(plans) for rid, plans in PLANS.items()}
+TEXTS = [
+    Facts(title=i["title"], summary=i["text"], features=analyse(f"{i['title']}\n{i['text']}"))
+    for i in json.loads(EVAL.read_text())["items"]
+]
+WORDS = sorted(
+    {w for p in PLANS.values() for plan in p for x in plan.priorities for w in x.vocabulary}
+    | {"vätgas", "batteri", "turism", "matproduktion", "skogsbruk", "AI", "besöksnäring", "hydrogen"}
+)
+
+
+def outcome_of(r: Result) -> tuple[Any, ...]:
+    """Everything of an assessment but the wording of its reasons."""
+    return (
+        r.strength_area_id,
+        r.level,
+        r.score,
+        r.recommendation,
+        [(f.strength_area_id, f.points, f.score, f.priority_ids, f.matched_terms, f.level) for f in r.fits],
+        [(c.id, c.value, c.points) for c in r.criteria],
+        r.placement.votes,
+        r.choice.tie if r.choice else None,
+        r.claims,
+    )
+
+
+BEFORE = {rid: [outcome_of(a.assess(f)) for f in TEXTS] for rid, a in ASSESSORS.items()}
+"""Each text's outcome by each region's plans as published."""
+
+
+def _priority(p: Priority, change: str, word: str) -> Priority:
+    if change == "level":
+        return p.model_copy(update={"level": {"bas": "bredd", "bredd": "spets", "spets": "bas"}[p.level]})
+    if change == "add_word":
+        return p.model_copy(update={"vocabulary": [*p.vocabulary, word]})
+    if change == "drop_word" and len(p.vocabulary) > 1:
+        return p.model_copy(update={"vocabulary": p.vocabulary[1:]})
+    if change == "title":
+        return p.model_copy(update={"title": LocalizedText(sv=f"{p.title.any()} {word}")})
+    if change == "description":
+        return p.model_copy(update={"description": f"{p.description} {word}".strip()})
+    return p
+
+
+CHANGES = ("level", "add_word", "drop_word", "title", "description", "drop", "add", "name", "prose")
+
+
+def _changed(plan: StrengthAreaPlan, change: str, at: int, word: str) -> StrengthAreaPlan:
+    priorities = list(plan.priorities)
+    i = at % len(priorities)
+    if change == "drop" and len(priorities) > 1:
+        gone = priorities.pop(i).id
+        initiatives = tuple(
+            replace(x, priority_ids=tuple(p for p in x.priority_ids if p != gone)) for x in plan.initiatives
+        )
+        return replace(plan, priorities=tuple(priorities), initiatives=initiatives, version=plan.version + 1)
+    elif change == "add":
+        new = priorities[i].model_copy(update={"id": f"new-{at}", "vocabulary": [word], "level": "spets"})
+        priorities.append(new)
+    elif change == "name":
+        return replace(plan, name={"sv": f"{plan.label} och {word}"})
+    elif change == "prose":
+        return replace(plan, prose=(*plan.prose, ("vision", f"Vi satsar på {word}.")))
+    else:
+        priorities[i] = _priority(priorities[i], change, word)
+    return replace(plan, priorities=tuple(priorities), version=plan.version + 1)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    region=st.sampled_from(sorted(PLANS)),
+    edits=st.lists(
+        st.tuples(st.integers(0, 9), st.sampled_from(CHANGES), st.integers(0, 50), st.sampled_from(WORDS)),
+        min_size=1,
+        max_size=3,
+    ),
+)
+def test_an_application_the_change_does_not_touch_comes_out_the_same(
+    region: str, edits: list[tuple[int, str, int, str]]
+) -> None:
+    before = ASSESSORS[region]
+    plans = list(before.plans)
+    for which, change, at, word in edits:
+        k = which % len(plans)
+        plans[k] = _changed(plans[k], change, at, word)
+    after = Assessor(plans)
+    difference = after.difference(before)
+    assert not difference.everything
+    for facts, was in zip(TEXTS, BEFORE[region], strict=True):
+        if not difference.touches(facts):
+            assert outcome_of(after.assess(facts)) == was, facts.title
+
+
+def test_a_small_change_touches_few_applications_and_none_is_missed() -> None:
+    """One word added to one priority: the applications whose text holds it, and only those."""
+    before = ASSESSORS["jamtland-harjedalen"]
+    plan = before.plans[0]
+    word = "vätgas"
+    after = Assessor([_changed(plan, "add_word", 0, word), *before.plans[1:]])
+    touched = [f for f in TEXTS if after.difference(before).touches(f)]
+    moved = [f for f in TEXTS if outcome_of(after.assess(f)) != outcome_of(before.assess(f))]
+    assert 0 < len(touched) < len(TEXTS) / 4
+    assert {f.title for f in moved} <= {f.title for f in touched}
+    assert moved, "the word should move at least one of the texts that hold it"
+
+
+def test_the_same_plans_touch_nothing_and_a_new_rubric_or_code_everything() -> None:
+    before = ASSESSORS["norrbotten"]
+    same = Assessor(list(before.plans)).difference(before)
+    assert (same.everything, same.terms) == (False, None)
+    rubric = before.rubric.model_dump()
+    rubric["thresholds"] = {**rubric["thresholds"], "strong": 0.9}
+    assert Assessor(before.plans, Rubric.model_validate(rubric)).difference(before).everything
+    recoded = [replace(before.plans[0], code="X"), *before.plans[1:]]
+    assert Assessor(recoded).difference(before).everything
+
+
+def test_a_draft_is_read_with_its_areas_texts_as_publishing_would() -> None:
+    """The draft of a published plan with nothing changed compiles to the same terms."""
+    region = next(r for r in REGIONS if r["region"] == "kronoberg")
+    before = ASSESSORS["kronoberg"]
+    drafts = [
+        draft_plan(
+            p,
+            p.action_plan_id,
+            p.strength_area_id,
+            p.code,
+            ActionPlanContent.model_validate(region["plans"][p.code]),
+        )
+        for p in before.plans
+    ]
+    difference = Assessor(drafts).difference(before)
+    assert (difference.everything, difference.terms) == (False, None)
