@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, Literal, get_args
 from uuid import UUID
 
@@ -418,22 +419,6 @@ class Difference:
         return self.terms is not None and bool(self.terms.find(facts.text, facts.read()))
 
 
-def _held(assessor: Assessor) -> dict[str, frozenset[tuple[Hashable, float, float]]]:
-    """Each term of the assessor's lexicon with its owners, weights and points, a plan's owner by
-    its strength area's id instead of its place among the plans."""
-    areas = [p.strength_area_id for p in assessor.plans]
-
-    def owner(o: Hashable) -> Hashable:
-        if isinstance(o, tuple) and o[0] in ("area", "prio"):
-            return ("area", areas[o[1]]) if o[0] == "area" else ("prio", areas[o[1]], o[2])
-        return o
-
-    return {
-        term: frozenset((owner(o), weight, points) for o, weight, _, points in held)
-        for term, held in assessor.lexicon.owners().items()
-    }
-
-
 def _levels(assessor: Assessor) -> dict[tuple[UUID, str], Level]:
     """Each priority's level, by its strength area and id."""
     return {(p.strength_area_id, x.id): x.level for p in assessor.plans for x in p.priorities}
@@ -504,6 +489,22 @@ class Assessor:
         """Each strength area by its name in the languages the region gave it (its code where none)."""
         return self._names
 
+    @cached_property
+    def held(self) -> dict[str, frozenset[tuple[Hashable, float, float]]]:
+        """Each term of the lexicon with its owners, weights and points, a plan's owner by its
+        strength area's id instead of its place among the plans (worked out once)."""
+        areas = [p.strength_area_id for p in self.plans]
+
+        def owner(o: Hashable) -> Hashable:
+            if isinstance(o, tuple) and o[0] in ("area", "prio"):
+                return ("area", areas[o[1]]) if o[0] == "area" else ("prio", areas[o[1]], o[2])
+            return o
+
+        return {
+            term: frozenset((owner(o), weight, points) for o, weight, _, points in held)
+            for term, held in self.lexicon.owners().items()
+        }
+
     def difference(self, before: Assessor) -> Difference:
         """What assessing by this assessor instead of ``before`` can change (:class:`Difference`)."""
         if (
@@ -512,7 +513,7 @@ class Assessor:
             or tuple(self.precedents) != tuple(before.precedents)
         ):
             return Difference(everything=True)
-        now, then = _held(self), _held(before)
+        now, then = self.held, before.held
         levels, levels_before = _levels(self), _levels(before)
         relevelled = {k for k in levels.keys() & levels_before.keys() if levels[k] != levels_before[k]}
         changed = {t for t in now.keys() | then.keys() if now.get(t) != then.get(t)}
