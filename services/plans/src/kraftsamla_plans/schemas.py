@@ -469,8 +469,9 @@ class MeasurementImportPublic(BaseModel):
 
 
 class SelfAssessmentWrite(SelfAssessmentScores):
-    """The eighteen critical factors of the RIS3 Assessment Wheel, each scored 0 (no information),
-    1 (poor), 2 (to be improved), 3 (fair), 4 (strong) or 5 (excellent), with a comment."""
+    """The eighteen critical factors of the RIS3 Assessment Wheel, each scored 0 (no information
+    available on the specific element), 1 (poor), 2 (to be improved), 3 (fair), 4 (strong) or
+    5 (excellent), with a comment."""
 
 
 class WheelFactorPublic(BaseModel):

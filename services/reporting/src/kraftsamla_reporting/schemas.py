@@ -324,7 +324,10 @@ class CriterionLinePublic(PublicModel):
 class WheelFactorLinePublic(PublicModel):
     key: str = Field(description="The critical factor, e.g. regional_assets")
     score: int = Field(
-        description="0 no information, 1 poor, 2 to be improved, 3 fair, 4 strong, 5 excellent"
+        description=(
+            "0 no information available on the specific element, 1 poor, 2 to be improved, 3 fair, "
+            "4 strong, 5 excellent"
+        )
     )
     comment: str
     previous: int | None = Field(None, description="Its score in the earlier year shown")

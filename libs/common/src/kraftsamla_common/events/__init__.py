@@ -90,6 +90,7 @@ from .envelope import (
 from .plans import (
     WHEEL,
     WHEEL_FACTORS,
+    WHEEL_SOURCES,
     ActionPlanContent,
     ActionPlanPublished,
     Addresses,
@@ -156,6 +157,7 @@ __all__ = [
     "REGION_PATTERN",
     "WHEEL",
     "WHEEL_FACTORS",
+    "WHEEL_SOURCES",
     "ActionPlanContent",
     "ActionPlanPublished",
     "ActorMerged",

@@ -397,9 +397,40 @@ WHEEL: tuple[tuple[str, tuple[str, str, str]], ...] = (
     ("monitoring", ("output_result_indicators", "monitoring_methodology", "strategy_update")),
 )
 """The RIS3 Assessment Wheel of the JRC's Smart Specialisation Platform: the six steps of designing a
-RIS3 (analysis of the regional context and potential, governance, shared vision, identification of
-priorities, policy mix, monitoring and evaluation), each judged on three critical factors, in the
-wheel's order."""
+RIS3, each judged on three critical factors, in the wheel's order. The keys are stored in events and
+databases and never change; what people read is worded in the catalogues (English, Swedish,
+Finnish) of the web application and the reporting service.
+
+Sources (:data:`WHEEL_SOURCES`):
+
+- The wheel's page, "RIS3 Assessment Wheel: A synthetic tool to position yourselves and your RIS3"
+  (https://s3platform.jrc.ec.europa.eu/assessment-wheel; the same text at …/ris3-assessment-wheel),
+  taken from Annex III of the RIS3 Guide, "A practical approach to RIS3 and its (self-)assessment"
+  (May 2013): the wheel is built on the six steps of the RIS3 Guide with three critical factors
+  each, and scores each factor 0 = no information available on the specific element, 1 = poor,
+  2 = to be improved, 3 = fair, 4 = strong, 5 = excellent. The English scale is worded as there.
+- The six steps are titled as the Interactive RIS3 Guide titles them (…/interactive-ris3-guide/
+  -/wiki/Main/PART+III+Step+1 to Step+6): 1 Analysis of the regional context and potential for
+  innovation; 2 Governance: Ensuring participation and ownership; 3 Elaboration of an overall
+  vision for the future of the region; 4 Identification of priorities; 5 Definition of coherent
+  policy mix, roadmaps and action plan; 6 Integration of monitoring and evaluation mechanisms. The
+  English step names are these titles.
+- The eighteen critical factors' names (regional assets, outward dimension, …, strategy update)
+  are the wheel's, but its explanatory table, which names them, could not be read from the stored
+  copies of the page or of Annex III available when this was checked (2026-12); they are kept as
+  they were, not compared word for word.
+- There is no official Swedish or Finnish wording of the wheel: those names and the scale in
+  Swedish and Finnish are the platform's own translations."""
+
+WHEEL_SOURCES: tuple[str, ...] = (
+    "https://s3platform.jrc.ec.europa.eu/assessment-wheel",
+    "RIS3 Guide, Annex III: A practical approach to RIS3 and its (self-)assessment (May 2013)",
+    *(
+        f"https://s3platform.jrc.ec.europa.eu/interactive-ris3-guide/-/wiki/Main/PART+III+Step+{n}"
+        for n in range(1, 7)
+    ),
+)
+"""Where the wheel's steps, scale and factors were taken from (see :data:`WHEEL`)."""
 
 WheelFactor = Literal[
     "regional_assets",
@@ -425,8 +456,9 @@ WHEEL_FACTORS: tuple[str, ...] = tuple(f for _, factors in WHEEL for f in factor
 
 
 class FactorScore(Contract):
-    """One critical factor judged: 0 no information, 1 poor, 2 to be improved, 3 fair, 4 strong,
-    5 excellent; with what the judgement rests on."""
+    """One critical factor judged: 0 no information available on the specific element, 1 poor,
+    2 to be improved, 3 fair, 4 strong, 5 excellent (the wheel's own words); with what the
+    judgement rests on."""
 
     score: Annotated[int, Field(ge=0, le=5)]
     comment: Annotated[str, Field(max_length=2000)] = ""

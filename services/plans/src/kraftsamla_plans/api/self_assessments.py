@@ -65,9 +65,9 @@ async def record_self_assessment(
 ) -> SelfAssessmentPublic:
     """Record the programme's RIS3 self-assessment of ``year`` (201), or replace it whole (200): the
     six steps of the RIS3 Assessment Wheel (analysis, governance, shared vision, priorities, policy
-    mix, monitoring and evaluation), three critical factors each, every one scored 0 (no information)
-    to 5 (excellent) with a comment of at most 2,000 characters. Region administrators and process
-    leaders write it. Announced as ``plans.self_assessment.recorded.v1``; the follow-up report shows
+    mix, monitoring and evaluation), three critical factors each, every one scored 0 (no information
+    available on the specific element) to 5 (excellent) with a comment of at most 2,000
+    characters. Region administrators and process leaders write it. Announced as ``plans.self_assessment.recorded.v1``; the follow-up report shows
     the latest year's wheel beside the year before."""
     found, created = await self_assessments.record_self_assessment(
         uow, programme_id, year, body, by=scope.principal.name

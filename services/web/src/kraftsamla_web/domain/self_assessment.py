@@ -18,7 +18,8 @@ from kraftsamla_common.events import WHEEL, WHEEL_FACTORS
 from .charts import Series
 
 SCALE = tuple(range(6))
-"""0 no information, 1 poor, 2 to be improved, 3 fair, 4 strong, 5 excellent."""
+"""0 no information available on the specific element, 1 poor, 2 to be improved, 3 fair,
+4 strong, 5 excellent: the wheel's own words (``WHEEL`` names the source)."""
 
 YEARS_DRAWN = 4
 """The year of the form and at most three earlier ones drawn on the chart (the table shows all)."""
