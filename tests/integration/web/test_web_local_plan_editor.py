@@ -23,6 +23,7 @@ from helpers import (
     serious_violations,
     signed_in,
 )
+from kraftsamla_common.i18n import Language
 
 Platform = Any  # tests/integration/web/conftest.py: the full_platform fixture
 
@@ -54,13 +55,13 @@ async def _checked(page: Any, name: str) -> None:
     assert await serious_violations(page) == [], name
 
 
-def _english(language: str) -> list[str]:
+def _english(language: Language) -> list[str]:
     """The section's English texts that read otherwise in ``language`` (long enough to be told apart)."""
     from importlib.resources import files
 
     from kraftsamla_common.i18n import Messages
 
-    en, other = Messages("en", ("kraftsamla_web",)), Messages(language, ("kraftsamla_web",))  # type: ignore[arg-type]
+    en, other = Messages("en", ("kraftsamla_web",)), Messages(language, ("kraftsamla_web",))
     catalogue = files("kraftsamla_web").joinpath("locale/en/LC_MESSAGES/messages.po")
     keys = re.findall(r'^msgid "((?:local_plans|plans)_[a-z0-9_]+)"$', catalogue.read_text(), re.M)
     return [en(k) for k in keys if "{" not in en(k) and len(en(k)) > 12 and en(k) != other(k)]
