@@ -290,6 +290,9 @@ async def bench(database: str, n: int, repeat: int) -> dict[str, Any]:
                             pages[f"plan_step_{step}"] = await measure(http, f"{plan}/steps/{step}", repeat)
                         pages["plan_diff"] = await measure(http, f"{plan}/diff?from=1&to=2", repeat)
                         pages["plan_preview"] = await measure(http, f"{plan}/preview", repeat)
+                    pages["local_plan_edit"] = await measure(
+                        http, f"{region}/local-plans/{seeded['local_plan']}/edit", repeat
+                    )
                     for name, path in ADMIN_PAGES.items():
                         pages[name] = await measure(http, f"{region}{path}", repeat)
                 measured = {k: v for k, v in pages.items() if v is not None}

@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal, get_args
+from typing import Any, Literal, Protocol, get_args
 
 from kraftsamla_common import i18n
 from kraftsamla_common.events import Addresses, FundingSource, Level, TargetGroup
@@ -28,11 +28,12 @@ LANGUAGES: tuple[str, ...] = i18n.LANGUAGES
 """The languages a region writes its plan's texts in, in the order the forms offer them (the platform's)."""
 
 Kind = Literal[
-    "text", "prose", "lines", "date", "int", "number", "select", "multi", "localized", "code", "id"
+    "text", "prose", "lines", "date", "int", "number", "select", "multi", "localized", "code", "id", "hidden"
 ]
 """How a value is written in the form: a line of text, a longer text, one entry a line, a date, a
 whole number, a number, one choice, several choices (a box each), a text in each language, an
-indicator's code (typed or picked from the list), an item's id (hidden)."""
+indicator's code (typed or picked from the list), an item's id (hidden), a value the form keeps
+as it was without showing it (hidden: an actor's id the form does not choose)."""
 
 LEVELS: tuple[str, ...] = get_args(Level)
 TARGET_GROUPS: tuple[str, ...] = get_args(TargetGroup)
@@ -55,6 +56,8 @@ class Field:
     worded_by: str = ""
     """The message key prefix of fixed choices (``level`` → ``level_bas``)."""
     hint: str = ""
+    wide: bool = False
+    """Shown across the form's width (a choice among long names); a longer text always is."""
 
     @property
     def label_key(self) -> str:
@@ -90,6 +93,16 @@ class Group:
 
 
 Part = Field | Rows | Group
+
+
+class Sheet(Protocol):
+    """What a form is made of: its parts, and the keys of the content it holds (and replaces when
+    saved). A step of an action plan is one; so is a local plan's form."""
+
+    @property
+    def parts(self) -> tuple[Part, ...]: ...
+    @property
+    def keys(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -352,7 +365,7 @@ def _values(parts: Sequence[Part], obj: Mapping[str, Any], prefix: str, out: dic
             out[name] = "" if value is None else str(value)
 
 
-def form_values(step: Step, content: Mapping[str, Any]) -> dict[str, str]:
+def form_values(step: Sheet, content: Mapping[str, Any]) -> dict[str, str]:
     """The step's fields as the form shows them, from the plan's content (a draft)."""
     out: dict[str, str] = {}
     _values(step.parts, content, "", out)
@@ -479,19 +492,19 @@ def _give_ids(items: list[dict[str, Any]], title: str) -> None:
         taken.add(made)
 
 
-def parse_form(step: Step, form: Mapping[str, str]) -> dict[str, Any]:
+def parse_form(step: Sheet, form: Mapping[str, str]) -> dict[str, Any]:
     """The step's part of the plan's content from the form (``{key: value}`` for each key the
     step holds; a key left out is empty, as the plan's defaults have it)."""
     return _parse(step.parts, form, "")
 
 
-def step_part(step: Step, content: Mapping[str, Any]) -> dict[str, Any]:
+def step_part(step: Sheet, content: Mapping[str, Any]) -> dict[str, Any]:
     """The step's part of a plan's content, as the step's form would send it again (so that two
     parts compare equal when a person would see the same form)."""
     return parse_form(step, form_values(step, content))
 
 
-def with_part(content: Mapping[str, Any], step: Step, part: Mapping[str, Any]) -> dict[str, Any]:
+def with_part(content: Mapping[str, Any], step: Sheet, part: Mapping[str, Any]) -> dict[str, Any]:
     """The plan's content with the step's part replaced (the rest as it is)."""
     out = {k: v for k, v in content.items() if k not in step.keys}
     for key in step.keys:
@@ -506,7 +519,7 @@ def encode_part(part: Mapping[str, Any]) -> str:
     return json.dumps(part, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def decode_part(step: Step, text: str) -> dict[str, Any] | None:
+def decode_part(step: Sheet, text: str) -> dict[str, Any] | None:
     """A part kept in the form, or None where it is not one of this step's."""
     try:
         found = json.loads(text)
@@ -530,13 +543,13 @@ def _names(parts: Sequence[Part], obj: Mapping[str, Any], prefix: str) -> Iterat
             yield name
             for i, item in enumerate(value if isinstance(value, list) else []):
                 yield from _names(part.parts, item if isinstance(item, Mapping) else {}, f"{name}.{i}.")
-        elif part.kind == "id":
+        elif part.kind in ("id", "hidden"):
             continue
         else:
             yield name
 
 
-def field_names(step: Step, part: Mapping[str, Any]) -> list[str]:
+def field_names(step: Sheet, part: Mapping[str, Any]) -> list[str]:
     """The names of the fields a form of ``part`` shows, in the page's order: each value, each
     text in several languages as one (``…title``), each list as one (``priorities``)."""
     return list(_names(step.parts, part, ""))
@@ -797,7 +810,7 @@ class Where:
     language: str | None = None
 
 
-def where(step: Step, path: Path, *parts_of: Mapping[str, Any]) -> Where:
+def where(step: Sheet, path: Path, *parts_of: Mapping[str, Any]) -> Where:
     """The labels along ``path``, item titles read from any of ``parts_of`` (theirs, the
     person's, the base: the first that has the item)."""
     parts: Sequence[Part] = step.parts
