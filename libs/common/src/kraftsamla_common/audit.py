@@ -63,7 +63,7 @@ def recorder(request: Request) -> Callable[[UnitOfWork], Awaitable[None]]:
         await uow.session.execute(
             audit_log.insert().values(
                 id=str(new_id()),
-                region=request.path_params.get("region", ""),
+                region=uow.region or request.path_params.get("region", ""),
                 at=utcnow(),
                 actor=principal.name if principal else "anonymous",
                 role=principal.role.value if principal else "",

@@ -193,6 +193,21 @@ class KeyRecord(BaseModel):
         return "active"
 
 
+class RegionRecord(BaseModel):
+    """A region the platform operator created over the API, as the key bucket keeps it
+    (``regions.<id>``): with it the region exists in every service, as one a key names does."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    id: str
+    name: dict[str, str]
+    """The region's name by language (sv, en, fi)."""
+    country: Literal["SE", "FI"]
+    languages: list[str]
+    created_at: datetime
+    created_by: str
+
+
 def regions_of(doc: dict[str, Any]) -> frozenset[str]:
     """The regions a key file names: the region of every key (``*`` is none), and its ``regions``."""
     named = {k["region"] for k in doc.get("keys", [])} | set(doc.get("regions", []))
@@ -223,6 +238,7 @@ class ApiKeys:
         self._file: tuple[KeyRecord, ...] = ()
         self._file_regions: frozenset[str] = frozenset()
         self._issued: dict[str, KeyRecord] = {}
+        self._created: dict[str, RegionRecord] = {}
         self._by_hash: dict[str, KeyEntry] = {}
         self._regions: frozenset[str] = frozenset()
         self._merged = False
@@ -258,8 +274,10 @@ class ApiKeys:
             elif record.revoked and not known.revoked:
                 by_hash[record.sha256] = KeyEntry(known.principal, known.expires, True)
         self._by_hash = by_hash
-        self._regions = self._file_regions | frozenset(
-            r.region for r in self._issued.values() if r.region != "*"
+        self._regions = (
+            self._file_regions
+            | frozenset(r.region for r in self._issued.values() if r.region != "*")
+            | frozenset(self._created)
         )
         self._merged = True
 
@@ -274,6 +292,29 @@ class ApiKeys:
         """A record gone from the bucket."""
         if self._issued.pop(name, None) is not None:
             self._merged = False
+
+    def put_region(self, record: RegionRecord) -> None:
+        """A region record of the bucket, new or changed."""
+        self._created[record.id] = record
+        self._merged = False
+
+    def drop_region(self, region: str) -> None:
+        """A region record gone from the bucket."""
+        if self._created.pop(region, None) is not None:
+            self._merged = False
+
+    def region_record(self, region: str) -> RegionRecord | None:
+        """The bucket's record of a region created over the API."""
+        return self._created.get(region)
+
+    def issued_of(self, region: str) -> list[KeyRecord]:
+        """The bucket's records of a region's keys (not the key file's)."""
+        return sorted((r for r in self._issued.values() if r.region == region), key=lambda r: r.name)
+
+    def file_regions(self) -> frozenset[str]:
+        """The regions the key file names."""
+        self._read_file()
+        return self._file_regions
 
     # ------------------------------------------------------------------ reading
 

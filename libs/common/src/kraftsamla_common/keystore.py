@@ -26,7 +26,7 @@ import contextlib
 import logging
 from typing import Any
 
-from .auth import ApiKeys, KeyRecord
+from .auth import ApiKeys, KeyRecord, RegionRecord
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +34,18 @@ BUCKET = "KRAFTSAMLA_KEYS"
 """The KV bucket of keys issued over the API (stream ``KV_KRAFTSAMLA_KEYS``)."""
 PREFIX = "keys."
 """Entries of keys: ``keys.<name>``. Other prefixes are left for other records of the platform."""
+REGIONS = "regions."
+"""Entries of regions created over the API: ``regions.<id>`` (docs/decisions/0024-region-lifecycle.md)."""
 HISTORY = 5
 """Revisions kept per key: issued, revoked, and a few more."""
 
 
 def entry_key(name: str) -> str:
     return PREFIX + name
+
+
+def region_key(region: str) -> str:
+    return REGIONS + region
 
 
 class KeyStoreUnavailable(Exception):
@@ -75,7 +81,7 @@ class KeyBucket:
         self._kv: Any = None
         self._watcher: Any = None
         self._revisions: dict[str, int] = {}
-        """Key name → the revision of its entry this process knows (a change of a lower one is old)."""
+        """Entry (``keys.<name>``, ``regions.<id>``) → the revision of its entry this process knows (a change of a lower one is old)."""
 
     # ------------------------------------------------------------------ binding and following
 
@@ -127,7 +133,7 @@ class KeyBucket:
         """Begin a watch of every key's entry, and take in what it delivers up to the end of its
         first pass (the bucket as it is now); the watch goes on delivering changes after that."""
         kv = await self.open()
-        watcher = await kv.watch(PREFIX + ">", inactive_threshold=30.0)
+        watcher = await kv.watch(">", inactive_threshold=30.0)
         try:
             while True:
                 entry = await watcher.updates(timeout=self.timeout)
@@ -164,12 +170,15 @@ class KeyBucket:
 
     def _take(self, entry: Any) -> None:
         """One entry the watch delivered: a record put, or one deleted."""
+        if entry.key.startswith(REGIONS):
+            self._take_region(entry)
+            return
         if not entry.key.startswith(PREFIX):
             return
         name = entry.key[len(PREFIX) :]
-        if entry.revision < self._revisions.get(name, 0):
+        if entry.revision < self._revisions.get(entry.key, 0):
             return  # older than what this process wrote or saw last
-        self._revisions[name] = entry.revision
+        self._revisions[entry.key] = entry.revision
         if entry.operation in ("DEL", "PURGE") or not entry.value:
             self.keys.drop_issued(name)
             return
@@ -180,11 +189,26 @@ class KeyBucket:
             return
         self.keys.put_issued(record)
 
+    def _take_region(self, entry: Any) -> None:
+        region = entry.key[len(REGIONS) :]
+        if entry.revision < self._revisions.get(entry.key, 0):
+            return
+        self._revisions[entry.key] = entry.revision
+        if entry.operation in ("DEL", "PURGE") or not entry.value:
+            self.keys.drop_region(region)
+            return
+        try:
+            record = RegionRecord.model_validate_json(entry.value)
+        except ValueError:
+            log.error("regions: the entry %s of %s is not a region record; left out", entry.key, BUCKET)
+            return
+        self.keys.put_region(record)
+
     def _known(self, record: KeyRecord | None, name: str, revision: int) -> None:
         """What this process wrote itself, known here at once (the watch brings it again)."""
-        if revision < self._revisions.get(name, 0):
+        if revision < self._revisions.get(entry_key(name), 0):
             return
-        self._revisions[name] = revision
+        self._revisions[entry_key(name)] = revision
         if record is None:
             self.keys.drop_issued(name)
         else:
@@ -256,3 +280,56 @@ class KeyBucket:
         deleted = await kv.delete(entry_key(name), last=revision)
         if deleted:
             self._known(None, name, revision + 1)
+
+    # ------------------------------------------------------------------ regions
+
+    async def create_region(self, record: RegionRecord) -> int:
+        """Add a region's record; :class:`NameTaken` when the region's entry exists."""
+        from nats.js.errors import KeyWrongLastSequenceError
+
+        kv = await self._bound()
+        try:
+            revision: int = await kv.create(region_key(record.id), record.model_dump_json().encode())
+        except KeyWrongLastSequenceError:
+            raise NameTaken(record.id) from None
+        except Exception as exc:
+            self._kv = None
+            raise KeyStoreUnavailable(repr(exc)) from exc
+        self._revisions[region_key(record.id)] = revision
+        self.keys.put_region(record)
+        return revision
+
+    async def read_region(self, region: str) -> RegionRecord | None:
+        from nats.js.errors import KeyDeletedError, KeyNotFoundError
+
+        kv = await self._bound()
+        try:
+            entry = await kv.get(region_key(region))
+        except (KeyNotFoundError, KeyDeletedError):
+            return None
+        except Exception as exc:
+            self._kv = None
+            raise KeyStoreUnavailable(repr(exc)) from exc
+        return RegionRecord.model_validate_json(entry.value) if entry.value else None
+
+    async def forget_region(self, region: str, names: list[str]) -> None:
+        """Purge a region's record and its keys' entries (every revision of each), so that no
+        record of the region is left in the bucket. Idempotent."""
+        kv = await self._bound()
+        try:
+            for name in names:
+                await kv.purge(entry_key(name))
+                self._known(None, name, self._revisions.get(entry_key(name), 0) + 1)
+            await kv.purge(region_key(region))
+        except Exception as exc:
+            self._kv = None
+            raise KeyStoreUnavailable(repr(exc)) from exc
+        self.keys.drop_region(region)
+
+    async def restore(self, region: RegionRecord | None, records: list[KeyRecord]) -> None:
+        """Put an archived region's record and its keys' records into the bucket (a region moved
+        from another platform); :class:`NameTaken` when one exists here already."""
+        if region is not None:
+            await self.create_region(region)
+        for record in records:
+            await self.create(record)

@@ -23,7 +23,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from pydantic import AwareDatetime, BaseModel, ValidationError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import audit, auth, errors, limits, metrics, telemetry
+from . import audit, auth, errors, lifecycle, limits, metrics, telemetry
 from .auth import ApiKeys, BearerTokens
 from .bus import Bus, Subscriptions
 from .db import Database
@@ -63,6 +63,9 @@ class ServiceSpec:
     on_start: list[Callable[[ServiceContext], Coroutine[Any, Any, None]]] = field(default_factory=list)
     """Steps run once after the migrations, before the service serves; one that fails stops the
     start (a missing key, data to convert)."""
+    region_linked: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    """Tables without a region column: the column naming the row of a table with a region that
+    each of their rows belongs to (:mod:`kraftsamla_common.lifecycle`)."""
 
     def __post_init__(self) -> None:
         # Every service answers the operator's list of regions and a region's audit log, beside its
@@ -76,6 +79,9 @@ class ServiceSpec:
                 tags=["regions"],
                 summary="The platform's regions (operator)",
             )
+        lifecycle_path = f"{region_prefix(self.name)}/lifecycle/export"
+        if not any(getattr(r, "path", None) == lifecycle_path for r in self.router.routes):
+            self.router.include_router(lifecycle.router(self.name))
         if not any(getattr(r, "endpoint", None) is read_audit_log for r in self.router.routes):
             self.router.add_api_route(
                 f"{region_prefix(self.name)}/audit",
@@ -236,6 +242,7 @@ def create_app(
     )
     relay_ref.append(relay)
     bus.bind(spec.subscriptions)
+    bus.bind(lifecycle.subscriptions(lambda: ctx))
     metrics.initialise(bus.event_types)
     api_keys = ApiKeys(settings.api_keys_file)
     ctx = ServiceContext(
@@ -246,6 +253,7 @@ def create_app(
         api_keys=api_keys,
         key_bucket=KeyBucket(api_keys, replicas=settings.stream_replicas),
     )
+    ctx.state["region_linked"] = spec.region_linked
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

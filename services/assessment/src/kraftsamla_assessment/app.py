@@ -18,4 +18,5 @@ spec = ServiceSpec(
     migrations=Path(__file__).parent / "migrations",
     background=[dispatch],
     on_start=[seal_secrets, count_webhook_endpoints],
+    region_linked={"reassessment_parts": ("reassessment_id", "reassessments", "id")},
 )

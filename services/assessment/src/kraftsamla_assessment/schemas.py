@@ -725,3 +725,57 @@ class NewApiKeyPublic(ApiKeyPublic):
 class ApiKeysPublic(BaseModel):
     data: list[ApiKeyPublic]
     count: int
+
+
+class RegionName(Strict):
+    """A region's name in each of its languages."""
+
+    sv: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    en: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    fi: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+
+
+class RegionCreate(Strict):
+    """A new region of the platform, created by the platform operator."""
+
+    id: Annotated[
+        str,
+        Field(
+            pattern=r"^[a-z0-9][a-z0-9-]{1,62}$",
+            description="Lower-case letters, digits and hyphens, 2–63 characters (``jamtland-harjedalen``); "
+            "in every address of the region, never changed",
+        ),
+    ]
+    name: RegionName = Field(description="The region's name in each of its languages")
+    country: Literal["SE", "FI"]
+    languages: Annotated[list[Literal["sv", "en", "fi"]], Field(min_length=1, max_length=3)] = Field(
+        description="The languages the region writes in"
+    )
+    admin_key: Annotated[str, Field(pattern=key_rules.NAME_PATTERN, max_length=key_rules.MAX_NAME)] | None = (
+        Field(
+            default=None,
+            description="The name of the region's first administrator key (default ``<id>-admin``)",
+        )
+    )
+
+    @model_validator(mode="after")
+    def _named_in_its_languages(self) -> RegionCreate:
+        missing = [lang for lang in self.languages if getattr(self.name, lang) is None]
+        if missing:
+            raise ValueError(f"give the region's name in each of its languages: {', '.join(missing)}")
+        if len(set(self.languages)) != len(self.languages):
+            raise ValueError("name each language once")
+        return self
+
+
+class RegionPublic(BaseModel):
+    id: str
+    name: dict[str, str]
+    country: str
+    languages: list[str]
+    created_at: datetime
+    created_by: str
+
+
+class NewRegionPublic(RegionPublic):
+    admin_key: NewApiKeyPublic = Field(description="The region's first administrator key, shown this once")

@@ -37,6 +37,7 @@ from .actors import (
 )
 from .assessment import (
     MOVED_IN_EVENT,
+    PLATFORM_REGION,
     REASSESSED_IN_EVENT,
     ApiKeyIssued,
     ApiKeyRevoked,
@@ -62,6 +63,8 @@ from .assessment import (
     ReassessmentBatch,
     ReassessmentCompleted,
     Recommendation,
+    RegionCreated,
+    RegionDeleted,
     Rubric,
     RubricCriterion,
     RubricPublished,
@@ -153,6 +156,7 @@ __all__ = [
     "CATALOGUE",
     "DEADLETTER",
     "MOVED_IN_EVENT",
+    "PLATFORM_REGION",
     "REASSESSED_IN_EVENT",
     "REGION_PATTERN",
     "WHEEL",
@@ -243,6 +247,8 @@ __all__ = [
     "ReassessmentCompleted",
     "Recommendation",
     "RegionConfigured",
+    "RegionCreated",
+    "RegionDeleted",
     "RegionalLink",
     "ReportGenerated",
     "Rubric",

@@ -378,6 +378,40 @@ class ApiKeyRevoked(EventData):
     revoked_by: str = Field(description="The key's name, or ``user:<subject>``, of who revoked it")
 
 
+PLATFORM_REGION = "platform"
+"""The subjects' region of the platform's own events, of no region (``s3.platform.…``): a region
+deleted is announced there, so purging the region's subjects never removes its announcement
+before every service has read it. No region may take this id."""
+
+
+@event
+class RegionCreated(EventData):
+    event_type: ClassVar[str] = "assessment.region.created.v1"
+    description: ClassVar[str] = (
+        "The platform operator created a region over the API: it exists in every service from "
+        "moments later (the key bucket's region record), with its first administrator key."
+    )
+
+    name: LocalizedText = Field(description="The region's name in the languages given")
+    country: Literal["SE", "FI"]
+    languages: list[Literal["sv", "en", "fi"]]
+    admin_key: str = Field(description="The name of the region's first administrator key")
+    created_by: str
+
+
+@event
+class RegionDeleted(EventData):
+    event_type: ClassVar[str] = "assessment.region.deleted.v1"
+    description: ClassVar[str] = (
+        "The platform operator deleted a region: every service deletes every row of it and purges "
+        "the region's subjects from its stream. Published under the platform's own subjects "
+        "(``s3.platform.…``); ``region`` names the region deleted."
+    )
+
+    region: str = Field(description="The id of the region deleted")
+    deleted_by: str
+
+
 @event
 class WebhookPinged(EventData):
     event_type: ClassVar[str] = "assessment.webhook.ping.v1"

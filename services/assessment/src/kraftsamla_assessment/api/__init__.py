@@ -8,8 +8,8 @@ administrators issue and revoke the region's API keys, which every service follo
 
 from fastapi import APIRouter
 
-from . import api_keys, applications, assessments, reassessments, rubrics, webhooks
+from . import api_keys, applications, assessments, reassessments, regions, rubrics, webhooks
 
 router = APIRouter(tags=["assessment"])
-for module in (applications, assessments, rubrics, reassessments, webhooks, api_keys):
+for module in (applications, assessments, rubrics, reassessments, webhooks, api_keys, regions):
     router.include_router(module.router)

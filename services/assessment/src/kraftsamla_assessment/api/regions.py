@@ -1,0 +1,91 @@
+"""The platform's regions, created and deleted by the platform operator: ``POST /assessment/regions``
+(the region and its first administrator key, shown once) and ``DELETE
+/assessment/regions/{region}?confirm={region}`` (every row, message and key of it, in every service)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+
+from kraftsamla_common import audit, errors
+from kraftsamla_common.auth import Principal, Role, Scope, platform_scope, region_scope
+from kraftsamla_common.errors import Unprocessable
+from kraftsamla_common.events import PLATFORM_REGION
+from kraftsamla_common.messaging import UnitOfWork
+from kraftsamla_common.service import ContextDep, ServiceContext
+
+from ..schemas import NewApiKeyPublic, NewRegionPublic, RegionCreate
+from ..usecases import regions
+from .presenting import api_key_public
+
+router = APIRouter(tags=["regions"])
+
+Operator = Annotated[Principal, Depends(platform_scope(Role.OPERATOR))]
+OperatorScope = Annotated[Scope, Depends(region_scope(Role.OPERATOR))]
+
+
+@contextlib.asynccontextmanager
+async def _unit_of_work(request: Request, ctx: ServiceContext, region: str) -> AsyncIterator[UnitOfWork]:
+    """A write's transaction for ``region`` (not the path's), with its audit row."""
+    async with ctx.db.session(region) as session:
+        uow = UnitOfWork(
+            session,
+            source=ctx.settings.service,
+            region=region,
+            on_commit=ctx.relay.wake,
+            settings=ctx.settings,
+        )
+        uow.before_commit.append(audit.recorder(request))
+        yield uow
+
+
+@router.post(
+    "/assessment/regions",
+    response_model=NewRegionPublic,
+    status_code=status.HTTP_201_CREATED,
+    responses=errors.responses(409, 503),
+    summary="Create a region (operator)",
+)
+async def create_region(
+    body: RegionCreate, principal: Operator, ctx: ContextDep, request: Request, response: Response
+) -> NewRegionPublic:
+    """A new region of the platform: every service knows it from moments later. The answer holds
+    its first administrator key, shown this once. Its settings (country, municipalities) are then
+    set in the actors service (``PUT /actors/regions/{region}/settings``). 409 when the id is taken."""
+    async with _unit_of_work(request, ctx, body.id) as uow:
+        region, record, key = await regions.create_region(
+            uow, ctx.api_keys, ctx.key_bucket, body, by=principal
+        )
+    response.headers["Location"] = f"/assessment/regions/{region.id}/api-keys"
+    return NewRegionPublic(
+        **region.model_dump(), admin_key=NewApiKeyPublic(**api_key_public(record).model_dump(), key=key)
+    )
+
+
+@router.delete(
+    "/assessment/regions/{region}",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=errors.responses(409, 503),
+    summary="Delete a region everywhere (operator)",
+)
+async def delete_region(
+    scope: OperatorScope,
+    ctx: ContextDep,
+    request: Request,
+    confirm: Annotated[str, Query(max_length=63, description="The region's id again")],
+) -> Response:
+    """Delete the region in every service: its keys and its record at once (every service answers
+    404 for it from moments later), then every row and every message of it, as each service takes
+    the announcement ``assessment.region.deleted.v1``. Export it first if it is to be kept. 422
+    unless ``confirm`` repeats the region's id."""
+    if confirm != scope.region:
+        raise Unprocessable(
+            "Repeat the region's id to delete it.",
+            [{"loc": ["query", "confirm"], "msg": "must be the region's id", "type": "value_error"}],
+        )
+    async with _unit_of_work(request, ctx, PLATFORM_REGION) as uow:
+        await regions.delete_region(uow, ctx.api_keys, ctx.key_bucket, scope.region, by=scope.principal)
+    return Response(status_code=status.HTTP_202_ACCEPTED)
