@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
@@ -299,8 +299,19 @@ class RepublishedPublic(BaseModel):
 OperatorScope = Annotated[auth.Scope, Depends(auth.region_scope(auth.Role.OPERATOR))]
 
 
+async def _unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
+    """The request's unit of work (:func:`kraftsamla_common.service.unit_of_work`)."""
+    from .service import unit_of_work
+
+    async for uow in unit_of_work(request):
+        yield uow
+
+
+UowDep = Annotated[UnitOfWork, Depends(_unit_of_work)]
+
+
 def router(service: str) -> APIRouter:
-    from .service import UowDep, region_prefix
+    from .service import region_prefix
 
     r = APIRouter(prefix=f"{region_prefix(service)}/lifecycle", tags=["regions"])
 

@@ -9,9 +9,18 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
+from pydantic import BaseModel
 
 from kraftsamla_common import audit, errors
-from kraftsamla_common.auth import Principal, Role, Scope, platform_scope, region_scope
+from kraftsamla_common.auth import (
+    KeyRecord,
+    Principal,
+    RegionRecord,
+    Role,
+    Scope,
+    platform_scope,
+    region_scope,
+)
 from kraftsamla_common.errors import Unprocessable
 from kraftsamla_common.events import PLATFORM_REGION
 from kraftsamla_common.messaging import UnitOfWork
@@ -89,3 +98,37 @@ async def delete_region(
     async with _unit_of_work(request, ctx, PLATFORM_REGION) as uow:
         await regions.delete_region(uow, ctx.api_keys, ctx.key_bucket, scope.region, by=scope.principal)
     return Response(status_code=status.HTTP_202_ACCEPTED)
+
+
+class RegionArchiveRecord(BaseModel):
+    """A region's record and its keys' records (with their SHA-256, never a key), as an archive of
+    the region carries them to another platform: keep such an archive as secret as the key file."""
+
+    region: RegionRecord | None
+    keys: list[KeyRecord]
+
+
+@router.get(
+    "/assessment/regions/{region}/lifecycle/record",
+    response_model=RegionArchiveRecord,
+    summary="The region's record and its keys' records, for its archive (operator)",
+)
+async def region_record(scope: OperatorScope, ctx: ContextDep) -> RegionArchiveRecord:
+    """The bucket's record of the region (none for a region of the key file) and of each key it
+    issued over the API, hashes included, so that its keys work where the archive is imported."""
+    return RegionArchiveRecord(
+        region=ctx.api_keys.region_record(scope.region), keys=ctx.api_keys.issued_of(scope.region)
+    )
+
+
+@router.post(
+    "/assessment/regions/restore",
+    status_code=status.HTTP_201_CREATED,
+    responses=errors.responses(409, 503),
+    summary="Put an archived region's record and keys into this platform (operator)",
+)
+async def restore_region(body: RegionArchiveRecord, principal: Operator, ctx: ContextDep) -> Response:
+    """The first step of importing a region's archive: the region exists in every service from
+    moments later, and its keys work. 409 when the region or a key's name exists here."""
+    await regions.restore_region(ctx.api_keys, ctx.key_bucket, body.region, body.keys)
+    return Response(status_code=status.HTTP_201_CREATED)

@@ -144,3 +144,39 @@ async def delete_region(
         except Exception:
             log.exception("region %s: taken out of the key bucket, its deletion not announced", region)
         raise
+
+
+async def restore_region(
+    keys: ApiKeys, bucket: KeyBucket, region: RegionRecord | None, records: list[KeyRecord]
+) -> None:
+    """An archived region's record and its keys' records put into the bucket (the region moved
+    here from another platform). 409 when the region exists here, or a key's name is taken (what
+    was written is taken back)."""
+    ids = {r.region for r in records} | ({region.id} if region else set())
+    if len(ids) != 1:
+        raise Unprocessable(
+            "The records are not of one region.", _field("keys", "every key of the region, and only its")
+        )
+    (region_id,) = ids
+    if region_id == PLATFORM_REGION or region_id in keys.regions():
+        raise Conflict(f"Region {region_id} exists.")
+    if any(r.role is Role.OPERATOR for r in records):
+        raise Unprocessable("An operator's key is never imported.", _field("keys", "no operator keys"))
+    written: list[str] = []
+    try:
+        if region is not None:
+            try:
+                await bucket.create_region(region)
+            except NameTaken:
+                raise Conflict(f"Region {region_id} exists.") from None
+        for record in records:
+            await bucket.create(record)
+            written.append(record.name)
+    except (NameTaken, KeyStoreUnavailable) as exc:
+        try:
+            await bucket.forget_region(region_id, written)
+        except Exception:
+            log.exception("region %s: partly restored, and it could not be taken back", region_id)
+        if isinstance(exc, NameTaken):
+            raise Conflict(f"{exc.args[0]} exists on this platform.") from None
+        raise _unavailable() from None
