@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Date, DateTime, Integer, LargeBinary, MetaData, Table, delete, insert, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -277,6 +277,8 @@ class RegionArchivePart(BaseModel):
 
 
 class ImportBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     tables: dict[str, list[dict[str, Any]]]
     handled: list[tuple[UUID, str]] = Field(
         default=[], description="Every event of the archive, of every service: (id, type)"
@@ -289,6 +291,8 @@ class ImportedPublic(BaseModel):
 
 
 class EventsBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     events: list[dict[str, Any]]
 
 
