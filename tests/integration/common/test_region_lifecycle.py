@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import importlib
 import io
 import json
 import zipfile
@@ -371,3 +372,70 @@ async def test_a_region_exported_deleted_and_imported_into_a_fresh_platform_give
         assert comparable(r.json()) == comparable(before)
         r = await fresh["plans"].get(f"/plans/regions/{moved}/programmes", headers=admin)
         assert r.status_code == 200 and r.json()["count"] == 1, r.text
+
+
+@pytest.mark.parametrize("db_backend", ["postgresql"])
+async def test_services_that_own_nothing_delete_a_region_as_the_tables_owner(
+    nats_url: str, database_factory: Any, service_role: str, api_keys_file: Path, region: str
+) -> None:
+    """On PostgreSQL a service runs as a role that may not delete audit rows and sees one region at
+    a time; the deletion runs as the tables' owner (``KRAFTSAMLA_DATABASE_ADMIN_URL``)."""
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from helpers import running, service_settings
+    from kraftsamla_local import servers
+
+    gone = f"w{region}"
+    owners = {name: database_factory(name) for name in SERVICES}
+    async with contextlib.AsyncExitStack() as stack:
+        svc = {}
+        for name in SERVICES:
+            spec = importlib.import_module(f"kraftsamla_{name}.app").spec
+            settings = service_settings(
+                name,
+                database_url=servers.as_role(owners[name], service_role),
+                database_admin_url=owners[name],
+                nats_url=nats_url,
+                api_keys_file=api_keys_file,
+                relay_poll_seconds=0.2,
+                report_debounce_seconds=0.1,
+            )
+            svc[name] = await stack.enter_async_context(running(spec, settings))
+        admin = await create(svc, gone)
+        await fill(svc, gone, admin)
+
+        async def left() -> dict[str, int]:
+            counts: dict[str, int] = {}
+            for name, url in owners.items():
+                engine = create_async_engine(url)
+                try:
+                    async with engine.connect() as conn:
+                        md = MetaData()
+                        await conn.run_sync(md.reflect)
+                        for table in md.sorted_tables:
+                            if "region" in table.c:
+                                n = len(
+                                    (await conn.execute(select(table).where(table.c.region == gone))).all()
+                                )
+                                if n:
+                                    counts[f"{name}.{table.name}"] = n
+                finally:
+                    await engine.dispose()
+            return counts
+
+        assert (await left()).get("assessment.audit_log")
+        r = await svc["assessment"].delete(
+            f"/assessment/regions/{gone}", params={"confirm": gone}, headers=OPERATOR
+        )
+        assert r.status_code == 202, r.text
+        remaining: dict[str, int] = {}
+
+        async def none_left() -> bool:
+            remaining.clear()
+            remaining.update(await left())
+            return not remaining
+
+        try:
+            await eventually(none_left, timeout=20)
+        except AssertionError:
+            raise AssertionError(f"rows left: {remaining}") from None
