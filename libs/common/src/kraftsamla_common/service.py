@@ -466,6 +466,24 @@ async def unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
         yield uow
 
 
+@contextlib.asynccontextmanager
+async def unit_of_work_in(request: Request, region: str) -> AsyncIterator[UnitOfWork]:
+    """A write's transaction for ``region`` rather than the path's (the platform's own writes: a
+    region created, one deleted), with its audit row in that region's log."""
+    ctx: ServiceContext = request.app.state.ctx
+    async with ctx.db.session(region) as session:
+        uow = UnitOfWork(
+            session,
+            source=ctx.settings.service,
+            region=region,
+            correlation_id=_correlation_id(request),
+            on_commit=ctx.relay.wake,
+            settings=ctx.settings,
+        )
+        uow.before_commit.append(audit.recorder(request))
+        yield uow
+
+
 def service_context(request: Request) -> ServiceContext:
     ctx: ServiceContext = request.app.state.ctx
     return ctx

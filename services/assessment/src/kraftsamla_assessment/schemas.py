@@ -779,3 +779,46 @@ class RegionPublic(BaseModel):
 
 class NewRegionPublic(RegionPublic):
     admin_key: NewApiKeyPublic = Field(description="The region's first administrator key, shown this once")
+
+
+Moment = Annotated[
+    AwareDatetime, Field(ge=datetime(2000, 1, 1, tzinfo=UTC), le=datetime(2100, 12, 31, tzinfo=UTC))
+]
+
+
+class ArchivedRegion(Strict):
+    """A region's record as its archive carries it."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+    name: dict[Literal["sv", "en", "fi"], Annotated[str, Field(max_length=200)]]
+    country: Literal["SE", "FI"]
+    languages: Annotated[list[Literal["sv", "en", "fi"]], Field(max_length=3)]
+    created_at: Moment
+    created_by: Annotated[str, Field(max_length=200)]
+
+
+class ArchivedKey(Strict):
+    """A key's record as the region's archive carries it: its SHA-256, never the key."""
+
+    name: Annotated[str, Field(pattern=key_rules.NAME_PATTERN, max_length=key_rules.MAX_NAME)]
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    region: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+    role: KeyRole
+    source: Annotated[str, Field(pattern=key_rules.SOURCE_PATTERN)] | None = None
+    organisation: Annotated[str, Field(max_length=20)] | None = None
+    expires: Moment | None = None
+    revoked: bool = False
+    revoked_at: Moment | None = None
+    revoked_by: Annotated[str, Field(max_length=200)] | None = None
+    created_at: Moment | None = None
+    created_by: Annotated[str, Field(max_length=200)] | None = None
+    ends_with: Annotated[str, Field(max_length=key_rules.SHOWN_CHARACTERS)] | None = None
+    origin: Literal["file", "api"] = "api"
+
+
+class RegionArchiveRecord(Strict):
+    """A region's record and its keys' records (with their SHA-256, never a key), as an archive of
+    the region carries them to another platform: keep such an archive as secret as the key file."""
+
+    region: ArchivedRegion | None
+    keys: Annotated[list[ArchivedKey], Field(max_length=10_000)]

@@ -4,14 +4,11 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
-from pydantic import BaseModel
 
-from kraftsamla_common import audit, errors
+from kraftsamla_common import errors
 from kraftsamla_common.auth import (
     KeyRecord,
     Principal,
@@ -23,10 +20,16 @@ from kraftsamla_common.auth import (
 )
 from kraftsamla_common.errors import Unprocessable
 from kraftsamla_common.events import PLATFORM_REGION
-from kraftsamla_common.messaging import UnitOfWork
-from kraftsamla_common.service import ContextDep, ServiceContext
+from kraftsamla_common.service import ContextDep, unit_of_work_in
 
-from ..schemas import NewApiKeyPublic, NewRegionPublic, RegionCreate
+from ..schemas import (
+    ArchivedKey,
+    ArchivedRegion,
+    NewApiKeyPublic,
+    NewRegionPublic,
+    RegionArchiveRecord,
+    RegionCreate,
+)
 from ..usecases import regions
 from .presenting import api_key_public
 
@@ -34,21 +37,6 @@ router = APIRouter(tags=["regions"])
 
 Operator = Annotated[Principal, Depends(platform_scope(Role.OPERATOR))]
 OperatorScope = Annotated[Scope, Depends(region_scope(Role.OPERATOR))]
-
-
-@contextlib.asynccontextmanager
-async def _unit_of_work(request: Request, ctx: ServiceContext, region: str) -> AsyncIterator[UnitOfWork]:
-    """A write's transaction for ``region`` (not the path's), with its audit row."""
-    async with ctx.db.session(region) as session:
-        uow = UnitOfWork(
-            session,
-            source=ctx.settings.service,
-            region=region,
-            on_commit=ctx.relay.wake,
-            settings=ctx.settings,
-        )
-        uow.before_commit.append(audit.recorder(request))
-        yield uow
 
 
 @router.post(
@@ -64,7 +52,7 @@ async def create_region(
     """A new region of the platform: every service knows it from moments later. The answer holds
     its first administrator key, shown this once. Its settings (country, municipalities) are then
     set in the actors service (``PUT /actors/regions/{region}/settings``). 409 when the id is taken."""
-    async with _unit_of_work(request, ctx, body.id) as uow:
+    async with unit_of_work_in(request, body.id) as uow:
         region, record, key = await regions.create_region(
             uow, ctx.api_keys, ctx.key_bucket, body, by=principal
         )
@@ -95,17 +83,9 @@ async def delete_region(
             "Repeat the region's id to delete it.",
             [{"loc": ["query", "confirm"], "msg": "must be the region's id", "type": "value_error"}],
         )
-    async with _unit_of_work(request, ctx, PLATFORM_REGION) as uow:
+    async with unit_of_work_in(request, PLATFORM_REGION) as uow:
         await regions.delete_region(uow, ctx.api_keys, ctx.key_bucket, scope.region, by=scope.principal)
     return Response(status_code=status.HTTP_202_ACCEPTED)
-
-
-class RegionArchiveRecord(BaseModel):
-    """A region's record and its keys' records (with their SHA-256, never a key), as an archive of
-    the region carries them to another platform: keep such an archive as secret as the key file."""
-
-    region: RegionRecord | None
-    keys: list[KeyRecord]
 
 
 @router.get(
@@ -116,8 +96,10 @@ class RegionArchiveRecord(BaseModel):
 async def region_record(scope: OperatorScope, ctx: ContextDep) -> RegionArchiveRecord:
     """The bucket's record of the region (none for a region of the key file) and of each key it
     issued over the API, hashes included, so that its keys work where the archive is imported."""
+    region = ctx.api_keys.region_record(scope.region)
     return RegionArchiveRecord(
-        region=ctx.api_keys.region_record(scope.region), keys=ctx.api_keys.issued_of(scope.region)
+        region=ArchivedRegion.model_validate(region.model_dump()) if region else None,
+        keys=[ArchivedKey.model_validate(k.model_dump()) for k in ctx.api_keys.issued_of(scope.region)],
     )
 
 
@@ -130,5 +112,7 @@ async def region_record(scope: OperatorScope, ctx: ContextDep) -> RegionArchiveR
 async def restore_region(body: RegionArchiveRecord, principal: Operator, ctx: ContextDep) -> Response:
     """The first step of importing a region's archive: the region exists in every service from
     moments later, and its keys work. 409 when the region or a key's name exists here."""
-    await regions.restore_region(ctx.api_keys, ctx.key_bucket, body.region, body.keys)
+    region = RegionRecord.model_validate(body.region.model_dump()) if body.region else None
+    keys = [KeyRecord.model_validate(k.model_dump()) for k in body.keys]
+    await regions.restore_region(ctx.api_keys, ctx.key_bucket, region, keys)
     return Response(status_code=status.HTTP_201_CREATED)
