@@ -18,7 +18,7 @@ import logging
 
 from kraftsamla_common.auth import ApiKeys, KeyRecord, Principal, RegionRecord, Role, hash_key, new_key
 from kraftsamla_common.errors import Conflict, Unavailable, Unprocessable, said
-from kraftsamla_common.events import PLATFORM_REGION, RegionCreated, RegionDeleted, utcnow
+from kraftsamla_common.events import PLATFORM_REGION, LocalizedText, RegionCreated, RegionDeleted, utcnow
 from kraftsamla_common.keystore import KeyBucket, KeyStoreUnavailable, NameTaken
 from kraftsamla_common.messaging import UnitOfWork
 
@@ -73,7 +73,7 @@ async def create_region(
         origin="api",
     )
     try:
-        region_revision = await bucket.create_region(region)
+        await bucket.create_region(region)
     except NameTaken:
         raise Conflict(f"Region {body.id} exists.") from None
     except KeyStoreUnavailable:
@@ -81,7 +81,7 @@ async def create_region(
     try:
         await bucket.create(record)
     except BaseException as exc:
-        await _take_back(bucket, region, region_revision)
+        await _take_back(bucket, region)
         if isinstance(exc, NameTaken):
             raise Conflict(said("problem_detail_key_name_taken", name=name)) from None
         if isinstance(exc, KeyStoreUnavailable):
@@ -89,7 +89,7 @@ async def create_region(
         raise
     uow.emit(
         RegionCreated(
-            name=body.name.model_dump(exclude_none=True),  # type: ignore[arg-type]
+            name=LocalizedText(**body.name.model_dump(exclude_none=True)),
             country=body.country,
             languages=list(body.languages),
             admin_key=name,
@@ -110,7 +110,7 @@ async def create_region(
     return region, record, key
 
 
-async def _take_back(bucket: KeyBucket, region: RegionRecord, revision: int) -> None:
+async def _take_back(bucket: KeyBucket, region: RegionRecord) -> None:
     try:
         await bucket.forget_region(region.id, [])
     except Exception:
