@@ -98,5 +98,7 @@ async def test_a_dry_run_checks_as_a_post_does_and_writes_nothing(
         headers=headers(other_region),
     )
     assert theirs.status_code == 200 and theirs.json()["outcome"] == "would_register"
-    viewer = await client.post(url, params={"dry_run": "true"}, json=JAMTKRAFT, headers=headers(region, "viewer"))
+    viewer = await client.post(
+        url, params={"dry_run": "true"}, json=JAMTKRAFT, headers=headers(region, "viewer")
+    )
     assert viewer.status_code == 403

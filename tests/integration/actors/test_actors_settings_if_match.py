@@ -108,7 +108,9 @@ async def test_two_saves_of_the_same_etag_at_once_make_one_change(
     assert len(await _configured(client, nats_url, region)) == 2
 
 
-async def test_the_demo_loader_sets_settings_again_at_their_etag(client: httpx.AsyncClient, region: str) -> None:
+async def test_the_demo_loader_sets_settings_again_at_their_etag(
+    client: httpx.AsyncClient, region: str
+) -> None:
     base = f"/actors/regions/{region}"
     await put_settings(client, base, JAMTLAND, headers(region))
     await put_settings(client, base, KRONOBERG, headers(region))  # a load repeated
