@@ -826,6 +826,16 @@ async def publish_energy_plan(plans: Any, region: str, base: str, level: str) ->
 # --------------------------------------------------------------------------- fault tests: what reached the bus
 
 
+def platform_streams() -> dict[str, events.StreamSpec]:
+    """Every producing service's stream and DEADLETTER, by name, as a running platform has them."""
+    platform = {
+        events.stream_for(service).name: events.stream_for(service)
+        for service in {service_of(t) for t in events.CATALOGUE}
+    }
+    platform[events.DEADLETTER.name] = events.DEADLETTER
+    return platform
+
+
 async def stream_msg_ids(nats_url: str, stream: str, subjects: str = "s3.>") -> Counter[str]:
     """How many times each ``Nats-Msg-Id`` is in a stream (``nats_url`` may name a cluster's
     servers, comma-separated), read with an ordered consumer; every message counted once."""

@@ -10,11 +10,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import ClassVar
 
+from helpers import once_each, stream_msg_ids
 from kraftsamla_common.bus import Bus
 from kraftsamla_common.db import Database
 from kraftsamla_common.events import EventData
 from kraftsamla_common.messaging import OutboxRelay, UnitOfWork, metadata
 from kraftsamla_common.settings import Settings
+from kraftsamla_local.servers import NatsCluster
 
 STREAM = "FAULTPROBE"
 
@@ -100,3 +102,16 @@ async def relaying(
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
         await bus.stop()
+
+
+async def read_with_a_member_down(cluster: NatsCluster, committed: list[str], down: str) -> dict[str, int]:
+    """The figures of the stream read while the member ``down`` is killed (so they come from the
+    other two, the stream's copies there), then ``down`` started again and the cluster healthy."""
+    await asyncio.to_thread(cluster.kill, down)
+    try:
+        await asyncio.to_thread(cluster.stream_leader, STREAM)  # the others have elected one
+        others = ",".join(node.url for name, node in cluster.nodes.items() if name != down)
+        return once_each(committed, await stream_msg_ids(others, STREAM))
+    finally:
+        await asyncio.to_thread(cluster.restart, down)
+        await asyncio.to_thread(cluster.wait_healthy)
