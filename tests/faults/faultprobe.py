@@ -55,7 +55,8 @@ async def fill_outbox(db: Database, region: str, n: int, start: int = 0, chunk: 
 class OutboxLoad:
     """A steady load: ``chunk`` events committed every ``interval`` seconds until :meth:`stop`
     (as a service's requests keep committing while the bus has trouble). ``committed`` holds
-    their ids; the relay is woken after each commit."""
+    their ids; the relay is woken after each commit. Give it a :class:`Database` of its own on
+    the relay's file, so that its commits go on while the relay waits for NATS."""
 
     def __init__(
         self, db: Database, region: str, relay: OutboxRelay, chunk: int = 100, interval: float = 0.05
@@ -95,6 +96,7 @@ async def relaying(
     bus = Bus(settings, db)
     await bus.start()
     relay = OutboxRelay(db, bus.publish_rows, batch_size=batch_size, poll_seconds=0.2)
+    relay.bus = bus  # type: ignore[attr-defined]  # for a look at its connection
     task = asyncio.create_task(relay.run())
     try:
         yield relay
@@ -115,3 +117,10 @@ async def read_with_a_member_down(cluster: NatsCluster, committed: list[str], do
     finally:
         await asyncio.to_thread(cluster.restart, down)
         await asyncio.to_thread(cluster.wait_healthy)
+
+
+def connected_to(cluster: NatsCluster, relay: OutboxRelay) -> str | None:
+    """The member the relay's bus is connected to, by name."""
+    url = relay.bus.broker._connection.connected_url  # type: ignore[attr-defined]
+    port = url.port if url is not None else None
+    return next((name for name, node in cluster.nodes.items() if node.port == port), None)
