@@ -187,7 +187,7 @@ class Bus:
         self.db = db
         self.on_commit = on_commit or (lambda: None)
         self.broker = NatsBroker(
-            settings.nats_url,
+            settings.nats_servers,
             # Spans only: FastStream's metrics are labelled by subject, which carries the region
             # (one series per region and event type); kraftsamla_common.metrics counts by type.
             middlewares=[

@@ -24,7 +24,7 @@ from typing import Any
 import nats
 
 from .events import DEADLETTER
-from .settings import Settings
+from .settings import Settings, nats_servers
 
 
 async def _messages(js: Any) -> list[Any]:
@@ -46,7 +46,7 @@ def _event_type(subject: str) -> str | None:
 
 
 async def list_dead(url: str) -> list[dict[str, Any]]:
-    nc = await nats.connect(url)
+    nc = await nats.connect(nats_servers(url))
     try:
         return [
             {
@@ -64,7 +64,7 @@ async def list_dead(url: str) -> list[dict[str, Any]]:
 
 async def replay(url: str, seqs: list[int] | None) -> int:
     """Replay the given dead letters (all when ``seqs`` is None); returns how many."""
-    nc = await nats.connect(url)
+    nc = await nats.connect(nats_servers(url))
     try:
         js = nc.jetstream()
         count = 0

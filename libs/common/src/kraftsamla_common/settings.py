@@ -49,6 +49,12 @@ def jwks_url_checked(url: str) -> str:
     )
 
 
+def nats_servers(url: str) -> list[str]:
+    """The servers of a NATS URL that may name several, comma-separated (a cluster's): one URL
+    each, spaces and empty entries dropped."""
+    return [part.strip() for part in url.split(",") if part.strip()]
+
+
 class Settings(BaseSettings):
     """Runtime configuration of one service process.
 
@@ -72,7 +78,12 @@ class Settings(BaseSettings):
         "the database URL as a role that owns nothing (row-level security by region). Unset: the database "
         "URL does both.",
     )
-    nats_url: str = Field(default="nats://127.0.0.1:4222", description="NATS server with JetStream.")
+    nats_url: str = Field(
+        default="nats://127.0.0.1:4222",
+        description="NATS server with JetStream; a cluster's servers comma-separated "
+        "(`nats://n1:4222,nats://n2:4222,nats://n3:4222`): the first connection goes to any that answers, "
+        "a lost one is made again to another.",
+    )
     api_keys_file: Path | None = Field(
         default=None,
         description="API keys (SHA-256 hashes) with region and role; unset: `<data dir>/api-keys.json`.",
@@ -327,6 +338,20 @@ class Settings(BaseSettings):
             for item in value:
                 ip_network(str(item), strict=False)  # ValueError: not an address or network
         return value
+
+    @field_validator("nats_url")
+    @classmethod
+    def _nats_url(cls, value: str) -> str:
+        if not nats_servers(value):
+            raise ValueError(
+                "KRAFTSAMLA_NATS_URL names no server: give one URL, or several separated by commas."
+            )
+        return value
+
+    @property
+    def nats_servers(self) -> list[str]:
+        """The NATS servers of ``nats_url``, one URL each (as NATS clients take a cluster's servers)."""
+        return nats_servers(self.nats_url)
 
     def for_service(self, name: str) -> Settings:
         """Fill in the per-service defaults (port, SQLite file) that depend on the service name."""
