@@ -132,7 +132,9 @@ async def bench(database: str, n: int, runs: int, settle: float) -> dict[str, An
                 version = await harness.publish_change(p, plan_id, "bredd" if i % 2 == 0 else "spets")
                 newest = await harness.wait_reassessments_settled(p, before + 1)
                 if newest["status"] != "completed" or newest["assessed"] != total:
-                    raise RuntimeError(f"run {i + 1}: not every application reassessed: {newest['summary'][:300]}")
+                    raise RuntimeError(
+                        f"run {i + 1}: not every application reassessed: {newest['summary'][:300]}"
+                    )
 
                 def current(report: dict[str, Any], version: int = version, total: int = total) -> bool:
                     return (
@@ -156,9 +158,10 @@ async def bench(database: str, n: int, runs: int, settle: float) -> dict[str, An
             async with p.client("reporting", "viewer") as http:
                 latest = (await http.get(f"/reporting/regions/{harness.RID}/reports/latest")).json()
             last_version = rows[-1]["version"]
-            nothing_lost = harness.names_version(latest, plan_id, last_version) and int(
-                latest["content"]["assessments"]["current"]
-            ) == total
+            nothing_lost = (
+                harness.names_version(latest, plan_id, last_version)
+                and int(latest["content"]["assessments"]["current"]) == total
+            )
     finally:
         sink.close()
     half = len(rows) // 2
