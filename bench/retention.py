@@ -10,8 +10,7 @@ bytes. Nothing may be lost: every run's reassessment assessed every application,
 every application is assessed against the last version and the last report names it.
 
 Prints one JSON line: the settings used, the sizes run by run, and how the second half of the runs
-compares with the first (flat: no size of the last runs above the first runs' largest by more than a
-fifth).
+compares with the first (flat: no size of the last runs half again above the first runs' largest).
 
     ./kraftsamla run python bench/retention.py [--n 200] [--runs 20] [--database sqlite|postgresql]
 """
@@ -179,8 +178,9 @@ async def bench(database: str, n: int, runs: int, settle: float) -> dict[str, An
         "runs": rows,
         "peak_first_half": first,
         "peak_second_half": last,
-        # Flat: no size of the last runs is more than a fifth (and a few rows) above the first runs' peak.
-        "flat": all(last[k] <= first[k] * 1.2 + 5 for k in first),
+        # Flat: no size of the last runs is half again the first runs' peak (a run's own rows and a
+        # stream's one or two messages vary; a table that kept every run would be ten times it).
+        "flat": all(last[k] <= first[k] * 1.5 + 5 for k in first),
         "nothing_lost": bool(nothing_lost),
         "settings": SHORT,
         "settle_s": settle,
