@@ -91,17 +91,14 @@ async def nats_url(nats_server: str) -> AsyncIterator[str]:
     """
     import nats
 
+    from helpers import platform_streams
     from kraftsamla_common.bus import stream_config
-    from kraftsamla_common.events import CATALOGUE, DEADLETTER, service_of, stream_for
     from kraftsamla_common.keystore import BUCKET as KEYS
     from kraftsamla_common.limits import BUCKET as RATE_LIMITS
 
     nc = await nats.connect(nats_server)
     js = nc.jetstream()
-    platform = {
-        stream_for(service).name: stream_for(service) for service in {service_of(t) for t in CATALOGUE}
-    }
-    platform[DEADLETTER.name] = DEADLETTER
+    platform = platform_streams()
     for info in await js.streams_info():
         name = info.config.name
         if name in (f"KV_{RATE_LIMITS}", f"KV_{KEYS}"):  # kept, emptied: the services bind to them on start

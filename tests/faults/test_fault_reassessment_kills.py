@@ -15,50 +15,29 @@ import json
 import os
 import random
 import time
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import httpx
 import nats
 import pytest
-from sqlalchemy import text
 
-from helpers import eventually, headers, plan_event, publish, push_applications
-from kraftsamla_common.db import Database
+from helpers import (
+    announced,
+    announcements,
+    assert_reassessed_once,
+    eventually,
+    headers,
+    plan_event,
+    publish,
+    push_applications,
+    reassessment_figures,
+)
 from kraftsamla_local import servers
 
 N = 5000
 BATCH = 250
 KILLS = 3
-REASSESSED = "assessment.applications.reassessed.v1"
-
-
-async def announced(js: Any, region: str) -> int:
-    """``applications.reassessed`` events of the region on the bus (one per batch here)."""
-    subject = f"s3.{region}.{REASSESSED}"
-    info = await js.stream_info("ASSESSMENT", subjects_filter=subject)
-    return int((info.state.subjects or {}).get(subject, 0))
-
-
-async def announcements(js: Any, region: str) -> list[dict[str, Any]]:
-    """Every application announced in the region's ``applications.reassessed`` events, read with
-    an ordered consumer."""
-    total = await announced(js, region)
-    out: list[dict[str, Any]] = []
-    done = asyncio.Event()
-
-    async def take(m: Any) -> None:
-        out.extend(json.loads(m.data)["data"]["applications"])
-        if m.metadata.num_pending == 0:
-            done.set()
-
-    sub = await js.subscribe(f"s3.{region}.{REASSESSED}", stream="ASSESSMENT", ordered_consumer=True, cb=take)
-    if total:
-        await asyncio.wait_for(done.wait(), timeout=60)
-    await sub.unsubscribe()
-    return out
 
 
 @pytest.mark.slow
@@ -142,32 +121,7 @@ async def test_reassessment_killed_three_times_assesses_each_application_once(
         await nc.close()
         proc.stop()
 
-    per_app = Counter(p["application_id"] for p in payloads)
-    db = Database(database_url)
-    try:
-        async with db.sessions() as s:
-            apps = (await s.execute(text("SELECT id, current_assessment_id FROM applications"))).all()
-            rows = (
-                await s.execute(text("SELECT id, application_id, trigger, plan_versions FROM assessments"))
-            ).all()
-    finally:
-        await db.dispose()
-    for_v1 = Counter(
-        a.application_id
-        for a in rows
-        if a.trigger == "reassessment"
-        and [
-            v["version"]
-            for v in (a.plan_versions if isinstance(a.plan_versions, list) else json.loads(a.plan_versions))
-        ]
-        == [1]
-    )
-    # Once, not again for each application: 5,000 × 5,000 looks at the rows took over two minutes
-    # of a busy machine, past the test's time limit.
-    reassessments_v1 = {r.id for r in rows if r.trigger == "reassessment"}
-    current_ok = sum(1 for a in apps if a.current_assessment_id in reassessments_v1)
-    lost = sum(1 for a in apps if per_app[a.id] == 0)
-    duplicated = sum(n - 1 for n in per_app.values() if n > 1)
+    figures = await reassessment_figures(database_url, payloads)
     print(
         json.dumps(
             {
@@ -176,22 +130,12 @@ async def test_reassessment_killed_three_times_assesses_each_application_once(
                 "applications": N,
                 "batch_size": BATCH,
                 "killed_at_batches_announced": killed_at,
-                "announced": len(payloads),
-                "lost": lost,
-                "duplicated": duplicated,
-                "assessments_for_new_version": sum(for_v1.values()),
-                "apps_with_one_assessment": sum(1 for n in for_v1.values() if n == 1),
-                "current_is_reassessment": current_ok,
+                **figures,
                 "reassessed_reported": report["assessed"],
                 "seconds": round(seconds, 2),
             }
         )
     )
     assert len(killed_at) == KILLS
-    assert len(apps) == N
-    assert lost == 0 and duplicated == 0 and len(payloads) == N
-    assert {p["assessment_id"] for p in payloads} == reassessments_v1
-    assert len(for_v1) == N and set(for_v1.values()) == {1}
-    assert len(rows) == N  # no other assessment was written either
-    assert current_ok == N
+    assert_reassessed_once(figures, N)
     assert reassessments == 1 and report["assessed"] == N

@@ -81,3 +81,15 @@ def test_web_bench_signs_in_and_times_each_page() -> None:
     assert pages["admin_audit"]["calls"] == 5 and pages["admin_settings"]["calls"] == 1
     assert all(p["p50_ms"] > 0 and p["p95_ms"] >= p["p50_ms"] for p in pages.values())
     assert figures["goals_ms"] == {"page_p95": 150, "desk_p95": 250}
+
+
+def test_retention_bench_keeps_sizes_flat_and_loses_nothing() -> None:
+    figures = run("retention.py", "--n", "10", "--runs", "4", "--settle", "1")
+    assert figures["bench"] == "retention" and figures["nothing_lost"] is True
+    runs = figures["runs"]
+    assert isinstance(runs, list) and [r["version"] for r in runs] == [2, 3, 4, 5]
+    assert {"assessment.inbox", "assessment.webhook_deliveries", "reporting.reports"} <= set(
+        runs[-1]["tables"]
+    )
+    assert runs[-1]["tables"]["reporting.reports"] < runs[-1]["report"]  # older versions were pruned
+    assert "DEADLETTER" in runs[-1]["streams"]

@@ -26,3 +26,17 @@ def test_every_setting_is_described() -> None:
     for name in Settings.model_fields:
         if name != "service":
             assert f"`KRAFTSAMLA_{name.upper()}`" in configuration_table()
+
+
+def test_a_clusters_servers_are_given_comma_separated() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from kraftsamla_common.settings import nats_servers
+
+    three = Settings(nats_url="nats://a:4222, nats://b:4222,nats://c:4222,")
+    assert three.nats_servers == ["nats://a:4222", "nats://b:4222", "nats://c:4222"]
+    assert Settings(nats_url="nats://127.0.0.1:4222").nats_servers == ["nats://127.0.0.1:4222"]
+    assert nats_servers("nats://x:1") == ["nats://x:1"]
+    with pytest.raises(ValidationError, match="names no server"):
+        Settings(nats_url=" , ")

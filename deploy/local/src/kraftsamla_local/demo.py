@@ -241,7 +241,7 @@ async def load_partnerships(
         await asyncio.sleep(0.1)
     else:
         raise DemoLoadError(f"{rid}: the actors service did not learn the strength areas in time")
-    _check(await http.put(f"{base}/settings", json=content["settings"], headers=admin), 200)
+    await put_settings(http, base, content["settings"], admin)
     existing = {
         g["name"] for g in _check(await http.get(f"{base}/groups?limit=500", headers=admin), 200)["data"]
     }
@@ -267,6 +267,16 @@ async def load_partnerships(
             _check(await http.post(f"{base}/engagements", json=engagement, headers=admin), 201)
             recorded += 1
     return recorded
+
+
+async def put_settings(http: httpx.AsyncClient, base: str, settings: Json, admin: dict[str, str]) -> None:
+    """The region's settings; settings there already (a load repeated) are changed at the ETag
+    just read, as the actors service asks of every change of them."""
+    found = await http.get(f"{base}/settings", headers=admin)
+    _check(found, 200, 404)
+    etag = found.headers.get("etag") if found.status_code == 200 else None
+    sent = {**admin, "If-Match": etag} if etag else admin
+    _check(await http.put(f"{base}/settings", json=settings, headers=sent), 200)
 
 
 async def load_people(

@@ -1,5 +1,5 @@
 """A region's archive: exported from one platform, imported into another (a region moving between
-hosts), over the services' operator routes (docs/decisions/0024-region-lifecycle.md).
+hosts), over the services' operator routes (docs/decisions/0025-region-lifecycle.md).
 
     python -m kraftsamla_local.region export --region jamtland-harjedalen --out jh.zip
     python -m kraftsamla_local.region import jh.zip

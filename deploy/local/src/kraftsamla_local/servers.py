@@ -280,7 +280,10 @@ class NatsServer(ManagedProcess):
     """``nats-server`` with JetStream on 127.0.0.1, storing in ``store_dir``.
 
     ``sync_always=True`` makes JetStream fsync every write (``sync_interval: always``), for
-    tests that SIGKILL the server and expect nothing acknowledged to be lost.
+    tests that SIGKILL the server and expect nothing acknowledged to be lost. With
+    ``cluster_port`` (and ``routes``, the other members' cluster ports) it is one member of a
+    cluster named ``cluster_name`` (see :class:`NatsCluster`); ``http_port`` opens the monitoring
+    endpoints (``/healthz``, ``/jsz``).
     """
 
     name = "nats"
@@ -291,6 +294,12 @@ class NatsServer(ManagedProcess):
         port: int | None = None,
         log_path: Path | None = None,
         sync_always: bool = False,
+        *,
+        server_name: str | None = None,
+        cluster_name: str = "kraftsamla",
+        cluster_port: int | None = None,
+        routes: Sequence[int] = (),
+        http_port: int | None = None,
     ) -> None:
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         if store_dir is None:
@@ -299,40 +308,105 @@ class NatsServer(ManagedProcess):
         self.store_dir = Path(store_dir).resolve()
         self.port = port or free_port()
         self.sync_always = sync_always
+        self.server_name = server_name
+        self.cluster_name = cluster_name
+        self.cluster_port = cluster_port
+        self.routes = list(routes)
+        self.http_port = http_port
+        self.paused = False
+        if server_name:
+            self.name = f"nats {server_name}"
         super().__init__(log_path or self.store_dir / "nats-server.log")
 
     @property
     def url(self) -> str:
         return f"nats://127.0.0.1:{self.port}"
 
+    def config(self) -> str:
+        """The server's configuration file (used when it fsyncs every write or is in a cluster)."""
+        lines = []
+        if self.server_name:
+            lines.append(f"server_name: {json.dumps(self.server_name)}")
+        if self.http_port:
+            lines.append(f"http: 127.0.0.1:{self.http_port}")
+        lines.append(f"jetstream {{\n  store_dir: {json.dumps(str(self.store_dir))}")
+        if self.sync_always:
+            lines.append("  sync_interval: always")
+        lines.append("}")
+        if self.cluster_port:
+            routes = ", ".join(f"nats-route://127.0.0.1:{p}" for p in self.routes)
+            lines.append(
+                f"cluster {{\n  name: {json.dumps(self.cluster_name)}\n  listen: 127.0.0.1:{self.cluster_port}\n"
+                f"  routes: [{routes}]\n}}"
+            )
+        return "\n".join(lines) + "\n"
+
     def _args(self) -> list[str]:
         args = [find_binary("nats-server"), "-a", "127.0.0.1", "-p", str(self.port), "-js"]
-        if self.sync_always:
+        if self.sync_always or self.cluster_port or self.server_name or self.http_port:
             conf = self.store_dir / "nats-server.conf"
-            conf.write_text(
-                f"jetstream {{\n  store_dir: {json.dumps(str(self.store_dir))}\n  sync_interval: always\n}}\n"
-            )
+            conf.write_text(self.config())
             return [*args, "-c", str(conf)]
         return [*args, "-sd", str(self.store_dir)]
+
+    def launch(self, timeout: float = 30.0) -> Self:
+        """Start the process and wait for its client port only (a cluster member's JetStream
+        answers once the cluster has a meta leader: :meth:`start` waits for that too)."""
+        if self.running():
+            return self
+        for port in (self.port, self.cluster_port, self.http_port):
+            if port and port_open(port):
+                raise RuntimeError(f"port {port} is already in use; cannot start {self.name} there")
+        self.store_dir.mkdir(parents=True, exist_ok=True)
+        self.paused = False
+        self._spawn(self._args())
+        _wait_until(lambda: port_open(self.port), timeout, "listening port", self)
+        return self
+
+    def wait_jetstream(self, timeout: float = 30.0) -> Self:
+        _wait_until(lambda: run_sync(lambda: _jetstream_answers(self.url)), timeout, "JetStream", self)
+        log.info("NATS JetStream up at %s (store %s)", self.url, self.store_dir)
+        return self
 
     def start(self, timeout: float = 30.0) -> Self:
         if self.running():
             return self
-        if port_open(self.port):
-            raise RuntimeError(f"port {self.port} is already in use; cannot start NATS there")
-        self.store_dir.mkdir(parents=True, exist_ok=True)
-        self._spawn(self._args())
-        _wait_until(lambda: port_open(self.port), timeout, "listening port", self)
-        _wait_until(lambda: run_sync(lambda: _jetstream_answers(self.url)), timeout, "JetStream", self)
-        log.info("NATS JetStream up at %s (store %s)", self.url, self.store_dir)
-        return self
+        return self.launch(timeout).wait_jetstream(timeout)
 
     def restart(self, timeout: float = 30.0) -> Self:
         """Stop (gracefully, if still running) and start again on the same port and store."""
         ManagedProcess.stop(self)
         return self.start(timeout)
 
+    def pause(self) -> None:
+        """SIGSTOP: the process is frozen (its sockets stay open, nothing answers) until :meth:`resume`."""
+        if self.proc is not None and self.running():
+            os.kill(self.proc.pid, signal.SIGSTOP)
+            self.paused = True
+
+    def resume(self) -> None:
+        """SIGCONT after :meth:`pause`."""
+        if self.proc is not None and self.running():
+            os.kill(self.proc.pid, signal.SIGCONT)
+        self.paused = False
+
+    def healthy(self) -> bool:
+        """The monitoring endpoint's ``/healthz`` answers 200: the server is up and, in a cluster,
+        its JetStream has caught up with the meta leader and every stream and consumer it holds."""
+        if not self.http_port or not self.running():
+            return False
+        try:
+            return httpx.get(f"http://127.0.0.1:{self.http_port}/healthz", timeout=1.0).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def jsz(self) -> dict[str, Any]:
+        """The monitoring endpoint's ``/jsz`` (JetStream's state as this server sees it)."""
+        return dict(httpx.get(f"http://127.0.0.1:{self.http_port}/jsz", timeout=2.0).json())
+
     def stop(self, timeout: float = 10.0) -> None:
+        if self.paused:
+            self.resume()  # a stopped process would not act on SIGTERM
         super().stop(timeout)
         if self._tmp is not None:
             self._tmp.cleanup()
@@ -340,6 +414,160 @@ class NatsServer(ManagedProcess):
 
     def __enter__(self) -> Self:
         return self.start()
+
+
+async def _js_request(urls: list[str], subject: str, timeout: float = 2.0) -> dict[str, Any]:
+    import nats
+
+    async def quiet(_: Exception) -> None:
+        return None
+
+    nc = await nats.connect(urls, connect_timeout=1, allow_reconnect=False, error_cb=quiet)
+    try:
+        reply = await nc.request(subject, b"", timeout=timeout)
+        return dict(json.loads(reply.data))
+    finally:
+        await nc.close()
+
+
+class NatsCluster:
+    """A JetStream cluster of ``size`` ``nats-server`` processes on 127.0.0.1 (three, as the
+    Kubernetes setup runs), each on free ports of its own (client, cluster routes, monitoring)
+    with its own file store under ``base_dir``; every member has routes to all the others.
+
+    ``url`` names every member, comma-separated, as ``KRAFTSAMLA_NATS_URL`` takes it. Members are
+    found by their server name (``n1``, ``n2``, …): :meth:`stream_leader` says which one leads a
+    stream, and :meth:`kill`, :meth:`restart`, :meth:`pause` and :meth:`resume` act on one, the
+    restarted member on the same ports and store.
+    """
+
+    def __init__(self, base_dir: Path | str, size: int = 3, *, sync_always: bool = True) -> None:
+        self.base_dir = Path(base_dir).resolve()
+        cluster_ports = [free_port() for _ in range(size)]
+        self.nodes: dict[str, NatsServer] = {}
+        for i, cluster_port in enumerate(cluster_ports):
+            name = f"n{i + 1}"
+            self.nodes[name] = NatsServer(
+                self.base_dir / name,
+                sync_always=sync_always,
+                server_name=name,
+                cluster_port=cluster_port,
+                routes=[p for p in cluster_ports if p != cluster_port],
+                http_port=free_port(),
+            )
+
+    @property
+    def urls(self) -> list[str]:
+        return [node.url for node in self.nodes.values()]
+
+    @property
+    def url(self) -> str:
+        return ",".join(self.urls)
+
+    def start(self, timeout: float = 60.0) -> Self:
+        """Start every member, then wait until the cluster has a meta leader and JetStream answers
+        on every member."""
+        for node in self.nodes.values():
+            node.launch(timeout)
+        deadline = time.monotonic() + timeout
+        while not self.meta_complete():
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"the NATS cluster had no meta leader seeing every member within {timeout:.0f}s"
+                )
+            time.sleep(0.1)
+        for node in self.nodes.values():
+            node.wait_jetstream(max(deadline - time.monotonic(), 1.0))
+        return self
+
+    def meta_complete(self) -> bool:
+        """The cluster has a meta leader, and it sees every other member as current (streams of
+        as many replicas as there are members can be placed)."""
+        leader = self.meta_leader()
+        node = self.nodes.get(leader or "")
+        if node is None or not node.running() or node.paused:
+            return False
+        try:
+            replicas = (node.jsz().get("meta_cluster") or {}).get("replicas") or []
+        except (httpx.HTTPError, ValueError):
+            return False
+        current = {r.get("name") for r in replicas if r.get("current")}
+        return current >= set(self.nodes) - {leader}
+
+    def meta_leader(self) -> str | None:
+        """The server name of JetStream's meta leader, as a running member sees it (None: none yet)."""
+        for node in self.nodes.values():
+            if not node.running() or node.paused:
+                continue
+            with contextlib.suppress(httpx.HTTPError, ValueError):
+                leader = (node.jsz().get("meta_cluster") or {}).get("leader")
+                if leader:
+                    return str(leader)
+        return None
+
+    def stream_info(self, stream: str) -> dict[str, Any]:
+        """``$JS.API.STREAM.INFO.<stream>`` asked of the running members."""
+        urls = [n.url for n in self.nodes.values() if n.running() and not n.paused]
+        return run_sync(lambda: _js_request(urls, f"$JS.API.STREAM.INFO.{stream}"), 10)
+
+    def stream_leader(self, stream: str, timeout: float = 30.0) -> str:
+        """The server name of the member leading ``stream`` (its ``cluster.leader``); waits while
+        the stream has none (an election going on)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with contextlib.suppress(Exception):
+                leader = (self.stream_info(stream).get("cluster") or {}).get("leader")
+                if leader:
+                    return str(leader)
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"stream {stream} has no leader after {timeout:.0f}s")
+            time.sleep(0.1)
+
+    def kill(self, name: str) -> None:
+        """``kill -9`` of one member."""
+        self.nodes[name].kill()
+
+    def stop_node(self, name: str) -> None:
+        """SIGTERM of one member (as a rolling upgrade stops a pod): it hands its leaderships over
+        and leaves."""
+        ManagedProcess.stop(self.nodes[name])
+
+    def restart(self, name: str, timeout: float = 60.0) -> None:
+        """Start a member again (after :meth:`kill` or :meth:`stop_node`) on the same ports and
+        store, and wait until its JetStream answers."""
+        self.nodes[name].start(timeout)
+
+    def pause(self, name: str) -> None:
+        self.nodes[name].pause()
+
+    def resume(self, name: str) -> None:
+        self.nodes[name].resume()
+
+    def wait_healthy(self, timeout: float = 60.0) -> None:
+        """Until every member's ``/healthz`` answers 200 (each has caught up with the others) and
+        the meta leader sees them all current."""
+        deadline = time.monotonic() + timeout
+        for node in self.nodes.values():
+            while not node.healthy():
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{node.name} not healthy after {timeout:.0f}s:\n{node.log_tail()}")
+                time.sleep(0.1)
+        while not self.meta_complete():
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the meta leader does not see every member current after {timeout:.0f}s")
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        for node in reversed(list(self.nodes.values())):
+            node.stop()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
 
 
 # --------------------------------------------------------------------------- PostgreSQL

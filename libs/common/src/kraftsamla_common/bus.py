@@ -94,6 +94,11 @@ def _bus_logger(service: str) -> logging.Logger:
 Handler = Callable[[Envelope[Any], UnitOfWork], Awaitable[None]]
 
 DUPLICATE_WINDOW_SECONDS = 600.0
+"""The default of ``stream_duplicate_window_seconds``."""
+REPLAY_FOR = "Kraftsamla-Replay-For"
+"""Header of a replayed dead letter: the one consumer it is for (the one that failed it). The
+replay goes to the event's subject, which other consumers read too; they acknowledge it without
+handling it, so that none of them depends on still having the event's inbox row."""
 
 
 @dataclass
@@ -124,12 +129,21 @@ def durable_name(service: str, sub: Subscription) -> str:
     return f"{service}-{sub.name}".replace("_", "-")
 
 
-def stream_config(spec: StreamSpec, replicas: int = 1) -> StreamConfig:
+def stream_config(spec: StreamSpec, replicas: int = 1, settings: Settings | None = None) -> StreamConfig:
+    """A stream as the services declare it: a service's own events kept ``stream_max_age_seconds``
+    (and at most ``stream_max_bytes``), dead letters ``dead_letter_max_age_seconds``."""
+    settings = settings or Settings()
+    dead = spec.name == DEADLETTER.name
     return StreamConfig(
         name=spec.name,
         subjects=spec.subjects,
         storage=StorageType.FILE,
-        duplicate_window=DUPLICATE_WINDOW_SECONDS,
+        duplicate_window=min(
+            settings.stream_duplicate_window_seconds,
+            settings.dead_letter_max_age_seconds if dead else settings.stream_max_age_seconds,
+        ),
+        max_age=settings.dead_letter_max_age_seconds if dead else settings.stream_max_age_seconds,
+        max_bytes=-1 if dead else settings.stream_max_bytes,
         num_replicas=replicas,
     )
 
@@ -187,7 +201,7 @@ class Bus:
         self.db = db
         self.on_commit = on_commit or (lambda: None)
         self.broker = NatsBroker(
-            settings.nats_url,
+            settings.nats_servers,
             # Spans only: FastStream's metrics are labelled by subject, which carries the region
             # (one series per region and event type); kraftsamla_common.metrics counts by type.
             middlewares=[
@@ -252,6 +266,14 @@ class Bus:
         delivered = raw.metadata.num_delivered if raw.metadata else 1
         if delivered > 1:
             metrics.events_redelivered.add(1, {"consumer": consumer})
+        replayed_for = (raw.headers or {}).get(REPLAY_FOR)
+        if replayed_for is not None and replayed_for != consumer:
+            # A dead letter replayed for another consumer of the same events: not ours to handle.
+            metrics.events_consumed.add(
+                1, {"consumer": consumer, "event_type": "unknown", "outcome": "not_ours"}
+            )
+            await msg.ack()
+            return
         try:
             env = events.parse(msg.body)
         except Exception as exc:
@@ -403,7 +425,7 @@ class Bus:
     async def _declare(self, js: Any, spec: StreamSpec, attempts: int = 10) -> None:
         """Create or update the stream; a passing server error (JetStream not yet ready, a deleted
         stream's store still being removed) is retried for a few seconds."""
-        config = stream_config(spec, self.settings.stream_replicas)
+        config = stream_config(spec, self.settings.stream_replicas, self.settings)
         for attempt in range(attempts):
             try:
                 try:

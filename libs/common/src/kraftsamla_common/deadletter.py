@@ -10,7 +10,9 @@ A message lands in the ``DEADLETTER`` stream (subject ``deadletter.<consumer>.<k
 consumer failed it ``max_deliver`` times, or at once when it cannot be parsed. Replaying
 publishes it again to its original subject (a fresh ``Nats-Msg-Id``, so JetStream does not
 drop it as a duplicate) and removes it from the dead-letter stream. The failed attempts left no
-inbox row, so the consumer handles it as new; consumers that had already handled it skip it.
+inbox row, so the consumer handles it as new. It is addressed to that consumer alone (the
+``Kraftsamla-Replay-For`` header): the other consumers of the subject, which handled the event long
+ago and may have pruned its inbox row since, acknowledge it without handling it.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any
 import nats
 
 from .events import DEADLETTER
-from .settings import Settings
+from .settings import Settings, nats_servers
 
 
 async def _messages(js: Any) -> list[Any]:
@@ -46,7 +48,7 @@ def _event_type(subject: str) -> str | None:
 
 
 async def list_dead(url: str) -> list[dict[str, Any]]:
-    nc = await nats.connect(url)
+    nc = await nats.connect(nats_servers(url))
     try:
         return [
             {
@@ -64,7 +66,7 @@ async def list_dead(url: str) -> list[dict[str, Any]]:
 
 async def replay(url: str, seqs: list[int] | None) -> int:
     """Replay the given dead letters (all when ``seqs`` is None); returns how many."""
-    nc = await nats.connect(url)
+    nc = await nats.connect(nats_servers(url))
     try:
         js = nc.jetstream()
         count = 0
@@ -77,6 +79,9 @@ async def replay(url: str, seqs: list[int] | None) -> int:
                 if not k.startswith("Kraftsamla-") and not k.startswith("Nats-")
             }
             subject = (m.headers or {})["Kraftsamla-Original-Subject"]
+            consumer = (m.headers or {}).get("Kraftsamla-Consumer")
+            if consumer:
+                headers["Kraftsamla-Replay-For"] = consumer
             headers["Nats-Msg-Id"] = f"replay-{m.seq}-{(m.headers or {}).get('Nats-Msg-Id', '')}"
             await js.publish(subject, m.data, headers=headers)
             await js.delete_msg(DEADLETTER.name, m.seq)

@@ -35,7 +35,7 @@ BUCKET = "KRAFTSAMLA_KEYS"
 PREFIX = "keys."
 """Entries of keys: ``keys.<name>``. Other prefixes are left for other records of the platform."""
 REGIONS = "regions."
-"""Entries of regions created over the API: ``regions.<id>`` (docs/decisions/0024-region-lifecycle.md)."""
+"""Entries of regions created over the API: ``regions.<id>`` (docs/decisions/0025-region-lifecycle.md)."""
 HISTORY = 5
 """Revisions kept per key: issued, revoked, and a few more."""
 

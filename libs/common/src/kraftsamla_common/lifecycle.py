@@ -1,5 +1,5 @@
 """A region's rows and events in one service: found by walking the database's own tables, exported,
-imported, and deleted (docs/decisions/0024-region-lifecycle.md).
+imported, and deleted (docs/decisions/0025-region-lifecycle.md).
 
 Every table that holds a region's data carries its ``region`` column; the few that do not name the
 table whose rows they belong to (``ServiceSpec.region_linked``: a column of theirs holding the id of

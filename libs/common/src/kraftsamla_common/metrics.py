@@ -65,6 +65,12 @@ events_dead_lettered = meter.create_counter(
     unit="{event}",
     description="Messages moved to the DEADLETTER stream, by consumer [kraftsamla_events_dead_lettered_total].",
 )
+retention_pruned = meter.create_counter(
+    "kraftsamla.retention.pruned",
+    unit="{row}",
+    description="Rows the retention job deleted as past their retention, by table "
+    "[kraftsamla_retention_pruned_total].",
+)
 reassessment_duration = meter.create_histogram(
     "kraftsamla.reassessment.duration",
     unit="s",

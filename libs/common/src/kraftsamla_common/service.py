@@ -23,7 +23,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from pydantic import AwareDatetime, BaseModel, ValidationError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import audit, auth, errors, lifecycle, limits, metrics, telemetry
+from . import audit, auth, errors, lifecycle, limits, metrics, retention, telemetry
 from .auth import ApiKeys, BearerTokens
 from .bus import Bus, Subscriptions
 from .db import Database
@@ -60,6 +60,9 @@ class ServiceSpec:
     version: str = "0.1.0"
     background: list[Callable[[ServiceContext], Coroutine[Any, Any, None]]] = field(default_factory=list)
     """Long-running tasks started with the service (e.g. report regeneration)."""
+    retention: list[retention.Rule] = field(default_factory=list)
+    """The retention of the service's own tables, beside the outbox, inbox and audit log's
+    (:mod:`kraftsamla_common.retention`)."""
     on_start: list[Callable[[ServiceContext], Coroutine[Any, Any, None]]] = field(default_factory=list)
     """Steps run once after the migrations, before the service serves; one that fails stops the
     start (a missing key, data to convert)."""
@@ -275,6 +278,10 @@ def create_app(
             ("outbox-relay", relay.run),
             ("metrics-poll", lambda: metrics.poll(ctx)),
             ("api-keys", ctx.key_bucket.follow),
+            (
+                "retention",
+                functools.partial(retention.prune_forever, ctx, [*retention.COMMON, *spec.retention]),
+            ),
         ]
         jobs += [(job.__name__, functools.partial(job, ctx)) for job in spec.background]
         for name, run_job in jobs:

@@ -6,7 +6,7 @@ from ipaddress import ip_network
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, SecretStr, ValidationInfo, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_PORTS = {"plans": 8101, "actors": 8102, "assessment": 8103, "reporting": 8104}
@@ -49,6 +49,12 @@ def jwks_url_checked(url: str) -> str:
     )
 
 
+def nats_servers(url: str) -> list[str]:
+    """The servers of a NATS URL that may name several, comma-separated (a cluster's): one URL
+    each, spaces and empty entries dropped."""
+    return [part.strip() for part in url.split(",") if part.strip()]
+
+
 class Settings(BaseSettings):
     """Runtime configuration of one service process.
 
@@ -72,7 +78,12 @@ class Settings(BaseSettings):
         "the database URL as a role that owns nothing (row-level security by region). Unset: the database "
         "URL does both.",
     )
-    nats_url: str = Field(default="nats://127.0.0.1:4222", description="NATS server with JetStream.")
+    nats_url: str = Field(
+        default="nats://127.0.0.1:4222",
+        description="NATS server with JetStream; a cluster's servers comma-separated "
+        "(`nats://n1:4222,nats://n2:4222,nats://n3:4222`): the first connection goes to any that answers, "
+        "a lost one is made again to another.",
+    )
     api_keys_file: Path | None = Field(
         default=None,
         description="API keys (SHA-256 hashes) with region and role; unset: `<data dir>/api-keys.json`.",
@@ -135,6 +146,86 @@ class Settings(BaseSettings):
         ge=1,
         le=5,
         description="Copies JetStream keeps of the service's own stream: 1 on one server, 3 on a cluster.",
+    )
+
+    stream_duplicate_window_seconds: float = Field(
+        default=600.0,
+        gt=0,
+        description="How long JetStream remembers an event's id (`Nats-Msg-Id`) and drops the same "
+        "event published again (an outbox relay that died between the PubAck and marking its rows sent).",
+    )
+    stream_max_age_seconds: float = Field(
+        default=90 * 86400.0,
+        gt=0,
+        description="How long each service's stream keeps an event (90 days): a consumer stopped for "
+        "longer misses what aged out. At least the duplicate window and the longest redelivery "
+        "(`(max deliver + 2) × (ack wait + longest back-off)`), or the service does not start.",
+    )
+    stream_max_bytes: int = Field(
+        default=-1,
+        ge=-1,
+        description="Most bytes each service's stream keeps; the oldest events are dropped above it, "
+        "read or not. -1: no limit (the age alone bounds it); set it as a guard for the disk.",
+    )
+    dead_letter_max_age_seconds: float = Field(
+        default=90 * 86400.0,
+        gt=0,
+        description="How long a dead letter waits in `DEADLETTER` for a person to replay it (90 days); "
+        "the same in every service (each declares the stream).",
+    )
+    outbox_retention_seconds: float = Field(
+        default=7 * 86400.0,
+        gt=0,
+        description="Retention: how long an outbox row is kept after it was sent (7 days); unsent rows "
+        "are never pruned.",
+    )
+    inbox_retention_seconds: float = Field(
+        default=14 * 86400.0,
+        gt=0,
+        description="Retention: how long a consumer's inbox row (an event it handled) is kept (14 days). "
+        "At least the duplicate window and the longest redelivery, or the service does not start: "
+        "while an event can come back, its row must be there to skip it.",
+    )
+    audit_retention_seconds: float = Field(
+        default=10 * 365.25 * 86400.0,
+        gt=0,
+        description="Retention: how long an audit log row is kept (10 years: evidence for the funds' "
+        "controls, docs/decisions/0024-retention.md).",
+    )
+    idempotency_ttl_seconds: float = Field(
+        default=86400.0,
+        gt=0,
+        description="Assessment: how long a retry with the same `Idempotency-Key` gets the first answer "
+        "again (24 hours); older keys are pruned.",
+    )
+    webhook_delivery_retention_seconds: float = Field(
+        default=30 * 86400.0,
+        gt=0,
+        description="Assessment: how long a delivered or given-up webhook delivery stays in the delivery "
+        "log (30 days); pending ones are never pruned.",
+    )
+    report_keep_latest: int = Field(
+        default=50,
+        ge=2,
+        description="Reporting: report versions of a region always kept, newest first (the two newest "
+        "are compared on the report page).",
+    )
+    report_retention_seconds: float = Field(
+        default=365 * 86400.0,
+        gt=0,
+        description="Reporting: report versions younger than this are kept (a year); older ones beyond "
+        "the newest kept go, except the last version of each calendar year.",
+    )
+    retention_poll_seconds: float = Field(
+        default=3600.0,
+        gt=0,
+        description="Retention: how often the pruning job of each service runs (and once at start).",
+    )
+    retention_batch_size: int = Field(
+        default=1000,
+        ge=1,
+        le=100_000,
+        description="Retention: rows deleted per transaction; the job deletes batch after batch.",
     )
 
     relay_batch_size: int = Field(
@@ -328,6 +419,34 @@ class Settings(BaseSettings):
                 ip_network(str(item), strict=False)  # ValueError: not an address or network
         return value
 
+    @field_validator("nats_url")
+    @classmethod
+    def _nats_url(cls, value: str) -> str:
+        if not nats_servers(value):
+            raise ValueError(
+                "KRAFTSAMLA_NATS_URL names no server: give one URL, or several separated by commas."
+            )
+        return value
+
+    @property
+    def nats_servers(self) -> list[str]:
+        """The NATS servers of ``nats_url``, one URL each (as NATS clients take a cluster's servers)."""
+        return nats_servers(self.nats_url)
+
+    @property
+    def redelivery_seconds(self) -> float:
+        """The longest an event can keep coming back to a consumer after it was first delivered:
+        JetStream delivers it up to ``max_deliver + 2`` times (the consumer's safety net behind our
+        dead-lettering), each after the ack wait or the longest back-off."""
+        longest = max(self.backoff_seconds, default=0.0)
+        return (self.max_deliver + 2) * (self.ack_wait_seconds + longest)
+
+    @model_validator(mode="after")
+    def _retention_consistent(self) -> Settings:
+        """Retention that could let an event back in after its inbox row is gone, or drop it from its
+        stream while it is still being retried, is refused (docs/decisions/0024-retention.md)."""
+        return retention_checked(self)
+
     def for_service(self, name: str) -> Settings:
         """Fill in the per-service defaults (port, SQLite file) that depend on the service name."""
         data_dir = self.data_dir.resolve()
@@ -339,6 +458,40 @@ class Settings(BaseSettings):
         if self.api_keys_file is None:
             updates["api_keys_file"] = data_dir / "api-keys.json"
         return self.model_copy(update=updates)
+
+
+def retention_checked(settings: Settings) -> Settings:
+    """``settings`` if their retention is consistent; else :class:`ValueError` saying what to set."""
+    window = settings.stream_duplicate_window_seconds
+    redelivery = settings.redelivery_seconds
+    problems = []
+    if settings.inbox_retention_seconds < window:
+        problems.append(
+            f"KRAFTSAMLA_INBOX_RETENTION_SECONDS ({settings.inbox_retention_seconds:g}) is shorter than "
+            f"KRAFTSAMLA_STREAM_DUPLICATE_WINDOW_SECONDS ({window:g}): an event published again after "
+            "its inbox row is gone and after JetStream forgot its id would be handled twice"
+        )
+    if settings.inbox_retention_seconds < redelivery:
+        problems.append(
+            f"KRAFTSAMLA_INBOX_RETENTION_SECONDS ({settings.inbox_retention_seconds:g}) is shorter than "
+            f"the longest redelivery ({redelivery:g} s: (KRAFTSAMLA_MAX_DELIVER + 2) × "
+            "(KRAFTSAMLA_ACK_WAIT_SECONDS + the longest of KRAFTSAMLA_BACKOFF_SECONDS)): an event "
+            "redelivered after its inbox row is gone would be handled twice"
+        )
+    if settings.stream_max_age_seconds < window:
+        problems.append(
+            f"KRAFTSAMLA_STREAM_MAX_AGE_SECONDS ({settings.stream_max_age_seconds:g}) is shorter than "
+            f"KRAFTSAMLA_STREAM_DUPLICATE_WINDOW_SECONDS ({window:g}); JetStream refuses such a stream"
+        )
+    if settings.stream_max_age_seconds < redelivery:
+        problems.append(
+            f"KRAFTSAMLA_STREAM_MAX_AGE_SECONDS ({settings.stream_max_age_seconds:g}) is shorter than "
+            f"the longest redelivery ({redelivery:g} s): an event still being retried would age out "
+            "of its stream, neither handled nor dead-lettered"
+        )
+    if problems:
+        raise ValueError("inconsistent retention: " + "; ".join(problems) + ".")
+    return settings
 
 
 OTHER_VARIABLES = {
@@ -358,7 +511,7 @@ def _default(field: Any) -> str:
             return "none"
         return "`" + ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value) + "`"
     if isinstance(value, float):
-        return f"`{value:g}`"
+        return f"`{int(value)}`" if value.is_integer() else f"`{value:g}`"
     return f"`{value}`"
 
 

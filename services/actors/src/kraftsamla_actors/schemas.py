@@ -115,6 +115,21 @@ class ActorsPublic(Page):
     data: list[ActorPublic]
 
 
+class RegistrationCheckPublic(BaseModel):
+    """What registering the organisation would do (``dry_run=true``): nothing was written."""
+
+    dry_run: Literal[True] = True
+    outcome: Literal["would_register", "already_registered"] = Field(
+        description="would_register: a post would register it (201); already_registered: a post "
+        "would answer ``actor`` (200), registering nothing"
+    )
+    identifier: str = Field(description="The identifier as it would be kept: checked and normalised")
+    nace: str | None = Field(description="The NACE code as it would be kept")
+    actor: ActorPublic | None = Field(
+        description="The region's actor with this identifier (the one it was merged into, where it was)"
+    )
+
+
 class ImportErrorPublic(BaseModel):
     line: int
     field: str | None

@@ -6,6 +6,7 @@ from kraftsamla_common.service import ServiceSpec
 
 from .api import router
 from .subscriptions import subscriptions
+from .usecases import retention
 from .usecases.webhook_delivery import dispatch
 from .usecases.webhooks import count_webhook_endpoints, seal_secrets
 
@@ -18,5 +19,6 @@ spec = ServiceSpec(
     migrations=Path(__file__).parent / "migrations",
     background=[dispatch],
     on_start=[seal_secrets, count_webhook_endpoints],
+    retention=retention.RULES,
     region_linked={"reassessment_parts": ("reassessment_id", "reassessments", "id")},
 )

@@ -8,6 +8,7 @@ from kraftsamla_common.service import ServiceContext, ServiceSpec
 from .adapters.pdf import printer_of
 from .api import router
 from .subscriptions import subscriptions
+from .usecases import retention
 from .usecases.freshness import watch_staleness
 from .usecases.regeneration import regenerate_reports
 
@@ -31,4 +32,5 @@ spec = ServiceSpec(
     subscriptions=subscriptions,
     migrations=Path(__file__).parent / "migrations",
     background=[regenerate_reports, pdf_printer, watch_staleness],
+    retention=retention.RULES,
 )

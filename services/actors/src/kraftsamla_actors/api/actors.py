@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import Depends, Query, Request, Response, status
+from fastapi.responses import JSONResponse
 
 from kraftsamla_common.auth import EditScope, LeadScope, ReadScope
 from kraftsamla_common.events import Helix, utcnow
@@ -27,6 +28,7 @@ from ..schemas import (
     ImportErrorPublic,
     ImportReportPublic,
     MergeRequest,
+    RegistrationCheckPublic,
 )
 from ..usecases import actors
 from .params import AtQuery
@@ -74,14 +76,43 @@ def _report_public(r: ImportReport) -> ImportReportPublic:
     "/actors",
     status_code=status.HTTP_201_CREATED,
     response_model=ActorPublic,
-    responses={200: {"model": ActorPublic, "description": "Already registered; nothing changed"}},
+    responses={
+        200: {
+            "model": ActorPublic | RegistrationCheckPublic,
+            "description": "Already registered; nothing changed. With dry_run=true: what a post "
+            "would do (RegistrationCheckPublic); nothing written",
+        }
+    },
 )
-async def register_actor(body: ActorCreate, scope: LeadScope, uow: UowDep, response: Response) -> ActorPublic:
+async def register_actor(
+    body: ActorCreate,
+    scope: LeadScope,
+    uow: UowDep,
+    response: Response,
+    dry_run: Annotated[
+        bool,
+        Query(description="Check the organisation as a post would and say what it would do; write nothing"),
+    ] = False,
+) -> Any:
     """Register an organisation as an actor of the region.
 
     The identifier is checked and normalised; an organisation already registered in the region
     (same country and identifier) is returned as it is, with 200, and nothing is announced.
+
+    With ``dry_run=true`` the same checks run and nothing is written or announced: the answer is
+    the same 422 (each field that is wrong, by its JSON pointer) or 200 with what a post would do,
+    ``would_register`` or ``already_registered`` with that actor.
     """
+    if dry_run:
+        checked = await actors.check_registration(uow, body)
+        found = checked.existing
+        answer = RegistrationCheckPublic(
+            outcome="already_registered" if found is not None else "would_register",
+            identifier=checked.identifier,
+            nace=checked.nace,
+            actor=_actor_public(found) if found is not None else None,
+        )
+        return JSONResponse(answer.model_dump(mode="json"))
     actor, created = await actors.register_actor(uow, body)
     if not created:
         response.status_code = status.HTTP_200_OK

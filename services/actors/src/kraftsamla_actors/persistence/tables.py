@@ -16,7 +16,10 @@ class Base(DeclarativeBase):
 
 
 class RegionSettings(Base):
-    """What composition follow-up needs to know of the region itself."""
+    """What composition follow-up needs to know of the region itself.
+
+    ``revision`` counts the saves (SQLAlchemy's version counter: an update whose revision changed
+    underneath it updates nothing and fails), and makes the settings' ETag."""
 
     __tablename__ = "region_settings"
     region: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -25,6 +28,9 @@ class RegionSettings(Base):
     municipalities: Mapped[list[str]] = mapped_column(JSON)
     dominance_threshold: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revision: Mapped[int] = mapped_column(Integer, server_default="1")
+
+    __mapper_args__ = {"version_id_col": revision}
 
 
 class Actor(Base):

@@ -3,6 +3,7 @@ merging them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -88,19 +89,37 @@ def _actor_state(cls: type[ActorState], a: Actor) -> ActorState:
     )
 
 
+@dataclass(frozen=True)
+class Registration:
+    """What registering an organisation would do: its identifier and NACE code as they would be
+    kept, and the region's actor it already is (None: it would be registered)."""
+
+    identifier: str
+    nace: str | None
+    existing: Actor | None
+
+
+async def check_registration(uow: UnitOfWork, body: ActorCreate) -> Registration:
+    """The checks of a registration, writing nothing: the identifier (its check digit), the
+    municipality and the NACE code (422 naming each field that is wrong), and whether the
+    organisation is registered in the region already. Registering runs exactly these."""
+    identifier, nace, errors = _checked(body)
+    if errors:
+        raise Unprocessable("The actor cannot be registered.", errors)
+    return Registration(identifier, nace, await _existing(uow, body.country, identifier))
+
+
 async def register_actor(uow: UnitOfWork, body: ActorCreate) -> tuple[Actor, bool]:
     """Register an organisation as an actor of the region: the actor, and whether it is new.
 
     The identifier is checked and normalised; an organisation already registered in the region
     (same country and identifier) is answered as it is, and nothing is announced.
     """
-    identifier, nace, errors = _checked(body)
-    if errors:
-        raise Unprocessable("The actor cannot be registered.", errors)
-    found = await _existing(uow, body.country, identifier)
-    if found is not None:
-        return found, False
-    actor = _new_actor(uow, body, identifier, nace)
+    checked = await check_registration(uow, body)
+    if checked.existing is not None:
+        return checked.existing, False
+    identifier = checked.identifier
+    actor = _new_actor(uow, body, identifier, checked.nace)
     try:
         await uow.session.flush()
         uow.emit(_actor_state(ActorRegistered, actor), subject=actor.id)

@@ -1,5 +1,6 @@
 """Idempotency keys: a POST sent with an ``Idempotency-Key`` is answered once; a retry with the
-same key and body (within 24 hours) gets the first answer again, byte for byte."""
+same key and body (within ``idempotency_ttl_seconds``, 24 hours) gets the first answer again, byte for
+byte. Keys older than that are pruned by the retention job (:data:`RETENTION`)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from kraftsamla_common.messaging import UnitOfWork
 from ..persistence.tables import IdempotencyRecord
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
+"""The default of ``idempotency_ttl_seconds``."""
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -41,7 +43,8 @@ async def answer_once(
     digest = hashlib.sha256(request_body).hexdigest() if key is not None else ""
     if key is not None:
         rec = await uow.session.get(IdempotencyRecord, (uow.region, key))
-        if rec is not None and rec.created_at >= utcnow() - IDEMPOTENCY_TTL:
+        ttl = timedelta(seconds=uow.settings.idempotency_ttl_seconds)
+        if rec is not None and rec.created_at >= utcnow() - ttl:
             if rec.request_hash != digest or rec.principal != principal:
                 raise Problem(
                     Kind.IDEMPOTENCY_KEY_REUSED,

@@ -1,4 +1,4 @@
-"""Regions created and deleted by the platform operator (docs/decisions/0024-region-lifecycle.md).
+"""Regions created and deleted by the platform operator (docs/decisions/0025-region-lifecycle.md).
 
 A region created here is a record in the platform's key bucket (``regions.<id>``), which every
 service follows: the region exists everywhere from moments later. Its first administrator key is

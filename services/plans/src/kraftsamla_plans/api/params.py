@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Header, Path
+from fastapi import Path
 
-from kraftsamla_common import errors
+from kraftsamla_common.preconditions import CHECKS_MATCH, NEEDS_MATCH, IfMatch
 from kraftsamla_common.service import MAX_OFFSET
 
-IfMatch = Annotated[str | None, Header(description="ETag of the object this edit is based on")]
-
-NEEDS_MATCH = errors.responses(412, 428)
-"""The answers of a write that must name its revision in If-Match: 428 without it, 412 when stale."""
-CHECKS_MATCH = errors.responses(412)
-"""The answer of a write that checks If-Match when it is sent: 412 when stale."""
+__all__ = ["CHECKS_MATCH", "NEEDS_MATCH", "IfMatch", "VersionNumber"]
 
 VersionNumber = Annotated[int, Path(ge=0, le=MAX_OFFSET, description="A published version's number")]

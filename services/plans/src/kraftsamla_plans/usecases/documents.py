@@ -19,14 +19,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from kraftsamla_common.bounds import STORED
-from kraftsamla_common.errors import Detail, NotFound, PreconditionFailed, PreconditionRequired, Unprocessable
+from kraftsamla_common.errors import Detail, NotFound, Unprocessable
 from kraftsamla_common.events import EventData, new_id, utcnow
 from kraftsamla_common.messaging import UnitOfWork
+from kraftsamla_common.preconditions import require_match
 from kraftsamla_common.service import Page
 
 from ..domain import problems
 from ..domain.documents import etag
-from .refusals import said
 
 
 class Document(Protocol):
@@ -84,14 +84,6 @@ class DocumentKind(Generic[D, V, C]):
     """Records what else a new version changes and returns the event that announces it."""
     after_publish: Callable[[UnitOfWork], Awaitable[None]] | None = None
     """What follows from a new version once it is announced (e.g. the programme's checklist)."""
-
-
-def require_match(if_match: str | None, current: str) -> None:
-    """Optimistic concurrency: a write must name the revision it was based on."""
-    if if_match is None:
-        raise PreconditionRequired(said("refused_if_match_missing"))
-    if if_match != current:
-        raise PreconditionFailed(said("refused_changed_since"))
 
 
 async def find_document(uow: UnitOfWork, kind: DocumentKind[D, V, C], document_id: UUID) -> D:

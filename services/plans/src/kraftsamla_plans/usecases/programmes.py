@@ -27,6 +27,7 @@ from kraftsamla_common.events import (
     utcnow,
 )
 from kraftsamla_common.messaging import UnitOfWork
+from kraftsamla_common.preconditions import require_match
 from kraftsamla_common.service import Page
 
 from ..domain.documents import etag
@@ -35,7 +36,6 @@ from ..persistence.tables import ActionPlan, Programme, ProgrammeChecklist, Stre
 from ..schemas import ProgrammeCreate, ProgrammeUpdate, StrengthAreaCreate, StrengthAreaUpdate
 from . import references
 from .checklist import evaluate_checklist, refresh_checklists
-from .documents import require_match
 from .refusals import said
 
 

@@ -26,7 +26,7 @@ from kraftsamla_common.db import ALL_REGIONS, Database
 from kraftsamla_common.events import service_of, stream_for, utcnow
 from kraftsamla_common.messaging import UnitOfWork, claim_inbox, inbox
 from kraftsamla_common.service import ServiceSpec
-from kraftsamla_common.settings import Settings
+from kraftsamla_common.settings import Settings, nats_servers
 
 from ..domain.compare import Change, compare
 from ..domain.content import ReportContent
@@ -86,7 +86,7 @@ async def _replay(
     for sub in subscriptions.items:
         handlers.setdefault(sub.event.event_type, []).append(sub)
     producers = sorted({service_of(t) for t in handlers})
-    nc = await nats.connect(url)
+    nc = await nats.connect(nats_servers(url))
     applied = 0
     try:
         js = nc.jetstream()

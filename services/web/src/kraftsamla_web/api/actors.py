@@ -10,7 +10,7 @@ from uuid import UUID
 
 from fastapi import APIRouter
 from starlette.datastructures import FormData, UploadFile
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from ..adapters import render as html
 from ..adapters import session
@@ -131,6 +131,46 @@ async def register_actor(region: str, page: PageDep, form: FormDep) -> Response:
         return _register_page(page, region, known, filled, errors, refused.status or 422)
     session.flash(page.request, "actors_flash_registered" if new else "actors_flash_already", name=actor.name)
     return RedirectResponse(_path(region, actor.id), status_code=303)
+
+
+@router.post("/regions/{region}/actors/check", name="actor_check")
+async def check_actor(region: str, page: PageDep, form: FormDep) -> Response:
+    """The registration form as far as it is typed, checked by the actors service without
+    registering anything (``dry_run=true``): JSON for the form's script (static/actor_check.js),
+    worded in the page's language. ``fields``: each field checked as one types that holds
+    something, with the message a post would get there, or null where it is right; ``fixed``: what
+    the page says when such a message goes; ``registered``: the actor the organisation is
+    registered as already (its name, its page and a sentence), or null. A POST with the form's
+    CSRF token, so that what is typed (a personnummer by mistake) is in no URL or access log."""
+    openable(page, region)
+    if not rules.may_register(page.person.role):
+        return JSONResponse({"fields": {}, "fixed": {}, "registered": None}, status_code=403)
+    filled = ActorForm.from_form(form)
+    body = filled.check_body()
+    t = page.t
+    fields: dict[str, str | None] = {}
+    registered: dict[str, str] | None = None
+    if body is not None:
+        try:
+            found = await actors.check_registration(page.services, region, body)
+        except Refused as refused:
+            if refused.status != 422:
+                return JSONResponse(
+                    {"fields": {}, "fixed": {}, "registered": None}, status_code=refused.status or 422
+                )
+            fields = rules.typed_errors(refused.errors, filled, t.has, t)
+        else:
+            fields = dict.fromkeys(filled.typed)
+            if found is not None:
+                registered = {
+                    "name": found.name,
+                    "href": _path(region, found.id),
+                    "text": t("actors_check_registered", name=found.name),
+                }
+    fixed = {name: t("actors_check_fixed", field=t(f"actors_col_{name}")) for name in fields}
+    return JSONResponse(
+        {"fields": fields, "fixed": fixed, "registered": registered}, headers={"Cache-Control": "no-store"}
+    )
 
 
 # --------------------------------------------------------------------------- importing a file

@@ -10,7 +10,7 @@ page saying the person may not, nothing changed)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -38,18 +38,26 @@ from ..domain.admin import (
     service_of,
     weight_shares,
 )
+from ..domain.programme import base_of, changed_fields, merged, read_base
 from ..schemas import AdminSettings, RegionSettings
 from ..usecases import admin as calls
 from ..usecases.desk import region_settings
 from .applications import FormState
 from .context import FormDep, Page, PageDep, PageNotFound
 from .pages import openable
+from .programme import EditState
 
 router = APIRouter()
 
 KEY_FIELDS = ("name", "role", "source", "organisation", "expires")
 WEBHOOK_FIELDS = ("url", "event_types", "source", "description")
 SETTINGS_FIELDS = ("country", "county", "municipalities", "dominance_threshold")
+SETTINGS_LABELS = {
+    "country": "admin_settings_country",
+    "county": "admin_settings_county",
+    "municipalities": "admin_settings_municipalities",
+    "dominance_threshold": "admin_settings_threshold",
+}
 
 
 def administrable(page: Page, region: str) -> None:
@@ -495,7 +503,7 @@ async def audit(region: str, page: PageDep) -> Response:
 # --------------------------------------------------------------------------- settings
 
 
-def _county_name(page: Page) -> Any:
+def _county_name(page: Page) -> Callable[[str, str | None], str]:
     def name(country: str, county: str | None) -> str:
         key = f"region_{country}_{county}"
         return page.t(key) if county and page.t.has(key) else (county or "–")
@@ -509,40 +517,99 @@ async def settings(region: str, page: PageDep) -> Response:
     return await _settings_page(page, region)
 
 
+def _setting_shown(page: Page, name: str, values: Mapping[str, str]) -> str:
+    """A value of the settings form as a sentence names it: the country and county by their names,
+    municipalities by theirs, the threshold with its per cent sign, "(empty)" for nothing."""
+    t = page.t
+    value = values.get(name, "").strip()
+    country = values.get("country", "")
+    if not value:
+        return t(
+            "admin_settings_municipalities_of_county" if name == "municipalities" else "programme_value_empty"
+        )
+    if name == "country":
+        return t(f"admin_country_{value}") if t.has(f"admin_country_{value}") else value
+    if name == "county":
+        of, _, code = value.partition("-")
+        return _county_name(page)(of, code)
+    if name == "municipalities":
+        return ", ".join(rules.municipality_names(country, value))
+    return f"{value} %"
+
+
+def _settings_changes(page: Page, state: EditState, now: Mapping[str, str]) -> None:
+    """After a 412: the form with this person's changes on top of what is saved now, and each
+    setting someone else changed meanwhile with its value now."""
+    if state.before is None:
+        return
+    state.values = merged(state.before, state.values, now, SETTINGS_FIELDS)
+    t = page.t
+    for name in changed_fields(state.before, now, SETTINGS_FIELDS):
+        state.changed.append(
+            t(
+                "programme_changed_field",
+                field=t(SETTINGS_LABELS[name]),
+                value=_setting_shown(page, name, now),
+            )
+        )
+
+
 async def _settings_page(
-    page: Page, region: str, status_code: int = 200, form: FormState | None = None
+    page: Page, region: str, status_code: int = 200, form: EditState | None = None
 ) -> Response:
     found = await calls.load_settings(page.services, region)
+    now = rules.settings_form(found.settings.model_dump() if found.settings else None)
+    state = form or EditState(values=now)
+    _settings_changes(page, state, now)
+    # A form shown again unsaved (refused at a field) keeps the ETag and values it was made from:
+    # only after a 412 is it made on what is saved now.
+    keep = state.etag is not None and state.before is None
     return page.render(
         "admin_settings.html.j2",
         status_code=status_code,
         region=region,
-        region_label=_label(page, region, found),
-        found=found,
+        region_label=_label(page, region, found.settings),
+        found=found.settings,
         countries=rules.COUNTRIES,
         counties={c: rules.counties(c) for c in rules.COUNTRIES},
         county_name=_county_name(page),
-        form=form or FormState(values=rules.settings_form(found.model_dump() if found else None)),
+        form=state,
+        etag=state.etag if keep else (found.etag or ""),
+        base=state.base if keep and state.base is not None else base_of(now, SETTINGS_FIELDS),
     )
 
 
 @router.post("/regions/{region}/admin/settings", name="admin_settings_save")
 async def save_settings(region: str, page: PageDep, form: FormDep) -> Response:
+    """The settings, saved at the ETag the form was made from; someone else's save in between is
+    refused (412) and the form comes back with their values, nothing overwritten."""
     openable(page, region)
+    values = {f: form.get(f, "") for f in SETTINGS_FIELDS}
+    etag, base = form.get("etag", ""), form.get("base", "")
     body, wrong = rules.settings_body(form)
     if wrong:
-        return await _settings_page(page, region, 422, _wrong(page, wrong, form))
+        state = EditState(
+            values=values, errors={n: page.t(k) for n, k in wrong.items()}, etag=etag, base=base
+        )
+        return await _settings_page(page, region, 422, state)
     try:
-        await calls.save_settings(page.services, region, body)
+        await calls.save_settings(page.services, region, body, etag)
     except Refused as refused:
         if refused.status == 403:
             return _not_permitted(page)
-        state = _state(page, refused, "settings", form, SETTINGS_FIELDS)
-        codes = rules.refused_codes(refused.errors, body.get("municipalities") or [])
-        if codes:
-            state.errors["municipalities"] = page.t.plural(
-                "form_error_settings_municipality_codes", len(codes), codes=", ".join(codes)
-            )
+        state = EditState(values=values, etag=etag, base=base)
+        if refused.status in (412, 428):
+            state.errors[""] = page.t("admin_settings_changed_meanwhile")
+            state.reload = True
+            state.before = read_base(base, SETTINGS_FIELDS)
+        else:
+            refusal = _state(page, refused, "settings", form, SETTINGS_FIELDS)
+            state.errors = refusal.errors
+            codes = rules.refused_codes(refused.errors, body.get("municipalities") or [])
+            if codes:
+                state.errors["municipalities"] = page.t.plural(
+                    "form_error_settings_municipality_codes", len(codes), codes=", ".join(codes)
+                )
         return await _settings_page(page, region, refused.status or 422, state)
     session.flash(page.request, "admin_flash_settings_saved")
     return RedirectResponse(f"/regions/{region}/admin/settings", status_code=303)

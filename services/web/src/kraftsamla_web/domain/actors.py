@@ -185,6 +185,13 @@ class ActorQuery:
 # --------------------------------------------------------------------------- registration
 
 ACTOR_FIELDS = ("name", "country", "identifier", "helix", "municipality", "nace", "size_class")
+CHECKED_AS_TYPED = ("identifier", "municipality", "nace")
+"""The registration form's fields the actors service checks against registers, and the page
+checks as the person types them (where script runs)."""
+STAND_INS = {"name": "–", "helix": HELIXES[0]}
+"""What the check as one types gives the actors service's dry run for the name and helix type
+while they are not filled in yet: the dry run takes a whole registration, and nothing checks those
+two but that they are given (which the form's post says)."""
 
 
 def municipality_code(country: str, typed: str) -> str:
@@ -244,6 +251,23 @@ class ActorForm:
             body["size_class"] = v["size_class"]
         return body
 
+    def check_body(self) -> dict[str, Any] | None:
+        """``POST …/actors?dry_run=true`` for the form as far as it is filled in: :meth:`body`,
+        with :data:`STAND_INS` for a name and helix type not given yet; None while no identifier
+        is typed (the codes are checked with it: the service checks a whole registration)."""
+        if not self.values["identifier"]:
+            return None
+        body = self.body()
+        for name, stand_in in STAND_INS.items():
+            if not body.get(name):
+                body[name] = stand_in
+        return body
+
+    @property
+    def typed(self) -> list[str]:
+        """The fields checked as one types that hold something."""
+        return [name for name in CHECKED_AS_TYPED if self.values.get(name)]
+
 
 def actor_errors(
     errors: Iterable[Mapping[str, Any]],
@@ -262,6 +286,27 @@ def actor_errors(
         key = next((k for k in keys if has(k)), None)
         found.setdefault(name, say(key) if key else str(error.get("message") or ""))
     return found
+
+
+def typed_errors(
+    errors: Iterable[Mapping[str, Any]],
+    form: ActorForm,
+    has: Callable[[str], bool],
+    say: Callable[[str], str],
+) -> dict[str, str | None]:
+    """What the check as one types says at each field of :data:`CHECKED_AS_TYPED` that holds
+    something: the message a post would get there (:func:`actor_errors`), or None where the
+    service found it right. Where it refused a field that is not checked as one types (a name too
+    long: the request's schema), it checked no code, and only what it said is said."""
+    found = actor_errors(errors, form.country, has, say)
+    judged = not set(found) - set(CHECKED_AS_TYPED)
+    out: dict[str, str | None] = {}
+    for name in form.typed:
+        if name in found:
+            out[name] = found[name]
+        elif judged:
+            out[name] = None
+    return out
 
 
 # --------------------------------------------------------------------------- imports

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from kraftsamla_common.municipalities import municipalities_of
+from kraftsamla_common.municipalities import municipalities_of, municipality
 
 ADMINS = frozenset({"admin", "operator"})
 """Who the administration pages are for (everyone else: 404, as another region's pages)."""
@@ -219,6 +219,13 @@ def refused_codes(errors: Iterable[Mapping[str, Any]], codes: Sequence[str]) -> 
         ):
             found.append(codes[int(steps[2])])
     return list(dict.fromkeys(found))
+
+
+def municipality_names(country: str, typed: str) -> list[str]:
+    """The municipalities of the settings form's field (codes, as typed) by their names in
+    ``country``; a code that names none as it is."""
+    codes = [c for c in re.split(r"[\s,;]+", typed) if c]
+    return [found.name if (found := municipality(country, c)) else c for c in codes]
 
 
 def settings_form(settings: Mapping[str, Any] | None) -> dict[str, str]:

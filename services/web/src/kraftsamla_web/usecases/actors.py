@@ -96,6 +96,17 @@ async def register(services: Services, region: str, body: dict[str, Any]) -> tup
     return Actor.model_validate(sent.body), sent.status == 201
 
 
+async def check_registration(services: Services, region: str, body: dict[str, Any]) -> Actor | None:
+    """A registration checked and not made (``dry_run=true``): the actor the organisation is
+    registered as already, or None where a post would register it. The service's refusal (422,
+    each field that is wrong) is :class:`Refused`."""
+    sent = await services.send(
+        "POST", "actors", f"{_base(region)}/actors", json=body, params={"dry_run": "true"}
+    )
+    found = sent.body.get("actor") if isinstance(sent.body, dict) else None
+    return Actor.model_validate(found) if found else None
+
+
 async def _import(services: Services, region: str, data: bytes, media_type: str, **params: Any) -> Sent:
     return await services.send(
         "POST",

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from ..adapters.services import Sent, Services, Unavailable
+from ..adapters.services import NotFound, Sent, Services, Unavailable
 from ..domain.admin import (
     AUDIT_BATCH,
     AUDIT_PAGE,
@@ -320,12 +320,29 @@ async def load_audit(services: Services, region: str, query: AuditQuery) -> Audi
 # --------------------------------------------------------------------------- settings
 
 
-async def load_settings(services: Services, region: str) -> AdminSettings | None:
-    """The region's settings (None where none are set yet): its name in the header comes from them too."""
-    found = await services.optional("actors", f"/actors/regions/{region}/settings")
-    return AdminSettings.model_validate(found) if found else None
+@dataclass
+class SettingsRead:
+    """The region's settings as the form is made from them (None where none are set yet: the
+    region's name in the header comes from them too) and their ETag, which the form sends back."""
+
+    settings: AdminSettings | None
+    etag: str | None
 
 
-async def save_settings(services: Services, region: str, body: Mapping[str, Any]) -> AdminSettings:
-    sent = await services.send("PUT", "actors", f"/actors/regions/{region}/settings", json=body)
+async def load_settings(services: Services, region: str) -> SettingsRead:
+    try:
+        found, etag = await services.with_etag("actors", f"/actors/regions/{region}/settings")
+    except NotFound:
+        return SettingsRead(None, None)
+    return SettingsRead(AdminSettings.model_validate(found), etag)
+
+
+async def save_settings(
+    services: Services, region: str, body: Mapping[str, Any], etag: str | None
+) -> AdminSettings:
+    """Save the settings as read at ``etag`` (none for the region's first): a save someone else made
+    in between is refused (412), never overwritten."""
+    sent = await services.send(
+        "PUT", "actors", f"/actors/regions/{region}/settings", json=body, if_match=etag or None
+    )
     return AdminSettings.model_validate(sent.body)
