@@ -276,6 +276,11 @@ class RegionArchivePart(BaseModel):
     )
 
 
+NOT_REFERENCES = frozenset({"handled"})
+"""The ids in an archive's bodies that name nothing of a region to check: the archived events' ids
+(an archive's rows are checked for their region as they are put in)."""
+
+
 class ImportBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
