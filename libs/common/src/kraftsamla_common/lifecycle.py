@@ -235,8 +235,10 @@ async def region_events(js: Any, stream: str, region: str) -> list[dict[str, Any
 
 async def put_back(js: Any, subject: str, data: bytes, headers: Mapping[str, str]) -> int:
     """A saved message published again with its headers (so under its ``Nats-Msg-Id``, which the
-    stream's de-duplication window holds to once); its new sequence."""
-    ack = await js.publish(subject, data, headers=dict(headers) or None, timeout=10)
+    stream's de-duplication window holds to once); its new sequence. The conditions it was first
+    written under (``Nats-Expected-…``: a key bucket's compare-and-set) are not asked again."""
+    kept = {k: v for k, v in headers.items() if not k.startswith("Nats-Expected-")}
+    ack = await js.publish(subject, data, headers=kept or None, timeout=10)
     return int(ack.seq)
 
 
