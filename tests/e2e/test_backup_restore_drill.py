@@ -122,9 +122,10 @@ async def consumers(nats_url: str) -> dict[str, tuple[int, int, int]]:
         js = nc.jetstream()
         out = {}
         for info in await js.streams_info():
-            for c in await js.consumers_info(info.config.name):
+            for c in await js.consumers_info(str(info.config.name)):
                 if c.config.durable_name:
-                    out[c.name] = (c.delivered.consumer_seq or 0, c.num_pending or 0, c.num_ack_pending or 0)
+                    delivered = c.delivered.consumer_seq if c.delivered else 0
+                    out[c.name] = (delivered or 0, c.num_pending or 0, c.num_ack_pending or 0)
         return out
     finally:
         await nc.close()
@@ -223,11 +224,11 @@ async def test_backup_restore_drill(tmp_path: Path, region: str, other_region: s
             )
             assert len(announced) == len(TEXTS) and set(announced.values()) == {1}, announced
             async with httpx.AsyncClient(timeout=30) as http:
-                r = await http.get(
+                listed = await http.get(
                     f"{urls['reporting']}/reporting/regions/{other_region}/reports",
                     headers=headers(other_region),
                 )
-            numbers = sorted(x["number"] for x in r.json()["data"])
+            numbers = sorted(x["number"] for x in listed.json()["data"])
             assert latest["number"] == numbers[-1] > before[other_region]["number"]
             # The reassessment is in the report once: one more entry than before the restore.
             runs = latest["content"]["last_reassessments"]
