@@ -59,9 +59,10 @@ from kraftsamla_common.settings import Settings, nats_servers
 
 SERVICES = ("actors", "plans", "assessment", "reporting")
 FORMAT = 1
-FILES = ("secrets.key", "api-keys.json")
+FILES = ("secrets.key", "api-keys.json", "demo-api-keys.json", ".demo-loaded")
 """What else of a data dir a restored platform needs: the key that encrypts what assessment keeps,
-and the file of API keys (where the platform uses one)."""
+the file of API keys (where the platform uses one), and the local launcher's demo keys and its mark
+that the demo is loaded (so ``up`` on the restored data dir does not load it again)."""
 
 
 class BackupError(Exception):
