@@ -42,7 +42,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -158,7 +158,11 @@ async def save_streams(nats_url: str, out: Path) -> dict[str, Any]:
             name = str(info.config.name)
             state = info.state
             messages = await stream_events(js, name)
-            consumers = [c.config.as_dict() for c in await js.consumers_info(name) if c.config.durable_name]
+            consumers = [
+                {**c.config.as_dict(), "ack_floor": c.ack_floor.stream_seq if c.ack_floor else 0}
+                for c in await js.consumers_info(name)
+                if c.config.durable_name
+            ]
             saved = {
                 "config": info.config.as_dict(),
                 "last_seq": state.last_seq,
@@ -252,16 +256,36 @@ def _matches(subject: str, pattern: str) -> bool:
     return len(s) == len(p)
 
 
-def start_sequence(messages: list[dict[str, Any]], filters: list[str], handled: set[str]) -> int:
-    """Where a consumer reading ``filters`` starts: its first message not ``handled``; after the last
-    when it handled them all."""
+def start_sequence(
+    messages: list[dict[str, Any]],
+    filters: list[str],
+    handled: set[str],
+    *,
+    ack_floor: int = 0,
+    pruned_before: datetime | None = None,
+) -> int:
+    """Where a consumer reading ``filters`` starts: its first message it has not handled; after the
+    last when it handled them all.
+
+    Handled: in its inbox (or its dead letters); or acknowledged by the consumer (``ack_floor``, the
+    saved stream sequence) and taken by the stream before ``pruned_before`` (the databases' copy
+    less the inbox's retention), whose inbox row retention may have removed. A message acknowledged
+    after the databases were copied is in no inbox and newer than that: delivered again."""
     last = 0
     for m in messages:
         last = m["new_seq"]
         if filters and not any(_matches(m["subject"], f) for f in filters):
             continue
-        if (m.get("headers") or {}).get("Nats-Msg-Id") not in handled:
-            return int(m["new_seq"])
+        if (m.get("headers") or {}).get("Nats-Msg-Id") in handled:
+            continue
+        if (
+            pruned_before is not None
+            and m.get("seq", 0) <= ack_floor
+            and m.get("time")
+            and datetime.fromisoformat(m["time"]) < pruned_before
+        ):
+            continue
+        return int(m["new_seq"])
     return last + 1
 
 
@@ -279,9 +303,10 @@ def _own_config(name: str, saved: Mapping[str, Any], settings: Settings) -> Stre
 
 
 async def restore_streams(
-    source: Path, nats_url: str, urls: Mapping[str, str], settings: Settings
+    source: Path, nats_url: str, urls: Mapping[str, str], settings: Settings, databases_taken: datetime
 ) -> dict[str, Any]:
     """Every saved stream into a NATS that holds none of them, then every durable consumer."""
+    pruned_before = databases_taken - timedelta(seconds=settings.inbox_retention_seconds)
     saved = {p.stem: json.loads(p.read_text()) for p in sorted((source / "streams").glob("*.json"))}
     handled = await handled_events(urls)
     for consumer, ids in dead_lettered(saved).items():
@@ -301,10 +326,16 @@ async def restore_streams(
                 )
             starts = {}
             for raw in stream["consumers"]:
-                config = ConsumerConfig.from_response(dict(raw))
+                saved_consumer = dict(raw)
+                ack_floor = int(saved_consumer.pop("ack_floor", 0) or 0)
+                config = ConsumerConfig.from_response(saved_consumer)
                 filters = config.filter_subjects or ([config.filter_subject] if config.filter_subject else [])
                 start = start_sequence(
-                    stream["messages"], filters, handled.get(config.durable_name or "", set())
+                    stream["messages"],
+                    filters,
+                    handled.get(config.durable_name or "", set()),
+                    ack_floor=ack_floor,
+                    pruned_before=pruned_before,
                 )
                 config.deliver_policy = DeliverPolicy.BY_START_SEQUENCE
                 config.opt_start_seq = start
@@ -343,7 +374,8 @@ async def restore(
         if not (data_dir / name).exists():
             shutil.copy2(source / "files" / name, data_dir / name)
             os.chmod(data_dir / name, 0o600)
-    done["streams"] = await restore_streams(source, nats_url, urls, settings or Settings())
+    taken = datetime.fromisoformat(manifest["started_at"])
+    done["streams"] = await restore_streams(source, nats_url, urls, settings or Settings(), taken)
     for name, stream in done["streams"].items():
         if stream["messages"] != stream["saved"]:
             raise BackupError(f"{name}: {stream['messages']} messages restored of {stream['saved']}")

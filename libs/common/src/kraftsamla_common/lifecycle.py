@@ -204,8 +204,8 @@ async def import_rows(
 
 
 async def stream_events(js: Any, stream: str, subject: str = ">") -> list[dict[str, Any]]:
-    """Every message of ``stream`` on ``subject`` (default: all), oldest first: its sequence,
-    subject, headers and payload (base64)."""
+    """Every message of ``stream`` on ``subject`` (default: all), oldest first: its sequence, when
+    the stream took it, its subject, headers and payload (base64)."""
     from nats.js.errors import NotFoundError
 
     out: list[dict[str, Any]] = []
@@ -218,6 +218,7 @@ async def stream_events(js: Any, stream: str, subject: str = ">") -> list[dict[s
         out.append(
             {
                 "seq": msg.seq,
+                "time": msg.time.isoformat() if msg.time else None,
                 "subject": msg.subject,
                 "headers": dict(msg.headers or {}),
                 "data": base64.b64encode(msg.data or b"").decode(),
@@ -229,7 +230,8 @@ async def stream_events(js: Any, stream: str, subject: str = ">") -> list[dict[s
 async def region_events(js: Any, stream: str, region: str) -> list[dict[str, Any]]:
     """Every message of the region in ``stream``, oldest first: its subject, headers and payload."""
     return [
-        {k: v for k, v in e.items() if k != "seq"} for e in await stream_events(js, stream, f"s3.{region}.>")
+        {k: v for k, v in e.items() if k not in ("seq", "time")}
+        for e in await stream_events(js, stream, f"s3.{region}.>")
     ]
 
 
