@@ -18,13 +18,14 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import nats
+import pytest
 
 from helpers import ENERGY_PROGRAMME, eventually, headers, publish_energy_plan, reassessed, write_keys
 from kraftsamla_local import servers
@@ -35,10 +36,17 @@ ENV = {"KRAFTSAMLA_RELAY_POLL_SECONDS": "0.2", "KRAFTSAMLA_REPORT_DEBOUNCE_SECON
 
 
 @contextmanager
-def platform(data: Path, nats_url: str) -> Iterator[dict[str, str]]:
+def platform(data: Path, nats_url: str, dbs: dict[str, str], role: str | None) -> Iterator[dict[str, str]]:
+    """The four services as processes; on PostgreSQL as in production: connected as a role that
+    owns nothing, the tables' owner's URL as their admin URL."""
     procs = {
         name: servers.ServiceProcess(
-            name, nats_url=nats_url, data_dir=data, api_keys_file=data / "api-keys.json", extra_env=ENV
+            name,
+            database_url=servers.as_role(dbs[name], role) if role else dbs[name],
+            nats_url=nats_url,
+            data_dir=data,
+            api_keys_file=data / "api-keys.json",
+            extra_env={**ENV, "KRAFTSAMLA_DATABASE_ADMIN_URL": dbs[name]} if role else ENV,
         )
         for name in SERVICES
     }
@@ -146,15 +154,32 @@ def comparable(report: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in report.items() if k != "plan"}
 
 
-async def test_backup_restore_drill(tmp_path: Path, region: str, other_region: str) -> None:
+async def test_backup_restore_drill(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    db_backend: str,
+    database_factory: Callable[[str], str],
+    region: str,
+    other_region: str,
+) -> None:
     old, new, backup = tmp_path / "old", tmp_path / "new", tmp_path / "backup"
     old.mkdir()
     new.mkdir()
     for data in (old, new):
         write_keys(data / "api-keys.json", [region, other_region])
+    role = request.getfixturevalue("service_role") if db_backend == "postgresql" else None
+    # Each service's database, and the fresh (empty) ones the backup is restored into.
+    old_dbs = {name: database_factory(name) for name in SERVICES}
+    new_dbs = {
+        name: database_factory(name) if role else f"sqlite+aiosqlite:///{new / f'{name}.db'}"
+        for name in SERVICES
+    }
+
+    def db_args(dbs: dict[str, str]) -> list[str]:
+        return [arg for name, url in dbs.items() for arg in ("--db", f"{name}={url}")]
 
     # A platform in use, backed up while it runs.
-    with servers.NatsServer(old / "nats") as bus, platform(old, bus.url) as urls:
+    with servers.NatsServer(old / "nats") as bus, platform(old, bus.url, old_dbs, role) as urls:
         before = {
             region: await load(urls, region, ("bas", "spets")),
             other_region: await load(urls, other_region, ("bas",)),
@@ -173,6 +198,7 @@ async def test_backup_restore_drill(tmp_path: Path, region: str, other_region: s
             str(old),
             "--nats",
             bus.url,
+            *db_args(old_dbs),
         )
         assert "ASSESSMENT:" in out and "KV_KRAFTSAMLA_KEYS:" in out, out
     manifest = json.loads((backup / "manifest.json").read_text())
@@ -183,14 +209,21 @@ async def test_backup_restore_drill(tmp_path: Path, region: str, other_region: s
     # Restored into new data dirs and a new NATS; the reports rebuilt from the restored streams.
     with servers.NatsServer(new / "nats") as bus:
         out = run(
-            "kraftsamla_local.backup", "restore", str(backup), "--data-dir", str(new), "--nats", bus.url
+            "kraftsamla_local.backup",
+            "restore",
+            str(backup),
+            "--data-dir",
+            str(new),
+            "--nats",
+            bus.url,
+            *db_args(new_dbs),
         )
         assert "consumers start at" in out, out
         rebuilt = run(
             "kraftsamla_reporting",
             "rebuild",
             env={
-                "KRAFTSAMLA_DATABASE_URL": f"sqlite+aiosqlite:///{new / 'reporting.db'}",
+                "KRAFTSAMLA_DATABASE_URL": new_dbs["reporting"],
                 "KRAFTSAMLA_NATS_URL": bus.url,
                 "KRAFTSAMLA_DATA_DIR": str(new),
             },
@@ -201,7 +234,7 @@ async def test_backup_restore_drill(tmp_path: Path, region: str, other_region: s
             (other_region, True),
         }, rebuilt
 
-        with platform(new, bus.url) as urls:
+        with platform(new, bus.url, new_dbs, role) as urls:
             # Quiescent: every consumer starts after what its inbox holds; nothing is handed again.
             await asyncio.sleep(2)
             state = await settled(bus.url)
