@@ -1,5 +1,5 @@
 """The backup and restore drill (docs/operations.md#backup-and-restore): the four services as
-processes on SQLite and a real NATS JetStream, two regions with a programme, applications, plan
+processes on SQLite or PostgreSQL (as a role that owns nothing) and a real NATS JetStream, two regions with a programme, applications, plan
 versions (one region reassessed twice) and reports; a backup taken while they run
 (``python -m kraftsamla_local.backup create``); everything stopped; the backup restored into new
 data dirs and a new NATS (``… restore``); the reporting service's read models rebuilt from the
