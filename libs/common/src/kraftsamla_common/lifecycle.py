@@ -203,25 +203,45 @@ async def import_rows(
 # ------------------------------------------------------------------ streams
 
 
-async def region_events(js: Any, stream: str, region: str) -> list[dict[str, Any]]:
-    """Every message of the region in ``stream``, oldest first: its subject, headers and payload."""
+async def stream_events(js: Any, stream: str, subject: str = ">") -> list[dict[str, Any]]:
+    """Every message of ``stream`` on ``subject`` (default: all), oldest first: its sequence, when
+    the stream took it, its subject, headers and payload (base64)."""
     from nats.js.errors import NotFoundError
 
     out: list[dict[str, Any]] = []
     seq = 1
     while True:
         try:
-            msg = await js.get_msg(stream, seq=seq, subject=f"s3.{region}.>", next=True)
+            msg = await js.get_msg(stream, seq=seq, subject=subject, next=True)
         except NotFoundError:
             return out
         out.append(
             {
+                "seq": msg.seq,
+                "time": msg.time.isoformat() if msg.time else None,
                 "subject": msg.subject,
                 "headers": dict(msg.headers or {}),
                 "data": base64.b64encode(msg.data or b"").decode(),
             }
         )
         seq = msg.seq + 1
+
+
+async def region_events(js: Any, stream: str, region: str) -> list[dict[str, Any]]:
+    """Every message of the region in ``stream``, oldest first: its subject, headers and payload."""
+    return [
+        {k: v for k, v in e.items() if k not in ("seq", "time")}
+        for e in await stream_events(js, stream, f"s3.{region}.>")
+    ]
+
+
+async def put_back(js: Any, subject: str, data: bytes, headers: Mapping[str, str]) -> int:
+    """A saved message published again with its headers (so under its ``Nats-Msg-Id``, which the
+    stream's de-duplication window holds to once); its new sequence. The conditions it was first
+    written under (``Nats-Expected-…``: a key bucket's compare-and-set) are not asked again."""
+    kept = {k: v for k, v in headers.items() if not k.startswith("Nats-Expected-")}
+    ack = await js.publish(subject, data, headers=kept or None, timeout=10)
+    return int(ack.seq)
 
 
 async def purge_region(js: Any, stream: str, region: str) -> None:
