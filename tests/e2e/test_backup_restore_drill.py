@@ -202,7 +202,9 @@ async def test_backup_restore_drill(
         )
         assert "ASSESSMENT:" in out and "KV_KRAFTSAMLA_KEYS:" in out, out
     manifest = json.loads((backup / "manifest.json").read_text())
-    assert manifest["databases"]["reporting"]["rows"]["reports"] >= len(before)  # each region's versions (the debounce decides how many)
+    assert manifest["databases"]["reporting"]["rows"]["reports"] >= len(
+        before
+    )  # each region's versions (the debounce decides how many)
     assert manifest["streams_taken_at"] >= max(d["taken_at"] for d in manifest["databases"].values())
     assert manifest["streams"]["PLANS"]["messages"] >= 3
 
