@@ -312,29 +312,15 @@ async def _edit_page(
         state=state,
         encoded_base=forms.encode_part(state.base),
         part=shown_part,
-        rows_of=lambda name: _rows(state.values, name),
+        rows_of=lambda name: forms.rows_shown(state.values, name),
         choices=choices,
         indicators=[],
         shown=lambda value, part, language=None: lp.shown(t, value, part, labels, language),
         where=lambda change: forms.where(lp.SHEET, change.path, state.base, shown_part),
         editor=_editor(page),
         text_languages=forms.LANGUAGES,
-        kind_of=_kind_of,
+        kind_of=forms.kind_of,
     )
-
-
-def _kind_of(part: forms.Part) -> str:
-    if isinstance(part, forms.Group):
-        return "group"
-    if isinstance(part, forms.Rows):
-        return "rows"
-    return part.kind
-
-
-def _rows(values: Mapping[str, str], name: str) -> list[int]:
-    """The rows of a list in the form (by index), then the index of a blank one to add an item."""
-    found = forms.row_indices(values, name)
-    return [*found, (found[-1] + 1) if found else 0]
 
 
 @router.post("/regions/{region}/local-plans/{local_plan_id}/edit", name="local_plan_save")

@@ -252,7 +252,7 @@ async def _step_page(
         state=state,
         encoded_base=forms.encode_part(state.base),
         part=shown_part,
-        rows_of=lambda name: _rows(state.values, name),
+        rows_of=lambda name: forms.rows_shown(state.values, name),
         choices=_choices(plan, found.choices),
         labels=labels,
         indicators=found.indicators,
@@ -261,26 +261,12 @@ async def _step_page(
         field_at=lambda change: _field_at(step, change),
         editor=_editor(page),
         text_languages=forms.LANGUAGES,
-        kind_of=_kind_of,
+        kind_of=forms.kind_of,
     )
-
-
-def _kind_of(part: forms.Part) -> str:
-    if isinstance(part, forms.Group):
-        return "group"
-    if isinstance(part, forms.Rows):
-        return "rows"
-    return part.kind
 
 
 def _field_at(step: forms.Step, change: forms.TheirChange) -> forms.Field | None:
     return forms.where(step, change.path).field
-
-
-def _rows(values: Mapping[str, str], name: str) -> list[int]:
-    """The rows of a list in the form (by index), then the index of a blank one to add an item."""
-    found = forms.row_indices(values, name)
-    return [*found, (found[-1] + 1) if found else 0]
 
 
 def _labels(plan: Plan, choices: Mapping[str, list[tuple[str, str]]]) -> dict[str, dict[str, str]]:

@@ -405,6 +405,21 @@ def row_indices(form: Mapping[str, str], name: str) -> list[int]:
     return _indices(form, name)
 
 
+def rows_shown(values: Mapping[str, str], name: str) -> list[int]:
+    """The rows of a list in the form (by index), then the index of a blank one to add an item."""
+    found = row_indices(values, name)
+    return [*found, (found[-1] + 1) if found else 0]
+
+
+def kind_of(part: Part) -> str:
+    """What the form's template draws for a part: a group, a list of rows, or a field of its kind."""
+    if isinstance(part, Group):
+        return "group"
+    if isinstance(part, Rows):
+        return "rows"
+    return part.kind
+
+
 def _indices(form: Mapping[str, str], name: str) -> list[int]:
     found: set[int] = set()
     start = name + "."
