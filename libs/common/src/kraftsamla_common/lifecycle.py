@@ -284,6 +284,13 @@ def subscriptions(context: Callable[[], ServiceContext]) -> Subscriptions:
 # ------------------------------------------------------------------ the routes
 
 
+MAX_ROWS = 1_000_000
+"""The most rows of one table an archive may put into a service at once: a region's whole seven-year
+programme period many times over (its applications number in the thousands)."""
+MAX_EVENTS = 5_000_000
+"""The most events an archive may hold per service (a region's events of a programme period, with room)."""
+
+
 class RegionArchivePart(BaseModel):
     """One service's part of a region's archive."""
 
@@ -304,8 +311,10 @@ NOT_REFERENCES = frozenset({"handled"})
 class ImportBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    tables: dict[str, list[dict[str, Any]]]
-    handled: list[tuple[UUID, str]] = Field(
+    tables: Annotated[
+        dict[str, Annotated[list[dict[str, Any]], Field(max_length=MAX_ROWS)]], Field(max_length=100)
+    ]
+    handled: Annotated[list[tuple[UUID, str]], Field(max_length=MAX_EVENTS)] = Field(
         default=[], description="Every event of the archive, of every service: (id, type)"
     )
 
@@ -318,7 +327,7 @@ class ImportedPublic(BaseModel):
 class EventsBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    events: list[dict[str, Any]]
+    events: Annotated[list[dict[str, Any]], Field(max_length=MAX_EVENTS)]
 
 
 class RepublishedPublic(BaseModel):
