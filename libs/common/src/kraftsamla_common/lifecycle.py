@@ -348,6 +348,54 @@ async def _unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
 UowDep = Annotated[UnitOfWork, Depends(_unit_of_work)]
 
 
+# ------------------------------------------------------------------ the use cases behind the routes
+
+
+async def export_region(ctx: ServiceContext, uow: UnitOfWork, service: str, region: str) -> RegionArchivePart:
+    """The service's part of the region's archive: its rows and its events in the service's stream."""
+    tables = await export_rows(uow.session, region, ctx.state.get("region_linked", {}))
+    js = ctx.bus.broker.connection.jetstream()
+    events = await region_events(js, ctx.bus.own_stream.name, region)
+    return RegionArchivePart(service=service, region=region, tables=tables, events=events)
+
+
+async def import_region(
+    ctx: ServiceContext, uow: UnitOfWork, region: str, body: ImportBody
+) -> ImportedPublic:
+    """An archive's rows put in and its events marked handled by this service's consumers, in one
+    transaction (so a consumer does not act again on what the archive's rows already hold)."""
+    rows = await import_rows(uow.session, region, ctx.state.get("region_linked", {}), body.tables)
+    marked = 0
+    for consumer, event_type in ctx.bus.event_types.items():
+        ids = [i for i, t in body.handled if t == event_type]
+        if ids:
+            marked += len(await claim_inbox_many(uow.session, consumer, ids))
+    await uow.commit()
+    return ImportedPublic(rows=rows, marked=marked)
+
+
+async def republish(
+    ctx: ServiceContext, service: str, region: str, events: Sequence[Mapping[str, Any]]
+) -> int:
+    """An archive's events of this service and region put back into its stream, under their ids."""
+    prefix = f"s3.{region}.{service}."
+    if any(not str(e.get("subject", "")).startswith(prefix) for e in events):
+        raise Unprocessable(
+            "An event is not of this region and service.",
+            [{"loc": ["body", "events"], "msg": f"subjects must begin {prefix}", "type": "value_error"}],
+        )
+    stream = stream_for(service).name
+    for e in events:
+        await ctx.bus.broker.publish(
+            base64.b64decode(e["data"]),
+            e["subject"],
+            stream=stream,
+            timeout=10,
+            headers=e.get("headers") or {},
+        )
+    return len(events)
+
+
 def router(service: str) -> APIRouter:
     from .service import region_prefix
 
@@ -356,47 +404,19 @@ def router(service: str) -> APIRouter:
     @r.get(
         "/export", response_model=RegionArchivePart, summary="Every row and event of the region (operator)"
     )
-    async def export_region(scope: OperatorScope, uow: UowDep, request: Request) -> RegionArchivePart:
-        ctx: ServiceContext = request.app.state.ctx
-        linked = ctx.state.get("region_linked", {})
-        tables = await export_rows(uow.session, scope.region, linked)
-        js = ctx.bus.broker.connection.jetstream()
-        events = await region_events(js, ctx.bus.own_stream.name, scope.region)
-        return RegionArchivePart(service=service, region=scope.region, tables=tables, events=events)
+    async def export_route(scope: OperatorScope, uow: UowDep, request: Request) -> RegionArchivePart:
+        return await export_region(request.app.state.ctx, uow, service, scope.region)
 
     @r.put("/import", response_model=ImportedPublic, summary="Put an archive's rows of the region (operator)")
-    async def import_region(
+    async def import_route(
         scope: OperatorScope, uow: UowDep, body: ImportBody, request: Request
     ) -> ImportedPublic:
-        ctx: ServiceContext = request.app.state.ctx
-        linked = ctx.state.get("region_linked", {})
-        rows = await import_rows(uow.session, scope.region, linked, body.tables)
-        marked = 0
-        for consumer, event_type in ctx.bus.event_types.items():
-            ids = [i for i, t in body.handled if t == event_type]
-            if ids:
-                marked += len(await claim_inbox_many(uow.session, consumer, ids))
-        await uow.commit()
-        return ImportedPublic(rows=rows, marked=marked)
+        return await import_region(request.app.state.ctx, uow, scope.region, body)
 
     @r.post("/events", response_model=RepublishedPublic, summary="Put an archive's events back (operator)")
-    async def republish(scope: OperatorScope, body: EventsBody, request: Request) -> RepublishedPublic:
-        ctx: ServiceContext = request.app.state.ctx
-        prefix = f"s3.{scope.region}.{service}."
-        if any(not str(e.get("subject", "")).startswith(prefix) for e in body.events):
-            raise Unprocessable(
-                "An event is not of this region and service.",
-                [{"loc": ["body", "events"], "msg": f"subjects must begin {prefix}", "type": "value_error"}],
-            )
-        stream = stream_for(service).name
-        for e in body.events:
-            await ctx.bus.broker.publish(
-                base64.b64decode(e["data"]),
-                e["subject"],
-                stream=stream,
-                timeout=10,
-                headers=e.get("headers") or {},
-            )
-        return RepublishedPublic(published=len(body.events))
+    async def events_route(scope: OperatorScope, body: EventsBody, request: Request) -> RepublishedPublic:
+        return RepublishedPublic(
+            published=await republish(request.app.state.ctx, service, scope.region, body.events)
+        )
 
     return r

@@ -201,19 +201,6 @@ async def publish_local_plan(region: str, local_plan_id: UUID, page: PageDep, fo
 # ----------------------------------------------------------------------------- the draft's form
 
 
-@dataclass
-class EditState:
-    """The draft's form as it is shown: its values, what the person started from (``base``) and the
-    draft's ETag it was read at; the service's errors at the fields; someone else's changes."""
-
-    values: dict[str, str]
-    base: dict[str, Any]
-    etag: str
-    errors: dict[str, str] = field(default_factory=dict)
-    conflict: forms.Conflict | None = None
-    notes: dict[str, str] = field(default_factory=dict)
-
-
 @router.get("/regions/{region}/local-plans/{local_plan_id}/edit", name="local_plan_edit")
 async def edit_local_plan(region: str, local_plan_id: UUID, page: PageDep) -> Response:
     openable(page, region)
@@ -270,13 +257,13 @@ async def _edit_page(
     found = await calls.load_edit(page.services, region, local_plan_id)
     theirs = lp.part_of(found.draft)
     if mine is None:
-        state = EditState(lp.values(theirs), theirs, found.etag or "")
+        state = forms.DraftForm(lp.values(theirs), theirs, found.etag or "")
     elif conflict_with:
         started = base if base is not None else theirs
         merged = forms.conflict(started, mine, theirs)
-        state = EditState(lp.values(merged.merged), theirs, found.etag or "", conflict=merged)
+        state = forms.DraftForm(lp.values(merged.merged), theirs, found.etag or "", conflict=merged)
     else:
-        state = EditState(lp.values(mine), base if base is not None else theirs, etag or "")
+        state = forms.DraftForm(lp.values(mine), base if base is not None else theirs, etag or "")
         state.errors = lp.errors_at_fields(errors or [], mine, t)
         for name in wrong:
             state.errors[name] = t("local_plans_error_sub_goal_area")

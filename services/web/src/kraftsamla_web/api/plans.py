@@ -171,19 +171,6 @@ async def action_plan(region: str, plan_id: UUID, page: PageDep) -> Response:
 # ----------------------------------------------------------------------------- the six steps
 
 
-@dataclass
-class StepState:
-    """A step's form as it is shown: its values, what the person started from (``base``) and the
-    draft's ETag it was read at; the service's errors at the fields; someone else's changes."""
-
-    values: dict[str, str]
-    base: dict[str, Any]
-    etag: str
-    errors: dict[str, str] = field(default_factory=dict)
-    conflict: forms.Conflict | None = None
-    notes: dict[str, str] = field(default_factory=dict)
-
-
 def _step(number: int) -> forms.Step:
     found = forms.step(number)
     if found is None:
@@ -220,18 +207,22 @@ async def _step_page(
     labels = _labels(plan, found.choices)
     theirs = forms.step_part(step, plan.draft)
     if mine is None:
-        state = StepState(forms.form_values(step, plan.draft), theirs, found.etag or "")
+        state = forms.DraftForm(forms.form_values(step, plan.draft), theirs, found.etag or "")
     elif conflict_with:
         started = base if base is not None else theirs
         merged = forms.conflict(started, mine, theirs)
-        state = StepState(forms.form_values(step, merged.merged), theirs, found.etag or "", conflict=merged)
+        state = forms.DraftForm(
+            forms.form_values(step, merged.merged), theirs, found.etag or "", conflict=merged
+        )
         for change in merged.changes:
             name = forms.path_name(change.path, merged.merged)
             if name and change.mine_changed:
                 theirs_shown = forms.shown(t, change.theirs, _field_at(step, change), labels)
                 state.notes[name] = t("plans_conflict_note", theirs=theirs_shown)
     else:
-        state = StepState(forms.form_values(step, mine), base if base is not None else theirs, etag or "")
+        state = forms.DraftForm(
+            forms.form_values(step, mine), base if base is not None else theirs, etag or ""
+        )
         names = forms.field_names(step, mine)
         state.errors = forms.errors_at_fields(errors or [], names, t)
         if problem:

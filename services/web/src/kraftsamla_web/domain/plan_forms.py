@@ -774,6 +774,19 @@ class Conflict:
     merged: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass
+class DraftForm:
+    """A draft's form as it is shown: its values, what the person started from (``base``) and the
+    draft's ETag it was read at; the service's errors at the fields; someone else's changes."""
+
+    values: dict[str, str]
+    base: dict[str, Any]
+    etag: str
+    errors: dict[str, str] = field(default_factory=dict)
+    conflict: Conflict | None = None
+    notes: dict[str, str] = field(default_factory=dict)
+
+
 def conflict(base: Mapping[str, Any], mine: Mapping[str, Any], theirs: Mapping[str, Any]) -> Conflict:
     """What someone else changed in the step's part since ``base`` (each with what the person
     typed there), and ``merged``: the part the form shows now, theirs with the person's changes on
