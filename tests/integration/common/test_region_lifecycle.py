@@ -374,6 +374,54 @@ async def test_a_region_exported_deleted_and_imported_into_a_fresh_platform_give
         assert r.status_code == 200 and r.json()["count"] == 1, r.text
 
 
+@pytest.mark.parametrize("db_backend", ["sqlite"])
+async def test_a_region_of_the_key_file_moves_to_a_platform_whose_key_file_names_it(
+    start_service: StartService, nats_url: str, region: str
+) -> None:
+    """A region set up by the key file (as the demo's are) has no record to carry: its archive goes
+    into a platform whose own key file names it, and into one that does not only with a clear
+    refusal before anything is written."""
+    from kraftsamla_local.region import ArchiveError, export_region, import_region, read_archive
+
+    services = ("assessment", "actors", "plans", "reporting")
+    async with contextlib.AsyncExitStack() as stack:
+        svc = {
+            name: await stack.enter_async_context(start_service(name, report_debounce_seconds=0.1))
+            for name in services
+        }
+        await fill(svc, region, headers(region, "admin"))
+        await asyncio.sleep(1.0)
+        r = await svc["reporting"].get(f"/reporting/regions/{region}/reports/latest", headers=OPERATOR)
+        before = r.json()
+        archive = await export_region(svc, region, OPERATOR, pdf="none")
+    assert read_archive(archive)["record"] == {"region": None, "keys": []}
+
+    await empty_nats(nats_url)
+    async with contextlib.AsyncExitStack() as stack:
+        fresh = {
+            name: await stack.enter_async_context(start_service(name, report_debounce_seconds=0.1))
+            for name in services
+        }
+        # Renamed to a region no key file names: refused, and nothing written.
+        unknown = f"u{region[1:]}"
+        with zipfile.ZipFile(io.BytesIO(archive)) as z:
+            renamed = io.BytesIO()
+            with zipfile.ZipFile(renamed, "w") as out:
+                for name in z.namelist():
+                    data = z.read(name)
+                    out.writestr(name, data.replace(region.encode(), unknown.encode()))
+        with pytest.raises(ArchiveError, match="key file"):
+            await import_region(fresh, renamed.getvalue(), OPERATOR)
+        for name, client in fresh.items():
+            assert not any(of_region(await rows_of(client), unknown).values()), name
+
+        taken = await import_region(fresh, archive, OPERATOR)
+        assert taken["reporting"]["rows"]["reports"] >= 1
+        r = await fresh["reporting"].get(f"/reporting/regions/{region}/reports/latest", headers=OPERATOR)
+        assert r.status_code == 200, r.text
+        assert comparable(r.json()) == comparable(before)
+
+
 @pytest.mark.parametrize("db_backend", ["postgresql"])
 async def test_services_that_own_nothing_delete_a_region_as_the_tables_owner(
     nats_url: str, database_factory: Any, service_role: str, api_keys_file: Path, region: str

@@ -19,7 +19,8 @@ hosts), over the services' operator routes (docs/decisions/0025-region-lifecycle
 Import: the region's record and keys first (the region then exists in every service), then every
 service's rows (each service marks the archive's events handled by its consumers in the same
 transaction), then the events put back into their streams, which the consumers skip: the rows hold
-what they did with them already.
+what they did with them already. A region its platform's key file sets up (the demo's) has no
+record in the archive: the platform it goes to must set it up in its own key file first.
 """
 
 from __future__ import annotations
@@ -143,13 +144,24 @@ async def import_region(
     """Import an archive into the platform ``clients`` reach; what each service took."""
     archive = read_archive(data)
     region = archive["manifest"]["region"]
-    _check(
-        await clients["assessment"].post(
-            "/assessment/regions/restore", json=archive["record"], headers=headers
-        ),
-        "the region's record",
-    )
-    await _known_everywhere(clients, region, headers, wait)
+    record = archive["record"]
+    if record.get("region") is None and not record.get("keys"):
+        # A region its platform's key file sets up: the file here must set it up too.
+        await _known_everywhere(
+            clients,
+            region,
+            headers,
+            0,
+            unknown=f"region {region} was set up by its platform's key file, so the archive holds no "
+            "record of it: set it up here as well (the key file, or POST /assessment/regions) and "
+            "import again",
+        )
+    else:
+        _check(
+            await clients["assessment"].post("/assessment/regions/restore", json=record, headers=headers),
+            "the region's record",
+        )
+        await _known_everywhere(clients, region, headers, wait)
     handled = [
         (e["headers"]["Nats-Msg-Id"], e["headers"]["Kraftsamla-Event-Type"])
         for part in archive["services"].values()
@@ -181,7 +193,12 @@ async def import_region(
 
 
 async def _known_everywhere(
-    clients: Mapping[str, httpx.AsyncClient], region: str, headers: Mapping[str, str], wait: float
+    clients: Mapping[str, httpx.AsyncClient],
+    region: str,
+    headers: Mapping[str, str],
+    wait: float,
+    *,
+    unknown: str | None = None,
 ) -> None:
     deadline = asyncio.get_running_loop().time() + wait
     for service in SERVICES:
@@ -190,7 +207,7 @@ async def _known_everywhere(
             if r.status_code == 200 and region in {x["id"] for x in r.json()["data"]}:
                 break
             if asyncio.get_running_loop().time() > deadline:
-                raise ArchiveError(f"{service} does not know region {region} after {wait:.0f} s")
+                raise ArchiveError(unknown or f"{service} does not know region {region} after {wait:.0f} s")
             await asyncio.sleep(0.1)
 
 
@@ -198,7 +215,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m kraftsamla_local.region", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("--url", default=os.environ.get("KRAFTSAMLA_URL", "http://localhost:8000"))
+    url_help = "the platform's gateway (default $KRAFTSAMLA_URL or http://localhost:8000)"
+    parser.add_argument(
+        "--url", default=os.environ.get("KRAFTSAMLA_URL", "http://localhost:8000"), help=url_help
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p_export = sub.add_parser("export", help="the region's archive")
     p_export.add_argument("--region", required=True)
@@ -206,6 +226,9 @@ def main(argv: list[str] | None = None) -> int:
     p_export.add_argument("--pdf", choices=["all", "latest", "none"], default="all")
     p_import = sub.add_parser("import", help="an archive into this platform")
     p_import.add_argument("archive", type=Path)
+    for p in (p_export, p_import):
+        # Before or after the command alike.
+        p.add_argument("--url", default=argparse.SUPPRESS, help=url_help)
     args = parser.parse_args(argv)
     key = os.environ.get("KRAFTSAMLA_OPERATOR_KEY")
     if not key:
