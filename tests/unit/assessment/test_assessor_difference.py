@@ -13,7 +13,7 @@ from uuid import UUID, uuid5
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kraftsamla_assessment.domain.assessor import Assessor, Facts, Result
+from kraftsamla_assessment.domain.assessor import Assessor, Facts, Region, Result
 from kraftsamla_assessment.domain.matching import analyse
 from kraftsamla_assessment.domain.plans import StrengthAreaPlan, draft_plan, plan_of_json, plan_texts
 from kraftsamla_common.events import ActionPlanContent, LocalizedText, Priority, Rubric
@@ -138,6 +138,60 @@ def test_an_application_the_change_does_not_touch_comes_out_the_same(
             assert outcome_of(after.assess(facts)) == was, facts.title
 
 
+MUNICIPALITIES = ("2303", "2305", "2309", "2313", "2321", "2380")
+PLACED = [replace(f, municipalities=MUNICIPALITIES[i % 3 : i % 3 + 1 + i % 2]) for i, f in enumerate(TEXTS)]
+"""The evaluation texts, each reaching one or two of the region's municipalities."""
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    region=st.sampled_from(sorted(PLANS)),
+    edits=st.lists(
+        st.tuples(st.integers(0, 9), st.sampled_from(CHANGES), st.integers(0, 50), st.sampled_from(WORDS)),
+        min_size=1,
+        max_size=3,
+    ),
+    spread=st.dictionaries(st.sampled_from(MUNICIPALITIES), st.integers(0, 40), max_size=6),
+)
+def test_an_untouched_assessment_carried_forward_is_the_one_made_anew(
+    region: str, edits: list[tuple[int, str, int, str]], spread: dict[str, int]
+) -> None:
+    """Incremental = full: an assessment the change does not touch, made by the plans before and
+    carried to the plans after (their key and versions), equals the one the plans after make, to
+    the last word of its reasons, when the rest of what it read (its inputs) is the same."""
+    before = ASSESSORS[region]
+    plans = list(before.plans)
+    for which, change, at, word in edits:
+        k = which % len(plans)
+        plans[k] = _changed(plans[k], change, at, word)
+    after = Assessor(plans)
+    difference = after.difference(before)
+    portfolio = Region(municipalities=frozenset(MUNICIPALITIES), spread=spread)
+    carried = 0
+    for facts in PLACED:
+        if difference.touches(facts):
+            continue
+        assert after.inputs(facts, portfolio) == before.inputs(facts, portfolio)
+        assert after.carried(before.assess(facts, portfolio)) == after.assess(facts, portfolio), facts.title
+        carried += 1
+    assert carried or difference.everything or len(difference.changed) > 0
+
+
+def test_the_inputs_differ_where_what_the_assessment_reads_besides_the_plans_does() -> None:
+    a = ASSESSORS["kronoberg"]
+    facts = PLACED[0]
+    region = Region(municipalities=frozenset(MUNICIPALITIES), spread={"2303": 3, "2380": 9})
+    same = a.inputs(facts, region)
+    assert a.inputs(facts, Region(frozenset(MUNICIPALITIES), {"2303": 3, "2380": 9, "2305": 1})) == same
+    assert a.inputs(facts, Region(frozenset(MUNICIPALITIES), {"2303": 4, "2380": 9})) != same
+    assert a.inputs(facts, Region(frozenset(MUNICIPALITIES), {"2303": 3, "2380": 12})) != same  # the most
+    assert a.inputs(replace(facts, partners=facts.partners + 1), region) != same
+    assert a.inputs(replace(facts, helix=frozenset({"academia"})), region) != same
+    rubric = a.rubric.model_dump()
+    rubric["thresholds"] = {**rubric["thresholds"], "strong": 0.9}
+    assert Assessor(a.plans, Rubric.model_validate(rubric), 1).inputs(facts, region) != same
+
+
 def test_a_small_change_touches_few_applications_and_none_is_missed() -> None:
     """One word added to one priority: the applications whose text holds it, and only those."""
     before = ASSESSORS["jamtland-harjedalen"]
@@ -154,7 +208,7 @@ def test_a_small_change_touches_few_applications_and_none_is_missed() -> None:
 def test_the_same_plans_touch_nothing_and_a_new_rubric_or_code_everything() -> None:
     before = ASSESSORS["norrbotten"]
     same = Assessor(list(before.plans)).difference(before)
-    assert (same.everything, same.terms) == (False, None)
+    assert (same.everything, same.terms, same.changed) == (False, None, frozenset())
     rubric = before.rubric.model_dump()
     rubric["thresholds"] = {**rubric["thresholds"], "strong": 0.9}
     assert Assessor(before.plans, Rubric.model_validate(rubric)).difference(before).everything

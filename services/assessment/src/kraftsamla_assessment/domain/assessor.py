@@ -20,6 +20,7 @@ change touches them (``reviews``).
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -398,19 +399,23 @@ class Difference:
     """What changing one assessor for another can change, application by application.
 
     An assessment reads the plans only through the plan terms its application's text holds (their
-    owners, weights and points), the levels of the priorities those terms belong to and the areas'
-    codes (which break ties); everything else it reads (the application, the portfolio) is the
-    same under both. So an application whose text holds none of the ``terms`` whose owners,
-    weights or points differ between the two, nor a term of a priority whose level differs, comes
-    out the same by both: the same strength area, fits, level, score and recommendation (only the
-    wording of its reasons may differ, where a name did). ``everything`` where the change reaches
-    every application: another rubric or reviewers' decisions, a strength area added or gone or
-    its code changed."""
+    owners, weights, points and the plan texts they come from), the levels of the priorities those
+    terms belong to, the areas' codes (which break ties) and the names it words its reasons with;
+    everything else it reads (the application, the portfolio) is the same under both. So an
+    application whose text holds none of the ``changed`` terms comes out the same by both, to the
+    last word of its reasons. ``everything`` where the change reaches every application: another
+    rubric or reviewers' decisions, a strength area added or gone or its code changed (or renamed,
+    where a reviewer's precedent names it)."""
 
     everything: bool
-    terms: Lexicon | None = None
-    """The terms whose owners, weights or points differ, or that belong to a priority whose level
-    differs (None: no such term)."""
+    changed: frozenset[str] = frozenset()
+    """The terms whose owners, weights, points or plan texts differ, or that belong to a priority
+    whose level differs."""
+
+    @cached_property
+    def terms(self) -> Lexicon | None:
+        """The changed terms, to look for in a text (None: no such term)."""
+        return Lexicon(Entry("changed", t) for t in sorted(self.changed)) if self.changed else None
 
     def touches(self, facts: Facts) -> bool:
         """Whether the application may come out differently."""
@@ -490,9 +495,10 @@ class Assessor:
         return self._names
 
     @cached_property
-    def held(self) -> dict[str, frozenset[tuple[Hashable, float, float]]]:
-        """Each term of the lexicon with its owners, weights and points, a plan's owner by its
-        strength area's id instead of its place among the plans (worked out once)."""
+    def held(self) -> dict[str, frozenset[tuple[Hashable, float, float, str]]]:
+        """Each term of the lexicon with its owners, weights, points and the plan texts it comes
+        from, a plan's owner by its strength area's id instead of its place among the plans
+        (worked out once)."""
         areas = [p.strength_area_id for p in self.plans]
 
         def owner(o: Hashable) -> Hashable:
@@ -501,29 +507,89 @@ class Assessor:
             return o
 
         return {
-            term: frozenset((owner(o), weight, points) for o, weight, _, points in held)
+            term: frozenset((owner(o), weight, points, source) for o, weight, source, points in held)
             for term, held in self.lexicon.owners().items()
         }
 
+    @cached_property
+    def titles(self) -> dict[tuple[UUID, str], Any]:
+        """Each priority's title, by its strength area and id."""
+        return {(p.strength_area_id, x.id): x.title for p in self.plans for x in p.priorities}
+
+    @cached_property
+    def fixed(self) -> str:
+        """A digest of what every assessment by this assessor reads besides the plans and the
+        application: the rubric and the reviewers' precedents."""
+        precedents = [
+            (str(p.application_id), p.title, str(p.strength_area_id), p.reason, sorted(p.signature.stems))
+            for p in self.precedents
+        ]
+        held = repr((self.rubric_version, self.rubric.model_dump(mode="json"), precedents))
+        return hashlib.blake2b(held.encode(), digest_size=16).hexdigest()
+
+    def inputs(self, facts: Facts, region: Region) -> str:
+        """A digest of everything an assessment of ``facts`` reads besides the plans: the
+        application as read (its text's features are worked out from its text), what the region's
+        portfolio says where it reaches, the rubric and the precedents. Two assessments with the
+        same inputs by assessors whose :meth:`difference` does not touch the application are the
+        same."""
+        codes = tuple(dict.fromkeys(facts.municipalities))
+        reach = tuple(
+            (c, not region.municipalities or c in region.municipalities, region.spread.get(c, 0))
+            for c in codes
+        )
+        held = repr(
+            (
+                self.fixed,
+                facts.title,
+                facts.summary,
+                facts.description,
+                sorted(facts.sustainability.items()),
+                facts.claimed_goals,
+                [str(a) for a in facts.claimed_areas],
+                codes,
+                facts.partners,
+                sorted(facts.helix),
+                facts.applicant_known,
+                reach,
+                max(region.spread.values(), default=0),
+            )
+        )
+        return hashlib.blake2b(held.encode(), digest_size=16).hexdigest()
+
+    def carried(self, result: Result) -> Result:
+        """An assessment by an assessor this one's :meth:`difference` does not touch it for, with
+        the same :meth:`inputs`, as this one would make it."""
+        return replace(result, plan_key=self.key, plan_versions=self.refs)
+
     def difference(self, before: Assessor) -> Difference:
         """What assessing by this assessor instead of ``before`` can change (:class:`Difference`)."""
+        renamed = {a for a in self.names.keys() & before.names.keys() if self.names[a] != before.names[a]}
         if (
             self.rubric != before.rubric
             or self.codes != before.codes
             or tuple(self.precedents) != tuple(before.precedents)
+            # A precedent's note names its area, whatever the text holds.
+            or any(p.strength_area_id in renamed for p in self.precedents)
         ):
             return Difference(everything=True)
         now, then = self.held, before.held
         levels, levels_before = _levels(self), _levels(before)
-        relevelled = {k for k in levels.keys() & levels_before.keys() if levels[k] != levels_before[k]}
+        titles, titles_before = self.titles, before.titles
+        # Priorities whose level or title differs; areas whose name does: every term they own.
+        reworded = {k for k in levels.keys() & levels_before.keys() if levels[k] != levels_before[k]}
+        reworded |= {k for k in titles.keys() & titles_before.keys() if titles[k] != titles_before[k]}
+
+        def owned(o: Hashable) -> bool:
+            if not isinstance(o, tuple):
+                return False
+            return (o[0] == "prio" and (o[1:] in reworded or o[1] in renamed)) or (
+                o[0] == "area" and o[1] in renamed
+            )
+
         changed = {t for t in now.keys() | then.keys() if now.get(t) != then.get(t)}
-        changed |= {
-            t
-            for held in (now, then)
-            for t, owners in held.items()
-            if any(isinstance(o, tuple) and o[0] == "prio" and o[1:] in relevelled for o, _, _ in owners)
-        }
-        return Difference(False, Lexicon(Entry("changed", t) for t in changed) if changed else None)
+        changed |= {t for held in (now, then) for t, owners in held.items() if any(owned(o[0]) for o in owners)}
+        return Difference(False, frozenset(changed))
 
     def assess(self, facts: Facts, region: Region | None = None) -> Result:
         region = region or Region()
