@@ -264,6 +264,12 @@ class Settings(BaseSettings):
         description="Assessment: applications per reassessment batch; the replicas share the batches, "
         "each one transaction.",
     )
+    reassessment_carry: bool = Field(
+        default=True,
+        description="Assessment: a reassessment carries each assessment the plan change does not touch "
+        "to the new plan versions instead of making it anew (the same result, docs/assessment.md); "
+        "false makes every one anew (for repair, or to compare).",
+    )
     report_debounce_seconds: float = Field(
         default=0.3,
         ge=0,

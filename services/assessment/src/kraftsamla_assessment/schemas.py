@@ -602,6 +602,11 @@ class ReassessmentPublic(BaseModel):
     trigger_parts: list[TextPartPublic] = []
     assessed: int
     unchanged: int
+    carried: int = Field(
+        0,
+        description="Of those assessed, how many the change did not touch: their assessment, the same "
+        "as one made anew, now holds for the new plan versions too",
+    )
     needs_review: int
     moved: list[dict[str, Any]] = Field(
         description="Each application that moved: from and to, and why (``reason`` in English, "

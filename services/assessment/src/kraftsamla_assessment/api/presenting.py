@@ -183,6 +183,7 @@ def reassessment_public(
             "trigger_parts": worded(stored(r.trigger_parts, r.trigger), m),
             "assessed": r.assessed,
             "unchanged": r.unchanged,
+            "carried": r.carried or 0,
             "needs_review": r.needs_review,
             "moved": [_moved(x, m, titles) for x in r.moved],
             "groups": [_group(g, m) for g in r.groups],

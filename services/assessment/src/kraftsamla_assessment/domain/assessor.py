@@ -588,7 +588,9 @@ class Assessor:
             )
 
         changed = {t for t in now.keys() | then.keys() if now.get(t) != then.get(t)}
-        changed |= {t for held in (now, then) for t, owners in held.items() if any(owned(o[0]) for o in owners)}
+        changed |= {
+            t for held in (now, then) for t, owners in held.items() if any(owned(o[0]) for o in owners)
+        }
         return Difference(False, frozenset(changed))
 
     def assess(self, facts: Facts, region: Region | None = None) -> Result:

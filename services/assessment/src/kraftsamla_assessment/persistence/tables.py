@@ -158,6 +158,13 @@ class Assessment(Base):
     """The rationale's sentences as parts each language words (``domain.wording``); None for
     assessments stored before they were kept (their English ``rationale`` stands)."""
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    inputs: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    """A digest of what it read besides the plans (``Assessor.inputs``); None for assessments
+    stored before it was kept (never carried)."""
+    made_for: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    """The plan key it was made for, once carried to later plan versions a change did not touch it
+    for (``plan_key``, ``plan_versions``: the latest it holds for); None while it holds for those
+    it was made for."""
 
 
 class Review(Base):
@@ -248,6 +255,14 @@ class Reassessment(Base):
     summary_parts: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
     started_at: Mapped[datetime] = mapped_column(UtcDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    carry_from: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    """The plan key whose assessments it may carry to its own where the change does not touch
+    them (None: every application is assessed anew: a rubric or reviewers' decisions changed, or
+    the change reaches every application)."""
+    changed_terms: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    """The plan terms the change touched (``Difference.changed``)."""
+    carried: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Of ``assessed``, how many were carried instead of made anew."""
 
 
 class ReassessmentPart(Base):
@@ -259,6 +274,7 @@ class ReassessmentPart(Base):
     assessed: Mapped[int] = mapped_column(Integer)
     needs_review: Mapped[int] = mapped_column(Integer)
     moved: Mapped[list[Any]] = mapped_column(JSON)
+    carried: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class IdempotencyRecord(Base):

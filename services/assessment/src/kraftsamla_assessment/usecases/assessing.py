@@ -316,8 +316,9 @@ def assess(
     """Assess one application and store the assessment as its current one; ``announce`` raises
     its ``application.assessed`` event and counts it (a reassessment announces and counts its
     batch as a whole instead)."""
-    result = assessor.assess(portfolio.facts(app), portfolio.region)
-    assessment = new_assessment(app, result, trigger)
+    facts = portfolio.facts(app)
+    result = assessor.assess(facts, portfolio.region)
+    assessment = new_assessment(app, result, trigger, assessor.inputs(facts, portfolio.region))
     uow.session.add(assessment)
     if (review := carry_review(app.review, app.revision, result)) is not None:
         app.review = review
@@ -331,8 +332,11 @@ def assess(
     return assessment, result
 
 
-def new_assessment(app: Application, result: Result, trigger: AssessmentTrigger) -> Assessment:
-    """The row that keeps one assessment of an application."""
+def new_assessment(
+    app: Application, result: Result, trigger: AssessmentTrigger, inputs: str | None = None
+) -> Assessment:
+    """The row that keeps one assessment of an application (``inputs``: what it read besides the
+    plans, ``Assessor.inputs``)."""
     details = _jsonable(
         {
             "scale_max": result.scale_max,
@@ -364,13 +368,14 @@ def new_assessment(app: Application, result: Result, trigger: AssessmentTrigger)
         rationale=result.rationale,
         rationale_parts=parts_json(result.rationale_parts),
         created_at=utcnow(),
+        inputs=inputs,
     )
 
 
 async def current_assessments(uow: UnitOfWork, apps: Sequence[Application]) -> dict[str, Assessment]:
     """The current assessment of each application, by id (in chunks, to stay under bind limits):
-    what comparing it with a new one needs, without its details (decoding them was a tenth of a
-    reassessment's time)."""
+    what comparing it with a new one (or carrying it) needs, without its details (decoding them was
+    a tenth of a reassessment's time)."""
     ids = [x.current_assessment_id for x in apps if x.current_assessment_id]
     out: dict[str, Assessment] = {}
     columns = (
@@ -381,6 +386,7 @@ async def current_assessments(uow: UnitOfWork, apps: Sequence[Application]) -> d
         Assessment.level,
         Assessment.recommendation,
         Assessment.fits,
+        Assessment.inputs,
     )
     for chunk in range(0, len(ids), 5000):
         query = (
@@ -390,3 +396,11 @@ async def current_assessments(uow: UnitOfWork, apps: Sequence[Application]) -> d
         )
         out.update((a.id, a) for a in (await uow.session.scalars(query)).all())
     return out
+
+
+async def whole_assessments(uow: UnitOfWork, assessments: Sequence[Assessment]) -> None:
+    """Load every column of assessments :func:`current_assessments` read in part."""
+    ids = [a.id for a in assessments]
+    for chunk in range(0, len(ids), 5000):
+        query = select(Assessment).where(Assessment.id.in_(ids[chunk : chunk + 5000]))
+        await uow.session.execute(query.execution_options(populate_existing=True))

@@ -32,7 +32,7 @@ from kraftsamla_common.events import MoveGroup as MoveGroupEvent
 from kraftsamla_common.messaging import UnitOfWork
 from kraftsamla_common.service import Page
 
-from ..domain.assessor import Assessor
+from ..domain.assessor import Assessor, Difference
 from ..domain.plans import StrengthAreaPlan, plan_json, plan_of_json, profile_of
 from ..domain.reassessment import (
     OPEN_STATUSES,
@@ -64,6 +64,7 @@ from .assessing import (
     load_portfolio,
     plans_of,
     reassessed_row,
+    whole_assessments,
 )
 from .read_models import keep_strength_area
 
@@ -139,6 +140,9 @@ async def start_reassessment(
     assessor = await load_assessor(uow)
     if assessor is None:
         return None
+    carry_from, changed = (
+        _carry(assessor, old_plans, rubric_changed) if uow.settings.reassessment_carry else (None, None)
+    )
     rows = await uow.session.execute(
         select(Application.id, Application.municipalities)
         .where(Application.region == uow.region, Application.status.in_(OPEN_STATUSES))
@@ -171,6 +175,8 @@ async def start_reassessment(
         groups=[],
         summary="",
         started_at=utcnow(),
+        carry_from=carry_from,
+        changed_terms=changed,
     )
     uow.session.add(record)
     if not chunks:
@@ -189,6 +195,34 @@ async def start_reassessment(
     return record
 
 
+def _carry(
+    assessor: Assessor, old_plans: list[StrengthAreaPlan], rubric_changed: bool
+) -> tuple[str | None, list[str] | None]:
+    """The plan key whose assessments a reassessment may carry, and the terms the change touched
+    (:meth:`Assessor.difference`); (None, None) where every application is to be assessed anew."""
+    if rubric_changed or not old_plans:
+        return None, None
+    before = Assessor(old_plans, assessor.rubric, assessor.rubric_version, assessor.precedents)
+    difference = assessor.difference(before)
+    if difference.everything:
+        return None, None
+    return before.key, sorted(difference.changed)
+
+
+def _holds(before: Assessment | None, app: Application, record: Reassessment, inputs: str) -> bool:
+    """Whether ``before`` may be carried to the reassessment's plans (its text permitting): made
+    for (or carried to) the plans the change was made to, for the same rubric and text, from the
+    same inputs, and with no review whose state a new assessment could change."""
+    return (
+        before is not None
+        and before.plan_key == record.carry_from
+        and before.rubric_version == record.rubric_version
+        and before.application_revision == app.revision
+        and before.inputs == inputs
+        and (app.review or {}).get("state", "none") == "none"
+    )
+
+
 async def reassess_batch(uow: UnitOfWork, batch: ReassessmentBatch) -> Reassessment | None:
     """Reassess one batch; the batch that finishes the reassessment completes it.
 
@@ -205,8 +239,9 @@ async def reassess_batch(uow: UnitOfWork, batch: ReassessmentBatch) -> Reassessm
         record.plan_key,
         record.rubric_version,
     )
-    assessed = needs_review = 0
+    assessed = needs_review = carried = 0
     moved: list[dict[str, Any]] = []
+    kept: list[tuple[Application, Assessment]] = []
     reassessed: list[tuple[Application, Assessment]] = []
     if assessor is not None and current:
         ids = [str(x) for x in batch.application_ids]
@@ -221,6 +256,7 @@ async def reassess_batch(uow: UnitOfWork, batch: ReassessmentBatch) -> Reassessm
         portfolio = await load_portfolio(uow, spread=Counter(record.spread))
         old_index = index_priorities(plan_of_json(p) for p in record.old_plans)
         new_index = index_priorities(assessor.plans)
+        touched = Difference(False, frozenset(record.changed_terms or ()))
         for app in apps:
             before = previous.get(app.current_assessment_id or "")
             if (
@@ -230,6 +266,14 @@ async def reassess_batch(uow: UnitOfWork, batch: ReassessmentBatch) -> Reassessm
                 and before.application_revision == app.revision
             ):
                 continue
+            if record.carry_from is not None and before is not None:
+                facts = portfolio.facts(app)
+                if _holds(before, app, record, assessor.inputs(facts, portfolio.region)) and not (
+                    touched.touches(facts)
+                ):
+                    kept.append((app, before))
+                    reassessed.append((app, before))
+                    continue
             was_pending = (app.review or {}).get("state") == "needs_review"
             assessment, result = assess(uow, app, assessor, portfolio, "reassessment", announce=False)
             reassessed.append((app, assessment))
@@ -261,6 +305,16 @@ async def reassess_batch(uow: UnitOfWork, batch: ReassessmentBatch) -> Reassessm
                     reason=english_one(reason),
                 )
                 moved.append(row.model_dump(mode="json") | {"reason_parts": [reason.json()]})
+    if kept and assessor is not None:
+        # The same assessments the new plans would make (Assessor.carried): they now hold for them too.
+        await whole_assessments(uow, [held for _, held in kept])
+        versions = [r.model_dump(mode="json") for r in assessor.refs]
+        for app, held in kept:
+            held.made_for = held.made_for or held.plan_key
+            held.plan_key, held.plan_versions = assessor.key, versions
+            app.updated_at = utcnow()
+        assessed += len(kept)
+        carried = len(kept)
     if assessor is not None and reassessed:
         await announce_reassessed(uow, record, assessor, batch.batch, reassessed)
     uow.session.add(
@@ -270,6 +324,7 @@ async def reassess_batch(uow: UnitOfWork, batch: ReassessmentBatch) -> Reassessm
             assessed=assessed,
             needs_review=needs_review,
             moved=moved,
+            carried=carried,
         )
     )
     # The row lock taken here orders the replicas' batches: exactly one sees the last count.
@@ -336,6 +391,7 @@ def _complete(
     moved = [MovedApplication.model_validate(m) for m in rows]
     assessed = sum(p.assessed for p in parts)
     needs_review = sum(p.needs_review for p in parts)
+    record.carried = sum(p.carried or 0 for p in parts)
     names: dict[UUID, Name] = {
         UUID(p["strength_area_id"]): name(p.get("name"), p["code"]) for p in record.old_plans
     }
@@ -363,9 +419,10 @@ def _complete(
     if superseded or assessor is None:
         return
     log.info(
-        "reassessment %s completed: %d assessed in %d batches, %d moved",
+        "reassessment %s completed: %d assessed (%d carried) in %d batches, %d moved",
         record.id,
         assessed,
+        record.carried,
         record.batches,
         len(moved),
     )
