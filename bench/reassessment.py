@@ -101,6 +101,7 @@ async def run_once(p: harness.Platform, plan_id: str, n: int, level: str, before
         "assessed_s": round(assessed_s, 3),
         "report_s": round(report_s, 3),
         "moved": len(newest["moved"]),
+        "carried": newest.get("carried", 0),
         "rss_mb": p.memory_mb(),
     }
 

@@ -124,6 +124,10 @@ async def test_a_reassessment_carries_what_the_change_does_not_touch_and_equals_
         apps = r.json()["data"]
         assert len(apps) == len(body) + 2
         assert {a["assessment"]["plan_key"] for a in apps} == {latest["plan_key"]}
+        made_before = [a for a in apps if a["assessment"]["made_for"] != latest["plan_key"]]
+        assert len(made_before) == 9 and {a["assessment"]["made_for"] for a in made_before} == {
+            first["plan_key"]
+        }
 
         # Incremental = full: each current assessment is the one the plans in force make anew.
         db = client.app.state.ctx.db  # type: ignore[attr-defined]

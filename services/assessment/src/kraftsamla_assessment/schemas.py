@@ -398,8 +398,13 @@ class AssessmentPublic(BaseModel):
     application_id: UUID
     application_revision: int
     trigger: str
-    plan_key: str
+    plan_key: str = Field(description="The latest plan versions it holds for")
     plan_versions: list[dict[str, Any]]
+    made_for: str | None = Field(
+        None,
+        description="The plan versions it was made for: the same as ``plan_key``, or earlier ones a later "
+        "change did not touch it for (the assessment then holds for every version from these to ``plan_key``)",
+    )
     rubric_version: int
     strength_area_id: UUID | None
     level: Level | None

@@ -46,6 +46,7 @@ def assessment_public(a: Assessment, m: Messages) -> AssessmentPublic:
             "trigger": a.trigger,
             "plan_key": a.plan_key,
             "plan_versions": a.plan_versions,
+            "made_for": a.made_for or a.plan_key,
             "rubric_version": a.rubric_version,
             "strength_area_id": a.strength_area_id,
             "level": a.level,
