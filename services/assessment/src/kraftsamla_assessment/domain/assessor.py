@@ -289,6 +289,67 @@ class Result:
     rationale_parts: tuple[Part, ...] = ()
 
 
+@dataclass(frozen=True)
+class TextReading:
+    """What the rubric's measures read of an assessment's reading of the text: its chosen area
+    (with its score and heaviest terms), the sustainability dimensions described and the goal
+    conflicts found, the Agenda 2030 goals claimed, those of them supported and all supported."""
+
+    area: UUID | None
+    code: str
+    fit: float
+    terms: tuple[str, ...]
+    described: int
+    conflicts: int
+    claimed: int
+    claimed_supported: int
+    supported: int
+
+    @classmethod
+    def of(cls, top: Fit | None, sus: Sustainability, agenda: Agenda2030) -> TextReading:
+        return cls(
+            top.strength_area_id if top else None,
+            top.code if top else "",
+            top.score if top else 0.0,
+            tuple(top.matched_terms[:5]) if top else (),
+            len(sus.described),
+            len(sus.conflicts),
+            len(agenda.claimed),
+            len(agenda.claimed_supported),
+            len(agenda.supported),
+        )
+
+    @classmethod
+    def stored(cls, fits: Sequence[Mapping[str, Any]], details: Mapping[str, Any]) -> TextReading:
+        """The same, from an assessment's stored form (its ``fits`` and ``details``)."""
+        top = fits[0] if fits and fits[0].get("points", 0.0) >= MIN_POINTS else None
+        sus, agenda = details["sustainability"], details["agenda2030"]
+        return cls(
+            UUID(str(top["strength_area_id"])) if top else None,
+            str(top["code"]) if top else "",
+            float(top["score"]) if top else 0.0,
+            tuple(top["matched_terms"][:5]) if top else (),
+            len(sus["described"]),
+            len(sus["conflicts"]),
+            len(agenda["claimed"]),
+            len(agenda["claimed_supported"]),
+            len(agenda["supported"]),
+        )
+
+
+@dataclass(frozen=True)
+class Scored:
+    """What an assessment reads of the portfolio and the actors, and what follows from it: the
+    municipalities it reaches, each rubric criterion, the score, the recommendation, and the
+    rationale's sentence that says them."""
+
+    geography: Geography
+    criteria: list[CriterionScore]
+    score: float
+    recommendation: Recommendation
+    verdict: Part
+
+
 # --------------------------------------------------------------------------- the assessor
 
 WEIGHTS = {
@@ -527,17 +588,12 @@ class Assessor:
         held = repr((self.rubric_version, self.rubric.model_dump(mode="json"), precedents))
         return hashlib.blake2b(held.encode(), digest_size=16).hexdigest()
 
-    def inputs(self, facts: Facts, region: Region) -> str:
-        """A digest of everything an assessment of ``facts`` reads besides the plans: the
-        application as read (its text's features are worked out from its text), what the region's
-        portfolio says where it reaches, the rubric and the precedents. Two assessments with the
-        same inputs by assessors whose :meth:`difference` does not touch the application are the
-        same."""
-        codes = tuple(dict.fromkeys(facts.municipalities))
-        reach = tuple(
-            (c, not region.municipalities or c in region.municipalities, region.spread.get(c, 0))
-            for c in codes
-        )
+    def inputs(self, facts: Facts) -> str:
+        """A digest of what an assessment of ``facts`` reads besides the plans, the portfolio and
+        the actors: the application's texts and claims (its text's features are worked out from
+        its texts), the municipalities it names, the rubric and the precedents. Of two assessors
+        whose :meth:`difference` does not touch the application, the second makes of an
+        assessment with the same inputs what :meth:`carried` says."""
         held = repr(
             (
                 self.fixed,
@@ -547,20 +603,37 @@ class Assessor:
                 sorted(facts.sustainability.items()),
                 facts.claimed_goals,
                 [str(a) for a in facts.claimed_areas],
-                codes,
-                facts.partners,
-                sorted(facts.helix),
-                facts.applicant_known,
-                reach,
-                max(region.spread.values(), default=0),
+                tuple(facts.municipalities),
             )
         )
         return hashlib.blake2b(held.encode(), digest_size=16).hexdigest()
 
-    def carried(self, result: Result) -> Result:
-        """An assessment by an assessor this one's :meth:`difference` does not touch it for, with
-        the same :meth:`inputs`, as this one would make it."""
-        return replace(result, plan_key=self.key, plan_versions=self.refs)
+    def carried(self, result: Result, facts: Facts, region: Region) -> Result:
+        """An assessment by an assessor whose :meth:`difference` from this one does not touch it,
+        with the same :meth:`inputs`, as this one makes it: its reading of the text kept, what it
+        reads of the portfolio and the actors worked out anew (:meth:`scored`)."""
+        reading = TextReading.of(
+            result.fits[0] if result.strength_area_id is not None else None,
+            result.sustainability,
+            result.agenda2030,
+        )
+        scored = self.scored(reading, facts, region)
+        was = english([self.verdict(result.score, result.recommendation)])
+        at = result.rationale.rfind(was)
+        rationale = result.rationale[:at] + english([scored.verdict]) + result.rationale[at + len(was) :]
+        return replace(
+            result,
+            plan_key=self.key,
+            plan_versions=self.refs,
+            geography=scored.geography,
+            criteria=scored.criteria,
+            score=scored.score,
+            recommendation=scored.recommendation,
+            rationale=rationale,
+            rationale_parts=tuple(
+                scored.verdict if p.key == "rationale_score" else p for p in result.rationale_parts
+            ),
+        )
 
     def difference(self, before: Assessor) -> Difference:
         """What assessing by this assessor instead of ``before`` can change (:class:`Difference`)."""
@@ -604,15 +677,16 @@ class Assessor:
         placement, placed = self._placement(top, found)
         sustainability, conflicts = _sustainability(facts, found)
         agenda = _agenda2030(facts, found)
-        geography, reach = _geography(facts, region)
         claims = _claims(facts, fits if top else [], self.codes)
-        values = _measures(facts, top, sustainability, agenda, (geography, reach), region, self.names)
-        criteria = [_score(c, self.rubric.scale_max, *values[c.measure]) for c in self.rubric.criteria]
-        total_weight = sum(c.weight for c in criteria)
-        score = round(sum(c.weight * c.points for c in criteria) / total_weight, 2)
-        recommendation = recommend(score / self.rubric.scale_max, self.rubric)
+        scored = self.scored(TextReading.of(top, sustainability, agenda), facts, region)
+        geography, criteria, score, recommendation = (
+            scored.geography,
+            scored.criteria,
+            scored.score,
+            scored.recommendation,
+        )
         rationale, said = self._rationale(
-            top, choice, note, (placement, placed), score, recommendation, (sustainability, conflicts)
+            top, choice, note, (placement, placed), scored.verdict, (sustainability, conflicts)
         )
         return Result(
             plan_key=self.key,
@@ -634,6 +708,29 @@ class Assessor:
             rationale=said,
             choice=choice,
             rationale_parts=tuple(rationale),
+        )
+
+    def scored(self, reading: TextReading, facts: Facts, region: Region) -> Scored:
+        """The part of an assessment that reads the portfolio and the actors (the municipalities'
+        open applications, the partners, the known actors), worked out from its reading of the text:
+        what an assessment carried to a portfolio that has changed since is given anew."""
+        geography, reach = _geography(facts, region)
+        values = _measures(facts, reading, (geography, reach), region, self.names)
+        criteria = [_score(c, self.rubric.scale_max, *values[c.measure]) for c in self.rubric.criteria]
+        total_weight = sum(c.weight for c in criteria)
+        score = round(sum(c.weight * c.points for c in criteria) / total_weight, 2)
+        recommendation = recommend(score / self.rubric.scale_max, self.rubric)
+        return Scored(geography, criteria, score, recommendation, self.verdict(score, recommendation))
+
+    def verdict(self, score: float, recommendation: Recommendation) -> Part:
+        """The rationale's sentence that gives the score and the recommendation."""
+        return Part(
+            "rationale_score",
+            {
+                "score": score,
+                "scale_max": self.rubric.scale_max,
+                "recommendation": recommendation_part(recommendation),
+            },
         )
 
     def _fits(self, found: Mapping[Hashable, dict[str, Hit]], language: Language) -> list[Fit]:
@@ -839,8 +936,7 @@ class Assessor:
         choice: Choice | None,
         note: list[Part],
         placed: tuple[Placement, list[Part]],
-        score: float,
-        recommendation: Recommendation,
+        verdict: Part,
         conflicts: tuple[Sustainability, list[Part]],
     ) -> tuple[list[Part], str]:
         """Why the assessment came out as it did, sentence by sentence, and in English (made of
@@ -863,14 +959,6 @@ class Assessor:
         chosen = note or ([] if top else [Part("rationale_no_fit")])
         placement, placed_parts = placed
         sustainability, conflict_parts = conflicts
-        verdict = Part(
-            "rationale_score",
-            {
-                "score": score,
-                "scale_max": self.rubric.scale_max,
-                "recommendation": recommendation_part(recommendation),
-            },
-        )
         parts = [*head, *chosen, *placed_parts, verdict, *conflict_parts]
         texts = [
             english(head),
@@ -1031,9 +1119,7 @@ def _claims(facts: Facts, fits: Sequence[Fit], codes: Mapping[UUID, str]) -> Cla
 
 def _measures(
     facts: Facts,
-    top: Fit | None,
-    sus: Sustainability,
-    agenda: Agenda2030,
+    reading: TextReading,
     geo: tuple[Geography, PartJson],
     region: Region,
     names: Mapping[UUID, Name],
@@ -1042,31 +1128,32 @@ def _measures(
     language words when the assessment is read, in its JSON form (made for every assessment, so as
     dicts: a :class:`Part` costs several times as much to make, and nothing is worded here)."""
     out: dict[str, tuple[float, PartJson]] = {}
-    if top:
-        area = names.get(top.strength_area_id, top.code)
-        fit = {"key": "criterion_reason_fit", "params": {"area": area, "terms": top.matched_terms[:5]}}
-        out["strategic_fit"] = (top.score, fit)
+    r = reading
+    if r.area is not None:
+        area = names.get(r.area, r.code)
+        fit = {"key": "criterion_reason_fit", "params": {"area": area, "terms": list(r.terms)}}
+        out["strategic_fit"] = (r.fit, fit)
     else:
         out["strategic_fit"] = (0.0, {"key": "criterion_reason_no_fit"})
-    value = max(0.0, len(sus.described) / 3 - 0.2 * len(sus.conflicts))
-    reason: PartJson = {"key": "criterion_reason_sustainability", "params": {"n": len(sus.described)}}
-    if sus.conflicts:
-        conflicts = {"key": "criterion_reason_goal_conflicts", "params": {"n": len(sus.conflicts)}}
+    value = max(0.0, r.described / 3 - 0.2 * r.conflicts)
+    reason: PartJson = {"key": "criterion_reason_sustainability", "params": {"n": r.described}}
+    if r.conflicts:
+        conflicts = {"key": "criterion_reason_goal_conflicts", "params": {"n": r.conflicts}}
         reason = {
             "key": "criterion_reason_sustainability_conflicts",
             "params": {"described": reason, "conflicts": conflicts},
         }
     out["sustainability"] = (value, reason)
-    if agenda.claimed:
-        supported = {"n": len(agenda.claimed), "supported": len(agenda.claimed_supported)}
+    if r.claimed:
+        supported = {"n": r.claimed, "supported": r.claimed_supported}
         out["agenda2030"] = (
-            len(agenda.claimed_supported) / len(agenda.claimed),
+            r.claimed_supported / r.claimed,
             {"key": "criterion_reason_agenda2030", "params": supported},
         )
     else:
         out["agenda2030"] = (
-            0.5 if agenda.supported else 0.0,
-            {"key": "criterion_reason_agenda2030_unclaimed", "params": {"n": len(agenda.supported)}},
+            0.5 if r.supported else 0.0,
+            {"key": "criterion_reason_agenda2030_unclaimed", "params": {"n": r.supported}},
         )
     geography, reach = geo
     inside = [r for r in geography.municipalities if r["in_region"]]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 import orjson
@@ -19,18 +19,19 @@ from kraftsamla_common.events import (
     ApplicationAssessed,
     AssessmentTrigger,
     ReassessedApplication,
+    Recommendation,
     StrengthAreaFit,
     new_id,
     utcnow,
 )
 from kraftsamla_common.messaging import UnitOfWork
 
-from ..domain.assessor import Assessor, Facts, Precedent, Region, Result
+from ..domain.assessor import Assessor, Facts, Precedent, Region, Result, Scored
 from ..domain.matching import Signature, TextFeatures, analyse
 from ..domain.plans import StrengthAreaPlan, plan_of_json
 from ..domain.reassessment import OPEN_STATUSES
 from ..domain.reviews import Effective, carry_review, effective_of
-from ..domain.wording import parts_json
+from ..domain.wording import english, parts_json
 from ..persistence.tables import Application, Assessment, KnownActionPlan, KnownActor, KnownRegionGeography
 from ..persistence.tables import Precedent as PrecedentRow
 from .rubrics import current_rubric
@@ -318,7 +319,7 @@ def assess(
     batch as a whole instead)."""
     facts = portfolio.facts(app)
     result = assessor.assess(facts, portfolio.region)
-    assessment = new_assessment(app, result, trigger, assessor.inputs(facts, portfolio.region))
+    assessment = new_assessment(app, result, trigger, assessor.inputs(facts))
     uow.session.add(assessment)
     if (review := carry_review(app.review, app.revision, result)) is not None:
         app.review = review
@@ -404,3 +405,51 @@ async def whole_assessments(uow: UnitOfWork, assessments: Sequence[Assessment]) 
     for chunk in range(0, len(ids), 5000):
         query = select(Assessment).where(Assessment.id.in_(ids[chunk : chunk + 5000]))
         await uow.session.execute(query.execution_options(populate_existing=True))
+
+
+def same_scoring(a: Assessment, scored: Scored) -> bool:
+    """Whether the stored assessment already says what ``scored`` says of the portfolio."""
+    return (
+        a.score == scored.score
+        and a.recommendation == scored.recommendation
+        and a.details.get("geography") == _jsonable(scored.geography)
+        and a.details.get("criteria") == _jsonable(scored.criteria)
+    )
+
+
+def rescored_assessment(
+    a: Assessment, scored: Scored, assessor: Assessor, trigger: AssessmentTrigger
+) -> Assessment:
+    """A new assessment for ``assessor``'s plans made of ``a`` (which its difference does not
+    touch): ``a``'s reading of the text, ``scored``'s of the portfolio and the actors
+    (``Assessor.carried`` on a stored assessment)."""
+    was = english([assessor.verdict(a.score, cast(Recommendation, a.recommendation))])
+    at = a.rationale.rfind(was)
+    verdict = parts_json([scored.verdict])[0]
+    return Assessment(
+        id=str(new_id()),
+        region=a.region,
+        application_id=a.application_id,
+        application_revision=a.application_revision,
+        plan_key=assessor.key,
+        plan_versions=[r.model_dump(mode="json") for r in assessor.refs],
+        rubric_version=a.rubric_version,
+        trigger=trigger,
+        strength_area_id=a.strength_area_id,
+        level=a.level,
+        score=scored.score,
+        recommendation=scored.recommendation,
+        fits=a.fits,
+        details={
+            **a.details,
+            "geography": _jsonable(scored.geography),
+            "criteria": _jsonable(scored.criteria),
+        },
+        language=a.language,
+        rationale=a.rationale[:at] + english([scored.verdict]) + a.rationale[at + len(was) :],
+        rationale_parts=[
+            verdict if p.get("key") == "rationale_score" else p for p in a.rationale_parts or []
+        ],
+        created_at=utcnow(),
+        inputs=a.inputs,
+    )

@@ -32,7 +32,7 @@ from kraftsamla_common.events import MoveGroup as MoveGroupEvent
 from kraftsamla_common.messaging import UnitOfWork
 from kraftsamla_common.service import Page
 
-from ..domain.assessor import Assessor, Difference
+from ..domain.assessor import Assessor, Difference, Facts, TextReading
 from ..domain.plans import StrengthAreaPlan, plan_json, plan_of_json, profile_of
 from ..domain.reassessment import (
     OPEN_STATUSES,
@@ -64,6 +64,8 @@ from .assessing import (
     load_portfolio,
     plans_of,
     reassessed_row,
+    rescored_assessment,
+    same_scoring,
     whole_assessments,
 )
 from .read_models import keep_strength_area
@@ -211,8 +213,9 @@ def _carry(
 
 def _holds(before: Assessment | None, app: Application, record: Reassessment, inputs: str) -> bool:
     """Whether ``before`` may be carried to the reassessment's plans (its text permitting): made
-    for (or carried to) the plans the change was made to, for the same rubric and text, from the
-    same inputs, and with no review whose state a new assessment could change."""
+    for (or carried to) the plans the change was made to, for the same rubric and text revision,
+    from the same inputs (``Assessor.inputs``), and with no review whose state a new assessment
+    could change."""
     return (
         before is not None
         and before.plan_key == record.carry_from
@@ -239,9 +242,8 @@ async def reassess_batch(uow: UnitOfWork, batch: ReassessmentBatch) -> Reassessm
         record.plan_key,
         record.rubric_version,
     )
-    assessed = needs_review = carried = 0
     moved: list[dict[str, Any]] = []
-    kept: list[tuple[Application, Assessment]] = []
+    needs_review = carried = 0
     reassessed: list[tuple[Application, Assessment]] = []
     if assessor is not None and current:
         ids = [str(x) for x in batch.application_ids]
@@ -257,31 +259,17 @@ async def reassess_batch(uow: UnitOfWork, batch: ReassessmentBatch) -> Reassessm
         old_index = index_priorities(plan_of_json(p) for p in record.old_plans)
         new_index = index_priorities(assessor.plans)
         touched = Difference(False, frozenset(record.changed_terms or ()))
-        for app in apps:
-            before = previous.get(app.current_assessment_id or "")
-            if (
-                before is not None
-                and before.plan_key == assessor.key
-                and before.rubric_version == assessor.rubric_version
-                and before.application_revision == app.revision
-            ):
-                continue
-            if record.carry_from is not None and before is not None:
-                facts = portfolio.facts(app)
-                if _holds(before, app, record, assessor.inputs(facts, portfolio.region)) and not (
-                    touched.touches(facts)
-                ):
-                    kept.append((app, before))
-                    reassessed.append((app, before))
-                    continue
+
+        def anew(app: Application, before: Assessment | None) -> None:
+            """Assess the application anew, and say if and why it moved."""
+            nonlocal needs_review
             was_pending = (app.review or {}).get("state") == "needs_review"
             assessment, result = assess(uow, app, assessor, portfolio, "reassessment", announce=False)
             reassessed.append((app, assessment))
-            assessed += 1
             if not was_pending and (app.review or {}).get("state") == "needs_review":
                 needs_review += 1
             if before is None:
-                continue
+                return
             b = outcome(before.strength_area_id, before.level, before.recommendation, before.fits)
             a = result_outcome(result)
             if has_moved(b, a):
@@ -305,16 +293,45 @@ async def reassess_batch(uow: UnitOfWork, batch: ReassessmentBatch) -> Reassessm
                     reason=english_one(reason),
                 )
                 moved.append(row.model_dump(mode="json") | {"reason_parts": [reason.json()]})
-    if kept and assessor is not None:
-        # The same assessments the new plans would make (Assessor.carried): they now hold for them too.
-        await whole_assessments(uow, [held for _, held in kept])
-        versions = [r.model_dump(mode="json") for r in assessor.refs]
-        for app, held in kept:
-            held.made_for = held.made_for or held.plan_key
-            held.plan_key, held.plan_versions = assessor.key, versions
-            app.updated_at = utcnow()
-        assessed += len(kept)
-        carried = len(kept)
+
+        kept: list[tuple[Application, Assessment, Facts]] = []
+        for app in apps:
+            before = previous.get(app.current_assessment_id or "")
+            if (
+                before is not None
+                and before.plan_key == assessor.key
+                and before.rubric_version == assessor.rubric_version
+                and before.application_revision == app.revision
+            ):
+                continue
+            if record.carry_from is not None and before is not None:
+                facts = portfolio.facts(app)
+                if _holds(before, app, record, assessor.inputs(facts)) and not touched.touches(facts):
+                    kept.append((app, before, facts))
+                    continue
+            anew(app, before)
+        if kept:
+            # What the new plans make of them (Assessor.carried): the reading of the text kept,
+            # what they read of the portfolio and the actors worked out anew.
+            await whole_assessments(uow, [held for _, held, _ in kept])
+            versions = [r.model_dump(mode="json") for r in assessor.refs]
+            for app, held, facts in kept:
+                scored = assessor.scored(TextReading.stored(held.fits, held.details), facts, portfolio.region)
+                if scored.recommendation != held.recommendation:
+                    anew(app, held)  # it moves: made anew, to say why as every move does
+                    continue
+                carried += 1
+                app.updated_at = utcnow()
+                if same_scoring(held, scored):
+                    held.made_for = held.made_for or held.plan_key
+                    held.plan_key, held.plan_versions = assessor.key, versions
+                    reassessed.append((app, held))
+                else:
+                    assessment = rescored_assessment(held, scored, assessor, "reassessment")
+                    uow.session.add(assessment)
+                    app.current_assessment_id = assessment.id
+                    reassessed.append((app, assessment))
+    assessed = len(reassessed)
     if assessor is not None and reassessed:
         await announce_reassessed(uow, record, assessor, batch.batch, reassessed)
     uow.session.add(
