@@ -312,13 +312,16 @@ async def wait_report(
         return await eventually(check, timeout, interval=0.02)
 
 
-async def publish_change(p: Platform, plan_id: str, level: str) -> int:
-    """A revised plan: its first priority moved to ``level``; the new version's number."""
+async def publish_change(p: Platform, plan_id: str, level: str, word: str | None = None) -> int:
+    """A revised plan: its first priority moved to ``level`` (and ``word`` added to its vocabulary);
+    the new version's number."""
     async with p.client("plans") as http:
         url = f"/plans/regions/{RID}/action-plans/{plan_id}"
         r = await http.get(url)
         draft = r.json()["draft"]
         draft["priorities"][0]["level"] = level
+        if word:
+            draft["priorities"][0]["vocabulary"].append(word)
         _ok(await http.put(f"{url}/draft", json=draft, headers={"If-Match": r.headers["ETag"]}), 200)
         return int(_ok(await http.post(f"{url}/publish", json={"note": "bench"}), 201)["number"])
 

@@ -8,7 +8,7 @@ process with no bus and no HTTP, plus writing their rows in one batch to the sam
 Repeated ``--runs`` times (the plan's level changes back and forth) to show memory staying flat.
 Prints one JSON line per N.
 
-    ./kraftsamla run python bench/reassessment.py --n 1000 10000 [--database sqlite|postgresql] [--runs 3]
+    ./kraftsamla run python bench/reassessment.py --n 1000 10000 [--database sqlite|postgresql] [--runs 3] [--change level|word]
 """
 
 from __future__ import annotations
@@ -78,9 +78,11 @@ async def floor(p: harness.Platform) -> dict[str, float]:
         await db.dispose()
 
 
-async def run_once(p: harness.Platform, plan_id: str, n: int, level: str, before: int) -> dict[str, Any]:
+async def run_once(
+    p: harness.Platform, plan_id: str, n: int, level: str, before: int, word: str | None = None
+) -> dict[str, Any]:
     start = time.perf_counter()
-    version = await harness.publish_change(p, plan_id, level)
+    version = await harness.publish_change(p, plan_id, level, word)
     published = time.perf_counter() - start
     newest = await harness.wait_reassessments_settled(p, before + 1)
     assessed_s = time.perf_counter() - start
@@ -106,7 +108,7 @@ async def run_once(p: harness.Platform, plan_id: str, n: int, level: str, before
     }
 
 
-async def bench(database: str, n: int, runs: int) -> dict[str, Any]:
+async def bench(database: str, n: int, runs: int, change: str = "level") -> dict[str, Any]:
     with harness.platform(database) as p:
         plans = await harness.load_plans(p)
         plan_id = plans[AREA]
@@ -116,7 +118,10 @@ async def bench(database: str, n: int, runs: int) -> dict[str, Any]:
         results = []
         for i in range(runs):
             before = (await harness.wait_reassessments_settled(p, len(plans) + i))["count"]
-            results.append(await run_once(p, plan_id, n, "bredd" if i % 2 == 0 else "spets", before))
+            if change == "level":
+                results.append(await run_once(p, plan_id, n, "bredd" if i % 2 == 0 else "spets", before))
+            else:  # a word no application holds: a plan change that touches none
+                results.append(await run_once(p, plan_id, n, "bredd", before, word=f"kraftsamlingsord{i}"))
         peak = p.memory_mb("VmHWM")
         fl = await floor(p)
     best = min(results, key=lambda r: r["assessed_s"])
@@ -141,12 +146,17 @@ async def bench(database: str, n: int, runs: int) -> dict[str, Any]:
 def main() -> None:
     parser = harness.arguments(__doc__, 1000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--change",
+        choices=["level", "word"],
+        default="level",
+        help="level: the first priority's level, back and forth (touches the applications holding its "
+        "terms); word: a word no application holds added to its vocabulary (touches none)",
+    )
     args = parser.parse_args()
     for n in args.n:
-        print(
-            harness.line("reassessment", args.database, n, asyncio.run(bench(args.database, n, args.runs))),
-            flush=True,
-        )
+        result = asyncio.run(bench(args.database, n, args.runs, args.change))
+        print(harness.line("reassessment", args.database, n, result | {"change": args.change}), flush=True)
     servers.stop_all()
 
 
