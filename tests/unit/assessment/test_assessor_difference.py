@@ -90,6 +90,12 @@ def _priority(p: Priority, change: str, word: str) -> Priority:
 
 
 CHANGES = ("level", "add_word", "drop_word", "title", "description", "drop", "add", "name", "prose")
+EDITS = st.lists(
+    st.tuples(st.integers(0, 9), st.sampled_from(CHANGES), st.integers(0, 50), st.sampled_from(WORDS)),
+    min_size=1,
+    max_size=3,
+)
+"""Up to three changes: which plan, what change, where in it, with which word."""
 
 
 def _changed(plan: StrengthAreaPlan, change: str, at: int, word: str) -> StrengthAreaPlan:
@@ -113,24 +119,25 @@ def _changed(plan: StrengthAreaPlan, change: str, at: int, word: str) -> Strengt
     return replace(plan, priorities=tuple(priorities), version=plan.version + 1)
 
 
+def _edited(before: Assessor, edits: list[tuple[int, str, int, str]]) -> Assessor:
+    """The assessor of ``before``'s plans with ``edits`` made to them."""
+    plans = list(before.plans)
+    for which, change, at, word in edits:
+        k = which % len(plans)
+        plans[k] = _changed(plans[k], change, at, word)
+    return Assessor(plans)
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     region=st.sampled_from(sorted(PLANS)),
-    edits=st.lists(
-        st.tuples(st.integers(0, 9), st.sampled_from(CHANGES), st.integers(0, 50), st.sampled_from(WORDS)),
-        min_size=1,
-        max_size=3,
-    ),
+    edits=EDITS,
 )
 def test_an_application_the_change_does_not_touch_comes_out_the_same(
     region: str, edits: list[tuple[int, str, int, str]]
 ) -> None:
     before = ASSESSORS[region]
-    plans = list(before.plans)
-    for which, change, at, word in edits:
-        k = which % len(plans)
-        plans[k] = _changed(plans[k], change, at, word)
-    after = Assessor(plans)
+    after = _edited(before, edits)
     difference = after.difference(before)
     assert not difference.everything
     for facts, was in zip(TEXTS, BEFORE[region], strict=True):
@@ -146,11 +153,7 @@ PLACED = [replace(f, municipalities=MUNICIPALITIES[i % 3 : i % 3 + 1 + i % 2]) f
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     region=st.sampled_from(sorted(PLANS)),
-    edits=st.lists(
-        st.tuples(st.integers(0, 9), st.sampled_from(CHANGES), st.integers(0, 50), st.sampled_from(WORDS)),
-        min_size=1,
-        max_size=3,
-    ),
+    edits=EDITS,
     spreads=st.lists(
         st.dictionaries(st.sampled_from(MUNICIPALITIES), st.integers(0, 40), max_size=6),
         min_size=2,
@@ -169,11 +172,7 @@ def test_an_untouched_assessment_carried_forward_is_the_one_made_anew(
     municipality, the partners and known actors may all have changed since), equals the one the
     plans after make there, to the last word of its reasons."""
     before = ASSESSORS[region]
-    plans = list(before.plans)
-    for which, change, at, word in edits:
-        k = which % len(plans)
-        plans[k] = _changed(plans[k], change, at, word)
-    after = Assessor(plans)
+    after = _edited(before, edits)
     difference = after.difference(before)
     then, now = (Region(municipalities=frozenset(MUNICIPALITIES), spread=s) for s in spreads)
     partners, helix = actors

@@ -618,9 +618,7 @@ class Assessor:
             result.agenda2030,
         )
         scored = self.scored(reading, facts, region)
-        was = english([self.verdict(result.score, result.recommendation)])
-        at = result.rationale.rfind(was)
-        rationale = result.rationale[:at] + english([scored.verdict]) + result.rationale[at + len(was) :]
+        rationale = self.rescored_rationale(result.rationale, result.score, result.recommendation, scored)
         return replace(
             result,
             plan_key=self.key,
@@ -721,6 +719,15 @@ class Assessor:
         score = round(sum(c.weight * c.points for c in criteria) / total_weight, 2)
         recommendation = recommend(score / self.rubric.scale_max, self.rubric)
         return Scored(geography, criteria, score, recommendation, self.verdict(score, recommendation))
+
+    def rescored_rationale(
+        self, rationale: str, score: float, recommendation: Recommendation, scored: Scored
+    ) -> str:
+        """An assessment's English rationale with its sentence on the score and recommendation
+        (``score``, ``recommendation``) said as ``scored`` says it."""
+        was = english([self.verdict(score, recommendation)])
+        at = rationale.rfind(was)
+        return rationale[:at] + english([scored.verdict]) + rationale[at + len(was) :]
 
     def verdict(self, score: float, recommendation: Recommendation) -> Part:
         """The rationale's sentence that gives the score and the recommendation."""

@@ -31,7 +31,7 @@ from ..domain.matching import Signature, TextFeatures, analyse
 from ..domain.plans import StrengthAreaPlan, plan_of_json
 from ..domain.reassessment import OPEN_STATUSES
 from ..domain.reviews import Effective, carry_review, effective_of
-from ..domain.wording import english, parts_json
+from ..domain.wording import parts_json
 from ..persistence.tables import Application, Assessment, KnownActionPlan, KnownActor, KnownRegionGeography
 from ..persistence.tables import Precedent as PrecedentRow
 from .rubrics import current_rubric
@@ -423,8 +423,6 @@ def rescored_assessment(
     """A new assessment for ``assessor``'s plans made of ``a`` (which its difference does not
     touch): ``a``'s reading of the text, ``scored``'s of the portfolio and the actors
     (``Assessor.carried`` on a stored assessment)."""
-    was = english([assessor.verdict(a.score, cast(Recommendation, a.recommendation))])
-    at = a.rationale.rfind(was)
     verdict = parts_json([scored.verdict])[0]
     return Assessment(
         id=str(new_id()),
@@ -446,7 +444,9 @@ def rescored_assessment(
             "criteria": _jsonable(scored.criteria),
         },
         language=a.language,
-        rationale=a.rationale[:at] + english([scored.verdict]) + a.rationale[at + len(was) :],
+        rationale=assessor.rescored_rationale(
+            a.rationale, a.score, cast(Recommendation, a.recommendation), scored
+        ),
         rationale_parts=[
             verdict if p.get("key") == "rationale_score" else p for p in a.rationale_parts or []
         ],
