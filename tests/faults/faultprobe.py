@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import ClassVar
@@ -111,12 +112,29 @@ async def read_with_a_member_down(cluster: NatsCluster, committed: list[str], do
     other two, the stream's copies there), then ``down`` started again and the cluster healthy."""
     await asyncio.to_thread(cluster.kill, down)
     try:
-        await asyncio.to_thread(cluster.stream_leader, STREAM)  # the others have elected one
+        await asyncio.to_thread(elected_without, cluster, down)
         others = ",".join(node.url for name, node in cluster.nodes.items() if name != down)
         return once_each(committed, await stream_msg_ids(others, STREAM))
     finally:
         await asyncio.to_thread(cluster.restart, down)
         await asyncio.to_thread(cluster.wait_healthy)
+
+
+def elected_without(cluster: NatsCluster, down: str, timeout: float = 60.0) -> None:
+    """Wait until the members but ``down`` have a meta leader and a stream leader of their own
+    (a member's view can name the killed one for a moment, and a consumer cannot be made until
+    they have)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        meta = cluster.meta_leader()
+        stream = cluster.stream_leader(STREAM, timeout=max(1.0, deadline - time.monotonic()))
+        if meta not in (None, down) and stream != down:
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(
+                f"no leaders without {down} after {timeout:.0f}s (meta {meta}, stream {stream})"
+            )
+        time.sleep(0.2)
 
 
 def connected_to(cluster: NatsCluster, relay: OutboxRelay) -> str | None:
