@@ -201,7 +201,12 @@ async def test_the_report_its_versions_compared_its_files_a_period_and_the_coope
         assert "Hållbar energi version 2" in newest
         reasons = " ".join(await page.locator("#versions tbody td ul").all_inner_texts())
         assert "Hållbar energi: handlingsplanens version 2 publicerades" in reasons
-        assert "Hållbar energi: handlingsplanens version 1 publicerades" in reasons
+        # Version 1 is a version's reason of its own, unless it came while the first report was
+        # being gathered (the first report then names it already).
+        first = await rows.last.inner_text()
+        assert "Hållbar energi: handlingsplanens version 1 publicerades" in reasons or (
+            "Hållbar energi version 1" in first
+        ), (reasons, first)
         assert await rows.last.locator("td ul").inner_text() == "Regionens första rapport"
         await _checked(page)
         await page.screenshot(path=str(WEB_ARTIFACTS / "report-versions-sv.png"), full_page=True)
