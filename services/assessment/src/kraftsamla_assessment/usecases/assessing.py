@@ -5,7 +5,7 @@ an assessment."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 from uuid import UUID
@@ -407,18 +407,23 @@ async def whole_assessments(uow: UnitOfWork, assessments: Sequence[Assessment]) 
         await uow.session.execute(query.execution_options(populate_existing=True))
 
 
-def same_scoring(a: Assessment, scored: Scored) -> bool:
-    """Whether the stored assessment already says what ``scored`` says of the portfolio."""
+def scoring_json(scored: Scored) -> dict[str, Any]:
+    """The parts of an assessment's details that its scoring of the portfolio makes, as stored."""
+    return {"geography": _jsonable(scored.geography), "criteria": _jsonable(scored.criteria)}
+
+
+def same_scoring(a: Assessment, scored: Scored, stored: Mapping[str, Any]) -> bool:
+    """Whether the stored assessment already says what ``scored`` (stored as ``stored``,
+    :func:`scoring_json`) says of the portfolio."""
     return (
         a.score == scored.score
         and a.recommendation == scored.recommendation
-        and a.details.get("geography") == _jsonable(scored.geography)
-        and a.details.get("criteria") == _jsonable(scored.criteria)
+        and all(a.details.get(k) == v for k, v in stored.items())
     )
 
 
 def rescored_assessment(
-    a: Assessment, scored: Scored, assessor: Assessor, trigger: AssessmentTrigger
+    a: Assessment, scored: Scored, stored: Mapping[str, Any], assessor: Assessor, trigger: AssessmentTrigger
 ) -> Assessment:
     """A new assessment for ``assessor``'s plans made of ``a`` (which its difference does not
     touch): ``a``'s reading of the text, ``scored``'s of the portfolio and the actors
@@ -438,11 +443,7 @@ def rescored_assessment(
         score=scored.score,
         recommendation=scored.recommendation,
         fits=a.fits,
-        details={
-            **a.details,
-            "geography": _jsonable(scored.geography),
-            "criteria": _jsonable(scored.criteria),
-        },
+        details={**a.details, **stored},
         language=a.language,
         rationale=assessor.rescored_rationale(
             a.rationale, a.score, cast(Recommendation, a.recommendation), scored

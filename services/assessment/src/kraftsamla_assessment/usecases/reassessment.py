@@ -66,6 +66,7 @@ from .assessing import (
     reassessed_row,
     rescored_assessment,
     same_scoring,
+    scoring_json,
     whole_assessments,
 )
 from .read_models import keep_strength_area
@@ -322,12 +323,13 @@ async def reassess_batch(uow: UnitOfWork, batch: ReassessmentBatch) -> Reassessm
                     continue
                 carried += 1
                 app.updated_at = utcnow()
-                if same_scoring(held, scored):
+                stored = scoring_json(scored)
+                if same_scoring(held, scored, stored):
                     held.made_for = held.made_for or held.plan_key
                     held.plan_key, held.plan_versions = assessor.key, versions
                     reassessed.append((app, held))
                 else:
-                    assessment = rescored_assessment(held, scored, assessor, "reassessment")
+                    assessment = rescored_assessment(held, scored, stored, assessor, "reassessment")
                     uow.session.add(assessment)
                     app.current_assessment_id = assessment.id
                     reassessed.append((app, assessment))
