@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import pwd
+import random
 import shutil
 import signal
 import socket
@@ -85,11 +86,47 @@ atexit.register(stop_all)
 # --------------------------------------------------------------------------- helpers
 
 
+_handed_out: set[int] = set()
+
+
+def _ephemeral_ports() -> range:
+    """The ports the OS picks local ends of outgoing connections from (Linux's default elsewhere)."""
+    try:
+        low, high = (int(v) for v in Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):
+        low, high = 32768, 60999
+    return range(low, high + 1)
+
+
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that is free right now (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A TCP port on 127.0.0.1 that is free right now and stays so while nobody binds it.
+
+    It is chosen below the OS's ephemeral range: a port from that range (what binding port 0
+    gives) can meanwhile become the local end of any outgoing connection, and a server started
+    on it later, or restarted on it after a kill, then fails with "address already in use".
+    Each port is handed out once per process.
+    """
+    ephemeral = _ephemeral_ports()
+    low, high = 20000, ephemeral.start - 1
+    if high - low < 1000:  # an unusual setup: the OS's own choice is the best there is
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.bind(("127.0.0.1", 0))
+            return int(s.getsockname()[1])
+    rng = random.SystemRandom()
+    for _ in range(200):
+        port = rng.randint(low, high)
+        if port in _handed_out:
+            continue
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        if port_open(port):
+            continue
+        _handed_out.add(port)
+        return port
+    raise RuntimeError(f"no free TCP port between {low} and {high} on 127.0.0.1")
 
 
 def port_open(port: int, host: str = "127.0.0.1", timeout: float = 0.2) -> bool:
