@@ -277,6 +277,14 @@ async def test_report_follows_the_events_and_names_the_plan_version(
 
     # A new version arriving in a trace: the report follows, in the same trace.
     await settled(client, region)
+    held = await client.get(f"/reporting/regions/{region}/reports/latest", headers=headers(region, "viewer"))
+    held_etag = held.headers["etag"]
+    assert held.headers["cache-control"] == "private, no-cache"
+    again = await client.get(
+        f"/reporting/regions/{region}/reports/latest",
+        headers=headers(region, "viewer") | {"If-None-Match": f"W/{held_etag}"},
+    )
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == held_etag
     trace_id = new_id().hex
     traceparent = f"00-{trace_id}-{new_id().hex[:16]}-01"
     await publish(
@@ -288,6 +296,13 @@ async def test_report_follows_the_events_and_names_the_plan_version(
         return r if r and r["built_from"]["plan_versions"][0]["version"] == 2 else None
 
     report = await eventually(version_2, what="the report of version 2")
+    # The report held before is no longer the newest: the newest is answered in full, with its ETag.
+    newest = await client.get(
+        f"/reporting/regions/{region}/reports/latest",
+        headers=headers(region, "viewer") | {"If-None-Match": held_etag},
+    )
+    assert newest.status_code == 200 and newest.headers["etag"] != held_etag
+    assert newest.json()["number"] > held.json()["number"]
     db = client.app.state.ctx.db  # type: ignore[attr-defined]
     async with db.sessions() as session:
         row = (
@@ -316,11 +331,22 @@ async def test_report_follows_the_events_and_names_the_plan_version(
     assert listing["data"][0]["built_from"] == report["built_from"]
     one = await client.get(f"/reporting/regions/{region}/reports/{count}", headers=headers(region, "admin"))
     assert one.status_code == 200 and one.json() == report
+    # A version never changes: held, it is answered 304; another version is answered in full.
+    tag = {"If-None-Match": f'"x", {one.headers["etag"]}'}
+    by_number = [
+        await client.get(f"/reporting/regions/{region}/reports/{n}", headers=headers(region) | tag)
+        for n in (count, count - 1)
+    ]
+    assert [r.status_code for r in by_number] == [304, 200]
+    assert by_number[1].json()["number"] == count - 1
     missing = await client.get(f"/reporting/regions/{region}/reports/{count + 1}", headers=headers(region))
     assert missing.status_code == 404
     assert missing.headers["content-type"].startswith("application/problem+json")
     for path in ("reports", "reports/latest", "reports/1"):
-        r = await client.get(f"/reporting/regions/{region}/{path}", headers=headers(other_region, "admin"))
+        r = await client.get(
+            f"/reporting/regions/{region}/{path}",
+            headers=headers(other_region, "admin") | {"If-None-Match": "*"},
+        )
         assert r.status_code == 404, path
     own = await client.get(f"/reporting/regions/{other_region}/reports/latest", headers=headers(other_region))
     assert own.status_code == 404

@@ -10,6 +10,13 @@ from fastapi import Query
 from fastapi.responses import Response
 
 from kraftsamla_common.auth import ReadScope
+from kraftsamla_common.preconditions import (
+    CONDITIONAL_READ,
+    REVALIDATE,
+    IfNoneMatch,
+    not_modified,
+    still_current,
+)
 from kraftsamla_common.service import MAX_OFFSET, UowDep, region_router
 
 from ..schemas import ReportPublic, ReportsPublic
@@ -23,9 +30,29 @@ _rendered: OrderedDict[str, bytes] = OrderedDict()
 RENDERED_KEPT = 64
 
 
-async def _report_json(uow: UowDep, ref: str | int) -> Response:
-    """A report version as JSON; only its id is read when it was read before."""
-    found = await reports.read_report(uow, ref, known=_rendered)
+class _Known:
+    """Report ids a request needs no more than the id of: rendered here already, or held by the
+    client (its ``If-None-Match``)."""
+
+    def __init__(self, if_none_match: str | None) -> None:
+        self.if_none_match = if_none_match
+
+    def __contains__(self, report_id: object) -> bool:
+        return report_id in _rendered or still_current(self.if_none_match, _etag(str(report_id)))
+
+
+def _etag(report_id: str) -> str:
+    return f'"{report_id}"'
+
+
+async def _report_json(uow: UowDep, ref: str | int, if_none_match: str | None) -> Response:
+    """A report version as JSON (its ETag: the version's id, since a version never changes); only
+    its id is read when it was read before, and it is answered 304 when the client holds it."""
+    found = await reports.read_report(uow, ref, known=_Known(if_none_match))
+    report_id = found if isinstance(found, str) else found.id
+    etag = _etag(report_id)
+    if still_current(if_none_match, etag):
+        return not_modified(etag)
     if isinstance(found, str):
         _rendered.move_to_end(found)
         body = _rendered[found]
@@ -33,7 +60,7 @@ async def _report_json(uow: UowDep, ref: str | int) -> Response:
         body = _rendered[found.id] = report_public(found).model_dump_json().encode()
         while len(_rendered) > RENDERED_KEPT:
             _rendered.popitem(last=False)
-    return Response(body, media_type="application/json")
+    return Response(body, media_type="application/json", headers={"ETag": etag, "Cache-Control": REVALIDATE})
 
 
 @router.get("/reports", response_model=ReportsPublic)
@@ -48,15 +75,20 @@ async def list_reports(
     return ReportsPublic(data=[summary_public(r) for r in rows], count=total)
 
 
-@router.get("/reports/latest", response_model=ReportPublic)
-async def latest_report(scope: ReadScope, uow: UowDep) -> Response:
-    """The newest report version; 404 until the region's first events have been reported."""
-    return await _report_json(uow, "latest")
+@router.get("/reports/latest", response_model=ReportPublic, responses=CONDITIONAL_READ)
+async def latest_report(scope: ReadScope, uow: UowDep, if_none_match: IfNoneMatch = None) -> Response:
+    """The newest report version; 404 until the region's first events have been reported. Send its
+    ETag in If-None-Match to be answered 304 without a body while it is still the newest."""
+    return await _report_json(uow, "latest", if_none_match)
 
 
-@router.get("/reports/{number}", response_model=ReportPublic)
+@router.get("/reports/{number}", response_model=ReportPublic, responses=CONDITIONAL_READ)
 async def get_report(
-    number: Annotated[int, PathParam(ge=0, le=MAX_OFFSET)], scope: ReadScope, uow: UowDep
+    number: Annotated[int, PathParam(ge=0, le=MAX_OFFSET)],
+    scope: ReadScope,
+    uow: UowDep,
+    if_none_match: IfNoneMatch = None,
 ) -> Response:
-    """One report version with its data (the schema below) and what it was built from."""
-    return await _report_json(uow, number)
+    """One report version with its data (the schema below) and what it was built from; a version
+    never changes, so its ETag in If-None-Match is always answered 304."""
+    return await _report_json(uow, number, if_none_match)
