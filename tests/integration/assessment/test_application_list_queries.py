@@ -24,6 +24,7 @@ from helpers import (
     service_settings,
 )
 from kraftsamla_assessment.app import spec
+from kraftsamla_assessment.usecases import applications
 from kraftsamla_common import apikeys
 from kraftsamla_common.auth import Role
 from kraftsamla_common.events import new_id
@@ -299,3 +300,128 @@ async def test_bad_list_parameters_are_refused_as_problems(
     r = await client.get(f"{base(region)}?{query}", headers=headers(region, "viewer"))
     assert r.status_code == 422, (query, r.text)
     assert r.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_the_list_is_answered_304_until_something_it_shows_changes(
+    svc: tuple[httpx.AsyncClient, dict[str, str]], js: Any, region: str, other_region: str
+) -> None:
+    """A client polling the list sends the ETag of the page it holds: 304 without a body while
+    nothing changed, the page in full (with a new ETag) after a review, an assignment, a new
+    application or a plan version that reassesses them; another caller, language or query is
+    another list."""
+    client, nyps = svc
+    ids = await seed(client, js, region)
+    viewer = headers(region, "viewer")
+
+    async def held(h: dict[str, str] | None = None, query: str = "") -> httpx.Response:
+        r = await client.get(f"{base(region)}?{query}", headers=h or viewer)
+        assert r.status_code == 200, r.text
+        assert r.headers["etag"].startswith('W/"') and r.headers["cache-control"] == "private, no-cache"
+        return r
+
+    first = await held()
+    tag = first.headers["etag"]
+    again = await client.get(base(region), headers=viewer | {"If-None-Match": tag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == tag
+    for other, query in [
+        (headers(region, "assessor"), ""),
+        (nyps, ""),
+        (viewer, "language=sv"),
+        (viewer | {"Accept-Language": "fi"}, ""),
+        (viewer, "sort=-received_at"),
+        (viewer, "limit=2"),
+    ]:
+        r = await client.get(f"{base(region)}?{query}", headers=other | {"If-None-Match": tag})
+        assert r.status_code == 200 and r.headers["etag"] != tag, (other, query)
+    refused = await client.get(base(region), headers=headers(other_region, "admin") | {"If-None-Match": "*"})
+    assert refused.status_code == 404
+
+    async def changed(before: httpx.Response) -> httpx.Response:
+        r = await client.get(base(region), headers=viewer | {"If-None-Match": before.headers["etag"]})
+        assert r.status_code == 200, r.status_code
+        assert r.headers["etag"] != before.headers["etag"] and r.json() != before.json()
+        return r
+
+    r = await client.post(
+        f"{base(region)}/{ids['forest']}/review",
+        json={"action": "confirm"},
+        headers=headers(region, "assessor"),
+    )
+    assert r.status_code == 200, r.text
+    reviewed = await changed(first)
+    r = await client.post(
+        f"{base(region)}/assignments",
+        json={"application_ids": [ids["plain"]], "assignee": f"key-{region}-assessor"},
+        headers=headers(region, "admin"),
+    )
+    assert r.status_code == 200, r.text
+    assigned = await changed(reviewed)
+    r = await client.post(base(region), json=application(5), headers=headers(region, "admin"))
+    assert r.status_code == 201, r.text
+    grown = await changed(assigned)
+    assert grown.json()["count"] == 5
+
+    await publish(js, plan_event(region, 2, level="spets"))
+
+    async def reassessed() -> httpx.Response | None:
+        r = await client.get(base(region), headers=viewer | {"If-None-Match": grown.headers["etag"]})
+        if r.status_code == 304:
+            return None
+        hydrogen = next(a for a in r.json()["data"] if a["id"] == ids["hydrogen"])
+        return r if any(v["version"] == 2 for v in hydrogen["assessment"]["plan_versions"]) else None
+
+    last = await eventually(reassessed)
+    assert (
+        await client.get(base(region), headers=viewer | {"If-None-Match": last.headers["etag"]})
+    ).status_code == 304
+
+
+async def test_cursor_paging_walks_every_sort_once_while_applications_arrive(
+    svc: tuple[httpx.AsyncClient, dict[str, str]], js: Any, region: str
+) -> None:
+    """Page by page with ``next_cursor``, in every sort, the walk gives the list's order, each
+    application once, even when one arrives in between; a cursor of another sort, with an offset,
+    or not made by the list is refused."""
+    client, _ = svc
+    await seed(client, js, region)
+    for n in (5, 6):
+        r = await client.post(
+            base(region), json={**application(n), "title": f"Projekt {n}"}, headers=headers(region)
+        )
+        assert r.status_code == 201, r.text
+    sent = 10
+    for sort in applications.SORTS:
+        whole = [a["id"] for a in await listed(client, region, f"sort={sort}")]
+        walked: list[str] = []
+        cursor, newest = None, None
+        while True:
+            query = httpx.QueryParams({"sort": sort, "limit": 2, **({"cursor": cursor} if cursor else {})})
+            got = await page(client, region, str(query))
+            walked += [a["id"] for a in got["data"]]
+            cursor = got["next_cursor"]
+            if cursor is None:
+                break
+            if newest is None:  # one arrives after the first page
+                sent += 1
+                r = await client.post(
+                    base(region), json={**application(sent), "title": "Sent"}, headers=headers(region)
+                )
+                assert r.status_code == 201, r.text
+                newest = r.json()["id"]
+        # Each once, in the list's order; only the newcomer may be missed (where it sorts before the
+        # page it arrived after), and every one there was is walked.
+        now = [a["id"] for a in await listed(client, region, f"sort={sort}")]
+        assert len(walked) == len(set(walked)) and walked == [x for x in now if x in walked], sort
+        assert set(now) - set(walked) <= {newest} and set(whole) <= set(walked), sort
+
+    first = await page(client, region, "sort=title&limit=2")
+    for query, why in [
+        (f"sort=-title&limit=2&cursor={first['next_cursor']}", "sort=title"),
+        (f"sort=title&limit=2&offset=2&cursor={first['next_cursor']}", "without offset"),
+        ("cursor=bm90LWEtY3Vyc29y", "not a cursor"),
+        ("cursor=WyJ0aXRsZSIsMSwieCJd", "not a cursor"),
+    ]:
+        r = await client.get(f"{base(region)}?{query}", headers=headers(region))
+        assert r.status_code == 422, (query, r.text)
+        assert r.headers["content-type"].startswith("application/problem+json")
+        assert why in r.json()["errors"][0]["message"], r.json()

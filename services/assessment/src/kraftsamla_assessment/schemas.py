@@ -510,6 +510,10 @@ class ApplicationsPublic(BaseModel):
     data: list[ApplicationPublic]
     count: int
     facets: FacetsPublic | None = Field(None, description="With facets=true")
+    next_cursor: str | None = Field(
+        None,
+        description="Send as ``cursor`` (with the same sort and filters) for the next page; null on the last",
+    )
 
 
 Assignee = Annotated[

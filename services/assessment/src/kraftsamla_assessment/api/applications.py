@@ -3,7 +3,9 @@ decisions and status, and reading them with their current assessments."""
 
 from __future__ import annotations
 
+import base64
 import json
+from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -25,7 +27,15 @@ from kraftsamla_common.events import ApplicationStatus, FundingSource, Level, Re
 from kraftsamla_common.exports import TABLE_RESPONSES, FormatPath, ReaderLanguage, table_response
 from kraftsamla_common.i18n import Messages
 from kraftsamla_common.messaging import UnitOfWork
-from kraftsamla_common.service import PageDep, UowDep, region_router
+from kraftsamla_common.preconditions import (
+    CONDITIONAL_READ,
+    REVALIDATE,
+    IfNoneMatch,
+    digest_etag,
+    not_modified,
+    still_current,
+)
+from kraftsamla_common.service import Page, PageDep, UowDep, region_router
 
 from ..adapters.exports import applications_table
 from ..persistence.tables import Application
@@ -416,13 +426,26 @@ def _for(scope: Scope, filters: dict[str, Any]) -> dict[str, Any]:
     return filters
 
 
-@router.get("/applications", response_model=ApplicationsPublic)
+@router.get("/applications", response_model=ApplicationsPublic, responses=CONDITIONAL_READ)
 async def list_applications(
+    request: Request,
+    response: Response,
     scope: ApplicationScope,
     uow: UowDep,
     page: PageDep,
     filters: ApplicationFilters,
     words: Reader,
+    if_none_match: IfNoneMatch = None,
+    cursor: Annotated[
+        str | None,
+        Query(
+            max_length=1000,
+            pattern=r"^[A-Za-z0-9_-]+$",
+            description="Where the last page ended (its ``next_cursor``): the page after it, in the same "
+            "sort, with the same filters; unlike ``offset``, no application is skipped or shown twice "
+            "when others are added or change meanwhile",
+        ),
+    ] = None,
     facets: Annotated[
         str | None,
         Query(
@@ -438,10 +461,27 @@ async def list_applications(
     waiting for a review with ``waiting=true``. With ``facets=true`` the answer also counts them per
     value of each filter (``facets=assigned_to``: of that one alone), each counted with every other
     filter of the request: with ``waiting=true``, the ``assigned_to`` facet is who has how many
-    waiting since when, and how many have no one."""
+    waiting since when, and how many have no one.
+
+    The answer's ETag names the list as it is: send it in If-None-Match to be answered 304 without
+    a body while no application of the region has changed (a client polling the list costs
+    little)."""
+    p = scope.principal
+    etag = digest_etag(
+        await applications.list_state(uow),
+        sorted(request.query_params.multi_items()),
+        (p.name, p.role, p.source),
+        words.language,
+    )
+    if still_current(if_none_match, etag):
+        return not_modified(etag)  # type: ignore[return-value]
+    response.headers["ETag"], response.headers["Cache-Control"] = etag, REVALIDATE
     filters = _for(scope, filters)
     only = own_source(scope)
-    rows, count = await applications.list_applications(uow, page, only_source=only, **filters)
+    after = _position(cursor, filters["sort"], page) if cursor is not None else None
+    rows, count, end = await applications.list_applications(
+        uow, page, only_source=only, after=after, **filters
+    )
     staff = await assignments.staff_of(uow, [a.id for a, _ in rows])
     counted = None
     counting = _facets_asked(facets)
@@ -453,8 +493,50 @@ async def list_applications(
             {k: [FacetValuePublic.model_validate(v.__dict__) for v in values] for k, values in found.items()}
         )
     return ApplicationsPublic(
-        data=[application_public(a, s, words, staff[a.id]) for a, s in rows], count=count, facets=counted
+        data=[application_public(a, s, words, staff[a.id]) for a, s in rows],
+        count=count,
+        facets=counted,
+        next_cursor=_cursor(end) if end is not None else None,
     )
+
+
+def _cursor(end: applications.Position) -> str:
+    """A position in the list as the client holds it (opaque to it)."""
+    value = end.value.isoformat() if isinstance(end.value, datetime) else end.value
+    held = json.dumps([end.sort, value, end.id], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(held).decode().rstrip("=")
+
+
+def _position(cursor: str, sort: str, page: Page) -> applications.Position:
+    """The position a cursor names (422 where it is not one of this list's, in this sort)."""
+
+    def refused(message: str) -> Unprocessable:
+        return Unprocessable(
+            "The request's parameters are not valid.",
+            [{"pointer": "/cursor", "location": "query", "message": message}],
+        )
+
+    if page.offset:
+        raise refused("a cursor continues where a page ended: send it without offset")
+    try:
+        held = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        was, value, app_id = held
+        UUID(app_id)
+        if was not in applications.SORTS:
+            raise ValueError("not a sort")
+        if sort.lstrip("-") in ("received_at", "updated_at"):
+            value = datetime.fromisoformat(value)
+            if value.tzinfo is None:
+                raise ValueError("no time zone")
+        elif sort.lstrip("-") == "score":
+            value = None if value is None else float(value)
+        elif not isinstance(value, str):
+            raise ValueError("not a title")
+    except (ValueError, TypeError):
+        raise refused("not a cursor this list gave (use the next_cursor of its last page)") from None
+    if was != sort:
+        raise refused(f"the cursor continues a list sorted by {was}: send sort={was}, or no cursor")
+    return applications.Position(sort, value, str(app_id))
 
 
 @router.post("/applications/assignments", response_model=AssignmentResultPublic)

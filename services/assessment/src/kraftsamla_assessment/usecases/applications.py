@@ -9,7 +9,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, literal, or_, select, true, union
+from sqlalchemy import and_, func, literal, or_, select, true, union
+from sqlalchemy.orm import defer
+from sqlalchemy.sql.util import find_tables
 
 from kraftsamla_common.errors import Conflict, Forbidden, NotFound
 from kraftsamla_common.events import ApplicationDecided, ApplicationStatusChanged, utcnow
@@ -186,22 +188,69 @@ def _filters(
     return where
 
 
-def _order(sort: str) -> list[Any]:
-    descending = sort.startswith("-")
+def _key(sort: str) -> Any:
+    """The column a sort orders by (before the application's id, which ties it)."""
     key = sort.lstrip("-")
-    first: list[Any] = []
-    column: Any
     if key == "score":
-        first, column = [Assessment.score.is_(None)], Assessment.score
-    elif key == "title":
-        column = func.lower(Application.title)
-    elif key == "updated_at":
-        column = Application.updated_at
-    else:
-        column = Application.received_at
-    if descending:
+        return Assessment.score
+    if key == "title":
+        return func.lower(Application.title)
+    if key == "updated_at":
+        return Application.updated_at
+    return Application.received_at
+
+
+def _order(sort: str) -> list[Any]:
+    column = _key(sort)
+    first = [Assessment.score.is_(None)] if sort.lstrip("-") == "score" else []  # not assessed last
+    if sort.startswith("-"):
         return [*first, column.desc(), Application.id.desc()]
     return [*first, column, Application.id]
+
+
+def _reads_assessments(*clauses: Any) -> bool:
+    """Whether any of ``clauses`` reads the assessments table."""
+    return any(Assessment.__table__ in find_tables(c, check_columns=True) for c in clauses)
+
+
+def _joined(query: Any, joins: list[tuple[Any, Any]]) -> Any:
+    query = query.select_from(Application)
+    for table, on in joins:
+        query = query.outerjoin(table, on)
+    return query
+
+
+ROWS_AT_ONCE = 1000
+"""Applications read whole in one query (a download's are read in several)."""
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a page of the list ended (its cursor): the sort, the last application's value of the
+    sort's column as the database orders it (None: not assessed, sorting by score), and its id."""
+
+    sort: str
+    value: Any
+    id: str
+
+
+def _after(position: Position) -> Any:
+    """The applications that come after ``position`` in its order (keyset paging: the next page
+    starts where the last ended, whatever was added or removed before it)."""
+    column = _key(position.sort)
+    descending = position.sort.startswith("-")
+
+    def beyond(a: Any, b: Any) -> Any:
+        return a < b if descending else a > b
+
+    tie = beyond(Application.id, position.id)
+    if position.sort.lstrip("-") == "score":
+        if position.value is None:  # among those not assessed, which come last either way
+            return and_(Assessment.score.is_(None), tie)
+        return or_(
+            Assessment.score.is_(None), beyond(column, position.value), and_(column == position.value, tie)
+        )
+    return or_(beyond(column, position.value), and_(column == position.value, tie))
 
 
 async def list_applications(
@@ -210,35 +259,71 @@ async def list_applications(
     *,
     only_source: str | None,
     sort: str = "received_at",
+    after: Position | None = None,
     **filters: Any,
-) -> tuple[list[Current], int]:
+) -> tuple[list[Current], int, Position | None]:
     """The region's applications with their current assessments, in the order ``sort`` names
-    (:data:`SORTS`; a page of them, and how many match)."""
+    (:data:`SORTS`; a page of them from ``page``'s offset or ``after`` a position, how many match,
+    and where the page ended when more come after it)."""
     where = list(_filters(uow, only_source=only_source, **filters).values())
     current = Assessment.id == Application.current_assessment_id
-    count = await uow.session.scalar(
-        select(func.count(Application.id))
-        .select_from(Application)
-        .outerjoin(Assessment, current)
-        .where(*where)
-    )
+    # The assessments are joined only where a filter or the order reads them (a count over the
+    # region's applications alone walks one index; joined, it reads every assessment too).
+    joined = [(Assessment, current)] if _reads_assessments(*where) else []
+    count = await uow.session.scalar(_joined(select(func.count(Application.id)), joined).where(*where))
     order = _order(sort)
+    if _reads_assessments(*order):
+        joined = [(Assessment, current)]
     # The page's ids first (walking the region's index in order), then only those rows whole.
-    ids = (
-        select(Application.id)
-        .outerjoin(Assessment, current)
-        .where(*where)
-        .order_by(*order)
-        .limit(page.limit)
-        .offset(page.offset)
-    )
-    rows = await uow.session.execute(
-        select(Application, Assessment)
-        .outerjoin(Assessment, current)
-        .where(Application.id.in_(ids.scalar_subquery()))
-        .order_by(*order)
-    )
-    return [(a, s) for a, s in rows], int(count or 0)
+    keys = (
+        await uow.session.execute(
+            _joined(select(Application.id, _key(sort)), joined)
+            .where(*where, *([_after(after)] if after is not None else []))
+            .order_by(*order)
+            .limit(page.limit + 1)
+            .offset(page.offset if after is None else 0)
+        )
+    ).all()
+    more = len(keys) > page.limit
+    keys = keys[: page.limit]
+    found: dict[str, Current] = {}
+    for start in range(0, len(keys), ROWS_AT_ONCE):
+        rows = await uow.session.execute(
+            select(Application, Assessment)
+            .outerjoin(Assessment, current)
+            .where(Application.id.in_([k[0] for k in keys[start : start + ROWS_AT_ONCE]]))
+            .options(defer(Application.features, raiseload=True))  # the text's words: not shown
+        )
+        found.update((a.id, (a, s)) for a, s in rows)
+    end = Position(sort, keys[-1][1], keys[-1][0]) if more and keys else None
+    return [found[k[0]] for k in keys], int(count or 0), end
+
+
+async def list_state(uow: UnitOfWork) -> tuple[Any, ...]:
+    """What the region's application list is made of, in brief: how many applications there are
+    and when the last of them changed (an application's ``updated_at`` moves with its assessment,
+    review, assignments and declared conflicts, as ``updated_since`` relies on), and when the
+    strength areas its filters name by code last changed (or a plan version came, which can
+    change a code). Another state, another list; the same
+    state, the same list for the same query (its ETag)."""
+    region = uow.region
+    row = (
+        await uow.session.execute(
+            select(
+                select(func.count(Application.id)).where(Application.region == region).scalar_subquery(),
+                select(func.max(Application.updated_at))
+                .where(Application.region == region)
+                .scalar_subquery(),
+                select(func.max(KnownStrengthArea.updated_at))
+                .where(KnownStrengthArea.region == region)
+                .scalar_subquery(),
+                select(func.sum(KnownActionPlan.version))
+                .where(KnownActionPlan.region == region)
+                .scalar_subquery(),
+            )
+        )
+    ).one()
+    return tuple(row)
 
 
 @dataclass(frozen=True)
@@ -263,7 +348,8 @@ async def facets(
     out: dict[str, list[FacetValue]] = {}
     for facet in (f for f in FACETS if f in only):
         conditions = [c for k, c in where.items() if k not in _OWN_FILTERS[facet]]
-        query = select().select_from(Application).outerjoin(Assessment, current)
+        reads = _reads_assessments(*conditions) or facet in ("strength_area", "level", "recommendation")
+        query = _joined(select(), [(Assessment, current)] if reads else [])
         column: Any
         if facet == "assigned_to":
             query = query.outerjoin(Assignment, Assignment.application_id == Application.id)
@@ -347,7 +433,7 @@ class ApplicationList:
 async def export_applications(uow: UnitOfWork, *, only_source: str | None, **filters: Any) -> ApplicationList:
     """The applications :func:`list_applications` finds with ``filters``, all of them (at most
     :data:`~kraftsamla_common.exports.MAX_ROWS`: 422 above), for a download."""
-    rows, count = await list_applications(uow, EXPORT_PAGE, only_source=only_source, **filters)
+    rows, count, _ = await list_applications(uow, EXPORT_PAGE, only_source=only_source, **filters)
     within_bound(count)
     areas = {
         sa: StrengthAreaName(code, {})
