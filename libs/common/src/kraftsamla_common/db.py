@@ -42,6 +42,18 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.create_function("lower", 1, _lower, deterministic=True)
 
 
+def _read_only(dbapi_conn: Any, _record: Any) -> None:
+    """A reader's connection: SQLite refuses any write on it."""
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA query_only=ON")
+    cur.close()
+
+
+SQLITE_READERS = 4
+"""Connections a service's reads take on SQLite, beside its one writer (in WAL mode each reads the
+database as its last commit left it, without waiting for the writer or each other)."""
+
+
 def _lower(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 
@@ -116,7 +128,8 @@ class Database:
         if url.startswith("sqlite"):
             # One connection, taken in turn: SQLite has one writer, and writers of one process
             # that race for its lock sleep in its busy handler (milliseconds each, growing)
-            # instead of queueing; readers wait their turn too, briefly.
+            # instead of queueing. Requests that only read have connections of their own
+            # (:attr:`readers`); a handler's reads take their turn with its writes.
             pool: dict[str, Any] = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 120}
         else:
             pool = {"pool_size": 10, "max_overflow": 10, "pool_pre_ping": True}
@@ -130,10 +143,25 @@ class Database:
         )
         """Sessions for no region: on PostgreSQL under row-level security they see no region's rows
         (tests, the tables' owner and SQLite are not walled); the service uses :meth:`session`."""
+        self.readers = self.sessions
+        """Sessions that only read: on SQLite on connections of their own (:data:`SQLITE_READERS`),
+        which refuse writes, so that reads neither wait for the writer's turn nor hold it; on
+        PostgreSQL the same as :attr:`sessions`."""
+        self._reader_engine: AsyncEngine | None = None
+        if self.is_sqlite:
+            self._reader_engine = _engine(url, pool_size=SQLITE_READERS, max_overflow=0, pool_timeout=120)
+            event.listen(self._reader_engine.sync_engine, "connect", _read_only)
+            self.readers = async_sessionmaker(
+                self._reader_engine, expire_on_commit=False, sync_session_class=session_class
+            )
 
     def session(self, region: str) -> AsyncSession:
         """A session whose every transaction works for ``region`` (or ``ALL_REGIONS``)."""
         return self.sessions(info={"region": region})
+
+    def read_session(self, region: str) -> AsyncSession:
+        """A session for ``region`` that only reads (a request that changes nothing)."""
+        return self.readers(info={"region": region})
 
     @property
     def is_sqlite(self) -> bool:
@@ -179,6 +207,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self._reader_engine is not None:
+            await self._reader_engine.dispose()
 
 
 def script_heads(script_location: Path) -> set[str] | None:

@@ -456,10 +456,12 @@ def _correlation_id(request: Request) -> UUID | None:
 
 async def unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
     """A transaction for one request, in the region it addresses; the route commits it with
-    ``await uow.commit()``, and a write's commit adds its row to the audit log."""
+    ``await uow.commit()``, and a write's commit adds its row to the audit log. A read (``GET``,
+    ``HEAD``) reads through the database's readers, which refuse writes."""
     ctx: ServiceContext = request.app.state.ctx
     region = request.path_params.get("region", "")
-    async with ctx.db.session(region) as session:
+    reads = request.method in ("GET", "HEAD")
+    async with (ctx.db.read_session(region) if reads else ctx.db.session(region)) as session:
         uow = UnitOfWork(
             session,
             source=ctx.settings.service,
