@@ -129,6 +129,18 @@ class Platform:
             out[name] = round(kb / 1024, 1)
         return out
 
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time used so far (user and system) by each service and by this benchmark's own process
+        (``bench``): the difference over a phase says which process was busy."""
+        tick = os.sysconf("SC_CLK_TCK")
+        out = {}
+        for name, proc in self.services.items():
+            fields = Path(f"/proc/{proc.pid}/stat").read_text().rpartition(")")[2].split()
+            out[name] = (int(fields[11]) + int(fields[12])) / tick
+        own = os.times()
+        out["bench"] = own.user + own.system
+        return out
+
     def client(self, service: str, role: str = "admin", timeout: float = 300) -> httpx.AsyncClient:
         return httpx.AsyncClient(base_url=self.url(service), headers=self.headers(role), timeout=timeout)
 

@@ -38,6 +38,9 @@ def test_intake_and_reads_benches_print_their_figures() -> None:
     reads = run("reads.py", "--n", "20", "--seconds", "0.5")
     assert reads["report_latest"]["errors"] == 0 and reads["application_list"]["errors"] == 0  # type: ignore[index]
     assert reads["report_latest"]["requests_per_s"] > 0  # type: ignore[index]
+    # Polled with the ETags held, the pages are answered 304 while nothing changes.
+    for polled in ("report_latest_revalidated", "application_list_revalidated"):
+        assert reads[polled]["errors"] == 0 and reads[polled]["not_modified"] > 0, reads[polled]  # type: ignore[index]
 
 
 def test_assessment_quality_bench_measures_agreement_on_its_set() -> None:
