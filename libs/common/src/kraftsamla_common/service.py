@@ -461,7 +461,7 @@ async def unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
     ctx: ServiceContext = request.app.state.ctx
     region = request.path_params.get("region", "")
     reads = request.method in ("GET", "HEAD")
-    async with (ctx.db.read_session(region) if reads else ctx.db.session(region)) as session:
+    async with ctx.db.read_session(region) if reads else ctx.db.session(region) as session:
         uow = UnitOfWork(
             session,
             source=ctx.settings.service,
