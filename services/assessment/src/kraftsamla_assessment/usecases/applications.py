@@ -213,11 +213,14 @@ def _reads_assessments(*clauses: Any) -> bool:
     return any(Assessment.__table__ in find_tables(c, check_columns=True) for c in clauses)
 
 
-def _joined(query: Any, joins: list[tuple[Any, Any]]) -> Any:
+def _joined(query: Any, assessments: bool) -> Any:
+    """``query`` over the applications, with their current assessments where ``assessments``."""
     query = query.select_from(Application)
-    for table, on in joins:
-        query = query.outerjoin(table, on)
-    return query
+    return (
+        query.outerjoin(Assessment, Assessment.id == Application.current_assessment_id)
+        if assessments
+        else query
+    )
 
 
 ROWS_AT_ONCE = 1000
@@ -269,11 +272,10 @@ async def list_applications(
     current = Assessment.id == Application.current_assessment_id
     # The assessments are joined only where a filter or the order reads them (a count over the
     # region's applications alone walks one index; joined, it reads every assessment too).
-    joined = [(Assessment, current)] if _reads_assessments(*where) else []
+    joined = _reads_assessments(*where)
     count = await uow.session.scalar(_joined(select(func.count(Application.id)), joined).where(*where))
     order = _order(sort)
-    if _reads_assessments(*order):
-        joined = [(Assessment, current)]
+    joined = joined or _reads_assessments(*order)
     # The page's ids first (walking the region's index in order), then only those rows whole.
     keys = (
         await uow.session.execute(
@@ -344,12 +346,11 @@ async def facets(
     each; ``assigned_to`` also gives each assessor's oldest assignment among those counted, and
     counts those of no one under null. ``only``: these facets alone."""
     where = _filters(uow, only_source=only_source, **filters)
-    current = Assessment.id == Application.current_assessment_id
     out: dict[str, list[FacetValue]] = {}
     for facet in (f for f in FACETS if f in only):
         conditions = [c for k, c in where.items() if k not in _OWN_FILTERS[facet]]
         reads = _reads_assessments(*conditions) or facet in ("strength_area", "level", "recommendation")
-        query = _joined(select(), [(Assessment, current)] if reads else [])
+        query = _joined(select(), reads)
         column: Any
         if facet == "assigned_to":
             query = query.outerjoin(Assignment, Assignment.application_id == Application.id)
