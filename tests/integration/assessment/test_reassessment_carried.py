@@ -43,6 +43,7 @@ COMPARED = (
     "rationale",
     "rationale_parts",
     "inputs",
+    "scoring_inputs",
 )
 
 
@@ -149,6 +150,7 @@ async def test_a_reassessment_carries_what_the_change_does_not_touch_and_equals_
                     assessor.assess(facts, portfolio.region),
                     "reassessment",
                     assessor.inputs(facts),
+                    assessor.scoring_inputs(facts, portfolio.region),
                 )
                 for column in COMPARED:
                     assert getattr(stored, column) == getattr(anew, column), (app.title, column)

@@ -484,6 +484,14 @@ class Difference:
             return True
         return self.terms is not None and bool(self.terms.find(facts.text, facts.read()))
 
+    def may_touch(self, facts: Facts) -> bool:
+        """Whether the application's text could hold a changed term (read without its words: a
+        term is found in a text only where one of its needles is in the text in lower case, so
+        where this is False :meth:`touches` is too)."""
+        if self.everything:
+            return True
+        return self.terms is not None and self.terms.may_find(facts.text.lower())
+
 
 def _levels(assessor: Assessor) -> dict[tuple[UUID, str], Level]:
     """Each priority's level, by its strength area and id."""
@@ -604,6 +612,25 @@ class Assessor:
                 facts.claimed_goals,
                 [str(a) for a in facts.claimed_areas],
                 tuple(facts.municipalities),
+            )
+        )
+        return hashlib.blake2b(held.encode(), digest_size=16).hexdigest()
+
+    def scoring_inputs(self, facts: Facts, region: Region) -> str:
+        """A digest of what :meth:`scored` reads of the portfolio and the actors for ``facts``: each
+        municipality it names, whether it is the region's and its open applications, the most open
+        applications of any municipality, the partners, their helix types and whether the applicant
+        is known. Of two assessments with the same reading of the text, the same rubric and the same
+        scoring inputs, :meth:`scored` makes the same."""
+        codes = tuple(dict.fromkeys(facts.municipalities))
+        inside = [c for c in codes if not region.municipalities or c in region.municipalities]
+        held = repr(
+            (
+                [(c, c in inside, region.spread.get(c, 0)) for c in codes],
+                max(region.spread.values(), default=0) if inside else None,
+                facts.partners,
+                sorted(facts.helix),
+                facts.applicant_known,
             )
         )
         return hashlib.blake2b(held.encode(), digest_size=16).hexdigest()

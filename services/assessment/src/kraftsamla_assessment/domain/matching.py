@@ -726,6 +726,11 @@ class Lexicon:
                 self._words[word] = found
         return found
 
+    def may_find(self, lowered: str) -> bool:
+        """Whether a text (in lower case) holds any needle: where it holds none, :meth:`find` finds
+        nothing in it (its words are the text's, in lower case)."""
+        return bool(self._by_needle) and next(self._automaton.iter(lowered), None) is not None
+
     def find(self, text: str, features: TextFeatures) -> dict[Hashable, dict[str, Hit]]:
         """Per owner, each of its terms found in the text, with the sentence it was found in."""
         sentences: dict[str, list[int]] = {}

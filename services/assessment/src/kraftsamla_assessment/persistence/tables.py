@@ -161,6 +161,10 @@ class Assessment(Base):
     inputs: Mapped[str | None] = mapped_column(String(32), nullable=True)
     """A digest of what it read besides the plans (``Assessor.inputs``); None for assessments
     stored before it was kept (never carried)."""
+    scoring_inputs: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    """A digest of what its score read of the portfolio and the actors (``Assessor.scoring_inputs``):
+    carried where they are the same, it moves to the new plans as it is. None for assessments
+    stored before it was kept (scored anew when carried)."""
     made_for: Mapped[str | None] = mapped_column(String(2000), nullable=True)
     """The plan key it was made for, once carried to later plan versions a change did not touch it
     for (``plan_key``, ``plan_versions``: the latest it holds for); None while it holds for those

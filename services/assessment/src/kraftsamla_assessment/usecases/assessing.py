@@ -11,7 +11,7 @@ from typing import Any, cast
 from uuid import UUID
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import load_only
 
 from kraftsamla_common import metrics
@@ -140,7 +140,9 @@ class Portfolio:
     actors: dict[str, KnownActor]
     """Registered actors of the region by identifier."""
 
-    def facts(self, app: Application) -> Facts:
+    def facts(self, app: Application, *, read: bool = True) -> Facts:
+        """The application as the assessment reads it; without ``read``, without its text's
+        features (:func:`texts_read` loads them where they are needed)."""
         applicant = self.actors.get(app.applicant_identifier or "")
         helix = {applicant.helix} if applicant else set()
         for p in app.partners:
@@ -158,7 +160,7 @@ class Portfolio:
             partners=len(app.partners),
             helix=frozenset(helix),
             applicant_known=applicant is not None,
-            features=features_of(app),
+            features=features_of(app) if read else None,
         )
 
 
@@ -177,10 +179,24 @@ def analyse_text(app: Application) -> TextFeatures:
     return features
 
 
-def features_of(app: Application) -> TextFeatures:
-    """The application's analysed text: as stored at intake, else (stored before texts were kept,
-    or by an older analysis) analysed now and stored."""
-    return TextFeatures.from_json(app.features) or analyse_text(app)
+def features_of(app: Application, stored: Mapping[str, Any] | None = None) -> TextFeatures:
+    """The application's analysed text: as stored at intake (``stored``, where read on their own:
+    :func:`texts_read`), else (stored before texts were kept, or by an older analysis) analysed
+    now and stored."""
+    return TextFeatures.from_json(app.features if stored is None else stored) or analyse_text(app)
+
+
+async def texts_read(uow: UnitOfWork, apps: Sequence[Application]) -> dict[str, TextFeatures]:
+    """The analysed texts of applications loaded without them (``defer``), by id, in one query per
+    5,000."""
+    stored: dict[str, Any] = {}
+    ids = [a.id for a in apps]
+    for chunk in range(0, len(ids), 5000):
+        query = select(Application.id, Application.features).where(
+            Application.id.in_(ids[chunk : chunk + 5000])
+        )
+        stored.update((await uow.session.execute(query)).tuples().all())
+    return {a.id: features_of(a, stored.get(a.id) or {}) for a in apps}
 
 
 async def load_portfolio(uow: UnitOfWork, spread: Counter[str] | None = None) -> Portfolio:
@@ -313,13 +329,16 @@ def assess(
     trigger: AssessmentTrigger,
     *,
     announce: bool = True,
+    facts: Facts | None = None,
 ) -> tuple[Assessment, Result]:
-    """Assess one application and store the assessment as its current one; ``announce`` raises
-    its ``application.assessed`` event and counts it (a reassessment announces and counts its
-    batch as a whole instead)."""
-    facts = portfolio.facts(app)
+    """Assess one application (read as ``facts``, where given) and store the assessment as its
+    current one; ``announce`` raises its ``application.assessed`` event and counts it (a
+    reassessment announces and counts its batch as a whole instead)."""
+    facts = facts or portfolio.facts(app)
     result = assessor.assess(facts, portfolio.region)
-    assessment = new_assessment(app, result, trigger, assessor.inputs(facts))
+    assessment = new_assessment(
+        app, result, trigger, assessor.inputs(facts), assessor.scoring_inputs(facts, portfolio.region)
+    )
     uow.session.add(assessment)
     if (review := carry_review(app.review, app.revision, result)) is not None:
         app.review = review
@@ -334,10 +353,15 @@ def assess(
 
 
 def new_assessment(
-    app: Application, result: Result, trigger: AssessmentTrigger, inputs: str | None = None
+    app: Application,
+    result: Result,
+    trigger: AssessmentTrigger,
+    inputs: str | None = None,
+    scoring_inputs: str | None = None,
 ) -> Assessment:
     """The row that keeps one assessment of an application (``inputs``: what it read besides the
-    plans, ``Assessor.inputs``)."""
+    plans, ``Assessor.inputs``; ``scoring_inputs``: what its score read of the portfolio and the
+    actors, ``Assessor.scoring_inputs``)."""
     details = _jsonable(
         {
             "scale_max": result.scale_max,
@@ -370,6 +394,7 @@ def new_assessment(
         rationale_parts=parts_json(result.rationale_parts),
         created_at=utcnow(),
         inputs=inputs,
+        scoring_inputs=scoring_inputs,
     )
 
 
@@ -388,6 +413,7 @@ async def current_assessments(uow: UnitOfWork, apps: Sequence[Application]) -> d
         Assessment.recommendation,
         Assessment.fits,
         Assessment.inputs,
+        Assessment.scoring_inputs,
     )
     for chunk in range(0, len(ids), 5000):
         query = (
@@ -423,11 +449,16 @@ def same_scoring(a: Assessment, scored: Scored, stored: Mapping[str, Any]) -> bo
 
 
 def rescored_assessment(
-    a: Assessment, scored: Scored, stored: Mapping[str, Any], assessor: Assessor, trigger: AssessmentTrigger
+    a: Assessment,
+    scored: Scored,
+    stored: Mapping[str, Any],
+    assessor: Assessor,
+    trigger: AssessmentTrigger,
+    scoring_inputs: str,
 ) -> Assessment:
     """A new assessment for ``assessor``'s plans made of ``a`` (which its difference does not
     touch): ``a``'s reading of the text, ``scored``'s of the portfolio and the actors
-    (``Assessor.carried`` on a stored assessment)."""
+    (``Assessor.carried`` on a stored assessment), read from ``scoring_inputs``."""
     verdict = parts_json([scored.verdict])[0]
     return Assessment(
         id=str(new_id()),
@@ -453,4 +484,36 @@ def rescored_assessment(
         ],
         created_at=utcnow(),
         inputs=a.inputs,
+        scoring_inputs=scoring_inputs,
     )
+
+
+async def carry_as_they_are(
+    uow: UnitOfWork, assessor: Assessor, carried: Sequence[tuple[Application, Assessment]]
+) -> None:
+    """Move assessments that hold for ``assessor``'s plans as they are (their text untouched by the
+    change, their scoring inputs the same) to those plans, and mark their applications changed: one
+    statement each per 5,000, not a change per row. ``made_for`` keeps the plans each was made for.
+
+    The assessments' loaded attributes are left as they were; :func:`whole_assessments` reads them
+    anew where they are needed."""
+    versions = [r.model_dump(mode="json") for r in assessor.refs]
+    now = utcnow()
+    for start in range(0, len(carried), 5000):
+        chunk = carried[start : start + 5000]
+        await uow.session.execute(
+            update(Assessment)
+            .where(Assessment.id.in_([a.id for _, a in chunk]))
+            .values(
+                made_for=func.coalesce(Assessment.made_for, Assessment.plan_key),
+                plan_key=assessor.key,
+                plan_versions=versions,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        await uow.session.execute(
+            update(Application)
+            .where(Application.id.in_([app.id for app, _ in chunk]))
+            .values(updated_at=now)
+            .execution_options(synchronize_session=False)
+        )

@@ -7,10 +7,12 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import defer
 
 from kraftsamla_common import metrics
 from kraftsamla_common.errors import NotFound
@@ -58,6 +60,7 @@ from . import webhook_delivery
 from .assessing import (
     assess,
     assessed_data,
+    carry_as_they_are,
     current_assessments,
     current_plans,
     load_assessor,
@@ -67,6 +70,7 @@ from .assessing import (
     rescored_assessment,
     same_scoring,
     scoring_json,
+    texts_read,
     whole_assessments,
 )
 from .read_models import keep_strength_area
@@ -251,6 +255,7 @@ async def reassess_batch(uow: UnitOfWork, batch: ReassessmentBatch) -> Reassessm
         apps = (
             await uow.session.scalars(
                 select(Application)
+                .options(defer(Application.features, raiseload=True))
                 .where(Application.id.in_(ids), Application.status.in_(OPEN_STATUSES))
                 .order_by(Application.id)
             )
@@ -261,11 +266,13 @@ async def reassess_batch(uow: UnitOfWork, batch: ReassessmentBatch) -> Reassessm
         new_index = index_priorities(assessor.plans)
         touched = Difference(False, frozenset(record.changed_terms or ()))
 
-        def anew(app: Application, before: Assessment | None) -> None:
+        def anew(app: Application, before: Assessment | None, facts: Facts) -> None:
             """Assess the application anew, and say if and why it moved."""
             nonlocal needs_review
             was_pending = (app.review or {}).get("state") == "needs_review"
-            assessment, result = assess(uow, app, assessor, portfolio, "reassessment", announce=False)
+            assessment, result = assess(
+                uow, app, assessor, portfolio, "reassessment", announce=False, facts=facts
+            )
             reassessed.append((app, assessment))
             if not was_pending and (app.review or {}).get("state") == "needs_review":
                 needs_review += 1
@@ -295,7 +302,12 @@ async def reassess_batch(uow: UnitOfWork, batch: ReassessmentBatch) -> Reassessm
                 )
                 moved.append(row.model_dump(mode="json") | {"reason_parts": [reason.json()]})
 
-        kept: list[tuple[Application, Assessment, Facts]] = []
+        # Each application: assessed already for these plans (skipped), to be assessed anew, or
+        # held by its assessment where the change cannot touch it. Whether it can is first told by
+        # its text (a changed term's needle in it); only then are its text's words read.
+        fresh: list[tuple[Application, Assessment | None, Facts]] = []
+        held: list[tuple[Application, Assessment, Facts]] = []
+        maybe: list[tuple[Application, Assessment, Facts]] = []
         for app in apps:
             before = previous.get(app.current_assessment_id or "")
             if (
@@ -305,34 +317,68 @@ async def reassess_batch(uow: UnitOfWork, batch: ReassessmentBatch) -> Reassessm
                 and before.application_revision == app.revision
             ):
                 continue
-            if record.carry_from is not None and before is not None:
-                facts = portfolio.facts(app)
-                if _holds(before, app, record, assessor.inputs(facts)) and not touched.touches(facts):
-                    kept.append((app, before, facts))
-                    continue
-            anew(app, before)
-        if kept:
-            # What the new plans make of them (Assessor.carried): the reading of the text kept,
-            # what they read of the portfolio and the actors worked out anew.
-            await whole_assessments(uow, [held for _, held, _ in kept])
+            facts = portfolio.facts(app, read=False)
+            if (
+                record.carry_from is not None
+                and before is not None
+                and _holds(before, app, record, assessor.inputs(facts))
+            ):
+                (maybe if touched.may_touch(facts) else held).append((app, before, facts))
+            else:
+                fresh.append((app, before, facts))
+        texts = await texts_read(uow, [app for app, _, _ in (*fresh, *maybe)])
+        for app, before, facts in maybe:
+            facts = replace(facts, features=texts[app.id])
+            (fresh if touched.touches(facts) else held).append((app, before, facts))
+        fresh.sort(key=lambda x: x[0].id)
+        for app, before, facts in fresh:
+            anew(app, before, facts if facts.features else replace(facts, features=texts[app.id]))
+
+        # Held: as they are where their scoring inputs are the same (one statement for all of
+        # them), else their reading of the text kept and what they read of the portfolio and the
+        # actors worked out anew (Assessor.carried).
+        as_they_are: list[tuple[Application, Assessment]] = []
+        rescore: list[tuple[Application, Assessment, Facts, str]] = []
+        for app, before, facts in held:
+            inputs = assessor.scoring_inputs(facts, portfolio.region)
+            if before.scoring_inputs == inputs:
+                as_they_are.append((app, before))
+            else:
+                rescore.append((app, before, facts, inputs))
+        if as_they_are:
+            await carry_as_they_are(uow, assessor, as_they_are)
+            carried += len(as_they_are)
+        if rescore:
+            await whole_assessments(uow, [a for _, a, _, _ in rescore])
             versions = [r.model_dump(mode="json") for r in assessor.refs]
-            for app, held, facts in kept:
-                scored = assessor.scored(TextReading.stored(held.fits, held.details), facts, portfolio.region)
-                if scored.recommendation != held.recommendation:
-                    anew(app, held)  # it moves: made anew, to say why as every move does
+            movers: list[tuple[Application, Assessment, Facts]] = []
+            for app, before, facts, inputs in rescore:
+                scored = assessor.scored(
+                    TextReading.stored(before.fits, before.details), facts, portfolio.region
+                )
+                if scored.recommendation != before.recommendation:
+                    movers.append((app, before, facts))  # made anew, to say why as every move does
                     continue
                 carried += 1
                 app.updated_at = utcnow()
                 stored = scoring_json(scored)
-                if same_scoring(held, scored, stored):
-                    held.made_for = held.made_for or held.plan_key
-                    held.plan_key, held.plan_versions = assessor.key, versions
-                    reassessed.append((app, held))
+                if same_scoring(before, scored, stored):
+                    before.made_for = before.made_for or before.plan_key
+                    before.plan_key, before.plan_versions = assessor.key, versions
+                    before.scoring_inputs = inputs
+                    reassessed.append((app, before))
                 else:
-                    assessment = rescored_assessment(held, scored, stored, assessor, "reassessment")
+                    assessment = rescored_assessment(before, scored, stored, assessor, "reassessment", inputs)
                     uow.session.add(assessment)
                     app.current_assessment_id = assessment.id
                     reassessed.append((app, assessment))
+            texts = await texts_read(uow, [app for app, _, _ in movers])
+            for app, before, facts in movers:
+                anew(app, before, replace(facts, features=texts[app.id]))
+        if as_they_are:
+            # Announced like the rest (the report's read model takes each one's row).
+            await whole_assessments(uow, [a for _, a in as_they_are])
+            reassessed.extend(as_they_are)
     assessed = len(reassessed)
     if assessor is not None and reassessed:
         await announce_reassessed(uow, record, assessor, batch.batch, reassessed)
