@@ -19,7 +19,7 @@ import httpx
 import nats
 from sqlalchemy import select
 
-from helpers import StartService, application, eventually, headers, plan_event, publish
+from helpers import StartService, application, eventually, headers, plan_event, publish, reassessed
 from kraftsamla_assessment.persistence.tables import Application, Assessment
 from kraftsamla_assessment.usecases import assessing
 from kraftsamla_common.db import ALL_REGIONS
@@ -156,6 +156,24 @@ async def test_a_reassessment_carries_what_the_change_does_not_touch_and_equals_
                     assert getattr(stored, column) == getattr(anew, column), (app.title, column)
                 made_for[stored.made_for is not None] += 1
             assert made_for == {True: 9, False: len(rows) - 9}, made_for
+
+            # Announced as every reassessed application is (those carried as they are included,
+            # whose rows are read from the database's JSON rather than their whole details).
+            async def announced() -> dict[str, Any] | None:
+                rows = [
+                    a
+                    for e in await reassessed(nats_url, region)
+                    if e["reassessment_id"] == latest["id"]
+                    for a in e["applications"]
+                ]
+                return {a["application_id"]: a for a in rows} if len(rows) == len(body) + 2 else None
+
+            said = await eventually(announced, timeout=30)
+            for app in rows:
+                stored = await session.get(Assessment, app.current_assessment_id)
+                assert stored is not None
+                row = assessing.reassessed_row(app, stored).model_dump(mode="json")
+                assert said[app.id] == row, app.title
 
 
 async def bulk(client: httpx.AsyncClient, region: str, body: list[dict[str, Any]]) -> None:

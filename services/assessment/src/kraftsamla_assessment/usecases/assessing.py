@@ -295,19 +295,54 @@ def _conflicts(a: Assessment) -> int:
     return len(((a.details or {}).get("sustainability") or {}).get("conflicts", []))
 
 
-def reassessed_row(app: Application, a: Assessment) -> ReassessedApplication:
-    """One application's line in ``applications.reassessed``."""
-    eff = effective(app, a)
+@dataclass(frozen=True)
+class Told:
+    """What an event says of a stored assessment besides the columns a reassessment reads: its
+    score and the parts of its details it names (:data:`TOLD`)."""
+
+    score: float
+    details: dict[str, Any]
+
+
+TOLD = (("agenda2030", "supported"), ("sustainability", "described"), ("sustainability", "conflicts"))
+"""The parts of an assessment's details its events name: the goals it supports, the sustainability
+dimensions it describes and the goal conflicts it names."""
+
+
+async def told_of(uow: UnitOfWork, assessments: Sequence[Assessment]) -> dict[str, Told]:
+    """What the events of assessments loaded in part (:func:`current_assessments`) say of them, read
+    with the database's JSON paths rather than by decoding their details, by id."""
+    out: dict[str, Told] = {}
+    ids = [a.id for a in assessments]
+    paths = [Assessment.details[path] for path in TOLD]
+    for chunk in range(0, len(ids), 5000):
+        query = select(Assessment.id, Assessment.score, *paths).where(
+            Assessment.id.in_(ids[chunk : chunk + 5000])
+        )
+        for assessment_id, score, *values in (await uow.session.execute(query)).tuples():
+            details: dict[str, Any] = {}
+            for (part, name), value in zip(TOLD, values, strict=True):
+                if value is not None:
+                    details.setdefault(part, {})[name] = value
+            out[assessment_id] = Told(score, details)
+    return out
+
+
+def reassessed_row(app: Application, a: Assessment, told: Told | None = None) -> ReassessedApplication:
+    """One application's line in ``applications.reassessed`` (``told``: what it says of an assessment
+    loaded in part, :func:`told_of`)."""
+    score, details = (told.score, told.details) if told is not None else (a.score, a.details)
+    eff = effective_of(a.strength_area_id, a.level, a.recommendation, details, app.review)
     return ReassessedApplication(
         **application_facts(app),
         assessment_id=UUID(a.id),
         strength_area_id=eff.strength_area_id,
         level=eff.level,
-        score=a.score,
+        score=score,
         recommendation=eff.recommendation,
         supported_goals=eff.supported_goals,
         dimensions=eff.dimensions,
-        conflicts=_conflicts(a),
+        conflicts=len(((details or {}).get("sustainability") or {}).get("conflicts", [])),
         review=(app.review or {}).get("state", "none"),
     )
 

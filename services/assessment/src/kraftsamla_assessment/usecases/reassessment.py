@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 from uuid import UUID
@@ -58,6 +58,7 @@ from ..domain.wording import Name, Part, as_written, english, english_one, name,
 from ..persistence.tables import Application, Assessment, KnownActionPlan, Reassessment, ReassessmentPart
 from . import webhook_delivery
 from .assessing import (
+    Told,
     assess,
     assessed_data,
     carry_as_they_are,
@@ -71,6 +72,7 @@ from .assessing import (
     same_scoring,
     scoring_json,
     texts_read,
+    told_of,
     whole_assessments,
 )
 from .read_models import keep_strength_area
@@ -250,6 +252,8 @@ async def reassess_batch(uow: UnitOfWork, batch: ReassessmentBatch) -> Reassessm
     moved: list[dict[str, Any]] = []
     needs_review = carried = 0
     reassessed: list[tuple[Application, Assessment]] = []
+    as_they_are: list[tuple[Application, Assessment]] = []
+    told: dict[str, Told] = {}
     if assessor is not None and current:
         ids = [str(x) for x in batch.application_ids]
         apps = (
@@ -337,7 +341,6 @@ async def reassess_batch(uow: UnitOfWork, batch: ReassessmentBatch) -> Reassessm
         # Held: as they are where their scoring inputs are the same (one statement for all of
         # them), else their reading of the text kept and what they read of the portfolio and the
         # actors worked out anew (Assessor.carried).
-        as_they_are: list[tuple[Application, Assessment]] = []
         rescore: list[tuple[Application, Assessment, Facts, str]] = []
         for app, before, facts in held:
             inputs = assessor.scoring_inputs(facts, portfolio.region)
@@ -376,12 +379,12 @@ async def reassess_batch(uow: UnitOfWork, batch: ReassessmentBatch) -> Reassessm
             for app, before, facts in movers:
                 anew(app, before, replace(facts, features=texts[app.id]))
         if as_they_are:
-            # Announced like the rest (the report's read model takes each one's row).
-            await whole_assessments(uow, [a for _, a in as_they_are])
-            reassessed.extend(as_they_are)
-    assessed = len(reassessed)
-    if assessor is not None and reassessed:
-        await announce_reassessed(uow, record, assessor, batch.batch, reassessed)
+            # Announced like the rest (the report's read model takes each one's row), from what
+            # their events say of them (without decoding the rest of them).
+            told = await told_of(uow, [a for _, a in as_they_are])
+    assessed = len(reassessed) + len(as_they_are)
+    if assessor is not None and assessed:
+        await announce_reassessed(uow, record, assessor, batch.batch, reassessed, as_they_are, told)
     uow.session.add(
         ReassessmentPart(
             reassessment_id=record.id,
@@ -417,13 +420,20 @@ async def announce_reassessed(
     assessor: Assessor,
     batch: int,
     done: list[tuple[Application, Assessment]],
+    as_they_are: Sequence[tuple[Application, Assessment]] = (),
+    told: Mapping[str, Told] | None = None,
 ) -> None:
-    """Announce a batch's new assessments: on the bus as ``applications.reassessed`` events (one per
-    ``REASSESSED_IN_EVENT`` applications, so the report's read model takes them in bulk), and to
-    integrators as one ``application.reassessed`` webhook per application, queued here, in the
-    batch's transaction."""
-    metrics.applications_assessed.add(len(done), {"region": uow.region, "trigger": "reassessment"})
+    """Announce a batch's new assessments (``done``) and those carried as they are (``as_they_are``,
+    loaded in part, with what their events say of them: ``told``): on the bus as
+    ``applications.reassessed`` events (one per ``REASSESSED_IN_EVENT`` applications, so the report's
+    read model takes them in bulk), and to integrators as one ``application.reassessed`` webhook per
+    application, queued here, in the batch's transaction."""
+    told = told or {}
+    metrics.applications_assessed.add(
+        len(done) + len(as_they_are), {"region": uow.region, "trigger": "reassessment"}
+    )
     rows = [reassessed_row(app, a) for app, a in done]
+    rows += [reassessed_row(app, a, told[a.id]) for app, a in as_they_are]
     for start in range(0, len(rows), REASSESSED_IN_EVENT):
         uow.emit(
             ApplicationsReassessed(
@@ -438,7 +448,11 @@ async def announce_reassessed(
         )
     hooks = await webhook_delivery.subscribers(uow, "application.reassessed")
     if hooks:
-        envs = [uow.envelope(assessed_data(app, a, "reassessment"), subject=app.id) for app, a in done]
+        await whole_assessments(uow, [a for _, a in as_they_are])
+        envs = [
+            uow.envelope(assessed_data(app, a, "reassessment"), subject=app.id)
+            for app, a in (*done, *as_they_are)
+        ]
         await webhook_delivery.queue(uow, "application.reassessed", hooks, envs)
 
 
