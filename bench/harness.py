@@ -160,9 +160,10 @@ def _write_keys(path: Path) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def platform(database: str, env: dict[str, str] | None = None) -> Iterator[Platform]:
+def platform(database: str, env: dict[str, str] | None = None, replicas: int = 1) -> Iterator[Platform]:
     """NATS, the four services and a trace sink, on fresh databases; stopped and removed after
-    (``KRAFTSAMLA_BENCH_DIR``: work there and keep it, logs included)."""
+    (``KRAFTSAMLA_BENCH_DIR``: work there and keep it, logs included). ``replicas``: assessment
+    processes sharing its database and durable consumers (``assessment``, ``assessment-2``, …)."""
     keep = os.environ.get("KRAFTSAMLA_BENCH_DIR")
     workdir = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="kraftsamla-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -195,10 +196,23 @@ def platform(database: str, env: dict[str, str] | None = None) -> Iterator[Platf
                 api_keys_file=keys_file,
                 extra_env=settings,
             )
+        for n in range(2, replicas + 1):
+            procs[f"assessment-{n}"] = servers.ServiceProcess(
+                "assessment",
+                database_url=procs["assessment"].database_url,
+                nats_url=nats.url,
+                data_dir=workdir,
+                api_keys_file=keys_file,
+                extra_env=settings,
+                log_path=workdir / "logs" / f"assessment-{n}.log",
+            )
         try:
+            for name, proc in procs.items():
+                if name in SERVICES:
+                    proc.start()
             for proc in procs.values():
-                proc.start()
-            for proc in procs.values():
+                if not proc.running():  # a replica starts on the database its first has migrated
+                    proc.start()
                 proc.wait_ready(120)
             yield Platform(database=database, services=procs, keys=keys, workdir=workdir, nats_url=nats.url)
         finally:

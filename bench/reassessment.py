@@ -8,7 +8,7 @@ process with no bus and no HTTP, plus writing their rows in one batch to the sam
 Repeated ``--runs`` times (the plan's level changes back and forth) to show memory staying flat.
 Prints one JSON line per N.
 
-    ./kraftsamla run python bench/reassessment.py --n 1000 10000 [--database sqlite|postgresql] [--runs 3] [--change level|word]
+    ./kraftsamla run python bench/reassessment.py --n 1000 10000 [--database sqlite|postgresql] [--runs 3] [--change level|word] [--replicas 2]
 """
 
 from __future__ import annotations
@@ -108,8 +108,8 @@ async def run_once(
     }
 
 
-async def bench(database: str, n: int, runs: int, change: str = "level") -> dict[str, Any]:
-    with harness.platform(database) as p:
+async def bench(database: str, n: int, runs: int, change: str = "level", replicas: int = 1) -> dict[str, Any]:
+    with harness.platform(database, replicas=replicas) as p:
         plans = await harness.load_plans(p)
         plan_id = plans[AREA]
         apps = harness.applications(n)
@@ -147,6 +147,12 @@ def main() -> None:
     parser = harness.arguments(__doc__, 1000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument(
+        "--replicas",
+        type=int,
+        default=1,
+        help="assessment processes sharing the reassessment's batches (one durable consumer)",
+    )
+    parser.add_argument(
         "--change",
         choices=["level", "word"],
         default="level",
@@ -155,8 +161,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     for n in args.n:
-        result = asyncio.run(bench(args.database, n, args.runs, args.change))
-        print(harness.line("reassessment", args.database, n, result | {"change": args.change}), flush=True)
+        result = asyncio.run(bench(args.database, n, args.runs, args.change, args.replicas))
+        figures = result | {"change": args.change, "replicas": args.replicas}
+        print(harness.line("reassessment", args.database, n, figures), flush=True)
     servers.stop_all()
 
 

@@ -23,13 +23,14 @@ def run(script: str, *args: str) -> dict[str, object]:
 
 
 def test_reassessment_bench_measures_a_run_and_its_floor() -> None:
-    figures = run("reassessment.py", "--n", "30", "--runs", "2")
-    assert figures["bench"] == "reassessment" and figures["n"] == 30
+    figures = run("reassessment.py", "--n", "30", "--runs", "2", "--replicas", "2")
+    assert figures["bench"] == "reassessment" and figures["n"] == 30 and figures["replicas"] == 2
     runs = figures["runs"]
     assert isinstance(runs, list) and [r["version"] for r in runs] == [2, 3]
     assert all(0 < r["assessed_s"] <= r["report_s"] for r in runs)
     assert isinstance(figures["floor_s"], float) and figures["floor_s"] > 0
-    assert set(figures["peak_rss_mb"]) == {"plans", "actors", "assessment", "reporting"}  # type: ignore[arg-type]
+    peak = figures["peak_rss_mb"]
+    assert set(peak) == {"plans", "actors", "assessment", "assessment-2", "reporting"}  # type: ignore[arg-type]
 
 
 def test_intake_and_reads_benches_print_their_figures() -> None:

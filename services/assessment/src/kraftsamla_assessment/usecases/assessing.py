@@ -13,6 +13,7 @@ from uuid import UUID
 import orjson
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import load_only
+from sqlalchemy.orm.attributes import set_committed_value
 
 from kraftsamla_common import metrics
 from kraftsamla_common.events import (
@@ -435,8 +436,8 @@ def new_assessment(
 
 async def current_assessments(uow: UnitOfWork, apps: Sequence[Application]) -> dict[str, Assessment]:
     """The current assessment of each application, by id (in chunks, to stay under bind limits):
-    what comparing it with a new one (or carrying it) needs, without its details (decoding them was
-    a tenth of a reassessment's time)."""
+    what deciding whether to carry it needs, without its details (decoding them was a tenth of a
+    reassessment's time) or its fits (:func:`load_fits` where it is compared with a new one)."""
     ids = [x.current_assessment_id for x in apps if x.current_assessment_id]
     out: dict[str, Assessment] = {}
     columns = (
@@ -446,7 +447,6 @@ async def current_assessments(uow: UnitOfWork, apps: Sequence[Application]) -> d
         Assessment.strength_area_id,
         Assessment.level,
         Assessment.recommendation,
-        Assessment.fits,
         Assessment.inputs,
         Assessment.scoring_inputs,
     )
@@ -458,6 +458,17 @@ async def current_assessments(uow: UnitOfWork, apps: Sequence[Application]) -> d
         )
         out.update((a.id, a) for a in (await uow.session.scalars(query)).all())
     return out
+
+
+async def load_fits(uow: UnitOfWork, assessments: Sequence[Assessment]) -> None:
+    """Load the fits of assessments :func:`current_assessments` read without them (one query per
+    5,000)."""
+    by_id = {a.id: a for a in assessments}
+    ids = list(by_id)
+    for chunk in range(0, len(ids), 5000):
+        query = select(Assessment.id, Assessment.fits).where(Assessment.id.in_(ids[chunk : chunk + 5000]))
+        for assessment_id, fits in (await uow.session.execute(query)).tuples():
+            set_committed_value(by_id[assessment_id], "fits", fits)
 
 
 async def whole_assessments(uow: UnitOfWork, assessments: Sequence[Assessment]) -> None:

@@ -4,16 +4,17 @@ move in the region's open portfolio, and why. Stores nothing."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from uuid import UUID
 
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from kraftsamla_common.errors import Unprocessable
 from kraftsamla_common.events import ActionPlanContent, Rubric
 from kraftsamla_common.messaging import UnitOfWork
 
-from ..domain.assessor import Assessor, Difference
+from ..domain.assessor import Assessor, Difference, Facts
 from ..domain.plans import StrengthAreaPlan, draft_plan
 from ..domain.reassessment import (
     OPEN_STATUSES,
@@ -33,7 +34,15 @@ from ..domain.wording import Part, english, name
 from ..persistence.tables import Application, Assessment
 from ..schemas import PreviewRequest
 from . import references
-from .assessing import current_assessments, current_plans, load_assessor, load_portfolio, plans_of
+from .assessing import (
+    current_assessments,
+    current_plans,
+    load_assessor,
+    load_fits,
+    load_portfolio,
+    plans_of,
+    texts_read,
+)
 from .rubrics import current_rubric
 
 
@@ -120,7 +129,9 @@ async def _preview(
     difference = draft.difference(now) if now is not None else Difference(everything=True)
     apps = (
         await uow.session.scalars(
-            select(Application).where(Application.region == uow.region, Application.status.in_(OPEN_STATUSES))
+            select(Application)
+            .options(defer(Application.features, raiseload=True))
+            .where(Application.region == uow.region, Application.status.in_(OPEN_STATUSES))
         )
     ).all()
     previous = await current_assessments(uow, apps)
@@ -131,12 +142,23 @@ async def _preview(
     titles: dict[str, str] = {}
     before_levels: Counter[str] = Counter()
     after_levels: Counter[str] = Counter()
+    # Assessed by the plans in force, and nothing the draft changes is in its text: the draft would
+    # assess it the same. Told first by the text itself (no changed term's needle in it), then,
+    # for the rest, by its words.
+    maybe: list[tuple[Application, Assessment | None, Facts]] = []
     for app in apps:
         before = previous.get(app.current_assessment_id or "")
-        facts = portfolio.facts(app)
+        facts = portfolio.facts(app, read=False)
+        if before is not None and _in_force(before, app, now) and not difference.may_touch(facts):
+            before_levels[before.level or "none"] += 1
+            after_levels[before.level or "none"] += 1
+            continue
+        maybe.append((app, before, facts))
+    texts = await texts_read(uow, [app for app, _, _ in maybe])
+    await load_fits(uow, [before for _, before, _ in maybe if before is not None])
+    for app, before, read in maybe:
+        facts = replace(read, features=texts[app.id])
         if before is not None and _in_force(before, app, now) and not difference.touches(facts):
-            # Assessed by the plans in force, and nothing the draft changes is in its text: the
-            # draft would assess it the same.
             before_levels[before.level or "none"] += 1
             after_levels[before.level or "none"] += 1
             continue

@@ -65,6 +65,7 @@ from .assessing import (
     current_assessments,
     current_plans,
     load_assessor,
+    load_fits,
     load_portfolio,
     plans_of,
     reassessed_row,
@@ -335,6 +336,7 @@ async def reassess_batch(uow: UnitOfWork, batch: ReassessmentBatch) -> Reassessm
             facts = replace(facts, features=texts[app.id])
             (fresh if touched.touches(facts) else held).append((app, before, facts))
         fresh.sort(key=lambda x: x[0].id)
+        await load_fits(uow, [before for _, before, _ in fresh if before is not None])
         for app, before, facts in fresh:
             anew(app, before, facts if facts.features else replace(facts, features=texts[app.id]))
 
