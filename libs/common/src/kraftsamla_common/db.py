@@ -43,10 +43,19 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _read_only(dbapi_conn: Any, _record: Any) -> None:
-    """A reader's connection: SQLite refuses any write on it."""
+    """A reader's connection: SQLite refuses any write on it, and the driver does not begin its
+    transactions (:func:`_begin_snapshot` does)."""
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA query_only=ON")
     cur.close()
+    dbapi_conn.isolation_level = None
+
+
+def _begin_snapshot(conn: Any) -> None:
+    """Begin a reader's transaction for real: the driver would leave its reads in autocommit, each
+    reading the latest commit, so one request's reads (a list's ETag and its rows) could see two
+    states; in a transaction they all read the one its first read saw."""
+    conn.exec_driver_sql("BEGIN")
 
 
 SQLITE_READERS = 4
@@ -151,6 +160,7 @@ class Database:
         if self.is_sqlite:
             self._reader_engine = _engine(url, pool_size=SQLITE_READERS, max_overflow=0, pool_timeout=120)
             event.listen(self._reader_engine.sync_engine, "connect", _read_only)
+            event.listen(self._reader_engine.sync_engine, "begin", _begin_snapshot)
             self.readers = async_sessionmaker(
                 self._reader_engine, expire_on_commit=False, sync_session_class=session_class
             )
