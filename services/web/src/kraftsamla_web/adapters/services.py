@@ -81,7 +81,9 @@ def http_client(settings: WebSettings) -> httpx.AsyncClient:
     """The process's pooled HTTP client for the services."""
     return httpx.AsyncClient(
         timeout=httpx.Timeout(settings.service_timeout_seconds),
-        limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+        # Idle connections are let go after 2 s, before the services' servers close them (uvicorn
+        # after 5 s): a request sent on a connection the server is closing fails with a ReadError.
+        limits=httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=2.0),
         follow_redirects=False,
     )
 
