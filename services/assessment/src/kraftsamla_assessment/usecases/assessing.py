@@ -5,9 +5,9 @@ an assessment."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 import orjson
@@ -36,6 +36,17 @@ from ..domain.wording import parts_json
 from ..persistence.tables import Application, Assessment, KnownActionPlan, KnownActor, KnownRegionGeography
 from ..persistence.tables import Precedent as PrecedentRow
 from .rubrics import current_rubric
+
+T = TypeVar("T")
+
+IN_ONE_QUERY = 5000
+"""Ids in one ``IN (...)``: under the databases' limits on bound parameters."""
+
+
+def in_chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
+    """``items`` in slices of :data:`IN_ONE_QUERY`."""
+    for start in range(0, len(items), IN_ONE_QUERY):
+        yield items[start : start + IN_ONE_QUERY]
 
 
 async def current_plans(uow: UnitOfWork) -> list[KnownActionPlan]:
@@ -192,10 +203,8 @@ async def texts_read(uow: UnitOfWork, apps: Sequence[Application]) -> dict[str, 
     5,000."""
     stored: dict[str, Any] = {}
     ids = [a.id for a in apps]
-    for chunk in range(0, len(ids), 5000):
-        query = select(Application.id, Application.features).where(
-            Application.id.in_(ids[chunk : chunk + 5000])
-        )
+    for chunk in in_chunks(ids):
+        query = select(Application.id, Application.features).where(Application.id.in_(chunk))
         stored.update((await uow.session.execute(query)).tuples().all())
     return {a.id: features_of(a, stored.get(a.id) or {}) for a in apps}
 
@@ -287,13 +296,13 @@ def assessed_data(app: Application, a: Assessment, trigger: AssessmentTrigger) -
         ],
         supported_goals=eff.supported_goals,
         dimensions=eff.dimensions,
-        conflicts=_conflicts(a),
+        conflicts=_conflicts(a.details),
         review=(app.review or {}).get("state", "none"),
     )
 
 
-def _conflicts(a: Assessment) -> int:
-    return len(((a.details or {}).get("sustainability") or {}).get("conflicts", []))
+def _conflicts(details: Mapping[str, Any] | None) -> int:
+    return len(((details or {}).get("sustainability") or {}).get("conflicts", []))
 
 
 @dataclass(frozen=True)
@@ -316,10 +325,8 @@ async def told_of(uow: UnitOfWork, assessments: Sequence[Assessment]) -> dict[st
     out: dict[str, Told] = {}
     ids = [a.id for a in assessments]
     paths = [Assessment.details[path] for path in TOLD]
-    for chunk in range(0, len(ids), 5000):
-        query = select(Assessment.id, Assessment.score, *paths).where(
-            Assessment.id.in_(ids[chunk : chunk + 5000])
-        )
+    for chunk in in_chunks(ids):
+        query = select(Assessment.id, Assessment.score, *paths).where(Assessment.id.in_(chunk))
         for assessment_id, score, *values in (await uow.session.execute(query)).tuples():
             details: dict[str, Any] = {}
             for (part, name), value in zip(TOLD, values, strict=True):
@@ -343,7 +350,7 @@ def reassessed_row(app: Application, a: Assessment, told: Told | None = None) ->
         recommendation=eff.recommendation,
         supported_goals=eff.supported_goals,
         dimensions=eff.dimensions,
-        conflicts=len(((details or {}).get("sustainability") or {}).get("conflicts", [])),
+        conflicts=_conflicts(details),
         review=(app.review or {}).get("state", "none"),
     )
 
@@ -450,11 +457,9 @@ async def current_assessments(uow: UnitOfWork, apps: Sequence[Application]) -> d
         Assessment.inputs,
         Assessment.scoring_inputs,
     )
-    for chunk in range(0, len(ids), 5000):
+    for chunk in in_chunks(ids):
         query = (
-            select(Assessment)
-            .options(load_only(*columns, raiseload=True))
-            .where(Assessment.id.in_(ids[chunk : chunk + 5000]))
+            select(Assessment).options(load_only(*columns, raiseload=True)).where(Assessment.id.in_(chunk))
         )
         out.update((a.id, a) for a in (await uow.session.scalars(query)).all())
     return out
@@ -465,8 +470,8 @@ async def load_fits(uow: UnitOfWork, assessments: Sequence[Assessment]) -> None:
     5,000)."""
     by_id = {a.id: a for a in assessments}
     ids = list(by_id)
-    for chunk in range(0, len(ids), 5000):
-        query = select(Assessment.id, Assessment.fits).where(Assessment.id.in_(ids[chunk : chunk + 5000]))
+    for chunk in in_chunks(ids):
+        query = select(Assessment.id, Assessment.fits).where(Assessment.id.in_(chunk))
         for assessment_id, fits in (await uow.session.execute(query)).tuples():
             set_committed_value(by_id[assessment_id], "fits", fits)
 
@@ -474,8 +479,8 @@ async def load_fits(uow: UnitOfWork, assessments: Sequence[Assessment]) -> None:
 async def whole_assessments(uow: UnitOfWork, assessments: Sequence[Assessment]) -> None:
     """Load every column of assessments :func:`current_assessments` read in part."""
     ids = [a.id for a in assessments]
-    for chunk in range(0, len(ids), 5000):
-        query = select(Assessment).where(Assessment.id.in_(ids[chunk : chunk + 5000]))
+    for chunk in in_chunks(ids):
+        query = select(Assessment).where(Assessment.id.in_(chunk))
         await uow.session.execute(query.execution_options(populate_existing=True))
 
 
@@ -545,8 +550,7 @@ async def carry_as_they_are(
     anew where they are needed."""
     versions = [r.model_dump(mode="json") for r in assessor.refs]
     now = utcnow()
-    for start in range(0, len(carried), 5000):
-        chunk = carried[start : start + 5000]
+    for chunk in in_chunks(carried):
         await uow.session.execute(
             update(Assessment)
             .where(Assessment.id.in_([a.id for _, a in chunk]))
